@@ -1,0 +1,80 @@
+package io.wayfinder.geo;
+
+import io.wayfinder.net.IpPrefix;
+import io.wayfinder.source.CsvLines;
+import io.wayfinder.source.SourceFormatException;
+import io.wayfinder.net.PrefixMap;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Geolocation from a CSV file {@code prefix,latitude,longitude[,country]} with a header line;
+ * {@code #} starts a comment line. Longest prefix wins.
+ */
+public final class CsvGeoTable implements GeoLocator {
+    private final PrefixMap prefixes;
+    private final GeoLocation[] locations;
+    private final String source;
+
+    private CsvGeoTable(PrefixMap prefixes, GeoLocation[] locations, String source) {
+        this.prefixes = prefixes;
+        this.locations = locations;
+        this.source = source;
+    }
+
+    /** @throws SourceFormatException naming the file and line of the first bad row */
+    public static CsvGeoTable read(Path file) throws IOException {
+        PrefixMap.Builder builder = new PrefixMap.Builder();
+        List<GeoLocation> locations = new ArrayList<>();
+        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            CsvLines lines = new CsvLines(file, in);
+            lines.expectHeader("prefix", "latitude", "longitude");
+            String[] f;
+            while ((f = lines.next()) != null) {
+                if (f.length < 3 || f.length > 4) {
+                    throw lines.error("expected prefix,latitude,longitude[,country], got " + f.length + " fields");
+                }
+                IpPrefix prefix = lines.prefix(f[0]);
+                double latitude = lines.number(f[1], "latitude", -90, 90);
+                double longitude = lines.number(f[2], "longitude", -180, 180);
+                String country = f.length == 4 ? f[3].strip().toUpperCase(java.util.Locale.ROOT) : "";
+                if (!country.isEmpty() && !country.matches("[A-Z]{2}")) {
+                    throw lines.error("country '" + f[3] + "' is not a two-letter ISO 3166 code");
+                }
+                try {
+                    builder.add(prefix);
+                } catch (IllegalArgumentException e) {
+                    throw lines.error(e.getMessage());
+                }
+                locations.add(new GeoLocation(latitude, longitude, country, prefix));
+            }
+        }
+        PrefixMap map;
+        try {
+            map = builder.build();
+        } catch (IllegalArgumentException e) {
+            throw new SourceFormatException(file + ": " + e.getMessage());
+        }
+        return new CsvGeoTable(map, locations.toArray(new GeoLocation[0]), file.toString());
+    }
+
+    @Override
+    public GeoLocation locate(IpPrefix address) {
+        int entry = prefixes.lookup(address);
+        return entry == PrefixMap.NO_ENTRY ? null : locations[entry];
+    }
+
+    public int size() {
+        return locations.length;
+    }
+
+    @Override
+    public String describe() {
+        return "CSV " + source + " (" + locations.length + " prefixes)";
+    }
+}

@@ -1,0 +1,105 @@
+package io.wayfinder.geo;
+
+import com.maxmind.db.CHMCache;
+import com.maxmind.db.DatabaseRecord;
+import com.maxmind.db.Reader;
+import io.wayfinder.net.IpPrefix;
+import io.wayfinder.source.SourceFormatException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * Geolocation from a MaxMind DB file, in either of the two layouts found in the wild:
+ * <ul>
+ *   <li>MaxMind's City layout: {@code location.latitude}, {@code location.longitude},
+ *       {@code country.iso_code};</li>
+ *   <li>the flat layout of DB-IP Lite as packaged by ip-location-db: {@code latitude},
+ *       {@code longitude}, {@code country_code} (coordinates stored as 32-bit floats).</li>
+ * </ul>
+ * Lookups decode a map and allocate, so the query path reaches this only through {@link GeoCache}.
+ */
+public final class MmdbGeoDatabase implements GeoLocator, AutoCloseable {
+    private final Reader reader;
+    private final Path file;
+    private final boolean ipv4Only;
+
+    private MmdbGeoDatabase(Reader reader, Path file) {
+        this.reader = reader;
+        this.file = file;
+        this.ipv4Only = reader.getMetadata().ipVersion() == 4;
+    }
+
+    public static MmdbGeoDatabase open(Path file) throws IOException {
+        try {
+            return new MmdbGeoDatabase(new Reader(file.toFile(), new CHMCache()), file);
+        } catch (IOException | RuntimeException e) {
+            throw new SourceFormatException(file + ": not a readable MaxMind DB file (" + e.getMessage() + ")");
+        }
+    }
+
+    @Override
+    public GeoLocation locate(IpPrefix address) {
+        if (address.ipv6() && ipv4Only) {
+            return null;
+        }
+        DatabaseRecord<Map> record;
+        try {
+            record = reader.getRecord(InetAddress.getByAddress(address.addressBytes()), Map.class);
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException("an address of 4 or 16 bytes is always valid", e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(file + ": lookup of " + address + " failed", e);
+        }
+        if (record == null || record.data() == null) {
+            return null;
+        }
+        return toLocation(record.data(), networkOf(record, address));
+    }
+
+    private static IpPrefix networkOf(DatabaseRecord<?> record, IpPrefix address) {
+        int length = record.network().prefixLength();
+        byte[] networkBytes = record.network().networkAddress().getAddress();
+        if (networkBytes.length == 16 && !address.ipv6()) {
+            // An IPv4 lookup in an IPv6 tree: keep the family of the question.
+            return address.truncate(Math.max(0, Math.min(32, length)));
+        }
+        return IpPrefix.fromBytes(networkBytes, length);
+    }
+
+    @SuppressWarnings("rawtypes")
+    static GeoLocation toLocation(Map data, IpPrefix network) {
+        Object location = data.get("location");
+        Map coordinates = location instanceof Map ? (Map) location : data;
+        Number latitude = number(coordinates.get("latitude"));
+        Number longitude = number(coordinates.get("longitude"));
+        if (latitude == null || longitude == null) {
+            return null;
+        }
+        String country = "";
+        if (data.get("country") instanceof Map countryMap && countryMap.get("iso_code") instanceof String code) {
+            country = code;
+        } else if (data.get("country_code") instanceof String code) {
+            country = code;
+        }
+        return new GeoLocation(latitude.doubleValue(), longitude.doubleValue(), country, network);
+    }
+
+    private static Number number(Object value) {
+        return value instanceof Number n ? n : null;
+    }
+
+    @Override
+    public String describe() {
+        return "MMDB " + file + " (" + reader.getMetadata().databaseType() + ", IPv" + reader.getMetadata().ipVersion()
+                + ", " + reader.getMetadata().nodeCount() + " nodes)";
+    }
+
+    @Override
+    public void close() throws IOException {
+        reader.close();
+    }
+}

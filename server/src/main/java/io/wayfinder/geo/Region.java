@@ -1,0 +1,16 @@
+package io.wayfinder.geo;
+
+/** A place endpoints run in: a cloud region or an operator's own site, with its coordinates. */
+public record Region(String name, double latitude, double longitude, String provider, String location) {
+    public Region {
+        if (name == null || name.isBlank()) {
+            throw new IllegalArgumentException("a region needs a name");
+        }
+        if (!(latitude >= -90 && latitude <= 90)) {
+            throw new IllegalArgumentException("latitude " + latitude + " is outside -90..90");
+        }
+        if (!(longitude >= -180 && longitude <= 180)) {
+            throw new IllegalArgumentException("longitude " + longitude + " is outside -180..180");
+        }
+    }
+}

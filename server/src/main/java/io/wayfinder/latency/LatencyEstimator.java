@@ -1,0 +1,179 @@
+package io.wayfinder.latency;
+
+import io.wayfinder.geo.GeoLocation;
+import io.wayfinder.geo.GeoLocator;
+import io.wayfinder.geo.GreatCircle;
+import io.wayfinder.latency.LatencyTable.AggregateLevel;
+import io.wayfinder.net.IpPrefix;
+import io.wayfinder.net.PrefixMap;
+
+/**
+ * Estimates the RTT from a client network to a region from the most specific evidence there is.
+ *
+ * <p>The candidates, for one region: the table's figure for the client's network (its own entry,
+ * or inherited from a covering prefix), the aggregates of the blocks around it, and the distance
+ * model. Among the table figures and aggregates, the one for the longest prefix wins, because it
+ * describes the networks most like the client's; a tie goes to the table figure, which is a
+ * measurement rather than a mean. Only evidence about a network that contains the whole client
+ * network counts: a /28 measurement says nothing certain about a client that an ECS /24 describes.
+ * The distance model is the last resort.
+ *
+ * <p>Immutable and shared; per-query state lives in the caller's {@link Lookup}, so the query path
+ * allocates nothing here (the geolocator behind it is cached).
+ */
+public final class LatencyEstimator {
+    private final LatencyTable table;
+    private final GeoLocator geo;
+    private final DistanceModel model;
+
+    public LatencyEstimator(LatencyTable table, GeoLocator geo, DistanceModel model) {
+        this.table = table;
+        this.geo = geo;
+        this.model = model;
+    }
+
+    public LatencyTable table() {
+        return table;
+    }
+
+    public DistanceModel model() {
+        return model;
+    }
+
+    public GeoLocator geo() {
+        return geo;
+    }
+
+    /**
+     * Per-thread state for estimating one client's RTT to several regions: each lookup (table
+     * entry, aggregate block per level, geolocation) is done at most once per client.
+     */
+    public static final class Lookup {
+        private static final int UNKNOWN = -2;
+
+        private IpPrefix client;
+        private int entry;
+        private final int[] blocks = new int[129];
+        private boolean geoDone;
+        private GeoLocation location;
+
+        // Result of the last estimate().
+        private double rttMs;
+        private Evidence evidence;
+        private int evidenceLength;
+        private int samples;
+
+        /** Starts a new client; the previous client's lookups are forgotten. */
+        public void reset(IpPrefix clientNetwork) {
+            client = clientNetwork;
+            entry = UNKNOWN;
+            java.util.Arrays.fill(blocks, 0, 16, UNKNOWN);
+            geoDone = false;
+            location = null;
+        }
+
+        public IpPrefix client() {
+            return client;
+        }
+
+        public double rttMs() {
+            return rttMs;
+        }
+
+        public Evidence evidence() {
+            return evidence;
+        }
+
+        /** The prefix length of the network the estimate is valid for (0 when there is none). */
+        public int evidenceLength() {
+            return evidenceLength;
+        }
+
+        /** Samples behind an aggregate estimate (0 otherwise). */
+        public int samples() {
+            return samples;
+        }
+
+        /** The client's geolocation, if the estimate needed it (null otherwise or when unknown). */
+        public GeoLocation location() {
+            return location;
+        }
+
+        private void set(double ms, Evidence kind, int length, int sampleCount) {
+            rttMs = ms;
+            evidence = kind;
+            evidenceLength = length;
+            samples = sampleCount;
+        }
+    }
+
+    /**
+     * Estimates the RTT from the lookup's client to a region, leaving the answer in the lookup.
+     *
+     * @param column the region's column in the table, or -1 when the table never measured it
+     */
+    public void estimate(Lookup lookup, int column, double regionLatitude, double regionLongitude) {
+        IpPrefix client = lookup.client;
+        int clientLength = client.length();
+        int bestLength = -1;
+        double bestMs = 0;
+        Evidence bestKind = Evidence.NONE;
+        int bestSamples = 0;
+
+        if (column >= 0) {
+            if (lookup.entry == Lookup.UNKNOWN) {
+                lookup.entry = table.lookup(client);
+            }
+            int entry = lookup.entry;
+            if (entry != PrefixMap.NO_ENTRY) {
+                short tenths = table.tenths(entry, column);
+                int length = table.sourceLength(entry, column);
+                if (tenths != LatencyTable.MISSING && length <= clientLength) {
+                    bestLength = length;
+                    bestMs = tenths / 10.0;
+                    bestKind = length == table.entryLength(entry) ? Evidence.MEASURED : Evidence.COVERING;
+                }
+            }
+            AggregateLevel[] levels = table.levels(client.ipv6());
+            for (int i = 0; i < levels.length; i++) {
+                AggregateLevel level = levels[i];
+                if (level.length() <= bestLength) {
+                    break; // levels are most specific first: nothing further can beat what we have
+                }
+                if (level.length() > clientLength) {
+                    continue;
+                }
+                int block = lookup.blocks[i];
+                if (block == Lookup.UNKNOWN) {
+                    block = level.lookup(client);
+                    lookup.blocks[i] = block;
+                }
+                if (block != PrefixMap.NO_ENTRY) {
+                    short tenths = level.tenths(block, column);
+                    if (tenths != LatencyTable.MISSING) {
+                        bestLength = level.length();
+                        bestMs = tenths / 10.0;
+                        bestKind = Evidence.AGGREGATE;
+                        bestSamples = level.samples(block, column);
+                        break;
+                    }
+                }
+            }
+        }
+        if (bestKind != Evidence.NONE) {
+            lookup.set(bestMs, bestKind, bestLength, bestSamples);
+            return;
+        }
+        if (!lookup.geoDone) {
+            lookup.location = geo.locate(client);
+            lookup.geoDone = true;
+        }
+        GeoLocation where = lookup.location;
+        if (where == null) {
+            lookup.set(Double.POSITIVE_INFINITY, Evidence.NONE, 0, 0);
+            return;
+        }
+        double km = GreatCircle.kilometres(where.latitude(), where.longitude(), regionLatitude, regionLongitude);
+        lookup.set(model.estimateMs(km), Evidence.DISTANCE, Math.min(where.network().length(), clientLength), 0);
+    }
+}

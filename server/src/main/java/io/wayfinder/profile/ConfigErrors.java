@@ -1,0 +1,27 @@
+package io.wayfinder.profile;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** Collects errors while a configuration is read and checked, so that a user sees them all at once. */
+final class ConfigErrors {
+    private final List<ConfigError> errors = new ArrayList<>();
+
+    void add(String path, String message) {
+        errors.add(new ConfigError(path, message));
+    }
+
+    boolean isEmpty() {
+        return errors.isEmpty();
+    }
+
+    int count() {
+        return errors.size();
+    }
+
+    void throwIfAny() throws ConfigException {
+        if (!errors.isEmpty()) {
+            throw new ConfigException(errors);
+        }
+    }
+}

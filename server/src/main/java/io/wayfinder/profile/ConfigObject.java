@@ -1,0 +1,253 @@
+package io.wayfinder.profile;
+
+import io.wayfinder.text.Suggestions;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * A cursor over one mapping of a parsed YAML document. Every read names the key it wants, so that
+ * {@link #rejectUnknownKeys()} can report, with a "did you mean", every key that nothing asked for;
+ * every bad value is reported with its full path and reading goes on, so a user sees all errors.
+ */
+final class ConfigObject {
+    private final JsonNode node;
+    private final String path;
+    private final ConfigErrors errors;
+    private final Set<String> known = new LinkedHashSet<>();
+
+    ConfigObject(JsonNode node, String path, ConfigErrors errors) {
+        this.node = node;
+        this.path = path;
+        this.errors = errors;
+    }
+
+    String path() {
+        return path;
+    }
+
+    String pathOf(String key) {
+        return path.isEmpty() ? key : path + "." + key;
+    }
+
+    ConfigErrors errors() {
+        return errors;
+    }
+
+    boolean has(String key) {
+        known.add(key);
+        JsonNode value = node.get(key);
+        return value != null && !value.isNull();
+    }
+
+    private JsonNode value(String key) {
+        known.add(key);
+        JsonNode value = node.get(key);
+        return value == null || value.isNull() ? null : value;
+    }
+
+    /** A scalar as text (numbers and booleans included, as YAML users write {@code name: 1}); null if absent. */
+    String string(String key, boolean required) {
+        JsonNode value = value(key);
+        if (value == null) {
+            if (required) {
+                errors.add(pathOf(key), "is required");
+            }
+            return null;
+        }
+        if (!value.isValueNode()) {
+            errors.add(pathOf(key), "must be a single value, not " + describe(value));
+            return null;
+        }
+        String text = value.asString().strip();
+        if (text.isEmpty()) {
+            errors.add(pathOf(key), "must not be empty");
+            return null;
+        }
+        return text;
+    }
+
+    int integer(String key, int min, int max, int fallback) {
+        Integer value = optionalInteger(key, min, max);
+        return value == null ? fallback : value;
+    }
+
+    Integer optionalInteger(String key, int min, int max) {
+        JsonNode value = value(key);
+        if (value == null) {
+            return null;
+        }
+        if (!value.isIntegralNumber() || !value.canConvertToLong()) {
+            errors.add(pathOf(key), "must be a whole number, not " + describe(value));
+            return null;
+        }
+        long n = value.longValue();
+        if (n < min || n > max) {
+            errors.add(pathOf(key), "must be between " + min + " and " + max + ", not " + n);
+            return null;
+        }
+        return (int) n;
+    }
+
+    long longInteger(String key, long min, long max, long fallback) {
+        JsonNode value = value(key);
+        if (value == null) {
+            return fallback;
+        }
+        if (!value.isIntegralNumber() || !value.canConvertToLong()) {
+            errors.add(pathOf(key), "must be a whole number, not " + describe(value));
+            return fallback;
+        }
+        long n = value.longValue();
+        if (n < min || n > max) {
+            errors.add(pathOf(key), "must be between " + min + " and " + max + ", not " + n);
+            return fallback;
+        }
+        return n;
+    }
+
+    Double number(String key, double min, double max, boolean required) {
+        JsonNode value = value(key);
+        if (value == null) {
+            if (required) {
+                errors.add(pathOf(key), "is required");
+            }
+            return null;
+        }
+        if (!value.isNumber()) {
+            errors.add(pathOf(key), "must be a number, not " + describe(value));
+            return null;
+        }
+        double n = value.doubleValue();
+        if (!(n >= min && n <= max)) {
+            errors.add(pathOf(key), "must be between " + min + " and " + max + ", not " + n);
+            return null;
+        }
+        return n;
+    }
+
+    /** One of a fixed set of words, matched case-insensitively; the canonical spelling is returned. */
+    <E> E choice(String key, Map<String, E> options, E fallback) {
+        String text = string(key, false);
+        if (text == null) {
+            return fallback;
+        }
+        for (Map.Entry<String, E> option : options.entrySet()) {
+            if (option.getKey().equalsIgnoreCase(text)) {
+                return option.getValue();
+            }
+        }
+        errors.add(pathOf(key), "'" + text + "' is not one of " + String.join(", ", options.keySet())
+                + Suggestions.didYouMean(text, options.keySet()));
+        return fallback;
+    }
+
+    /** {@code Enabled} or {@code Disabled}, as Azure spells statuses. */
+    boolean enabled(String key, boolean fallback) {
+        return choice(key, Map.of("Enabled", true, "Disabled", false), fallback);
+    }
+
+    /** A nested mapping, or null (reported) when it is something else; null without error when absent. */
+    ConfigObject object(String key) {
+        JsonNode value = value(key);
+        if (value == null) {
+            return null;
+        }
+        if (!value.isObject()) {
+            errors.add(pathOf(key), "must be a mapping of keys to values, not " + describe(value));
+            return null;
+        }
+        return new ConfigObject(value, pathOf(key), errors);
+    }
+
+    /** A list of mappings; an absent key is an empty list. */
+    List<ConfigObject> objects(String key) {
+        List<ConfigObject> out = new ArrayList<>();
+        JsonNode value = value(key);
+        if (value == null) {
+            return out;
+        }
+        if (!value.isArray()) {
+            errors.add(pathOf(key), "must be a list, not " + describe(value));
+            return out;
+        }
+        for (int i = 0; i < value.size(); i++) {
+            JsonNode item = value.get(i);
+            String itemPath = pathOf(key) + "[" + i + "]";
+            if (!item.isObject()) {
+                errors.add(itemPath, "must be a mapping of keys to values, not " + describe(item));
+                out.add(null);
+            } else {
+                out.add(new ConfigObject(item, itemPath, errors));
+            }
+        }
+        return out;
+    }
+
+    /** A list of scalars; a single scalar is taken as a list of one. An absent key is an empty list. */
+    List<String> strings(String key) {
+        List<String> out = new ArrayList<>();
+        JsonNode value = value(key);
+        if (value == null) {
+            return out;
+        }
+        if (value.isValueNode()) {
+            out.add(value.asString().strip());
+            return out;
+        }
+        if (!value.isArray()) {
+            errors.add(pathOf(key), "must be a list of values, not " + describe(value));
+            return out;
+        }
+        for (int i = 0; i < value.size(); i++) {
+            JsonNode item = value.get(i);
+            if (!item.isValueNode() || item.isNull()) {
+                errors.add(pathOf(key) + "[" + i + "]", "must be a single value, not " + describe(item));
+            } else {
+                out.add(item.asString().strip());
+            }
+        }
+        return out;
+    }
+
+    /** The raw list items under a key (for lists that mix scalars and mappings); empty when absent. */
+    List<JsonNode> items(String key) {
+        List<JsonNode> out = new ArrayList<>();
+        JsonNode value = value(key);
+        if (value == null) {
+            return out;
+        }
+        if (!value.isArray()) {
+            errors.add(pathOf(key), "must be a list, not " + describe(value));
+            return out;
+        }
+        value.values().forEach(out::add);
+        return out;
+    }
+
+    /** Reports every key of this mapping that no read asked for. Call after all reads. */
+    void rejectUnknownKeys() {
+        for (String key : node.propertyNames()) {
+            if (!known.contains(key)) {
+                errors.add(pathOf(key), "unknown key" + Suggestions.didYouMean(key, known));
+            }
+        }
+    }
+
+    static String describe(JsonNode value) {
+        if (value.isObject()) {
+            return "a mapping";
+        }
+        if (value.isArray()) {
+            return "a list";
+        }
+        if (value.isString()) {
+            return "'" + value.asString() + "'";
+        }
+        return value.asString().toLowerCase(Locale.ROOT);
+    }
+}

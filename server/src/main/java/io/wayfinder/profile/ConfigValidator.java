@@ -1,0 +1,249 @@
+package io.wayfinder.profile;
+
+import io.wayfinder.geo.RegionCatalogue;
+import io.wayfinder.net.IpPrefix;
+import io.wayfinder.text.Suggestions;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The checks that look across a configuration: names unique, references resolvable (zones,
+ * regions, nested profiles), no nesting cycle and no nesting deeper than {@link #MAX_DEPTH}.
+ */
+public final class ConfigValidator {
+    /** How deep profiles may nest, as in Azure Traffic Manager. */
+    public static final int MAX_DEPTH = 10;
+
+    private final RegionCatalogue builtIn;
+
+    public ConfigValidator(RegionCatalogue builtIn) {
+        this.builtIn = builtIn;
+    }
+
+    /** The catalogue a valid configuration routes with: built-in regions plus its own. */
+    public RegionCatalogue catalogueFor(WayfinderConfig config) {
+        return builtIn.with(config.regions());
+    }
+
+    void validate(WayfinderConfig config, ConfigErrors errors) {
+        RegionCatalogue catalogue = regions(config, errors);
+        Set<String> zoneNames = zones(config, errors);
+        Map<String, Integer> profileIndex = new HashMap<>();
+        Map<String, String> ownerOfName = new HashMap<>();
+        for (ZoneConfig zone : config.zones()) {
+            for (ZoneConfig.Nameserver ns : zone.nameservers()) {
+                ownerOfName.putIfAbsent(ns.name(), "name server " + ns.name());
+            }
+        }
+        List<ProfileConfig> profiles = config.profiles();
+        Set<String> nestedTargets = new HashSet<>();
+        for (ProfileConfig p : profiles) {
+            for (EndpointConfig e : p.endpoints()) {
+                if (e.type() == EndpointType.nested) {
+                    nestedTargets.add(e.target().toLowerCase(Locale.ROOT));
+                }
+            }
+        }
+        for (int i = 0; i < profiles.size(); i++) {
+            ProfileConfig p = profiles.get(i);
+            String path = "profiles[" + i + "]";
+            String key = p.name().toLowerCase(Locale.ROOT);
+            Integer previous = profileIndex.putIfAbsent(key, i);
+            if (previous != null) {
+                errors.add(path + ".name", "profile name '" + p.name() + "' is already used by profiles[" + previous + "]");
+            }
+            if (p.zone() != null && !zoneNames.contains(p.zone())) {
+                errors.add(path + ".zone", "zone '" + p.zone() + "' is not served (zones: " + String.join(", ", zoneNames) + ")"
+                        + Suggestions.didYouMean(p.zone(), zoneNames));
+            }
+            if (p.relativeName() == null) {
+                if (!nestedTargets.contains(key)) {
+                    errors.add(path + ".dnsConfig.relativeName", "is required unless the profile is only used as a nested endpoint");
+                }
+            } else if (p.zone() != null) {
+                String fqdn = p.fqdn();
+                String owner = ownerOfName.putIfAbsent(fqdn, "profile '" + p.name() + "'");
+                if (owner != null) {
+                    errors.add(path + ".dnsConfig.relativeName", "name " + fqdn + " is already used by " + owner);
+                }
+            }
+            endpoints(p, path, catalogue, errors);
+        }
+        nesting(profiles, profileIndex, errors);
+    }
+
+    private RegionCatalogue regions(WayfinderConfig config, ConfigErrors errors) {
+        RegionCatalogue catalogue = builtIn;
+        for (int i = 0; i < config.regions().size(); i++) {
+            try {
+                catalogue = catalogue.with(List.of(config.regions().get(i)));
+            } catch (IllegalArgumentException e) {
+                errors.add("regions[" + i + "].name", e.getMessage());
+            }
+        }
+        return catalogue;
+    }
+
+    private static Set<String> zones(WayfinderConfig config, ConfigErrors errors) {
+        Set<String> names = new java.util.LinkedHashSet<>();
+        if (config.zones().isEmpty()) {
+            errors.add("zones", "is required: at least one zone to serve");
+        }
+        for (int i = 0; i < config.zones().size(); i++) {
+            ZoneConfig zone = config.zones().get(i);
+            if (!names.add(zone.name())) {
+                errors.add("zones[" + i + "].name", "zone " + zone.name() + " is listed twice");
+            }
+            for (String other : names) {
+                if (!other.equals(zone.name()) && (DnsNames.isInZone(zone.name(), other) || DnsNames.isInZone(other, zone.name()))) {
+                    errors.add("zones[" + i + "].name", "zone " + zone.name() + " overlaps zone " + other
+                            + " (delegating a child zone is not supported)");
+                }
+            }
+            if (zone.minimum() > zone.ttl() && zone.ttl() > 0) {
+                // Not an error; negative answers use the SOA minimum as RFC 2308 says.
+                continue;
+            }
+        }
+        return names;
+    }
+
+    private void endpoints(ProfileConfig p, String path, RegionCatalogue catalogue, ConfigErrors errors) {
+        if (p.endpoints().isEmpty()) {
+            return; // a profile without endpoints answers NXDOMAIN, like Azure's
+        }
+        Map<String, Integer> names = new HashMap<>();
+        Map<Integer, String> priorities = new HashMap<>();
+        for (int j = 0; j < p.endpoints().size(); j++) {
+            EndpointConfig e = p.endpoints().get(j);
+            String ePath = path + ".endpoints[" + j + "]";
+            Integer previous = names.putIfAbsent(e.name().toLowerCase(Locale.ROOT), j);
+            if (previous != null) {
+                errors.add(ePath + ".name", "endpoint name '" + e.name() + "' is already used by endpoints[" + previous + "]");
+            }
+            if (e.type() == EndpointType.external) {
+                externalTarget(e, ePath, errors);
+                if (e.minChildEndpoints() != 1 || e.minChildEndpointsIPv4() != 0 || e.minChildEndpointsIPv6() != 0) {
+                    errors.add(ePath + ".minChildEndpoints", "applies only to nested endpoints");
+                }
+            } else if (e.minChildEndpoints() < e.minChildEndpointsIPv4() + e.minChildEndpointsIPv6()) {
+                errors.add(ePath + ".minChildEndpoints", "must be at least minChildEndpointsIPv4 + minChildEndpointsIPv6 ("
+                        + (e.minChildEndpointsIPv4() + e.minChildEndpointsIPv6()) + ")");
+            }
+            if (e.location() != null && !catalogue.contains(e.location())) {
+                errors.add(ePath + ".endpointLocation", "unknown region '" + e.location() + "'"
+                        + catalogue.suggest(e.location()).map(s -> " (did you mean '" + s + "'?)").orElse("")
+                        + "; add it under regions: with its latitude and longitude");
+            }
+            if (p.trafficRoutingMethod() == RoutingMethodName.Performance && e.location() == null) {
+                errors.add(ePath + ".endpointLocation", "is required for Performance routing: the region the endpoint runs in");
+            }
+            if (p.trafficRoutingMethod() == RoutingMethodName.Priority) {
+                String other = priorities.putIfAbsent(e.priority(), e.name());
+                if (other != null) {
+                    errors.add(ePath + ".priority", "priority " + e.priority() + " is already used by endpoint '" + other
+                            + "' (an endpoint without a priority takes its position in the list)");
+                }
+            }
+            if (p.trafficRoutingMethod() != null) {
+                switch (p.trafficRoutingMethod()) {
+                    case Geographic, MultiValue, Subnet -> errors.add(path + ".trafficRoutingMethod",
+                            p.trafficRoutingMethod() + " routing is not supported yet (Performance, Priority and Weighted are)");
+                    default -> {
+                    }
+                }
+            }
+            if (!e.geoMapping().isEmpty()) {
+                errors.add(ePath + ".geoMapping", "applies only to Geographic routing, which is not supported yet");
+            }
+            if (!e.subnets().isEmpty()) {
+                errors.add(ePath + ".subnets", "applies only to Subnet routing, which is not supported yet");
+            }
+        }
+    }
+
+    private static void externalTarget(EndpointConfig e, String path, ConfigErrors errors) {
+        String target = e.target();
+        boolean looksNumeric = target.chars().allMatch(c -> Character.isDigit(c) || c == '.') || target.contains(":");
+        if (looksNumeric) {
+            try {
+                IpPrefix.parseAddress(target);
+            } catch (IllegalArgumentException ex) {
+                errors.add(path + ".target", ex.getMessage());
+            }
+            return;
+        }
+        DnsNames.normalise(target, path + ".target", errors);
+    }
+
+    /** Nested targets must name another profile; no cycles; at most {@link #MAX_DEPTH} levels. */
+    private static void nesting(List<ProfileConfig> profiles, Map<String, Integer> index, ConfigErrors errors) {
+        List<List<Integer>> children = new ArrayList<>();
+        for (int i = 0; i < profiles.size(); i++) {
+            List<Integer> mine = new ArrayList<>();
+            ProfileConfig p = profiles.get(i);
+            for (int j = 0; j < p.endpoints().size(); j++) {
+                EndpointConfig e = p.endpoints().get(j);
+                if (e.type() != EndpointType.nested) {
+                    continue;
+                }
+                String path = "profiles[" + i + "].endpoints[" + j + "].target";
+                Integer child = index.get(e.target().toLowerCase(Locale.ROOT));
+                if (child == null) {
+                    errors.add(path, "no profile is named '" + e.target() + "'"
+                            + Suggestions.didYouMean(e.target(), profiles.stream().map(ProfileConfig::name).toList()));
+                } else if (child == i) {
+                    errors.add(path, "a profile cannot nest itself");
+                } else {
+                    mine.add(child);
+                }
+            }
+            children.add(mine);
+        }
+        int[] state = new int[profiles.size()]; // 0 unseen, 1 on the current path, 2 done
+        int[] height = new int[profiles.size()];
+        for (int i = 0; i < profiles.size(); i++) {
+            if (state[i] == 0) {
+                depthFirst(i, children, state, height, new ArrayList<>(), profiles, errors);
+            }
+        }
+        for (int i = 0; i < profiles.size(); i++) {
+            if (height[i] > MAX_DEPTH) {
+                errors.add("profiles[" + i + "]", "profile '" + profiles.get(i).name() + "' nests " + height[i]
+                        + " levels deep; at most " + MAX_DEPTH + " are allowed");
+            }
+        }
+    }
+
+    /** Height = levels of profiles from this one down to its deepest leaf, this one included. */
+    private static void depthFirst(int node, List<List<Integer>> children, int[] state, int[] height, List<Integer> path,
+                                   List<ProfileConfig> profiles, ConfigErrors errors) {
+        state[node] = 1;
+        path.add(node);
+        int h = 1;
+        for (int child : children.get(node)) {
+            if (state[child] == 1) {
+                List<Integer> cycle = path.subList(path.indexOf(child), path.size());
+                StringBuilder names = new StringBuilder();
+                for (int k : cycle) {
+                    names.append(profiles.get(k).name()).append(" -> ");
+                }
+                names.append(profiles.get(child).name());
+                errors.add("profiles[" + node + "].endpoints", "nested profiles form a cycle: " + names);
+                continue;
+            }
+            if (state[child] == 0) {
+                depthFirst(child, children, state, height, path, profiles, errors);
+            }
+            h = Math.max(h, height[child] + 1);
+        }
+        height[node] = h;
+        path.remove(path.size() - 1);
+        state[node] = 2;
+    }
+}

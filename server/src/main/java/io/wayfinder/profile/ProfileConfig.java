@@ -1,0 +1,21 @@
+package io.wayfinder.profile;
+
+import java.util.List;
+
+/**
+ * A traffic-manager profile: a DNS name in a zone, a routing method and endpoints.
+ *
+ * @param relativeName the name inside the zone, or null for a profile reached only as a nested child
+ * @param maxReturn    how many addresses a MultiValue profile returns
+ */
+public record ProfileConfig(String name, String zone, RoutingMethodName trafficRoutingMethod, boolean enabled,
+                            String relativeName, int ttl, int maxReturn, List<EndpointConfig> endpoints) {
+    public ProfileConfig {
+        endpoints = List.copyOf(endpoints);
+    }
+
+    /** The fully qualified name the profile answers, or null when it has none. */
+    public String fqdn() {
+        return relativeName == null ? null : relativeName + "." + zone;
+    }
+}

@@ -1,0 +1,51 @@
+package io.wayfinder.routing;
+
+import io.wayfinder.net.IpPrefix;
+
+/** What an endpoint answers with: an address (A or AAAA), a name (CNAME), or another profile. */
+public sealed interface Target {
+
+    /** An IPv4 address, answered as an A record. */
+    record Ipv4(byte[] address) implements Target {
+        @Override
+        public String toString() {
+            return IpPrefix.fromBytes(address, 32).addressText();
+        }
+    }
+
+    /** An IPv6 address, answered as an AAAA record. */
+    record Ipv6(byte[] address) implements Target {
+        @Override
+        public String toString() {
+            return IpPrefix.fromBytes(address, 128).addressText();
+        }
+    }
+
+    /** A DNS name (lower case, no trailing dot), answered as a CNAME. */
+    record Name(String name) implements Target {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    /** Another profile, whose own routing method picks the answer. */
+    record Nested(int profileIndex, String profileName) implements Target {
+        @Override
+        public String toString() {
+            return "profile " + profileName;
+        }
+    }
+
+    /** Parses an external endpoint's target: an address literal or a DNS name. */
+    static Target external(String text) {
+        String s = text.strip();
+        boolean looksNumeric = s.chars().allMatch(c -> Character.isDigit(c) || c == '.') || s.contains(":");
+        if (looksNumeric) {
+            byte[] bytes = IpPrefix.parseAddress(s);
+            return bytes.length == 4 ? new Ipv4(bytes) : new Ipv6(bytes);
+        }
+        String name = s.toLowerCase(java.util.Locale.ROOT);
+        return new Name(name.endsWith(".") ? name.substring(0, name.length() - 1) : name);
+    }
+}

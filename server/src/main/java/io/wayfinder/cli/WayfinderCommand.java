@@ -1,6 +1,30 @@
 package io.wayfinder.cli;
 
-public final class WayfinderCommand {
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code wayfinder}: the launcher. Each subcommand is its own class. */
+@Command(name = "wayfinder",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionCommand.Provider.class,
+        description = "Self-hosted DNS traffic manager: performance routing over an internet latency table.",
+        subcommands = {ServeCommand.class, CheckConfigCommand.class, ExplainCommand.class, VersionCommand.class,
+                CommandLine.HelpCommand.class})
+public final class WayfinderCommand implements Runnable {
+
+    /** Exit code for a configuration that was rejected. */
+    public static final int EXIT_INVALID_CONFIG = 2;
+
+    @Override
+    public void run() {
+        new CommandLine(this).usage(System.out);
+    }
+
     public static void main(String[] args) {
+        System.exit(newCommandLine().execute(args));
+    }
+
+    public static CommandLine newCommandLine() {
+        return new CommandLine(new WayfinderCommand()).setCaseInsensitiveEnumValuesAllowed(true);
     }
 }

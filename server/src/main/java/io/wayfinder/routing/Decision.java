@@ -21,8 +21,9 @@ public record Decision(String profile, String client, String clientSource, List<
                        List<RegionEstimate> estimates, String chosen, String reason) {
     }
 
-    /** An endpoint of a step's profile, with its status and whether it could be chosen. */
-    public record EndpointState(String name, String target, String region, String status, boolean candidate) {
+    /** An endpoint of a step's profile: its status, whether it could be chosen, and why it was or was not. */
+    public record EndpointState(String name, String target, String region, String status, boolean candidate,
+                                String verdict) {
     }
 
     /** The estimated RTT from the client to a region with candidate endpoints, and its evidence. */

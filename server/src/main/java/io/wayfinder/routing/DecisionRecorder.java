@@ -70,16 +70,70 @@ public final class DecisionRecorder implements Trace {
             return;
         }
         List<Decision.EndpointState> endpoints = new ArrayList<>();
+        Endpoint winner = chosen == null ? null : profile.endpoint(chosen);
         for (Endpoint e : profile.endpoints()) {
             boolean candidate = false;
             for (int c : profile.candidates()) {
                 candidate |= c == e.index();
             }
-            endpoints.add(new Decision.EndpointState(e.name(), e.target().toString(),
-                    e.region() < 0 ? null : table.region(e.region()).name(), profile.statuses()[e.index()].name(), candidate));
+            endpoints.add(new Decision.EndpointState(e.name(), e.target().toString(), regionName(e),
+                    profile.statuses()[e.index()].name(), candidate, verdict(e, candidate, winner)));
         }
         steps.add(new Decision.Step(profile.name(), profile.methodName().name(), depth, profile.failOpen(), endpoints,
                 List.copyOf(estimates), chosen, reason));
         profile = null;
+    }
+
+    private String regionName(Endpoint e) {
+        return e.region() < 0 ? null : table.region(e.region()).name();
+    }
+
+    /** Why an endpoint won or lost, in words an operator can act on. */
+    private String verdict(Endpoint e, boolean candidate, Endpoint winner) {
+        if (!candidate) {
+            return "not served: " + profile.statuses()[e.index()].name();
+        }
+        if (winner == null) {
+            return "not chosen";
+        }
+        if (e == winner) {
+            return "chosen: " + reason;
+        }
+        switch (profile.methodName()) {
+            case Performance -> {
+                if (e.region() == winner.region()) {
+                    return "same region as " + winner.name() + "; the stable hash of the client network picked " + winner.name();
+                }
+                Decision.RegionEstimate mine = estimateOf(regionName(e));
+                Decision.RegionEstimate best = estimateOf(regionName(winner));
+                if (mine == null || best == null) {
+                    return "not chosen";
+                }
+                if (mine.rttMs() != null && mine.rttMs().equals(best.rttMs())) {
+                    return "region " + mine.region() + " ties with " + best.region() + " at " + best.rttMs()
+                            + " ms; the stable hash of the client network picked " + best.region();
+                }
+                return "region " + mine.region() + " is slower: " + (mine.rttMs() == null ? "no estimate" : mine.rttMs() + " ms")
+                        + " against " + best.rttMs() + " ms for " + best.region();
+            }
+            case Priority -> {
+                return "priority " + e.priority() + "; " + winner.name() + " has priority " + winner.priority();
+            }
+            case Weighted -> {
+                return "weight " + e.weight() + "; the weighted hash of the client network picked " + winner.name();
+            }
+            default -> {
+                return "not chosen";
+            }
+        }
+    }
+
+    private Decision.RegionEstimate estimateOf(String region) {
+        for (Decision.RegionEstimate r : estimates) {
+            if (r.region().equals(region)) {
+                return r;
+            }
+        }
+        return null;
     }
 }

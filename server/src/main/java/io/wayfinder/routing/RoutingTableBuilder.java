@@ -42,7 +42,7 @@ public final class RoutingTableBuilder {
         List<RoutingTable.RegionRef> regions = new ArrayList<>();
         Endpoint[][] endpoints = new Endpoint[configs.size()][];
         for (int i = 0; i < configs.size(); i++) {
-            endpoints[i] = compileEndpoints(configs.get(i), profileIndex, regionIndex, regions);
+            endpoints[i] = compileEndpoints(configs.get(i), i, profileIndex, regionIndex, regions);
         }
         RoutingTable.RegionRef[] regionArray = regions.toArray(new RoutingTable.RegionRef[0]);
 
@@ -70,7 +70,7 @@ public final class RoutingTableBuilder {
         return new RoutingTable(profiles, byName, regionArray, estimator);
     }
 
-    private Endpoint[] compileEndpoints(ProfileConfig profile, Map<String, Integer> profileIndex,
+    private Endpoint[] compileEndpoints(ProfileConfig profile, int self, Map<String, Integer> profileIndex,
                                         Map<String, Integer> regionIndex, List<RoutingTable.RegionRef> regions) {
         Endpoint[] out = new Endpoint[profile.endpoints().size()];
         for (int j = 0; j < out.length; j++) {
@@ -87,7 +87,7 @@ public final class RoutingTableBuilder {
                     return regions.size() - 1;
                 });
             }
-            out[j] = new Endpoint(e.name(), j, target, e.enabled(), region, e.priority(), e.weight(), e.minChildEndpoints(),
+            out[j] = new Endpoint(e.name(), self, j, target, e.enabled(), region, e.priority(), e.weight(), e.minChildEndpoints(),
                     e.minChildEndpointsIPv4(), e.minChildEndpointsIPv6(), e.alwaysServe(),
                     StableHash.ofName(profile.name() + "/" + e.name()));
         }

@@ -1,0 +1,34 @@
+package io.wayfinder.answer;
+
+import io.wayfinder.dns.wire.RecordType;
+import io.wayfinder.dns.wire.WireNames;
+import io.wayfinder.routing.Target;
+
+/** The record an external endpoint answers with, pre-encoded: its type and rdata (with length). */
+final class EndpointRecord {
+    final int type;
+    final byte[] lengthAndRdata;
+    /** For a CNAME: the target in wire format, to follow it when it is in a served zone. */
+    final byte[] cnameTarget;
+
+    private EndpointRecord(int type, byte[] lengthAndRdata, byte[] cnameTarget) {
+        this.type = type;
+        this.lengthAndRdata = lengthAndRdata;
+        this.cnameTarget = cnameTarget;
+    }
+
+    /** Null for a nested endpoint, which never answers itself. */
+    static EndpointRecord of(Target target) {
+        if (target instanceof Target.Ipv4 v4) {
+            return new EndpointRecord(RecordType.A, Zone.withLength(v4.address()), null);
+        }
+        if (target instanceof Target.Ipv6 v6) {
+            return new EndpointRecord(RecordType.AAAA, Zone.withLength(v6.address()), null);
+        }
+        if (target instanceof Target.Name name) {
+            byte[] wire = WireNames.toWire(name.name());
+            return new EndpointRecord(RecordType.CNAME, Zone.withLength(wire), wire);
+        }
+        return null;
+    }
+}

@@ -1,0 +1,227 @@
+package io.wayfinder.answer;
+
+import io.netty.buffer.ByteBuf;
+import io.wayfinder.dns.server.Responder;
+import io.wayfinder.dns.wire.DnsQuery;
+import io.wayfinder.dns.wire.Rcode;
+import io.wayfinder.dns.wire.RecordType;
+import io.wayfinder.dns.wire.ResponseWriter;
+import io.wayfinder.net.IpPrefix;
+import io.wayfinder.routing.Endpoint;
+import io.wayfinder.routing.Profile;
+import io.wayfinder.routing.Router;
+import io.wayfinder.routing.RoutingContext;
+import io.wayfinder.routing.RoutingTable;
+import io.wayfinder.routing.Trace;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.util.function.Supplier;
+
+/**
+ * Answers a query from the current {@link Snapshot}: the authoritative-server rules (REFUSED
+ * outside our zones, NXDOMAIN and NODATA with the SOA, SOA and NS at the apex, CNAMEs followed
+ * inside our zones) around routing, which picks the endpoint a profile's name answers with.
+ *
+ * <p>One instance per event-loop channel: it owns the routing scratch state. No locks; the only
+ * allocation per routed query is the client's {@link IpPrefix}.
+ */
+public final class QueryAnswerer implements Responder {
+    /** Internal result: the name exists but has no record of the type asked. Answered as NOERROR. */
+    private static final int NODATA = -1;
+    /** CNAME chains inside our zones are followed this far, then the rest is left to the resolver. */
+    private static final int MAX_CHAIN = 8;
+
+    private final Supplier<Snapshot> snapshots;
+    private final RoutingContext context = new RoutingContext();
+    private ZoneData zones;
+    private RoutingTable routing;
+    private DnsQuery query;
+    private ResponseWriter writer;
+    private boolean clientKnown;
+    private Zone negativeZone;
+
+    public QueryAnswerer(Supplier<Snapshot> snapshots) {
+        this.snapshots = snapshots;
+    }
+
+    @Override
+    public void respond(DnsQuery q, ResponseWriter w, ByteBuf out) {
+        Snapshot snapshot = snapshots.get();
+        zones = snapshot.zones();
+        routing = snapshot.routing();
+        query = q;
+        writer = w;
+        clientKnown = false;
+        negativeZone = null;
+        w.begin(out, q);
+        if (q.qclass() != RecordType.IN) {
+            w.finish(Rcode.REFUSED, false, 0);
+            return;
+        }
+        byte[] name = q.lowerName();
+        NameNode node = zones.names.get(name, 0, q.nameLength());
+        if (node == null) {
+            Zone zone = zones.zoneContaining(name, 0, q.nameLength());
+            if (zone == null) {
+                w.finish(Rcode.REFUSED, false, 0);
+                return;
+            }
+            negativeZone = zone;
+            finishNegative(Rcode.NXDOMAIN);
+            return;
+        }
+        if (q.qtype() == RecordType.AXFR || q.qtype() == RecordType.IXFR) {
+            w.finish(Rcode.REFUSED, false, 0);
+            return;
+        }
+        w.answer();
+        int rcode = answerNode(node, ResponseWriter.QUESTION_NAME, q.qtype(), 0);
+        if (rcode == NODATA || rcode == Rcode.NXDOMAIN) {
+            finishNegative(rcode == NODATA ? Rcode.NOERROR : Rcode.NXDOMAIN);
+        } else {
+            w.finish(rcode, true, context.scope());
+        }
+    }
+
+    /** Writes what a name holds for a type; returns an rcode, or NODATA (then negativeZone is set). */
+    private int answerNode(NameNode node, int owner, int qtype, int depth) {
+        negativeZone = node.zone;
+        switch (node.kind) {
+            case APEX -> {
+                boolean any = qtype == RecordType.ANY;
+                boolean wrote = false;
+                if (qtype == RecordType.SOA || any) {
+                    writer.pointer(owner).record(RecordType.SOA, node.zone.ttl, node.zone.soaRdata);
+                    wrote = true;
+                }
+                if (qtype == RecordType.NS || any) {
+                    for (byte[] ns : node.zone.nsRdata) {
+                        writer.pointer(owner).record(RecordType.NS, node.zone.ttl, ns);
+                    }
+                    wrote = true;
+                }
+                return writeAddresses(node, owner, qtype) || wrote ? Rcode.NOERROR : NODATA;
+            }
+            case HOST -> {
+                return writeAddresses(node, owner, qtype) ? Rcode.NOERROR : NODATA;
+            }
+            case PROFILE -> {
+                return answerProfile(routing.profile(node.profileIndex), owner, qtype, depth);
+            }
+            default -> {
+                return NODATA;
+            }
+        }
+    }
+
+    private boolean writeAddresses(NameNode node, int owner, int qtype) {
+        boolean wrote = false;
+        if (qtype == RecordType.A || qtype == RecordType.ANY) {
+            for (byte[] a : node.ipv4) {
+                writer.pointer(owner).record(RecordType.A, node.zone.ttl, a);
+                wrote = true;
+            }
+        }
+        if (qtype == RecordType.AAAA || qtype == RecordType.ANY) {
+            for (byte[] a : node.ipv6) {
+                writer.pointer(owner).record(RecordType.AAAA, node.zone.ttl, a);
+                wrote = true;
+            }
+        }
+        return wrote;
+    }
+
+    private int answerProfile(Profile profile, int owner, int qtype, int depth) {
+        if (!profile.enabled()) {
+            return Rcode.NXDOMAIN; // Inactive: as Azure, a disabled profile's name does not exist
+        }
+        if (!clientKnown) {
+            context.reset(clientNetwork(query));
+            clientKnown = true;
+        }
+        Endpoint endpoint = Router.route(routing, profile, context, Trace.NONE);
+        if (endpoint == null) {
+            return Rcode.NXDOMAIN; // no endpoint enabled: as Azure, the name answers NXDOMAIN
+        }
+        EndpointRecord record = zones.records[endpoint.profile()][endpoint.index()];
+        int ttl = profile.ttl();
+        if (record.type == RecordType.CNAME) {
+            int targetOffset = writer.offset() + 12; // pointer(2) type(2) class(2) ttl(4) rdlength(2)
+            writer.pointer(owner).record(RecordType.CNAME, ttl, record.lengthAndRdata);
+            if (qtype == RecordType.CNAME || qtype == RecordType.ANY) {
+                return Rcode.NOERROR;
+            }
+            return follow(record.cnameTarget, targetOffset, qtype, depth);
+        }
+        if (qtype == record.type || qtype == RecordType.ANY) {
+            writer.pointer(owner).record(record.type, ttl, record.lengthAndRdata);
+            return Rcode.NOERROR;
+        }
+        return NODATA;
+    }
+
+    /** Follows a CNAME into our zones; outside them the resolver follows it. */
+    private int follow(byte[] target, int targetOffset, int qtype, int depth) {
+        NameNode next = zones.names.get(target, 0, target.length);
+        if (next == null) {
+            Zone zone = zones.zoneContaining(target, 0, target.length);
+            if (zone == null) {
+                return Rcode.NOERROR;
+            }
+            negativeZone = zone;
+            return Rcode.NXDOMAIN;
+        }
+        if (depth + 1 >= MAX_CHAIN) {
+            return Rcode.NOERROR;
+        }
+        int rcode = answerNode(next, targetOffset, qtype, depth + 1);
+        // A NODATA at the end of a chain is still NOERROR with the chain so far, plus the SOA.
+        return rcode;
+    }
+
+    private void finishNegative(int rcode) {
+        Zone zone = negativeZone;
+        writer.authority();
+        int apexOffset = suffixOffset(zone.wireName);
+        if (apexOffset >= 0) {
+            writer.pointer(apexOffset);
+        } else {
+            writer.name(zone.wireName);
+        }
+        writer.record(RecordType.SOA, zone.negativeTtl, zone.soaRdata);
+        writer.finish(rcode, true, context.scope());
+    }
+
+    /** Where the question name ends with this name, as a message offset; -1 when it does not. */
+    private int suffixOffset(byte[] wireName) {
+        byte[] q = query.lowerName();
+        int length = query.nameLength();
+        int pos = 0;
+        while (pos < length) {
+            if (length - pos == wireName.length
+                    && java.util.Arrays.equals(q, pos, length, wireName, 0, wireName.length)) {
+                return ResponseWriter.QUESTION_NAME + pos;
+            }
+            int label = q[pos];
+            if (label == 0) {
+                return -1;
+            }
+            pos += label + 1;
+        }
+        return -1;
+    }
+
+    /** The ECS subnet when the query has one, else the resolver's address as a host prefix. */
+    static IpPrefix clientNetwork(DnsQuery q) {
+        if (q.hasClientSubnet()) {
+            byte[] a = q.clientSubnetAddress();
+            return q.clientSubnetFamily() == 1
+                    ? IpPrefix.ofIpv4(IpPrefix.toIpv4Int(a, 0), q.clientSubnetSourceLength())
+                    : IpPrefix.ofIpv6(IpPrefix.readLong(a, 0), IpPrefix.readLong(a, 8), q.clientSubnetSourceLength());
+        }
+        InetAddress address = q.sender().getAddress();
+        byte[] bytes = address.getAddress();
+        return address instanceof Inet4Address ? IpPrefix.ofIpv4(IpPrefix.toIpv4Int(bytes, 0), 32)
+                : IpPrefix.ofIpv6(IpPrefix.readLong(bytes, 0), IpPrefix.readLong(bytes, 8), 128);
+    }
+}

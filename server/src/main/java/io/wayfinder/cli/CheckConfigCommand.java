@@ -1,0 +1,39 @@
+package io.wayfinder.cli;
+
+import io.wayfinder.profile.ConfigError;
+import io.wayfinder.profile.ConfigException;
+import io.wayfinder.runtime.LoadedConfig;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "check-config", mixinStandardHelpOptions = true,
+        description = {"Validate a configuration and load its data files, without serving.",
+            "Exit 0 when it is valid; exit 2 with every error, each with its field path."})
+final class CheckConfigCommand implements Callable<Integer> {
+
+    @Parameters(index = "0", paramLabel = "FILE", description = "The YAML configuration.")
+    Path file;
+
+    @Override
+    public Integer call() {
+        try {
+            LoadedConfig loaded = LoadedConfig.load(file);
+            System.out.println(file + ": OK, " + loaded.config().zones().size() + " zone(s), "
+                    + loaded.config().profiles().size() + " profile(s)");
+            loaded.sources().summary().forEach(line -> System.out.println("  " + line));
+            return 0;
+        } catch (ConfigException e) {
+            System.err.println(file + ": " + e.errors().size() + " error(s)");
+            for (ConfigError error : e.errors()) {
+                System.err.println("  " + error);
+            }
+            return WayfinderCommand.EXIT_INVALID_CONFIG;
+        } catch (IOException e) {
+            System.err.println(file + ": " + e.getMessage());
+            return WayfinderCommand.EXIT_INVALID_CONFIG;
+        }
+    }
+}

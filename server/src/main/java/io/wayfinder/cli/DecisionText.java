@@ -1,0 +1,45 @@
+package io.wayfinder.cli;
+
+import io.wayfinder.routing.Decision;
+import java.util.Locale;
+
+/** Renders a {@link Decision} for a terminal. */
+final class DecisionText {
+    private DecisionText() {
+    }
+
+    static String render(Decision d) {
+        StringBuilder out = new StringBuilder();
+        out.append("client   ").append(d.client()).append(" (").append(d.clientSource()).append(")\n");
+        for (Decision.Step step : d.steps()) {
+            String indent = "  ".repeat(step.depth());
+            out.append('\n').append(indent).append("profile  ").append(step.profile()).append(" (").append(step.method())
+                    .append(step.failOpen() ? ", FAIL-OPEN: every eligible endpoint is Degraded, serving them anyway" : "")
+                    .append(")\n");
+            if (!step.estimates().isEmpty()) {
+                out.append(indent).append(String.format(Locale.ROOT, "  %-20s %10s  %-24s %s%n", "region", "estimate", "evidence", "network"));
+                for (Decision.RegionEstimate e : step.estimates()) {
+                    String estimate = e.rttMs() == null ? "unknown" : String.format(Locale.ROOT, "%.1f ms", e.rttMs());
+                    String evidence = e.evidence().label() + (e.samples() > 0 ? " (" + e.samples() + " samples)" : "");
+                    out.append(indent).append(String.format(Locale.ROOT, "  %-20s %10s  %-24s %s%n", e.region(), estimate,
+                            evidence, e.network() == null ? "-" : e.network()));
+                }
+            }
+            for (Decision.EndpointState e : step.endpoints()) {
+                out.append(indent).append(String.format(Locale.ROOT, "  %s %-14s %-26s %-16s %s%n",
+                        e.verdict().startsWith("chosen") ? "*" : " ", e.name(), e.target(), e.status(), e.verdict()));
+            }
+            if (step.chosen() == null && step.reason() != null) {
+                out.append(indent).append("  nothing to answer: ").append(step.reason()).append('\n');
+            }
+        }
+        out.append('\n');
+        if (d.chosen() == null) {
+            out.append("answer   NXDOMAIN (no endpoint to serve)\n");
+        } else {
+            out.append("answer   ").append(d.chosen()).append(" -> ").append(d.answer())
+                    .append("   (ECS scope /").append(d.scope()).append(")\n");
+        }
+        return out.toString();
+    }
+}

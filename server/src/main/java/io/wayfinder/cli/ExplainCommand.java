@@ -1,0 +1,74 @@
+package io.wayfinder.cli;
+
+import io.wayfinder.answer.Snapshot;
+import io.wayfinder.net.IpPrefix;
+import io.wayfinder.profile.ConfigError;
+import io.wayfinder.profile.ConfigException;
+import io.wayfinder.routing.Decision;
+import io.wayfinder.routing.DecisionRecorder;
+import io.wayfinder.routing.HealthView;
+import io.wayfinder.routing.Profile;
+import io.wayfinder.runtime.LoadedConfig;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import tools.jackson.databind.json.JsonMapper;
+
+@Command(name = "explain", mixinStandardHelpOptions = true,
+        description = {"Show how a profile answers a client, and why: the evidence behind each region's",
+            "latency estimate, each endpoint's status, the choice and the ECS scope."})
+final class ExplainCommand implements Callable<Integer> {
+
+    @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE", description = "The YAML configuration.")
+    Path config;
+
+    @Option(names = {"-p", "--profile"}, required = true, paramLabel = "NAME", description = "The profile to route through.")
+    String profile;
+
+    @Option(names = "--client", required = true, paramLabel = "IP[/LEN]",
+            description = "The client: an address (as a resolver's source address) or a subnet (as an ECS option).")
+    String client;
+
+    @Option(names = "--json", description = "Print the decision as JSON.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        IpPrefix network;
+        boolean subnet = client.contains("/");
+        try {
+            network = subnet ? IpPrefix.parse(client) : IpPrefix.parse(client + (client.contains(":") ? "/128" : "/32"));
+        } catch (IllegalArgumentException e) {
+            System.err.println("--client " + e.getMessage());
+            return WayfinderCommand.EXIT_INVALID_CONFIG;
+        }
+        Snapshot snapshot;
+        try {
+            snapshot = LoadedConfig.load(config).snapshot(HealthView.UNMONITORED);
+        } catch (ConfigException e) {
+            System.err.println(config + ": " + e.errors().size() + " error(s)");
+            for (ConfigError error : e.errors()) {
+                System.err.println("  " + error);
+            }
+            return WayfinderCommand.EXIT_INVALID_CONFIG;
+        } catch (IOException e) {
+            System.err.println(config + ": " + e.getMessage());
+            return WayfinderCommand.EXIT_INVALID_CONFIG;
+        }
+        Profile p = snapshot.routing().profile(profile);
+        if (p == null) {
+            System.err.println("no profile named '" + profile + "'; profiles: "
+                    + snapshot.routing().profiles().stream().map(Profile::name).toList());
+            return 1;
+        }
+        Decision decision = DecisionRecorder.explain(snapshot.routing(), p, network, subnet);
+        if (json) {
+            System.out.println(JsonMapper.builder().build().writerWithDefaultPrettyPrinter().writeValueAsString(decision));
+        } else {
+            System.out.print(DecisionText.render(decision));
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,64 @@
+package io.wayfinder.cli;
+
+import io.wayfinder.profile.ConfigError;
+import io.wayfinder.profile.ConfigException;
+import io.wayfinder.profile.ListenAddress;
+import io.wayfinder.runtime.WayfinderServer;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = {"Serve DNS for the configured zones and profiles until stopped.",
+            "Edits to the configuration or its data files are picked up within seconds;",
+            "a configuration with errors is logged and the running one kept."})
+final class ServeCommand implements Callable<Integer> {
+
+    @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE", description = "The YAML configuration.")
+    Path config;
+
+    @Option(names = "--listen", paramLabel = "HOST:PORT",
+            description = "Listen here instead of dns.listen (repeatable; [::1]:8053 for IPv6).")
+    List<String> listen = new ArrayList<>();
+
+    @Option(names = "--threads", paramLabel = "N", description = "Event-loop threads (default: one per core).")
+    int threads = Runtime.getRuntime().availableProcessors();
+
+    @Override
+    public Integer call() throws Exception {
+        List<ListenAddress> override = new ArrayList<>();
+        for (String text : listen) {
+            try {
+                override.add(ListenAddress.parse(text));
+            } catch (IllegalArgumentException e) {
+                System.err.println("--listen " + e.getMessage());
+                return WayfinderCommand.EXIT_INVALID_CONFIG;
+            }
+        }
+        WayfinderServer server;
+        try {
+            server = WayfinderServer.start(config, new WayfinderServer.Options(override, threads, 2000));
+        } catch (ConfigException e) {
+            System.err.println(config + ": " + e.errors().size() + " error(s)");
+            for (ConfigError error : e.errors()) {
+                System.err.println("  " + error);
+            }
+            return WayfinderCommand.EXIT_INVALID_CONFIG;
+        } catch (IOException e) {
+            System.err.println("cannot start: " + e.getMessage());
+            return 1;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            stopped.countDown();
+        }, "shutdown"));
+        stopped.await();
+        return 0;
+    }
+}

@@ -1,0 +1,173 @@
+package io.wayfinder.dns.server;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.channel.socket.DatagramChannel;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.unix.UnixChannelOption;
+import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
+import io.netty.handler.timeout.IdleStateHandler;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The DNS listeners: on every address, UDP and TCP on the same port.
+ *
+ * <pre>
+ *  UDP socket ×N (SO_REUSEPORT, one per event loop) ─┐
+ *                                                    ├─> QueryProcessor ─> Responder ─> response
+ *  TCP socket ─> length-prefix framing ─> per conn. ─┘
+ * </pre>
+ *
+ * With epoll, each event loop owns its own UDP socket on the port and the kernel spreads
+ * datagrams over them, so every core answers UDP; datagrams are read in batches (recvmmsg).
+ */
+public final class DnsServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(DnsServer.class);
+    /** RFC 7766 asks servers to close idle connections; 10 s is what common servers use. */
+    private static final int TCP_IDLE_SECONDS = 10;
+    private static final int MAX_TCP_CONNECTIONS = 1024;
+    private static final int MAX_UDP_DATAGRAM = 4096;
+    private static final int BATCH = 16;
+
+    private final Transport transport = Transport.best();
+    private final EventLoopGroup group;
+    private final int threads;
+    private final Supplier<Responder> responders;
+    private final ServerStats stats = new ServerStats();
+    private final List<Channel> channels = new ArrayList<>();
+    private final List<InetSocketAddress> bound = new ArrayList<>();
+    private final AtomicInteger tcpConnections = new AtomicInteger();
+
+    public DnsServer(Supplier<Responder> responders, int threads) {
+        this.responders = responders;
+        this.threads = threads;
+        this.group = new MultiThreadIoEventLoopGroup(threads, transport.ioHandlerFactory());
+    }
+
+    /** Binds UDP then TCP on the same port of each address (port 0: a free port, the same for both). */
+    public synchronized List<InetSocketAddress> start(List<InetSocketAddress> addresses) throws InterruptedException, BindException {
+        for (InetSocketAddress address : addresses) {
+            bound.add(bindBoth(address));
+        }
+        return List.copyOf(bound);
+    }
+
+    private InetSocketAddress bindBoth(InetSocketAddress address) throws InterruptedException, BindException {
+        int attempts = address.getPort() == 0 ? 10 : 1;
+        for (int attempt = 1; ; attempt++) {
+            List<Channel> udp = bindUdp(address);
+            InetSocketAddress actual = (InetSocketAddress) udp.get(0).localAddress();
+            try {
+                Channel tcp = bindTcp(new InetSocketAddress(address.getAddress(), actual.getPort()));
+                channels.addAll(udp);
+                channels.add(tcp);
+                LOG.info("DNS listening on {} (UDP x{} and TCP, {})", format(actual), udp.size(), transport.name().toLowerCase());
+                return actual;
+            } catch (Exception e) {
+                udp.forEach(Channel::close);
+                if (attempt >= attempts) {
+                    BindException bind = new BindException("cannot listen on TCP " + format(actual) + ": " + e.getMessage());
+                    bind.initCause(e);
+                    throw bind;
+                }
+            }
+        }
+    }
+
+    private List<Channel> bindUdp(InetSocketAddress address) throws InterruptedException, BindException {
+        int sockets = transport.reusePort() ? threads : 1;
+        List<Channel> out = new ArrayList<>();
+        InetSocketAddress target = address;
+        for (int i = 0; i < sockets; i++) {
+            Bootstrap b = new Bootstrap()
+                    .group(group)
+                    .channel(transport.datagramChannel())
+                    .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(
+                            transport.reusePort() ? MAX_UDP_DATAGRAM * BATCH : MAX_UDP_DATAGRAM))
+                    .option(ChannelOption.SO_RCVBUF, 4 << 20)
+                    .option(ChannelOption.SO_SNDBUF, 4 << 20)
+                    .handler(new ChannelInitializer<DatagramChannel>() {
+                        @Override
+                        protected void initChannel(DatagramChannel ch) {
+                            ch.pipeline().addLast(new UdpQueryHandler(new QueryProcessor(responders.get(), stats)));
+                        }
+                    });
+            if (transport.reusePort()) {
+                b.option(UnixChannelOption.SO_REUSEPORT, true);
+                b.option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, MAX_UDP_DATAGRAM);
+            }
+            try {
+                Channel ch = b.bind(target).sync().channel();
+                out.add(ch);
+                target = (InetSocketAddress) ch.localAddress(); // later sockets join the port the first got
+            } catch (Exception e) {
+                out.forEach(Channel::close);
+                BindException bind = new BindException("cannot listen on UDP " + format(target) + ": " + e.getMessage());
+                bind.initCause(e);
+                throw bind;
+            }
+        }
+        return out;
+    }
+
+    private Channel bindTcp(InetSocketAddress address) throws InterruptedException {
+        ServerBootstrap b = new ServerBootstrap()
+                .group(group)
+                .channel(transport.serverChannel())
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        if (tcpConnections.incrementAndGet() > MAX_TCP_CONNECTIONS) {
+                            tcpConnections.decrementAndGet();
+                            ch.close();
+                            return;
+                        }
+                        ch.closeFuture().addListener(f -> tcpConnections.decrementAndGet());
+                        ch.pipeline()
+                                .addLast(new IdleStateHandler(0, 0, TCP_IDLE_SECONDS, TimeUnit.SECONDS))
+                                .addLast(new LengthFieldBasedFrameDecoder(65535, 0, 2, 0, 2))
+                                .addLast(new TcpQueryHandler(new QueryProcessor(responders.get(), stats)));
+                    }
+                });
+        return b.bind(address).sync().channel();
+    }
+
+    public ServerStats stats() {
+        return stats;
+    }
+
+    public synchronized List<InetSocketAddress> addresses() {
+        return List.copyOf(bound);
+    }
+
+    @Override
+    public synchronized void close() {
+        for (Channel ch : channels) {
+            ch.close().syncUninterruptibly();
+        }
+        channels.clear();
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+
+    static String format(InetSocketAddress a) {
+        String host = a.getAddress().getHostAddress();
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort();
+    }
+}

@@ -1,0 +1,57 @@
+package io.wayfinder.dns.server;
+
+import io.wayfinder.dns.wire.DnsQuery;
+import io.wayfinder.dns.wire.Rcode;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Counters of what the server did, cheap to bump from every event loop; and the rate-limited error log. */
+public final class ServerStats {
+    private static final Logger LOG = LoggerFactory.getLogger(ServerStats.class);
+    private static final long LOG_INTERVAL_NANOS = 10_000_000_000L;
+
+    private final LongAdder[] byRcode = new LongAdder[24];
+    private final LongAdder dropped = new LongAdder();
+    private final LongAdder failures = new LongAdder();
+    private final AtomicLong lastFailureLog = new AtomicLong(System.nanoTime() - LOG_INTERVAL_NANOS);
+
+    public ServerStats() {
+        for (int i = 0; i < byRcode.length; i++) {
+            byRcode[i] = new LongAdder();
+        }
+    }
+
+    void recordAnswer(int rcode) {
+        byRcode[Math.min(rcode, byRcode.length - 1)].increment();
+    }
+
+    void recordDrop() {
+        dropped.increment();
+    }
+
+    void recordFailure(RuntimeException e, DnsQuery query) {
+        failures.increment();
+        byRcode[Rcode.SERVFAIL].increment();
+        long now = System.nanoTime();
+        long last = lastFailureLog.get();
+        if (now - last >= LOG_INTERVAL_NANOS && lastFailureLog.compareAndSet(last, now)) {
+            LOG.error("answering {} type {} failed (SERVFAIL sent; further failures are logged at most every 10 s)",
+                    query.nameText(), query.qtype(), e);
+        }
+    }
+
+    public long responses(int rcode) {
+        return byRcode[rcode].sum();
+    }
+
+    public long dropped() {
+        return dropped.sum();
+    }
+
+    /** Queries that hit a bug while being answered (each got SERVFAIL). */
+    public long failures() {
+        return failures.sum();
+    }
+}

@@ -1,0 +1,48 @@
+package io.wayfinder.dns.server;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.timeout.IdleStateEvent;
+import java.net.InetSocketAddress;
+
+/**
+ * Answers the length-prefixed messages of one TCP connection (RFC 7766): pipelined queries are
+ * answered in order; an idle connection is closed.
+ */
+final class TcpQueryHandler extends SimpleChannelInboundHandler<ByteBuf> {
+    private final QueryProcessor processor;
+
+    TcpQueryHandler(QueryProcessor processor) {
+        super(true);
+        this.processor = processor;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, ByteBuf message) {
+        ByteBuf response = processor.process(message, (InetSocketAddress) ctx.channel().remoteAddress(), true, ctx.alloc(), 2);
+        if (response == null) {
+            ctx.close();
+            return;
+        }
+        response.setShort(0, response.readableBytes() - 2);
+        ctx.write(response, ctx.voidPromise());
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        ctx.flush();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+        if (event instanceof IdleStateEvent) {
+            ctx.close();
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        ctx.close(); // a broken connection (reset, oversized frame) concerns only this client
+    }
+}

@@ -1,0 +1,132 @@
+package io.wayfinder.dns.wire;
+
+import io.netty.buffer.ByteBuf;
+import java.net.InetSocketAddress;
+
+/**
+ * One decoded query, as the answering code needs it. Mutable and reused: each event-loop thread
+ * (or TCP connection) owns one and {@link QueryDecoder} overwrites it for every packet, so the
+ * query path allocates nothing for decoding.
+ *
+ * <p>The question is kept twice: as the offset of its raw bytes in the packet, copied into the
+ * response byte for byte (case preserved, as resolvers check), and as a lower-cased copy of the
+ * name in uncompressed wire format, which is what names are looked up by.
+ */
+public final class DnsQuery {
+    /** The largest name in wire format (RFC 1035 §2.3.4). */
+    public static final int MAX_NAME_LENGTH = 255;
+
+    // Header
+    int id;
+    int flags;
+
+    // Question: raw bytes at packet[12 .. 12 + questionLength), name first.
+    boolean questionParsed;
+    int nameLength;
+    final byte[] lowerName = new byte[MAX_NAME_LENGTH];
+    int qtype;
+    int qclass;
+
+    // EDNS(0)
+    boolean edns;
+    int udpPayloadSize;
+    int ednsVersion;
+    boolean dnssecOk;
+
+    // EDNS Client Subnet (RFC 7871)
+    boolean ecs;
+    int ecsFamily;
+    int ecsSourceLength;
+    final byte[] ecsAddress = new byte[16];
+
+    // Where it came from
+    ByteBuf packet;
+    InetSocketAddress sender;
+    boolean tcp;
+
+    public int id() {
+        return id;
+    }
+
+    /** The opcode (0 = QUERY). */
+    public int opcode() {
+        return (flags >>> 11) & 0xF;
+    }
+
+    public boolean recursionDesired() {
+        return (flags & 0x0100) != 0;
+    }
+
+    /** The question name in wire format, lower-cased, uncompressed; valid for {@link #nameLength()} bytes. */
+    public byte[] lowerName() {
+        return lowerName;
+    }
+
+    /** The length of the question name in wire format, including the root label. */
+    public int nameLength() {
+        return nameLength;
+    }
+
+    public int qtype() {
+        return qtype;
+    }
+
+    public int qclass() {
+        return qclass;
+    }
+
+    public boolean edns() {
+        return edns;
+    }
+
+    public int udpPayloadSize() {
+        return udpPayloadSize;
+    }
+
+    public boolean hasClientSubnet() {
+        return ecs;
+    }
+
+    /** 1 for IPv4, 2 for IPv6 (IANA address family numbers). */
+    public int clientSubnetFamily() {
+        return ecsFamily;
+    }
+
+    public int clientSubnetSourceLength() {
+        return ecsSourceLength;
+    }
+
+    /** The ECS address, left-aligned: 4 (IPv4) or 16 (IPv6) bytes meaningful, zero past the source length. */
+    public byte[] clientSubnetAddress() {
+        return ecsAddress;
+    }
+
+    public InetSocketAddress sender() {
+        return sender;
+    }
+
+    public boolean overTcp() {
+        return tcp;
+    }
+
+    /** Clears what a new packet must set; cheap, called once per packet. */
+    void reset(ByteBuf packet, InetSocketAddress sender, boolean tcp) {
+        this.packet = packet;
+        this.sender = sender;
+        this.tcp = tcp;
+        questionParsed = false;
+        nameLength = 0;
+        edns = false;
+        udpPayloadSize = 512;
+        ednsVersion = 0;
+        dnssecOk = false;
+        ecs = false;
+        ecsFamily = 0;
+        ecsSourceLength = 0;
+    }
+
+    /** Renders the question name for logs and explanations (allocates; not for the query path). */
+    public String nameText() {
+        return WireNames.toText(lowerName, 0);
+    }
+}

@@ -1,0 +1,224 @@
+package io.wayfinder.dns.wire;
+
+import io.netty.buffer.ByteBuf;
+import java.net.InetSocketAddress;
+
+/**
+ * A strict decoder for what an authoritative server must accept: a header, exactly one question,
+ * records in the answer and authority sections skipped, and at most one OPT record (with at most
+ * one Client Subnet option) among the additional records.
+ *
+ * <p>It reads the packet in place with absolute indices, copies only the lower-cased question name
+ * and the ECS address into the reused {@link DnsQuery}, and allocates nothing. Every read is
+ * bounds-checked against the packet, so no input makes it throw: malformed input is a status.
+ * Compression pointers are followed only backwards (as dnsjava does), which bounds the work on any
+ * input and rules out loops.
+ */
+public final class QueryDecoder {
+    /** Decoded: answer it. */
+    public static final int OK = 0;
+    /** Not worth an answer: too short for a header, or a response (QR set). */
+    public static final int DROP = -1;
+    /** Malformed: answer FORMERR. */
+    public static final int FORMERR = Rcode.FORMERR;
+    /** An opcode other than QUERY: answer NOTIMP. */
+    public static final int NOTIMP = Rcode.NOTIMP;
+    /** EDNS version above 0: answer BADVERS (RFC 6891 §6.1.3). */
+    public static final int BADVERS = Rcode.BADVERS;
+
+    private static final int HEADER = 12;
+    private static final int ECS_OPTION = 8;
+
+    private QueryDecoder() {
+    }
+
+    /** Decodes the readable bytes of {@code packet} into {@code query}; returns a status above. */
+    public static int decode(ByteBuf packet, InetSocketAddress sender, boolean tcp, DnsQuery query) {
+        query.reset(packet, sender, tcp);
+        int base = packet.readerIndex();
+        int end = base + packet.readableBytes();
+        if (end - base < HEADER) {
+            return DROP;
+        }
+        query.id = packet.getUnsignedShort(base);
+        query.flags = packet.getUnsignedShort(base + 2);
+        if ((query.flags & 0x8000) != 0) {
+            return DROP;
+        }
+        if (query.opcode() != 0) {
+            return NOTIMP;
+        }
+        int qdcount = packet.getUnsignedShort(base + 4);
+        int ancount = packet.getUnsignedShort(base + 6);
+        int nscount = packet.getUnsignedShort(base + 8);
+        int arcount = packet.getUnsignedShort(base + 10);
+        if (qdcount != 1) {
+            return FORMERR;
+        }
+        int pos = readQuestionName(packet, base, base + HEADER, end, query);
+        if (pos < 0 || pos + 4 > end) {
+            return FORMERR;
+        }
+        query.qtype = packet.getUnsignedShort(pos);
+        query.qclass = packet.getUnsignedShort(pos + 2);
+        pos += 4;
+        query.questionParsed = true;
+
+        for (int i = 0; i < ancount + nscount; i++) {
+            pos = skipRecord(packet, base, pos, end);
+            if (pos < 0) {
+                return FORMERR;
+            }
+        }
+        for (int i = 0; i < arcount; i++) {
+            int nameEnd = skipName(packet, base, pos, end);
+            if (nameEnd < 0 || nameEnd + 10 > end) {
+                return FORMERR;
+            }
+            int type = packet.getUnsignedShort(nameEnd);
+            int rdlength = packet.getUnsignedShort(nameEnd + 8);
+            int rdata = nameEnd + 10;
+            if (rdata + rdlength > end) {
+                return FORMERR;
+            }
+            if (type == RecordType.OPT) {
+                // The OPT owner must be the root (a single zero byte); two OPTs are an error.
+                if (query.edns || nameEnd - pos != 1) {
+                    return FORMERR;
+                }
+                int status = readOpt(packet, nameEnd, rdata, rdlength, query);
+                if (status != OK) {
+                    return status;
+                }
+            }
+            pos = rdata + rdlength;
+        }
+        // Bytes after the last record are ignored, as most servers do.
+        return query.edns && query.ednsVersion != 0 ? BADVERS : OK;
+    }
+
+    /** Reads the question name (no compression allowed: nothing precedes it) and lower-cases it. */
+    private static int readQuestionName(ByteBuf packet, int base, int pos, int end, DnsQuery query) {
+        byte[] lower = query.lowerName;
+        int out = 0;
+        while (true) {
+            if (pos >= end) {
+                return -1;
+            }
+            int len = packet.getUnsignedByte(pos);
+            if (len == 0) {
+                lower[out++] = 0;
+                query.nameLength = out;
+                return pos + 1;
+            }
+            if (len > 63 || out + len + 2 > DnsQuery.MAX_NAME_LENGTH || pos + 1 + len > end) {
+                return -1; // pointers and reserved label types (0x40, 0x80) included
+            }
+            lower[out++] = (byte) len;
+            for (int k = 1; k <= len; k++) {
+                byte b = packet.getByte(pos + k);
+                lower[out++] = b >= 'A' && b <= 'Z' ? (byte) (b + 32) : b;
+            }
+            pos += 1 + len;
+        }
+    }
+
+    /** Skips a possibly compressed name; returns the index after it in the record, or -1. */
+    private static int skipName(ByteBuf packet, int base, int pos, int end) {
+        int total = 0;
+        while (true) {
+            if (pos >= end) {
+                return -1;
+            }
+            int len = packet.getUnsignedByte(pos);
+            if (len == 0) {
+                return pos + 1;
+            }
+            if ((len & 0xC0) == 0xC0) {
+                if (pos + 2 > end) {
+                    return -1;
+                }
+                int target = base + (((len & 0x3F) << 8) | packet.getUnsignedByte(pos + 1));
+                // Only backward pointers are legal; we need not follow them to find the record's end.
+                return target < pos ? pos + 2 : -1;
+            }
+            if (len > 63) {
+                return -1;
+            }
+            total += len + 1;
+            if (total > DnsQuery.MAX_NAME_LENGTH || pos + 1 + len > end) {
+                return -1;
+            }
+            pos += 1 + len;
+        }
+    }
+
+    private static int skipRecord(ByteBuf packet, int base, int pos, int end) {
+        int nameEnd = skipName(packet, base, pos, end);
+        if (nameEnd < 0 || nameEnd + 10 > end) {
+            return -1;
+        }
+        int next = nameEnd + 10 + packet.getUnsignedShort(nameEnd + 8);
+        return next > end ? -1 : next;
+    }
+
+    private static int readOpt(ByteBuf packet, int fixed, int rdata, int rdlength, DnsQuery query) {
+        query.edns = true;
+        query.udpPayloadSize = packet.getUnsignedShort(fixed + 2);
+        query.ednsVersion = packet.getUnsignedByte(fixed + 5);
+        query.dnssecOk = (packet.getUnsignedShort(fixed + 6) & 0x8000) != 0;
+        int pos = rdata;
+        int end = rdata + rdlength;
+        while (pos < end) {
+            if (pos + 4 > end) {
+                return FORMERR;
+            }
+            int code = packet.getUnsignedShort(pos);
+            int length = packet.getUnsignedShort(pos + 2);
+            int data = pos + 4;
+            if (data + length > end) {
+                return FORMERR;
+            }
+            if (code == ECS_OPTION) {
+                if (query.ecs || !readClientSubnet(packet, data, length, query)) {
+                    return FORMERR;
+                }
+            }
+            pos = data + length;
+        }
+        return OK;
+    }
+
+    /**
+     * RFC 7871 §6: family 1 or 2, source length within the family, scope 0 in a query, exactly
+     * ceil(source/8) address bytes, and no bits set past the source length. Anything else is FORMERR.
+     */
+    private static boolean readClientSubnet(ByteBuf packet, int data, int length, DnsQuery query) {
+        if (length < 4) {
+            return false;
+        }
+        int family = packet.getUnsignedShort(data);
+        int source = packet.getUnsignedByte(data + 2);
+        int scope = packet.getUnsignedByte(data + 3);
+        int maxBits = family == 1 ? 32 : family == 2 ? 128 : -1;
+        if (maxBits < 0 || source > maxBits || scope != 0) {
+            return false;
+        }
+        int addressBytes = (source + 7) / 8;
+        if (length - 4 != addressBytes) {
+            return false;
+        }
+        byte[] address = query.ecsAddress;
+        java.util.Arrays.fill(address, (byte) 0);
+        for (int i = 0; i < addressBytes; i++) {
+            address[i] = packet.getByte(data + 4 + i);
+        }
+        if (source % 8 != 0 && (address[addressBytes - 1] & (0xFF >>> (source % 8))) != 0) {
+            return false;
+        }
+        query.ecs = true;
+        query.ecsFamily = family;
+        query.ecsSourceLength = source;
+        return true;
+    }
+}

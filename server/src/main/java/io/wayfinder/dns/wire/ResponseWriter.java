@@ -1,0 +1,203 @@
+package io.wayfinder.dns.wire;
+
+import io.netty.buffer.ByteBuf;
+
+/**
+ * Writes one response into a buffer: header, the question copied byte for byte from the query,
+ * records section by section, then the OPT record, with the TC bit set (and the sections emptied)
+ * when the whole would not fit the client's UDP limit. Reused per thread; allocates nothing.
+ *
+ * <p>Usage: {@link #begin}, then records in section order ({@link #answer}, {@link #authority},
+ * {@link #additional} before each), then {@link #finish}. Owner names are written by the caller,
+ * usually as a compression pointer: {@link #QUESTION_NAME} points at the question name.
+ */
+public final class ResponseWriter {
+    /** The offset of the question name in every response: right after the 12-byte header. */
+    public static final int QUESTION_NAME = 12;
+    /** The UDP payload size we advertise and the largest UDP response we send (DNS flag day 2020). */
+    public static final int ADVERTISED_UDP_PAYLOAD = 1232;
+    private static final int PLAIN_UDP_LIMIT = 512;
+    private static final int TCP_LIMIT = 65535;
+
+    private static final int AA = 0x0400;
+    private static final int TC = 0x0200;
+    private static final int QR = 0x8000;
+
+    private ByteBuf out;
+    private int start;
+    private int questionEnd;
+    private DnsQuery query;
+    private int section;
+    private final int[] counts = new int[3];
+
+    /** Starts a response to a query whose question was parsed. */
+    public void begin(ByteBuf buffer, DnsQuery q) {
+        out = buffer;
+        query = q;
+        start = buffer.writerIndex();
+        section = 0;
+        counts[0] = counts[1] = counts[2] = 0;
+        buffer.writeShort(q.id);
+        buffer.writeShort(0); // flags, set in finish
+        buffer.writeShort(q.questionParsed ? 1 : 0);
+        buffer.writeZero(6);
+        if (q.questionParsed) {
+            int from = q.packet.readerIndex() + QUESTION_NAME;
+            buffer.writeBytes(q.packet, from, q.nameLength + 4);
+        }
+        questionEnd = buffer.writerIndex();
+    }
+
+    /** The next records go to the answer section. */
+    public ResponseWriter answer() {
+        return moveTo(0);
+    }
+
+    /** The next records go to the authority section. */
+    public ResponseWriter authority() {
+        return moveTo(1);
+    }
+
+    /** The next records go to the additional section. */
+    public ResponseWriter additional() {
+        return moveTo(2);
+    }
+
+    private ResponseWriter moveTo(int next) {
+        if (next < section) {
+            throw new IllegalStateException("sections must be written in order");
+        }
+        section = next;
+        return this;
+    }
+
+    /** The current write position as an offset in the message, for compression pointers to what comes next. */
+    public int offset() {
+        return out.writerIndex() - start;
+    }
+
+    /** Writes a compression pointer to an earlier name in this message. */
+    public ResponseWriter pointer(int messageOffset) {
+        out.writeShort(0xC000 | messageOffset);
+        return this;
+    }
+
+    /** Writes an uncompressed wire name. */
+    public ResponseWriter name(byte[] wireName) {
+        out.writeBytes(wireName);
+        return this;
+    }
+
+    /**
+     * Writes the rest of a record after its owner name: type, class IN, TTL and the rdata given as
+     * {@code rdlength} bytes followed by the rdata, pre-encoded.
+     */
+    public ResponseWriter record(int type, int ttl, byte[] lengthAndRdata) {
+        out.writeShort(type);
+        out.writeShort(RecordType.IN);
+        out.writeInt(ttl);
+        out.writeBytes(lengthAndRdata);
+        counts[section]++;
+        return this;
+    }
+
+    /**
+     * Like {@link #record(int, int, byte[])}, for rdata that is a name the caller will write next
+     * (CNAME, NS): returns the offset of the rdlength field, to be closed with {@link #endRdata}.
+     */
+    public int recordWithOpenRdata(int type, int ttl) {
+        out.writeShort(type);
+        out.writeShort(RecordType.IN);
+        out.writeInt(ttl);
+        int lengthAt = out.writerIndex();
+        out.writeShort(0);
+        counts[section]++;
+        return lengthAt;
+    }
+
+    public void endRdata(int lengthAt) {
+        out.setShort(lengthAt, out.writerIndex() - lengthAt - 2);
+    }
+
+    /**
+     * Completes the response: flags, counts, OPT (with the ECS option echoed and the given scope
+     * when the query had one), and truncation when it does not fit.
+     *
+     * @param ecsScope the ECS scope prefix length, or -1 for "the query's ECS was not used"
+     *                 (scope 0, the answer holds for every client)
+     */
+    public void finish(int rcode, boolean authoritative, int ecsScope) {
+        int limit = limit();
+        int optLength = optLength();
+        if (out.writerIndex() - start + optLength > limit) {
+            out.writerIndex(questionEnd);
+            counts[0] = counts[1] = counts[2] = 0;
+            writeFlags(rcode, authoritative, true);
+        } else {
+            writeFlags(rcode, authoritative, false);
+        }
+        if (query.edns) {
+            writeOpt(rcode, ecsScope);
+            counts[2]++;
+        }
+        out.setShort(start + 6, counts[0]);
+        out.setShort(start + 8, counts[1]);
+        out.setShort(start + 10, counts[2]);
+    }
+
+    /** A response with no records for a query that could not be answered (FORMERR, NOTIMP, BADVERS, REFUSED, SERVFAIL). */
+    public void error(ByteBuf buffer, DnsQuery q, int rcode) {
+        begin(buffer, q);
+        finish(rcode, false, -1);
+    }
+
+    /** The largest response this client takes over its transport. */
+    public int limit() {
+        if (query.tcp) {
+            return TCP_LIMIT;
+        }
+        if (!query.edns) {
+            return PLAIN_UDP_LIMIT;
+        }
+        return Math.max(PLAIN_UDP_LIMIT, Math.min(query.udpPayloadSize, ADVERTISED_UDP_PAYLOAD));
+    }
+
+    private void writeFlags(int rcode, boolean authoritative, boolean truncated) {
+        int flags = QR | (query.flags & 0x7800) | (query.flags & 0x0100) | (rcode & 0xF);
+        if (authoritative) {
+            flags |= AA;
+        }
+        if (truncated) {
+            flags |= TC;
+        }
+        out.setShort(start + 2, flags);
+    }
+
+    private int optLength() {
+        if (!query.edns) {
+            return 0;
+        }
+        return 11 + (query.ecs ? 8 + (query.ecsSourceLength + 7) / 8 : 0);
+    }
+
+    private void writeOpt(int rcode, int ecsScope) {
+        out.writeByte(0); // root owner
+        out.writeShort(RecordType.OPT);
+        out.writeShort(ADVERTISED_UDP_PAYLOAD);
+        out.writeByte(rcode >>> 4); // extended rcode, upper 8 bits
+        out.writeByte(0); // version
+        out.writeShort(0); // DO clear: no DNSSEC here
+        if (query.ecs) {
+            int addressBytes = (query.ecsSourceLength + 7) / 8;
+            out.writeShort(8 + addressBytes);
+            out.writeShort(8);
+            out.writeShort(4 + addressBytes);
+            out.writeShort(query.ecsFamily);
+            out.writeByte(query.ecsSourceLength);
+            out.writeByte(Math.max(0, ecsScope));
+            out.writeBytes(query.ecsAddress, 0, addressBytes);
+        } else {
+            out.writeShort(0);
+        }
+    }
+}

@@ -1,0 +1,53 @@
+package io.wayfinder.latency;
+
+import io.wayfinder.geo.RegionCatalogue;
+import io.wayfinder.net.IpPrefix;
+import io.wayfinder.source.CsvLines;
+import io.wayfinder.source.SourceFormatException;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+
+/**
+ * Reads latency measurements from CSV: {@code prefix,region,rtt_ms[,samples]} with a header line,
+ * IPv4 and IPv6 prefixes of any length; {@code #} starts a comment line. Every region must be in
+ * the catalogue (a figure for a region no endpoint can be in is a typo, not data).
+ */
+public final class LatencyCsvReader {
+    private final RegionCatalogue regions;
+
+    public LatencyCsvReader(RegionCatalogue regions) {
+        this.regions = regions;
+    }
+
+    /** Adds every row of the file to the builder; returns the number of rows read. */
+    public int read(Path file, LatencyTableBuilder into) throws IOException {
+        int rows = 0;
+        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            CsvLines lines = new CsvLines(file, in);
+            lines.expectHeader("prefix", "region", "rtt_ms");
+            String[] f;
+            while ((f = lines.next()) != null) {
+                if (f.length < 3 || f.length > 4) {
+                    throw lines.error("expected prefix,region,rtt_ms[,samples], got " + f.length + " fields");
+                }
+                IpPrefix prefix = lines.prefix(f[0]);
+                String region = f[1].strip();
+                if (!regions.contains(region)) {
+                    throw lines.error("unknown region '" + region + "'"
+                            + regions.suggest(region).map(s -> " (did you mean '" + s + "'?)").orElse(""));
+                }
+                double rtt = lines.number(f[2], "rtt_ms", 0, 60_000);
+                int samples = f.length == 4 ? (int) lines.number(f[3], "samples", 1, Integer.MAX_VALUE) : 1;
+                into.add(prefix, region, rtt, samples);
+                rows++;
+            }
+        } catch (NoSuchFileException e) {
+            throw new SourceFormatException(file + ": no such file");
+        }
+        return rows;
+    }
+}

@@ -79,8 +79,13 @@ public final class QueryAnswerer implements Responder {
         if (rcode == NODATA || rcode == Rcode.NXDOMAIN) {
             finishNegative(rcode == NODATA ? Rcode.NOERROR : Rcode.NXDOMAIN);
         } else {
-            w.finish(rcode, true, context.scope());
+            w.finish(rcode, true, scope());
         }
+    }
+
+    /** The ECS scope: what routing depended on, or 0 when nothing was routed (the answer is the same for all). */
+    private int scope() {
+        return clientKnown ? context.scope() : 0;
     }
 
     /** Writes what a name holds for a type; returns an rcode, or NODATA (then negativeZone is set). */
@@ -189,7 +194,7 @@ public final class QueryAnswerer implements Responder {
             writer.name(zone.wireName);
         }
         writer.record(RecordType.SOA, zone.negativeTtl, zone.soaRdata);
-        writer.finish(rcode, true, context.scope());
+        writer.finish(rcode, true, scope());
     }
 
     /** Where the question name ends with this name, as a message offset; -1 when it does not. */

@@ -30,6 +30,8 @@ public final class WayfinderServer implements AutoCloseable {
     private final DnsServer dns;
     private final ConfigWatcher watcher;
     private volatile LoadedConfig loaded;
+    private final java.util.concurrent.atomic.AtomicLong reloads = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong rejectedReloads = new java.util.concurrent.atomic.AtomicLong();
 
     /** Options a command line may give over the configuration. */
     public record Options(List<ListenAddress> listenOverride, int threads, long watchIntervalMillis) {
@@ -82,9 +84,11 @@ public final class WayfinderServer implements AutoCloseable {
         try {
             next = LoadedConfig.load(configFile);
         } catch (ConfigException e) {
+            rejectedReloads.incrementAndGet();
             LOG.error("configuration {} rejected; still serving the previous one:\n{}", configFile, e.getMessage());
             return false;
         } catch (IOException | RuntimeException e) {
+            rejectedReloads.incrementAndGet();
             LOG.error("configuration {} could not be loaded; still serving the previous one: {}", configFile, e.getMessage());
             return false;
         }
@@ -99,6 +103,7 @@ public final class WayfinderServer implements AutoCloseable {
             watcher.watch(watchedFiles(next));
         }
         logProfiles(next.config());
+        reloads.incrementAndGet();
         LOG.info("configuration {} reloaded", configFile);
         return true;
     }
@@ -110,6 +115,16 @@ public final class WayfinderServer implements AutoCloseable {
         files.addAll(loaded.config().geolocation().csv());
         files.addAll(loaded.config().geolocation().mmdb());
         return files;
+    }
+
+    /** Reloads that replaced the configuration. */
+    public long reloads() {
+        return reloads.get();
+    }
+
+    /** Reloads that were rejected, leaving the previous configuration in service. */
+    public long rejectedReloads() {
+        return rejectedReloads.get();
     }
 
     public Snapshot snapshot() {

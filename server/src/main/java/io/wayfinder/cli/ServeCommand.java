@@ -42,7 +42,8 @@ final class ServeCommand implements Callable<Integer> {
         }
         WayfinderServer server;
         try {
-            server = WayfinderServer.start(config, new WayfinderServer.Options(override, threads, 2000));
+            long watch = WayfinderServer.Options.defaults().watchIntervalMillis();
+            server = WayfinderServer.start(config, new WayfinderServer.Options(override, threads, watch));
         } catch (ConfigException e) {
             System.err.println(config + ": " + e.errors().size() + " error(s)");
             for (ConfigError error : e.errors()) {

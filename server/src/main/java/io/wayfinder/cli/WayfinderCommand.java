@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = VersionCommand.Provider.class,
         description = "Self-hosted DNS traffic manager: performance routing over an internet latency table.",
-        subcommands = {ServeCommand.class, CheckConfigCommand.class, ExplainCommand.class, VersionCommand.class,
+        subcommands = {ServeCommand.class, CheckConfigCommand.class, ExplainCommand.class, StatusCommand.class, DemoEndpointsCommand.class,
+                VersionCommand.class,
                 CommandLine.HelpCommand.class})
 public final class WayfinderCommand implements Runnable {
 
@@ -21,6 +22,10 @@ public final class WayfinderCommand implements Runnable {
     }
 
     public static void main(String[] args) {
+        if (args.length == 0 || !args[0].equals("serve")) {
+            // Tools print their results on stdout; keep the server's INFO lines out of them.
+            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+        }
         System.exit(newCommandLine().execute(args));
     }
 

@@ -146,6 +146,19 @@ final class ConfigObject {
         return fallback;
     }
 
+    /** A YAML boolean ({@code true}/{@code false}). */
+    boolean bool(String key, boolean fallback) {
+        JsonNode value = value(key);
+        if (value == null) {
+            return fallback;
+        }
+        if (!value.isBoolean()) {
+            errors.add(pathOf(key), "must be true or false, not " + describe(value));
+            return fallback;
+        }
+        return value.booleanValue();
+    }
+
     /** {@code Enabled} or {@code Disabled}, as Azure spells statuses. */
     boolean enabled(String key, boolean fallback) {
         return choice(key, Map.of("Enabled", true, "Disabled", false), fallback);

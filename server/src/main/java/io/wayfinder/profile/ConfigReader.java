@@ -85,13 +85,14 @@ public final class ConfigReader {
         }
         ConfigObject top = new ConfigObject(root, "", errors);
         WayfinderConfig.DnsSettings dns = dns(top.object("dns"), errors);
+        ListenAddress metrics = metrics(top.object("metrics"), errors);
         List<ZoneConfig> zones = zones(top);
         List<Region> regions = regions(top);
         WayfinderConfig.GeolocationSettings geo = geolocation(top.object("geolocation"), baseDirectory);
         WayfinderConfig.LatencySettings latency = latency(top.object("latency"), baseDirectory);
         List<ProfileConfig> profiles = profiles(top, zones);
         top.rejectUnknownKeys();
-        WayfinderConfig config = new WayfinderConfig(dns, zones, regions, geo, latency, profiles);
+        WayfinderConfig config = new WayfinderConfig(dns, metrics, zones, regions, geo, latency, profiles);
         validator.validate(config, errors);
         errors.throwIfAny();
         return config;
@@ -122,6 +123,23 @@ public final class ConfigReader {
             listen.add(new ListenAddress("127.0.0.1", 8053));
         }
         return new WayfinderConfig.DnsSettings(listen);
+    }
+
+    private static ListenAddress metrics(ConfigObject metrics, ConfigErrors errors) {
+        if (metrics == null) {
+            return null;
+        }
+        String text = metrics.string("listen", true);
+        metrics.rejectUnknownKeys();
+        if (text == null) {
+            return null;
+        }
+        try {
+            return ListenAddress.parse(text);
+        } catch (IllegalArgumentException e) {
+            errors.add(metrics.pathOf("listen"), e.getMessage());
+            return null;
+        }
     }
 
     private static List<ZoneConfig> zones(ConfigObject top) {
@@ -322,6 +340,12 @@ public final class ConfigReader {
                 dnsConfig.rejectUnknownKeys();
             }
             int maxReturn = p.integer("maxReturn", 1, 10, 2);
+            MonitorConfig monitor = monitor(p.object("monitorConfig"));
+            EndpointConfig fallback = null;
+            ConfigObject fallbackObject = p.object("fallback");
+            if (fallbackObject != null) {
+                fallback = endpoint(fallbackObject, 0);
+            }
             List<EndpointConfig> endpoints = new ArrayList<>();
             List<ConfigObject> endpointItems = p.objects("endpoints");
             for (int i = 0; i < endpointItems.size(); i++) {
@@ -335,7 +359,8 @@ public final class ConfigReader {
             }
             p.rejectUnknownKeys();
             if (name != null) {
-                profiles.add(new ProfileConfig(name, zone, method, enabled, relativeName, ttl, maxReturn, endpoints));
+                profiles.add(new ProfileConfig(name, zone, method, enabled, relativeName, ttl, maxReturn, endpoints,
+                        monitor, fallback));
             }
         }
         return profiles;
@@ -355,12 +380,109 @@ public final class ConfigReader {
         List<String> geoMapping = e.strings("geoMapping");
         List<String> subnets = e.strings("subnets");
         boolean alwaysServe = e.enabled("alwaysServe", false);
+        List<MonitorConfig.Header> headers = headers(e);
         e.rejectUnknownKeys();
         if (name == null || target == null) {
             return null;
         }
         return new EndpointConfig(name, type, target, enabled, location == null ? null : location.toLowerCase(java.util.Locale.ROOT),
-                priority, weight, minChild, minChildV4, minChildV6, geoMapping, subnets, alwaysServe);
+                priority, weight, minChild, minChildV4, minChildV6, geoMapping, subnets, alwaysServe, headers);
+    }
+
+    private static final Map<String, MonitorConfig.Protocol> PROTOCOLS = enumOptions(MonitorConfig.Protocol.values());
+
+    /** {@code monitorConfig}: Azure's fields and ranges, except a wider interval range (1-3600 s). */
+    private static MonitorConfig monitor(ConfigObject m) {
+        if (m == null) {
+            return null;
+        }
+        ConfigErrors errors = m.errors();
+        MonitorConfig.Protocol protocol = m.choice("protocol", PROTOCOLS, MonitorConfig.Protocol.HTTP);
+        int defaultPort = protocol == MonitorConfig.Protocol.HTTPS ? 443 : 80;
+        Integer port = m.optionalInteger("port", 1, 65535);
+        if (port == null && protocol == MonitorConfig.Protocol.TCP && !m.has("port")) {
+            errors.add(m.pathOf("port"), "is required for TCP probes");
+        }
+        String path = m.string("path", false);
+        if (protocol == MonitorConfig.Protocol.TCP) {
+            if (path != null) {
+                errors.add(m.pathOf("path"), "applies only to HTTP and HTTPS probes; remove it for TCP");
+            }
+        } else if (path == null) {
+            if (!m.has("path")) {
+                errors.add(m.pathOf("path"), "is required for " + protocol + " probes (e.g. /health)");
+            }
+        } else if (!path.startsWith("/") || path.chars().anyMatch(c -> c <= ' ' || c >= 127)) {
+            errors.add(m.pathOf("path"), "must start with '/' and contain no spaces or control characters");
+        }
+        int interval = m.integer("intervalInSeconds", 1, 3600, 30);
+        int timeout = m.integer("timeoutInSeconds", 1, 3600, Math.min(10, Math.max(1, interval - 1)));
+        if (timeout >= interval && m.has("timeoutInSeconds")) {
+            errors.add(m.pathOf("timeoutInSeconds"), "must be less than intervalInSeconds (" + interval + ")");
+        } else if (timeout >= interval) {
+            timeout = Math.max(1, interval - 1);
+            if (timeout >= interval) {
+                errors.add(m.pathOf("intervalInSeconds"), "must be at least 2 so that the timeout fits inside it");
+            }
+        }
+        int tolerated = m.integer("toleratedNumberOfFailures", 0, 9, 3);
+        List<MonitorConfig.Header> headers = headers(m);
+        List<MonitorConfig.StatusCodeRange> ranges = new ArrayList<>();
+        List<ConfigObject> rangeItems = m.objects("expectedStatusCodeRanges");
+        if (rangeItems.size() > 8) {
+            errors.add(m.pathOf("expectedStatusCodeRanges"), "at most 8 ranges, not " + rangeItems.size());
+        }
+        for (ConfigObject r : rangeItems) {
+            if (r == null) {
+                continue;
+            }
+            Integer min = r.optionalInteger("min", 100, 999);
+            Integer max = r.optionalInteger("max", 100, 999);
+            if (!r.has("min")) {
+                errors.add(r.pathOf("min"), "is required");
+            }
+            if (!r.has("max")) {
+                errors.add(r.pathOf("max"), "is required");
+            }
+            r.rejectUnknownKeys();
+            if (min != null && max != null) {
+                if (min > max) {
+                    errors.add(r.pathOf("min"), "must not be greater than max (" + max + ")");
+                } else {
+                    ranges.add(new MonitorConfig.StatusCodeRange(min, max));
+                }
+            }
+        }
+        int required = m.integer("requiredConsecutiveSuccesses", 1, 100, 1);
+        boolean verify = m.bool("verifyCertificate", false);
+        m.rejectUnknownKeys();
+        return new MonitorConfig(protocol, port == null ? defaultPort : port, protocol == MonitorConfig.Protocol.TCP ? null : path,
+                interval, timeout, tolerated, headers, ranges, required, verify);
+    }
+
+    /** {@code customHeaders}: at most 8 {name, value}; names are HTTP tokens, values have no line breaks. */
+    private static List<MonitorConfig.Header> headers(ConfigObject owner) {
+        List<MonitorConfig.Header> out = new ArrayList<>();
+        List<ConfigObject> items = owner.objects("customHeaders");
+        if (items.size() > 8) {
+            owner.errors().add(owner.pathOf("customHeaders"), "at most 8 headers, not " + items.size());
+        }
+        for (ConfigObject h : items) {
+            if (h == null) {
+                continue;
+            }
+            String name = h.string("name", true);
+            String value = h.string("value", true);
+            h.rejectUnknownKeys();
+            if (name != null && !name.matches("[!#$%&'*+.^_`|~0-9A-Za-z-]+")) {
+                owner.errors().add(h.pathOf("name"), "'" + name + "' is not a valid HTTP header name");
+            } else if (value != null && (value.contains("\r") || value.contains("\n"))) {
+                owner.errors().add(h.pathOf("value"), "must not contain line breaks");
+            } else if (name != null && value != null) {
+                out.add(new MonitorConfig.Header(name, value));
+            }
+        }
+        return out;
     }
 
     private static List<Path> paths(List<String> texts, Path base) {

@@ -43,7 +43,7 @@ public final class ConfigValidator {
         List<ProfileConfig> profiles = config.profiles();
         Set<String> nestedTargets = new HashSet<>();
         for (ProfileConfig p : profiles) {
-            for (EndpointConfig e : p.endpoints()) {
+            for (EndpointConfig e : withFallback(p)) {
                 if (e.type() == EndpointType.nested) {
                     nestedTargets.add(e.target().toLowerCase(Locale.ROOT));
                 }
@@ -73,6 +73,7 @@ public final class ConfigValidator {
                 }
             }
             endpoints(p, path, catalogue, errors);
+            fallback(p, path, errors);
         }
         nesting(profiles, profileIndex, errors);
     }
@@ -167,6 +168,31 @@ public final class ConfigValidator {
         }
     }
 
+    /** The profile's endpoints followed by its fallback, if any: everything it may answer with. */
+    static List<EndpointConfig> withFallback(ProfileConfig p) {
+        if (p.fallback() == null) {
+            return p.endpoints();
+        }
+        List<EndpointConfig> all = new ArrayList<>(p.endpoints());
+        all.add(p.fallback());
+        return all;
+    }
+
+    private static void fallback(ProfileConfig p, String path, ConfigErrors errors) {
+        EndpointConfig f = p.fallback();
+        if (f == null) {
+            return;
+        }
+        if (f.type() == EndpointType.external) {
+            externalTarget(f, path + ".fallback", errors);
+        }
+        for (EndpointConfig e : p.endpoints()) {
+            if (e.name().equalsIgnoreCase(f.name())) {
+                errors.add(path + ".fallback.name", "'" + f.name() + "' is already the name of an endpoint");
+            }
+        }
+    }
+
     private static void externalTarget(EndpointConfig e, String path, ConfigErrors errors) {
         String target = e.target();
         boolean looksNumeric = target.chars().allMatch(c -> Character.isDigit(c) || c == '.') || target.contains(":");
@@ -187,12 +213,14 @@ public final class ConfigValidator {
         for (int i = 0; i < profiles.size(); i++) {
             List<Integer> mine = new ArrayList<>();
             ProfileConfig p = profiles.get(i);
-            for (int j = 0; j < p.endpoints().size(); j++) {
-                EndpointConfig e = p.endpoints().get(j);
+            List<EndpointConfig> all = withFallback(p);
+            for (int j = 0; j < all.size(); j++) {
+                EndpointConfig e = all.get(j);
                 if (e.type() != EndpointType.nested) {
                     continue;
                 }
-                String path = "profiles[" + i + "].endpoints[" + j + "].target";
+                String path = j < p.endpoints().size() ? "profiles[" + i + "].endpoints[" + j + "].target"
+                        : "profiles[" + i + "].fallback.target";
                 Integer child = index.get(e.target().toLowerCase(Locale.ROOT));
                 if (child == null) {
                     errors.add(path, "no profile is named '" + e.target() + "'"

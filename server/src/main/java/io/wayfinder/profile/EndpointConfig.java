@@ -3,8 +3,7 @@ package io.wayfinder.profile;
 import java.util.List;
 
 /**
- * One endpoint of a profile. Optional numbers are null when not set; defaults are applied where
- * they are used, so that an exported configuration shows what the operator wrote.
+ * One endpoint of a profile, with defaults applied.
  *
  * @param target         an IPv4 or IPv6 address or a DNS name (external), or a profile name (nested)
  * @param location       the region (from the catalogue) for Performance routing, or null
@@ -12,13 +11,27 @@ import java.util.List;
  * @param weight         1-1000, default 1
  * @param geoMapping     region codes for Geographic routing
  * @param subnets        client networks for Subnet routing
+ * @param customHeaders  probe headers; they override the profile's headers of the same name
  */
 public record EndpointConfig(String name, EndpointType type, String target, boolean enabled, String location,
                              int priority, int weight, int minChildEndpoints, int minChildEndpointsIPv4,
                              int minChildEndpointsIPv6, List<String> geoMapping, List<String> subnets,
-                             boolean alwaysServe) {
+                             boolean alwaysServe, List<MonitorConfig.Header> customHeaders) {
     public EndpointConfig {
         geoMapping = List.copyOf(geoMapping);
         subnets = List.copyOf(subnets);
+        customHeaders = List.copyOf(customHeaders);
+    }
+
+    /** The probe headers: the profile's, with this endpoint's replacing those of the same name. */
+    public List<MonitorConfig.Header> headers(MonitorConfig monitor) {
+        java.util.Map<String, MonitorConfig.Header> merged = new java.util.LinkedHashMap<>();
+        for (MonitorConfig.Header h : monitor.customHeaders()) {
+            merged.put(h.name().toLowerCase(java.util.Locale.ROOT), h);
+        }
+        for (MonitorConfig.Header h : customHeaders) {
+            merged.put(h.name().toLowerCase(java.util.Locale.ROOT), h);
+        }
+        return List.copyOf(merged.values());
     }
 }

@@ -7,9 +7,12 @@ import java.util.List;
  *
  * @param relativeName the name inside the zone, or null for a profile reached only as a nested child
  * @param maxReturn    how many addresses a MultiValue profile returns
+ * @param monitor      how endpoints are probed, or null: then they are not probed (Unmonitored)
+ * @param fallback     answers instead of failing open when every eligible endpoint is Degraded; or null
  */
 public record ProfileConfig(String name, String zone, RoutingMethodName trafficRoutingMethod, boolean enabled,
-                            String relativeName, int ttl, int maxReturn, List<EndpointConfig> endpoints) {
+                            String relativeName, int ttl, int maxReturn, List<EndpointConfig> endpoints,
+                            MonitorConfig monitor, EndpointConfig fallback) {
     public ProfileConfig {
         endpoints = List.copyOf(endpoints);
     }

@@ -8,9 +8,12 @@ import java.util.Optional;
 /**
  * A whole, validated configuration. Relative file paths in it have been resolved against the
  * directory of the configuration file.
+ *
+ * @param metricsListen where Prometheus metrics are served, or null for nowhere
  */
 public record WayfinderConfig(
         DnsSettings dns,
+        ListenAddress metricsListen,
         List<ZoneConfig> zones,
         List<Region> regions,
         GeolocationSettings geolocation,

@@ -8,9 +8,10 @@ package io.wayfinder.routing;
  * @param region     index of its region in {@link RoutingTable#regions()}, or -1
  * @param seed       a stable hash of the endpoint's name, for rendezvous hashing
  * @param minChild*  nested endpoints only: how many child endpoints must be available
+ * @param fallback   the profile's fallback: answers only when every eligible endpoint is Degraded
  */
 public record Endpoint(String name, int profile, int index, Target target, boolean enabled, int region, int priority, int weight,
-                       int minChild, int minChildIpv4, int minChildIpv6, boolean alwaysServe, long seed) {
+                       int minChild, int minChildIpv4, int minChildIpv6, boolean alwaysServe, long seed, boolean fallback) {
 
     public boolean nested() {
         return target instanceof Target.Nested;

@@ -19,6 +19,9 @@ final class NestedRollUp {
         Counts online = new Counts();
         Counts onlineOrChecking = new Counts();
         for (int k = 0; k < children.length; k++) {
+            if (children[k].fallback()) {
+                continue; // a fallback is a last resort, never a reason to call the child available
+            }
             MonitorStatus s = childStatuses[k];
             if (s != MonitorStatus.Disabled && s != MonitorStatus.Stopped && s != MonitorStatus.Inactive) {
                 enabled++;

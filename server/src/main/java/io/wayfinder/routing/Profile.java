@@ -9,12 +9,14 @@ import io.wayfinder.profile.RoutingMethodName;
  * @param candidates  indices of the endpoints to choose from: the served ones, or, when none is
  *                    served, every eligible one (fail-open); ordered by priority for Priority
  * @param failOpen    whether {@code candidates} are eligible-but-Degraded endpoints served anyway
+ * @param onFallback  whether every eligible endpoint is Degraded and the profile's fallback (the
+ *                    last endpoint, the only candidate) answers instead of failing open
  * @param statuses    every endpoint's monitor status, by endpoint index
  * @param byRegion    for Performance: the candidates grouped by region (null for other methods)
  */
 public record Profile(String name, int index, String fqdn, RoutingMethodName methodName, RoutingMethod method,
                       boolean enabled, int ttl, Endpoint[] endpoints, MonitorStatus[] statuses, int[] candidates,
-                      boolean failOpen, RegionGroups byRegion) {
+                      boolean failOpen, boolean onFallback, RegionGroups byRegion) {
 
     /** Candidate endpoints grouped by region: {@code endpoints[i]} are the candidates in {@code regions[i]}. */
     public record RegionGroups(int[] regions, int[][] endpoints) {

@@ -7,7 +7,8 @@ public enum Reason {
     LOWEST_LATENCY_TIE("its region ties for the lowest estimated RTT; the tie is broken by a stable hash of the client network"),
     SHARED_REGION("its region has the lowest estimated RTT and shares its clients among its endpoints by a stable hash of the client network"),
     HIGHEST_PRIORITY("the available endpoint with the highest priority (lowest number)"),
-    WEIGHTED_HASH("weighted choice by a stable hash of the client network");
+    WEIGHTED_HASH("weighted choice by a stable hash of the client network"),
+    FALLBACK("every eligible endpoint is Degraded, so the profile's fallback answers");
 
     private final String text;
 

@@ -23,7 +23,13 @@ public final class Router {
                 trace.nothingToServe(current);
                 return null;
             }
-            int chosen = current.method().choose(current, candidates, candidates.length, context, trace);
+            int chosen;
+            if (current.onFallback()) {
+                chosen = candidates[0];
+                trace.chosen(current, current.endpoints()[chosen], Reason.FALLBACK);
+            } else {
+                chosen = current.method().choose(current, candidates, candidates.length, context, trace);
+            }
             Endpoint endpoint = current.endpoints()[chosen];
             if (!(endpoint.target() instanceof Target.Nested nested)) {
                 return endpoint;

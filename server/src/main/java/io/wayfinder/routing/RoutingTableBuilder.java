@@ -70,11 +70,16 @@ public final class RoutingTableBuilder {
         return new RoutingTable(profiles, byName, regionArray, estimator);
     }
 
+    /** The profile's endpoints, with its fallback (if any) as the last one. */
     private Endpoint[] compileEndpoints(ProfileConfig profile, int self, Map<String, Integer> profileIndex,
                                         Map<String, Integer> regionIndex, List<RoutingTable.RegionRef> regions) {
-        Endpoint[] out = new Endpoint[profile.endpoints().size()];
+        List<EndpointConfig> configs = new ArrayList<>(profile.endpoints());
+        if (profile.fallback() != null) {
+            configs.add(profile.fallback());
+        }
+        Endpoint[] out = new Endpoint[configs.size()];
         for (int j = 0; j < out.length; j++) {
-            EndpointConfig e = profile.endpoints().get(j);
+            EndpointConfig e = configs.get(j);
             Target target = e.type() == EndpointType.nested
                     ? new Target.Nested(profileIndex.get(e.target().toLowerCase(Locale.ROOT)), e.target())
                     : Target.external(e.target());
@@ -89,7 +94,7 @@ public final class RoutingTableBuilder {
             }
             out[j] = new Endpoint(e.name(), self, j, target, e.enabled(), region, e.priority(), e.weight(), e.minChildEndpoints(),
                     e.minChildEndpointsIPv4(), e.minChildEndpointsIPv6(), e.alwaysServe(),
-                    StableHash.ofName(profile.name() + "/" + e.name()));
+                    StableHash.ofName(profile.name() + "/" + e.name()), e == profile.fallback());
         }
         return out;
     }
@@ -106,6 +111,8 @@ public final class RoutingTableBuilder {
             Endpoint e = endpoints[i][j];
             if (!profile.enabled()) {
                 out[j] = MonitorStatus.Inactive;
+            } else if (e.fallback()) {
+                out[j] = MonitorStatus.Unmonitored; // never probed; used only when everything else is Degraded
             } else if (!e.enabled()) {
                 out[j] = MonitorStatus.Disabled;
             } else if (e.target() instanceof Target.Nested nested) {
@@ -129,7 +136,12 @@ public final class RoutingTableBuilder {
                                           MonitorStatus[] statuses) {
         List<Integer> served = new ArrayList<>();
         List<Integer> eligible = new ArrayList<>();
+        int fallback = -1;
         for (int j = 0; j < endpoints.length; j++) {
+            if (endpoints[j].fallback()) {
+                fallback = j;
+                continue;
+            }
             if (statuses[j].served()) {
                 served.add(j);
             }
@@ -137,16 +149,19 @@ public final class RoutingTableBuilder {
                 eligible.add(j);
             }
         }
-        boolean failOpen = served.isEmpty() && !eligible.isEmpty();
-        List<Integer> chosen = failOpen ? eligible : served;
+        boolean allDegraded = served.isEmpty() && !eligible.isEmpty();
+        boolean onFallback = allDegraded && fallback >= 0;
+        boolean failOpen = allDegraded && !onFallback;
+        List<Integer> chosen = onFallback ? List.of(fallback) : failOpen ? eligible : served;
         if (c.trafficRoutingMethod() == RoutingMethodName.Priority) {
+            chosen = new ArrayList<>(chosen);
             chosen.sort(Comparator.comparingInt(j -> endpoints[j].priority()));
         }
         int[] candidates = chosen.stream().mapToInt(Integer::intValue).toArray();
-        Profile.RegionGroups groups = c.trafficRoutingMethod() == RoutingMethodName.Performance
+        Profile.RegionGroups groups = c.trafficRoutingMethod() == RoutingMethodName.Performance && !onFallback
                 ? groupByRegion(candidates, endpoints) : null;
         return new Profile(c.name(), index, c.fqdn(), c.trafficRoutingMethod(), method, c.enabled(), c.ttl(), endpoints,
-                statuses, candidates, failOpen, groups);
+                statuses, candidates, failOpen, onFallback, groups);
     }
 
     private static Profile.RegionGroups groupByRegion(int[] candidates, Endpoint[] endpoints) {

@@ -1,0 +1,93 @@
+package io.wayfinder.cli;
+
+import io.wayfinder.answer.Snapshot;
+import io.wayfinder.health.HealthMonitor;
+import io.wayfinder.health.HealthReport;
+import io.wayfinder.health.NettyProber;
+import io.wayfinder.profile.ConfigError;
+import io.wayfinder.profile.ConfigException;
+import io.wayfinder.routing.Endpoint;
+import io.wayfinder.routing.Profile;
+import io.wayfinder.routing.ProfileMonitorStatus;
+import io.wayfinder.runtime.LoadedConfig;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "status", mixinStandardHelpOptions = true,
+        description = {"Probe every monitored endpoint now and print each profile and endpoint with its",
+            "monitor status, last probe result, consecutive failures/successes and since when."})
+final class StatusCommand implements Callable<Integer> {
+
+    @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE", description = "The YAML configuration.")
+    Path config;
+
+    @Option(names = "--rounds", paramLabel = "N",
+            description = "Probe rounds, back to back (default: enough for the largest toleratedNumberOfFailures to show Degraded).")
+    Integer rounds;
+
+    @Override
+    public Integer call() {
+        LoadedConfig loaded;
+        try {
+            loaded = LoadedConfig.load(config);
+        } catch (ConfigException e) {
+            System.err.println(config + ": " + e.errors().size() + " error(s)");
+            for (ConfigError error : e.errors()) {
+                System.err.println("  " + error);
+            }
+            return WayfinderCommand.EXIT_INVALID_CONFIG;
+        } catch (IOException e) {
+            System.err.println(config + ": " + e.getMessage());
+            return WayfinderCommand.EXIT_INVALID_CONFIG;
+        }
+        int n = rounds != null ? rounds : loaded.config().profiles().stream()
+                .filter(p -> p.monitor() != null).mapToInt(p -> p.monitor().toleratedNumberOfFailures() + 1).max().orElse(1);
+        try (NettyProber prober = new NettyProber(Clock.systemUTC());
+             HealthMonitor monitor = new HealthMonitor(prober, Clock.systemUTC(), (view, changes) -> { })) {
+            monitor.configure(loaded.config());
+            for (int i = 0; i < Math.max(1, n); i++) {
+                monitor.probeAllNow();
+            }
+            Snapshot snapshot = loaded.snapshot(monitor.view());
+            System.out.print(render(snapshot, monitor));
+        }
+        return 0;
+    }
+
+    static String render(Snapshot snapshot, HealthMonitor monitor) {
+        Map<String, HealthReport> reports = new HashMap<>();
+        for (HealthReport r : monitor.reports()) {
+            reports.put(r.profile().toLowerCase(Locale.ROOT) + "/" + r.endpoint().toLowerCase(Locale.ROOT), r);
+        }
+        StringBuilder out = new StringBuilder();
+        for (Profile p : snapshot.routing().profiles()) {
+            out.append("profile ").append(p.name()).append(": ").append(ProfileMonitorStatus.of(p));
+            if (p.failOpen()) {
+                out.append("  FAIL-OPEN (every eligible endpoint is Degraded; serving them anyway)");
+            }
+            if (p.onFallback()) {
+                out.append("  ON FALLBACK (every eligible endpoint is Degraded)");
+            }
+            out.append('\n');
+            out.append(String.format(Locale.ROOT, "  %-14s %-24s %-16s %-5s %-3s %-20s %s%n",
+                    "endpoint", "target", "status", "fails", "oks", "since", "last probe"));
+            for (Endpoint e : p.endpoints()) {
+                HealthReport r = reports.get(p.name().toLowerCase(Locale.ROOT) + "/" + e.name().toLowerCase(Locale.ROOT));
+                String last = r == null || r.lastResult() == null ? "-"
+                        : r.lastResult().reason() + " (" + r.lastResult().elapsedMillis() + " ms)";
+                out.append(String.format(Locale.ROOT, "  %-14s %-24s %-16s %-5s %-3s %-20s %s%n",
+                        e.name() + (e.fallback() ? " (fallback)" : ""), e.target(), p.statuses()[e.index()],
+                        r == null ? "-" : r.consecutiveFailures(), r == null ? "-" : r.consecutiveSuccesses(),
+                        r == null ? "-" : r.since().truncatedTo(java.time.temporal.ChronoUnit.SECONDS), last));
+            }
+        }
+        return out.toString();
+    }
+}

@@ -1,0 +1,243 @@
+package io.wayfinder.health;
+
+import io.wayfinder.profile.EndpointConfig;
+import io.wayfinder.profile.EndpointType;
+import io.wayfinder.profile.ProfileConfig;
+import io.wayfinder.profile.WayfinderConfig;
+import io.wayfinder.routing.HealthView;
+import io.wayfinder.routing.MonitorStatus;
+import io.wayfinder.routing.StableHash;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Probes every monitored endpoint on its profile's interval and keeps its {@link EndpointHealth}.
+ *
+ * <p>One scheduler thread owns all state: it starts probes (which run on the prober's event loop)
+ * and receives their results, so the state machines need no locks. Each endpoint's first probe is
+ * offset by a stable hash of its name within the interval, spreading a profile's probes over the
+ * interval instead of firing them together. When a result changes a status, the listener gets an
+ * immutable {@link HealthView} at once, on this thread, to publish a new snapshot.
+ *
+ * <p>Health survives nothing and needs nothing: after a restart every endpoint starts as
+ * CheckingEndpoint (served). A configuration reload keeps the state of endpoints whose probe
+ * settings did not change.
+ */
+public final class HealthMonitor implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(HealthMonitor.class);
+
+    /** Receives every change, on the monitor's thread. */
+    @FunctionalInterface
+    public interface Listener {
+        void healthChanged(HealthView view, List<StatusChange> changes);
+    }
+
+    private final Prober prober;
+    private final Clock clock;
+    private final Listener listener;
+    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "health-monitor");
+        t.setDaemon(true);
+        return t;
+    });
+    private final Map<String, Monitored> monitored = new LinkedHashMap<>();
+    private boolean running;
+    private volatile Map<String, MonitorStatus> statuses = Map.of();
+    private volatile List<HealthReport> reports = List.of();
+    private final java.util.concurrent.atomic.LongAdder probeSuccesses = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder probeFailures = new java.util.concurrent.atomic.LongAdder();
+
+    private final class Monitored {
+        final String profile;
+        final String endpoint;
+        final ProbeTarget target;
+        final String fingerprint;
+        final EndpointHealth health;
+        ScheduledFuture<?> task;
+        boolean inFlight;
+
+        Monitored(String profile, String endpoint, ProbeTarget target, String fingerprint) {
+            this.profile = profile;
+            this.endpoint = endpoint;
+            this.target = target;
+            this.fingerprint = fingerprint;
+            this.health = new EndpointHealth(target.monitor().toleratedNumberOfFailures(),
+                    target.monitor().requiredConsecutiveSuccesses(), clock.instant());
+        }
+    }
+
+    public HealthMonitor(Prober prober, Clock clock, Listener listener) {
+        this.prober = prober;
+        this.clock = clock;
+        this.listener = listener;
+    }
+
+    /**
+     * Monitors the endpoints of a configuration: enabled external endpoints of enabled profiles
+     * with a monitorConfig, except alwaysServe ones. Returns once the change is in place.
+     */
+    public void configure(WayfinderConfig config) {
+        runOnScheduler(() -> {
+            Map<String, Monitored> wanted = new LinkedHashMap<>();
+            for (ProfileConfig p : config.profiles()) {
+                if (p.monitor() == null || !p.enabled()) {
+                    continue;
+                }
+                for (EndpointConfig e : p.endpoints()) {
+                    if (e.type() != EndpointType.external || !e.enabled() || e.alwaysServe()) {
+                        continue;
+                    }
+                    ProbeTarget target = new ProbeTarget(e.target(), isName(e.target()), p.monitor(), e.headers(p.monitor()));
+                    String key = key(p.name(), e.name());
+                    String fingerprint = target.toString();
+                    Monitored existing = monitored.get(key);
+                    wanted.put(key, existing != null && existing.fingerprint.equals(fingerprint) ? existing
+                            : new Monitored(p.name(), e.name(), target, fingerprint));
+                }
+            }
+            for (Map.Entry<String, Monitored> old : monitored.entrySet()) {
+                if (wanted.get(old.getKey()) != old.getValue() && old.getValue().task != null) {
+                    old.getValue().task.cancel(false);
+                }
+            }
+            monitored.clear();
+            monitored.putAll(wanted);
+            if (running) {
+                scheduleAll();
+            }
+            refreshViews();
+        });
+    }
+
+    /** Starts probing every endpoint on its interval (until {@link #close()}). */
+    public void start() {
+        runOnScheduler(() -> {
+            running = true;
+            scheduleAll();
+        });
+    }
+
+    private void scheduleAll() {
+        for (Monitored m : monitored.values()) {
+            if (m.task == null) {
+                schedule(m);
+            }
+        }
+    }
+
+    /**
+     * Probes every monitored endpoint once, now, and returns when all results are recorded: for
+     * tools that want the state without waiting for intervals (the {@code status} command).
+     */
+    public void probeAllNow() {
+        List<java.util.concurrent.CompletableFuture<?>> done = new ArrayList<>();
+        runOnScheduler(() -> {
+            for (Monitored m : monitored.values()) {
+                done.add(prober.probe(m.target).thenAcceptAsync(r -> record(m, r), scheduler));
+            }
+        });
+        java.util.concurrent.CompletableFuture.allOf(done.toArray(new java.util.concurrent.CompletableFuture[0])).join();
+    }
+
+    private void schedule(Monitored m) {
+        long interval = m.target.monitor().intervalInSeconds() * 1000L;
+        long offset = Math.floorMod(StableHash.ofName(m.profile + "/" + m.endpoint), interval);
+        m.task = scheduler.scheduleAtFixedRate(() -> probe(m), offset, interval, TimeUnit.MILLISECONDS);
+    }
+
+    private void probe(Monitored m) {
+        if (m.inFlight || monitored.get(key(m.profile, m.endpoint)) != m) {
+            return;
+        }
+        m.inFlight = true;
+        prober.probe(m.target).whenCompleteAsync((result, error) -> {
+            m.inFlight = false;
+            if (monitored.get(key(m.profile, m.endpoint)) != m) {
+                return; // reconfigured meanwhile
+            }
+            ProbeResult r = result != null ? result
+                    : ProbeResult.failure("probe error: " + error, clock.instant(), 0);
+            record(m, r);
+        }, scheduler);
+    }
+
+    private void record(Monitored m, ProbeResult result) {
+        (result.success() ? probeSuccesses : probeFailures).increment();
+        EndpointHealth.Transition transition = m.health.record(result);
+        refreshViews();
+        if (transition == null) {
+            return;
+        }
+        StatusChange change = new StatusChange(m.profile, m.endpoint, transition.from(), transition.to(), result.reason());
+        if (transition.to() == MonitorStatus.Degraded) {
+            LOG.warn("{}", change);
+        } else {
+            LOG.info("{}", change);
+        }
+        listener.healthChanged(view(), List.of(change));
+    }
+
+    private void refreshViews() {
+        Map<String, MonitorStatus> s = new HashMap<>();
+        List<HealthReport> r = new ArrayList<>();
+        for (Map.Entry<String, Monitored> e : monitored.entrySet()) {
+            Monitored m = e.getValue();
+            s.put(e.getKey(), m.health.status());
+            r.add(new HealthReport(m.profile, m.endpoint, m.target.host(), m.health.status(), m.health.since(),
+                    m.health.lastResult(), m.health.consecutiveFailures(), m.health.consecutiveSuccesses()));
+        }
+        statuses = Map.copyOf(s);
+        reports = List.copyOf(r);
+    }
+
+    /** The current statuses of monitored endpoints (null for endpoints that are not monitored). */
+    public HealthView view() {
+        Map<String, MonitorStatus> current = statuses;
+        return (profile, endpoint) -> current.get(key(profile, endpoint));
+    }
+
+    /** Every monitored endpoint's state, in configuration order. */
+    public List<HealthReport> reports() {
+        return reports;
+    }
+
+    /** Probes completed since start, successful or not. */
+    public long probes(boolean successful) {
+        return (successful ? probeSuccesses : probeFailures).sum();
+    }
+
+    private static String key(String profile, String endpoint) {
+        return profile.toLowerCase(Locale.ROOT) + "/" + endpoint.toLowerCase(Locale.ROOT);
+    }
+
+    private static boolean isName(String target) {
+        return !(target.chars().allMatch(c -> Character.isDigit(c) || c == '.') || target.contains(":"));
+    }
+
+    private void runOnScheduler(Runnable task) {
+        try {
+            scheduler.submit(task).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("health monitor reconfiguration failed", e.getCause());
+        }
+    }
+
+    @Override
+    public void close() {
+        scheduler.shutdownNow();
+    }
+}

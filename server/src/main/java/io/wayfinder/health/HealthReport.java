@@ -1,0 +1,9 @@
+package io.wayfinder.health;
+
+import io.wayfinder.routing.MonitorStatus;
+import java.time.Instant;
+
+/** One monitored endpoint's health, for the status output and the API. */
+public record HealthReport(String profile, String endpoint, String target, MonitorStatus status, Instant since,
+                           ProbeResult lastResult, int consecutiveFailures, int consecutiveSuccesses) {
+}

@@ -1,6 +1,10 @@
 package io.wayfinder.cli;
 
 import io.wayfinder.answer.Snapshot;
+import io.wayfinder.health.HealthMonitor;
+import io.wayfinder.health.NettyProber;
+import java.time.Clock;
+import java.util.concurrent.CompletableFuture;
 import io.wayfinder.net.IpPrefix;
 import io.wayfinder.profile.ConfigError;
 import io.wayfinder.profile.ConfigException;
@@ -34,6 +38,31 @@ final class ExplainCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the decision as JSON.")
     boolean json;
 
+    @Option(names = "--probe", description = {"Probe the monitored endpoints first (as `status` does); without it they",
+        "are CheckingEndpoint, as on a server that has just started."})
+    boolean probe;
+
+    /** The health a fresh server would have (every monitored endpoint CheckingEndpoint), or probed now. */
+    private HealthView health(LoadedConfig loaded) {
+        if (!probe) {
+            try (HealthMonitor monitor = new HealthMonitor(target -> new CompletableFuture<>(), Clock.systemUTC(),
+                    (view, changes) -> { })) {
+                monitor.configure(loaded.config());
+                return monitor.view();
+            }
+        }
+        int rounds = loaded.config().profiles().stream().filter(p -> p.monitor() != null)
+                .mapToInt(p -> p.monitor().toleratedNumberOfFailures() + 1).max().orElse(1);
+        try (NettyProber prober = new NettyProber(Clock.systemUTC());
+             HealthMonitor monitor = new HealthMonitor(prober, Clock.systemUTC(), (view, changes) -> { })) {
+            monitor.configure(loaded.config());
+            for (int i = 0; i < rounds; i++) {
+                monitor.probeAllNow();
+            }
+            return monitor.view();
+        }
+    }
+
     @Override
     public Integer call() {
         IpPrefix network;
@@ -46,7 +75,8 @@ final class ExplainCommand implements Callable<Integer> {
         }
         Snapshot snapshot;
         try {
-            snapshot = LoadedConfig.load(config).snapshot(HealthView.UNMONITORED);
+            LoadedConfig loaded = LoadedConfig.load(config);
+            snapshot = loaded.snapshot(health(loaded));
         } catch (ConfigException e) {
             System.err.println(config + ": " + e.errors().size() + " error(s)");
             for (ConfigError error : e.errors()) {

@@ -4,7 +4,11 @@ import io.wayfinder.net.IpPrefix;
 import java.util.List;
 import java.util.stream.Collectors;
 
-/** Asks every source and keeps the answer for the longest prefix; on a tie the first source wins. */
+/**
+ * Asks every source and keeps the known answer with the most specific entry (on a tie, the first
+ * source's). Since the choice depended on every source, the result holds only where all of
+ * theirs do: for the longest of their holding networks.
+ */
 public final class CompositeGeoLocator implements GeoLocator {
     private final GeoLocator[] sources;
 
@@ -13,15 +17,18 @@ public final class CompositeGeoLocator implements GeoLocator {
     }
 
     @Override
-    public GeoLocation locate(IpPrefix address) {
+    public GeoLocation locate(IpPrefix client) {
         GeoLocation best = null;
+        int holding = 0;
         for (GeoLocator source : sources) {
-            GeoLocation found = source.locate(address);
-            if (found != null && (best == null || found.network().length() > best.network().length())) {
+            GeoLocation found = GeoLocator.locateOrUnknown(source, client);
+            holding = Math.max(holding, found.network().length());
+            if (found.known() && (best == null || found.sourceLength() > best.sourceLength())) {
                 best = found;
             }
         }
-        return best;
+        IpPrefix holds = client.truncate(holding);
+        return best == null ? GeoLocation.unknown(holds) : best.holdingFor(holds);
     }
 
     @Override

@@ -51,7 +51,7 @@ public final class CsvGeoTable implements GeoLocator {
                 } catch (IllegalArgumentException e) {
                     throw lines.error(e.getMessage());
                 }
-                locations.add(new GeoLocation(latitude, longitude, country, prefix));
+                locations.add(new GeoLocation(latitude, longitude, country, prefix, prefix.length()));
             }
         }
         PrefixMap map;
@@ -63,10 +63,23 @@ public final class CsvGeoTable implements GeoLocator {
         return new CsvGeoTable(map, locations.toArray(new GeoLocation[0]), file.toString());
     }
 
+    /** A table of the given locations, each for its {@code network()}; for tests and tools. */
+    public static CsvGeoTable of(java.util.Collection<GeoLocation> locations) {
+        PrefixMap.Builder builder = new PrefixMap.Builder();
+        List<GeoLocation> ordered = new ArrayList<>();
+        for (GeoLocation location : locations) {
+            builder.add(location.network());
+            ordered.add(location);
+        }
+        return new CsvGeoTable(builder.build(), ordered.toArray(new GeoLocation[0]), "memory");
+    }
+
     @Override
-    public GeoLocation locate(IpPrefix address) {
-        int entry = prefixes.lookup(address);
-        return entry == PrefixMap.NO_ENTRY ? null : locations[entry];
+    public GeoLocation locate(IpPrefix client) {
+        int interval = prefixes.interval(client);
+        int entry = prefixes.entryAt(interval);
+        IpPrefix holds = client.truncate(prefixes.holdingLength(interval, client));
+        return entry == PrefixMap.NO_ENTRY ? GeoLocation.unknown(holds) : locations[entry].holdingFor(holds);
     }
 
     public int size() {

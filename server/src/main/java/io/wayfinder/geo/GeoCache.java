@@ -7,7 +7,7 @@ import io.wayfinder.net.IpPrefix;
  *
  * <p>Lock-free by construction: each slot holds an immutable entry whose fields are final, so a
  * reader sees either an old entry or a new one, never a torn one; a lost race only costs a repeated
- * lookup. A miss (no location) is cached too, so an unknown network costs one database lookup.
+ * lookup. An unknown location is cached too, so an unknown network costs one database lookup.
  */
 public final class GeoCache implements GeoLocator {
     private static final int DEFAULT_SLOTS = 1 << 16;
@@ -16,7 +16,7 @@ public final class GeoCache implements GeoLocator {
     private final Entry[] slots;
     private final int mask;
 
-    private record Entry(boolean ipv6, long hi, long lo, GeoLocation location) {
+    private record Entry(boolean ipv6, long hi, long lo, int length, GeoLocation location) {
     }
 
     public GeoCache(GeoLocator source) {
@@ -33,19 +33,20 @@ public final class GeoCache implements GeoLocator {
     }
 
     @Override
-    public GeoLocation locate(IpPrefix address) {
-        int slot = slotOf(address.ipv6(), address.hi(), address.lo());
+    public GeoLocation locate(IpPrefix client) {
+        int slot = slotOf(client.ipv6(), client.hi(), client.lo(), client.length());
         Entry entry = slots[slot];
-        if (entry != null && entry.ipv6 == address.ipv6() && entry.hi == address.hi() && entry.lo == address.lo()) {
+        if (entry != null && entry.ipv6 == client.ipv6() && entry.hi == client.hi() && entry.lo == client.lo()
+                && entry.length == client.length()) {
             return entry.location;
         }
-        GeoLocation location = source.locate(address);
-        slots[slot] = new Entry(address.ipv6(), address.hi(), address.lo(), location);
+        GeoLocation location = source.locate(client);
+        slots[slot] = new Entry(client.ipv6(), client.hi(), client.lo(), client.length(), location);
         return location;
     }
 
-    private int slotOf(boolean ipv6, long hi, long lo) {
-        long h = (hi * 0x9E3779B97F4A7C15L) ^ (lo * 0xC2B2AE3D27D4EB4FL) ^ (ipv6 ? 0x165667B19E3779F9L : 0);
+    private int slotOf(boolean ipv6, long hi, long lo, int length) {
+        long h = (hi * 0x9E3779B97F4A7C15L) ^ (lo * 0xC2B2AE3D27D4EB4FL) ^ (ipv6 ? 0x165667B19E3779F9L : 0) ^ length;
         return (int) (h ^ (h >>> 29)) & mask;
     }
 

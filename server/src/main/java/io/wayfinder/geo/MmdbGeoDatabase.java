@@ -41,37 +41,35 @@ public final class MmdbGeoDatabase implements GeoLocator, AutoCloseable {
         }
     }
 
+    /**
+     * The tree node where the lookup ends (MMDB "network") is a block whose addresses all share the
+     * record, so the answer holds for it, or for the client's own network if that is shorter.
+     */
     @Override
-    public GeoLocation locate(IpPrefix address) {
-        if (address.ipv6() && ipv4Only) {
-            return null;
+    public GeoLocation locate(IpPrefix client) {
+        if (client.ipv6() && ipv4Only) {
+            return GeoLocation.unknown(client.truncate(0));
         }
         DatabaseRecord<Map> record;
         try {
-            record = reader.getRecord(InetAddress.getByAddress(address.addressBytes()), Map.class);
+            record = reader.getRecord(InetAddress.getByAddress(client.addressBytes()), Map.class);
         } catch (UnknownHostException e) {
             throw new IllegalStateException("an address of 4 or 16 bytes is always valid", e);
         } catch (IOException e) {
-            throw new UncheckedIOException(file + ": lookup of " + address + " failed", e);
+            throw new UncheckedIOException(file + ": lookup of " + client + " failed", e);
         }
+        // An IPv4 lookup in an IPv6 tree reports the length in IPv4 bits.
+        int nodeLength = record == null ? client.length() : record.network().prefixLength();
+        IpPrefix holds = client.truncate(Math.min(nodeLength, client.length()));
         if (record == null || record.data() == null) {
-            return null;
+            return GeoLocation.unknown(holds);
         }
-        return toLocation(record.data(), networkOf(record, address));
-    }
-
-    private static IpPrefix networkOf(DatabaseRecord<?> record, IpPrefix address) {
-        int length = record.network().prefixLength();
-        byte[] networkBytes = record.network().networkAddress().getAddress();
-        if (networkBytes.length == 16 && !address.ipv6()) {
-            // An IPv4 lookup in an IPv6 tree: keep the family of the question.
-            return address.truncate(Math.max(0, Math.min(32, length)));
-        }
-        return IpPrefix.fromBytes(networkBytes, length);
+        GeoLocation location = toLocation(record.data(), holds, nodeLength);
+        return location == null ? GeoLocation.unknown(holds) : location;
     }
 
     @SuppressWarnings("rawtypes")
-    static GeoLocation toLocation(Map data, IpPrefix network) {
+    static GeoLocation toLocation(Map data, IpPrefix holds, int sourceLength) {
         Object location = data.get("location");
         Map coordinates = location instanceof Map ? (Map) location : data;
         Number latitude = number(coordinates.get("latitude"));
@@ -85,7 +83,7 @@ public final class MmdbGeoDatabase implements GeoLocator, AutoCloseable {
         } else if (data.get("country_code") instanceof String code) {
             country = code;
         }
-        return new GeoLocation(latitude.doubleValue(), longitude.doubleValue(), country, network);
+        return new GeoLocation(latitude.doubleValue(), longitude.doubleValue(), country, holds, sourceLength);
     }
 
     private static Number number(Object value) {

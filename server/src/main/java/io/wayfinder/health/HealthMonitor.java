@@ -181,12 +181,12 @@ public final class HealthMonitor implements AutoCloseable {
             return;
         }
         StatusChange change = new StatusChange(m.profile, m.endpoint, transition.from(), transition.to(), result.reason());
+        listener.healthChanged(view(), List.of(change)); // answers first, then words
         if (transition.to() == MonitorStatus.Degraded) {
             LOG.warn("{}", change);
         } else {
             LOG.info("{}", change);
         }
-        listener.healthChanged(view(), List.of(change));
     }
 
     private void refreshViews() {

@@ -54,8 +54,8 @@ public record DistanceModel(double msPerKm, double lastMileMs, int pairs, double
             if (region.isEmpty()) {
                 continue;
             }
-            GeoLocation where = geo.locate(m.prefix());
-            if (where == null) {
+            GeoLocation where = GeoLocator.locateOrUnknown(geo, m.prefix());
+            if (!where.known()) {
                 continue;
             }
             double x = GreatCircle.kilometres(where.latitude(), where.longitude(), region.get().latitude(),

@@ -18,8 +18,16 @@ import io.wayfinder.net.PrefixMap;
  * network counts: a /28 measurement says nothing certain about a client that an ECS /24 describes.
  * The distance model is the last resort.
  *
+ * <h2>How far an estimate holds</h2>
+ * Besides the estimate, the lookup keeps the <em>holding length</em>: the shortest prefix around
+ * the client inside which every network of the client's length would have found exactly what this
+ * client found, in every table, aggregate level and geolocation source consulted so far. Since
+ * the estimates are a function of those findings alone, any decision made from them holds for that
+ * whole network, which is what the ECS scope of the answer must say. (The length of the evidence's
+ * own prefix is not enough: a more specific prefix inside it would answer differently.)
+ *
  * <p>Immutable and shared; per-query state lives in the caller's {@link Lookup}, so the query path
- * allocates nothing here (the geolocator behind it is cached).
+ * allocates nothing here except on the distance path.
  */
 public final class LatencyEstimator {
     private final LatencyTable table;
@@ -49,13 +57,15 @@ public final class LatencyEstimator {
      * entry, aggregate block per level, geolocation) is done at most once per client.
      */
     public static final class Lookup {
+        /** More levels than this are refused by {@link LatencyTableBuilder}. */
+        static final int MAX_LEVELS = 16;
         private static final int UNKNOWN = -2;
 
         private IpPrefix client;
         private int entry;
-        private final int[] blocks = new int[129];
-        private boolean geoDone;
+        private final int[] blocks = new int[MAX_LEVELS];
         private GeoLocation location;
+        private int holding;
 
         // Result of the last estimate().
         private double rttMs;
@@ -67,9 +77,9 @@ public final class LatencyEstimator {
         public void reset(IpPrefix clientNetwork) {
             client = clientNetwork;
             entry = UNKNOWN;
-            java.util.Arrays.fill(blocks, 0, 16, UNKNOWN);
-            geoDone = false;
+            java.util.Arrays.fill(blocks, UNKNOWN);
             location = null;
+            holding = 0;
         }
 
         public IpPrefix client() {
@@ -84,9 +94,17 @@ public final class LatencyEstimator {
             return evidence;
         }
 
-        /** The prefix length of the network the estimate is valid for (0 when there is none). */
+        /** The prefix length of the network the evidence is about (0 when there is none). */
         public int evidenceLength() {
             return evidenceLength;
+        }
+
+        /**
+         * The prefix length for which everything looked up so far for this client holds (see the
+         * class comment): a decision made from these estimates may be reused over this network.
+         */
+        public int holdingLength() {
+            return holding;
         }
 
         /** Samples behind an aggregate estimate (0 otherwise). */
@@ -94,9 +112,15 @@ public final class LatencyEstimator {
             return samples;
         }
 
-        /** The client's geolocation, if the estimate needed it (null otherwise or when unknown). */
+        /** The client's geolocation, if an estimate needed it (null otherwise). */
         public GeoLocation location() {
             return location;
+        }
+
+        private void hold(int length) {
+            if (length > holding) {
+                holding = length;
+            }
         }
 
         private void set(double ms, Evidence kind, int length, int sampleCount) {
@@ -122,7 +146,10 @@ public final class LatencyEstimator {
 
         if (column >= 0) {
             if (lookup.entry == Lookup.UNKNOWN) {
-                lookup.entry = table.lookup(client);
+                PrefixMap prefixes = table.prefixes();
+                int interval = prefixes.interval(client);
+                lookup.entry = prefixes.entryAt(interval);
+                lookup.hold(prefixes.holdingLength(interval, client));
             }
             int entry = lookup.entry;
             if (entry != PrefixMap.NO_ENTRY) {
@@ -145,8 +172,10 @@ public final class LatencyEstimator {
                 }
                 int block = lookup.blocks[i];
                 if (block == Lookup.UNKNOWN) {
-                    block = level.lookup(client);
+                    int interval = level.blocks().interval(client);
+                    block = level.blocks().entryAt(interval);
                     lookup.blocks[i] = block;
+                    lookup.hold(level.blocks().holdingLength(interval, client));
                 }
                 if (block != PrefixMap.NO_ENTRY) {
                     short tenths = level.tenths(block, column);
@@ -164,16 +193,16 @@ public final class LatencyEstimator {
             lookup.set(bestMs, bestKind, bestLength, bestSamples);
             return;
         }
-        if (!lookup.geoDone) {
-            lookup.location = geo.locate(client);
-            lookup.geoDone = true;
+        if (lookup.location == null) {
+            lookup.location = GeoLocator.locateOrUnknown(geo, client);
+            lookup.hold(lookup.location.network().length());
         }
         GeoLocation where = lookup.location;
-        if (where == null) {
+        if (!where.known()) {
             lookup.set(Double.POSITIVE_INFINITY, Evidence.NONE, 0, 0);
             return;
         }
         double km = GreatCircle.kilometres(where.latitude(), where.longitude(), regionLatitude, regionLongitude);
-        lookup.set(model.estimateMs(km), Evidence.DISTANCE, Math.min(where.network().length(), clientLength), 0);
+        lookup.set(model.estimateMs(km), Evidence.DISTANCE, Math.min(where.sourceLength(), clientLength), 0);
     }
 }

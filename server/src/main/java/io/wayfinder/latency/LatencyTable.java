@@ -101,6 +101,11 @@ public final class LatencyTable {
         return prefixes.parent(entry);
     }
 
+    /** The table's prefixes (entries index the rows). */
+    public PrefixMap prefixes() {
+        return prefixes;
+    }
+
     /** Whether the entry has a figure of its own (not inherited) for the column. */
     boolean ownsFigure(int entry, int column) {
         return rtt[entry * columns + column] != MISSING && sourceLength[entry * columns + column] == prefixes.length(entry);
@@ -132,6 +137,11 @@ public final class LatencyTable {
         /** The block that contains the address, or {@link PrefixMap#NO_ENTRY}. */
         public int lookup(IpPrefix address) {
             return blocks.lookup(address);
+        }
+
+        /** The blocks of this level (entries index the rows). */
+        public PrefixMap blocks() {
+            return blocks;
         }
 
         public short tenths(int block, int column) {

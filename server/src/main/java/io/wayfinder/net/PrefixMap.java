@@ -64,6 +64,104 @@ public final class PrefixMap {
 
     /** The entry of the most specific prefix that contains this IPv4 address, or {@link #NO_ENTRY}. */
     public int lookupIpv4(int address) {
+        return v4Entries[intervalIpv4(address)];
+    }
+
+    /** The entry of the most specific prefix that contains the IPv6 address {@code hi:lo}, or {@link #NO_ENTRY}. */
+    public int lookupIpv6(long hi, long lo) {
+        return v6Entries[intervalIpv6(hi, lo)];
+    }
+
+    public int lookup(IpPrefix address) {
+        return address.ipv6() ? lookupIpv6(address.hi(), address.lo()) : lookupIpv4(address.ipv4());
+    }
+
+    /**
+     * The interval that contains the network's first address, as a handle for {@link #entryAt}
+     * and {@link #holdingLength}. Negative handles are IPv6 intervals.
+     */
+    public int interval(IpPrefix address) {
+        return address.ipv6() ? ~intervalIpv6(address.hi(), address.lo()) : intervalIpv4(address.ipv4());
+    }
+
+    /** The entry an {@link #interval} handle names, or {@link #NO_ENTRY}. */
+    public int entryAt(int interval) {
+        return interval >= 0 ? v4Entries[interval] : v6Entries[~interval];
+    }
+
+    /**
+     * The shortest prefix length {@code s} (at most the client's own length L) such that every
+     * network of length L inside {@code client/s} lies in the given interval, so that looking any
+     * of them up gives the same entry. This is how far an answer that depended on this lookup
+     * may be reused: the ECS scope it allows.
+     */
+    public int holdingLength(int interval, IpPrefix client) {
+        int length = client.length();
+        int width = client.ipv6() ? 128 : 32;
+        long startHi;
+        long startLo;
+        long nextHi;
+        long nextLo;
+        boolean last;
+        if (interval >= 0) {
+            startHi = 0;
+            startLo = (v4Starts[interval] ^ Integer.MIN_VALUE) & 0xFFFF_FFFFL;
+            last = interval + 1 >= v4Starts.length;
+            nextHi = 0;
+            nextLo = last ? 0 : (v4Starts[interval + 1] ^ Integer.MIN_VALUE) & 0xFFFF_FFFFL;
+        } else {
+            int i = ~interval;
+            startHi = v6StartsHi[i] ^ Long.MIN_VALUE;
+            startLo = v6StartsLo[i] ^ Long.MIN_VALUE;
+            last = i + 1 >= v6StartsHi.length;
+            nextHi = last ? 0 : v6StartsHi[i + 1] ^ Long.MIN_VALUE;
+            nextLo = last ? 0 : v6StartsLo[i + 1] ^ Long.MIN_VALUE;
+        }
+        // Binary search for the smallest s whose block [first, last] of L-aligned networks stays
+        // within [start, next): both conditions only get easier as s grows, and s = L always holds.
+        int low = 0;
+        int high = length;
+        while (low < high) {
+            int s = (low + high) >>> 1;
+            if (blockFits(client, s, width, startHi, startLo, nextHi, nextLo, last)) {
+                high = s;
+            } else {
+                low = s + 1;
+            }
+        }
+        return low;
+    }
+
+    private static boolean blockFits(IpPrefix client, int s, int width, long startHi, long startLo, long nextHi,
+                                     long nextLo, boolean last) {
+        long firstHi;
+        long firstLo;
+        long endHi;
+        long endLo;
+        if (width == 32) {
+            long mask = IpPrefix.ipv4Mask(s);
+            firstHi = 0;
+            firstLo = client.lo() & mask;
+            endHi = 0;
+            // the last L-aligned network in the block starts here
+            endLo = (client.lo() | (~mask & 0xFFFF_FFFFL)) & IpPrefix.ipv4Mask(client.length());
+        } else {
+            firstHi = client.hi() & IpPrefix.highMask(s);
+            firstLo = client.lo() & IpPrefix.lowMask(s);
+            endHi = (client.hi() | ~IpPrefix.highMask(s)) & IpPrefix.highMask(client.length());
+            endLo = (client.lo() | ~IpPrefix.lowMask(s)) & IpPrefix.lowMask(client.length());
+        }
+        boolean afterStart = compare(firstHi, firstLo, startHi, startLo) >= 0;
+        boolean beforeNext = last || compare(endHi, endLo, nextHi, nextLo) < 0;
+        return afterStart && beforeNext;
+    }
+
+    private static int compare(long aHi, long aLo, long bHi, long bLo) {
+        int c = Long.compareUnsigned(aHi, bHi);
+        return c != 0 ? c : Long.compareUnsigned(aLo, bLo);
+    }
+
+    private int intervalIpv4(int address) {
         int key = address ^ Integer.MIN_VALUE;
         int top = address >>> (32 - INDEX_BITS);
         int low = v4Index[top];
@@ -77,11 +175,10 @@ public final class PrefixMap {
                 high = mid - 1;
             }
         }
-        return v4Entries[low];
+        return low;
     }
 
-    /** The entry of the most specific prefix that contains the IPv6 address {@code hi:lo}, or {@link #NO_ENTRY}. */
-    public int lookupIpv6(long hi, long lo) {
+    private int intervalIpv6(long hi, long lo) {
         long keyHi = hi ^ Long.MIN_VALUE;
         long keyLo = lo ^ Long.MIN_VALUE;
         int top = (int) (hi >>> (64 - INDEX_BITS));
@@ -96,11 +193,7 @@ public final class PrefixMap {
                 high = mid - 1;
             }
         }
-        return v6Entries[low];
-    }
-
-    public int lookup(IpPrefix address) {
-        return address.ipv6() ? lookupIpv6(address.hi(), address.lo()) : lookupIpv4(address.ipv4());
+        return low;
     }
 
     /** The prefix length of an entry. */

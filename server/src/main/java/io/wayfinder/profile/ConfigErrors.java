@@ -11,6 +11,15 @@ final class ConfigErrors {
         errors.add(new ConfigError(path, message));
     }
 
+    boolean hasErrorAt(String path) {
+        for (ConfigError e : errors) {
+            if (e.path().equals(path) || e.path().startsWith(path + ".") || e.path().startsWith(path + "[")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     boolean isEmpty() {
         return errors.isEmpty();
     }

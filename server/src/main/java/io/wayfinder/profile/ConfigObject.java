@@ -71,6 +71,13 @@ final class ConfigObject {
         return text;
     }
 
+    private static final Map<String, Boolean> STATUSES = new java.util.LinkedHashMap<>();
+
+    static {
+        STATUSES.put("Enabled", true);
+        STATUSES.put("Disabled", false);
+    }
+
     int integer(String key, int min, int max, int fallback) {
         Integer value = optionalInteger(key, min, max);
         return value == null ? fallback : value;
@@ -81,8 +88,12 @@ final class ConfigObject {
         if (value == null) {
             return null;
         }
-        if (!value.isIntegralNumber() || !value.canConvertToLong()) {
-            errors.add(pathOf(key), "must be a whole number, not " + describe(value));
+        if (!value.isIntegralNumber()) {
+            errors.add(pathOf(key), notAWholeNumber(value));
+            return null;
+        }
+        if (!value.canConvertToLong()) {
+            errors.add(pathOf(key), "must be between " + min + " and " + max);
             return null;
         }
         long n = value.longValue();
@@ -98,8 +109,12 @@ final class ConfigObject {
         if (value == null) {
             return fallback;
         }
-        if (!value.isIntegralNumber() || !value.canConvertToLong()) {
-            errors.add(pathOf(key), "must be a whole number, not " + describe(value));
+        if (!value.isIntegralNumber()) {
+            errors.add(pathOf(key), notAWholeNumber(value));
+            return fallback;
+        }
+        if (!value.canConvertToLong()) {
+            errors.add(pathOf(key), "must be between " + min + " and " + max);
             return fallback;
         }
         long n = value.longValue();
@@ -161,7 +176,7 @@ final class ConfigObject {
 
     /** {@code Enabled} or {@code Disabled}, as Azure spells statuses. */
     boolean enabled(String key, boolean fallback) {
-        return choice(key, Map.of("Enabled", true, "Disabled", false), fallback);
+        return choice(key, STATUSES, fallback);
     }
 
     /** A nested mapping, or null (reported) when it is something else; null without error when absent. */
@@ -242,6 +257,15 @@ final class ConfigObject {
         return out;
     }
 
+    /** Accepts, without reading them, keys that start with this prefix (a place to put YAML anchors). */
+    void ignoreKeysStartingWith(String prefix) {
+        for (String key : node.propertyNames()) {
+            if (key.startsWith(prefix)) {
+                known.add(key);
+            }
+        }
+    }
+
     /** Reports every key of this mapping that no read asked for. Call after all reads. */
     void rejectUnknownKeys() {
         for (String key : node.propertyNames()) {
@@ -249,6 +273,16 @@ final class ConfigObject {
                 errors.add(pathOf(key), "unknown key" + Suggestions.didYouMean(key, known));
             }
         }
+    }
+
+    private static String notAWholeNumber(JsonNode value) {
+        String hint = value.isString() && value.asString().strip().matches("-?\\d+") ? " (write it without quotes)" : "";
+        return "must be a whole number, not " + describe(value) + hint;
+    }
+
+    /** Whether an error was already reported at this path or below it (to avoid piling up follow-on errors). */
+    boolean hasErrorAt(String key) {
+        return errors.hasErrorAt(pathOf(key));
     }
 
     static String describe(JsonNode value) {

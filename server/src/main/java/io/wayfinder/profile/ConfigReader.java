@@ -13,10 +13,12 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import tools.jackson.core.JacksonException;
-import tools.jackson.core.StreamReadFeature;
+import org.snakeyaml.engine.v2.api.Load;
+import org.snakeyaml.engine.v2.api.LoadSettings;
+import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
+import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.dataformat.yaml.YAMLMapper;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Reads a Wayfinder YAML configuration into a {@link WayfinderConfig}: structure and field values
@@ -27,9 +29,18 @@ public final class ConfigReader {
     public static final int DEFAULT_TTL = 30;
     public static final int DEFAULT_ZONE_TTL = 3600;
 
-    private static final YAMLMapper YAML = YAMLMapper.builder()
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+    /**
+     * YAML is loaded with snakeyaml-engine (YAML 1.2 core schema, which Jackson's YAML module also
+     * uses underneath) rather than Jackson's tree reader, because that resolves anchors and aliases
+     * ({@code <<: *defaults}, {@code monitorConfig: *probe}); the alias count is bounded against
+     * "billion laughs" documents, and a key written twice is an error.
+     */
+    private static final LoadSettings YAML_SETTINGS = LoadSettings.builder()
+            .setAllowDuplicateKeys(false)
+            .setMaxAliasesForCollections(100)
+            .setAllowRecursiveKeys(false)
             .build();
+    private static final JsonMapper TREE = JsonMapper.builder().build();
 
     private static final Map<String, RoutingMethodName> METHODS = enumOptions(RoutingMethodName.values());
     private static final Map<String, EndpointType> ENDPOINT_TYPES = new LinkedHashMap<>();
@@ -70,11 +81,14 @@ public final class ConfigReader {
     public WayfinderConfig parse(String yaml, Path baseDirectory) throws ConfigException {
         JsonNode root;
         try {
-            root = YAML.readTree(yaml);
-        } catch (JacksonException e) {
-            throw new ConfigException("", "not valid YAML: " + e.getOriginalMessage()
-                    + (e.getLocation() != null ? " (line " + e.getLocation().getLineNr() + ", column "
-                    + e.getLocation().getColumnNr() + ")" : ""));
+            root = TREE.valueToTree(new Load(YAML_SETTINGS).loadFromString(yaml));
+        } catch (MarkedYamlEngineException e) {
+            String where = e.getProblemMark().map(m -> " at line " + (m.getLine() + 1) + ", column " + (m.getColumn() + 1))
+                    .orElse("");
+            throw new ConfigException("", "not valid YAML" + where + ": " + e.getProblem()
+                    + e.getContextMark().map(m -> " (" + e.getContext() + " at line " + (m.getLine() + 1) + ")").orElse(""));
+        } catch (YamlEngineException | IllegalArgumentException e) {
+            throw new ConfigException("", "not valid YAML: " + e.getMessage());
         }
         ConfigErrors errors = new ConfigErrors();
         if (root == null || root.isMissingNode() || root.isNull()) {
@@ -91,6 +105,7 @@ public final class ConfigReader {
         WayfinderConfig.GeolocationSettings geo = geolocation(top.object("geolocation"), baseDirectory);
         WayfinderConfig.LatencySettings latency = latency(top.object("latency"), baseDirectory);
         List<ProfileConfig> profiles = profiles(top, zones);
+        top.ignoreKeysStartingWith("x-"); // e.g. x-probe: &probe {...}, reused as monitorConfig: *probe
         top.rejectUnknownKeys();
         WayfinderConfig config = new WayfinderConfig(dns, metrics, zones, regions, geo, latency, profiles);
         validator.validate(config, errors);
@@ -302,7 +317,7 @@ public final class ConfigReader {
         List<ProfileConfig> profiles = new ArrayList<>();
         ConfigErrors errors = top.errors();
         List<ConfigObject> items = top.objects("profiles");
-        if (items.isEmpty() && !top.has("profiles")) {
+        if (items.isEmpty() && !errors.hasErrorAt("profiles")) {
             errors.add("profiles", "is required: at least one profile");
         }
         for (ConfigObject p : items) {

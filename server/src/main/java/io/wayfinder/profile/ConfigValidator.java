@@ -62,14 +62,25 @@ public final class ConfigValidator {
                         + Suggestions.didYouMean(p.zone(), zoneNames));
             }
             if (p.relativeName() == null) {
-                if (!nestedTargets.contains(key)) {
+                if (!nestedTargets.contains(key) && !errors.hasErrorAt(path + ".dnsConfig.relativeName")) {
                     errors.add(path + ".dnsConfig.relativeName", "is required unless the profile is only used as a nested endpoint");
                 }
             } else if (p.zone() != null) {
                 String fqdn = p.fqdn();
+                if (fqdn.length() > 253) {
+                    errors.add(path + ".dnsConfig.relativeName", "the full name " + fqdn + " is longer than 253 characters");
+                }
                 String owner = ownerOfName.putIfAbsent(fqdn, "profile '" + p.name() + "'");
                 if (owner != null) {
                     errors.add(path + ".dnsConfig.relativeName", "name " + fqdn + " is already used by " + owner);
+                }
+            }
+            if (p.trafficRoutingMethod() != null) {
+                switch (p.trafficRoutingMethod()) {
+                    case Geographic, MultiValue, Subnet -> errors.add(path + ".trafficRoutingMethod",
+                            p.trafficRoutingMethod() + " routing is not supported yet (Performance, Priority and Weighted are)");
+                    default -> {
+                    }
                 }
             }
             endpoints(p, path, catalogue, errors);
@@ -92,7 +103,7 @@ public final class ConfigValidator {
 
     private static Set<String> zones(WayfinderConfig config, ConfigErrors errors) {
         Set<String> names = new java.util.LinkedHashSet<>();
-        if (config.zones().isEmpty()) {
+        if (config.zones().isEmpty() && !errors.hasErrorAt("zones")) {
             errors.add("zones", "is required: at least one zone to serve");
         }
         for (int i = 0; i < config.zones().size(); i++) {
@@ -129,17 +140,23 @@ public final class ConfigValidator {
             }
             if (e.type() == EndpointType.external) {
                 externalTarget(e, ePath, errors);
-                if (e.minChildEndpoints() != 1 || e.minChildEndpointsIPv4() != 0 || e.minChildEndpointsIPv6() != 0) {
+                if (e.minChildEndpoints() != 1) {
                     errors.add(ePath + ".minChildEndpoints", "applies only to nested endpoints");
                 }
+                if (e.minChildEndpointsIPv4() != 0) {
+                    errors.add(ePath + ".minChildEndpointsIPv4", "applies only to nested endpoints");
+                }
+                if (e.minChildEndpointsIPv6() != 0) {
+                    errors.add(ePath + ".minChildEndpointsIPv6", "applies only to nested endpoints");
+                }
             } else if (e.minChildEndpoints() < e.minChildEndpointsIPv4() + e.minChildEndpointsIPv6()) {
-                errors.add(ePath + ".minChildEndpoints", "must be at least minChildEndpointsIPv4 + minChildEndpointsIPv6 ("
-                        + (e.minChildEndpointsIPv4() + e.minChildEndpointsIPv6()) + ")");
+                errors.add(ePath + ".minChildEndpoints", "is " + e.minChildEndpoints() + " but must be at least"
+                        + " minChildEndpointsIPv4 + minChildEndpointsIPv6 = " + (e.minChildEndpointsIPv4() + e.minChildEndpointsIPv6()));
             }
             if (e.location() != null && !catalogue.contains(e.location())) {
                 errors.add(ePath + ".endpointLocation", "unknown region '" + e.location() + "'"
-                        + catalogue.suggest(e.location()).map(s -> " (did you mean '" + s + "'?)").orElse("")
-                        + "; add it under regions: with its latitude and longitude");
+                        + catalogue.suggest(e.location()).map(s -> " (did you mean '" + s + "'?)")
+                                .orElse("; to use a site of your own, add it under regions: with name, latitude and longitude"));
             }
             if (p.trafficRoutingMethod() == RoutingMethodName.Performance && e.location() == null) {
                 errors.add(ePath + ".endpointLocation", "is required for Performance routing: the region the endpoint runs in");
@@ -149,14 +166,6 @@ public final class ConfigValidator {
                 if (other != null) {
                     errors.add(ePath + ".priority", "priority " + e.priority() + " is already used by endpoint '" + other
                             + "' (an endpoint without a priority takes its position in the list)");
-                }
-            }
-            if (p.trafficRoutingMethod() != null) {
-                switch (p.trafficRoutingMethod()) {
-                    case Geographic, MultiValue, Subnet -> errors.add(path + ".trafficRoutingMethod",
-                            p.trafficRoutingMethod() + " routing is not supported yet (Performance, Priority and Weighted are)");
-                    default -> {
-                    }
                 }
             }
             if (!e.geoMapping().isEmpty()) {
@@ -209,9 +218,9 @@ public final class ConfigValidator {
 
     /** Nested targets must name another profile; no cycles; at most {@link #MAX_DEPTH} levels. */
     private static void nesting(List<ProfileConfig> profiles, Map<String, Integer> index, ConfigErrors errors) {
-        List<List<Integer>> children = new ArrayList<>();
+        List<List<Edge>> children = new ArrayList<>();
         for (int i = 0; i < profiles.size(); i++) {
-            List<Integer> mine = new ArrayList<>();
+            List<Edge> mine = new ArrayList<>();
             ProfileConfig p = profiles.get(i);
             List<EndpointConfig> all = withFallback(p);
             for (int j = 0; j < all.size(); j++) {
@@ -228,7 +237,7 @@ public final class ConfigValidator {
                 } else if (child == i) {
                     errors.add(path, "a profile cannot nest itself");
                 } else {
-                    mine.add(child);
+                    mine.add(new Edge(child, path));
                 }
             }
             children.add(mine);
@@ -248,13 +257,18 @@ public final class ConfigValidator {
         }
     }
 
+    /** A nested endpoint: the profile it points to and the field path of its target. */
+    private record Edge(int child, String targetPath) {
+    }
+
     /** Height = levels of profiles from this one down to its deepest leaf, this one included. */
-    private static void depthFirst(int node, List<List<Integer>> children, int[] state, int[] height, List<Integer> path,
+    private static void depthFirst(int node, List<List<Edge>> children, int[] state, int[] height, List<Integer> path,
                                    List<ProfileConfig> profiles, ConfigErrors errors) {
         state[node] = 1;
         path.add(node);
         int h = 1;
-        for (int child : children.get(node)) {
+        for (Edge edge : children.get(node)) {
+            int child = edge.child();
             if (state[child] == 1) {
                 List<Integer> cycle = path.subList(path.indexOf(child), path.size());
                 StringBuilder names = new StringBuilder();
@@ -262,7 +276,7 @@ public final class ConfigValidator {
                     names.append(profiles.get(k).name()).append(" -> ");
                 }
                 names.append(profiles.get(child).name());
-                errors.add("profiles[" + node + "].endpoints", "nested profiles form a cycle: " + names);
+                errors.add(edge.targetPath(), "nested profiles form a cycle: " + names);
                 continue;
             }
             if (state[child] == 0) {

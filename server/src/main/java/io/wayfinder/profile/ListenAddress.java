@@ -13,22 +13,28 @@ public record ListenAddress(String host, int port) {
             throw new IllegalArgumentException("'" + text + "' is not host:port (write IPv6 as [::1]:8053)");
         }
         String host = s.substring(0, colon);
-        if (host.startsWith("[") && host.endsWith("]")) {
+        boolean bracketed = host.startsWith("[") && host.endsWith("]");
+        if (bracketed) {
             host = host.substring(1, host.length() - 1);
         } else if (host.contains(":")) {
             throw new IllegalArgumentException("'" + text + "': put an IPv6 address in brackets, as [::1]:8053");
         }
+        byte[] address;
         try {
-            io.wayfinder.net.IpPrefix.parseAddress(host);
+            address = io.wayfinder.net.IpPrefix.parseAddress(host);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("'" + text + "': the host must be an IP address, not a name");
         }
-        int port;
-        try {
-            port = Integer.parseInt(s.substring(colon + 1));
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("'" + text + "': port '" + s.substring(colon + 1) + "' is not a number");
+        if (bracketed && address.length == 4) {
+            throw new IllegalArgumentException("'" + text + "': brackets are for IPv6 addresses; write " + host + ":PORT");
         }
+        // One spelling per address, so that [::1] and [0:0::1] are seen to be the same.
+        host = io.wayfinder.net.IpPrefix.fromBytes(address, address.length * 8).addressText();
+        String portText = s.substring(colon + 1);
+        if (!portText.chars().allMatch(Character::isDigit) || portText.length() > 5) {
+            throw new IllegalArgumentException("'" + text + "': port '" + portText + "' is not a number from 0 to 65535");
+        }
+        int port = Integer.parseInt(portText);
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("'" + text + "': port must be 0-65535 (0 picks a free port)");
         }

@@ -109,12 +109,12 @@ public final class DecisionRecorder implements Trace {
                 if (mine == null || best == null) {
                     return "not chosen";
                 }
-                if (mine.rttMs() != null && mine.rttMs().equals(best.rttMs())) {
-                    return "region " + mine.region() + " ties with " + best.region() + " at " + best.rttMs()
-                            + " ms; the stable hash of the client network picked " + best.region();
+                if (java.util.Objects.equals(mine.rttMs(), best.rttMs())) {
+                    return "region " + mine.region() + " ties with " + best.region()
+                            + (best.rttMs() == null ? " (neither has an estimate)" : " at " + best.rttMs() + " ms")
+                            + "; the stable hash of the client network picked " + best.region();
                 }
-                return "region " + mine.region() + " is slower: " + (mine.rttMs() == null ? "no estimate" : mine.rttMs() + " ms")
-                        + " against " + best.rttMs() + " ms for " + best.region();
+                return "region " + mine.region() + " is slower: " + ms(mine) + " against " + ms(best) + " for " + best.region();
             }
             case Priority -> {
                 return "priority " + e.priority() + "; " + winner.name() + " has priority " + winner.priority();
@@ -126,6 +126,10 @@ public final class DecisionRecorder implements Trace {
                 return "not chosen";
             }
         }
+    }
+
+    private static String ms(Decision.RegionEstimate e) {
+        return e.rttMs() == null ? "no estimate" : e.rttMs() + " ms";
     }
 
     private Decision.RegionEstimate estimateOf(String region) {

@@ -20,6 +20,11 @@ public final class PerformanceRouting implements RoutingMethod {
     @Override
     public int choose(Profile profile, int[] candidates, int count, RoutingContext context, Trace trace) {
         Profile.RegionGroups groups = profile.byRegion();
+        if (count == 1) {
+            // Nothing to compare: the answer is the same for every client (ECS scope 0).
+            trace.chosen(profile, profile.endpoints()[candidates[0]], Reason.ONLY_CANDIDATE);
+            return candidates[0];
+        }
         LatencyEstimator.Lookup lookup = context.lookup();
         long clientHash = context.clientHash();
         int best = -1;
@@ -30,7 +35,6 @@ public final class PerformanceRouting implements RoutingMethod {
             RoutingTable.RegionRef region = regions[groups.regions()[i]];
             estimator.estimate(lookup, region.column(), region.latitude(), region.longitude());
             trace.regionEstimate(profile, region, lookup);
-            context.widenScope(lookup.evidenceLength());
             double ms = lookup.rttMs();
             long tenths = Double.isInfinite(ms) ? Long.MAX_VALUE : Math.round(ms * 10);
             long score = StableHash.score(clientHash, region.seed());
@@ -47,14 +51,15 @@ public final class PerformanceRouting implements RoutingMethod {
                 }
             }
         }
+        // The decision holds wherever every lookup it made finds the same thing.
+        context.widenScope(lookup.holdingLength());
         int[] inRegion = groups.endpoints()[best];
         if (tied) {
             context.usedHash();
         }
         if (inRegion.length == 1) {
             Endpoint chosen = profile.endpoints()[inRegion[0]];
-            trace.chosen(profile, chosen, groups.regions().length == 1 && count == 1 ? Reason.ONLY_CANDIDATE
-                    : tied ? Reason.LOWEST_LATENCY_TIE : Reason.LOWEST_LATENCY);
+            trace.chosen(profile, chosen, tied ? Reason.LOWEST_LATENCY_TIE : Reason.LOWEST_LATENCY);
             return inRegion[0];
         }
         context.usedHash();

@@ -15,9 +15,17 @@ public final class StableHash {
         return z ^ (z >>> 31);
     }
 
-    /** A seed for a name (endpoint or region): String.hashCode is specified, so this is stable. */
+    /**
+     * A seed for a name (endpoint or region), case-insensitive: FNV-1a over all 64 bits of every
+     * UTF-8 byte, then mixed. (String.hashCode is stable too, but 32 bits: short names like "c0"
+     * and "an" collide, and two colliding endpoints would split no traffic between them.)
+     */
     public static long ofName(String name) {
-        return mix(name.toLowerCase(java.util.Locale.ROOT).hashCode() * 0x9E3779B97F4A7C15L + name.length());
+        long h = 0xCBF29CE484222325L;
+        for (byte b : name.toLowerCase(java.util.Locale.ROOT).getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+            h = (h ^ (b & 0xFF)) * 0x100000001B3L;
+        }
+        return mix(h);
     }
 
     /** The rendezvous score of a candidate for a client: the highest score wins. */

@@ -12,10 +12,16 @@ import io.wayfinder.latency.LatencyEstimator;
 import io.wayfinder.latency.LatencyTable;
 import io.wayfinder.latency.LatencyTableBuilder;
 import io.wayfinder.profile.WayfinderConfig;
+import io.wayfinder.profile.ConfigError;
+import io.wayfinder.profile.ConfigException;
+import io.wayfinder.source.SourceFormatException;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,7 +34,58 @@ public record LoadedSources(LatencyEstimator estimator, List<String> summary) {
     /** Measurements sampled for the distance fit: plenty for two constants, bounded load time. */
     private static final int FIT_SAMPLE = 200_000;
 
-    public static LoadedSources load(WayfinderConfig config, RegionCatalogue catalogue) throws IOException {
+    /**
+     * @throws ConfigException naming the configuration field of every data file that is missing or
+     *                         unreadable, and of the first bad line in a file (with file and line)
+     */
+    public static LoadedSources load(WayfinderConfig config, RegionCatalogue catalogue) throws IOException, ConfigException {
+        checkFilesExist(config);
+        try {
+            return read(config, catalogue);
+        } catch (SourceFormatException e) {
+            throw new ConfigException(fieldOf(config, e.getMessage()), e.getMessage());
+        }
+    }
+
+    private static void checkFilesExist(WayfinderConfig config) throws ConfigException {
+        List<ConfigError> errors = new ArrayList<>();
+        Map<String, List<Path>> fields = fields(config);
+        for (Map.Entry<String, List<Path>> field : fields.entrySet()) {
+            for (int i = 0; i < field.getValue().size(); i++) {
+                Path file = field.getValue().get(i);
+                if (!Files.isRegularFile(file)) {
+                    errors.add(new ConfigError(field.getKey() + "[" + i + "]", "file " + file + " does not exist"));
+                } else if (!Files.isReadable(file)) {
+                    errors.add(new ConfigError(field.getKey() + "[" + i + "]", "file " + file + " is not readable"));
+                }
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw new ConfigException(errors);
+        }
+    }
+
+    private static Map<String, List<Path>> fields(WayfinderConfig config) {
+        Map<String, List<Path>> fields = new LinkedHashMap<>();
+        fields.put("latency.sources", config.latency().sources());
+        fields.put("geolocation.csv", config.geolocation().csv());
+        fields.put("geolocation.mmdb", config.geolocation().mmdb());
+        return fields;
+    }
+
+    /** The configuration field that names the file an error message starts with. */
+    private static String fieldOf(WayfinderConfig config, String message) {
+        for (Map.Entry<String, List<Path>> field : fields(config).entrySet()) {
+            for (int i = 0; i < field.getValue().size(); i++) {
+                if (message.startsWith(field.getValue().get(i).toString())) {
+                    return field.getKey() + "[" + i + "]";
+                }
+            }
+        }
+        return "";
+    }
+
+    private static LoadedSources read(WayfinderConfig config, RegionCatalogue catalogue) throws IOException {
         List<String> summary = new ArrayList<>();
         GeoLocator geo = geolocation(config.geolocation(), summary);
 

@@ -146,7 +146,7 @@ public final class QueryDecoder {
                 return -1;
             }
             total += len + 1;
-            if (total > DnsQuery.MAX_NAME_LENGTH || pos + 1 + len > end) {
+            if (total + 1 > DnsQuery.MAX_NAME_LENGTH || pos + 1 + len > end) { // + 1: the root label
                 return -1;
             }
             pos += 1 + len;
@@ -167,6 +167,9 @@ public final class QueryDecoder {
         query.udpPayloadSize = packet.getUnsignedShort(fixed + 2);
         query.ednsVersion = packet.getUnsignedByte(fixed + 5);
         query.dnssecOk = (packet.getUnsignedShort(fixed + 6) & 0x8000) != 0;
+        if (query.ednsVersion != 0) {
+            return OK; // BADVERS (decided by the caller) without judging options by version 0's rules
+        }
         int pos = rdata;
         int end = rdata + rdlength;
         while (pos < end) {

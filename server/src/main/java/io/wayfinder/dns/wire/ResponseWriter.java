@@ -186,7 +186,7 @@ public final class ResponseWriter {
         out.writeShort(ADVERTISED_UDP_PAYLOAD);
         out.writeByte(rcode >>> 4); // extended rcode, upper 8 bits
         out.writeByte(0); // version
-        out.writeShort(0); // DO clear: no DNSSEC here
+        out.writeShort(query.dnssecOk ? 0x8000 : 0); // DO copied (RFC 3225 §3); we sign nothing
         if (query.ecs) {
             int addressBytes = (query.ecsSourceLength + 7) / 8;
             out.writeShort(8 + addressBytes);

@@ -1,0 +1,465 @@
+#!/usr/bin/env bash
+# dnsperf on loopback: Wayfinder answering routed ECS queries, side by side with NSD serving a
+# static A record and gdnsd serving an A record its geoip plugin chooses per client subnet
+# (nets map over the same prefixes, ECS on). Everything listens on 127.0.0.1 only.
+#
+#   bench/dnsperf/run.sh                       # defaults: 3 measured runs of 20 s per server
+#   RUNS=5 DURATION=30 bench/dnsperf/run.sh
+#   WAYFINDER_JAVA_OPTS="-Xmx1g -XX:+UseParallelGC" bench/dnsperf/run.sh
+#   WAYFINDER_JAVA_OPTS_VARIANTS="|-Xmx1g -XX:+UseParallelGC|-Xmx1g -XX:+UseSerialGC" bench/dnsperf/run.sh
+#       (one Wayfinder per variant, '|'-separated, an empty variant = JVM defaults; all measured
+#        in the same rounds so they see the same machine load)
+#
+# Other knobs (environment): WARMUP (s, Wayfinder JVM warm-up before measuring, default 30),
+# PREFIXES (latency-table size, default 100000), DNSPERF_OPTS (default "-c 4 -T 1 -q 128"),
+# NSD_SERVER_COUNT (default 1), GDNSD_UDP_THREADS (default 2), WAYFINDER_THREADS (default: cores),
+# PORT_BASE (default 15350; three free ports from there), KEEP_TMP=1 (keep the temp dir).
+#
+# The servers are measured in interleaved rounds (NSD, gdnsd, Wayfinder, NSD, ...) so slow drifts in
+# machine load hit all of them alike; every run records the 1-min load average and the CPU used by
+# the server, by dnsperf and by everything else on the machine while it ran.
+# Writes raw outputs to bench/results/dnsperf-<date>/ (git-ignored) and prints a Markdown table.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+RUNS="${RUNS:-3}"
+DURATION="${DURATION:-20}"
+WARMUP="${WARMUP:-30}"
+PREFIXES="${PREFIXES:-100000}"
+DNSPERF_OPTS="${DNSPERF_OPTS:--c 4 -T 1 -q 128}"
+NSD_SERVER_COUNT="${NSD_SERVER_COUNT:-1}"
+GDNSD_UDP_THREADS="${GDNSD_UDP_THREADS:-2}"
+WAYFINDER_THREADS="${WAYFINDER_THREADS:-}"
+PORT_BASE="${PORT_BASE:-15350}"
+if [ -n "${WAYFINDER_JAVA_OPTS_VARIANTS+x}" ]; then
+    IFS='|' read -r -a JVM_VARIANTS <<<"$WAYFINDER_JAVA_OPTS_VARIANTS"
+    [ "${WAYFINDER_JAVA_OPTS_VARIANTS: -1}" = "|" ] && JVM_VARIANTS+=("")
+else
+    JVM_VARIANTS=("${WAYFINDER_JAVA_OPTS:-}")
+fi
+[ "${#JVM_VARIANTS[@]}" -gt 0 ] || JVM_VARIANTS=("")
+
+log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+
+# ---------------------------------------------------------------- tools (Debian packages)
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else die "need root or sudo to run: $*"; fi; }
+find_tool() { command -v "$1" 2>/dev/null || { [ -x "/usr/sbin/$1" ] && echo "/usr/sbin/$1"; } || true; }
+missing=()
+[ -n "$(find_tool dnsperf)" ] || missing+=(dnsperf)
+[ -n "$(find_tool nsd)" ] || missing+=(nsd)
+[ -n "$(find_tool gdnsd)" ] || missing+=(gdnsd)
+[ -n "$(find_tool dig)" ] || missing+=(dnsutils)
+[ -n "$(find_tool java)" ] || missing+=(openjdk-17-jdk-headless)
+[ -n "$(find_tool mvn)" ] || missing+=(maven)
+[ -n "$(find_tool ss)" ] || missing+=(iproute2)
+[ -n "$(find_tool ps)" ] || missing+=(procps)
+if [ "${#missing[@]}" -gt 0 ]; then
+    log "installing ${missing[*]} (apt-get)"
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+DNSPERF="$(find_tool dnsperf)"; NSD="$(find_tool nsd)"; GDNSD="$(find_tool gdnsd)"; DIG="$(find_tool dig)"
+for t in DNSPERF NSD GDNSD DIG; do [ -n "${!t}" ] || die "$t not found after installing"; done
+[ "$(id -u)" -eq 0 ] || die "run as root (NSD and gdnsd are started here without privilege drop)"
+
+# ---------------------------------------------------------------- temp dir, results, cleanup
+TMP="$(mktemp -d /tmp/dnsperf-bench.XXXXXX)"
+STAMP="$(date +%Y%m%d-%H%M%S)"
+OUT="$ROOT/bench/results/dnsperf-$STAMP"
+mkdir -p "$OUT"
+PIDS=()
+cleanup() {
+    local rc=$?
+    for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+    for pid in "${PIDS[@]}"; do
+        for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+        kill -KILL "$pid" 2>/dev/null || true
+    done
+    if [ "${KEEP_TMP:-0}" = 1 ]; then log "kept $TMP"; else rm -rf "$TMP"; fi
+    [ $rc -eq 0 ] || log "failed (exit $rc); raw outputs so far in $OUT"
+    exit $rc
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+port_free() { ! ss -Hlntu "( sport = :$1 )" | grep -q .; }
+next_port() { local p=$1; while ! port_free "$p"; do p=$((p + 1)); done; echo "$p"; }
+NSD_PORT=$(next_port "$PORT_BASE")
+GDNSD_PORT=$(next_port $((NSD_PORT + 1)))
+WF_PORTS=()
+p=$GDNSD_PORT
+for _ in "${JVM_VARIANTS[@]}"; do p=$(next_port $((p + 1))); WF_PORTS+=("$p"); done
+
+# ---------------------------------------------------------------- data (deterministic)
+# PREFIXES distinct random-looking /24s (an odd multiplier permutes the 2^24 /24 space), each with
+# an RTT to the four regions: a "home" region near the client plus noise, from a Park-Miller
+# generator (exact in awk's doubles, so every awk gives the same table). Also writes gdnsd's nets
+# file (each /24 -> its regions fastest first, as its geoip plugin would order datacenters) and
+# the fastest region of every prefix (for checking answers).
+REGIONS=(westeurope northeurope eastus southeastasia)
+declare -A TARGET=([westeurope]=192.0.2.11 [northeurope]=192.0.2.12 [eastus]=192.0.2.13 [southeastasia]=192.0.2.14)
+STATIC_A=192.0.2.53
+log "generating a latency table of $PREFIXES /24 prefixes"
+awk -v n="$PREFIXES" -v csv="$TMP/latency.csv" -v nets="$TMP/nets" -v best="$TMP/fastest.txt" 'BEGIN {
+    split("westeurope northeurope eastus southeastasia", reg, " ")
+    # base RTT (ms) from a client "at" region h to region j
+    d[1,1]=6;   d[1,2]=16;  d[1,3]=85;  d[1,4]=160
+    d[2,1]=16;  d[2,2]=6;   d[2,3]=75;  d[2,4]=175
+    d[3,1]=85;  d[3,2]=75;  d[3,3]=6;   d[3,4]=230
+    d[4,1]=160; d[4,2]=175; d[4,3]=230; d[4,4]=6
+    x = 20240917
+    print "# synthetic, deterministic (bench/dnsperf/run.sh)" > csv
+    print "prefix,region,rtt_ms,samples" > csv
+    count = 0
+    for (i = 0; count < n; i++) {
+        p = (i * 11400713 + 5023) % 16777216
+        a = int(p / 65536); b = int(p / 256) % 256; c = p % 256
+        if (a == 0 || a == 10 || a == 127 || a >= 224) continue
+        count++
+        pre = a "." b "." c ".0/24"
+        x = (16807 * x) % 2147483647; h = 1 + int(x / 2147483647 * 4)
+        min = 1e9
+        for (j = 1; j <= 4; j++) {
+            x = (16807 * x) % 2147483647
+            r[j] = int((d[h,j] + x / 2147483647 * 40) * 10 + 0.5) / 10
+            if (r[j] < min) min = r[j]
+        }
+        first = 0
+        for (j = 1; j <= 4; j++) {            # no ties: the first fastest keeps the minimum
+            if (r[j] == min) { if (first) r[j] += 0.1; else first = j }
+        }
+        # regions sorted fastest first (insertion sort of 4)
+        for (j = 1; j <= 4; j++) o[j] = j
+        for (j = 2; j <= 4; j++) for (k = j; k > 1 && r[o[k]] < r[o[k-1]]; k--) { t = o[k]; o[k] = o[k-1]; o[k-1] = t }
+        for (j = 1; j <= 4; j++) printf "%s,%s,%.1f,100\n", pre, reg[j], r[j] > csv
+        printf "%s => [ %s, %s, %s, %s ]\n", pre, reg[o[1]], reg[o[2]], reg[o[3]], reg[o[4]] > nets
+        print pre, reg[o[1]] > best
+    }
+}'
+# The benchmark ECS subnet: the first prefix of the table. Checks: the first prefix fastest to each region.
+read -r BENCH_PREFIX BENCH_REGION < "$TMP/fastest.txt"
+CHECK_PREFIXES=()
+for r in "${REGIONS[@]}"; do CHECK_PREFIXES+=("$(awk -v r="$r" '$2 == r { print $1; exit }' "$TMP/fastest.txt")"); done
+ecs_hex() { # a.b.c.0/24 -> RFC 7871 option data: family 1, source /24, scope 0, 3 address bytes
+    local ip=${1%/*}; IFS=. read -r a b c _ <<<"$ip"; printf '0001%02x00%02x%02x%02x' 24 "$a" "$b" "$c"
+}
+ECS_OPT="8:$(ecs_hex "$BENCH_PREFIX")"
+log "benchmark ECS subnet $BENCH_PREFIX (fastest: $BENCH_REGION -> ${TARGET[$BENCH_REGION]}), dnsperf -E $ECS_OPT"
+
+# ---------------------------------------------------------------- NSD: static A
+mkdir -p "$TMP/nsd"
+cat > "$TMP/nsd/static.test.zone" <<EOF
+\$ORIGIN static.test.
+\$TTL 30
+@    IN SOA ns1.static.test. hostmaster.static.test. 1 3600 900 604800 30
+@    IN NS  ns1.static.test.
+ns1  IN A   127.0.0.1
+www  IN A   $STATIC_A
+EOF
+cat > "$TMP/nsd/nsd.conf" <<EOF
+server:
+    ip-address: 127.0.0.1@$NSD_PORT
+    port: $NSD_PORT
+    do-ip6: no
+    server-count: $NSD_SERVER_COUNT
+    reuseport: yes
+    username: ""
+    chroot: ""
+    zonesdir: "$TMP/nsd"
+    database: ""
+    zonelistfile: "$TMP/nsd/zone.list"
+    xfrdfile: "$TMP/nsd/xfrd.state"
+    xfrdir: "$TMP/nsd"
+    pidfile: "$TMP/nsd/nsd.pid"
+    logfile: "$TMP/nsd/nsd.log"
+    verbosity: 0
+    hide-version: yes
+    hide-identity: yes
+    # Debian's NSD is built with response-rate limiting (200 q/s per source and name): off here.
+    rrl-ratelimit: 0
+    rrl-whitelist-ratelimit: 0
+remote-control:
+    control-enable: no
+zone:
+    name: static.test
+    zonefile: static.test.zone
+EOF
+
+# ---------------------------------------------------------------- gdnsd: geoip plugin, nets map, ECS
+mkdir -p "$TMP/gdnsd/zones" "$TMP/gdnsd/geoip" "$TMP/gdnsd/run" "$TMP/gdnsd/state"
+cp "$TMP/nets" "$TMP/gdnsd/geoip/nets"
+cat > "$TMP/gdnsd/config" <<EOF
+options => {
+    listen => [ 127.0.0.1:$GDNSD_PORT ]
+    udp_threads => $GDNSD_UDP_THREADS
+    tcp_threads => 1
+    edns_client_subnet => true
+    run_dir => $TMP/gdnsd/run
+    state_dir => $TMP/gdnsd/state
+}
+plugins => {
+    geoip => {
+        maps => {
+            bench => {
+                datacenters => [ westeurope, northeurope, eastus, southeastasia ]
+                nets => nets
+            }
+        }
+        resources => {
+            www => {
+                map => bench
+                dcmap => {
+                    westeurope => ${TARGET[westeurope]}
+                    northeurope => ${TARGET[northeurope]}
+                    eastus => ${TARGET[eastus]}
+                    southeastasia => ${TARGET[southeastasia]}
+                }
+            }
+        }
+    }
+}
+EOF
+cat > "$TMP/gdnsd/zones/plugin.test" <<EOF
+\$TTL 30
+@    SOA ns1.plugin.test. hostmaster.plugin.test. 1 3600 900 604800 30
+@    NS  ns1.plugin.test.
+ns1  A   127.0.0.1
+www  30  DYNA geoip!www
+EOF
+
+# ---------------------------------------------------------------- Wayfinder: Performance profile
+wf_config() { # port
+    cat <<EOF
+dns:
+  listen: ["127.0.0.1:$1"]
+zones:
+  - name: routed.test
+    nameservers:
+      - {name: ns1.routed.test, addresses: [127.0.0.1]}
+latency:
+  sources: [$TMP/latency.csv]
+profiles:
+  - name: bench
+    trafficRoutingMethod: Performance
+    dnsConfig: {relativeName: www, ttl: 30}
+    endpoints:
+      - {name: we, type: external, target: ${TARGET[westeurope]}, endpointLocation: westeurope}
+      - {name: ne, type: external, target: ${TARGET[northeurope]}, endpointLocation: northeurope}
+      - {name: us, type: external, target: ${TARGET[eastus]}, endpointLocation: eastus}
+      - {name: asia, type: external, target: ${TARGET[southeastasia]}, endpointLocation: southeastasia}
+EOF
+}
+# The Wayfinder jar. It is always run from a private copy: other builds in the tree may rewrite
+# server/target while we measure. WAYFINDER_JAR=FILE: that jar. WAYFINDER_REV=REV: built from that
+# git revision. Otherwise the working tree: server/target's jar when it is newer than every source
+# (the test bin/wayfinder makes), else a private build of a snapshot of the sources (tests skipped,
+# so half-written tests elsewhere in the tree cannot break it).
+JAR_NAME=wayfinder-0.1.0-SNAPSHOT-all.jar
+private_build() { # source dir -> jar in it
+    log "building Wayfinder in $1 (mvn package, tests skipped)"
+    (cd "$1" && mvn -B -q -pl server -am -Dmaven.test.skip=true package) > "$OUT/wayfinder-build.log" 2>&1 \
+        || { tail -30 "$OUT/wayfinder-build.log" >&2; die "Wayfinder build failed (see $OUT/wayfinder-build.log)"; }
+    cp "$1/server/target/$JAR_NAME" "$TMP/wf.jar"
+}
+{ echo "HEAD: $(git -C "$ROOT" rev-parse HEAD 2>/dev/null || echo '?')"; echo "source: ${WAYFINDER_JAR:-${WAYFINDER_REV:-working tree}}";
+  echo "uncommitted in server/ and poms:"; git -C "$ROOT" status --short -- server/src/main server/pom.xml pom.xml 2>/dev/null || true; } > "$OUT/wayfinder-source.txt"
+if [ -n "${WAYFINDER_JAR:-}" ]; then
+    cp "$WAYFINDER_JAR" "$TMP/wf.jar"
+elif [ -n "${WAYFINDER_REV:-}" ]; then
+    mkdir -p "$TMP/build"
+    git -C "$ROOT" archive "$WAYFINDER_REV" | tar -x -C "$TMP/build"
+    private_build "$TMP/build"
+else
+    jar="$ROOT/server/target/$JAR_NAME"
+    if [ -f "$jar" ] && [ -z "$(find "$ROOT/server/src/main" "$ROOT/server/pom.xml" "$ROOT/pom.xml" -newer "$jar" -print -quit 2>/dev/null)" ]; then
+        cp "$jar" "$TMP/wf.jar"
+    else
+        mkdir -p "$TMP/build/server/src" "$TMP/build/bench"
+        cp "$ROOT/pom.xml" "$TMP/build/"; cp "$ROOT/bench/pom.xml" "$TMP/build/bench/"
+        cp "$ROOT/server/pom.xml" "$TMP/build/server/"; cp -r "$ROOT/server/src/main" "$TMP/build/server/src/"
+        private_build "$TMP/build"
+    fi
+fi
+java -jar "$TMP/wf.jar" --version > "$OUT/wayfinder-version.txt" 2>&1 || die "the Wayfinder jar does not run"
+
+# ---------------------------------------------------------------- start, wait, verify
+SERVERS=()              # ids in measuring order
+declare -A PORT NAME PID ANSWERS SETUP ECS
+start_bg() { # id logfile cmd...
+    local id=$1 logf=$2; shift 2
+    "$@" > "$logf" 2>&1 &
+    PID[$id]=$!; PIDS+=("$!")
+}
+log "starting NSD on 127.0.0.1:$NSD_PORT, gdnsd on 127.0.0.1:$GDNSD_PORT, Wayfinder on 127.0.0.1:${WF_PORTS[*]}"
+start_bg nsd "$OUT/nsd.log" "$NSD" -d -c "$TMP/nsd/nsd.conf"
+SERVERS+=(nsd); PORT[nsd]=$NSD_PORT; NAME[nsd]=www.static.test; ECS[nsd]=""
+ANSWERS[nsd]="static A"; SETUP[nsd]="NSD $( { "$NSD" -v 2>&1 || true; } | awk 'NR==1{print $3}'), server-count $NSD_SERVER_COUNT"
+start_bg gdnsd "$OUT/gdnsd.log" "$GDNSD" -c "$TMP/gdnsd" start
+SERVERS+=(gdnsd); PORT[gdnsd]=$GDNSD_PORT; NAME[gdnsd]=www.plugin.test; ECS[gdnsd]=$ECS_OPT
+ANSWERS[gdnsd]="geoip plugin (nets map, $PREFIXES /24s), ECS"
+SETUP[gdnsd]="gdnsd $( { "$GDNSD" -h 2>&1 || true; } | awk '/version/{print $3; exit}'), udp_threads $GDNSD_UDP_THREADS"
+declare -A GCSTART
+for i in "${!JVM_VARIANTS[@]}"; do
+    id="wf$i"; opts="${JVM_VARIANTS[$i]}"
+    wf_config "${WF_PORTS[$i]}" > "$TMP/wf-$i.yaml"
+    cp "$TMP/wf-$i.yaml" "$OUT/"
+    threads=(); [ -z "$WAYFINDER_THREADS" ] || threads=(--threads "$WAYFINDER_THREADS")
+    GCSTART[$id]=$(date +%s.%N)
+    # shellcheck disable=SC2086  # the options are words
+    start_bg "$id" "$OUT/wayfinder-$i.log" java $opts "-Xlog:gc:file=$OUT/wf-$i-gc.log:uptime" \
+        -jar "$TMP/wf.jar" serve --config "$TMP/wf-$i.yaml" "${threads[@]}"
+    SERVERS+=("$id"); PORT[$id]=${WF_PORTS[$i]}; NAME[$id]=www.routed.test; ECS[$id]=$ECS_OPT
+    ANSWERS[$id]="Performance profile, $PREFIXES-prefix latency table, ECS"
+    SETUP[$id]="Wayfinder, JVM: ${opts:-defaults}${WAYFINDER_THREADS:+, --threads $WAYFINDER_THREADS}"
+done
+cp "$TMP/nsd/nsd.conf" "$TMP/nsd/static.test.zone" "$TMP/gdnsd/config" "$TMP/gdnsd/zones/plugin.test" "$OUT/"
+
+q() { "$DIG" +time=1 +tries=1 @127.0.0.1 -p "$1" "$2" A "${@:3}"; }
+for id in "${SERVERS[@]}"; do
+    deadline=$((SECONDS + 180))
+    until q "${PORT[$id]}" "${NAME[$id]}" +short 2>/dev/null | grep -Eq '^[0-9]+(\.[0-9]+){3}$'; do
+        kill -0 "${PID[$id]}" 2>/dev/null || die "$id exited; see $OUT/*.log"
+        [ $SECONDS -lt $deadline ] || die "$id does not answer on port ${PORT[$id]}"
+        sleep 0.5
+    done
+    log "$id answers on 127.0.0.1:${PORT[$id]}"
+done
+
+verify() { # id expected [ecs-prefix]
+    local id=$1 want=$2 ecs=${3:-} got
+    local args=(+norec +nocookie); [ -z "$ecs" ] || args+=("+subnet=$ecs")
+    q "${PORT[$id]}" "${NAME[$id]}" "${args[@]}" >> "$OUT/verify.txt" 2>&1 || true
+    got=$(q "${PORT[$id]}" "${NAME[$id]}" "${args[@]}" +short | tr '\n' ' ' | sed 's/ $//')
+    printf '%-6s %-18s %-20s want %-12s got %s\n' "$id" "${NAME[$id]}" "${ecs:-no ECS}" "$want" "$got" | tee -a "$OUT/verify-summary.txt" >&2
+    [ "$got" = "$want" ] || die "$id answered '$got' for ${ecs:-no ECS}, expected $want"
+}
+log "verifying answers with dig"
+verify nsd "$STATIC_A"
+for id in "${SERVERS[@]}"; do
+    [ "$id" = nsd ] && continue
+    for k in "${!REGIONS[@]}"; do verify "$id" "${TARGET[${REGIONS[$k]}]}" "${CHECK_PREFIXES[$k]}"; done
+    verify "$id" "${TARGET[$BENCH_REGION]}" "$BENCH_PREFIX"
+done
+
+# ---------------------------------------------------------------- measuring
+for id in "${SERVERS[@]}"; do echo "${NAME[$id]} A" > "$TMP/queries-$id.txt"; done
+CLK_TCK=$(getconf CLK_TCK)
+tree_ticks() { # CPU ticks (user+system) of a process and its descendants
+    local pids
+    pids=$(ps -e -o pid=,ppid= | awk -v r="$1" '{ par[$1] = $2 } END {
+        in_[r] = 1; changed = 1
+        while (changed) { changed = 0; for (p in par) if (!(p in in_) && (par[p] in in_)) { in_[p] = 1; changed = 1 } }
+        for (p in in_) print p }')
+    local sum=0 t
+    for p in $pids; do
+        t=$(awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$p/stat" 2>/dev/null) || t=0
+        sum=$((sum + ${t:-0}))
+    done
+    echo "$sum"
+}
+busy_ticks() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9; exit }' /proc/stat; }
+irq_ticks() { awk '/^cpu / { print $7 + $8; exit }' /proc/stat; }   # hard+soft interrupts (loopback delivery)
+
+# shellcheck disable=SC2086
+perf_run() { # id label seconds -> writes $OUT/<label>.txt; prints "qps lat lost srvcpu perfcpu othercpu load1 start end"
+    local id=$1 label=$2 secs=$3 ecs=() t0 t1 s0 s1 b0 b1 i0 i1 load times
+    [ -z "${ECS[$id]}" ] || ecs=(-E "${ECS[$id]}")
+    load=$(cut -d' ' -f1 /proc/loadavg)
+    { echo "# $(date -Is) uptime: $(uptime)"; echo "# dnsperf -s 127.0.0.1 -p ${PORT[$id]} -d queries(${NAME[$id]} A) -l $secs -e ${ecs[*]} $DNSPERF_OPTS"; } > "$OUT/$label.txt"
+    s0=$(tree_ticks "${PID[$id]}"); b0=$(busy_ticks); i0=$(irq_ticks); t0=$(date +%s.%N)
+    local TIMEFORMAT='%3U %3S'
+    times=$( { time "$DNSPERF" -s 127.0.0.1 -p "${PORT[$id]}" -d "$TMP/queries-$id.txt" -l "$secs" -e "${ecs[@]}" $DNSPERF_OPTS >> "$OUT/$label.txt" 2>&1 ; } 2>&1 )
+    t1=$(date +%s.%N); s1=$(tree_ticks "${PID[$id]}"); b1=$(busy_ticks); i1=$(irq_ticks)
+    echo "# after: $(uptime)" >> "$OUT/$label.txt"
+    awk -v f="$OUT/$label.txt" -v t0="$t0" -v t1="$t1" -v s="$((s1 - s0))" -v b="$((b1 - b0))" -v irq="$((i1 - i0))" -v hz="$CLK_TCK" \
+        -v times="$times" -v load="$load" 'BEGIN {
+        while ((getline l < f) > 0) {
+            if (l ~ /Queries per second:/) { split(l, a, ":"); qps = a[2] + 0 }
+            if (l ~ /Average Latency \(s\):/) { split(l, a, ":"); split(a[2], c, " "); lat = c[1] * 1000 }
+            if (l ~ /Queries lost:/) { split(l, a, ":"); split(a[2], c, " "); lost = c[1] }
+        }
+        split(times, tm, " "); el = t1 - t0
+        srv = s / hz / el; perf = (tm[1] + tm[2]) / el; si = irq / hz / el; other = b / hz / el - srv - perf - si
+        if (other < 0) other = 0
+        printf "%.1f %.3f %d %.2f %.2f %.2f %s %.3f %.3f %.2f\n", qps, lat, lost, srv, perf, other, load, t0, t1, si }'
+}
+
+# Waits (at most QUIET_WAIT s, default 300) until the machine is quiet: less than QUIET_BUSY cores
+# (default 0.3) busy over 2 s while we are idle. Other jobs share this machine; a run taken while they
+# burn CPU measures them, not the servers. Prints the busy figure it saw last.
+QUIET_WAIT="${QUIET_WAIT:-300}"; QUIET_BUSY="${QUIET_BUSY:-0.3}"
+wait_quiet() {
+    local deadline=$((SECONDS + QUIET_WAIT)) b0 b1 busy
+    while :; do
+        b0=$(busy_ticks); sleep 2; b1=$(busy_ticks)
+        busy=$(awk -v d="$((b1 - b0))" -v hz="$CLK_TCK" 'BEGIN { printf "%.2f", d / hz / 2 }')
+        if awk -v b="$busy" -v m="$QUIET_BUSY" 'BEGIN { exit !(b < m) }' || [ $SECONDS -ge $deadline ]; then
+            echo "$busy"; return
+        fi
+        sleep 3
+    done
+}
+
+median() { sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) { print "nan"; exit } if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+log "warm-up: ${WARMUP}s per Wayfinder JVM, 5 s for NSD and gdnsd (not counted)"
+for id in "${SERVERS[@]}"; do
+    case $id in wf*) s=$WARMUP ;; *) s=5 ;; esac
+    [ "$s" -gt 0 ] || continue
+    perf_run "$id" "warmup-$id" "$s" > /dev/null
+done
+
+printf 'round\tserver\tqps\tavg_latency_ms\tlost\tserver_cpu_cores\tdnsperf_cpu_cores\tother_cpu_cores\tload1\tstart\tend\tirq_cpu_cores\tbusy_before\n' > "$OUT/runs.tsv"
+log "measuring: $RUNS rounds x ${#SERVERS[@]} servers x ${DURATION}s, dnsperf $DNSPERF_OPTS"
+for round in $(seq "$RUNS"); do
+    for id in "${SERVERS[@]}"; do
+        quiet=$(wait_quiet)
+        line=$(perf_run "$id" "run$round-$id" "$DURATION")
+        kill -0 "${PID[$id]}" 2>/dev/null || die "$id (pid ${PID[$id]}) is gone after round $round; see $OUT/*.log"
+        printf '%s\t%s\t%s\t%s\n' "$round" "$id" "$(tr ' ' '\t' <<<"$line")" "$quiet" >> "$OUT/runs.tsv"
+        read -r qps lat lost srv perf other load _ _ si <<<"$line"
+        log "round $round $id (machine busy before: $quiet cores): $qps q/s, avg $lat ms, lost $lost, CPU server $srv dnsperf $perf irq $si other $other, load $load"
+    done
+done
+
+# GC activity of each Wayfinder during its measured runs (log timestamps are JVM uptime)
+gc_summary() { # id index
+    local id=$1 i=$2
+    awk -F'\t' -v id="$id" '$2 == id { print $10, $11 }' "$OUT/runs.tsv" | while read -r s e; do
+        awk -v s="$s" -v e="$e" -v base="${GCSTART[$id]}" '
+            /Pause/ { t = $1; gsub(/[\[\]s]/, "", t); t += base
+                      if (t >= s && t <= e) { n++; ms = $NF; sub(/ms/, "", ms); sum += ms } }
+            END { printf "%d %.1f\n", n, sum }' "$OUT/wf-$i-gc.log"
+    done | awk '{ n += $1; ms += $2 } END { printf "%d pauses, %.0f ms", n, ms }'
+}
+
+col() { awk -F'\t' -v id="$1" -v c="$2" '$2 == id { print $c }' "$OUT/runs.tsv" | median; }
+{
+    echo "## dnsperf on loopback, $(date -Is)"
+    echo
+    echo "Machine: $(nproc) cores, $(awk -F: '/model name/ { print $2; exit }' /proc/cpuinfo | sed 's/^ *//'), kernel $(uname -r)."
+    echo "dnsperf $("$DNSPERF" -h 2>&1 | awk '/^Version/ { print $2 }'): \`-l $DURATION -e $DNSPERF_OPTS\`, one name per server;" \
+         "ECS runs add \`-E $ECS_OPT\` ($BENCH_PREFIX, fastest region $BENCH_REGION)."
+    echo "Medians of $RUNS interleaved runs; CPU columns in cores (of $(nproc)) over each run: the server's processes, dnsperf, kernel interrupt work (loopback delivery), and \"other\" = everything else on the machine (other jobs)."
+    echo
+    echo "| Server | Answers | Setup | Queries/s | Avg latency | Lost | Server CPU | dnsperf CPU | Kernel irq CPU | Other CPU | Load (1 min) |"
+    echo "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"
+    for id in "${SERVERS[@]}"; do
+        printf '| %s | %s | %s | %.0f | %.3f ms | %s | %s | %s | %s | %s | %s |\n' "${NAME[$id]}" "${ANSWERS[$id]}" "${SETUP[$id]}" \
+            "$(col "$id" 3)" "$(col "$id" 4)" "$(col "$id" 5)" "$(col "$id" 6)" "$(col "$id" 7)" "$(col "$id" 12)" "$(col "$id" 8)" "$(col "$id" 9)"
+    done
+    echo
+    nsd_q=$(col nsd 3); gd_q=$(col gdnsd 3)
+    for i in "${!JVM_VARIANTS[@]}"; do
+        id="wf$i"; wq=$(col "$id" 3)
+        awk -v w="$wq" -v g="$gd_q" -v n="$nsd_q" -v s="${SETUP[$id]}" 'BEGIN {
+            rg = w / g; rn = w / n
+            printf "- %s: Wayfinder/gdnsd = **%.2f** (target >= 1.00: %s), Wayfinder/NSD = **%.2f** (target >= 0.50: %s)\n",
+                s, rg, (rg >= 1 ? "met" : "NOT met"), rn, (rn >= 0.5 ? "met" : "NOT met") }'
+        echo "  GC during the measured runs: $(gc_summary "$id" "$i")"
+    done
+    echo
+    echo "Raw outputs: ${OUT#"$ROOT"/}/"
+} > "$OUT/summary.md"
+cat "$OUT/summary.md"

@@ -1,0 +1,90 @@
+package io.wayfinder.bench;
+
+import io.wayfinder.geo.Region;
+import io.wayfinder.geo.RegionCatalogue;
+import io.wayfinder.latency.LatencyEstimator;
+import io.wayfinder.latency.LatencyTable;
+import io.wayfinder.net.IpPrefix;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The parts of the routing decision, on the same synthetic table and client mix as
+ * {@link RoutingDecisionBenchmark}: {@link #lookup} is one longest-prefix match in the table's
+ * {@code PrefixMap} (flattened intervals, 16-bit first-level index); {@link #estimateFourRegions}
+ * is what Performance routing asks of {@link LatencyEstimator} for one client (reset, then one
+ * estimate per region: table entry, aggregates, distance model). Run with {@code -prof gc}.
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(value = 1, jvmArgsAppend = {"-Xmx10g", "-Xms2g"})
+@State(Scope.Benchmark)
+public class LatencyTableLookupBenchmark {
+
+    @Param({"1000000", "10000000"})
+    public int prefixes;
+
+    LatencyEstimator estimator;
+    LatencyTable table;
+    IpPrefix[] clients;
+    int[] columns = new int[SyntheticLatencyData.REGIONS.length];
+    double[] latitudes = new double[SyntheticLatencyData.REGIONS.length];
+    double[] longitudes = new double[SyntheticLatencyData.REGIONS.length];
+
+    @Setup(Level.Trial)
+    public void build() {
+        SyntheticLatencyData data = SyntheticLatencyData.generate(prefixes, SyntheticLatencyData.SEED);
+        estimator = data.estimator();
+        table = estimator.table();
+        clients = data.clients(SyntheticLatencyData.CLIENTS, SyntheticLatencyData.SEED + 1);
+        RegionCatalogue catalogue = RegionCatalogue.builtIn();
+        for (int r = 0; r < columns.length; r++) {
+            Region region = catalogue.find(SyntheticLatencyData.REGIONS[r]).orElseThrow();
+            columns[r] = table.column(region.name());
+            latitudes[r] = region.latitude();
+            longitudes[r] = region.longitude();
+        }
+    }
+
+    @State(Scope.Thread)
+    public static class Cursor {
+        final LatencyEstimator.Lookup lookup = new LatencyEstimator.Lookup();
+        int next;
+
+        IpPrefix next(IpPrefix[] clients) {
+            int i = next;
+            next = i + 1 == clients.length ? 0 : i + 1;
+            return clients[i];
+        }
+    }
+
+    @Benchmark
+    public int lookup(Cursor cursor) {
+        return table.lookup(cursor.next(clients));
+    }
+
+    @Benchmark
+    public double estimateFourRegions(Cursor cursor) {
+        LatencyEstimator.Lookup lookup = cursor.lookup;
+        lookup.reset(cursor.next(clients));
+        double sum = 0;
+        for (int r = 0; r < columns.length; r++) {
+            estimator.estimate(lookup, columns[r], latitudes[r], longitudes[r]);
+            sum += lookup.rttMs();
+        }
+        return sum;
+    }
+}

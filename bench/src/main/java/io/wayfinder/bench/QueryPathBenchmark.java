@@ -1,0 +1,151 @@
+package io.wayfinder.bench;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.wayfinder.answer.QueryAnswerer;
+import io.wayfinder.answer.Snapshot;
+import io.wayfinder.dns.wire.DnsQuery;
+import io.wayfinder.dns.wire.QueryDecoder;
+import io.wayfinder.dns.wire.RecordType;
+import io.wayfinder.dns.wire.ResponseWriter;
+import io.wayfinder.dns.wire.WireNames;
+import io.wayfinder.latency.LatencyEstimator;
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The wire path of one UDP query, as {@code QueryProcessor} runs it minus the socket: an A query
+ * for {@value FourRegionProfile#NAME} with EDNS and an ECS /24 option, in a pooled direct buffer
+ * (what Netty hands the handler), decoded into a reused {@link DnsQuery}; then, for
+ * {@link #decodeAndRespond}, answered by {@link QueryAnswerer} (Performance routing over the
+ * synthetic table) into a reused pooled direct buffer, cleared per operation.
+ *
+ * <p>Each operation patches the next client's address into the ECS option, so routing sees the
+ * same shuffled client mix as {@link RoutingDecisionBenchmark}. Run with {@code -prof gc}.
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(value = 1, jvmArgsAppend = {"-Xmx10g", "-Xms2g"})
+public class QueryPathBenchmark {
+
+    /** The query packet and the decoder's reused state; no table (decode does not need one). */
+    @State(Scope.Thread)
+    public static class Wire {
+        final DnsQuery query = new DnsQuery();
+        final InetSocketAddress sender = new InetSocketAddress("198.51.100.7", 53000);
+        ByteBuf packet;
+        /** Where the three ECS address bytes sit in the packet. */
+        int ecsAddressAt;
+        int[] addresses;
+        int next;
+
+        @Setup(Level.Trial)
+        public void build() {
+            byte[] bytes = ecsQuery(FourRegionProfile.NAME, 0);
+            packet = PooledByteBufAllocator.DEFAULT.directBuffer(bytes.length);
+            packet.writeBytes(bytes);
+            ecsAddressAt = bytes.length - 3;
+            // Decode alone does not care which clients they are: 2^16 random /24s.
+            java.util.SplittableRandom random = new java.util.SplittableRandom(SyntheticLatencyData.SEED);
+            addresses = new int[1 << 16];
+            for (int i = 0; i < addresses.length; i++) {
+                addresses[i] = random.nextInt() & 0xFFFF_FF00;
+            }
+        }
+
+        /** Writes the next client into the ECS option, as a new packet would bring it. */
+        void nextClient() {
+            int[] a = addresses;
+            int i = next;
+            next = i + 1 == a.length ? 0 : i + 1;
+            packet.setMedium(ecsAddressAt, a[i] >>> 8);
+        }
+
+        @TearDown(Level.Trial)
+        public void release() {
+            packet.release();
+        }
+    }
+
+    /** The snapshot over a synthetic table, the answerer and the reused response buffer. */
+    @State(Scope.Thread)
+    public static class Answering {
+        @Param({"1000000"})
+        public int prefixes;
+
+        final ResponseWriter writer = new ResponseWriter();
+        QueryAnswerer answerer;
+        ByteBuf out;
+
+        @Setup(Level.Trial)
+        public void build(Wire wire) {
+            SyntheticLatencyData data = SyntheticLatencyData.generate(prefixes, SyntheticLatencyData.SEED);
+            LatencyEstimator estimator = data.estimator();
+            Snapshot snapshot = FourRegionProfile.snapshot(estimator);
+            answerer = new QueryAnswerer(() -> snapshot);
+            out = PooledByteBufAllocator.DEFAULT.directBuffer(512);
+            wire.addresses = data.clientAddresses(SyntheticLatencyData.CLIENTS, SyntheticLatencyData.SEED + 1);
+            // Sanity: the query decodes and gets one A record with the ECS scope set.
+            wire.nextClient();
+            int status = QueryDecoder.decode(wire.packet, wire.sender, false, wire.query);
+            answerer.respond(wire.query, writer, out);
+            int rcode = out.getUnsignedByte(3) & 0xF;
+            int answers = out.getUnsignedShort(6);
+            if (status != QueryDecoder.OK || rcode != 0 || answers != 1) {
+                throw new IllegalStateException("unexpected response: status " + status + " rcode " + rcode
+                        + " answers " + answers);
+            }
+            System.out.printf("%n[setup] %d prefixes; response %d bytes, ECS scope /%d%n", prefixes,
+                    out.readableBytes(), out.getUnsignedByte(out.writerIndex() - 4));
+        }
+
+        @TearDown(Level.Trial)
+        public void release() {
+            out.release();
+        }
+    }
+
+    @Benchmark
+    public int decode(Wire wire) {
+        wire.nextClient();
+        return QueryDecoder.decode(wire.packet, wire.sender, false, wire.query);
+    }
+
+    @Benchmark
+    public int decodeAndRespond(Wire wire, Answering answering) {
+        wire.nextClient();
+        int status = QueryDecoder.decode(wire.packet, wire.sender, false, wire.query);
+        ByteBuf out = answering.out;
+        out.clear();
+        answering.answerer.respond(wire.query, answering.writer, out);
+        return status + out.writerIndex();
+    }
+
+    /** An A/IN query with RD, EDNS (1232) and an ECS option for the /24 {@code address} (3 address bytes last). */
+    static byte[] ecsQuery(String name, int address) {
+        byte[] qname = WireNames.toWire(name);
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(12 + qname.length + 4 + 11 + 11);
+        b.putShort((short) 0x1234).putShort((short) 0x0100).putShort((short) 1).putShort((short) 0)
+                .putShort((short) 0).putShort((short) 1);
+        b.put(qname).putShort((short) RecordType.A).putShort((short) RecordType.IN);
+        b.put((byte) 0).putShort((short) RecordType.OPT).putShort((short) 1232).putInt(0).putShort((short) 11);
+        b.putShort((short) 8).putShort((short) 7).putShort((short) 1).put((byte) 24).put((byte) 0);
+        b.put((byte) (address >>> 24)).put((byte) (address >>> 16)).put((byte) (address >>> 8));
+        return b.array();
+    }
+}

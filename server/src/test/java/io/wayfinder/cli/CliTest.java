@@ -1,0 +1,320 @@
+package io.wayfinder.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.ResourceLock;
+import org.junit.jupiter.api.parallel.Resources;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The command line as a user meets it, run in-process: exit codes, what goes to stdout and stderr,
+ * and the walk-through of the music-streaming example.
+ */
+@ResourceLock(Resources.SYSTEM_OUT)
+@ResourceLock(Resources.SYSTEM_ERR)
+class CliTest {
+
+    /** Maven runs the tests in the module directory; the example sits next to it. */
+    private static final Path EXAMPLE = Path.of("../examples/music-streaming.yaml").toAbsolutePath().normalize();
+
+    /** A small valid configuration of our own, for the tests that break something on purpose. */
+    private static final String OWN = """
+            zones:
+              - name: example.test
+                nameservers: [ns1.example.test]
+            geolocation: {csv: data/geo.csv}
+            latency: {sources: [data/latency.csv]}
+            profiles:
+              - name: web
+                trafficRoutingMethod: Performance
+                dnsConfig: {relativeName: www}
+                endpoints:
+                  - {name: eu, target: 192.0.2.10, endpointLocation: westeurope}
+                  - {name: asia, target: 192.0.2.11, endpointLocation: southeastasia}
+              - name: web-eu
+                trafficRoutingMethod: Priority
+                dnsConfig: {relativeName: eu, ttl: 30}
+                endpoints:
+                  - {name: primary, target: 192.0.2.20}
+            """;
+
+    @TempDir
+    Path tempDir;
+
+    /** What one run of the launcher did. */
+    record Run(int exitCode, String out, String err) {
+    }
+
+    /** Runs {@code wayfinder args...} with System.out and System.err captured. */
+    private static Run run(String... args) {
+        PrintStream originalOut = System.out;
+        PrintStream originalErr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int exitCode;
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            exitCode = WayfinderCommand.newCommandLine().execute(args);
+        } finally {
+            System.setOut(originalOut);
+            System.setErr(originalErr);
+        }
+        return new Run(exitCode, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    /** A configuration in the temporary directory, with the example's data files beside it. */
+    private Path config(String yaml) throws IOException {
+        Path data = Files.createDirectories(tempDir.resolve("data"));
+        for (String name : new String[] {"geo.csv", "latency.csv"}) {
+            Files.copy(EXAMPLE.getParent().resolve("data").resolve(name), data.resolve(name));
+        }
+        return Files.writeString(tempDir.resolve("wayfinder.yaml"), yaml);
+    }
+
+    // ---------------------------------------------------------------- check-config
+
+    @Test
+    void checkConfigOfTheExampleExitsZeroAndSaysOk() {
+        Run run = run("check-config", EXAMPLE.toString());
+
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.out()).contains(EXAMPLE + ": OK, 1 zone(s), 2 profile(s)");
+        assertThat(run.err()).isEmpty();
+    }
+
+    @Test
+    void checkConfigResolvesDataFilesBesideTheConfiguration() throws IOException {
+        Path file = config(OWN);
+
+        Run run = run("check-config", file.toString());
+
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.out()).contains(file + ": OK, 1 zone(s), 2 profile(s)").contains(tempDir.resolve("data/geo.csv").toString());
+    }
+
+    @Test
+    void checkConfigOfAnInvalidFileExitsTwoListingEveryErrorWithItsPath() throws IOException {
+        Path file = config(OWN
+                .replace("endpointLocation: westeurope}", "endpointLocation: westeurope, weight: 0}")
+                .replace("trafficRoutingMethod: Priority", "trafficRoutingMethod: Performance")
+                .replace("{name: primary, target: 192.0.2.20}", "{name: primary, target: 192.0.2.20, endpointLocation: westeurop}")
+                .replace("ttl: 30", "ttl: abc"));
+
+        Run run = run("check-config", file.toString());
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.out()).isEmpty();
+        assertThat(run.err().lines()).first().isEqualTo(file + ": 3 error(s)");
+        assertThat(run.err().lines()).anySatisfy(line -> assertThat(line.strip()).startsWith(
+                "profiles[1].endpoints[0].endpointLocation: unknown region 'westeurop' (did you mean 'westeurope'?)"));
+        assertThat(run.err().lines()).anySatisfy(line -> assertThat(line.strip()).isEqualTo(
+                "profiles[0].endpoints[0].weight: must be between 1 and 1000, not 0"));
+        assertThat(run.err().lines()).anySatisfy(line -> assertThat(line.strip()).isEqualTo(
+                "profiles[1].dnsConfig.ttl: must be a whole number, not 'abc'"));
+    }
+
+    @Test
+    void checkConfigOfAMissingFileExitsTwo() {
+        Path missing = tempDir.resolve("nowhere.yaml");
+
+        Run run = run("check-config", missing.toString());
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains(missing + " does not exist");
+        assertThat(run.out()).isEmpty();
+    }
+
+    @Test
+    void checkConfigOfAnUnreadableYamlExitsTwoNamingTheLine() throws IOException {
+        Path file = config("zones: [{name: example.test\nprofiles: []\n");
+
+        Run run = run("check-config", file.toString());
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("not valid YAML").contains("line ");
+    }
+
+    @Test
+    void checkConfigOfAMissingDataFileExitsTwo() throws IOException {
+        Path file = config(OWN.replace("csv: data/geo.csv", "csv: data/gone.csv"));
+
+        Run run = run("check-config", file.toString());
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains(tempDir.resolve("data/gone.csv").toString());
+    }
+
+    /** Like every other error, a missing data file should say which field named it and what is wrong with it. */
+    @Test
+    void checkConfigOfAMissingDataFileNamesTheFieldAndTheProblem() throws IOException {
+        Path file = config(OWN.replace("csv: data/geo.csv", "csv: data/gone.csv"));
+
+        Run run = run("check-config", file.toString());
+
+        assertThat(run.err()).contains("geolocation.csv").contains("does not exist");
+    }
+
+    // ---------------------------------------------------------------- explain
+
+    /**
+     * The aggregate row's scope is /19, not /16: 81.2.0.0/16 holds 81.2.69.0/24 to 81.2.71.0/24, which
+     * have figures of their own, and 81.2.96.0/19 is the widest block around the client that does not.
+     */
+    @ParameterizedTest(name = "--client {0} -> {1} ({2} at {3}, scope /{4})")
+    @CsvSource({
+        "81.2.69.7,    eu,   measured,  81.2.69.0/24, 24, westeurope",
+        "1.0.16.0/24,  asia, measured,  1.0.16.0/24,  24, southeastasia",
+        "81.2.99.0/24, eu,   aggregate, 81.2.0.0/16,  19, westeurope",
+        "185.0.0.0/24, eu,   distance,  185.0.0.0/24, 24, westeurope",
+    })
+    void explainShowsTheChoiceItsEvidenceAndScope(String client, String chosen, String evidence, String network, int scope,
+                                                  String region) {
+        Run run = run("explain", "--config", EXAMPLE.toString(), "--profile", "music", "--client", client);
+
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.err()).isEmpty();
+        assertThat(run.out()).containsPattern("(?m)^answer\\s+" + chosen + " -> \\S+\\s+\\(ECS scope /" + scope + "\\)$");
+        assertThat(run.out()).containsPattern("(?m)^\\s+" + region + "\\s+[0-9.]+ ms\\s+" + evidence + "\\b.*\\s"
+                + network.replace(".", "\\.") + "$");
+    }
+
+    @ParameterizedTest(name = "--client {0} -> {1}")
+    @CsvSource({
+        "81.2.69.7,    eu,   MEASURED,  81.2.69.0/24, 24",
+        "1.0.16.0/24,  asia, MEASURED,  1.0.16.0/24,  24",
+        "81.2.99.0/24, eu,   AGGREGATE, 81.2.0.0/16,  19",
+        "185.0.0.0/24, eu,   DISTANCE,  185.0.0.0/24, 24",
+    })
+    void explainJsonCarriesTheSameDecision(String client, String chosen, String evidence, String network, int scope) {
+        Run run = run("explain", "--config", EXAMPLE.toString(), "--profile", "music", "--client", client, "--json");
+
+        assertThat(run.exitCode()).isZero();
+        JsonNode decision = JsonMapper.builder().build().readTree(run.out());
+        assertThat(decision.get("chosen").asString()).isEqualTo(chosen);
+        assertThat(decision.get("scope").asInt()).isEqualTo(scope);
+        assertThat(decision.get("steps").get(0).get("estimates").values())
+                .allSatisfy(e -> {
+                    assertThat(e.get("evidence").asString()).isEqualToIgnoringCase(evidence);
+                    assertThat(e.get("network").asString()).isEqualTo(network);
+                });
+    }
+
+    @Test
+    void explainJsonHasTheDocumentedFields() {
+        Run run = run("explain", "--config", EXAMPLE.toString(), "--profile", "music", "--client", "81.2.69.7", "--json");
+
+        JsonNode decision = JsonMapper.builder().build().readTree(run.out());
+        assertThat(decision.propertyNames()).contains("profile", "client", "steps", "chosen", "scope");
+        assertThat(decision.get("profile").asString()).isEqualTo("music");
+        assertThat(decision.get("client").asString()).isEqualTo("81.2.69.7/32");
+        assertThat(decision.get("steps").isArray()).isTrue();
+        assertThat(decision.get("steps").get(0).get("profile").asString()).isEqualTo("music");
+    }
+
+    @ParameterizedTest(name = "--client {0} is read as {1} from the {2}")
+    @CsvSource({
+        "81.2.69.7,          81.2.69.7/32,         resolver address",
+        "81.2.69.0/24,       81.2.69.0/24,         ECS",
+        "2001:218:2000::1,   2001:218:2000::1/128, resolver address",
+    })
+    void explainReadsTheClientAsAnAddressOrASubnet(String client, String network, String source) {
+        Run run = run("explain", "--config", EXAMPLE.toString(), "--profile", "music", "--client", client);
+
+        assertThat(run.out().lines().findFirst()).hasValue("client   " + network + " (" + source + ")");
+    }
+
+    @Test
+    void explainOfANestedPriorityProfileChoosesThePrimary() {
+        Run run = run("explain", "--config", EXAMPLE.toString(), "--profile", "music-eu", "--client", "81.2.69.7");
+
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.out()).containsPattern("(?m)^answer\\s+primary -> ");
+    }
+
+    @Test
+    void explainOfAnUnknownProfileExitsOneListingTheProfiles() {
+        Run run = run("explain", "--config", EXAMPLE.toString(), "--profile", "musik", "--client", "81.2.69.7");
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.err()).contains("no profile named 'musik'").contains("music").contains("music-eu");
+    }
+
+    @ParameterizedTest(name = "--client {0}")
+    @ValueSource(strings = {"1.2.3", "81.2.69.7/33", "not-an-address"})
+    void explainOfABadClientExitsTwo(String client) {
+        Run run = run("explain", "--config", EXAMPLE.toString(), "--profile", "music", "--client", client);
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).startsWith("--client ");
+    }
+
+    @Test
+    void explainOfAnInvalidConfigurationExitsTwoWithItsErrors() throws IOException {
+        Path file = config(OWN.replace("endpointLocation: westeurope", "endpointLocation: westeurop"));
+
+        Run run = run("explain", "--config", file.toString(), "--profile", "web", "--client", "81.2.69.7");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("profiles[0].endpoints[0].endpointLocation: unknown region 'westeurop'");
+    }
+
+    @Test
+    void explainWithoutItsRequiredOptionsIsAUsageError() {
+        Run run = run("explain", "--config", EXAMPLE.toString());
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("--profile").contains("--client");
+    }
+
+    // ---------------------------------------------------------------- version and help
+
+    @ParameterizedTest(name = "wayfinder {0}")
+    @ValueSource(strings = {"version", "--version", "-V"})
+    void versionPrintsTheProgramName(String arg) {
+        Run run = run(arg);
+
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.out()).startsWith("wayfinder ");
+        assertThat(run.out()).contains("Java ");
+    }
+
+    @ParameterizedTest(name = "wayfinder {0}")
+    @CsvSource(delimiter = '|', value = {
+        "--help                    | Usage: wayfinder",
+        "help                      | Usage: wayfinder",
+        "serve --help              | Usage: wayfinder serve",
+        "check-config --help       | Usage: wayfinder check-config",
+        "explain --help            | Usage: wayfinder explain",
+        "version --help            | Usage: wayfinder version",
+        "help explain              | Usage: wayfinder explain",
+        "''                        | Usage: wayfinder",
+    })
+    void helpWorksForEveryCommand(String args, String usage) {
+        Run run = run(args.isEmpty() ? new String[0] : args.split(" "));
+
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.out()).startsWith(usage);
+        assertThat(run.err()).isEmpty();
+    }
+
+    @Test
+    void unknownCommandIsAUsageError() {
+        Run run = run("serv");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("serv");
+    }
+}

@@ -1,0 +1,255 @@
+package io.wayfinder.geo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import io.wayfinder.net.IpPrefix;
+import io.wayfinder.source.SourceFormatException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class MmdbGeoDatabaseTest {
+
+    @TempDir
+    Path dir;
+
+    /** MaxMind City layout: nested location and country maps, coordinates as doubles. */
+    private static Map<String, Object> city(double latitude, double longitude, String country) {
+        return Map.of(
+                "city", Map.of("names", Map.of("en", "Somewhere")),
+                "country", Map.of("iso_code", country, "names", Map.of("en", country)),
+                "location", Map.of("latitude", latitude, "longitude", longitude, "accuracy_radius", 20));
+    }
+
+    /** DB-IP Lite as packaged by ip-location-db: flat keys, coordinates as 32-bit floats. */
+    private static Map<String, Object> flat(float latitude, float longitude, String country) {
+        return Map.of("city", "Somewhere", "country_code", country, "latitude", latitude, "longitude", longitude);
+    }
+
+    private Path cityDatabase(int ipVersion) throws IOException {
+        MmdbTestWriter writer = new MmdbTestWriter("GeoLite2-City", ipVersion)
+                .insert("81.0.0.0/8", city(50, 0, "GB"))
+                .insert("81.2.69.0/24", city(51.5142, -0.0931, "GB"))
+                .insert("1.0.16.0/20", city(35.69, 139.69, "JP"))
+                .insert("192.0.2.0/24", Map.of("country", Map.of("iso_code", "ZZ")));
+        if (ipVersion == 6) {
+            writer.insert("2001:db8::/32", city(52.37, 4.9, "NL"))
+                    .insert("2001:db8:1::/48", city(-33.87, 151.21, "AU"));
+        }
+        return writer.write(dir.resolve("city-v" + ipVersion + ".mmdb"));
+    }
+
+    private Path flatDatabase(int ipVersion) throws IOException {
+        MmdbTestWriter writer = new MmdbTestWriter("DBIP-City-Lite", ipVersion)
+                .insert("81.2.69.0/24", flat(51.5143f, -0.0912f, "GB"))
+                .insert("1.0.16.0/20", flat(35.6895f, 139.6917f, "JP"));
+        if (ipVersion == 6) {
+            writer.insert("2001:db8::/32", flat(52.37f, 4.9f, "NL"));
+        }
+        return writer.write(dir.resolve("dbip-v" + ipVersion + ".mmdb"));
+    }
+
+    @ParameterizedTest(name = "IPv{0} tree: {1} -> {2}")
+    @CsvSource(textBlock = """
+            6, 81.2.69.7,       81.2.69.0/24,    51.5142, -0.0931, GB
+            4, 81.2.69.7,       81.2.69.0/24,    51.5142, -0.0931, GB
+            6, 81.2.69.0/24,    81.2.69.0/24,    51.5142, -0.0931, GB
+            6, 1.0.16.1,        1.0.16.0/20,     35.69,   139.69,  JP
+            4, 1.0.31.255,      1.0.16.0/20,     35.69,   139.69,  JP
+            6, 2001:db8:1:2::1, 2001:db8:1::/48, -33.87,  151.21,  AU
+            6, 2001:db8:8000::1, 2001:db8:8000::/33, 52.37, 4.9,   NL
+            """)
+    void cityLayoutIsRead(int ipVersion, String address, String network, double latitude, double longitude,
+                          String country) throws IOException {
+        try (MmdbGeoDatabase db = MmdbGeoDatabase.open(cityDatabase(ipVersion))) {
+            GeoLocation location = db.locate(IpPrefix.parse(address));
+
+            assertThat(location.latitude()).isEqualTo(latitude);
+            assertThat(location.longitude()).isEqualTo(longitude);
+            assertThat(location.countryCode()).isEqualTo(country);
+            assertThat(location.network()).isEqualTo(IpPrefix.parse(network));
+            assertThat(location.sourceLength()).isEqualTo(IpPrefix.parse(network).length());
+        }
+    }
+
+    @ParameterizedTest(name = "IPv{0} tree: {1} -> {2}")
+    @CsvSource(textBlock = """
+            6, 81.2.69.7,     81.2.69.0/24,  51.5143, -0.0912,  GB
+            4, 81.2.69.255,   81.2.69.0/24,  51.5143, -0.0912,  GB
+            6, 1.0.16.1,      1.0.16.0/20,   35.6895, 139.6917, JP
+            6, 2001:db8::1,   2001:db8::/32, 52.37,   4.9,      NL
+            """)
+    void dbIpFlatLayoutWithFloatCoordinatesIsRead(int ipVersion, String address, String network, double latitude,
+                                                  double longitude, String country) throws IOException {
+        try (MmdbGeoDatabase db = MmdbGeoDatabase.open(flatDatabase(ipVersion))) {
+            GeoLocation location = db.locate(IpPrefix.parse(address));
+
+            assertThat(location.latitude()).isCloseTo(latitude, within(1e-4));
+            assertThat(location.longitude()).isCloseTo(longitude, within(1e-4));
+            assertThat(location.countryCode()).isEqualTo(country);
+            assertThat(location.network()).isEqualTo(IpPrefix.parse(network));
+        }
+    }
+
+    /**
+     * The answer holds for the record's network, or for the client's own network where that is
+     * shorter (a client shorter than the record is looked up at its first address).
+     */
+    @ParameterizedTest(name = "IPv{0} tree: {1} holds for {2}")
+    @CsvSource(textBlock = """
+            6, 81.2.69.0/24,   81.2.69.0/24,  24
+            6, 81.2.69.0/26,   81.2.69.0/24,  24
+            6, 81.2.0.0/16,    81.2.0.0/16,   18
+            4, 1.0.16.0/22,    1.0.16.0/20,   20
+            6, 2001:db8:1::/64, 2001:db8:1::/48, 48
+            6, 2001:db8::/40,  2001:db8::/40, 48
+            """)
+    void theAnswerHoldsForTheShorterOfRecordAndClient(int ipVersion, String client, String holds, int sourceLength)
+            throws IOException {
+        try (MmdbGeoDatabase db = MmdbGeoDatabase.open(cityDatabase(ipVersion))) {
+            GeoLocation location = db.locate(IpPrefix.parse(client));
+
+            assertThat(location.network()).isEqualTo(IpPrefix.parse(holds));
+            assertThat(location.sourceLength()).isEqualTo(sourceLength);
+        }
+    }
+
+    /**
+     * Where a longer prefix is nested in a shorter one, the tree splits the shorter one and the
+     * reader reports the split-off piece: still a network that contains the address, in its family.
+     */
+    @ParameterizedTest(name = "IPv{0} tree: {1} -> {2}")
+    @CsvSource(textBlock = """
+            6, 81.2.70.1,    81.2.70.0/23, 50, 0
+            4, 81.2.70.1,    81.2.70.0/23, 50, 0
+            6, 81.128.0.1,   81.128.0.0/9, 50, 0
+            6, 2001:db8:2::, 2001:db8:2::/47, 52.37, 4.9
+            """)
+    void aSplitShorterPrefixReportsThePieceThatHoldsTheAddress(int ipVersion, String address, String network,
+                                                              double latitude, double longitude) throws IOException {
+        try (MmdbGeoDatabase db = MmdbGeoDatabase.open(cityDatabase(ipVersion))) {
+            GeoLocation location = db.locate(IpPrefix.parse(address));
+
+            assertThat(location.network()).isEqualTo(IpPrefix.parse(network));
+            assertThat(location.latitude()).isEqualTo(latitude);
+            assertThat(location.longitude()).isEqualTo(longitude);
+        }
+    }
+
+    /** Whatever the database and answer, the network it holds for contains the client and is of its family. */
+    @ParameterizedTest(name = "IPv{0} tree: {1}")
+    @CsvSource(textBlock = """
+            6, 81.2.69.7
+            6, 81.2.69.0/24
+            6, 9.9.9.9
+            6, 81.2.70.1
+            6, 1.0.16.1
+            6, 2001:db8:1:2::1
+            6, ::5102:4507
+            4, 81.2.69.7
+            4, 81.200.0.1
+            """)
+    void reportedNetworkContainsTheAddress(int ipVersion, String address) throws IOException {
+        IpPrefix asked = IpPrefix.parse(address);
+        try (MmdbGeoDatabase db = MmdbGeoDatabase.open(cityDatabase(ipVersion))) {
+            GeoLocation location = db.locate(asked);
+
+            assertThat(location.network().ipv6()).isEqualTo(asked.ipv6());
+            assertThat(location.network().contains(asked)).as("%s contains %s", location.network(), asked).isTrue();
+        }
+    }
+
+    /**
+     * An IPv4-mapped client in an IPv6 database is answered from the IPv4 data (as the ::ffff:0:0/96
+     * alias of real databases does); the network stays IPv6, ::ffff:81.2.69.0/120, so that its length
+     * is an IPv6 length wherever it is used as a scope.
+     */
+    @Test
+    void ipv4MappedAddressInAnIpv6DatabaseGetsAnIpv6Network() throws IOException {
+        try (MmdbGeoDatabase db = MmdbGeoDatabase.open(cityDatabase(6))) {
+            GeoLocation location = db.locate(IpPrefix.parse("::ffff:81.2.69.7"));
+
+            assertThat(location.known()).isTrue();
+            assertThat(location.countryCode()).isEqualTo("GB");
+            assertThat(location.network()).isEqualTo(IpPrefix.parse("::ffff:81.2.69.0/120"));
+            assertThat(location.sourceLength()).isEqualTo(120);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"2001:db8::1", "::ffff:81.2.69.7", "::/0", "::5102:4507"})
+    void ipv6LookupsInAnIpv4OnlyDatabaseFindNothingAnywhere(String address) throws IOException {
+        try (MmdbGeoDatabase db = MmdbGeoDatabase.open(cityDatabase(4))) {
+            GeoLocation location = db.locate(IpPrefix.parse(address));
+
+            assertThat(location.known()).isFalse();
+            assertThat(location.network()).isEqualTo(IpPrefix.parse("::/0"));
+        }
+    }
+
+    @ParameterizedTest(name = "IPv{0} tree: {1}")
+    @CsvSource(textBlock = """
+            6, 9.9.9.9
+            4, 9.9.9.9
+            6, 2001:db9::1
+            6, ::1
+            # a record without coordinates (country only) is no location
+            6, 192.0.2.1
+            4, 192.0.2.1
+            """)
+    void addressesWithoutCoordinatesAreUnknown(int ipVersion, String address) throws IOException {
+        try (MmdbGeoDatabase db = MmdbGeoDatabase.open(cityDatabase(ipVersion))) {
+            GeoLocation location = db.locate(IpPrefix.parse(address));
+
+            assertThat(location.known()).isFalse();
+            assertThat(location.network().contains(IpPrefix.parse(address))).isTrue();
+        }
+    }
+
+    @Test
+    void emptyDatabaseLocatesNothing() throws IOException {
+        Path file = new MmdbTestWriter("DBIP-City-Lite", 6).write(dir.resolve("empty.mmdb"));
+        try (MmdbGeoDatabase db = MmdbGeoDatabase.open(file)) {
+            assertThat(db.locate(IpPrefix.parse("81.2.69.7")).known()).isFalse();
+            assertThat(db.locate(IpPrefix.parse("2001:db8::1")).known()).isFalse();
+        }
+    }
+
+    @Test
+    void describeNamesFileTypeAndVersion() throws IOException {
+        Path file = flatDatabase(4);
+        try (MmdbGeoDatabase db = MmdbGeoDatabase.open(file)) {
+            assertThat(db.describe()).contains(file.toString()).contains("DBIP-City-Lite").contains("IPv4");
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            a CSV file       | prefix,latitude,longitude
+            an empty file    | ''
+            """)
+    void aFileThatIsNotAnMmdbNamesTheFile(String what, String content) throws IOException {
+        Path file = Files.writeString(dir.resolve("not.mmdb"), content);
+
+        assertThatThrownBy(() -> MmdbGeoDatabase.open(file))
+                .isInstanceOf(SourceFormatException.class)
+                .hasMessageStartingWith(file + ": not a readable MaxMind DB file");
+    }
+
+    @Test
+    void aMissingFileNamesTheFile() {
+        Path file = dir.resolve("absent.mmdb");
+
+        assertThatThrownBy(() -> MmdbGeoDatabase.open(file))
+                .isInstanceOf(SourceFormatException.class)
+                .hasMessageStartingWith(file.toString());
+    }
+}

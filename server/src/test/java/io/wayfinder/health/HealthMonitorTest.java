@@ -1,0 +1,363 @@
+package io.wayfinder.health;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.wayfinder.profile.ConfigException;
+import io.wayfinder.profile.ConfigReader;
+import io.wayfinder.profile.MonitorConfig;
+import io.wayfinder.profile.ProfileConfig;
+import io.wayfinder.profile.WayfinderConfig;
+import io.wayfinder.routing.HealthView;
+import io.wayfinder.routing.MonitorStatus;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * The monitor with a scripted prober: which endpoints it probes, what it does with the results,
+ * what survives a reload and how probes are spread over the interval. Probing starts only where a
+ * test calls {@code start()}; elsewhere {@code probeAllNow()} drives it with no waiting.
+ */
+class HealthMonitorTest {
+    private static final Instant NOW = Instant.parse("2030-01-01T00:00:00Z");
+    private static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
+
+    /** Two monitored endpoints, a (192.0.2.1) and b (192.0.2.2); no failure is tolerated. */
+    private static final String BASE = """
+            zones:
+              - name: app.test
+                nameservers: [ns1.app.test]
+            profiles:
+              - name: web
+                trafficRoutingMethod: Priority
+                dnsConfig: {relativeName: www}
+                monitorConfig: {protocol: HTTP, port: 80, path: /health, timeoutInSeconds: 1, toleratedNumberOfFailures: 0}
+                endpoints:
+                  - {name: a, target: 192.0.2.1, weight: 1}
+                  - {name: b, target: 192.0.2.2, weight: 1}
+            """;
+
+    private final ScriptedProber prober = new ScriptedProber();
+    private final List<Notification> notifications = new CopyOnWriteArrayList<>();
+    private final HealthMonitor monitor = new HealthMonitor(prober, CLOCK,
+            (view, changes) -> notifications.add(new Notification(snapshotOf(view), changes)));
+
+    /** What the listener got: the view's statuses of web/a..e and the changes. */
+    record Notification(Map<String, MonitorStatus> view, List<StatusChange> changes) {
+    }
+
+    @AfterEach
+    void close() {
+        monitor.close();
+    }
+
+    /** Answers each probe from a per-host script, then with the host's steady answer (success unless set). */
+    static final class ScriptedProber implements Prober {
+        final Map<String, Deque<Object>> scripts = new ConcurrentHashMap<>();
+        final Map<String, Object> steady = new ConcurrentHashMap<>();
+        final Map<String, List<Long>> probedAtNanos = new ConcurrentHashMap<>();
+        final List<String> probed = new CopyOnWriteArrayList<>();
+
+        /** {@code true} succeeds, {@code false} fails, a Throwable completes the future exceptionally. */
+        void answer(String host, Object outcome) {
+            steady.put(host, outcome);
+        }
+
+        void script(String host, Object... outcomes) {
+            scripts.put(host, new ArrayDeque<>(List.of(outcomes)));
+        }
+
+        int probes(String host) {
+            return probedAtNanos.getOrDefault(host, List.of()).size();
+        }
+
+        @Override
+        public CompletableFuture<ProbeResult> probe(ProbeTarget target) {
+            probedAtNanos.computeIfAbsent(target.host(), h -> new CopyOnWriteArrayList<>()).add(System.nanoTime());
+            probed.add(target.host());
+            Deque<Object> script = scripts.get(target.host());
+            Object outcome = script != null && !script.isEmpty() ? script.poll() : steady.getOrDefault(target.host(), true);
+            if (outcome instanceof Throwable t) {
+                return CompletableFuture.failedFuture(t);
+            }
+            return CompletableFuture.completedFuture((Boolean) outcome
+                    ? ProbeResult.success("HTTP 200", CLOCK.instant(), 1)
+                    : ProbeResult.failure("HTTP 503", CLOCK.instant(), 1));
+        }
+    }
+
+    private static Map<String, MonitorStatus> snapshotOf(HealthView view) {
+        Map<String, MonitorStatus> out = new HashMap<>();
+        for (String e : List.of("a", "b", "c", "d", "e")) {
+            MonitorStatus s = view.status("web", e);
+            if (s != null) {
+                out.put(e, s);
+            }
+        }
+        return out;
+    }
+
+    private static WayfinderConfig parse(String yaml) {
+        try {
+            return ConfigReader.withBuiltInRegions().parse(yaml, null);
+        } catch (ConfigException e) {
+            throw new AssertionError("test configuration is invalid: " + e.errors(), e);
+        }
+    }
+
+    /** The configuration with every monitor's interval set to {@code seconds} (below what the reader allows). */
+    private static WayfinderConfig withInterval(WayfinderConfig c, int seconds) {
+        List<ProfileConfig> profiles = new ArrayList<>();
+        for (ProfileConfig p : c.profiles()) {
+            MonitorConfig m = p.monitor();
+            MonitorConfig fast = m == null ? null : new MonitorConfig(m.protocol(), m.port(), m.path(), seconds,
+                    m.timeoutInSeconds(), m.toleratedNumberOfFailures(), m.customHeaders(), m.expectedStatusCodeRanges(),
+                    m.requiredConsecutiveSuccesses(), m.verifyCertificate());
+            profiles.add(new ProfileConfig(p.name(), p.zone(), p.trafficRoutingMethod(), p.enabled(), p.relativeName(), p.ttl(),
+                    p.maxReturn(), p.endpoints(), fast, p.fallback()));
+        }
+        return new WayfinderConfig(c.dns(), c.metricsListen(), c.zones(), c.regions(), c.geolocation(), c.latency(), profiles);
+    }
+
+    private void configure(String yaml) {
+        monitor.configure(withInterval(parse(yaml), 1));
+    }
+
+    private MonitorStatus status(String endpoint) {
+        return monitor.view().status("web", endpoint);
+    }
+
+    private HealthReport report(String endpoint) {
+        return monitor.reports().stream().filter(r -> r.endpoint().equals(endpoint)).findFirst().orElseThrow();
+    }
+
+    @Test
+    void beforeAnyResultEveryMonitoredEndpointIsCheckingEndpoint() {
+        configure(BASE);
+        assertThat(status("a")).isEqualTo(MonitorStatus.CheckingEndpoint);
+        assertThat(status("b")).isEqualTo(MonitorStatus.CheckingEndpoint);
+        assertThat(monitor.reports()).extracting(HealthReport::endpoint).containsExactly("a", "b");
+        assertThat(report("a").since()).isEqualTo(NOW);
+        assertThat(report("a").lastResult()).isNull();
+        assertThat(prober.probed).isEmpty();
+        assertThat(notifications).isEmpty();
+    }
+
+    @Test
+    void probeAllNowProbesEachEndpointOnceAndRecordsTheResults() {
+        configure(BASE);
+        prober.answer("192.0.2.2", false);
+        monitor.probeAllNow();
+        assertThat(prober.probed).containsExactlyInAnyOrder("192.0.2.1", "192.0.2.2");
+        assertThat(status("a")).isEqualTo(MonitorStatus.Online);
+        assertThat(status("b")).isEqualTo(MonitorStatus.Degraded);
+        assertThat(report("b").lastResult().reason()).isEqualTo("HTTP 503");
+        assertThat(report("b").consecutiveFailures()).isEqualTo(1);
+        assertThat(monitor.probes(true)).isEqualTo(1);
+        assertThat(monitor.probes(false)).isEqualTo(1);
+    }
+
+    @Test
+    void theListenerGetsEachChangeWithAViewThatAlreadyShowsIt() {
+        configure(BASE);
+        prober.answer("192.0.2.2", false);
+        monitor.probeAllNow();
+        assertThat(notifications).flatExtracting(Notification::changes).containsExactlyInAnyOrder(
+                new StatusChange("web", "a", MonitorStatus.CheckingEndpoint, MonitorStatus.Online, "HTTP 200"),
+                new StatusChange("web", "b", MonitorStatus.CheckingEndpoint, MonitorStatus.Degraded, "HTTP 503"));
+        for (Notification n : notifications) {
+            StatusChange change = n.changes().get(0);
+            assertThat(n.view()).containsEntry(change.endpoint(), change.to());
+        }
+    }
+
+    @Test
+    void theListenerIsNotCalledWhenNoStatusChanges() {
+        configure(BASE);
+        monitor.probeAllNow();
+        monitor.probeAllNow();
+        monitor.probeAllNow();
+        assertThat(notifications).hasSize(2); // a and b: CheckingEndpoint -> Online, once each
+        assertThat(report("a").consecutiveSuccesses()).isEqualTo(3);
+    }
+
+    @Test
+    void startedProbingFollowsTheEndpointAsItGoesDownAndComesBack() {
+        configure(BASE);
+        monitor.start();
+        await().atMost(Duration.ofSeconds(10)).until(() -> status("b") == MonitorStatus.Online);
+        prober.answer("192.0.2.2", false);
+        await().atMost(Duration.ofSeconds(10)).until(() -> status("b") == MonitorStatus.Degraded);
+        prober.answer("192.0.2.2", true);
+        await().atMost(Duration.ofSeconds(10)).until(() -> status("b") == MonitorStatus.Online);
+        assertThat(notifications).flatExtracting(Notification::changes)
+                .filteredOn(c -> c.endpoint().equals("b")).extracting(StatusChange::to)
+                .containsExactly(MonitorStatus.Online, MonitorStatus.Degraded, MonitorStatus.Online);
+        assertThat(status("a")).isEqualTo(MonitorStatus.Online);
+    }
+
+    @Test
+    void startedProbingRepeatsOnTheInterval() {
+        configure(BASE);
+        monitor.start();
+        await().atMost(Duration.ofSeconds(10)).until(() -> prober.probes("192.0.2.1") >= 2);
+    }
+
+    @Test
+    void aProbeThatCompletesExceptionallyIsAFailure() {
+        configure(BASE);
+        prober.answer("192.0.2.2", new IllegalStateException("prober bug"));
+        monitor.start();
+        await().atMost(Duration.ofSeconds(10)).until(() -> status("b") == MonitorStatus.Degraded);
+        assertThat(report("b").lastResult().reason()).startsWith("probe error").contains("prober bug");
+    }
+
+    @Test
+    void probeAllNowRecordsAProbeThatCompletesExceptionallyAsAFailure() {
+        configure(BASE);
+        prober.answer("192.0.2.2", new IllegalStateException("prober bug"));
+        monitor.probeAllNow();
+        assertThat(status("a")).isEqualTo(MonitorStatus.Online);
+        assertThat(status("b")).isEqualTo(MonitorStatus.Degraded);
+        assertThat(report("b").lastResult().reason()).startsWith("probe error");
+    }
+
+    @ParameterizedTest(name = "{0}: a {3}, b {4}")
+    @CsvSource(delimiter = '|', nullValues = "-", value = {
+            "nothing changes                  | -                                | -                                                        | Degraded         | Online",
+            "b's target changes               | 'target: 192.0.2.2'              | 'target: 192.0.2.22'                                     | Degraded         | CheckingEndpoint",
+            "b gets a probe header            | '{name: b, target: 192.0.2.2,'   | '{name: b, customHeaders: [{name: X-Key, value: v}], target: 192.0.2.2,' | Degraded | CheckingEndpoint",
+            "only b's weight changes          | '{name: b, target: 192.0.2.2, weight: 1}' | '{name: b, target: 192.0.2.2, weight: 7}'       | Degraded         | Online",
+            "the profile's path changes       | 'path: /health'                  | 'path: /healthz'                                         | CheckingEndpoint | CheckingEndpoint",
+            "the tolerated failures change    | 'toleratedNumberOfFailures: 0'   | 'toleratedNumberOfFailures: 2'                           | CheckingEndpoint | CheckingEndpoint",
+            "b is removed                     | '      - {name: b, target: 192.0.2.2, weight: 1}' | ''                                      | Degraded         | -",
+            "b is disabled                    | '{name: b, target: 192.0.2.2,'   | '{name: b, endpointStatus: Disabled, target: 192.0.2.2,' | Degraded         | -",
+            "b becomes alwaysServe            | '{name: b, target: 192.0.2.2,'   | '{name: b, alwaysServe: Enabled, target: 192.0.2.2,'     | Degraded         | -",
+            "the profile loses monitorConfig  | '    monitorConfig: {protocol: HTTP, port: 80, path: /health, timeoutInSeconds: 1, toleratedNumberOfFailures: 0}' | '' | - | -",
+    })
+    void aReloadKeepsTheStateOfUnchangedEndpointsAndResetsChangedOnes(String change, String from, String to,
+                                                                     MonitorStatus a, MonitorStatus b) {
+        configure(BASE);
+        prober.answer("192.0.2.1", false);
+        monitor.probeAllNow();
+        assertThat(status("a")).isEqualTo(MonitorStatus.Degraded);
+        assertThat(status("b")).isEqualTo(MonitorStatus.Online);
+
+        configure(from == null ? BASE : replaceOnce(BASE, from, to));
+        assertThat(status("a")).as("a").isEqualTo(a);
+        assertThat(status("b")).as("b").isEqualTo(b);
+        if (a == MonitorStatus.Degraded) {
+            assertThat(report("a").consecutiveFailures()).as("a's failure count survives").isEqualTo(1);
+        }
+    }
+
+    private static String replaceOnce(String text, String from, String to) {
+        assertThat(text).contains(from);
+        return text.replace(from, to);
+    }
+
+    @Test
+    void anEndpointChangedWhileRunningIsProbedUnderItsNewSettings() {
+        configure(BASE);
+        monitor.start();
+        await().atMost(Duration.ofSeconds(10)).until(() -> status("b") == MonitorStatus.Online);
+        prober.answer("192.0.2.22", false);
+        configure(BASE.replace("target: 192.0.2.2,", "target: 192.0.2.22,"));
+        assertThat(status("b")).isEqualTo(MonitorStatus.CheckingEndpoint);
+        await().atMost(Duration.ofSeconds(10)).until(() -> status("b") == MonitorStatus.Degraded);
+        assertThat(report("b").target()).isEqualTo("192.0.2.22");
+    }
+
+    @ParameterizedTest(name = "{0}/{1} ({2}) monitored={3}")
+    @CsvSource({
+            "web,      a,          192.0.2.1,  true",
+            "web,      off,        192.0.2.3,  false",
+            "web,      always,     192.0.2.4,  false",
+            "web,      via-child,  child,      false",
+            "web,      sorry,      192.0.2.99, false",
+            "child,    c1,         192.0.2.50, true",
+            "disabled, d1,         192.0.2.60, false",
+            "plain,    p1,         192.0.2.70, false",
+    })
+    void onlyEnabledExternalEndpointsOfEnabledMonitoredProfilesAreProbedAndNeverAFallback(String profile, String endpoint,
+                                                                                 String target, boolean monitored) {
+        configure("""
+                zones:
+                  - name: app.test
+                    nameservers: [ns1.app.test]
+                profiles:
+                  - name: web
+                    trafficRoutingMethod: Priority
+                    dnsConfig: {relativeName: www}
+                    monitorConfig: {protocol: HTTP, port: 80, path: /health, intervalInSeconds: 2, timeoutInSeconds: 1}
+                    endpoints:
+                      - {name: a, target: 192.0.2.1}
+                      - {name: off, target: 192.0.2.3, endpointStatus: Disabled}
+                      - {name: always, target: 192.0.2.4, alwaysServe: Enabled}
+                      - {name: via-child, type: nested, target: child}
+                    fallback: {name: sorry, target: 192.0.2.99}
+                  - name: child
+                    trafficRoutingMethod: Priority
+                    monitorConfig: {protocol: TCP, port: 443, intervalInSeconds: 2, timeoutInSeconds: 1}
+                    endpoints:
+                      - {name: c1, target: 192.0.2.50}
+                  - name: disabled
+                    trafficRoutingMethod: Priority
+                    profileStatus: Disabled
+                    dnsConfig: {relativeName: disabled}
+                    monitorConfig: {protocol: HTTP, port: 80, path: /health, intervalInSeconds: 2, timeoutInSeconds: 1}
+                    endpoints:
+                      - {name: d1, target: 192.0.2.60}
+                  - name: plain
+                    trafficRoutingMethod: Priority
+                    dnsConfig: {relativeName: plain}
+                    endpoints:
+                      - {name: p1, target: 192.0.2.70}
+                """);
+        monitor.probeAllNow();
+        if (monitored) {
+            assertThat(prober.probed).containsOnlyOnce(target);
+            assertThat(monitor.view().status(profile, endpoint)).isEqualTo(MonitorStatus.Online);
+        } else {
+            assertThat(prober.probed).doesNotContain(target);
+            assertThat(monitor.view().status(profile, endpoint)).isNull();
+        }
+    }
+
+    @Test
+    void aProfilesProbesStartAtDifferentOffsetsWithinTheInterval() {
+        StringBuilder yaml = new StringBuilder(BASE.substring(0, BASE.indexOf("      - {name: a")));
+        for (int i = 0; i < 10; i++) {
+            yaml.append("      - {name: e").append(i).append(", target: 192.0.2.").append(100 + i).append("}\n");
+        }
+        configure(yaml.toString());
+        long started = System.nanoTime();
+        monitor.start();
+        await().atMost(Duration.ofSeconds(10)).until(() -> prober.probedAtNanos.size() == 10);
+        List<Long> firstProbeMillis = new ArrayList<>();
+        for (List<Long> times : prober.probedAtNanos.values()) {
+            firstProbeMillis.add((times.get(0) - started) / 1_000_000);
+        }
+        long earliest = firstProbeMillis.stream().mapToLong(Long::longValue).min().orElseThrow();
+        long latest = firstProbeMillis.stream().mapToLong(Long::longValue).max().orElseThrow();
+        // Spread by a hash of the names over the 1 s interval, not fired together (no exact times asserted).
+        assertThat(latest - earliest).as("first probes at %s ms after start", firstProbeMillis).isGreaterThan(100);
+        assertThat(firstProbeMillis.stream().map(ms -> ms / 100).distinct().count())
+                .as("distinct 100 ms slots of %s", firstProbeMillis).isGreaterThanOrEqualTo(3);
+    }
+}

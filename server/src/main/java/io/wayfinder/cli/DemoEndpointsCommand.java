@@ -13,8 +13,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "demo-endpoints", mixinStandardHelpOptions = true,
-        description = {"Stand-in application servers for trying health checks locally: answer HTTP 200 on",
-            "every path at each HOST:PORT (e.g. 127.0.0.10:8080) until stopped. Loopback addresses only."})
+        description = {"Run stand-in endpoint servers for trying health checks locally.",
+            "Answers HTTP 200 on every path at each HOST:PORT (e.g. 127.0.0.10:8080) until stopped.",
+            "Loopback addresses only."})
 final class DemoEndpointsCommand implements Callable<Integer> {
 
     @Parameters(arity = "1..*", paramLabel = "HOST:PORT", description = "Addresses to serve on.")

@@ -21,8 +21,9 @@ import picocli.CommandLine.Option;
 import tools.jackson.databind.json.JsonMapper;
 
 @Command(name = "explain", mixinStandardHelpOptions = true,
-        description = {"Show how a profile answers a client, and why: the evidence behind each region's",
-            "latency estimate, each endpoint's status, the choice and the ECS scope."})
+        description = {"Show how a profile answers a client, and why.",
+            "Prints the evidence behind each region's latency estimate, each endpoint's status and",
+            "why it won or lost, the answer and its ECS scope."})
 final class ExplainCommand implements Callable<Integer> {
 
     @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE", description = "The YAML configuration.")

@@ -21,8 +21,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "status", mixinStandardHelpOptions = true,
-        description = {"Probe every monitored endpoint now and print each profile and endpoint with its",
-            "monitor status, last probe result, consecutive failures/successes and since when."})
+        description = {"Probe every monitored endpoint now and print its health.",
+            "Prints each profile and endpoint with its monitor status, last probe result,",
+            "consecutive failures and successes, and since when."})
 final class StatusCommand implements Callable<Integer> {
 
     @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE", description = "The YAML configuration.")

@@ -31,6 +31,7 @@ public final class CsvGeoTable implements GeoLocator {
     public static CsvGeoTable read(Path file) throws IOException {
         PrefixMap.Builder builder = new PrefixMap.Builder();
         List<GeoLocation> locations = new ArrayList<>();
+        java.util.Set<IpPrefix> seen = new java.util.HashSet<>();
         try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             CsvLines lines = new CsvLines(file, in);
             lines.expectHeader("prefix", "latitude", "longitude");
@@ -46,11 +47,10 @@ public final class CsvGeoTable implements GeoLocator {
                 if (!country.isEmpty() && !country.matches("[A-Z]{2}")) {
                     throw lines.error("country '" + f[3] + "' is not a two-letter ISO 3166 code");
                 }
-                try {
-                    builder.add(prefix);
-                } catch (IllegalArgumentException e) {
-                    throw lines.error(e.getMessage());
+                if (!seen.add(prefix)) {
+                    throw lines.error("prefix " + prefix + " appears more than once");
                 }
+                builder.add(prefix);
                 locations.add(new GeoLocation(latitude, longitude, country, prefix, prefix.length()));
             }
         }

@@ -60,6 +60,10 @@ public final class MmdbGeoDatabase implements GeoLocator, AutoCloseable {
         }
         // An IPv4 lookup in an IPv6 tree reports the length in IPv4 bits.
         int nodeLength = record == null ? client.length() : record.network().prefixLength();
+        if (record != null && client.ipv6() && record.network().networkAddress().getAddress().length == 4) {
+            // An IPv4-mapped client: the JDK made it an IPv4 lookup, so the length is in IPv4 bits.
+            nodeLength += 96;
+        }
         IpPrefix holds = client.truncate(Math.min(nodeLength, client.length()));
         if (record == null || record.data() == null) {
             return GeoLocation.unknown(holds);

@@ -39,6 +39,20 @@ public final class EndpointHealth {
         this.since = start;
     }
 
+    /**
+     * The same state under new thresholds (an operator edited them): the status, counts and
+     * history carry over, so an edit never puts a Degraded endpoint back into service by itself.
+     * The new thresholds apply from the next result on.
+     */
+    public EndpointHealth withThresholds(int newTolerated, int newRequired) {
+        EndpointHealth copy = new EndpointHealth(newTolerated, newRequired, since);
+        copy.status = status;
+        copy.consecutiveFailures = consecutiveFailures;
+        copy.consecutiveSuccesses = consecutiveSuccesses;
+        copy.last = last;
+        return copy;
+    }
+
     /** Feeds one probe result; returns the transition it caused, or null when the status holds. */
     public Transition record(ProbeResult result) {
         last = result;

@@ -2,6 +2,7 @@ package io.wayfinder.health;
 
 import io.wayfinder.profile.EndpointConfig;
 import io.wayfinder.profile.EndpointType;
+import io.wayfinder.profile.MonitorConfig;
 import io.wayfinder.profile.ProfileConfig;
 import io.wayfinder.profile.WayfinderConfig;
 import io.wayfinder.routing.HealthView;
@@ -26,9 +27,8 @@ import org.slf4j.LoggerFactory;
  * Probes every monitored endpoint on its profile's interval and keeps its {@link EndpointHealth}.
  *
  * <p>One scheduler thread owns all state: it starts probes (which run on the prober's event loop)
- * and receives their results, so the state machines need no locks. Each endpoint's first probe is
- * offset by a stable hash of its name within the interval, spreading a profile's probes over the
- * interval instead of firing them together. When a result changes a status, the listener gets an
+ * and receives their results, so the state machines need no locks. A profile's endpoints are
+ * probed at evenly spaced times within its interval instead of all together. When a result changes a status, the listener gets an
  * immutable {@link HealthView} at once, on this thread, to publish a new snapshot.
  *
  * <p>Health survives nothing and needs nothing: after a restart every endpoint starts as
@@ -65,16 +65,20 @@ public final class HealthMonitor implements AutoCloseable {
         final ProbeTarget target;
         final String fingerprint;
         final EndpointHealth health;
+        /** When, within the interval, this endpoint is probed. */
+        long offsetMillis;
         ScheduledFuture<?> task;
         boolean inFlight;
 
-        Monitored(String profile, String endpoint, ProbeTarget target, String fingerprint) {
+        Monitored(String profile, String endpoint, ProbeTarget target, String fingerprint, EndpointHealth carried) {
             this.profile = profile;
             this.endpoint = endpoint;
             this.target = target;
             this.fingerprint = fingerprint;
-            this.health = new EndpointHealth(target.monitor().toleratedNumberOfFailures(),
-                    target.monitor().requiredConsecutiveSuccesses(), clock.instant());
+            MonitorConfig monitor = target.monitor();
+            this.health = carried != null
+                    ? carried.withThresholds(monitor.toleratedNumberOfFailures(), monitor.requiredConsecutiveSuccesses())
+                    : new EndpointHealth(monitor.toleratedNumberOfFailures(), monitor.requiredConsecutiveSuccesses(), clock.instant());
         }
     }
 
@@ -95,17 +99,28 @@ public final class HealthMonitor implements AutoCloseable {
                 if (p.monitor() == null || !p.enabled()) {
                     continue;
                 }
+                List<Monitored> ofProfile = new ArrayList<>();
                 for (EndpointConfig e : p.endpoints()) {
                     if (e.type() != EndpointType.external || !e.enabled() || e.alwaysServe()) {
                         continue;
                     }
                     ProbeTarget target = new ProbeTarget(e.target(), isName(e.target()), p.monitor(), e.headers(p.monitor()));
                     String key = key(p.name(), e.name());
-                    String fingerprint = target.toString();
+                    String fingerprint = whatIsProbed(target);
                     Monitored existing = monitored.get(key);
-                    wanted.put(key, existing != null && existing.fingerprint.equals(fingerprint) ? existing
-                            : new Monitored(p.name(), e.name(), target, fingerprint));
+                    Monitored m;
+                    if (existing != null && existing.target.equals(target)) {
+                        m = existing;
+                    } else if (existing != null && existing.fingerprint.equals(fingerprint)) {
+                        // Same probe, new thresholds or interval: keep what the probes have shown.
+                        m = new Monitored(p.name(), e.name(), target, fingerprint, existing.health);
+                    } else {
+                        m = new Monitored(p.name(), e.name(), target, fingerprint, null);
+                    }
+                    wanted.put(key, m);
+                    ofProfile.add(m);
                 }
+                spread(p.name(), p.monitor().intervalInSeconds() * 1000L, ofProfile);
             }
             for (Map.Entry<String, Monitored> old : monitored.entrySet()) {
                 if (wanted.get(old.getKey()) != old.getValue() && old.getValue().task != null) {
@@ -145,16 +160,38 @@ public final class HealthMonitor implements AutoCloseable {
         List<java.util.concurrent.CompletableFuture<?>> done = new ArrayList<>();
         runOnScheduler(() -> {
             for (Monitored m : monitored.values()) {
-                done.add(prober.probe(m.target).thenAcceptAsync(r -> record(m, r), scheduler));
+                done.add(prober.probe(m.target).handleAsync((r, error) -> {
+                    record(m, r != null ? r : ProbeResult.failure("probe error: " + error, clock.instant(), 0));
+                    return null;
+                }, scheduler));
             }
         });
         java.util.concurrent.CompletableFuture.allOf(done.toArray(new java.util.concurrent.CompletableFuture[0])).join();
     }
 
+    /** What defines the probe itself; thresholds and the interval are left out (see configure). */
+    private static String whatIsProbed(ProbeTarget t) {
+        MonitorConfig m = t.monitor();
+        return String.join("|", t.host(), m.protocol().name(), String.valueOf(m.port()), String.valueOf(m.path()),
+                t.headers().toString(), m.expectedStatusCodeRanges().toString(), String.valueOf(m.verifyCertificate()),
+                String.valueOf(m.timeoutInSeconds()));
+    }
+
+    /**
+     * Spaces a profile's endpoints evenly over its interval (endpoint k of n at k/n of it), from a
+     * phase that a stable hash of the profile's name sets, so profiles do not all start together.
+     * Endpoints already scheduled keep their time; the offset applies to newly scheduled ones.
+     */
+    private static void spread(String profile, long interval, List<Monitored> endpoints) {
+        long phase = Math.floorMod(StableHash.ofName(profile), interval);
+        for (int k = 0; k < endpoints.size(); k++) {
+            endpoints.get(k).offsetMillis = (phase + k * interval / endpoints.size()) % interval;
+        }
+    }
+
     private void schedule(Monitored m) {
         long interval = m.target.monitor().intervalInSeconds() * 1000L;
-        long offset = Math.floorMod(StableHash.ofName(m.profile + "/" + m.endpoint), interval);
-        m.task = scheduler.scheduleAtFixedRate(() -> probe(m), offset, interval, TimeUnit.MILLISECONDS);
+        m.task = scheduler.scheduleAtFixedRate(() -> probe(m), m.offsetMillis, interval, TimeUnit.MILLISECONDS);
     }
 
     private void probe(Monitored m) {

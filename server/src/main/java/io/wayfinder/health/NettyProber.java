@@ -85,9 +85,16 @@ public final class NettyProber implements Prober, AutoCloseable {
         }
     }
 
+    /** One probe, bounded as a whole by the timeout: resolving a name counts against it too. */
     @Override
     public CompletableFuture<ProbeResult> probe(ProbeTarget target) {
         long start = System.nanoTime();
+        int timeoutMillis = target.monitor().timeoutInSeconds() * 1000;
+        return attempt(target, start).completeOnTimeout(failure("timeout after " + timeoutMillis + " ms", start),
+                timeoutMillis, TimeUnit.MILLISECONDS);
+    }
+
+    private CompletableFuture<ProbeResult> attempt(ProbeTarget target, long start) {
         if (!target.isName()) {
             InetAddress address;
             try {

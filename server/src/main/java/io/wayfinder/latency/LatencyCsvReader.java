@@ -41,7 +41,11 @@ public final class LatencyCsvReader {
                             + regions.suggest(region).map(s -> " (did you mean '" + s + "'?)").orElse(""));
                 }
                 double rtt = lines.number(f[2], "rtt_ms", 0, 60_000);
-                int samples = f.length == 4 ? (int) lines.number(f[3], "samples", 1, Integer.MAX_VALUE) : 1;
+                double samplesValue = f.length == 4 ? lines.number(f[3], "samples", 1, Integer.MAX_VALUE) : 1;
+                if (samplesValue != Math.rint(samplesValue)) {
+                    throw lines.error("samples " + f[3].strip() + " is not a whole number");
+                }
+                int samples = (int) samplesValue;
                 into.add(prefix, region, rtt, samples);
                 rows++;
             }

@@ -152,13 +152,20 @@ public final class LatencyEstimator {
                 lookup.hold(prefixes.holdingLength(interval, client));
             }
             int entry = lookup.entry;
+            // The entry can be longer than an ECS client network; its ancestors that contain the
+            // whole client network still are evidence for it.
+            while (entry != PrefixMap.NO_ENTRY && table.tenths(entry, column) != LatencyTable.MISSING
+                    && table.sourceLength(entry, column) > clientLength) {
+                entry = table.entryParent(entry);
+            }
             if (entry != PrefixMap.NO_ENTRY) {
                 short tenths = table.tenths(entry, column);
                 int length = table.sourceLength(entry, column);
                 if (tenths != LatencyTable.MISSING && length <= clientLength) {
                     bestLength = length;
                     bestMs = tenths / 10.0;
-                    bestKind = length == table.entryLength(entry) ? Evidence.MEASURED : Evidence.COVERING;
+                    bestKind = entry == lookup.entry && length == table.entryLength(entry)
+                            ? Evidence.MEASURED : Evidence.COVERING;
                 }
             }
             AggregateLevel[] levels = table.levels(client.ipv6());

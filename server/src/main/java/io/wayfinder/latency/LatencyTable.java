@@ -73,7 +73,7 @@ public final class LatencyTable {
 
     /** The length of the prefix the effective figure of an entry for a column came from. */
     public int sourceLength(int entry, int column) {
-        return sourceLength[entry * columns + column];
+        return sourceLength[entry * columns + column] & 0xFF;
     }
 
     public int entryLength(int entry) {
@@ -108,7 +108,7 @@ public final class LatencyTable {
 
     /** Whether the entry has a figure of its own (not inherited) for the column. */
     boolean ownsFigure(int entry, int column) {
-        return rtt[entry * columns + column] != MISSING && sourceLength[entry * columns + column] == prefixes.length(entry);
+        return rtt[entry * columns + column] != MISSING && (sourceLength[entry * columns + column] & 0xFF) == prefixes.length(entry);
     }
 
     /**

@@ -74,17 +74,35 @@ public record IpPrefix(boolean ipv6, long hi, long lo, int length) implements Co
             s = s.substring(1, s.length() - 1);
         }
         byte[] bytes = NetUtil.isValidIpV4Address(s) ? NetUtil.createByteArrayFromIpAddressString(s)
-                : NetUtil.isValidIpV6Address(s) ? ipv6Bytes(s) : null;
+                : s.indexOf(':') >= 0 && s.chars().allMatch(IpPrefix::isIpv6LiteralChar) ? ipv6Bytes(s) : null;
         if (bytes == null) {
             throw new IllegalArgumentException("'" + text + "' is not an IPv4 or IPv6 address");
         }
         return bytes;
     }
 
+    /** Hex digits, ':' and '.': text the JDK can only parse as a literal, never send to DNS. */
+    private static boolean isIpv6LiteralChar(int c) {
+        return Character.digit(c, 16) >= 0 || c == ':' || c == '.';
+    }
+
     private static byte[] ipv6Bytes(String s) {
-        // Parsed as a literal (never resolved); an IPv4-mapped literal keeps its 16 bytes.
-        java.net.Inet6Address address = NetUtil.getByName(s, true);
-        return address == null ? null : address.getAddress();
+        // Only literal characters reach here (see isIpv6LiteralChar), so this never resolves a name.
+        // Netty's parser maps "::1.2.3.4" to ::ffff:1.2.3.4 and rejects "64:ff9b::192.0.2.33".
+        byte[] b;
+        try {
+            b = java.net.InetAddress.getByName(s).getAddress();
+        } catch (java.net.UnknownHostException e) {
+            return null;
+        }
+        if (b.length == 4) { // the JDK turns ::ffff:a.b.c.d into an Inet4Address: keep it IPv6
+            byte[] mapped = new byte[16];
+            mapped[10] = (byte) 0xFF;
+            mapped[11] = (byte) 0xFF;
+            System.arraycopy(b, 0, mapped, 12, 4);
+            return mapped;
+        }
+        return b;
     }
 
     /** The prefix formed by the first {@code length} bits of a 4- or 16-byte address. */

@@ -198,7 +198,7 @@ public final class PrefixMap {
 
     /** The prefix length of an entry. */
     public int length(int entry) {
-        return entryLengths[entry];
+        return entryLengths[entry] & 0xFF;
     }
 
     /** The most specific other prefix that contains this entry's prefix, or {@link #NO_ENTRY}. */
@@ -351,12 +351,12 @@ public final class PrefixMap {
         }
 
         private long lastHi(int e) {
-            return ipv6[e] ? his[e] | ~IpPrefix.highMask(lengths[e]) : 0;
+            return ipv6[e] ? his[e] | ~IpPrefix.highMask(lengths[e] & 0xFF) : 0;
         }
 
         private long lastLo(int e) {
-            return ipv6[e] ? los[e] | ~IpPrefix.lowMask(lengths[e])
-                    : los[e] | (~IpPrefix.ipv4Mask(lengths[e]) & 0xFFFF_FFFFL);
+            return ipv6[e] ? los[e] | ~IpPrefix.lowMask(lengths[e] & 0xFF)
+                    : los[e] | (~IpPrefix.ipv4Mask(lengths[e] & 0xFF) & 0xFFFF_FFFFL);
         }
 
         private int[] sortedOrder() {
@@ -414,7 +414,7 @@ public final class PrefixMap {
             if (c == 0) {
                 c = Long.compareUnsigned(los[a], los[b]);
             }
-            return c != 0 ? c : Integer.compare(lengths[a], lengths[b]);
+            return c != 0 ? c : Integer.compare(lengths[a] & 0xFF, lengths[b] & 0xFF);
         }
     }
 

@@ -139,7 +139,7 @@ public final class RoutingTableBuilder {
         int fallback = -1;
         for (int j = 0; j < endpoints.length; j++) {
             if (endpoints[j].fallback()) {
-                fallback = j;
+                fallback = endpoints[j].enabled() ? j : -1; // a disabled fallback: fail open as without one
                 continue;
             }
             if (statuses[j].served()) {

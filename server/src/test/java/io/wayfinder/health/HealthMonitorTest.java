@@ -244,7 +244,8 @@ class HealthMonitorTest {
             "b gets a probe header            | '{name: b, target: 192.0.2.2,'   | '{name: b, customHeaders: [{name: X-Key, value: v}], target: 192.0.2.2,' | Degraded | CheckingEndpoint",
             "only b's weight changes          | '{name: b, target: 192.0.2.2, weight: 1}' | '{name: b, target: 192.0.2.2, weight: 7}'       | Degraded         | Online",
             "the profile's path changes       | 'path: /health'                  | 'path: /healthz'                                         | CheckingEndpoint | CheckingEndpoint",
-            "the tolerated failures change    | 'toleratedNumberOfFailures: 0'   | 'toleratedNumberOfFailures: 2'                           | CheckingEndpoint | CheckingEndpoint",
+            // Thresholds are not part of the probe: an edit keeps what the probes have shown (a stays Degraded).
+            "the tolerated failures change    | 'toleratedNumberOfFailures: 0'   | 'toleratedNumberOfFailures: 2'                           | Degraded         | Online",
             "b is removed                     | '      - {name: b, target: 192.0.2.2, weight: 1}' | ''                                      | Degraded         | -",
             "b is disabled                    | '{name: b, target: 192.0.2.2,'   | '{name: b, endpointStatus: Disabled, target: 192.0.2.2,' | Degraded         | -",
             "b becomes alwaysServe            | '{name: b, target: 192.0.2.2,'   | '{name: b, alwaysServe: Enabled, target: 192.0.2.2,'     | Degraded         | -",

@@ -195,11 +195,11 @@ class LatencyTableTest {
     }
 
     @Test
-    void defaultLevelsAreSlash20To8AndSlash40To24() {
+    void defaultLevelsAreSlash20And16AndSlash40And32() {
         LatencyTable table = LatencyTable.empty();
 
-        assertThat(Arrays.stream(table.levels(false)).map(AggregateLevel::length)).containsExactly(20, 16, 12, 8);
-        assertThat(Arrays.stream(table.levels(true)).map(AggregateLevel::length)).containsExactly(40, 32, 24);
+        assertThat(Arrays.stream(table.levels(false)).map(AggregateLevel::length)).containsExactly(20, 16);
+        assertThat(Arrays.stream(table.levels(true)).map(AggregateLevel::length)).containsExactly(40, 32);
         assertThat(table.prefixCount()).isZero();
         assertThat(table.lookup(p("10.0.0.1"))).isEqualTo(PrefixMap.NO_ENTRY);
     }

@@ -478,10 +478,10 @@ class ConfigReaderTest {
 
     static Stream<Arguments> unreadableDocuments() {
         return Stream.of(
-                Arguments.of("duplicate key", with("ttl: 30", "ttl: 30, ttl: 60"), "\"ttl\""),
-                Arguments.of("duplicate key names its line", with("ttl: 30", "ttl: 30, ttl: 60"), "(line 12,"),
-                Arguments.of("duplicate top-level section", BASE + "zones: []\n", "\"zones\""),
-                Arguments.of("unclosed flow mapping names its line", with("ttl: 30}", "ttl: 30"), "(line 13,"),
+                Arguments.of("duplicate key", with("ttl: 30", "ttl: 30, ttl: 60"), "duplicate key ttl"),
+                Arguments.of("duplicate key names its line", with("ttl: 30", "ttl: 30, ttl: 60"), "at line 12,"),
+                Arguments.of("duplicate top-level section", BASE + "zones: []\n", "duplicate key zones"),
+                Arguments.of("unclosed flow mapping names its line", with("ttl: 30}", "ttl: 30"), "at line 13,"),
                 Arguments.of("bad indentation names its line", with("    trafficRoutingMethod: Priority", "   trafficRoutingMethod: Priority"), "line 9"),
                 Arguments.of("tab indentation is not YAML", with("    profileStatus: Enabled", "\tprofileStatus: Enabled"), "not valid YAML"),
                 Arguments.of("empty document", "", "the configuration is empty"),

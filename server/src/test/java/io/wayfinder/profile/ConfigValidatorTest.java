@@ -111,7 +111,7 @@ class ConfigValidatorTest {
                 argumentSet("region nothing like a known one",
                         profiles("{name: a, trafficRoutingMethod: Performance, dnsConfig: {relativeName: a}, "
                                 + "endpoints: [{name: e1, target: 192.0.2.1, endpointLocation: mars}]}"),
-                        "profiles[0].endpoints[0].endpointLocation", "unknown region 'mars'; add it under regions:"),
+                        "profiles[0].endpoints[0].endpointLocation", "unknown region 'mars'; to use a site of your own, add it under regions:"),
                 argumentSet("custom region named like a built-in one",
                         "regions: [{name: westeurope, latitude: 48.86, longitude: 2.35}]\n"
                                 + profiles("{name: a, trafficRoutingMethod: Priority, dnsConfig: {relativeName: a}}"),
@@ -161,7 +161,7 @@ class ConfigValidatorTest {
                         profiles("{name: a, trafficRoutingMethod: Priority, dnsConfig: {relativeName: a}, endpoints: [{name: e1, type: nested, "
                                         + "target: child, minChildEndpoints: 2, minChildEndpointsIPv4: 2, minChildEndpointsIPv6: 1}]}",
                                 "{name: child, trafficRoutingMethod: Priority, endpoints: [{name: e1, target: 192.0.2.1}]}"),
-                        "profiles[0].endpoints[0].minChildEndpoints", "must be at least minChildEndpointsIPv4 + minChildEndpointsIPv6 (3)"),
+                        "profiles[0].endpoints[0].minChildEndpoints", "is 2 but must be at least minChildEndpointsIPv4 + minChildEndpointsIPv6 = 3"),
                 argumentSet("minChildEndpoints on an external endpoint",
                         profiles("{name: a, trafficRoutingMethod: Priority, dnsConfig: {relativeName: a}, "
                                 + "endpoints: [{name: e1, target: 192.0.2.1, minChildEndpoints: 2}]}"),
@@ -217,7 +217,8 @@ class ConfigValidatorTest {
                 "{name: a, trafficRoutingMethod: Priority, dnsConfig: {relativeName: a}, endpoints: [{name: to-b, type: nested, target: b}]}",
                 "{name: b, trafficRoutingMethod: Priority, endpoints: [{name: to-a, type: nested, target: a}]}"));
 
-        assertThat(errors).containsExactly(new ConfigError("profiles[1].endpoints", "nested profiles form a cycle: a -> b -> a"));
+        // Reported at the target that closes the cycle.
+        assertThat(errors).containsExactly(new ConfigError("profiles[1].endpoints[0].target", "nested profiles form a cycle: a -> b -> a"));
     }
 
     @Test
@@ -229,7 +230,7 @@ class ConfigValidatorTest {
                 "{name: c, trafficRoutingMethod: Priority, endpoints: [{name: back, type: nested, target: a}]}"));
 
         assertThat(errors).singleElement().satisfies(e -> {
-            assertThat(e.path()).isEqualTo("profiles[3].endpoints");
+            assertThat(e.path()).isEqualTo("profiles[3].endpoints[0].target");
             assertThat(e.message()).isEqualTo("nested profiles form a cycle: a -> b -> c -> a");
         });
     }

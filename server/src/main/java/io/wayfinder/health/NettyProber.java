@@ -90,8 +90,12 @@ public final class NettyProber implements Prober, AutoCloseable {
     public CompletableFuture<ProbeResult> probe(ProbeTarget target) {
         long start = System.nanoTime();
         int timeoutMillis = target.monitor().timeoutInSeconds() * 1000;
-        return attempt(target, start).completeOnTimeout(failure("timeout after " + timeoutMillis + " ms", start),
+        CompletableFuture<ProbeResult> result = new CompletableFuture<>();
+        var deadline = group.next().schedule(() -> result.complete(failure("timeout after " + timeoutMillis + " ms", start)),
                 timeoutMillis, TimeUnit.MILLISECONDS);
+        attempt(target, start).whenComplete((r, e) -> result.complete(r != null ? r : failure("probe error: " + e, start)));
+        result.whenComplete((r, e) -> deadline.cancel(false));
+        return result;
     }
 
     private CompletableFuture<ProbeResult> attempt(ProbeTarget target, long start) {

@@ -7,6 +7,10 @@
 #   bench/run-jmh.sh QueryPath       # only benchmarks matching a regex; skips the footprint
 #   SKIP_BUILD=1 bench/run-jmh.sh    # reuse the jar
 #   JMH_OPTS="-f 1 -wi 1 -w 1s -i 1 -r 1s -prof gc" bench/run-jmh.sh   # smoke run
+#   EXPERIMENTS=1 bench/run-jmh.sh   # also the PrefixMap layout and IpPrefix hash experiments
+#
+# On a loaded box, cross-check a JMH figure in thread CPU time (descheduled time excluded):
+#   java -Xmx10g -cp bench/target/benchmarks.jar io.wayfinder.bench.CpuTimeRunner route 1000000 mixed
 #
 # The 10M-prefix table needs up to ~6 GB while it is built: the forks run with -Xmx10g
 # (@Fork(jvmArgsAppend) in each benchmark) and the footprint with -Xmx12g.
@@ -57,6 +61,13 @@ jmh routing-paths 'RoutingDecisionBenchmark' -p prefixes=1000000 -p clients=insi
 jmh latency-table 'LatencyTableLookupBenchmark'
 # Decode, and decode + answer (1M table).
 jmh query-path 'QueryPathBenchmark'
+
+if [[ "${EXPERIMENTS:-0}" == 1 ]]; then
+  jmh prefixmap-layout 'PrefixMapLayoutBenchmark'
+  load "before hash experiment"
+  java -Xmx12g -cp "$JAR" io.wayfinder.bench.PrefixHashExperiment 1000000 10000000 | tee "$RESULTS/prefix-hash.txt"
+  load "after hash experiment"
+fi
 
 load "before footprint"
 java -Xmx12g -cp "$JAR" io.wayfinder.bench.TableFootprint 1000000 10000000 | tee "$RESULTS/footprint.txt"

@@ -11,9 +11,11 @@
 #        in the same rounds so they see the same machine load)
 #
 # Other knobs (environment): WARMUP (s, Wayfinder JVM warm-up before measuring, default 30),
-# PREFIXES (latency-table size, default 100000), DNSPERF_OPTS (default "-c 4 -T 1 -q 128"),
+# PREFIXES (latency-table size, default 100000), DNSPERF_SETTINGS / DNSPERF_OPTS (below),
 # NSD_SERVER_COUNT (default 1), GDNSD_UDP_THREADS (default 2), WAYFINDER_THREADS (default: cores),
-# PORT_BASE (default 15350; three free ports from there), KEEP_TMP=1 (keep the temp dir).
+# QUIET_BUSY / QUIET_WAIT (wait before each run until under 0.3 cores are busy, at most 300 s),
+# WAYFINDER_JAR / WAYFINDER_REV (which Wayfinder, see below), PORT_BASE (default 15350; free ports
+# from there), KEEP_TMP=1 (keep the temp dir).
 #
 # The servers are measured in interleaved rounds (NSD, gdnsd, Wayfinder, NSD, ...) so slow drifts in
 # machine load hit all of them alike; every run records the 1-min load average and the CPU used by
@@ -26,7 +28,10 @@ RUNS="${RUNS:-3}"
 DURATION="${DURATION:-20}"
 WARMUP="${WARMUP:-30}"
 PREFIXES="${PREFIXES:-100000}"
-DNSPERF_OPTS="${DNSPERF_OPTS:--c 4 -T 1 -q 128}"
+# dnsperf settings to try ('|'-separated); each server is reported at the one that gives it its best
+# median. DNSPERF_OPTS="..." runs a single setting. 2 cores: dnsperf needs most of one of them.
+DNSPERF_SETTINGS="${DNSPERF_SETTINGS:--c 8 -T 2 -q 128|-c 16 -T 2 -q 512}"
+if [ -n "${DNSPERF_OPTS:-}" ]; then SETTINGS=("$DNSPERF_OPTS"); else IFS='|' read -r -a SETTINGS <<<"$DNSPERF_SETTINGS"; fi
 NSD_SERVER_COUNT="${NSD_SERVER_COUNT:-1}"
 GDNSD_UDP_THREADS="${GDNSD_UDP_THREADS:-2}"
 WAYFINDER_THREADS="${WAYFINDER_THREADS:-}"
@@ -361,15 +366,16 @@ tree_ticks() { # CPU ticks (user+system) of a process and its descendants
 busy_ticks() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9; exit }' /proc/stat; }
 irq_ticks() { awk '/^cpu / { print $7 + $8; exit }' /proc/stat; }   # hard+soft interrupts (loopback delivery)
 
-# shellcheck disable=SC2086
-perf_run() { # id label seconds -> writes $OUT/<label>.txt; prints "qps lat lost srvcpu perfcpu othercpu load1 start end"
-    local id=$1 label=$2 secs=$3 ecs=() t0 t1 s0 s1 b0 b1 i0 i1 load times
+# shellcheck disable=SC2086  # the dnsperf options are words
+perf_run() { # id label seconds options -> writes $OUT/<label>.txt
+    # prints "qps lat_ms lost server_cores dnsperf_cores irq_cores other_cores load1 start end"
+    local id=$1 label=$2 secs=$3 opts=$4 ecs=() t0 t1 s0 s1 b0 b1 i0 i1 load times
     [ -z "${ECS[$id]}" ] || ecs=(-E "${ECS[$id]}")
     load=$(cut -d' ' -f1 /proc/loadavg)
-    { echo "# $(date -Is) uptime: $(uptime)"; echo "# dnsperf -s 127.0.0.1 -p ${PORT[$id]} -d queries(${NAME[$id]} A) -l $secs -e ${ecs[*]} $DNSPERF_OPTS"; } > "$OUT/$label.txt"
+    { echo "# $(date -Is) uptime: $(uptime)"; echo "# dnsperf -s 127.0.0.1 -p ${PORT[$id]} -d queries(${NAME[$id]} A) -l $secs -e ${ecs[*]} $opts"; } > "$OUT/$label.txt"
     s0=$(tree_ticks "${PID[$id]}"); b0=$(busy_ticks); i0=$(irq_ticks); t0=$(date +%s.%N)
     local TIMEFORMAT='%3U %3S'
-    times=$( { time "$DNSPERF" -s 127.0.0.1 -p "${PORT[$id]}" -d "$TMP/queries-$id.txt" -l "$secs" -e "${ecs[@]}" $DNSPERF_OPTS >> "$OUT/$label.txt" 2>&1 ; } 2>&1 )
+    times=$( { time "$DNSPERF" -s 127.0.0.1 -p "${PORT[$id]}" -d "$TMP/queries-$id.txt" -l "$secs" -e "${ecs[@]}" $opts >> "$OUT/$label.txt" 2>&1 ; } 2>&1 )
     t1=$(date +%s.%N); s1=$(tree_ticks "${PID[$id]}"); b1=$(busy_ticks); i1=$(irq_ticks)
     echo "# after: $(uptime)" >> "$OUT/$label.txt"
     awk -v f="$OUT/$label.txt" -v t0="$t0" -v t1="$t1" -v s="$((s1 - s0))" -v b="$((b1 - b0))" -v irq="$((i1 - i0))" -v hz="$CLK_TCK" \
@@ -382,7 +388,7 @@ perf_run() { # id label seconds -> writes $OUT/<label>.txt; prints "qps lat lost
         split(times, tm, " "); el = t1 - t0
         srv = s / hz / el; perf = (tm[1] + tm[2]) / el; si = irq / hz / el; other = b / hz / el - srv - perf - si
         if (other < 0) other = 0
-        printf "%.1f %.3f %d %.2f %.2f %.2f %s %.3f %.3f %.2f\n", qps, lat, lost, srv, perf, other, load, t0, t1, si }'
+        printf "%.1f %.3f %d %.2f %.2f %.2f %.2f %s %.3f %.3f\n", qps, lat, lost, srv, perf, si, other, load, t0, t1 }'
 }
 
 # Waits (at most QUIET_WAIT s, default 300) until the machine is quiet: less than QUIET_BUSY cores
@@ -403,63 +409,101 @@ wait_quiet() {
 
 median() { sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) { print "nan"; exit } if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
+# runs.tsv columns
+C_ROUND=1 C_SERVER=2 C_SETTING=3 C_QPS=4 C_LAT=5 C_LOST=6 C_SRV=7 C_PERF=8 C_IRQ=9 C_OTHER=10 C_LOAD=11 C_START=12 C_END=13 C_QUIET=14
+
 log "warm-up: ${WARMUP}s per Wayfinder JVM, 5 s for NSD and gdnsd (not counted)"
 for id in "${SERVERS[@]}"; do
     case $id in wf*) s=$WARMUP ;; *) s=5 ;; esac
     [ "$s" -gt 0 ] || continue
-    perf_run "$id" "warmup-$id" "$s" > /dev/null
+    perf_run "$id" "warmup-$id" "$s" "${SETTINGS[0]}" > /dev/null
 done
 
-printf 'round\tserver\tqps\tavg_latency_ms\tlost\tserver_cpu_cores\tdnsperf_cpu_cores\tother_cpu_cores\tload1\tstart\tend\tirq_cpu_cores\tbusy_before\n' > "$OUT/runs.tsv"
-log "measuring: $RUNS rounds x ${#SERVERS[@]} servers x ${DURATION}s, dnsperf $DNSPERF_OPTS"
+printf 'round\tserver\tsetting\tqps\tavg_latency_ms\tlost\tserver_cpu_cores\tdnsperf_cpu_cores\tirq_cpu_cores\tother_cpu_cores\tload1\tstart\tend\tbusy_before\n' > "$OUT/runs.tsv"
+for k in "${!SETTINGS[@]}"; do echo "setting $k: ${SETTINGS[$k]}"; done > "$OUT/settings.txt"
+log "measuring: $RUNS rounds x ${#SERVERS[@]} servers x ${#SETTINGS[@]} dnsperf settings x ${DURATION}s"
 for round in $(seq "$RUNS"); do
-    for id in "${SERVERS[@]}"; do
-        quiet=$(wait_quiet)
-        line=$(perf_run "$id" "run$round-$id" "$DURATION")
-        kill -0 "${PID[$id]}" 2>/dev/null || die "$id (pid ${PID[$id]}) is gone after round $round; see $OUT/*.log"
-        printf '%s\t%s\t%s\t%s\n' "$round" "$id" "$(tr ' ' '\t' <<<"$line")" "$quiet" >> "$OUT/runs.tsv"
-        read -r qps lat lost srv perf other load _ _ si <<<"$line"
-        log "round $round $id (machine busy before: $quiet cores): $qps q/s, avg $lat ms, lost $lost, CPU server $srv dnsperf $perf irq $si other $other, load $load"
+    for k in "${!SETTINGS[@]}"; do
+        for id in "${SERVERS[@]}"; do
+            quiet=$(wait_quiet)
+            line=$(perf_run "$id" "run$round-$id-s$k" "$DURATION" "${SETTINGS[$k]}")
+            kill -0 "${PID[$id]}" 2>/dev/null || die "$id (pid ${PID[$id]}) is gone after round $round; see $OUT/*.log"
+            printf '%s\t%s\t%s\t%s\t%s\n' "$round" "$id" "$k" "$(tr ' ' '\t' <<<"$line")" "$quiet" >> "$OUT/runs.tsv"
+            read -r qps lat lost srv perf si other load _ _ <<<"$line"
+            log "round $round, $id, dnsperf ${SETTINGS[$k]} (busy before: $quiet cores): $qps q/s, avg $lat ms, lost $lost;" \
+                "CPU: server $srv, dnsperf $perf, irq $si, other $other; load $load"
+        done
     done
 done
 
-# GC activity of each Wayfinder during its measured runs (log timestamps are JVM uptime)
+# GC activity of a Wayfinder during its measured runs (the log's timestamps are JVM uptime)
 gc_summary() { # id index
     local id=$1 i=$2
-    awk -F'\t' -v id="$id" '$2 == id { print $10, $11 }' "$OUT/runs.tsv" | while read -r s e; do
+    awk -F'\t' -v id="$id" -v a=$C_START -v b=$C_END '$2 == id { print $a, $b }' "$OUT/runs.tsv" | while read -r s e; do
         awk -v s="$s" -v e="$e" -v base="${GCSTART[$id]}" '
             /Pause/ { t = $1; gsub(/[\[\]s]/, "", t); t += base
                       if (t >= s && t <= e) { n++; ms = $NF; sub(/ms/, "", ms); sum += ms } }
             END { printf "%d %.1f\n", n, sum }' "$OUT/wf-$i-gc.log"
-    done | awk '{ n += $1; ms += $2 } END { printf "%d pauses, %.0f ms", n, ms }'
+    done | awk -v r="$((RUNS * ${#SETTINGS[@]}))" '{ n += $1; ms += $2 } END { printf "%d pauses, %.0f ms in total over %d runs", n, ms, r }'
 }
-
-col() { awk -F'\t' -v id="$1" -v c="$2" '$2 == id { print $c }' "$OUT/runs.tsv" | median; }
+col() { # id setting column -> median
+    awk -F'\t' -v id="$1" -v k="$2" -v c="$3" '$2 == id && $3 == k { print $c }' "$OUT/runs.tsv" | median
+}
+best_setting() { # id -> the setting with the highest median qps
+    local k best=0 bq=-1 q
+    for k in "${!SETTINGS[@]}"; do
+        q=$(col "$1" "$k" $C_QPS)
+        if awk -v q="$q" -v b="$bq" 'BEGIN { exit !(q > b) }'; then best=$k; bq=$q; fi
+    done
+    echo "$best"
+}
+ratio_line() { # label wayfinder-qps gdnsd-qps nsd-qps
+    awk -v w="$2" -v g="$3" -v n="$4" -v s="$1" 'BEGIN {
+        rg = w / g; rn = w / n
+        printf "- %s: Wayfinder/gdnsd = **%.2f** (target >= 1.00: %s), Wayfinder/NSD = **%.2f** (target >= 0.50: %s)\n",
+            s, rg, (rg >= 1 ? "met" : "NOT met"), rn, (rn >= 0.5 ? "met" : "NOT met") }'
+}
+declare -A BEST
+for id in "${SERVERS[@]}"; do BEST[$id]=$(best_setting "$id"); done
 {
     echo "## dnsperf on loopback, $(date -Is)"
     echo
     echo "Machine: $(nproc) cores, $(awk -F: '/model name/ { print $2; exit }' /proc/cpuinfo | sed 's/^ *//'), kernel $(uname -r)."
-    echo "dnsperf $("$DNSPERF" -h 2>&1 | awk '/^Version/ { print $2 }'): \`-l $DURATION -e $DNSPERF_OPTS\`, one name per server;" \
+    echo "dnsperf $("$DNSPERF" -h 2>&1 | awk '/^Version/ { print $2 }'): \`-l $DURATION -e\` plus the settings below, one name per server;" \
          "ECS runs add \`-E $ECS_OPT\` ($BENCH_PREFIX, fastest region $BENCH_REGION)."
-    echo "Medians of $RUNS interleaved runs; CPU columns in cores (of $(nproc)) over each run: the server's processes, dnsperf, kernel interrupt work (loopback delivery), and \"other\" = everything else on the machine (other jobs)."
+    echo "Medians of $RUNS interleaved runs, each server at the dnsperf setting that gave it its best median. CPU columns in cores" \
+         "(of $(nproc)) over each run: the server's processes, dnsperf, kernel interrupt work (loopback delivery), and" \
+         "\"other\" = everything else on the machine (other jobs). Load = 1-min load average at the start of the run."
     echo
-    echo "| Server | Answers | Setup | Queries/s | Avg latency | Lost | Server CPU | dnsperf CPU | Kernel irq CPU | Other CPU | Load (1 min) |"
-    echo "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"
+    echo "| Server | Answers | Setup | dnsperf | Queries/s | Avg latency | Lost | Server CPU | dnsperf CPU | Kernel irq | Other | Load |"
+    echo "|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"
     for id in "${SERVERS[@]}"; do
-        printf '| %s | %s | %s | %.0f | %.3f ms | %s | %s | %s | %s | %s | %s |\n' "${NAME[$id]}" "${ANSWERS[$id]}" "${SETUP[$id]}" \
-            "$(col "$id" 3)" "$(col "$id" 4)" "$(col "$id" 5)" "$(col "$id" 6)" "$(col "$id" 7)" "$(col "$id" 12)" "$(col "$id" 8)" "$(col "$id" 9)"
+        k=${BEST[$id]}
+        printf '| %s | %s | %s | `%s` | %.0f | %.3f ms | %s | %s | %s | %s | %s | %s |\n' "${NAME[$id]}" "${ANSWERS[$id]}" "${SETUP[$id]}" "${SETTINGS[$k]}" \
+            "$(col "$id" "$k" $C_QPS)" "$(col "$id" "$k" $C_LAT)" "$(col "$id" "$k" $C_LOST)" "$(col "$id" "$k" $C_SRV)" \
+            "$(col "$id" "$k" $C_PERF)" "$(col "$id" "$k" $C_IRQ)" "$(col "$id" "$k" $C_OTHER)" "$(col "$id" "$k" $C_LOAD)"
     done
     echo
-    nsd_q=$(col nsd 3); gd_q=$(col gdnsd 3)
+    echo "Ratios, each server at its best setting:"
     for i in "${!JVM_VARIANTS[@]}"; do
-        id="wf$i"; wq=$(col "$id" 3)
-        awk -v w="$wq" -v g="$gd_q" -v n="$nsd_q" -v s="${SETUP[$id]}" 'BEGIN {
-            rg = w / g; rn = w / n
-            printf "- %s: Wayfinder/gdnsd = **%.2f** (target >= 1.00: %s), Wayfinder/NSD = **%.2f** (target >= 0.50: %s)\n",
-                s, rg, (rg >= 1 ? "met" : "NOT met"), rn, (rn >= 0.5 ? "met" : "NOT met") }'
+        id="wf$i"
+        ratio_line "${SETUP[$id]}" "$(col "$id" "${BEST[$id]}" $C_QPS)" "$(col gdnsd "${BEST[gdnsd]}" $C_QPS)" "$(col nsd "${BEST[nsd]}" $C_QPS)"
         echo "  GC during the measured runs: $(gc_summary "$id" "$i")"
     done
+    if [ "${#SETTINGS[@]}" -gt 1 ]; then
+        echo
+        echo "Median queries/s at every setting (same settings for all):"
+        echo
+        printf '| dnsperf |'; for id in "${SERVERS[@]}"; do
+            case $id in nsd) printf ' NSD |' ;; gdnsd) printf ' gdnsd |' ;; *) printf ' Wayfinder (JVM: %s) |' "${JVM_VARIANTS[${id#wf}]:-defaults}" ;; esac
+        done; echo
+        printf '|---|'; for _ in "${SERVERS[@]}"; do printf -- '---:|'; done; echo
+        for k in "${!SETTINGS[@]}"; do
+            printf '| `%s` |' "${SETTINGS[$k]}"
+            for id in "${SERVERS[@]}"; do printf ' %.0f |' "$(col "$id" "$k" $C_QPS)"; done; echo
+        done
+    fi
     echo
-    echo "Raw outputs: ${OUT#"$ROOT"/}/"
+    echo "Raw outputs: ${OUT#"$ROOT"/}/ (runs.tsv: every run; run<round>-<server>-s<setting>.txt: dnsperf output)"
 } > "$OUT/summary.md"
 cat "$OUT/summary.md"

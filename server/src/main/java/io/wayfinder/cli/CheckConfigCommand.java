@@ -1,9 +1,6 @@
 package io.wayfinder.cli;
 
-import io.wayfinder.profile.ConfigError;
-import io.wayfinder.profile.ConfigException;
 import io.wayfinder.runtime.LoadedConfig;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -20,19 +17,12 @@ final class CheckConfigCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try {
-            LoadedConfig loaded = LoadedConfig.load(file);
+            LoadedConfig loaded = ConfigLoading.load(file, System.err);
             System.out.println(file + ": OK, " + loaded.config().zones().size() + " zone(s), "
                     + loaded.config().profiles().size() + " profile(s)");
             loaded.sources().summary().forEach(line -> System.out.println("  " + line));
             return 0;
-        } catch (ConfigException e) {
-            System.err.println(file + ": " + e.errors().size() + " error(s)");
-            for (ConfigError error : e.errors()) {
-                System.err.println("  " + error);
-            }
-            return WayfinderCommand.EXIT_INVALID_CONFIG;
-        } catch (IOException e) {
-            System.err.println(file + ": " + e.getMessage());
+        } catch (ConfigLoading.Rejected e) {
             return WayfinderCommand.EXIT_INVALID_CONFIG;
         }
     }

@@ -2,18 +2,12 @@ package io.wayfinder.cli;
 
 import io.wayfinder.answer.Snapshot;
 import io.wayfinder.health.HealthMonitor;
-import io.wayfinder.health.NettyProber;
-import java.time.Clock;
-import java.util.concurrent.CompletableFuture;
 import io.wayfinder.net.IpPrefix;
-import io.wayfinder.profile.ConfigError;
-import io.wayfinder.profile.ConfigException;
 import io.wayfinder.routing.Decision;
 import io.wayfinder.routing.DecisionRecorder;
 import io.wayfinder.routing.HealthView;
 import io.wayfinder.routing.Profile;
 import io.wayfinder.runtime.LoadedConfig;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -46,22 +40,11 @@ final class ExplainCommand implements Callable<Integer> {
     /** The health a fresh server would have (every monitored endpoint CheckingEndpoint), or probed now. */
     private HealthView health(LoadedConfig loaded) {
         if (!probe) {
-            try (HealthMonitor monitor = new HealthMonitor(target -> new CompletableFuture<>(), Clock.systemUTC(),
-                    (view, changes) -> { })) {
-                monitor.configure(loaded.config());
+            try (HealthMonitor monitor = ConfigLoading.unprobed(loaded)) {
                 return monitor.view();
             }
         }
-        int rounds = loaded.config().profiles().stream().filter(p -> p.monitor() != null)
-                .mapToInt(p -> p.monitor().toleratedNumberOfFailures() + 1).max().orElse(1);
-        try (NettyProber prober = new NettyProber(Clock.systemUTC());
-             HealthMonitor monitor = new HealthMonitor(prober, Clock.systemUTC(), (view, changes) -> { })) {
-            monitor.configure(loaded.config());
-            for (int i = 0; i < rounds; i++) {
-                monitor.probeAllNow();
-            }
-            return monitor.view();
-        }
+        return ConfigLoading.probed(loaded, null, HealthMonitor::view);
     }
 
     @Override
@@ -76,16 +59,9 @@ final class ExplainCommand implements Callable<Integer> {
         }
         Snapshot snapshot;
         try {
-            LoadedConfig loaded = LoadedConfig.load(config);
+            LoadedConfig loaded = ConfigLoading.load(config, System.err);
             snapshot = loaded.snapshot(health(loaded));
-        } catch (ConfigException e) {
-            System.err.println(config + ": " + e.errors().size() + " error(s)");
-            for (ConfigError error : e.errors()) {
-                System.err.println("  " + error);
-            }
-            return WayfinderCommand.EXIT_INVALID_CONFIG;
-        } catch (IOException e) {
-            System.err.println(config + ": " + e.getMessage());
+        } catch (ConfigLoading.Rejected e) {
             return WayfinderCommand.EXIT_INVALID_CONFIG;
         }
         Profile p = snapshot.routing().profile(profile);

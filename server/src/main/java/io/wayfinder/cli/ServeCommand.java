@@ -1,6 +1,5 @@
 package io.wayfinder.cli;
 
-import io.wayfinder.profile.ConfigError;
 import io.wayfinder.profile.ConfigException;
 import io.wayfinder.profile.ListenAddress;
 import io.wayfinder.runtime.WayfinderServer;
@@ -45,10 +44,7 @@ final class ServeCommand implements Callable<Integer> {
             long watch = WayfinderServer.Options.defaults().watchIntervalMillis();
             server = WayfinderServer.start(config, new WayfinderServer.Options(override, threads, watch));
         } catch (ConfigException e) {
-            System.err.println(config + ": " + e.errors().size() + " error(s)");
-            for (ConfigError error : e.errors()) {
-                System.err.println("  " + error);
-            }
+            ConfigLoading.report(config, e, System.err);
             return WayfinderCommand.EXIT_INVALID_CONFIG;
         } catch (IOException e) {
             System.err.println("cannot start: " + e.getMessage());

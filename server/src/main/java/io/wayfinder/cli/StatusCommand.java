@@ -3,16 +3,11 @@ package io.wayfinder.cli;
 import io.wayfinder.answer.Snapshot;
 import io.wayfinder.health.HealthMonitor;
 import io.wayfinder.health.HealthReport;
-import io.wayfinder.health.NettyProber;
-import io.wayfinder.profile.ConfigError;
-import io.wayfinder.profile.ConfigException;
 import io.wayfinder.routing.Endpoint;
 import io.wayfinder.routing.Profile;
 import io.wayfinder.routing.ProfileMonitorStatus;
 import io.wayfinder.runtime.LoadedConfig;
-import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -37,28 +32,12 @@ final class StatusCommand implements Callable<Integer> {
     public Integer call() {
         LoadedConfig loaded;
         try {
-            loaded = LoadedConfig.load(config);
-        } catch (ConfigException e) {
-            System.err.println(config + ": " + e.errors().size() + " error(s)");
-            for (ConfigError error : e.errors()) {
-                System.err.println("  " + error);
-            }
-            return WayfinderCommand.EXIT_INVALID_CONFIG;
-        } catch (IOException e) {
-            System.err.println(config + ": " + e.getMessage());
+            loaded = ConfigLoading.load(config, System.err);
+        } catch (ConfigLoading.Rejected e) {
             return WayfinderCommand.EXIT_INVALID_CONFIG;
         }
-        int n = rounds != null ? rounds : loaded.config().profiles().stream()
-                .filter(p -> p.monitor() != null).mapToInt(p -> p.monitor().toleratedNumberOfFailures() + 1).max().orElse(1);
-        try (NettyProber prober = new NettyProber(Clock.systemUTC());
-             HealthMonitor monitor = new HealthMonitor(prober, Clock.systemUTC(), (view, changes) -> { })) {
-            monitor.configure(loaded.config());
-            for (int i = 0; i < Math.max(1, n); i++) {
-                monitor.probeAllNow();
-            }
-            Snapshot snapshot = loaded.snapshot(monitor.view());
-            System.out.print(render(snapshot, monitor));
-        }
+        String report = ConfigLoading.probed(loaded, rounds, monitor -> render(loaded.snapshot(monitor.view()), monitor));
+        System.out.print(report);
         return 0;
     }
 

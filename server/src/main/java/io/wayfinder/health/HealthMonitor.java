@@ -260,7 +260,7 @@ public final class HealthMonitor implements AutoCloseable {
     }
 
     private static boolean isName(String target) {
-        return !(target.chars().allMatch(c -> Character.isDigit(c) || c == '.') || target.contains(":"));
+        return !io.wayfinder.net.IpPrefix.looksLikeAddress(target);
     }
 
     private void runOnScheduler(Runnable task) {

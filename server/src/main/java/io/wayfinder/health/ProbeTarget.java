@@ -29,7 +29,7 @@ public record ProbeTarget(String host, boolean isName, MonitorConfig monitor, Li
         String h = hostHeader();
         int colon = h.lastIndexOf(':');
         String name = h.startsWith("[") ? null : colon > 0 ? h.substring(0, colon) : h;
-        if (name == null || name.chars().allMatch(c -> Character.isDigit(c) || c == '.')) {
+        if (name == null || io.wayfinder.net.IpPrefix.looksLikeAddress(name)) {
             return null;
         }
         return name;

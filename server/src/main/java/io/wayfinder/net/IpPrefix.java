@@ -67,6 +67,16 @@ public record IpPrefix(boolean ipv6, long hi, long lo, int length) implements Co
         return new IpPrefix(whole.ipv6, whole.hi, whole.lo, length);
     }
 
+    /**
+     * Whether a target is meant as an address literal rather than a DNS name: only digits and dots
+     * (a name has a letter somewhere: top-level domains are not numeric), or any colon. It says
+     * nothing of validity; {@link #parseAddress} does.
+     */
+    public static boolean looksLikeAddress(String target) {
+        String s = target.strip();
+        return s.contains(":") || (!s.isEmpty() && s.chars().allMatch(c -> Character.isDigit(c) || c == '.'));
+    }
+
     /** The bytes of an IPv4 (4) or IPv6 (16) literal; IPv4-mapped IPv6 stays IPv6. */
     public static byte[] parseAddress(String text) {
         String s = text.strip();

@@ -84,45 +84,31 @@ final class ConfigObject {
     }
 
     Integer optionalInteger(String key, int min, int max) {
-        JsonNode value = value(key);
-        if (value == null) {
-            return null;
-        }
-        if (!value.isIntegralNumber()) {
-            errors.add(pathOf(key), notAWholeNumber(value));
-            return null;
-        }
-        if (!value.canConvertToLong()) {
-            errors.add(pathOf(key), "must be between " + min + " and " + max);
-            return null;
-        }
-        long n = value.longValue();
-        if (n < min || n > max) {
-            errors.add(pathOf(key), "must be between " + min + " and " + max + ", not " + n);
-            return null;
-        }
-        return (int) n;
+        Long n = optionalLong(key, min, max);
+        return n == null ? null : (int) (long) n;
     }
 
     long longInteger(String key, long min, long max, long fallback) {
+        Long n = optionalLong(key, min, max);
+        return n == null ? fallback : n;
+    }
+
+    /** A whole number within [min, max], or null when absent or wrong (the error is reported). */
+    private Long optionalLong(String key, long min, long max) {
         JsonNode value = value(key);
         if (value == null) {
-            return fallback;
+            return null;
         }
         if (!value.isIntegralNumber()) {
             errors.add(pathOf(key), notAWholeNumber(value));
-            return fallback;
+            return null;
         }
-        if (!value.canConvertToLong()) {
-            errors.add(pathOf(key), "must be between " + min + " and " + max);
-            return fallback;
+        if (!value.canConvertToLong() || value.longValue() < min || value.longValue() > max) {
+            errors.add(pathOf(key), "must be between " + min + " and " + max
+                    + (value.canConvertToLong() ? ", not " + value.longValue() : ""));
+            return null;
         }
-        long n = value.longValue();
-        if (n < min || n > max) {
-            errors.add(pathOf(key), "must be between " + min + " and " + max + ", not " + n);
-            return fallback;
-        }
-        return n;
+        return value.longValue();
     }
 
     Double number(String key, double min, double max, boolean required) {

@@ -204,8 +204,7 @@ public final class ConfigValidator {
 
     private static void externalTarget(EndpointConfig e, String path, ConfigErrors errors) {
         String target = e.target();
-        boolean looksNumeric = target.chars().allMatch(c -> Character.isDigit(c) || c == '.') || target.contains(":");
-        if (looksNumeric) {
+        if (IpPrefix.looksLikeAddress(target)) {
             try {
                 IpPrefix.parseAddress(target);
             } catch (IllegalArgumentException ex) {

@@ -40,8 +40,7 @@ public sealed interface Target {
     /** Parses an external endpoint's target: an address literal or a DNS name. */
     static Target external(String text) {
         String s = text.strip();
-        boolean looksNumeric = s.chars().allMatch(c -> Character.isDigit(c) || c == '.') || s.contains(":");
-        if (looksNumeric) {
+        if (IpPrefix.looksLikeAddress(s)) {
             byte[] bytes = IpPrefix.parseAddress(s);
             return bytes.length == 4 ? new Ipv4(bytes) : new Ipv6(bytes);
         }

@@ -69,6 +69,8 @@ public final class HealthMonitor implements AutoCloseable {
         long offsetMillis;
         ScheduledFuture<?> task;
         boolean inFlight;
+        /** A tick came while a probe was in flight: probe again once it is done. */
+        boolean due;
 
         Monitored(String profile, String endpoint, ProbeTarget target, String fingerprint, EndpointHealth carried) {
             this.profile = profile;
@@ -194,8 +196,17 @@ public final class HealthMonitor implements AutoCloseable {
         m.task = scheduler.scheduleAtFixedRate(() -> probe(m), m.offsetMillis, interval, TimeUnit.MILLISECONDS);
     }
 
+    /**
+     * Starts a probe. A tick that finds the previous probe still running (a slow endpoint, or a
+     * pause of this process) is not dropped but run as soon as that result is in: dropping it would
+     * delay a failover by a whole interval.
+     */
     private void probe(Monitored m) {
-        if (m.inFlight || monitored.get(key(m.profile, m.endpoint)) != m) {
+        if (monitored.get(key(m.profile, m.endpoint)) != m) {
+            return;
+        }
+        if (m.inFlight) {
+            m.due = true;
             return;
         }
         m.inFlight = true;
@@ -207,6 +218,10 @@ public final class HealthMonitor implements AutoCloseable {
             ProbeResult r = result != null ? result
                     : ProbeResult.failure("probe error: " + error, clock.instant(), 0);
             record(m, r);
+            if (m.due) {
+                m.due = false;
+                probe(m);
+            }
         }, scheduler);
     }
 

@@ -3,7 +3,7 @@
 # footprint, one JVM at a time, with settings sized for a 2-core box. Results and the machine load
 # at the time go to bench/results/<timestamp>/ (git-ignored).
 #
-#   bench/run-jmh.sh                 # everything (about 25 min on 2 quiet cores)
+#   bench/run-jmh.sh                 # everything (about 15 min on 2 quiet cores, 25 with EXPERIMENTS=1)
 #   bench/run-jmh.sh QueryPath       # only benchmarks matching a regex; skips the footprint
 #   SKIP_BUILD=1 bench/run-jmh.sh    # reuse the jar
 #   JMH_OPTS="-f 1 -wi 1 -w 1s -i 1 -r 1s -prof gc" bench/run-jmh.sh   # smoke run
@@ -12,7 +12,7 @@
 # On a loaded box, cross-check a JMH figure in thread CPU time (descheduled time excluded):
 #   java -Xmx10g -cp bench/target/benchmarks.jar io.wayfinder.bench.CpuTimeRunner route 1000000 mixed
 #
-# The 10M-prefix table needs up to ~6 GB while it is built: the forks run with -Xmx10g
+# The 10M-prefix table peaks near 5 GB of heap while it is built: the forks run with -Xmx10g
 # (@Fork(jvmArgsAppend) in each benchmark) and the footprint with -Xmx12g.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -61,6 +61,8 @@ jmh routing-paths 'RoutingDecisionBenchmark' -p prefixes=1000000 -p clients=insi
 jmh latency-table 'LatencyTableLookupBenchmark'
 # Decode, and decode + answer (1M table).
 jmh query-path 'QueryPathBenchmark'
+# The distance model's haversine, against precomputed unit vectors.
+jmh great-circle 'GreatCircleBenchmark'
 
 if [[ "${EXPERIMENTS:-0}" == 1 ]]; then
   jmh prefixmap-layout 'PrefixMapLayoutBenchmark'

@@ -13,7 +13,9 @@
 # Other knobs (environment): WARMUP (s, Wayfinder JVM warm-up before measuring, default 30),
 # PREFIXES (latency-table size, default 100000), DNSPERF_SETTINGS / DNSPERF_OPTS (below),
 # NSD_SERVER_COUNT (default 1), GDNSD_UDP_THREADS (default 2), WAYFINDER_THREADS (default: cores),
-# QUIET_BUSY / QUIET_WAIT (wait before each run until under 0.3 cores are busy, at most 300 s),
+# QUIET_BUSY / QUIET_WAIT (wait before each run until under 0.3 cores are busy, at most 120 s),
+# RETRIES (a run during which other jobs used more than QUIET_BUSY cores is taken again, at most
+# 2 more times; the disturbed ones stay in the raw outputs but are not counted),
 # WAYFINDER_JAR / WAYFINDER_REV (which Wayfinder, see below), PORT_BASE (default 15350; free ports
 # from there), KEEP_TMP=1 (keep the temp dir).
 #
@@ -391,10 +393,10 @@ perf_run() { # id label seconds options -> writes $OUT/<label>.txt
         printf "%.1f %.3f %d %.2f %.2f %.2f %.2f %s %.3f %.3f\n", qps, lat, lost, srv, perf, si, other, load, t0, t1 }'
 }
 
-# Waits (at most QUIET_WAIT s, default 300) until the machine is quiet: less than QUIET_BUSY cores
+# Waits (at most QUIET_WAIT s, default 120) until the machine is quiet: less than QUIET_BUSY cores
 # (default 0.3) busy over 2 s while we are idle. Other jobs share this machine; a run taken while they
 # burn CPU measures them, not the servers. Prints the busy figure it saw last.
-QUIET_WAIT="${QUIET_WAIT:-300}"; QUIET_BUSY="${QUIET_BUSY:-0.3}"
+QUIET_WAIT="${QUIET_WAIT:-120}"; QUIET_BUSY="${QUIET_BUSY:-0.3}"; RETRIES="${RETRIES:-2}"
 wait_quiet() {
     local deadline=$((SECONDS + QUIET_WAIT)) b0 b1 busy
     while :; do
@@ -410,7 +412,7 @@ wait_quiet() {
 median() { sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) { print "nan"; exit } if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 # runs.tsv columns
-C_ROUND=1 C_SERVER=2 C_SETTING=3 C_QPS=4 C_LAT=5 C_LOST=6 C_SRV=7 C_PERF=8 C_IRQ=9 C_OTHER=10 C_LOAD=11 C_START=12 C_END=13 C_QUIET=14
+C_ROUND=1 C_SERVER=2 C_SETTING=3 C_QPS=4 C_LAT=5 C_LOST=6 C_SRV=7 C_PERF=8 C_IRQ=9 C_OTHER=10 C_LOAD=11 C_START=12 C_END=13 C_QUIET=14 C_COUNTED=15
 
 log "warm-up: ${WARMUP}s per Wayfinder JVM, 5 s for NSD and gdnsd (not counted)"
 for id in "${SERVERS[@]}"; do
@@ -419,19 +421,27 @@ for id in "${SERVERS[@]}"; do
     perf_run "$id" "warmup-$id" "$s" "${SETTINGS[0]}" > /dev/null
 done
 
-printf 'round\tserver\tsetting\tqps\tavg_latency_ms\tlost\tserver_cpu_cores\tdnsperf_cpu_cores\tirq_cpu_cores\tother_cpu_cores\tload1\tstart\tend\tbusy_before\n' > "$OUT/runs.tsv"
+printf 'round\tserver\tsetting\tqps\tavg_latency_ms\tlost\tserver_cpu_cores\tdnsperf_cpu_cores\tirq_cpu_cores\tother_cpu_cores\tload1\tstart\tend\tbusy_before\tcounted\n' > "$OUT/runs.tsv"
 for k in "${!SETTINGS[@]}"; do echo "setting $k: ${SETTINGS[$k]}"; done > "$OUT/settings.txt"
 log "measuring: $RUNS rounds x ${#SERVERS[@]} servers x ${#SETTINGS[@]} dnsperf settings x ${DURATION}s"
 for round in $(seq "$RUNS"); do
     for k in "${!SETTINGS[@]}"; do
         for id in "${SERVERS[@]}"; do
-            quiet=$(wait_quiet)
-            line=$(perf_run "$id" "run$round-$id-s$k" "$DURATION" "${SETTINGS[$k]}")
-            kill -0 "${PID[$id]}" 2>/dev/null || die "$id (pid ${PID[$id]}) is gone after round $round; see $OUT/*.log"
-            printf '%s\t%s\t%s\t%s\t%s\n' "$round" "$id" "$k" "$(tr ' ' '\t' <<<"$line")" "$quiet" >> "$OUT/runs.tsv"
-            read -r qps lat lost srv perf si other load _ _ <<<"$line"
-            log "round $round, $id, dnsperf ${SETTINGS[$k]} (busy before: $quiet cores): $qps q/s, avg $lat ms, lost $lost;" \
-                "CPU: server $srv, dnsperf $perf, irq $si, other $other; load $load"
+            # A run during which other jobs used more than QUIET_BUSY cores is kept in the raw
+            # outputs but not counted, and taken again (at most RETRIES more times; the last counts).
+            for attempt in $(seq 0 "$RETRIES"); do
+                quiet=$(wait_quiet)
+                label="run$round-$id-s$k"; [ "$attempt" -eq 0 ] || label+="-retry$attempt"
+                line=$(perf_run "$id" "$label" "$DURATION" "${SETTINGS[$k]}")
+                kill -0 "${PID[$id]}" 2>/dev/null || die "$id (pid ${PID[$id]}) is gone after round $round; see $OUT/*.log"
+                read -r qps lat lost srv perf si other load _ _ <<<"$line"
+                counted=1
+                if awk -v o="$other" -v m="$QUIET_BUSY" 'BEGIN { exit !(o > m) }' && [ "$attempt" -lt "$RETRIES" ]; then counted=0; fi
+                printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$id" "$k" "$(tr ' ' '\t' <<<"$line")" "$quiet" "$counted" >> "$OUT/runs.tsv"
+                log "round $round, $id, dnsperf ${SETTINGS[$k]} (busy before: $quiet cores): $qps q/s, avg $lat ms, lost $lost;" \
+                    "CPU: server $srv, dnsperf $perf, irq $si, other $other; load $load$([ $counted = 1 ] || echo ' -> disturbed, again')"
+                [ "$counted" = 0 ] || break
+            done
         done
     done
 done
@@ -439,7 +449,7 @@ done
 # GC activity of a Wayfinder during its measured runs (the log's timestamps are JVM uptime)
 gc_summary() { # id index
     local id=$1 i=$2
-    awk -F'\t' -v id="$id" -v a=$C_START -v b=$C_END '$2 == id { print $a, $b }' "$OUT/runs.tsv" | while read -r s e; do
+    awk -F'\t' -v id="$id" -v a=$C_START -v b=$C_END -v c=$C_COUNTED '$2 == id && $c == 1 { print $a, $b }' "$OUT/runs.tsv" | while read -r s e; do
         awk -v s="$s" -v e="$e" -v base="${GCSTART[$id]}" '
             /Pause/ { t = $1; gsub(/[\[\]s]/, "", t); t += base
                       if (t >= s && t <= e) { n++; ms = $NF; sub(/ms/, "", ms); sum += ms } }
@@ -447,7 +457,7 @@ gc_summary() { # id index
     done | awk -v r="$((RUNS * ${#SETTINGS[@]}))" '{ n += $1; ms += $2 } END { printf "%d pauses, %.0f ms in total over %d runs", n, ms, r }'
 }
 col() { # id setting column -> median
-    awk -F'\t' -v id="$1" -v k="$2" -v c="$3" '$2 == id && $3 == k { print $c }' "$OUT/runs.tsv" | median
+    awk -F'\t' -v id="$1" -v k="$2" -v c="$3" -v n=$C_COUNTED '$2 == id && $3 == k && $n == 1 { print $c }' "$OUT/runs.tsv" | median
 }
 best_setting() { # id -> the setting with the highest median qps
     local k best=0 bq=-1 q
@@ -471,7 +481,8 @@ for id in "${SERVERS[@]}"; do BEST[$id]=$(best_setting "$id"); done
     echo "Machine: $(nproc) cores, $(awk -F: '/model name/ { print $2; exit }' /proc/cpuinfo | sed 's/^ *//'), kernel $(uname -r)."
     echo "dnsperf $("$DNSPERF" -h 2>&1 | awk '/^Version/ { print $2 }'): \`-l $DURATION -e\` plus the settings below, one name per server;" \
          "ECS runs add \`-E $ECS_OPT\` ($BENCH_PREFIX, fastest region $BENCH_REGION)."
-    echo "Medians of $RUNS interleaved runs, each server at the dnsperf setting that gave it its best median. CPU columns in cores" \
+    echo "Medians of $RUNS interleaved runs ($(awk -F'\t' -v n=$C_COUNTED 'NR > 1 && $n == 0' "$OUT/runs.tsv" | wc -l) more were" \
+         "disturbed by other jobs, >$QUIET_BUSY cores, and taken again), each server at the dnsperf setting that gave it its best median. CPU columns in cores" \
          "(of $(nproc)) over each run: the server's processes, dnsperf, kernel interrupt work (loopback delivery), and" \
          "\"other\" = everything else on the machine (other jobs). Load = 1-min load average at the start of the run."
     echo

@@ -40,6 +40,7 @@ public final class CpuTimeRunner {
             case "lookup", "estimate" -> {
                 LatencyTableLookupBenchmark b = new LatencyTableLookupBenchmark();
                 b.prefixes = prefixes;
+                b.distinct = SyntheticLatencyData.CLIENTS;
                 b.build();
                 LatencyTableLookupBenchmark.Cursor cursor = new LatencyTableLookupBenchmark.Cursor();
                 yield operation.equals("lookup") ? () -> b.lookup(cursor) : () -> (int) b.estimateFourRegions(cursor);

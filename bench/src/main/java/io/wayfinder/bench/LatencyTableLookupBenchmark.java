@@ -5,6 +5,7 @@ import io.wayfinder.geo.RegionCatalogue;
 import io.wayfinder.latency.LatencyEstimator;
 import io.wayfinder.latency.LatencyTable;
 import io.wayfinder.net.IpPrefix;
+import io.wayfinder.net.PrefixMap;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -22,7 +23,8 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * The parts of the routing decision, on the same synthetic table and client mix as
  * {@link RoutingDecisionBenchmark}: {@link #lookup} is one longest-prefix match in the table's
- * {@code PrefixMap} (flattened intervals, 16-bit first-level index); {@link #estimateFourRegions}
+ * {@code PrefixMap} (flattened intervals, 16-bit first-level index); {@link #lookupWithHoldingLength}
+ * adds the ECS holding-length search the estimator does after it; {@link #estimateFourRegions}
  * is what Performance routing asks of {@link LatencyEstimator} for one client (reset, then one
  * estimate per region: table entry, aggregates, distance model). Run with {@code -prof gc}.
  */
@@ -37,6 +39,10 @@ public class LatencyTableLookupBenchmark {
     @Param({"1000000", "10000000"})
     public int prefixes;
 
+    /** As in {@link RoutingDecisionBenchmark}: 1048576 clients keep the table cold, 1024 keep it in cache. */
+    @Param({"1048576"})
+    public int distinct;
+
     LatencyEstimator estimator;
     LatencyTable table;
     IpPrefix[] clients;
@@ -49,7 +55,8 @@ public class LatencyTableLookupBenchmark {
         SyntheticLatencyData data = SyntheticLatencyData.generate(prefixes, SyntheticLatencyData.SEED);
         estimator = data.estimator();
         table = estimator.table();
-        clients = data.clients(SyntheticLatencyData.CLIENTS, SyntheticLatencyData.SEED + 1);
+        clients = java.util.Arrays.copyOf(data.clients(SyntheticLatencyData.CLIENTS, SyntheticLatencyData.SEED + 1),
+                distinct);
         RegionCatalogue catalogue = RegionCatalogue.builtIn();
         for (int r = 0; r < columns.length; r++) {
             Region region = catalogue.find(SyntheticLatencyData.REGIONS[r]).orElseThrow();
@@ -74,6 +81,18 @@ public class LatencyTableLookupBenchmark {
     @Benchmark
     public int lookup(Cursor cursor) {
         return table.lookup(cursor.next(clients));
+    }
+
+    /**
+     * What the estimator does for the table entry: the interval, its entry and the holding length
+     * (how far the finding holds, for the ECS scope), i.e. {@link #lookup} plus the scope search.
+     */
+    @Benchmark
+    public int lookupWithHoldingLength(Cursor cursor) {
+        IpPrefix client = cursor.next(clients);
+        PrefixMap map = table.prefixes();
+        int interval = map.interval(client);
+        return map.entryAt(interval) + map.holdingLength(interval, client);
     }
 
     @Benchmark

@@ -115,7 +115,8 @@ public final class TableFootprint {
      * The size of everything reachable from {@code o} through Wayfinder objects and arrays, assuming
      * 64-bit HotSpot with compressed oops (12-byte object headers, 16-byte array headers, 8-byte
      * alignment). JDK objects (the region names list) are counted shallow. Records each field's
-     * share in {@code parts}, two levels deep.
+     * share in {@code parts}, four levels deep (the
+     * aggregate levels' fields summed over levels).
      */
     private static long deepSize(Object o, String path, int depth, IdentityHashMap<Object, Boolean> seen,
                                  Map<String, Long> parts) throws IllegalAccessException {
@@ -156,7 +157,7 @@ public final class TableFootprint {
             f.setAccessible(true);
             String fieldPath = path.isEmpty() ? f.getName() : path + "." + f.getName();
             long child = deepSize(f.get(o), fieldPath, depth + 1, seen, parts);
-            if (depth < 2 && child > 0) {
+            if (depth < 4 && child > 0) {
                 parts.merge(fieldPath, child, Long::sum);
             }
             size += child;

@@ -157,13 +157,14 @@ public final class DnsServer implements AutoCloseable {
         return List.copyOf(bound);
     }
 
+    /** Closes the listeners and stops the event loops; bounded, so a stuck loop cannot hang a shutdown. */
     @Override
     public synchronized void close() {
         for (Channel ch : channels) {
-            ch.close().syncUninterruptibly();
+            ch.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
         }
         channels.clear();
-        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
     }
 
     static String format(InetSocketAddress a) {

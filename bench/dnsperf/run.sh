@@ -370,7 +370,7 @@ irq_ticks() { awk '/^cpu / { print $7 + $8; exit }' /proc/stat; }   # hard+soft 
 
 # shellcheck disable=SC2086  # the dnsperf options are words
 perf_run() { # id label seconds options -> writes $OUT/<label>.txt
-    # prints "qps lat_ms lost server_cores dnsperf_cores irq_cores other_cores load1 start end"
+    # prints "qps lat_ms lost server_cores dnsperf_cores irq_cores other_cores load1 start end server_us_per_query"
     local id=$1 label=$2 secs=$3 opts=$4 ecs=() t0 t1 s0 s1 b0 b1 i0 i1 load times
     [ -z "${ECS[$id]}" ] || ecs=(-E "${ECS[$id]}")
     load=$(cut -d' ' -f1 /proc/loadavg)
@@ -390,7 +390,7 @@ perf_run() { # id label seconds options -> writes $OUT/<label>.txt
         split(times, tm, " "); el = t1 - t0
         srv = s / hz / el; perf = (tm[1] + tm[2]) / el; si = irq / hz / el; other = b / hz / el - srv - perf - si
         if (other < 0) other = 0
-        printf "%.1f %.3f %d %.2f %.2f %.2f %.2f %s %.3f %.3f\n", qps, lat, lost, srv, perf, si, other, load, t0, t1 }'
+        printf "%.1f %.3f %d %.2f %.2f %.2f %.2f %s %.3f %.3f %.2f\n", qps, lat, lost, srv, perf, si, other, load, t0, t1, (qps > 0 ? s / hz / qps / el * 1e6 : 0) }'
 }
 
 # Waits (at most QUIET_WAIT s, default 120) until the machine is quiet: less than QUIET_BUSY cores
@@ -412,7 +412,7 @@ wait_quiet() {
 median() { sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) { print "nan"; exit } if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 # runs.tsv columns
-C_ROUND=1 C_SERVER=2 C_SETTING=3 C_QPS=4 C_LAT=5 C_LOST=6 C_SRV=7 C_PERF=8 C_IRQ=9 C_OTHER=10 C_LOAD=11 C_START=12 C_END=13 C_QUIET=14 C_COUNTED=15
+C_ROUND=1 C_SERVER=2 C_SETTING=3 C_QPS=4 C_LAT=5 C_LOST=6 C_SRV=7 C_PERF=8 C_IRQ=9 C_OTHER=10 C_LOAD=11 C_START=12 C_END=13 C_USQ=14 C_QUIET=15 C_COUNTED=16
 
 log "warm-up: ${WARMUP}s per Wayfinder JVM, 5 s for NSD and gdnsd (not counted)"
 for id in "${SERVERS[@]}"; do
@@ -421,7 +421,7 @@ for id in "${SERVERS[@]}"; do
     perf_run "$id" "warmup-$id" "$s" "${SETTINGS[0]}" > /dev/null
 done
 
-printf 'round\tserver\tsetting\tqps\tavg_latency_ms\tlost\tserver_cpu_cores\tdnsperf_cpu_cores\tirq_cpu_cores\tother_cpu_cores\tload1\tstart\tend\tbusy_before\tcounted\n' > "$OUT/runs.tsv"
+printf 'round\tserver\tsetting\tqps\tavg_latency_ms\tlost\tserver_cpu_cores\tdnsperf_cpu_cores\tirq_cpu_cores\tother_cpu_cores\tload1\tstart\tend\tserver_cpu_us_per_query\tbusy_before\tcounted\n' > "$OUT/runs.tsv"
 for k in "${!SETTINGS[@]}"; do echo "setting $k: ${SETTINGS[$k]}"; done > "$OUT/settings.txt"
 log "measuring: $RUNS rounds x ${#SERVERS[@]} servers x ${#SETTINGS[@]} dnsperf settings x ${DURATION}s"
 for round in $(seq "$RUNS"); do
@@ -483,15 +483,15 @@ for id in "${SERVERS[@]}"; do BEST[$id]=$(best_setting "$id"); done
          "ECS runs add \`-E $ECS_OPT\` ($BENCH_PREFIX, fastest region $BENCH_REGION)."
     echo "Medians of $RUNS interleaved runs ($(awk -F'\t' -v n=$C_COUNTED 'NR > 1 && $n == 0' "$OUT/runs.tsv" | wc -l) more were" \
          "disturbed by other jobs, >$QUIET_BUSY cores, and taken again), each server at the dnsperf setting that gave it its best median. CPU columns in cores" \
-         "(of $(nproc)) over each run: the server's processes, dnsperf, kernel interrupt work (loopback delivery), and" \
+         "(of $(nproc)) over each run: the server's processes (also per answered query), dnsperf, kernel interrupt work (loopback delivery), and" \
          "\"other\" = everything else on the machine (other jobs). Load = 1-min load average at the start of the run."
     echo
-    echo "| Server | Answers | Setup | dnsperf | Queries/s | Avg latency | Lost | Server CPU | dnsperf CPU | Kernel irq | Other | Load |"
-    echo "|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"
+    echo "| Server | Answers | Setup | dnsperf | Queries/s | Avg latency | Lost | Server CPU | Server CPU µs/query | dnsperf CPU | Kernel irq | Other | Load |"
+    echo "|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
     for id in "${SERVERS[@]}"; do
         k=${BEST[$id]}
-        printf '| %s | %s | %s | `%s` | %.0f | %.3f ms | %s | %s | %s | %s | %s | %s |\n' "${NAME[$id]}" "${ANSWERS[$id]}" "${SETUP[$id]}" "${SETTINGS[$k]}" \
-            "$(col "$id" "$k" $C_QPS)" "$(col "$id" "$k" $C_LAT)" "$(col "$id" "$k" $C_LOST)" "$(col "$id" "$k" $C_SRV)" \
+        printf '| %s | %s | %s | `%s` | %.0f | %.3f ms | %s | %s | %s | %s | %s | %s | %s |\n' "${NAME[$id]}" "${ANSWERS[$id]}" "${SETUP[$id]}" "${SETTINGS[$k]}" \
+            "$(col "$id" "$k" $C_QPS)" "$(col "$id" "$k" $C_LAT)" "$(col "$id" "$k" $C_LOST)" "$(col "$id" "$k" $C_SRV)" "$(col "$id" "$k" $C_USQ)" \
             "$(col "$id" "$k" $C_PERF)" "$(col "$id" "$k" $C_IRQ)" "$(col "$id" "$k" $C_OTHER)" "$(col "$id" "$k" $C_LOAD)"
     done
     echo

@@ -38,7 +38,8 @@ final class DecisionText {
             out.append("answer   NXDOMAIN (no endpoint to serve)\n");
         } else {
             out.append("answer   ").append(d.chosen()).append(" -> ").append(d.answer())
-                    .append("   (ECS scope /").append(d.scope()).append(")\n");
+                    .append("   (ECS scope /").append(d.scope()).append(": the same answer holds for ")
+                    .append(io.wayfinder.net.IpPrefix.parse(d.client()).truncate(d.scope())).append(")\n");
         }
         return out.toString();
     }

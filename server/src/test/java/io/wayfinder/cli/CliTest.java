@@ -2,6 +2,7 @@ package io.wayfinder.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.wayfinder.net.IpPrefix;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -186,7 +187,9 @@ class CliTest {
 
         assertThat(run.exitCode()).isZero();
         assertThat(run.err()).isEmpty();
-        assertThat(run.out()).containsPattern("(?m)^answer\\s+" + chosen + " -> \\S+\\s+\\(ECS scope /" + scope + "\\)$");
+        assertThat(run.out()).containsPattern("(?m)^answer\\s+" + chosen + " -> \\S+\\s+\\(ECS scope /" + scope
+                + ": the same answer holds for " + IpPrefix.parse(client.contains("/") ? client : client + "/32").truncate(scope)
+                .toString().replace(".", "\\.") + "\\)$");
         assertThat(run.out()).containsPattern("(?m)^\\s+" + region + "\\s+[0-9.]+ ms\\s+" + evidence + "\\b.*\\s"
                 + network.replace(".", "\\.") + "$");
     }

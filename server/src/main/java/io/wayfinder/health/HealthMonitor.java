@@ -176,7 +176,7 @@ public final class HealthMonitor implements AutoCloseable {
         MonitorConfig m = t.monitor();
         return String.join("|", t.host(), m.protocol().name(), String.valueOf(m.port()), String.valueOf(m.path()),
                 t.headers().toString(), m.expectedStatusCodeRanges().toString(), String.valueOf(m.verifyCertificate()),
-                String.valueOf(m.timeoutInSeconds()));
+                String.valueOf(m.timeoutMillis()));
     }
 
     /**

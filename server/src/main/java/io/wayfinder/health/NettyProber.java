@@ -89,7 +89,7 @@ public final class NettyProber implements Prober, AutoCloseable {
     @Override
     public CompletableFuture<ProbeResult> probe(ProbeTarget target) {
         long start = System.nanoTime();
-        int timeoutMillis = target.monitor().timeoutInSeconds() * 1000;
+        int timeoutMillis = target.monitor().timeoutMillis();
         CompletableFuture<ProbeResult> result = new CompletableFuture<>();
         var deadline = group.next().schedule(() -> result.complete(failure("timeout after " + timeoutMillis + " ms", start)),
                 timeoutMillis, TimeUnit.MILLISECONDS);
@@ -144,7 +144,7 @@ public final class NettyProber implements Prober, AutoCloseable {
 
     private CompletableFuture<ProbeResult> probeAddress(InetAddress address, ProbeTarget target, long start) {
         MonitorConfig monitor = target.monitor();
-        int timeoutMillis = monitor.timeoutInSeconds() * 1000;
+        int timeoutMillis = monitor.timeoutMillis();
         CompletableFuture<ProbeResult> result = new CompletableFuture<>();
         Bootstrap bootstrap = new Bootstrap()
                 .group(group)
@@ -192,7 +192,7 @@ public final class NettyProber implements Prober, AutoCloseable {
             parameters.setEndpointIdentificationAlgorithm("HTTPS");
             engine.setSSLParameters(parameters);
         }
-        handler.setHandshakeTimeoutMillis(monitor.timeoutInSeconds() * 1000L);
+        handler.setHandshakeTimeoutMillis(monitor.timeoutMillis());
         return handler;
     }
 
@@ -266,7 +266,7 @@ public final class NettyProber implements Prober, AutoCloseable {
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            result.complete(failure(describe(cause, target.monitor().timeoutInSeconds() * 1000), start));
+            result.complete(failure(describe(cause, target.monitor().timeoutMillis()), start));
             ctx.close();
         }
     }

@@ -431,13 +431,14 @@ public final class ConfigReader {
             errors.add(m.pathOf("path"), "must start with '/' and contain no spaces or control characters");
         }
         int interval = m.integer("intervalInSeconds", 1, 3600, 30);
-        int timeout = m.integer("timeoutInSeconds", 1, 3600, Math.min(10, Math.max(1, interval - 1)));
-        if (timeout >= interval && m.has("timeoutInSeconds")) {
-            errors.add(m.pathOf("timeoutInSeconds"), "must be less than intervalInSeconds (" + interval + ")");
-        } else if (timeout >= interval) {
-            timeout = Math.max(1, interval - 1);
-            if (timeout >= interval) {
-                errors.add(m.pathOf("intervalInSeconds"), "must be at least 2 so that the timeout fits inside it");
+        // Seconds, decimals allowed (Azure takes whole seconds): an interval of 1 s needs a
+        // timeout below a second. Default: 10 s, or what fits inside the interval.
+        int timeoutMillis = interval >= 2 ? Math.min(10, interval - 1) * 1000 : 500;
+        Double timeout = m.number("timeoutInSeconds", 0.1, 3600, false);
+        if (timeout != null) {
+            timeoutMillis = (int) Math.round(timeout * 1000);
+            if (timeoutMillis >= interval * 1000) {
+                errors.add(m.pathOf("timeoutInSeconds"), "must be less than intervalInSeconds (" + interval + ")");
             }
         }
         int tolerated = m.integer("toleratedNumberOfFailures", 0, 9, 3);
@@ -472,7 +473,7 @@ public final class ConfigReader {
         boolean verify = m.bool("verifyCertificate", false);
         m.rejectUnknownKeys();
         return new MonitorConfig(protocol, port == null ? defaultPort : port, protocol == MonitorConfig.Protocol.TCP ? null : path,
-                interval, timeout, tolerated, headers, ranges, required, verify);
+                interval, timeoutMillis, tolerated, headers, ranges, required, verify);
     }
 
     /** {@code customHeaders}: at most 8 {name, value}; names are HTTP tokens, values have no line breaks. */

@@ -7,12 +7,12 @@ import java.util.List;
  * {@code requiredConsecutiveSuccesses} and {@code verifyCertificate}).
  *
  * @param path                     the HTTP(S) path, null for TCP
- * @param timeoutSeconds           per probe; less than the interval
+ * @param timeoutMillis            per probe; less than the interval
  * @param toleratedNumberOfFailures consecutive failures tolerated before Degraded (0-9)
  * @param requiredConsecutiveSuccesses consecutive successes a Degraded endpoint needs to be Online again
  * @param verifyCertificate        HTTPS: validate the certificate chain and host name (Azure does not)
  */
-public record MonitorConfig(Protocol protocol, int port, String path, int intervalInSeconds, int timeoutInSeconds,
+public record MonitorConfig(Protocol protocol, int port, String path, int intervalInSeconds, int timeoutMillis,
                             int toleratedNumberOfFailures, List<Header> customHeaders,
                             List<StatusCodeRange> expectedStatusCodeRanges, int requiredConsecutiveSuccesses,
                             boolean verifyCertificate) {

@@ -120,13 +120,13 @@ class HealthMonitorTest {
         }
     }
 
-    /** The configuration with every monitor's interval set to {@code seconds} (below what the reader allows). */
+    /** The configuration with every monitor's interval set to {@code seconds}, whatever its timeout (the clock is the test's). */
     private static WayfinderConfig withInterval(WayfinderConfig c, int seconds) {
         List<ProfileConfig> profiles = new ArrayList<>();
         for (ProfileConfig p : c.profiles()) {
             MonitorConfig m = p.monitor();
             MonitorConfig fast = m == null ? null : new MonitorConfig(m.protocol(), m.port(), m.path(), seconds,
-                    m.timeoutInSeconds(), m.toleratedNumberOfFailures(), m.customHeaders(), m.expectedStatusCodeRanges(),
+                    m.timeoutMillis(), m.toleratedNumberOfFailures(), m.customHeaders(), m.expectedStatusCodeRanges(),
                     m.requiredConsecutiveSuccesses(), m.verifyCertificate());
             profiles.add(new ProfileConfig(p.name(), p.zone(), p.trafficRoutingMethod(), p.enabled(), p.relativeName(), p.ttl(),
                     p.maxReturn(), p.endpoints(), fast, p.fallback()));

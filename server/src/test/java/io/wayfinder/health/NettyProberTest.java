@@ -51,9 +51,9 @@ import org.junit.jupiter.params.provider.EnumSource;
  * {@link NettyProber.HostResolver}; nothing leaves loopback.
  */
 class NettyProberTest {
-    /** The probe timeout of the slow-server tests; the others allow a loaded machine more. */
-    private static final int TIMEOUT_SECONDS = 1;
-    private static final int GENEROUS_TIMEOUT_SECONDS = 5;
+    /** The probe timeout of the slow-server tests (a fraction of a second, as a config may say); the others allow a loaded machine more. */
+    private static final int TIMEOUT_MILLIS = 700;
+    private static final int GENEROUS_TIMEOUT_MILLIS = 5000;
 
     private static final InetAddress LOOPBACK = address("127.0.0.1");
 
@@ -180,12 +180,12 @@ class NettyProberTest {
 
     private static MonitorConfig monitor(Protocol protocol, int port, String path, List<StatusCodeRange> ranges,
                                          boolean verify) {
-        return monitor(protocol, port, path, ranges, verify, GENEROUS_TIMEOUT_SECONDS);
+        return monitor(protocol, port, path, ranges, verify, GENEROUS_TIMEOUT_MILLIS);
     }
 
     private static MonitorConfig monitor(Protocol protocol, int port, String path, List<StatusCodeRange> ranges,
-                                         boolean verify, int timeoutSeconds) {
-        return new MonitorConfig(protocol, port, path, timeoutSeconds + 1, timeoutSeconds, 0, List.of(), ranges, 1, verify);
+                                         boolean verify, int timeoutMillis) {
+        return new MonitorConfig(protocol, port, path, timeoutMillis / 1000 + 1, timeoutMillis, 0, List.of(), ranges, 1, verify);
     }
 
     private static void assertPasses(ProbeResult result) {
@@ -249,9 +249,9 @@ class NettyProberTest {
     @EnumSource(names = {"HTTP", "HTTPS"})
     void aServerSlowerThanTheTimeoutFails(Protocol protocol) throws Exception {
         int port = (protocol == Protocol.HTTP ? http : https).getAddress().getPort();
-        ProbeResult result = probe(new ProbeTarget("127.0.0.1", false, monitor(protocol, port, "/slow", List.of(), false, TIMEOUT_SECONDS), List.of()));
+        ProbeResult result = probe(new ProbeTarget("127.0.0.1", false, monitor(protocol, port, "/slow", List.of(), false, TIMEOUT_MILLIS), List.of()));
         assertThat(result.success()).isFalse();
-        assertThat(result.reason()).isEqualTo("timeout after " + TIMEOUT_SECONDS * 1000 + " ms");
+        assertThat(result.reason()).isEqualTo("timeout after " + TIMEOUT_MILLIS + " ms");
     }
 
     @ParameterizedTest(name = "{0}")
@@ -428,7 +428,7 @@ class NettyProberTest {
         AtomicInteger heldResolutions = new AtomicInteger();
         NettyProber slowDns = new NettyProber(Clock.systemUTC(), name -> {
             try {
-                if (!probeDone.await(2L * TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+                if (!probeDone.await(2L * TIMEOUT_MILLIS, TimeUnit.MILLISECONDS)) {
                     heldResolutions.incrementAndGet();
                 }
             } catch (InterruptedException e) {
@@ -438,12 +438,12 @@ class NettyProberTest {
         });
         try {
             MonitorConfig monitor = monitor(Protocol.HTTP, http.getAddress().getPort(), "/status/200", List.of(), false,
-                    TIMEOUT_SECONDS);
+                    TIMEOUT_MILLIS);
             ProbeResult result = slowDns.probe(new ProbeTarget("slow-dns.test", true, monitor, List.of()))
                     .whenComplete((r, e) -> probeDone.countDown()).get(20, TimeUnit.SECONDS);
             assertThat(heldResolutions.get()).as("the probe waited for the resolver beyond its timeout").isZero();
             assertThat(result.success()).isFalse();
-            assertThat(result.reason()).isEqualTo("timeout after " + TIMEOUT_SECONDS * 1000 + " ms");
+            assertThat(result.reason()).isEqualTo("timeout after " + TIMEOUT_MILLIS + " ms");
         } finally {
             probeDone.countDown();
             slowDns.close();

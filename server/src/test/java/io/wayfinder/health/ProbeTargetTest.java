@@ -13,7 +13,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 class ProbeTargetTest {
 
     private static ProbeTarget target(String host, Protocol protocol, int port, String customHost) {
-        MonitorConfig monitor = new MonitorConfig(protocol, port, "/health", 30, 10, 3, List.of(), List.of(), 1, false);
+        MonitorConfig monitor = new MonitorConfig(protocol, port, "/health", 30, 10_000, 3, List.of(), List.of(), 1, false);
         List<MonitorConfig.Header> headers = new ArrayList<>();
         headers.add(new MonitorConfig.Header("X-Other", "1"));
         if (customHost != null) {

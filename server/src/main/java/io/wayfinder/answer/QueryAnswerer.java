@@ -39,6 +39,8 @@ public final class QueryAnswerer implements Responder {
     private ResponseWriter writer;
     private boolean clientKnown;
     private Zone negativeZone;
+    /** The names of the CNAME chain answered so far in this response, so a loop stops before it repeats. */
+    private final NameNode[] chain = new NameNode[MAX_CHAIN];
 
     public QueryAnswerer(Supplier<Snapshot> snapshots) {
         this.snapshots = snapshots;
@@ -54,8 +56,8 @@ public final class QueryAnswerer implements Responder {
         clientKnown = false;
         negativeZone = null;
         w.begin(out, q);
-        if (q.qclass() != RecordType.IN) {
-            w.finish(Rcode.REFUSED, false, 0);
+        if (q.qclass() != RecordType.IN || q.qtype() == RecordType.AXFR || q.qtype() == RecordType.IXFR) {
+            w.finish(Rcode.REFUSED, false, 0); // no zone transfers, for any name
             return;
         }
         byte[] name = q.lowerName();
@@ -70,10 +72,7 @@ public final class QueryAnswerer implements Responder {
             finishNegative(Rcode.NXDOMAIN);
             return;
         }
-        if (q.qtype() == RecordType.AXFR || q.qtype() == RecordType.IXFR) {
-            w.finish(Rcode.REFUSED, false, 0);
-            return;
-        }
+        chain[0] = node;
         w.answer();
         int rcode = answerNode(node, ResponseWriter.QUESTION_NAME, q.qtype(), 0);
         if (rcode == NODATA || rcode == Rcode.NXDOMAIN) {
@@ -176,12 +175,22 @@ public final class QueryAnswerer implements Responder {
             negativeZone = zone;
             return Rcode.NXDOMAIN;
         }
-        if (depth + 1 >= MAX_CHAIN) {
-            return Rcode.NOERROR;
+        if (depth + 1 >= MAX_CHAIN || alreadyInChain(next, depth)) {
+            return Rcode.NOERROR; // a loop (a -> b -> a) ends where it would repeat a record
         }
+        chain[depth + 1] = next;
         int rcode = answerNode(next, targetOffset, qtype, depth + 1);
         // A NODATA at the end of a chain is still NOERROR with the chain so far, plus the SOA.
         return rcode;
+    }
+
+    private boolean alreadyInChain(NameNode node, int depth) {
+        for (int i = 0; i <= depth; i++) {
+            if (chain[i] == node) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void finishNegative(int rcode) {

@@ -281,6 +281,29 @@ class DnsServerIntegrationTest {
                 .hasMessageContaining("REFUSED");
     }
 
+    @Test
+    void aZoneTransferOfANameThatDoesNotExistIsRefusedToo() throws IOException {
+        byte[] query = rawQuery(77);
+        query[query.length - 3] = (byte) 252; // QTYPE AXFR, for www.app.test
+        byte[] nxName = query.clone();
+        nxName[12 + 1] = 'x'; // xww.app.test: in the zone, but no such name
+        for (byte[] q : List.of(query, nxName)) {
+            byte[] reply = sendUdp(q);
+            assertThat(reply[3] & 0xF).as("rcode").isEqualTo(Rcode.REFUSED);
+        }
+    }
+
+    @ParameterizedTest(name = "tcp={0}")
+    @ValueSource(booleans = {false, true})
+    void aCnameLoopBetweenProfilesEndsBeforeItRepeatsARecord(boolean tcp) throws IOException {
+        Message response = deployment.ask("loop-a.app.test", Type.A, null, tcp);
+
+        assertThat(response.getRcode()).isEqualTo(Rcode.NOERROR);
+        assertThat(response.getSection(Section.ANSWER)).extracting(Record::toString)
+                .containsExactly("loop-a.app.test.\t30\tIN\tCNAME\tloop-b.app.test.",
+                        "loop-b.app.test.\t30\tIN\tCNAME\tloop-a.app.test.");
+    }
+
     // --- helpers ---
 
     static List<String> addresses(Message response) {

@@ -108,6 +108,18 @@ final class TestDeployment implements AutoCloseable {
                   - {name: p1, target: 192.0.2.80, endpointLocation: westeurope}
                   - {name: p2, target: 192.0.2.81, endpointLocation: westeurope}
                   - {name: far, target: 192.0.2.82, endpointLocation: southeastasia}
+              - name: loop-a
+                zone: app.test
+                trafficRoutingMethod: Priority
+                dnsConfig: {relativeName: loop-a}
+                endpoints:
+                  - {name: to-b, target: loop-b.app.test}
+              - name: loop-b
+                zone: app.test
+                trafficRoutingMethod: Priority
+                dnsConfig: {relativeName: loop-b}
+                endpoints:
+                  - {name: to-a, target: loop-a.app.test}
             """;
 
     static final String LATENCY = """

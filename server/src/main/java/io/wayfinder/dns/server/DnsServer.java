@@ -142,7 +142,8 @@ public final class DnsServer implements AutoCloseable {
                         ch.closeFuture().addListener(f -> tcpConnections.decrementAndGet());
                         ch.pipeline()
                                 .addLast(new IdleStateHandler(0, 0, TCP_IDLE_SECONDS, TimeUnit.SECONDS))
-                                .addLast(new LengthFieldBasedFrameDecoder(65535, 0, 2, 0, 2))
+                                // the maximum counts the 2-byte length too: a 65535-byte message is legal
+                                .addLast(new LengthFieldBasedFrameDecoder(2 + 65535, 0, 2, 0, 2))
                                 .addLast(new TcpQueryHandler(new QueryProcessor(responders.get(), stats)));
                     }
                 });

@@ -1,6 +1,8 @@
 package io.wayfinder.dns.server;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.timeout.IdleStateEvent;
@@ -22,7 +24,7 @@ final class TcpQueryHandler extends SimpleChannelInboundHandler<ByteBuf> {
     protected void channelRead0(ChannelHandlerContext ctx, ByteBuf message) {
         ByteBuf response = processor.process(message, (InetSocketAddress) ctx.channel().remoteAddress(), true, ctx.alloc(), 2);
         if (response == null) {
-            ctx.close();
+            closeAfterPendingAnswers(ctx);
             return;
         }
         response.setShort(0, response.readableBytes() - 2);
@@ -43,6 +45,14 @@ final class TcpQueryHandler extends SimpleChannelInboundHandler<ByteBuf> {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        ctx.close(); // a broken connection (reset, oversized frame) concerns only this client
+        closeAfterPendingAnswers(ctx); // a broken connection concerns only this client
+    }
+
+    /**
+     * Closes the connection once the answers to the queries before it are sent: a client that
+     * pipelines a good query and then garbage still gets its answer (RFC 7766 §6.2.1.1).
+     */
+    private static void closeAfterPendingAnswers(ChannelHandlerContext ctx) {
+        ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
     }
 }

@@ -22,6 +22,10 @@ public final class ResponseWriter {
     private static final int AA = 0x0400;
     private static final int TC = 0x0200;
     private static final int QR = 0x8000;
+    private static final int OPCODE = 0x7800;
+    private static final int RD = 0x0100;
+    /** Checking Disabled: copied into the response (RFC 4035 §3.1.6), as other authoritative servers do. */
+    private static final int CD = 0x0010;
 
     private ByteBuf out;
     private int start;
@@ -163,7 +167,7 @@ public final class ResponseWriter {
     }
 
     private void writeFlags(int rcode, boolean authoritative, boolean truncated) {
-        int flags = QR | (query.flags & 0x7800) | (query.flags & 0x0100) | (rcode & 0xF);
+        int flags = QR | (query.flags & (OPCODE | RD | CD)) | (rcode & 0xF);
         if (authoritative) {
             flags |= AA;
         }

@@ -82,6 +82,22 @@ class ResponseWriterTest {
         assertThat(response.getRcode()).isEqualTo(org.xbill.DNS.Rcode.NOERROR);
     }
 
+    @ParameterizedTest(name = "CD {0}")
+    @ValueSource(booleans = {true, false})
+    void copiesCheckingDisabledAndSetsNoAuthenticatedData(boolean cd) throws IOException {
+        Message q = query("www.example.test.", Type.A);
+        if (cd) {
+            q.getHeader().setFlag(Flags.CD);
+        }
+        q.getHeader().setFlag(Flags.AD);
+        decodeOk(q.toWire(), false);
+
+        Message response = answerA();
+
+        assertThat(response.getHeader().getFlag(Flags.CD)).isEqualTo(cd);
+        assertThat(response.getHeader().getFlag(Flags.AD)).as("nothing here is DNSSEC-validated").isFalse();
+    }
+
     @ParameterizedTest(name = "authoritative {0}")
     @ValueSource(booleans = {true, false})
     void setsAuthoritativeAnswerAsAsked(boolean authoritative) throws IOException {

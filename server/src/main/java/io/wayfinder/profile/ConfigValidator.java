@@ -84,7 +84,7 @@ public final class ConfigValidator {
                 }
             }
             endpoints(p, path, catalogue, errors);
-            fallback(p, path, errors);
+            fallback(p, path, catalogue, errors);
         }
         nesting(profiles, profileIndex, errors);
     }
@@ -153,11 +153,7 @@ public final class ConfigValidator {
                 errors.add(ePath + ".minChildEndpoints", "is " + e.minChildEndpoints() + " but must be at least"
                         + " minChildEndpointsIPv4 + minChildEndpointsIPv6 = " + (e.minChildEndpointsIPv4() + e.minChildEndpointsIPv6()));
             }
-            if (e.location() != null && !catalogue.contains(e.location())) {
-                errors.add(ePath + ".endpointLocation", "unknown region '" + e.location() + "'"
-                        + catalogue.suggest(e.location()).map(s -> " (did you mean '" + s + "'?)")
-                                .orElse("; to use a site of your own, add it under regions: with name, latitude and longitude"));
-            }
+            location(e, ePath, catalogue, errors);
             if (p.trafficRoutingMethod() == RoutingMethodName.Performance && e.location() == null) {
                 errors.add(ePath + ".endpointLocation", "is required for Performance routing: the region the endpoint runs in");
             }
@@ -177,6 +173,14 @@ public final class ConfigValidator {
         }
     }
 
+    private static void location(EndpointConfig e, String ePath, RegionCatalogue catalogue, ConfigErrors errors) {
+        if (e.location() != null && !catalogue.contains(e.location())) {
+            errors.add(ePath + ".endpointLocation", "unknown region '" + e.location() + "'"
+                    + catalogue.suggest(e.location()).map(s -> " (did you mean '" + s + "'?)")
+                            .orElse("; to use a site of your own, add it under regions: with name, latitude and longitude"));
+        }
+    }
+
     /** The profile's endpoints followed by its fallback, if any: everything it may answer with. */
     static List<EndpointConfig> withFallback(ProfileConfig p) {
         if (p.fallback() == null) {
@@ -187,11 +191,12 @@ public final class ConfigValidator {
         return all;
     }
 
-    private static void fallback(ProfileConfig p, String path, ConfigErrors errors) {
+    private static void fallback(ProfileConfig p, String path, RegionCatalogue catalogue, ConfigErrors errors) {
         EndpointConfig f = p.fallback();
         if (f == null) {
             return;
         }
+        location(f, path + ".fallback", catalogue, errors);
         if (f.type() == EndpointType.external) {
             externalTarget(f, path + ".fallback", errors);
         }

@@ -23,8 +23,12 @@ public record LoadedConfig(Path file, WayfinderConfig config, RegionCatalogue ca
         WayfinderConfig config = new ConfigReader(validator).read(file);
         RegionCatalogue catalogue = validator.catalogueFor(config);
         LoadedSources sources = LoadedSources.load(config, catalogue);
-        return new LoadedConfig(file, config, catalogue, sources,
+        LoadedConfig loaded = new LoadedConfig(file, config, catalogue, sources,
                 new RoutingTableBuilder(config, catalogue, sources.estimator()));
+        // Build it once here, so that whatever could fail later, when health publishes a snapshot,
+        // fails now, before anything running is touched.
+        loaded.snapshot(HealthView.UNMONITORED);
+        return loaded;
     }
 
     public Snapshot snapshot(HealthView health) {

@@ -39,6 +39,8 @@ public final class WayfinderServer implements AutoCloseable, MetricsSource {
     private final FailOpenWatch failOpen = new FailOpenWatch();
     private volatile MetricsEndpoint metrics;
     private volatile LoadedConfig loaded;
+    /** True while a reload has reconfigured health but not yet swapped in its snapshot. */
+    private volatile boolean reconfiguring;
     private final java.util.concurrent.atomic.AtomicLong reloads = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.concurrent.atomic.AtomicLong rejectedReloads = new java.util.concurrent.atomic.AtomicLong();
 
@@ -117,6 +119,9 @@ public final class WayfinderServer implements AutoCloseable, MetricsSource {
      * under the lock, so a late caller can never publish an older state over a newer one.
      */
     private synchronized void publishHealth(HealthView ignored, List<StatusChange> changes) {
+        if (reconfiguring) {
+            return; // the health view already follows the next configuration; swapIn publishes both together
+        }
         Snapshot next = published.get().withHealth(health.view());
         published.set(next);
         failOpen.observe(next.routing());
@@ -153,7 +158,10 @@ public final class WayfinderServer implements AutoCloseable, MetricsSource {
             LOG.warn("metrics.listen changed; the metrics listener changes only on restart");
         }
         next.sources().log();
-        // Outside the lock: the monitor's thread takes the lock to publish, and configure() waits for that thread.
+        // Outside the lock: the monitor's thread takes the lock to publish, and configure() waits for
+        // that thread. Until swapIn, health changes are not published: the view would be the next
+        // configuration's and the snapshot the previous one's.
+        reconfiguring = true;
         health.configure(next.config());
         swapIn(next);
         if (watcher != null) {
@@ -166,7 +174,12 @@ public final class WayfinderServer implements AutoCloseable, MetricsSource {
     }
 
     private synchronized void swapIn(LoadedConfig next) {
-        Snapshot snapshot = next.snapshot(health.view());
+        Snapshot snapshot;
+        try {
+            snapshot = next.snapshot(health.view()); // built once already by load(): it does not fail
+        } finally {
+            reconfiguring = false;
+        }
         published.set(snapshot);
         failOpen.observe(snapshot.routing());
         loaded = next;

@@ -136,6 +136,24 @@ class ConfigValidatorTest {
                                 "{name: child, trafficRoutingMethod: Priority, endpoints: [{name: e1, target: 192.0.2.1}]}"),
                         "profiles[0].endpoints[0].endpointLocation", "is required for Performance routing"),
 
+                // fallback
+                argumentSet("misspelt region of the fallback",
+                        profiles("{name: a, trafficRoutingMethod: Priority, dnsConfig: {relativeName: a}, endpoints: [{name: e1, target: 192.0.2.1}], "
+                                + "fallback: {name: sorry, target: 192.0.2.99, endpointLocation: westeurop}}"),
+                        "profiles[0].fallback.endpointLocation", "unknown region 'westeurop' (did you mean 'westeurope'?)"),
+                argumentSet("fallback named like an endpoint",
+                        profiles("{name: a, trafficRoutingMethod: Priority, dnsConfig: {relativeName: a}, endpoints: [{name: e1, target: 192.0.2.1}], "
+                                + "fallback: {name: E1, target: 192.0.2.99}}"),
+                        "profiles[0].fallback.name", "'E1' is already the name of an endpoint"),
+                argumentSet("fallback nesting a profile that does not exist",
+                        profiles("{name: a, trafficRoutingMethod: Priority, dnsConfig: {relativeName: a}, endpoints: [{name: e1, target: 192.0.2.1}], "
+                                + "fallback: {name: sorry, type: nested, target: nowhere}}"),
+                        "profiles[0].fallback.target", "no profile is named 'nowhere'"),
+                argumentSet("fallback with a bad address",
+                        profiles("{name: a, trafficRoutingMethod: Priority, dnsConfig: {relativeName: a}, endpoints: [{name: e1, target: 192.0.2.1}], "
+                                + "fallback: {name: sorry, target: 192.0.2.300}}"),
+                        "profiles[0].fallback.target", "192.0.2.300"),
+
                 // Priority
                 argumentSet("Priority written twice",
                         profiles("{name: a, trafficRoutingMethod: Priority, dnsConfig: {relativeName: a}, "

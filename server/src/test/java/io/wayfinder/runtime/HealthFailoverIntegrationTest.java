@@ -118,6 +118,8 @@ class HealthFailoverIntegrationTest {
     /** The health servers by address; each answers /health with its current status. */
     static final Map<String, Backend> backends = new LinkedHashMap<>();
     static WayfinderServer server;
+    static Path configFile;
+    static String configText;
     static final HttpClient http = HttpClient.newBuilder().proxy(HttpClient.Builder.NO_PROXY)
             .connectTimeout(Duration.ofSeconds(3)).build();
 
@@ -144,9 +146,10 @@ class HealthFailoverIntegrationTest {
         }
         int port = servers.get(0).getAddress().getPort();
         Files.writeString(dir.resolve("latency.csv"), LATENCY);
-        Path config = dir.resolve("wayfinder.yaml");
-        Files.writeString(config, CONFIG.formatted(port));
-        server = WayfinderServer.start(config, new WayfinderServer.Options(List.of(), 2, 100));
+        configFile = dir.resolve("wayfinder.yaml");
+        configText = CONFIG.formatted(port);
+        Files.writeString(configFile, configText);
+        server = WayfinderServer.start(configFile, new WayfinderServer.Options(List.of(), 2, 100));
     }
 
     @AfterAll
@@ -267,5 +270,39 @@ class HealthFailoverIntegrationTest {
         assertThat(profile("tree").failOpen()).isFalse();
         serve("127.0.0.14", 200);
         eventually().until(() -> answer("tree.app.test", LONDON).equals("127.0.0.14"));
+    }
+
+    @Test
+    void aRejectedReloadLeavesHealthAndAnswersAsTheyWere() throws Exception {
+        serve("127.0.0.10", 503);
+        eventually().until(() -> answer("www.app.test", LONDON).equals("127.0.0.11"));
+
+        // Two changes in one bad edit: web loses its monitor (its endpoints would be Unmonitored,
+        // so served) and gains a fallback in a region that does not exist.
+        String bad = configText.replaceFirst("(?s)(relativeName: www, ttl: 0\\}\n)\\s+monitorConfig: \\{[^}]*\\}\n", "$1")
+                .replace("  - {name: us, target: 127.0.0.11, endpointLocation: eastus}",
+                        "  - {name: us, target: 127.0.0.11, endpointLocation: eastus}\n"
+                                + "    fallback: {name: sorry, target: 127.0.0.98, endpointLocation: westeurop}");
+        assertThat(bad).doesNotContain("relativeName: www, ttl: 0}\n    monitorConfig").contains("westeurop}");
+        long rejected = server.rejectedReloads();
+        long reloads = server.reloads();
+        rewrite(bad);
+        eventually().until(() -> server.rejectedReloads() == rejected + 1);
+
+        // A health change after the rejected edit is published with the running configuration.
+        serve("127.0.0.12", 503);
+        eventually().until(() -> answer("safe.app.test", LONDON).equals("127.0.0.13"));
+        assertThat(answer("www.app.test", LONDON)).as("the Degraded endpoint stays out").isEqualTo("127.0.0.11");
+        assertThat(server.reloads()).isEqualTo(reloads);
+
+        rewrite(configText);
+        eventually().until(() -> server.reloads() == reloads + 1);
+    }
+
+    private static void rewrite(String text) throws IOException {
+        Path tmp = dir.resolve("wayfinder.yaml.tmp");
+        Files.writeString(tmp, text);
+        Files.move(tmp, configFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 }

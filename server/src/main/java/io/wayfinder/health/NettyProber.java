@@ -75,11 +75,20 @@ public final class NettyProber implements Prober, AutoCloseable {
     }
 
     public NettyProber(Clock clock, HostResolver hosts) {
+        this(clock, hosts, null);
+    }
+
+    /**
+     * @param trusted the certificates that {@code verifyCertificate: true} trusts; null for the
+     *                JVM's trust store (tests pass their own self-signed one)
+     */
+    NettyProber(Clock clock, HostResolver hosts, java.security.cert.X509Certificate[] trusted) {
         this.clock = clock;
         this.hosts = hosts;
         try {
             this.trustingTls = SslContextBuilder.forClient().trustManager(InsecureTrustManagerFactory.INSTANCE).build();
-            this.verifyingTls = SslContextBuilder.forClient().build();
+            this.verifyingTls = trusted == null ? SslContextBuilder.forClient().build()
+                    : SslContextBuilder.forClient().trustManager(trusted).build();
         } catch (SSLException e) {
             throw new IllegalStateException("TLS is not available in this JVM", e);
         }
@@ -157,7 +166,7 @@ public final class NettyProber implements Prober, AutoCloseable {
                             return;
                         }
                         if (monitor.protocol() == MonitorConfig.Protocol.HTTPS) {
-                            ch.pipeline().addLast(tlsHandler(ch, target, monitor));
+                            ch.pipeline().addLast(tlsHandler(ch, target, address, monitor));
                         }
                         ch.pipeline().addLast(new HttpClientCodec());
                         ch.pipeline().addLast(new StatusHandler(target, result, start));
@@ -181,11 +190,17 @@ public final class NettyProber implements Prober, AutoCloseable {
         return result;
     }
 
-    private SslHandler tlsHandler(SocketChannel ch, ProbeTarget target, MonitorConfig monitor) {
+    /**
+     * TLS towards one address. The certificate, when verified, must be for the server name (from
+     * the Host header or the target name), or else for the address itself (an IP SAN); the name
+     * goes out as SNI, which never carries addresses.
+     */
+    private SslHandler tlsHandler(SocketChannel ch, ProbeTarget target, InetAddress address, MonitorConfig monitor) {
         SslContext context = monitor.verifyCertificate() ? verifyingTls : trustingTls;
         String serverName = target.serverName();
-        SslHandler handler = serverName == null ? context.newHandler(ch.alloc())
-                : context.newHandler(ch.alloc(), serverName, monitor.port());
+        String identity = serverName != null ? serverName : monitor.verifyCertificate() ? address.getHostAddress() : null;
+        SslHandler handler = identity == null ? context.newHandler(ch.alloc())
+                : context.newHandler(ch.alloc(), identity, monitor.port());
         if (monitor.verifyCertificate()) {
             SSLEngine engine = handler.engine();
             SSLParameters parameters = engine.getSSLParameters();

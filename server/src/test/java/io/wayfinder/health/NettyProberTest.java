@@ -68,6 +68,8 @@ class NettyProberTest {
     static HttpServer httpOn127001;
     static HttpServer httpOn127002;
     static NettyProber prober;
+    /** The HTTPS server's self-signed certificate (SAN: IP 127.0.0.1). */
+    static java.security.cert.X509Certificate selfSigned;
     static final Map<String, InetAddress[]> names = new ConcurrentHashMap<>();
     static final AtomicInteger resolutions = new AtomicInteger();
 
@@ -155,6 +157,7 @@ class NettyProberTest {
         try (InputStream in = Files.newInputStream(store)) {
             keys.load(in, password);
         }
+        selfSigned = (java.security.cert.X509Certificate) keys.getCertificate("probe-test");
         KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
         kmf.init(keys, password);
         SSLContext context = SSLContext.getInstance("TLS");
@@ -283,6 +286,28 @@ class NettyProberTest {
         assertThat(result.success()).isFalse();
         assertThat(result.reason()).startsWith("TLS handshake failed: ");
         assertThat(requests).as("no request is sent over an unverified connection").doesNotContainKey("/status/200?verified");
+    }
+
+    @Test
+    void httpsWithVerifyCertificateAcceptsATrustedCertificateForTheAddress() throws Exception {
+        MonitorConfig monitor = monitor(Protocol.HTTPS, https.getAddress().getPort(), "/status/200", List.of(), true);
+        try (NettyProber trusting = new NettyProber(Clock.systemUTC(), InetAddress::getAllByName,
+                new java.security.cert.X509Certificate[] {selfSigned})) {
+            ProbeResult result = trusting.probe(new ProbeTarget("127.0.0.1", false, monitor, List.of())).get(20, TimeUnit.SECONDS);
+            assertPasses(result);
+        }
+    }
+
+    @Test
+    void httpsWithVerifyCertificateRejectsATrustedCertificateForAnotherName() throws Exception {
+        MonitorConfig monitor = monitor(Protocol.HTTPS, https.getAddress().getPort(), "/status/200", List.of(), true);
+        List<MonitorConfig.Header> host = List.of(new MonitorConfig.Header("Host", "www.example.test"));
+        try (NettyProber trusting = new NettyProber(Clock.systemUTC(), InetAddress::getAllByName,
+                new java.security.cert.X509Certificate[] {selfSigned})) {
+            ProbeResult result = trusting.probe(new ProbeTarget("127.0.0.1", false, monitor, host)).get(20, TimeUnit.SECONDS);
+            assertThat(result.success()).isFalse();
+            assertThat(result.reason()).startsWith("TLS handshake failed: ");
+        }
     }
 
     @Test

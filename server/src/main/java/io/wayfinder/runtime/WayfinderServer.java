@@ -12,6 +12,7 @@ import io.wayfinder.profile.ConfigException;
 import io.wayfinder.profile.ListenAddress;
 import io.wayfinder.profile.WayfinderConfig;
 import io.wayfinder.routing.HealthView;
+import io.wayfinder.routing.RoutingTable;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -37,6 +38,7 @@ public final class WayfinderServer implements AutoCloseable, MetricsSource {
     private final NettyProber prober;
     private final HealthMonitor health;
     private final FailOpenWatch failOpen = new FailOpenWatch();
+    private final NestedStatusWatch nestedStatuses = new NestedStatusWatch();
     private volatile MetricsEndpoint metrics;
     private volatile LoadedConfig loaded;
     /** True while a reload has reconfigured health but not yet swapped in its snapshot. */
@@ -96,7 +98,7 @@ public final class WayfinderServer implements AutoCloseable, MetricsSource {
         }
         WayfinderServer server = new WayfinderServer(configFile, loaded, holder, dns, prober, health,
                 options.watchIntervalMillis());
-        server.failOpen.observe(holder.get().routing());
+        server.observe(holder.get().routing());
         self.set(server);
         health.start();
         if (loaded.config().metricsListen() != null) {
@@ -124,7 +126,13 @@ public final class WayfinderServer implements AutoCloseable, MetricsSource {
         }
         Snapshot next = published.get().withHealth(health.view());
         published.set(next);
-        failOpen.observe(next.routing());
+        observe(next.routing());
+    }
+
+    /** What each new routing table is checked for: fail-open, and nested endpoints whose status rolled up differently. */
+    private void observe(RoutingTable table) {
+        failOpen.observe(table);
+        nestedStatuses.observe(table);
     }
 
     private static void logProfiles(WayfinderConfig config) {
@@ -181,7 +189,7 @@ public final class WayfinderServer implements AutoCloseable, MetricsSource {
             reconfiguring = false;
         }
         published.set(snapshot);
-        failOpen.observe(snapshot.routing());
+        observe(snapshot.routing());
         loaded = next;
     }
 

@@ -111,8 +111,6 @@ public final class RoutingTableBuilder {
             Endpoint e = endpoints[i][j];
             if (!profile.enabled()) {
                 out[j] = MonitorStatus.Inactive;
-            } else if (e.fallback()) {
-                out[j] = MonitorStatus.Unmonitored; // never probed; used only when everything else is Degraded
             } else if (!e.enabled()) {
                 out[j] = MonitorStatus.Disabled;
             } else if (e.target() instanceof Target.Nested nested) {
@@ -122,6 +120,8 @@ public final class RoutingTableBuilder {
                 if (e.alwaysServe() && out[j] != MonitorStatus.Stopped) {
                     out[j] = MonitorStatus.Unmonitored;
                 }
+            } else if (e.fallback()) {
+                out[j] = MonitorStatus.Unmonitored; // never probed; used only when everything else is Degraded
             } else if (e.alwaysServe()) {
                 out[j] = MonitorStatus.Unmonitored;
             } else {
@@ -139,7 +139,9 @@ public final class RoutingTableBuilder {
         int fallback = -1;
         for (int j = 0; j < endpoints.length; j++) {
             if (endpoints[j].fallback()) {
-                fallback = endpoints[j].enabled() ? j : -1; // a disabled fallback: fail open as without one
+                // A fallback that cannot answer (disabled, or nesting a profile that is stopped or
+                // down): fail open as without one, rather than answer nothing.
+                fallback = statuses[j].served() ? j : -1;
                 continue;
             }
             if (statuses[j].served()) {

@@ -210,6 +210,35 @@ class FailOpenAndFallbackTest {
         assertThat(answers(table, "web")).containsExactly("page");
     }
 
+    @ParameterizedTest(name = "child {0}, its endpoint {1} -> fallback {2}")
+    @CsvSource({
+            "Enabled,  Online,   Online",
+            "Disabled, Online,   Stopped",
+            "Enabled,  Degraded, Degraded",
+    })
+    void aNestedFallbackThatCannotAnswerGivesWayToFailOpen(String childStatus, String pageStatus, MonitorStatus fallbackStatus) {
+        RoutingTable table = table("""
+                - name: web
+                  trafficRoutingMethod: Priority
+                  dnsConfig: {relativeName: www}
+                  endpoints:
+                    - {name: a, target: 192.0.2.1}
+                  fallback: {name: sorry, type: nested, target: maintenance}
+                - name: maintenance
+                  trafficRoutingMethod: Priority
+                  profileStatus: %s
+                  endpoints:
+                    - {name: page, target: 192.0.2.98}
+                """.formatted(childStatus), "web/a=Degraded maintenance/page=" + pageStatus);
+        Profile web = table.profile("web");
+
+        assertThat(status(table, "web", "sorry")).isEqualTo(fallbackStatus);
+        boolean usable = fallbackStatus == MonitorStatus.Online;
+        assertThat(web.onFallback()).isEqualTo(usable);
+        assertThat(web.failOpen()).as("without a usable fallback the profile fails open").isEqualTo(!usable);
+        assertThat(answers(table, "web")).containsExactly(usable ? "page" : "a");
+    }
+
     @Test
     void aDisabledFallbackIsNotUsed() {
         RoutingTable table = table("""

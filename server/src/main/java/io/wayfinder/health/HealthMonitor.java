@@ -52,9 +52,9 @@ public final class HealthMonitor implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
-    private final Map<String, Monitored> monitored = new LinkedHashMap<>();
+    private final Map<EndpointKey, Monitored> monitored = new LinkedHashMap<>();
     private boolean running;
-    private volatile Map<String, MonitorStatus> statuses = Map.of();
+    private volatile Map<EndpointKey, MonitorStatus> statuses = Map.of();
     private volatile List<HealthReport> reports = List.of();
     private final java.util.concurrent.atomic.LongAdder probeSuccesses = new java.util.concurrent.atomic.LongAdder();
     private final java.util.concurrent.atomic.LongAdder probeFailures = new java.util.concurrent.atomic.LongAdder();
@@ -96,7 +96,7 @@ public final class HealthMonitor implements AutoCloseable {
      */
     public void configure(WayfinderConfig config) {
         runOnScheduler(() -> {
-            Map<String, Monitored> wanted = new LinkedHashMap<>();
+            Map<EndpointKey, Monitored> wanted = new LinkedHashMap<>();
             for (ProfileConfig p : config.profiles()) {
                 if (p.monitor() == null || !p.enabled()) {
                     continue;
@@ -107,7 +107,7 @@ public final class HealthMonitor implements AutoCloseable {
                         continue;
                     }
                     ProbeTarget target = new ProbeTarget(e.target(), isName(e.target()), p.monitor(), e.headers(p.monitor()));
-                    String key = key(p.name(), e.name());
+                    EndpointKey key = key(p.name(), e.name());
                     String fingerprint = whatIsProbed(target);
                     Monitored existing = monitored.get(key);
                     Monitored m;
@@ -124,7 +124,7 @@ public final class HealthMonitor implements AutoCloseable {
                 }
                 spread(p.name(), p.monitor().intervalInSeconds() * 1000L, ofProfile);
             }
-            for (Map.Entry<String, Monitored> old : monitored.entrySet()) {
+            for (Map.Entry<EndpointKey, Monitored> old : monitored.entrySet()) {
                 if (wanted.get(old.getKey()) != old.getValue() && old.getValue().task != null) {
                     old.getValue().task.cancel(false);
                 }
@@ -242,9 +242,9 @@ public final class HealthMonitor implements AutoCloseable {
     }
 
     private void refreshViews() {
-        Map<String, MonitorStatus> s = new HashMap<>();
+        Map<EndpointKey, MonitorStatus> s = new HashMap<>();
         List<HealthReport> r = new ArrayList<>();
-        for (Map.Entry<String, Monitored> e : monitored.entrySet()) {
+        for (Map.Entry<EndpointKey, Monitored> e : monitored.entrySet()) {
             Monitored m = e.getValue();
             s.put(e.getKey(), m.health.status());
             r.add(new HealthReport(m.profile, m.endpoint, m.target.host(), m.health.status(), m.health.since(),
@@ -256,7 +256,7 @@ public final class HealthMonitor implements AutoCloseable {
 
     /** The current statuses of monitored endpoints (null for endpoints that are not monitored). */
     public HealthView view() {
-        Map<String, MonitorStatus> current = statuses;
+        Map<EndpointKey, MonitorStatus> current = statuses;
         return (profile, endpoint) -> current.get(key(profile, endpoint));
     }
 
@@ -270,8 +270,12 @@ public final class HealthMonitor implements AutoCloseable {
         return (successful ? probeSuccesses : probeFailures).sum();
     }
 
-    private static String key(String profile, String endpoint) {
-        return profile.toLowerCase(Locale.ROOT) + "/" + endpoint.toLowerCase(Locale.ROOT);
+    /** Names compare without case, as in the configuration; a pair, since names may hold any character. */
+    private record EndpointKey(String profile, String endpoint) {
+    }
+
+    private static EndpointKey key(String profile, String endpoint) {
+        return new EndpointKey(profile.toLowerCase(Locale.ROOT), endpoint.toLowerCase(Locale.ROOT));
     }
 
     private static boolean isName(String target) {

@@ -2,7 +2,9 @@ package io.wayfinder.runtime;
 
 import io.wayfinder.routing.Profile;
 import io.wayfinder.routing.RoutingTable;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -20,7 +22,9 @@ final class FailOpenWatch {
     private Set<String> onFallback = Set.of();
     private final AtomicLong entries = new AtomicLong();
 
-    synchronized void observe(RoutingTable table) {
+    /** @return the lines logged, one per profile that started or stopped failing open or using its fallback */
+    synchronized List<String> observe(RoutingTable table) {
+        List<String> lines = new ArrayList<>();
         Set<String> open = new HashSet<>();
         Set<String> fallback = new HashSet<>();
         for (Profile p : table.profiles()) {
@@ -28,29 +32,48 @@ final class FailOpenWatch {
                 open.add(p.name());
                 if (!failingOpen.contains(p.name())) {
                     entries.incrementAndGet();
-                    LOG.warn("profile {}: every eligible endpoint is Degraded; FAILING OPEN, answering with them anyway", p.name());
+                    lines.add("profile " + p.name() + ": every eligible endpoint is Degraded; FAILING OPEN, answering with them anyway");
                 }
             }
             if (p.onFallback()) {
                 fallback.add(p.name());
                 if (!onFallback.contains(p.name())) {
                     entries.incrementAndGet();
-                    LOG.warn("profile {}: every eligible endpoint is Degraded; answering with its fallback endpoint", p.name());
+                    lines.add("profile " + p.name() + ": every eligible endpoint is Degraded; answering with its fallback endpoint");
                 }
             }
         }
         for (String name : failingOpen) {
             if (!open.contains(name)) {
-                LOG.warn("profile {}: healthy endpoints are back; no longer failing open", name);
+                lines.add("profile " + name + ": " + whyItEnded(table, name) + "; no longer failing open");
             }
         }
         for (String name : onFallback) {
             if (!fallback.contains(name)) {
-                LOG.warn("profile {}: healthy endpoints are back; fallback endpoint no longer used", name);
+                lines.add("profile " + name + ": " + whyItEnded(table, name) + "; fallback endpoint no longer used");
             }
         }
         failingOpen = Set.copyOf(open);
         onFallback = Set.copyOf(fallback);
+        lines.forEach(LOG::warn);
+        return lines;
+    }
+
+    private static String whyItEnded(RoutingTable table, String name) {
+        Profile p = table.profile(name);
+        if (p == null) {
+            return "removed from the configuration";
+        }
+        if (!p.enabled()) {
+            return "profile disabled";
+        }
+        if (p.onFallback()) {
+            return "its fallback endpoint answers instead"; // it could not before
+        }
+        if (p.failOpen()) {
+            return "its fallback endpoint cannot answer";
+        }
+        return "healthy endpoints are back";
     }
 
     /** How many times a profile started failing open or using its fallback. */

@@ -187,6 +187,30 @@ class HealthMonitorTest {
     }
 
     @Test
+    void endpointsWhoseNamesJoinAlikeAreMonitoredApart() {
+        monitor.configure(parse("""
+                zones: [{name: app.test, nameservers: [ns1.app.test]}]
+                profiles:
+                  - name: a
+                    trafficRoutingMethod: Priority
+                    dnsConfig: {relativeName: one}
+                    monitorConfig: {protocol: TCP, port: 80, toleratedNumberOfFailures: 0}
+                    endpoints: [{name: b/x, target: 192.0.2.1}]
+                  - name: a/b
+                    trafficRoutingMethod: Priority
+                    dnsConfig: {relativeName: two}
+                    monitorConfig: {protocol: TCP, port: 80, toleratedNumberOfFailures: 0}
+                    endpoints: [{name: x, target: 192.0.2.2}]
+                """));
+        prober.answer("192.0.2.1", false);
+        monitor.probeAllNow();
+
+        assertThat(prober.probed).containsExactlyInAnyOrder("192.0.2.1", "192.0.2.2");
+        assertThat(monitor.view().status("a", "b/x")).isEqualTo(MonitorStatus.Degraded);
+        assertThat(monitor.view().status("a/b", "x")).isEqualTo(MonitorStatus.Online);
+    }
+
+    @Test
     void theListenerIsNotCalledWhenNoStatusChanges() {
         configure(BASE);
         monitor.probeAllNow();

@@ -2,19 +2,9 @@ package io.wayfinder.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.wayfinder.geo.GeoLocator;
-import io.wayfinder.geo.RegionCatalogue;
-import io.wayfinder.latency.DistanceModel;
-import io.wayfinder.latency.LatencyEstimator;
-import io.wayfinder.latency.LatencyTableBuilder;
-import io.wayfinder.profile.ConfigException;
-import io.wayfinder.profile.ConfigReader;
-import io.wayfinder.profile.WayfinderConfig;
 import io.wayfinder.routing.MonitorStatus;
 import io.wayfinder.routing.RoutingTable;
 import io.wayfinder.routing.RoutingTableBuilder;
-import java.util.HashMap;
-import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -51,20 +41,11 @@ class NestedStatusWatchTest {
     }
 
     private static RoutingTableBuilder builder(String childStatus) {
-        try {
-            WayfinderConfig config = ConfigReader.withBuiltInRegions().parse(CONFIG.formatted(childStatus), null);
-            LatencyEstimator estimator = new LatencyEstimator(new LatencyTableBuilder().build(), GeoLocator.NONE, DistanceModel.UNFITTED);
-            return new RoutingTableBuilder(config, RegionCatalogue.builtIn(), estimator);
-        } catch (ConfigException e) {
-            throw new AssertionError(e.errors().toString(), e);
-        }
+        return TestRoutingTables.builder(CONFIG.formatted(childStatus));
     }
 
     private static RoutingTable table(RoutingTableBuilder builder, MonitorStatus v4, MonitorStatus v6) {
-        Map<String, MonitorStatus> view = new HashMap<>();
-        view.put("child/v4", v4);
-        view.put("child/v6", v6);
-        return builder.build((profile, endpoint) -> view.get(profile + "/" + endpoint));
+        return TestRoutingTables.table(builder, "child/v4=" + v4 + " child/v6=" + v6);
     }
 
     @Test

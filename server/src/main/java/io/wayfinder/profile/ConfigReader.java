@@ -436,10 +436,10 @@ public final class ConfigReader {
         int timeoutMillis = interval >= 2 ? Math.min(10, interval - 1) * 1000 : 500;
         Double timeout = m.number("timeoutInSeconds", 0.1, 3600, false);
         if (timeout != null) {
-            timeoutMillis = (int) Math.round(timeout * 1000);
-            if (timeoutMillis >= interval * 1000) {
+            if (timeout >= interval) {
                 errors.add(m.pathOf("timeoutInSeconds"), "must be less than intervalInSeconds (" + interval + ")");
             }
+            timeoutMillis = (int) Math.min(Math.round(timeout * 1000), interval * 1000L - 1);
         }
         int tolerated = m.integer("toleratedNumberOfFailures", 0, 9, 3);
         List<MonitorConfig.Header> headers = headers(m);
@@ -471,6 +471,17 @@ public final class ConfigReader {
         }
         int required = m.integer("requiredConsecutiveSuccesses", 1, 100, 1);
         boolean verify = m.bool("verifyCertificate", false);
+        // Settings a probe of this protocol would silently ignore are mistakes: say so.
+        if (protocol == MonitorConfig.Protocol.TCP) {
+            for (String httpOnly : List.of("customHeaders", "expectedStatusCodeRanges")) {
+                if (m.has(httpOnly)) {
+                    errors.add(m.pathOf(httpOnly), "applies only to HTTP and HTTPS probes; remove it for TCP");
+                }
+            }
+        }
+        if (protocol != MonitorConfig.Protocol.HTTPS && m.has("verifyCertificate")) {
+            errors.add(m.pathOf("verifyCertificate"), "applies only to HTTPS probes");
+        }
         m.rejectUnknownKeys();
         return new MonitorConfig(protocol, port == null ? defaultPort : port, protocol == MonitorConfig.Protocol.TCP ? null : path,
                 interval, timeoutMillis, tolerated, headers, ranges, required, verify);

@@ -106,6 +106,7 @@ class MonitorConfigReaderTest {
         "2,  -,    1000",
         "1,  -,     500",   // and below a second for the shortest
         "1,  0.25,  250",
+        "1,  0.9999, 999",  // just under the interval is under it, whatever the rounding
         "2,  1.5,  1500",
         "3600, 3599, 3599000",
     })
@@ -197,6 +198,14 @@ class MonitorConfigReaderTest {
                         at + "expectedStatusCodeRanges[0].max", "is required"),
                 argumentSet("status below 100", "{path: /h, expectedStatusCodeRanges: [{min: 99, max: 200}]}",
                         at + "expectedStatusCodeRanges[0].min", "between 100 and 999"),
+                argumentSet("timeout written as a decimal equal to the interval",
+                        "{path: /h, intervalInSeconds: 2, timeoutInSeconds: 2.0}", at + "timeoutInSeconds", "must be less than intervalInSeconds (2)"),
+                argumentSet("headers on a TCP probe", "{protocol: TCP, port: 22, customHeaders: [{name: X-A, value: v}]}",
+                        at + "customHeaders", "applies only to HTTP and HTTPS probes"),
+                argumentSet("status ranges on a TCP probe", "{protocol: TCP, port: 22, expectedStatusCodeRanges: [{min: 200, max: 299}]}",
+                        at + "expectedStatusCodeRanges", "applies only to HTTP and HTTPS probes"),
+                argumentSet("certificate check on an HTTP probe", "{path: /h, verifyCertificate: true}",
+                        at + "verifyCertificate", "applies only to HTTPS probes"),
                 argumentSet("misspelt key", "{path: /h, intervalSeconds: 10}", at + "intervalSeconds", "intervalInSeconds"),
                 argumentSet("verifyCertificate not a boolean", "{path: /h, verifyCertificate: maybe}", at + "verifyCertificate", "true or false"));
     }

@@ -168,8 +168,14 @@ public final class ConfigReader {
             String name = rawName == null ? null : DnsNames.normalise(rawName, z.pathOf("name"), errors);
             List<ZoneConfig.Nameserver> nameservers = nameservers(z);
             String rawHostmaster = z.string("hostmaster", false);
-            String hostmaster = rawHostmaster == null ? null
-                    : DnsNames.normalise(rawHostmaster.replace('@', '.'), z.pathOf("hostmaster"), errors);
+            int at = rawHostmaster == null ? -1 : rawHostmaster.indexOf('@');
+            String hostmaster = null;
+            if (at >= 0 && rawHostmaster.substring(0, at).contains(".")) {
+                // The SOA writes the mailbox as a name: a dot before the @ would read as a label boundary.
+                errors.add(z.pathOf("hostmaster"), "the part before '@' must not contain a dot, as in hostmaster@example.com");
+            } else if (rawHostmaster != null) {
+                hostmaster = DnsNames.normalise(rawHostmaster.replace('@', '.'), z.pathOf("hostmaster"), errors);
+            }
             int ttl = z.integer("ttl", 0, Integer.MAX_VALUE, DEFAULT_ZONE_TTL);
             long serial = z.longInteger("serial", 0, 0xFFFF_FFFFL, -1);
             ConfigObject soa = z.object("soa");

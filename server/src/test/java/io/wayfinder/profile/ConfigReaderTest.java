@@ -272,6 +272,11 @@ class ConfigReaderTest {
                 argumentSet("unknown aggregation key", with("profiles:\n", "latency: {aggregation: {minSample: 5}}\nprofiles:\n"),
                         "latency.aggregation.minSample", "unknown key (did you mean 'minSamples'?)"),
 
+                // hostmaster
+                argumentSet("hostmaster mailbox with a dot before the @",
+                        with("nameservers: [ns1.example.test]", "nameservers: [ns1.example.test]\n    hostmaster: dns.admin@example.test"),
+                        "zones[0].hostmaster", "the part before '@' must not contain a dot"),
+
                 // wrong types
                 argumentSet("ttl is text", with("ttl: 30", "ttl: \"abc\""),
                         "profiles[0].dnsConfig.ttl", "must be a whole number, not 'abc'"),

@@ -25,6 +25,20 @@ public record IpPrefix(boolean ipv6, long hi, long lo, int length) implements Co
         }
     }
 
+    /**
+     * A hash that mixes every bit. The record's own hash is nearly {@code 31 * lo} for IPv4, so a
+     * /24 has 8 constant low bits and a /16 sixteen; {@code HashMap} then crowds millions of
+     * prefixes into 65,536 buckets (bench: {@code PrefixHashExperiment}, 10 M /24s in 30.6 s against
+     * 9.0 s mixed).
+     */
+    @Override
+    public int hashCode() {
+        long h = hi * 0x9E37_79B9_7F4A_7C15L ^ lo ^ ((long) length << 56) ^ (ipv6 ? 0x5555_5555_0000_0000L : 0);
+        h = (h ^ (h >>> 30)) * 0xBF58_476D_1CE4_E5B9L; // SplitMix64's finaliser
+        h = (h ^ (h >>> 27)) * 0x94D0_49BB_1331_11EBL;
+        return (int) (h ^ (h >>> 31) ^ (h >>> 32));
+    }
+
     /** The IPv4 prefix of {@code address} (an int holding the 32 address bits) truncated to {@code length}. */
     public static IpPrefix ofIpv4(int address, int length) {
         long masked = (address & 0xFFFF_FFFFL) & ipv4Mask(length);

@@ -304,4 +304,26 @@ class IpPrefixTest {
     static IPAddress oracleAddress(byte[] bytes) {
         return bytes.length == 4 ? new IPv4Address(bytes) : new IPv6Address(bytes);
     }
+
+    @ParameterizedTest(name = "/{0}")
+    @ValueSource(ints = {24, 20})
+    void hashesOfAMillionPrefixesSpreadOverHashMapBuckets(int length) {
+        // 2^20 distinct prefixes of one length, as a big latency table holds them, in a HashMap
+        // of 2^21 buckets (the low bits of h ^ (h >>> 16)). The record's own hash left the low
+        // 32-L bits constant: those keys fell into 65,536 buckets, and lookups into trees.
+        java.util.BitSet buckets = new java.util.BitSet(1 << 21);
+        for (int i = 0; i < 1 << 20; i++) {
+            int h = IpPrefix.ofIpv4(i << (32 - length), length).hashCode();
+            buckets.set((h ^ (h >>> 16)) & ((1 << 21) - 1));
+        }
+        // Uniform hashing fills 1 - e^-0.5 of them: about 825,000.
+        assertThat(buckets.cardinality()).isGreaterThan(800_000);
+    }
+
+    @Test
+    void equalPrefixesHashAlikeAndTheFamiliesApart() {
+        assertThat(IpPrefix.parse("81.2.69.0/24").hashCode()).isEqualTo(IpPrefix.parse("81.2.69.0/24").hashCode());
+        assertThat(IpPrefix.parse("10.0.0.0/8")).isNotEqualTo(IpPrefix.parse("::a00:0/104"));
+        assertThat(IpPrefix.parse("10.0.0.0/8").hashCode()).isNotEqualTo(IpPrefix.parse("::a00:0/104").hashCode());
+    }
 }

@@ -12,36 +12,42 @@ import java.util.Arrays;
  * no prefix covers). A lookup is then one binary search, with no tree to walk and no pointers to
  * chase: IPv4 starts are an {@code int[]}, IPv6 starts two {@code long[]} (upper and lower half),
  * all stored with the sign bit flipped so that signed comparison orders them as unsigned.
- * A first-level index on the top 16 address bits narrows the search to the intervals that share
- * those bits, so a lookup touches a few cache lines even with ten million prefixes.
+ * A first-level index on the top address bits narrows the search to the intervals that share
+ * those bits, so a lookup touches a few cache lines even with ten million prefixes. The index has
+ * about one slot per interval (16 to 24 bits): a wider one halves the search of a 10M table
+ * (bench: {@code PrefixMapLayoutBenchmark}) for at most 4 bytes per interval.
  *
  * <p>Callers refer to prefixes by <em>entry</em>, the index at which {@link Builder#add} returned
  * it. Each entry keeps its length and its parent (the most specific other prefix that contains it),
  * so that a caller can inherit data from covering prefixes without a second lookup.
  *
- * <p>Memory: about 8 bytes per IPv4 interval, 20 per IPv6 interval, plus 9 bytes per entry and a
- * 256 KiB index per family. A table of n prefixes has at most 2n+1 intervals.
+ * <p>Memory: about 8 bytes per IPv4 interval, 20 per IPv6 interval, plus 9 bytes per entry and an
+ * index per family of at least 256 KiB and at most 4 bytes per interval. A table of n prefixes has
+ * at most 2n+1 intervals.
  */
 public final class PrefixMap {
 
     public static final int NO_ENTRY = -1;
 
-    private static final int INDEX_BITS = 16;
-    private static final int INDEX_SIZE = 1 << INDEX_BITS;
+    private static final int MIN_INDEX_BITS = 16;
+    private static final int MAX_INDEX_BITS = 24;
 
     private final int[] v4Starts;
     private final int[] v4Entries;
     private final int[] v4Index;
+    /** How far an IPv4 address shifts right to give its index slot: 32 minus the index bits. */
+    private final int v4Shift;
     private final long[] v6StartsHi;
     private final long[] v6StartsLo;
     private final int[] v6Entries;
     private final int[] v6Index;
+    private final int v6Shift;
     private final byte[] entryLengths;
     private final int[] entryParents;
     private final IpPrefix[] entryPrefixesOrNull;
 
     private PrefixMap(int[] v4Starts, int[] v4Entries, long[] v6StartsHi, long[] v6StartsLo, int[] v6Entries,
-                      byte[] entryLengths, int[] entryParents, IpPrefix[] entryPrefixesOrNull) {
+                      byte[] entryLengths, int[] entryParents, IpPrefix[] entryPrefixesOrNull, int v4Bits, int v6Bits) {
         this.v4Starts = v4Starts;
         this.v4Entries = v4Entries;
         this.v6StartsHi = v6StartsHi;
@@ -50,10 +56,12 @@ public final class PrefixMap {
         this.entryLengths = entryLengths;
         this.entryParents = entryParents;
         this.entryPrefixesOrNull = entryPrefixesOrNull;
-        this.v4Index = firstLevelIndex(v4Starts.length,
-                (i, t) -> Integer.compareUnsigned(v4Starts[i] ^ Integer.MIN_VALUE, t << (32 - INDEX_BITS)) <= 0);
-        this.v6Index = firstLevelIndex(v6StartsHi.length, (i, t) -> {
-            int c = Long.compareUnsigned(v6StartsHi[i] ^ Long.MIN_VALUE, (long) t << (64 - INDEX_BITS));
+        this.v4Shift = 32 - v4Bits;
+        this.v6Shift = 64 - v6Bits;
+        this.v4Index = firstLevelIndex(v4Starts.length, v4Bits,
+                (i, t) -> Integer.compareUnsigned(v4Starts[i] ^ Integer.MIN_VALUE, t << v4Shift) <= 0);
+        this.v6Index = firstLevelIndex(v6StartsHi.length, v6Bits, (i, t) -> {
+            int c = Long.compareUnsigned(v6StartsHi[i] ^ Long.MIN_VALUE, (long) t << v6Shift);
             return c < 0 || (c == 0 && v6StartsLo[i] == Long.MIN_VALUE);
         });
     }
@@ -163,7 +171,7 @@ public final class PrefixMap {
 
     private int intervalIpv4(int address) {
         int key = address ^ Integer.MIN_VALUE;
-        int top = address >>> (32 - INDEX_BITS);
+        int top = address >>> v4Shift;
         int low = v4Index[top];
         int high = v4Index[top + 1];
         // Invariant: the answer lies in [low, high], and starts[low] <= key.
@@ -181,7 +189,7 @@ public final class PrefixMap {
     private int intervalIpv6(long hi, long lo) {
         long keyHi = hi ^ Long.MIN_VALUE;
         long keyLo = lo ^ Long.MIN_VALUE;
-        int top = (int) (hi >>> (64 - INDEX_BITS));
+        int top = (int) (hi >>> v6Shift);
         int low = v6Index[top];
         int high = v6Index[top + 1];
         while (low < high) {
@@ -225,20 +233,27 @@ public final class PrefixMap {
     }
 
     /**
-     * index[t] is the interval that contains the first address of block t (the top 16 bits equal
-     * to t); an address in block t lies in one of the intervals index[t]..index[t+1].
+     * index[t] is the interval that contains the first address of block t (the top {@code bits}
+     * bits equal to t); an address in block t lies in one of the intervals index[t]..index[t+1].
      */
-    private static int[] firstLevelIndex(int intervals, StartsAtOrBefore startsAtOrBefore) {
-        int[] index = new int[INDEX_SIZE + 1];
+    private static int[] firstLevelIndex(int intervals, int bits, StartsAtOrBefore startsAtOrBefore) {
+        int size = 1 << bits;
+        int[] index = new int[size + 1];
         int interval = 0; // interval 0 always starts at address 0
-        for (int t = 0; t < INDEX_SIZE; t++) {
+        for (int t = 0; t < size; t++) {
             while (interval + 1 < intervals && startsAtOrBefore.test(interval + 1, t)) {
                 interval++;
             }
             index[t] = interval;
         }
-        index[INDEX_SIZE] = intervals - 1;
+        index[size] = intervals - 1;
         return index;
+    }
+
+    /** About one index slot per interval: the largest power of two not above the count, within 16-24 bits. */
+    static int indexBits(int intervals) {
+        int floorLog2 = 31 - Integer.numberOfLeadingZeros(Math.max(1, intervals));
+        return Math.max(MIN_INDEX_BITS, Math.min(MAX_INDEX_BITS, floorLog2));
     }
 
     /** Collects prefixes, then flattens them into a {@link PrefixMap}. Not thread-safe. */
@@ -281,6 +296,11 @@ public final class PrefixMap {
 
         /** @throws IllegalArgumentException if a prefix was added twice (it names the prefix) */
         public PrefixMap build() {
+            return build(0);
+        }
+
+        /** With {@code indexBits} bits of first-level index per family, or 0 for the size that suits the table. */
+        PrefixMap build(int indexBits) {
             int[] order = sortedOrder();
             int[] parents = new int[size];
             Arrays.fill(parents, NO_ENTRY);
@@ -303,7 +323,8 @@ public final class PrefixMap {
             }
             return new PrefixMap(v4Starts, Arrays.copyOf(v4.entries, v4.count), v6Hi, v6Lo,
                     Arrays.copyOf(v6.entries, v6.count), Arrays.copyOf(lengths, size), parents,
-                    keepPrefixes ? Arrays.copyOf(prefixes, size) : new IpPrefix[size]);
+                    keepPrefixes ? Arrays.copyOf(prefixes, size) : new IpPrefix[size],
+                    indexBits > 0 ? indexBits : indexBits(v4Starts.length), indexBits > 0 ? indexBits : indexBits(v6Hi.length));
         }
 
         /**

@@ -22,6 +22,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class PrefixMapTest {
 
@@ -300,8 +301,9 @@ class PrefixMapTest {
      * longer prefixes, siblings), and 100k lookups mostly at and next to prefix boundaries,
      * against the IPAddress library's associative trie.
      */
-    @Test
-    void randomTablesAgreeWithTheIpAddressTrie() {
+    @ParameterizedTest(name = "index bits {0} (0: sized to the table)")
+    @ValueSource(ints = {0, 4, 20, 24})
+    void randomTablesAgreeWithTheIpAddressTrie(int indexBits) {
         Random random = new Random(0x5EED_2026L);
         List<IpPrefix> prefixes = new ArrayList<>();
         prefixes.addAll(randomPrefixes(random, false, 3_000));
@@ -322,7 +324,7 @@ class PrefixMapTest {
                 v4.put(block.toIPv4(), entry);
             }
         }
-        PrefixMap map = builder.build();
+        PrefixMap map = builder.build(indexBits);
 
         List<String> failures = new ArrayList<>();
         for (int i = 0; i < 100_000; i++) {
@@ -371,15 +373,16 @@ class PrefixMapTest {
      * ends of the larger block is exact). Table prefixes stop at /127 here: host routes have
      * their own tests above.
      */
-    @Test
-    void holdingLengthIsSafeAndMinimalOnRandomTables() {
+    @ParameterizedTest(name = "index bits {0} (0: sized to the table)")
+    @ValueSource(ints = {0, 4, 24})
+    void holdingLengthIsSafeAndMinimalOnRandomTables(int indexBits) {
         Random random = new Random(0x40_1D_2026L);
         List<IpPrefix> prefixes = new ArrayList<>();
         prefixes.addAll(randomPrefixes(random, false, 2_000).stream().filter(q -> q.length() < 32).toList());
         prefixes.addAll(randomPrefixes(random, true, 2_000).stream().filter(q -> q.length() < 128).toList());
         PrefixMap.Builder builder = new PrefixMap.Builder();
         prefixes.forEach(builder::add);
-        PrefixMap map = builder.build();
+        PrefixMap map = builder.build(indexBits);
 
         List<String> failures = new ArrayList<>();
         for (int i = 0; i < 20_000 && failures.size() < 10; i++) {
@@ -409,6 +412,12 @@ class PrefixMapTest {
             }
         }
         assertThat(failures).isEmpty();
+    }
+
+    @ParameterizedTest(name = "{0} intervals -> {1} bits")
+    @CsvSource({"1, 16", "65536, 16", "131071, 16", "131072, 17", "2000001, 20", "16777216, 24", "20000001, 24"})
+    void theIndexHasAboutOneSlotPerIntervalWithin16To24Bits(int intervals, int bits) {
+        assertThat(PrefixMap.indexBits(intervals)).isEqualTo(bits);
     }
 
     /** The first network of the given length inside a block. */

@@ -3,7 +3,7 @@ package io.wayfinder.runtime;
 import io.wayfinder.routing.Profile;
 import io.wayfinder.routing.RoutingTable;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
@@ -25,8 +25,9 @@ final class FailOpenWatch {
     /** @return the lines logged, one per profile that started or stopped failing open or using its fallback */
     synchronized List<String> observe(RoutingTable table) {
         List<String> lines = new ArrayList<>();
-        Set<String> open = new HashSet<>();
-        Set<String> fallback = new HashSet<>();
+        // Insertion-ordered, so that the lines come in the order of the profiles, every time.
+        Set<String> open = new LinkedHashSet<>();
+        Set<String> fallback = new LinkedHashSet<>();
         for (Profile p : table.profiles()) {
             if (p.failOpen()) {
                 open.add(p.name());
@@ -53,8 +54,8 @@ final class FailOpenWatch {
                 lines.add("profile " + name + ": " + whyItEnded(table, name) + "; fallback endpoint no longer used");
             }
         }
-        failingOpen = Set.copyOf(open);
-        onFallback = Set.copyOf(fallback);
+        failingOpen = open;
+        onFallback = fallback;
         lines.forEach(LOG::warn);
         return lines;
     }

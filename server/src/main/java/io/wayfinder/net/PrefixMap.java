@@ -125,48 +125,49 @@ public final class PrefixMap {
             nextHi = last ? 0 : v6StartsHi[i + 1] ^ Long.MIN_VALUE;
             nextLo = last ? 0 : v6StartsLo[i + 1] ^ Long.MIN_VALUE;
         }
-        // Binary search for the smallest s whose block [first, last] of L-aligned networks stays
-        // within [start, next): both conditions only get easier as s grows, and s = L always holds.
-        int low = 0;
-        int high = length;
-        while (low < high) {
-            int s = (low + high) >>> 1;
-            if (blockFits(client, s, width, startHi, startLo, nextHi, nextLo, last)) {
-                high = s;
-            } else {
-                low = s + 1;
-            }
+        if (length == 0) {
+            return 0;
         }
-        return low;
+        long clientHi = client.hi();
+        long clientLo = client.lo();
+        // The smallest s such that client/s starts at or after the interval's start. For s up to
+        // the bits client and start share, client/s starts where start/s does: at or after start
+        // only from start's own alignment on. One bit further, client/s starts above start.
+        int sharedWithStart = leadingZeros(clientHi ^ startHi, clientLo ^ startLo, width);
+        int startAlignment = width - trailingZeros(startHi, startLo, width);
+        int fromStart = startAlignment <= sharedWithStart ? startAlignment : sharedWithStart + 1;
+        if (last) {
+            return fromStart;
+        }
+        // The smallest s such that the last network of length L in client/s starts before next:
+        // the same reasoning against end, the last L-aligned address before next, with ones for zeros.
+        long endLo = nextLo - 1;
+        long endHi = nextHi - (nextLo == 0 ? 1 : 0);
+        long hostHi = width == 32 ? 0 : ~IpPrefix.highMask(length);
+        long hostLo = width == 32 ? ~IpPrefix.ipv4Mask(length) & 0xFFFF_FFFFL : ~IpPrefix.lowMask(length);
+        endHi &= ~hostHi;
+        endLo &= ~hostLo;
+        int sharedWithEnd = Math.min(length, leadingZeros(clientHi ^ endHi, clientLo ^ endLo, width));
+        int endOnes = trailingZeros(~(endHi | hostHi), ~(endLo | hostLo), width) - (width - length);
+        int endAlignment = length - endOnes;
+        int fromEnd = endAlignment <= sharedWithEnd ? endAlignment : sharedWithEnd + 1;
+        return Math.max(fromStart, fromEnd);
     }
 
-    private static boolean blockFits(IpPrefix client, int s, int width, long startHi, long startLo, long nextHi,
-                                     long nextLo, boolean last) {
-        long firstHi;
-        long firstLo;
-        long endHi;
-        long endLo;
+    /** Leading zero bits of a {@code width}-bit value (IPv4 in the low 32 bits of lo); width when it is 0. */
+    private static int leadingZeros(long hi, long lo, int width) {
         if (width == 32) {
-            long mask = IpPrefix.ipv4Mask(s);
-            firstHi = 0;
-            firstLo = client.lo() & mask;
-            endHi = 0;
-            // the last L-aligned network in the block starts here
-            endLo = (client.lo() | (~mask & 0xFFFF_FFFFL)) & IpPrefix.ipv4Mask(client.length());
-        } else {
-            firstHi = client.hi() & IpPrefix.highMask(s);
-            firstLo = client.lo() & IpPrefix.lowMask(s);
-            endHi = (client.hi() | ~IpPrefix.highMask(s)) & IpPrefix.highMask(client.length());
-            endLo = (client.lo() | ~IpPrefix.lowMask(s)) & IpPrefix.lowMask(client.length());
+            return Long.numberOfLeadingZeros(lo & 0xFFFF_FFFFL) - 32;
         }
-        boolean afterStart = compare(firstHi, firstLo, startHi, startLo) >= 0;
-        boolean beforeNext = last || compare(endHi, endLo, nextHi, nextLo) < 0;
-        return afterStart && beforeNext;
+        return hi != 0 ? Long.numberOfLeadingZeros(hi) : 64 + Long.numberOfLeadingZeros(lo);
     }
 
-    private static int compare(long aHi, long aLo, long bHi, long bLo) {
-        int c = Long.compareUnsigned(aHi, bHi);
-        return c != 0 ? c : Long.compareUnsigned(aLo, bLo);
+    /** Trailing zero bits of a {@code width}-bit value; width when it is 0. */
+    private static int trailingZeros(long hi, long lo, int width) {
+        if (width == 32) {
+            return Long.numberOfTrailingZeros(lo | 1L << 32);
+        }
+        return lo != 0 ? Long.numberOfTrailingZeros(lo) : 64 + Long.numberOfTrailingZeros(hi);
     }
 
     private int intervalIpv4(int address) {

@@ -262,7 +262,10 @@ public final class NettyProber implements Prober, AutoCloseable {
             if (message instanceof HttpResponse response) {
                 int status = response.status().code();
                 MonitorConfig monitor = target.monitor();
-                if (monitor.acceptsStatus(status)) {
+                if (response.decoderResult().isFailure()) {
+                    // Netty makes up a response (status 999) for bytes that are not HTTP: never healthy.
+                    result.complete(failure("not an HTTP response", start));
+                } else if (monitor.acceptsStatus(status)) {
                     result.complete(ProbeResult.success("HTTP " + status, clock.instant(), elapsed(start)));
                 } else if (monitor.expectedStatusCodeRanges().isEmpty()) {
                     result.complete(failure("HTTP " + status, start));

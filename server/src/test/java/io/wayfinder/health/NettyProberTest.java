@@ -329,6 +329,26 @@ class NettyProberTest {
         }
     }
 
+    @Test
+    void aServerThatAnswersSomethingOtherThanHttpFailsEvenWhenEveryStatusIsExpected() throws Exception {
+        try (ServerSocket server = new ServerSocket(0, 5, LOOPBACK)) {
+            serverThreads.submit(() -> {
+                try (java.net.Socket s = server.accept()) {
+                    s.getInputStream().read(new byte[1024]);
+                    s.getOutputStream().write("SSH-2.0-OpenSSH_9.6\r\nnot http at all\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                    s.getOutputStream().flush();
+                    Thread.sleep(2000);
+                }
+                return null;
+            });
+            MonitorConfig monitor = monitor(Protocol.HTTP, server.getLocalPort(), "/health",
+                    List.of(new StatusCodeRange(100, 999)), false);
+            ProbeResult result = probe(new ProbeTarget("127.0.0.1", false, monitor, List.of()));
+            assertThat(result.success()).isFalse();
+            assertThat(result.reason()).isEqualTo("not an HTTP response");
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @EnumSource(Protocol.class)
     void aClosedPortIsConnectionRefused(Protocol protocol) throws Exception {

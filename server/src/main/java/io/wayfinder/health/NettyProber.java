@@ -36,7 +36,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
@@ -54,11 +55,12 @@ import javax.net.ssl.SSLParameters;
  */
 public final class NettyProber implements Prober, AutoCloseable {
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-    private final ExecutorService resolver = Executors.newFixedThreadPool(2, r -> {
-        Thread t = new Thread(r, "probe-resolver");
-        t.setDaemon(true);
-        return t;
-    });
+    /**
+     * Lookups block, and one that hangs (a dead DNS server) holds its thread for the resolver's
+     * own timeout: 16 threads keep a few slow names from making every other name's probe time
+     * out, and idle threads go away, so a configuration without names costs none.
+     */
+    private final ExecutorService resolver = resolverPool();
     private final Clock clock;
     private final SslContext trustingTls;
     private final SslContext verifyingTls;
@@ -68,6 +70,16 @@ public final class NettyProber implements Prober, AutoCloseable {
     @FunctionalInterface
     public interface HostResolver {
         InetAddress[] resolve(String name) throws UnknownHostException;
+    }
+
+    private static ExecutorService resolverPool() {
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(16, 16, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+            Thread t = new Thread(r, "probe-resolver");
+            t.setDaemon(true);
+            return t;
+        });
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
     }
 
     public NettyProber(Clock clock) {

@@ -466,6 +466,33 @@ class NettyProberTest {
     }
 
     @Test
+    void namesWhoseResolutionHangsDoNotHoldUpTheOthers() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        NettyProber hangingDns = new NettyProber(Clock.systemUTC(), name -> {
+            if (name.startsWith("hanging")) {
+                try {
+                    release.await(20, TimeUnit.SECONDS); // a DNS server that does not answer
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                throw new UnknownHostException(name);
+            }
+            return new InetAddress[] {LOOPBACK};
+        });
+        try {
+            MonitorConfig monitor = monitor(Protocol.HTTP, http.getAddress().getPort(), "/status/200", List.of(), false);
+            for (int i = 0; i < 4; i++) {
+                hangingDns.probe(new ProbeTarget("hanging-" + i + ".test", true, monitor, List.of()));
+            }
+            ProbeResult fine = hangingDns.probe(new ProbeTarget("fine.test", true, monitor, List.of())).get(20, TimeUnit.SECONDS);
+            assertPasses(fine);
+        } finally {
+            release.countDown();
+            hangingDns.close();
+        }
+    }
+
+    @Test
     void aNameThatResolvesSlowerThanTheTimeoutFailsWithATimeout() throws Exception {
         // The resolver holds until the probe has a result (or two timeouts have passed, so that a
         // probe that waits for it still ends): the timeout must bound resolution too.

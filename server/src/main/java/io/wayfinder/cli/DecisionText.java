@@ -20,7 +20,7 @@ final class DecisionText {
                 out.append(indent).append(String.format(Locale.ROOT, "  %-20s %10s  %-24s %s%n", "region", "estimate", "evidence", "network"));
                 for (Decision.RegionEstimate e : step.estimates()) {
                     String estimate = e.rttMs() == null ? "unknown" : String.format(Locale.ROOT, "%.1f ms", e.rttMs());
-                    String evidence = e.evidence().label() + (e.samples() > 0 ? " (" + e.samples() + " samples)" : "");
+                    String evidence = e.evidence().label() + (e.samples() != null ? " (" + e.samples() + " samples)" : "");
                     out.append(indent).append(String.format(Locale.ROOT, "  %-20s %10s  %-24s %s%n", e.region(), estimate,
                             evidence, e.network() == null ? "-" : e.network()));
                 }

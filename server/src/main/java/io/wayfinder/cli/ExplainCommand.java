@@ -1,5 +1,6 @@
 package io.wayfinder.cli;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.wayfinder.answer.Snapshot;
 import io.wayfinder.health.HealthMonitor;
 import io.wayfinder.net.IpPrefix;
@@ -12,6 +13,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import tools.jackson.databind.cfg.EnumFeature;
 import tools.jackson.databind.json.JsonMapper;
 
 @Command(name = "explain", mixinStandardHelpOptions = true,
@@ -29,6 +31,13 @@ final class ExplainCommand implements Callable<Integer> {
     @Option(names = "--client", required = true, paramLabel = "IP[/LEN]",
             description = "The client: an address (as a resolver's source address) or a subnet (as an ECS option).")
     String client;
+
+    /** Enums by their labels ("measured", as the text says), and no null fields (samples the table does not count). */
+    private static final JsonMapper JSON = JsonMapper.builder()
+            .enable(EnumFeature.WRITE_ENUMS_USING_TO_STRING)
+            .changeDefaultPropertyInclusion(inclusion -> JsonInclude.Value.construct(JsonInclude.Include.NON_NULL,
+                    JsonInclude.Include.NON_NULL))
+            .build();
 
     @Option(names = "--json", description = "Print the decision as JSON.")
     boolean json;
@@ -72,7 +81,7 @@ final class ExplainCommand implements Callable<Integer> {
         }
         Decision decision = DecisionRecorder.explain(snapshot.routing(), p, network, subnet);
         if (json) {
-            System.out.println(JsonMapper.builder().build().writerWithDefaultPrettyPrinter().writeValueAsString(decision));
+            System.out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(decision));
         } else {
             System.out.print(DecisionText.render(decision));
         }

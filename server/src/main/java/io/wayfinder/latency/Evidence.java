@@ -16,4 +16,10 @@ public enum Evidence {
     public String label() {
         return name().toLowerCase(java.util.Locale.ROOT);
     }
+
+    /** The label, as people read it and as explanations print it (text and JSON alike). */
+    @Override
+    public String toString() {
+        return label();
+    }
 }

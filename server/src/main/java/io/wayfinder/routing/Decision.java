@@ -26,7 +26,11 @@ public record Decision(String profile, String client, String clientSource, List<
                                 String verdict) {
     }
 
-    /** The estimated RTT from the client to a region with candidate endpoints, and its evidence. */
-    public record RegionEstimate(String region, Double rttMs, Evidence evidence, String network, int samples) {
+    /**
+     * The estimated RTT from the client to a region with candidate endpoints, and its evidence.
+     *
+     * @param samples the measurements behind an aggregate; null where the table keeps no count
+     */
+    public record RegionEstimate(String region, Double rttMs, Evidence evidence, String network, Integer samples) {
     }
 }

@@ -51,7 +51,8 @@ public final class DecisionRecorder implements Trace {
         IpPrefix network = estimate.evidenceLength() > 0 || estimate.evidence() != io.wayfinder.latency.Evidence.NONE
                 ? estimate.client().truncate(estimate.evidenceLength()) : null;
         estimates.add(new Decision.RegionEstimate(region.name(), Double.isInfinite(ms) ? null : Math.round(ms * 10) / 10.0,
-                estimate.evidence(), network == null ? null : network.toString(), estimate.samples()));
+                estimate.evidence(), network == null ? null : network.toString(),
+                estimate.samples() > 0 ? Integer.valueOf(estimate.samples()) : null));
     }
 
     @Override

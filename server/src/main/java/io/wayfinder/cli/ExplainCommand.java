@@ -21,6 +21,12 @@ import tools.jackson.databind.json.JsonMapper;
             "Prints the evidence behind each region's latency estimate, each endpoint's status and",
             "why it won or lost, the answer and its ECS scope."})
 final class ExplainCommand implements Callable<Integer> {
+    /** Enums by their labels ("measured", as the text says), and no null fields (samples the table does not count). */
+    private static final JsonMapper JSON = JsonMapper.builder()
+            .enable(EnumFeature.WRITE_ENUMS_USING_TO_STRING)
+            .changeDefaultPropertyInclusion(inclusion -> JsonInclude.Value.construct(JsonInclude.Include.NON_NULL,
+                    JsonInclude.Include.NON_NULL))
+            .build();
 
     @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE", description = "The YAML configuration.")
     Path config;
@@ -31,13 +37,6 @@ final class ExplainCommand implements Callable<Integer> {
     @Option(names = "--client", required = true, paramLabel = "IP[/LEN]",
             description = "The client: an address (as a resolver's source address) or a subnet (as an ECS option).")
     String client;
-
-    /** Enums by their labels ("measured", as the text says), and no null fields (samples the table does not count). */
-    private static final JsonMapper JSON = JsonMapper.builder()
-            .enable(EnumFeature.WRITE_ENUMS_USING_TO_STRING)
-            .changeDefaultPropertyInclusion(inclusion -> JsonInclude.Value.construct(JsonInclude.Include.NON_NULL,
-                    JsonInclude.Include.NON_NULL))
-            .build();
 
     @Option(names = "--json", description = "Print the decision as JSON.")
     boolean json;

@@ -31,6 +31,7 @@ import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -94,7 +95,7 @@ public final class NettyProber implements Prober, AutoCloseable {
      * @param trusted the certificates that {@code verifyCertificate: true} trusts; null for the
      *                JVM's trust store (tests pass their own self-signed one)
      */
-    NettyProber(Clock clock, HostResolver hosts, java.security.cert.X509Certificate[] trusted) {
+    NettyProber(Clock clock, HostResolver hosts, X509Certificate[] trusted) {
         this.clock = clock;
         this.hosts = hosts;
         try {

@@ -14,16 +14,16 @@ import java.util.Arrays;
  * all stored with the sign bit flipped so that signed comparison orders them as unsigned.
  * A first-level index on the top address bits narrows the search to the intervals that share
  * those bits, so a lookup touches a few cache lines even with ten million prefixes. The index has
- * about one slot per interval (16 to 24 bits): a wider one halves the search of a 10M table
- * (bench: {@code PrefixMapLayoutBenchmark}) for at most 4 bytes per interval.
+ * about one slot per interval, within 16 to 24 bits: a wider one halves the search of a 10M table
+ * (bench: {@code PrefixMapLayoutBenchmark}).
  *
  * <p>Callers refer to prefixes by <em>entry</em>, the index at which {@link Builder#add} returned
  * it. Each entry keeps its length and its parent (the most specific other prefix that contains it),
  * so that a caller can inherit data from covering prefixes without a second lookup.
  *
  * <p>Memory: about 8 bytes per IPv4 interval, 20 per IPv6 interval, plus 9 bytes per entry and an
- * index per family of at least 256 KiB and at most 4 bytes per interval. A table of n prefixes has
- * at most 2n+1 intervals.
+ * index per family: 256 KiB up to 65,536 intervals, then at most 4 bytes per interval (64 MiB at
+ * most). A table of n prefixes has at most 2n+1 intervals.
  */
 public final class PrefixMap {
 

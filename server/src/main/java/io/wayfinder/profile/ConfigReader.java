@@ -170,9 +170,9 @@ public final class ConfigReader {
             String rawHostmaster = z.string("hostmaster", false);
             int at = rawHostmaster == null ? -1 : rawHostmaster.indexOf('@');
             String hostmaster = null;
-            if (at >= 0 && rawHostmaster.substring(0, at).contains(".")) {
+            if (at >= 0 && (rawHostmaster.substring(0, at).contains(".") || rawHostmaster.indexOf('@', at + 1) >= 0)) {
                 // The SOA writes the mailbox as a name: a dot before the @ would read as a label boundary.
-                errors.add(z.pathOf("hostmaster"), "the part before '@' must not contain a dot, as in hostmaster@example.com");
+                errors.add(z.pathOf("hostmaster"), "must be one mailbox with no dot before its '@', as in hostmaster@example.com");
             } else if (rawHostmaster != null) {
                 hostmaster = DnsNames.normalise(rawHostmaster.replace('@', '.'), z.pathOf("hostmaster"), errors);
             }

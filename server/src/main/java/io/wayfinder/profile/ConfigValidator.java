@@ -154,6 +154,7 @@ public final class ConfigValidator {
                         + " minChildEndpointsIPv4 + minChildEndpointsIPv6 = " + (e.minChildEndpointsIPv4() + e.minChildEndpointsIPv6()));
             }
             location(e, ePath, catalogue, errors);
+            probeHeaders(p, e, ePath, errors);
             if (p.trafficRoutingMethod() == RoutingMethodName.Performance && e.location() == null) {
                 errors.add(ePath + ".endpointLocation", "is required for Performance routing: the region the endpoint runs in");
             }
@@ -170,6 +171,18 @@ public final class ConfigValidator {
             if (!e.subnets().isEmpty()) {
                 errors.add(ePath + ".subnets", "applies only to Subnet routing, which is not supported yet");
             }
+        }
+    }
+
+    /** An endpoint's probe headers need an HTTP(S) monitor to be sent with; anywhere else they would be ignored. */
+    private static void probeHeaders(ProfileConfig p, EndpointConfig e, String ePath, ConfigErrors errors) {
+        if (e.customHeaders().isEmpty()) {
+            return;
+        }
+        if (p.monitor() == null) {
+            errors.add(ePath + ".customHeaders", "are sent with HTTP(S) probes, but the profile has no monitorConfig");
+        } else if (p.monitor().protocol() == MonitorConfig.Protocol.TCP) {
+            errors.add(ePath + ".customHeaders", "apply only to HTTP and HTTPS probes; the profile's monitorConfig uses TCP");
         }
     }
 

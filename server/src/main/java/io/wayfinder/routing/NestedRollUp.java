@@ -7,7 +7,7 @@ package io.wayfinder.routing;
  * those numbers, Degraded below them, Stopped when the child is disabled or has no enabled endpoint.
  * The parent never probes the child.
  */
-final class NestedRollUp {
+public final class NestedRollUp {
     private NestedRollUp() {
     }
 
@@ -15,34 +15,66 @@ final class NestedRollUp {
         if (!childEnabled) {
             return MonitorStatus.Stopped;
         }
-        int enabled = 0;
-        Counts online = new Counts();
-        Counts onlineOrChecking = new Counts();
-        for (int k = 0; k < children.length; k++) {
-            if (children[k].fallback()) {
-                continue; // a fallback is a last resort, never a reason to call the child available
-            }
-            MonitorStatus s = childStatuses[k];
-            if (s != MonitorStatus.Disabled && s != MonitorStatus.Stopped && s != MonitorStatus.Inactive) {
-                enabled++;
-            }
-            if (s == MonitorStatus.Online || s == MonitorStatus.Unmonitored) {
-                online.add(children[k].target());
-                onlineOrChecking.add(children[k].target());
-            } else if (s == MonitorStatus.CheckingEndpoint) {
-                onlineOrChecking.add(children[k].target());
-            }
-        }
-        if (enabled == 0) {
+        Census census = new Census(children, childStatuses);
+        if (census.enabled == 0) {
             return MonitorStatus.Stopped;
         }
-        if (online.meets(nested)) {
+        if (census.online.meets(nested)) {
             return MonitorStatus.Online;
         }
-        if (onlineOrChecking.meets(nested)) {
+        if (census.onlineOrChecking.meets(nested)) {
             return MonitorStatus.CheckingEndpoint;
         }
         return MonitorStatus.Degraded;
+    }
+
+    /**
+     * In words, what the child profile has against what the nested endpoint needs: the reason a
+     * nested endpoint has its status, as a probe result is a probed endpoint's.
+     */
+    public static String describe(Endpoint nested, Profile child) {
+        if (!child.enabled()) {
+            return "child profile " + child.name() + " is disabled";
+        }
+        Census census = new Census(child.endpoints(), child.statuses());
+        if (census.enabled == 0) {
+            return "child profile " + child.name() + " has no enabled endpoint";
+        }
+        int checking = census.onlineOrChecking.all - census.online.all;
+        StringBuilder needs = new StringBuilder("minChildEndpoints " + nested.minChild());
+        if (nested.minChildIpv4() > 0) {
+            needs.append(", IPv4 ").append(nested.minChildIpv4()).append(" (has ").append(census.online.ipv4).append(')');
+        }
+        if (nested.minChildIpv6() > 0) {
+            needs.append(", IPv6 ").append(nested.minChildIpv6()).append(" (has ").append(census.online.ipv6).append(')');
+        }
+        return "child profile " + child.name() + ": " + census.online.all + " of " + census.enabled + " endpoints available"
+                + (checking > 0 ? ", " + checking + " being checked" : "") + "; needs " + needs;
+    }
+
+    /** The child's endpoints by status; its fallback is a last resort, never a reason to call the child available. */
+    private static final class Census {
+        int enabled;
+        final Counts online = new Counts();
+        final Counts onlineOrChecking = new Counts();
+
+        Census(Endpoint[] children, MonitorStatus[] statuses) {
+            for (int k = 0; k < children.length; k++) {
+                if (children[k].fallback()) {
+                    continue;
+                }
+                MonitorStatus s = statuses[k];
+                if (s != MonitorStatus.Disabled && s != MonitorStatus.Stopped && s != MonitorStatus.Inactive) {
+                    enabled++;
+                }
+                if (s == MonitorStatus.Online || s == MonitorStatus.Unmonitored) {
+                    online.add(children[k].target());
+                    onlineOrChecking.add(children[k].target());
+                } else if (s == MonitorStatus.CheckingEndpoint) {
+                    onlineOrChecking.add(children[k].target());
+                }
+            }
+        }
     }
 
     /** Available child endpoints, in all and by the record type they can answer. */

@@ -74,6 +74,9 @@ final class FailOpenWatch {
         if (p.failOpen()) {
             return "its fallback endpoint cannot answer";
         }
+        if (p.candidates().length == 0) {
+            return "no endpoint is eligible any more (disabled or stopped)";
+        }
         return "healthy endpoints are back";
     }
 

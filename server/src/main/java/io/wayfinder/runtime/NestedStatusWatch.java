@@ -2,6 +2,7 @@ package io.wayfinder.runtime;
 
 import io.wayfinder.routing.Endpoint;
 import io.wayfinder.routing.MonitorStatus;
+import io.wayfinder.routing.NestedRollUp;
 import io.wayfinder.routing.Profile;
 import io.wayfinder.routing.RoutingTable;
 import io.wayfinder.routing.Target;
@@ -42,7 +43,7 @@ final class NestedStatusWatch {
                 MonitorStatus before = previous == null ? null : previous.get(key);
                 if (before != null && before != now) {
                     String line = "endpoint " + p.name() + "/" + e.name() + ": " + before + " -> " + now
-                            + " (" + reason(table.profile(child.profileIndex()), e) + ")";
+                            + " (" + reason(now, e, table.profile(child.profileIndex())) + ")";
                     if (now == MonitorStatus.Degraded || now == MonitorStatus.Stopped) {
                         LOG.warn(line);
                     } else {
@@ -56,39 +57,12 @@ final class NestedStatusWatch {
         return logged;
     }
 
-    /** What the child profile has, against what the nested endpoint needs. */
-    private static String reason(Profile child, Endpoint nested) {
-        if (!child.enabled()) {
-            return "child profile " + child.name() + " is disabled";
-        }
-        int enabled = 0;
-        int online = 0;
-        int checking = 0;
-        for (Endpoint c : child.endpoints()) {
-            if (c.fallback()) {
-                continue;
-            }
-            MonitorStatus s = child.statuses()[c.index()];
-            if (!List.of(MonitorStatus.Disabled, MonitorStatus.Stopped, MonitorStatus.Inactive).contains(s)) {
-                enabled++;
-            }
-            if (s == MonitorStatus.Online || s == MonitorStatus.Unmonitored) {
-                online++;
-            } else if (s == MonitorStatus.CheckingEndpoint) {
-                checking++;
-            }
-        }
-        if (enabled == 0) {
-            return "child profile " + child.name() + " has no enabled endpoint";
-        }
-        StringBuilder needs = new StringBuilder("minChildEndpoints " + nested.minChild());
-        if (nested.minChildIpv4() > 0) {
-            needs.append(", IPv4 ").append(nested.minChildIpv4());
-        }
-        if (nested.minChildIpv6() > 0) {
-            needs.append(", IPv6 ").append(nested.minChildIpv6());
-        }
-        return "child profile " + child.name() + ": " + online + " of " + enabled + " endpoints available"
-                + (checking > 0 ? ", " + checking + " being checked" : "") + "; needs " + needs;
+    /** Why: the parent's own doing when it disabled the profile or the endpoint, else what the child has. */
+    private static String reason(MonitorStatus now, Endpoint nested, Profile child) {
+        return switch (now) {
+            case Inactive -> "profile disabled";
+            case Disabled -> "endpoint disabled";
+            default -> NestedRollUp.describe(nested, child);
+        };
     }
 }

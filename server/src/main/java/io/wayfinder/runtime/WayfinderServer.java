@@ -41,7 +41,7 @@ public final class WayfinderServer implements AutoCloseable, MetricsSource {
     private final NestedStatusWatch nestedStatuses = new NestedStatusWatch();
     private volatile MetricsEndpoint metrics;
     private volatile LoadedConfig loaded;
-    /** True while a reload has reconfigured health but not yet swapped in its snapshot. */
+    /** True from the moment a reload starts reconfiguring health until its snapshot is swapped in. */
     private volatile boolean reconfiguring;
     private final java.util.concurrent.atomic.AtomicLong reloads = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.concurrent.atomic.AtomicLong rejectedReloads = new java.util.concurrent.atomic.AtomicLong();
@@ -170,7 +170,12 @@ public final class WayfinderServer implements AutoCloseable, MetricsSource {
         // that thread. Until swapIn, health changes are not published: the view would be the next
         // configuration's and the snapshot the previous one's.
         reconfiguring = true;
-        health.configure(next.config());
+        try {
+            health.configure(next.config());
+        } catch (RuntimeException e) {
+            reconfiguring = false; // a monitor that is closing: keep publishing what it reports
+            throw e;
+        }
         swapIn(next);
         if (watcher != null) {
             watcher.watch(watchedFiles(next));

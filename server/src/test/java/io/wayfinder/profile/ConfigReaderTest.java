@@ -275,7 +275,10 @@ class ConfigReaderTest {
                 // hostmaster
                 argumentSet("hostmaster mailbox with a dot before the @",
                         with("nameservers: [ns1.example.test]", "nameservers: [ns1.example.test]\n    hostmaster: dns.admin@example.test"),
-                        "zones[0].hostmaster", "the part before '@' must not contain a dot"),
+                        "zones[0].hostmaster", "no dot before its '@'"),
+                argumentSet("hostmaster with two @",
+                        with("nameservers: [ns1.example.test]", "nameservers: [ns1.example.test]\n    hostmaster: a@b@example.test"),
+                        "zones[0].hostmaster", "must be one mailbox"),
 
                 // wrong types
                 argumentSet("ttl is text", with("ttl: 30", "ttl: \"abc\""),

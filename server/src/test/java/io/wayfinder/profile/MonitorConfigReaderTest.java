@@ -223,6 +223,26 @@ class MonitorConfigReaderTest {
                 });
     }
 
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "{protocol: TCP, port: 22} | the profile's monitorConfig uses TCP",
+        "                          | the profile has no monitorConfig",
+    })
+    void endpointHeadersWithoutAnHttpMonitorAreRejected(String monitor, String phrase) {
+        String yaml = withMonitor(monitor == null ? "{path: /h}" : monitor, "customHeaders: [{name: Host, value: a.example}]");
+        if (monitor == null) {
+            yaml = yaml.replaceFirst("\\s+monitorConfig: \\{path: /h\\}", "");
+        }
+        String config = yaml;
+        ConfigException e = catchThrowableOfType(ConfigException.class, () -> parse(config));
+
+        assertThat(e).as("rejected:%n%s", config).isNotNull();
+        assertThat(e.errors()).singleElement().satisfies(error -> {
+            assertThat(error.path()).isEqualTo("profiles[0].endpoints[0].customHeaders");
+            assertThat(error.message()).contains(phrase);
+        });
+    }
+
     @Test
     void endpointHeaderMistakeNamesTheEndpoint() {
         ConfigException e = catchThrowableOfType(ConfigException.class,

@@ -51,6 +51,17 @@ class FailOpenWatchTest {
     }
 
     @Test
+    void theExitSaysWhenEveryEndpointWasDisabled() {
+        watch.observe(TestRoutingTables.table(plain, DOWN));
+        String allDisabled = CONFIG.formatted("Enabled", "")
+                .replace("target: 192.0.2.1}", "target: 192.0.2.1, endpointStatus: Disabled}")
+                .replace("target: 192.0.2.2}", "target: 192.0.2.2, endpointStatus: Disabled}");
+
+        assertThat(watch.observe(TestRoutingTables.table(TestRoutingTables.builder(allDisabled), DOWN)))
+                .containsExactly("profile web: no endpoint is eligible any more (disabled or stopped); no longer failing open");
+    }
+
+    @Test
     void theExitSaysWhenTheProfileWasRemoved() {
         watch.observe(TestRoutingTables.table(plain, DOWN));
         String withoutWeb = CONFIG.formatted("Enabled", "").replaceFirst("(?s)  - name: web.*?(  - name: other)", "$1");

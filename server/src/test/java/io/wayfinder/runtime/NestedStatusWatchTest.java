@@ -19,9 +19,10 @@ class NestedStatusWatchTest {
             profiles:
               - name: parent
                 trafficRoutingMethod: Priority
+                profileStatus: %s
                 dnsConfig: {relativeName: www}
                 endpoints:
-                  - {name: kid, type: nested, target: child, minChildEndpoints: 1, minChildEndpointsIPv6: 1}
+                  - {name: kid, type: nested, target: child, minChildEndpoints: 1, minChildEndpointsIPv6: 1, endpointStatus: %s}
                   - {name: backup, target: 192.0.2.9}
               - name: child
                 trafficRoutingMethod: Priority
@@ -41,7 +42,11 @@ class NestedStatusWatchTest {
     }
 
     private static RoutingTableBuilder builder(String childStatus) {
-        return TestRoutingTables.builder(CONFIG.formatted(childStatus));
+        return builder("Enabled", "Enabled", childStatus);
+    }
+
+    private static RoutingTableBuilder builder(String parentStatus, String kidStatus, String childStatus) {
+        return TestRoutingTables.builder(CONFIG.formatted(parentStatus, kidStatus, childStatus));
     }
 
     private static RoutingTable table(RoutingTableBuilder builder, MonitorStatus v4, MonitorStatus v6) {
@@ -59,11 +64,11 @@ class NestedStatusWatchTest {
 
         assertThat(watch.observe(table(enabled, MonitorStatus.Online, MonitorStatus.Degraded))).containsExactly(
                 "endpoint parent/kid: Online -> Degraded (child profile child: 1 of 2 endpoints available;"
-                        + " needs minChildEndpoints 1, IPv6 1)");
+                        + " needs minChildEndpoints 1, IPv6 1 (has 0))");
         assertThat(watch.observe(table(enabled, MonitorStatus.Online, MonitorStatus.Degraded))).as("no change, no line").isEmpty();
         assertThat(watch.observe(table(enabled, MonitorStatus.Online, MonitorStatus.Online))).containsExactly(
                 "endpoint parent/kid: Degraded -> Online (child profile child: 2 of 2 endpoints available;"
-                        + " needs minChildEndpoints 1, IPv6 1)");
+                        + " needs minChildEndpoints 1, IPv6 1 (has 1))");
     }
 
     @Test
@@ -72,7 +77,7 @@ class NestedStatusWatchTest {
 
         assertThat(watch.observe(table(enabled, MonitorStatus.Online, MonitorStatus.CheckingEndpoint))).containsExactly(
                 "endpoint parent/kid: Online -> CheckingEndpoint (child profile child: 1 of 2 endpoints available,"
-                        + " 1 being checked; needs minChildEndpoints 1, IPv6 1)");
+                        + " 1 being checked; needs minChildEndpoints 1, IPv6 1 (has 0))");
     }
 
     @Test
@@ -81,5 +86,15 @@ class NestedStatusWatchTest {
 
         assertThat(watch.observe(table(builder("Disabled"), MonitorStatus.Online, MonitorStatus.Online))).containsExactly(
                 "endpoint parent/kid: Online -> Stopped (child profile child is disabled)");
+    }
+
+    @Test
+    void aChangeTheParentMadeIsNamedAsSuch() {
+        watch.observe(table(enabled, MonitorStatus.Online, MonitorStatus.Online));
+
+        assertThat(watch.observe(table(builder("Enabled", "Disabled", "Enabled"), MonitorStatus.Online, MonitorStatus.Online)))
+                .containsExactly("endpoint parent/kid: Online -> Disabled (endpoint disabled)");
+        assertThat(watch.observe(table(builder("Disabled", "Disabled", "Enabled"), MonitorStatus.Online, MonitorStatus.Online)))
+                .containsExactly("endpoint parent/kid: Disabled -> Inactive (profile disabled)");
     }
 }

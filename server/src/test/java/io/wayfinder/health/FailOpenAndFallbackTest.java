@@ -2,14 +2,7 @@ package io.wayfinder.health;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.wayfinder.geo.GeoLocator;
-import io.wayfinder.geo.RegionCatalogue;
-import io.wayfinder.latency.DistanceModel;
-import io.wayfinder.latency.LatencyEstimator;
-import io.wayfinder.latency.LatencyTableBuilder;
 import io.wayfinder.net.IpPrefix;
-import io.wayfinder.profile.ConfigException;
-import io.wayfinder.profile.ConfigReader;
 import io.wayfinder.routing.Endpoint;
 import io.wayfinder.routing.MonitorStatus;
 import io.wayfinder.routing.Profile;
@@ -18,12 +11,11 @@ import io.wayfinder.routing.Router;
 import io.wayfinder.routing.RoutingContext;
 import io.wayfinder.routing.RoutingTable;
 import io.wayfinder.routing.RoutingTableBuilder;
+import io.wayfinder.routing.TestRoutingTables;
 import io.wayfinder.routing.Trace;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
@@ -46,19 +38,7 @@ class FailOpenAndFallbackTest {
 
     private static RoutingTable table(String profilesYaml, String health) {
         String indented = profilesYaml.stripIndent().lines().map(line -> "  " + line + "\n").reduce("", String::concat);
-        try {
-            var config = ConfigReader.withBuiltInRegions().parse(ZONE + indented, null);
-            var estimator = new LatencyEstimator(new LatencyTableBuilder().build(), GeoLocator.NONE, DistanceModel.UNFITTED);
-            Map<String, MonitorStatus> view = new HashMap<>();
-            for (String entry : health.isBlank() ? new String[0] : health.trim().split("\\s+")) {
-                String[] kv = entry.split("=");
-                view.put(kv[0], MonitorStatus.valueOf(kv[1]));
-            }
-            return new RoutingTableBuilder(config, RegionCatalogue.builtIn(), estimator)
-                    .build((profile, endpoint) -> view.get(profile + "/" + endpoint));
-        } catch (ConfigException e) {
-            throw new AssertionError("test configuration is invalid: " + e.errors(), e);
-        }
+        return TestRoutingTables.table(TestRoutingTables.builder(ZONE + indented), health);
     }
 
     private static List<String> candidates(Profile p) {

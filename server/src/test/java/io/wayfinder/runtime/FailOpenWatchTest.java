@@ -3,6 +3,7 @@ package io.wayfinder.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.wayfinder.routing.RoutingTableBuilder;
+import io.wayfinder.routing.TestRoutingTables;
 import org.junit.jupiter.api.Test;
 
 /** Fail-open is loud: one WARN line when it starts and one when it ends, saying why, and a count of entries. */

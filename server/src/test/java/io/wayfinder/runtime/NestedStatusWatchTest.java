@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.wayfinder.routing.MonitorStatus;
 import io.wayfinder.routing.RoutingTable;
 import io.wayfinder.routing.RoutingTableBuilder;
+import io.wayfinder.routing.TestRoutingTables;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package io.wayfinder.runtime;
+package io.wayfinder.routing;
 
 import io.wayfinder.geo.GeoLocator;
 import io.wayfinder.geo.RegionCatalogue;
@@ -8,18 +8,15 @@ import io.wayfinder.latency.LatencyTableBuilder;
 import io.wayfinder.profile.ConfigException;
 import io.wayfinder.profile.ConfigReader;
 import io.wayfinder.profile.WayfinderConfig;
-import io.wayfinder.routing.MonitorStatus;
-import io.wayfinder.routing.RoutingTable;
-import io.wayfinder.routing.RoutingTableBuilder;
 import java.util.HashMap;
 import java.util.Map;
 
 /** Routing tables from a YAML configuration and a health view written as {@code "profile/endpoint=Status ..."}. */
-final class TestRoutingTables {
+public final class TestRoutingTables {
     private TestRoutingTables() {
     }
 
-    static RoutingTableBuilder builder(String yaml) {
+    public static RoutingTableBuilder builder(String yaml) {
         try {
             WayfinderConfig config = ConfigReader.withBuiltInRegions().parse(yaml, null);
             LatencyEstimator estimator = new LatencyEstimator(new LatencyTableBuilder().build(), GeoLocator.NONE, DistanceModel.UNFITTED);
@@ -30,7 +27,7 @@ final class TestRoutingTables {
     }
 
     /** Endpoints not named in {@code health} are unmonitored. */
-    static RoutingTable table(RoutingTableBuilder builder, String health) {
+    public static RoutingTable table(RoutingTableBuilder builder, String health) {
         Map<String, MonitorStatus> view = new HashMap<>();
         for (String entry : health.isBlank() ? new String[0] : health.trim().split("\\s+")) {
             String[] kv = entry.split("=");

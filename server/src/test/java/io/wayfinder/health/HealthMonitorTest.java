@@ -37,7 +37,7 @@ class HealthMonitorTest {
     private static final Instant NOW = Instant.parse("2030-01-01T00:00:00Z");
     private static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
 
-    /** Two monitored endpoints, a (192.0.2.1) and b (192.0.2.2); no failure is tolerated. */
+    /** Two monitored endpoints, a (127.0.2.1) and b (127.0.2.2); no failure is tolerated. */
     private static final String BASE = """
             zones:
               - name: app.test
@@ -48,8 +48,8 @@ class HealthMonitorTest {
                 dnsConfig: {relativeName: www}
                 monitorConfig: {protocol: HTTP, port: 80, path: /health, timeoutInSeconds: 1, toleratedNumberOfFailures: 0}
                 endpoints:
-                  - {name: a, target: 192.0.2.1, weight: 1}
-                  - {name: b, target: 192.0.2.2, weight: 1}
+                  - {name: a, target: 127.0.2.1, weight: 1}
+                  - {name: b, target: 127.0.2.2, weight: 1}
             """;
 
     private final ScriptedProber prober = new ScriptedProber();
@@ -161,9 +161,9 @@ class HealthMonitorTest {
     @Test
     void probeAllNowProbesEachEndpointOnceAndRecordsTheResults() {
         configure(BASE);
-        prober.answer("192.0.2.2", false);
+        prober.answer("127.0.2.2", false);
         monitor.probeAllNow();
-        assertThat(prober.probed).containsExactlyInAnyOrder("192.0.2.1", "192.0.2.2");
+        assertThat(prober.probed).containsExactlyInAnyOrder("127.0.2.1", "127.0.2.2");
         assertThat(status("a")).isEqualTo(MonitorStatus.Online);
         assertThat(status("b")).isEqualTo(MonitorStatus.Degraded);
         assertThat(report("b").lastResult().reason()).isEqualTo("HTTP 503");
@@ -175,7 +175,7 @@ class HealthMonitorTest {
     @Test
     void theListenerGetsEachChangeWithAViewThatAlreadyShowsIt() {
         configure(BASE);
-        prober.answer("192.0.2.2", false);
+        prober.answer("127.0.2.2", false);
         monitor.probeAllNow();
         assertThat(notifications).flatExtracting(Notification::changes).containsExactlyInAnyOrder(
                 new StatusChange("web", "a", MonitorStatus.CheckingEndpoint, MonitorStatus.Online, "HTTP 200"),
@@ -195,17 +195,17 @@ class HealthMonitorTest {
                     trafficRoutingMethod: Priority
                     dnsConfig: {relativeName: one}
                     monitorConfig: {protocol: TCP, port: 80, toleratedNumberOfFailures: 0}
-                    endpoints: [{name: b/x, target: 192.0.2.1}]
+                    endpoints: [{name: b/x, target: 127.0.2.1}]
                   - name: a/b
                     trafficRoutingMethod: Priority
                     dnsConfig: {relativeName: two}
                     monitorConfig: {protocol: TCP, port: 80, toleratedNumberOfFailures: 0}
-                    endpoints: [{name: x, target: 192.0.2.2}]
+                    endpoints: [{name: x, target: 127.0.2.2}]
                 """));
-        prober.answer("192.0.2.1", false);
+        prober.answer("127.0.2.1", false);
         monitor.probeAllNow();
 
-        assertThat(prober.probed).containsExactlyInAnyOrder("192.0.2.1", "192.0.2.2");
+        assertThat(prober.probed).containsExactlyInAnyOrder("127.0.2.1", "127.0.2.2");
         assertThat(monitor.view().status("a", "b/x")).isEqualTo(MonitorStatus.Degraded);
         assertThat(monitor.view().status("a/b", "x")).isEqualTo(MonitorStatus.Online);
     }
@@ -225,9 +225,9 @@ class HealthMonitorTest {
         configure(BASE);
         monitor.start();
         await().atMost(Duration.ofSeconds(10)).until(() -> status("b") == MonitorStatus.Online);
-        prober.answer("192.0.2.2", false);
+        prober.answer("127.0.2.2", false);
         await().atMost(Duration.ofSeconds(10)).until(() -> status("b") == MonitorStatus.Degraded);
-        prober.answer("192.0.2.2", true);
+        prober.answer("127.0.2.2", true);
         await().atMost(Duration.ofSeconds(10)).until(() -> status("b") == MonitorStatus.Online);
         assertThat(notifications).flatExtracting(Notification::changes)
                 .filteredOn(c -> c.endpoint().equals("b")).extracting(StatusChange::to)
@@ -239,13 +239,13 @@ class HealthMonitorTest {
     void startedProbingRepeatsOnTheInterval() {
         configure(BASE);
         monitor.start();
-        await().atMost(Duration.ofSeconds(10)).until(() -> prober.probes("192.0.2.1") >= 2);
+        await().atMost(Duration.ofSeconds(10)).until(() -> prober.probes("127.0.2.1") >= 2);
     }
 
     @Test
     void aProbeThatCompletesExceptionallyIsAFailure() {
         configure(BASE);
-        prober.answer("192.0.2.2", new IllegalStateException("prober bug"));
+        prober.answer("127.0.2.2", new IllegalStateException("prober bug"));
         monitor.start();
         await().atMost(Duration.ofSeconds(10)).until(() -> status("b") == MonitorStatus.Degraded);
         assertThat(report("b").lastResult().reason()).startsWith("probe error").contains("prober bug");
@@ -254,7 +254,7 @@ class HealthMonitorTest {
     @Test
     void probeAllNowRecordsAProbeThatCompletesExceptionallyAsAFailure() {
         configure(BASE);
-        prober.answer("192.0.2.2", new IllegalStateException("prober bug"));
+        prober.answer("127.0.2.2", new IllegalStateException("prober bug"));
         monitor.probeAllNow();
         assertThat(status("a")).isEqualTo(MonitorStatus.Online);
         assertThat(status("b")).isEqualTo(MonitorStatus.Degraded);
@@ -264,21 +264,21 @@ class HealthMonitorTest {
     @ParameterizedTest(name = "{0}: a {3}, b {4}")
     @CsvSource(delimiter = '|', nullValues = "-", value = {
             "nothing changes                  | -                                | -                                                        | Degraded         | Online",
-            "b's target changes               | 'target: 192.0.2.2'              | 'target: 192.0.2.22'                                     | Degraded         | CheckingEndpoint",
-            "b gets a probe header            | '{name: b, target: 192.0.2.2,'   | '{name: b, customHeaders: [{name: X-Key, value: v}], target: 192.0.2.2,' | Degraded | CheckingEndpoint",
-            "only b's weight changes          | '{name: b, target: 192.0.2.2, weight: 1}' | '{name: b, target: 192.0.2.2, weight: 7}'       | Degraded         | Online",
+            "b's target changes               | 'target: 127.0.2.2'              | 'target: 127.0.2.22'                                     | Degraded         | CheckingEndpoint",
+            "b gets a probe header            | '{name: b, target: 127.0.2.2,'   | '{name: b, customHeaders: [{name: X-Key, value: v}], target: 127.0.2.2,' | Degraded | CheckingEndpoint",
+            "only b's weight changes          | '{name: b, target: 127.0.2.2, weight: 1}' | '{name: b, target: 127.0.2.2, weight: 7}'       | Degraded         | Online",
             "the profile's path changes       | 'path: /health'                  | 'path: /healthz'                                         | CheckingEndpoint | CheckingEndpoint",
             // Thresholds are not part of the probe: an edit keeps what the probes have shown (a stays Degraded).
             "the tolerated failures change    | 'toleratedNumberOfFailures: 0'   | 'toleratedNumberOfFailures: 2'                           | Degraded         | Online",
-            "b is removed                     | '      - {name: b, target: 192.0.2.2, weight: 1}' | ''                                      | Degraded         | -",
-            "b is disabled                    | '{name: b, target: 192.0.2.2,'   | '{name: b, endpointStatus: Disabled, target: 192.0.2.2,' | Degraded         | -",
-            "b becomes alwaysServe            | '{name: b, target: 192.0.2.2,'   | '{name: b, alwaysServe: Enabled, target: 192.0.2.2,'     | Degraded         | -",
+            "b is removed                     | '      - {name: b, target: 127.0.2.2, weight: 1}' | ''                                      | Degraded         | -",
+            "b is disabled                    | '{name: b, target: 127.0.2.2,'   | '{name: b, endpointStatus: Disabled, target: 127.0.2.2,' | Degraded         | -",
+            "b becomes alwaysServe            | '{name: b, target: 127.0.2.2,'   | '{name: b, alwaysServe: Enabled, target: 127.0.2.2,'     | Degraded         | -",
             "the profile loses monitorConfig  | '    monitorConfig: {protocol: HTTP, port: 80, path: /health, timeoutInSeconds: 1, toleratedNumberOfFailures: 0}' | '' | - | -",
     })
     void aReloadKeepsTheStateOfUnchangedEndpointsAndResetsChangedOnes(String change, String from, String to,
                                                                      MonitorStatus a, MonitorStatus b) {
         configure(BASE);
-        prober.answer("192.0.2.1", false);
+        prober.answer("127.0.2.1", false);
         monitor.probeAllNow();
         assertThat(status("a")).isEqualTo(MonitorStatus.Degraded);
         assertThat(status("b")).isEqualTo(MonitorStatus.Online);
@@ -301,23 +301,23 @@ class HealthMonitorTest {
         configure(BASE);
         monitor.start();
         await().atMost(Duration.ofSeconds(10)).until(() -> status("b") == MonitorStatus.Online);
-        prober.answer("192.0.2.22", false);
-        configure(BASE.replace("target: 192.0.2.2,", "target: 192.0.2.22,"));
+        prober.answer("127.0.2.22", false);
+        configure(BASE.replace("target: 127.0.2.2,", "target: 127.0.2.22,"));
         assertThat(status("b")).isEqualTo(MonitorStatus.CheckingEndpoint);
         await().atMost(Duration.ofSeconds(10)).until(() -> status("b") == MonitorStatus.Degraded);
-        assertThat(report("b").target()).isEqualTo("192.0.2.22");
+        assertThat(report("b").target()).isEqualTo("127.0.2.22");
     }
 
     @ParameterizedTest(name = "{0}/{1} ({2}) monitored={3}")
     @CsvSource({
-            "web,      a,          192.0.2.1,  true",
-            "web,      off,        192.0.2.3,  false",
-            "web,      always,     192.0.2.4,  false",
+            "web,      a,          127.0.2.1,  true",
+            "web,      off,        127.0.2.3,  false",
+            "web,      always,     127.0.2.4,  false",
             "web,      via-child,  child,      false",
-            "web,      sorry,      192.0.2.99, false",
-            "child,    c1,         192.0.2.50, true",
-            "disabled, d1,         192.0.2.60, false",
-            "plain,    p1,         192.0.2.70, false",
+            "web,      sorry,      127.0.2.99, false",
+            "child,    c1,         127.0.2.50, true",
+            "disabled, d1,         127.0.2.60, false",
+            "plain,    p1,         127.0.2.70, false",
     })
     void onlyEnabledExternalEndpointsOfEnabledMonitoredProfilesAreProbedAndNeverAFallback(String profile, String endpoint,
                                                                                  String target, boolean monitored) {
@@ -331,28 +331,28 @@ class HealthMonitorTest {
                     dnsConfig: {relativeName: www}
                     monitorConfig: {protocol: HTTP, port: 80, path: /health, intervalInSeconds: 2, timeoutInSeconds: 1}
                     endpoints:
-                      - {name: a, target: 192.0.2.1}
-                      - {name: off, target: 192.0.2.3, endpointStatus: Disabled}
-                      - {name: always, target: 192.0.2.4, alwaysServe: Enabled}
+                      - {name: a, target: 127.0.2.1}
+                      - {name: off, target: 127.0.2.3, endpointStatus: Disabled}
+                      - {name: always, target: 127.0.2.4, alwaysServe: Enabled}
                       - {name: via-child, type: nested, target: child}
-                    fallback: {name: sorry, target: 192.0.2.99}
+                    fallback: {name: sorry, target: 127.0.2.99}
                   - name: child
                     trafficRoutingMethod: Priority
                     monitorConfig: {protocol: TCP, port: 443, intervalInSeconds: 2, timeoutInSeconds: 1}
                     endpoints:
-                      - {name: c1, target: 192.0.2.50}
+                      - {name: c1, target: 127.0.2.50}
                   - name: disabled
                     trafficRoutingMethod: Priority
                     profileStatus: Disabled
                     dnsConfig: {relativeName: disabled}
                     monitorConfig: {protocol: HTTP, port: 80, path: /health, intervalInSeconds: 2, timeoutInSeconds: 1}
                     endpoints:
-                      - {name: d1, target: 192.0.2.60}
+                      - {name: d1, target: 127.0.2.60}
                   - name: plain
                     trafficRoutingMethod: Priority
                     dnsConfig: {relativeName: plain}
                     endpoints:
-                      - {name: p1, target: 192.0.2.70}
+                      - {name: p1, target: 127.0.2.70}
                 """);
         monitor.probeAllNow();
         if (monitored) {
@@ -368,7 +368,7 @@ class HealthMonitorTest {
     void aProfilesProbesStartAtDifferentOffsetsWithinTheInterval() {
         StringBuilder yaml = new StringBuilder(BASE.substring(0, BASE.indexOf("      - {name: a")));
         for (int i = 0; i < 10; i++) {
-            yaml.append("      - {name: e").append(i).append(", target: 192.0.2.").append(100 + i).append("}\n");
+            yaml.append("      - {name: e").append(i).append(", target: 127.0.2.").append(100 + i).append("}\n");
         }
         configure(yaml.toString());
         long started = System.nanoTime();

@@ -1,5 +1,8 @@
 package io.wayfinder.profile;
 
+import static io.wayfinder.profile.ConfigTexts.assertReportedAt;
+import static io.wayfinder.profile.ConfigTexts.errorsOf;
+import static io.wayfinder.profile.ConfigTexts.parse;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
@@ -69,16 +72,6 @@ class ConfigReaderTest {
 
     @TempDir
     Path tempDir;
-
-    private static WayfinderConfig parse(String yaml) throws ConfigException {
-        return ConfigReader.withBuiltInRegions().parse(yaml, Path.of("/srv/wayfinder"));
-    }
-
-    private static List<ConfigError> errorsOf(String yaml) {
-        ConfigException e = catchThrowableOfType(ConfigException.class, () -> parse(yaml));
-        assertThat(e).as("the configuration should have been rejected:%n%s", yaml).isNotNull();
-        return e.errors();
-    }
 
     /** {@link #BASE} with one piece replaced; the piece must occur exactly once, so no row silently tests nothing. */
     private static String with(String from, String to) {
@@ -413,14 +406,7 @@ class ConfigReaderTest {
     @ParameterizedTest
     @MethodSource("badConfigurations")
     void badConfigurationIsReportedAtItsFieldPath(String yaml, String path, String phrase) {
-        List<ConfigError> errors = errorsOf(yaml);
-
-        assertThat(errors)
-                .as("errors: %s", errors)
-                .anySatisfy(e -> {
-                    assertThat(e.path()).isEqualTo(path);
-                    assertThat(e.message()).contains(phrase);
-                });
+        assertReportedAt(errorsOf(yaml), path, phrase);
     }
 
     static Stream<Arguments> singleMistakes() {

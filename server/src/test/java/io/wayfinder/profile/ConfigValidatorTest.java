@@ -1,11 +1,12 @@
 package io.wayfinder.profile;
 
+import static io.wayfinder.profile.ConfigTexts.assertReportedAt;
+import static io.wayfinder.profile.ConfigTexts.errorsOf;
+import static io.wayfinder.profile.ConfigTexts.parse;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.junit.jupiter.params.provider.Arguments.argumentSet;
 
 import io.wayfinder.geo.RegionCatalogue;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -24,16 +25,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ConfigValidatorTest {
 
     private static final String ZONE = "zones: [{name: example.test, nameservers: [ns1.example.test]}]\n";
-
-    private static WayfinderConfig parse(String yaml) throws ConfigException {
-        return ConfigReader.withBuiltInRegions().parse(yaml, Path.of("/srv/wayfinder"));
-    }
-
-    private static List<ConfigError> errorsOf(String yaml) {
-        ConfigException e = catchThrowableOfType(ConfigException.class, () -> parse(yaml));
-        assertThat(e).as("the configuration should have been rejected:%n%s", yaml).isNotNull();
-        return e.errors();
-    }
 
     /** The one zone and these profiles, each a YAML flow mapping. */
     private static String profiles(String... profiles) {
@@ -208,14 +199,7 @@ class ConfigValidatorTest {
     @ParameterizedTest
     @MethodSource("crossFieldMistakes")
     void crossFieldMistakeIsReportedAtItsFieldPath(String yaml, String path, String phrase) {
-        List<ConfigError> errors = errorsOf(yaml);
-
-        assertThat(errors)
-                .as("errors: %s", errors)
-                .anySatisfy(e -> {
-                    assertThat(e.path()).isEqualTo(path);
-                    assertThat(e.message()).contains(phrase);
-                });
+        assertReportedAt(errorsOf(yaml), path, phrase);
     }
 
     @Test

@@ -1,14 +1,14 @@
 package io.wayfinder.profile;
 
+import static io.wayfinder.profile.ConfigTexts.assertReportedAt;
+import static io.wayfinder.profile.ConfigTexts.errorsOf;
+import static io.wayfinder.profile.ConfigTexts.parse;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.junit.jupiter.params.provider.Arguments.argumentSet;
 
 import io.wayfinder.profile.MonitorConfig.Header;
 import io.wayfinder.profile.MonitorConfig.Protocol;
 import io.wayfinder.profile.MonitorConfig.StatusCodeRange;
-import java.nio.file.Path;
-import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
@@ -37,10 +37,6 @@ class MonitorConfigReaderTest {
                     endpoints:
                       - {name: a, target: 127.0.0.1%s}
                 """.formatted(monitor, endpointExtra.isEmpty() ? "" : ", " + endpointExtra);
-    }
-
-    private static WayfinderConfig parse(String yaml) throws ConfigException {
-        return ConfigReader.withBuiltInRegions().parse(yaml, Path.of("/srv/wayfinder"));
     }
 
     private static MonitorConfig monitor(String monitor) throws ConfigException {
@@ -213,14 +209,7 @@ class MonitorConfigReaderTest {
     @ParameterizedTest
     @MethodSource("mistakes")
     void mistakeIsReportedAtItsFieldPath(String monitor, String path, String phrase) {
-        ConfigException e = catchThrowableOfType(ConfigException.class, () -> parse(withMonitor(monitor, "")));
-
-        assertThat(e).as("monitorConfig %s should have been rejected", monitor).isNotNull();
-        assertThat(e.errors()).as("errors of %s", monitor)
-                .anySatisfy(error -> {
-                    assertThat(error.path()).isEqualTo(path);
-                    assertThat(error.message()).contains(phrase);
-                });
+        assertReportedAt(errorsOf(withMonitor(monitor, "")), path, phrase);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -233,11 +222,7 @@ class MonitorConfigReaderTest {
         if (monitor == null) {
             yaml = yaml.replaceFirst("\\s+monitorConfig: \\{path: /h\\}", "");
         }
-        String config = yaml;
-        ConfigException e = catchThrowableOfType(ConfigException.class, () -> parse(config));
-
-        assertThat(e).as("rejected:%n%s", config).isNotNull();
-        assertThat(e.errors()).singleElement().satisfies(error -> {
+        assertThat(errorsOf(yaml)).singleElement().satisfies(error -> {
             assertThat(error.path()).isEqualTo("profiles[0].endpoints[0].customHeaders");
             assertThat(error.message()).contains(phrase);
         });
@@ -245,10 +230,7 @@ class MonitorConfigReaderTest {
 
     @Test
     void endpointHeaderMistakeNamesTheEndpoint() {
-        ConfigException e = catchThrowableOfType(ConfigException.class,
-                () -> parse(withMonitor("{path: /h}", "customHeaders: [{name: 'Bad:Name', value: v}]")));
-
-        assertThat(e).isNotNull();
-        assertThat(e.errors()).extracting(ConfigError::path).containsExactly("profiles[0].endpoints[0].customHeaders[0].name");
+        assertThat(errorsOf(withMonitor("{path: /h}", "customHeaders: [{name: 'Bad:Name', value: v}]")))
+                .extracting(ConfigError::path).containsExactly("profiles[0].endpoints[0].customHeaders[0].name");
     }
 }

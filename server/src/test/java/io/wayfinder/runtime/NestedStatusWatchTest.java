@@ -30,8 +30,8 @@ class NestedStatusWatchTest {
                 profileStatus: %s
                 monitorConfig: {protocol: TCP, port: 80}
                 endpoints:
-                  - {name: v4, target: 192.0.2.1}
-                  - {name: v6, target: "2001:db8::1"}
+                  - {name: v4, target: 127.0.2.1}
+                  - {name: v6, target: "::1"}
             """;
 
     private final NestedStatusWatch watch = new NestedStatusWatch();

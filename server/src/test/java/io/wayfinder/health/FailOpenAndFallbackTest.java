@@ -173,30 +173,15 @@ class FailOpenAndFallbackTest {
         assertThat(status(table, "web", "sorry")).isEqualTo(MonitorStatus.Unmonitored);
     }
 
-    @Test
-    void aNestedFallbackAnswersThroughTheChildProfile() {
-        RoutingTable table = table("""
-                - name: web
-                  trafficRoutingMethod: Priority
-                  dnsConfig: {relativeName: www}
-                  endpoints:
-                    - {name: a, target: 192.0.2.1}
-                  fallback: {name: sorry, type: nested, target: maintenance}
-                - name: maintenance
-                  trafficRoutingMethod: Priority
-                  endpoints:
-                    - {name: page, target: 192.0.2.98}
-                """, "web/a=Degraded");
-        assertThat(answers(table, "web")).containsExactly("page");
-    }
-
     @ParameterizedTest(name = "child {0}, its endpoint {1} -> fallback {2}")
     @CsvSource({
+            // a usable nested fallback answers through the child profile's own method
+            "Enabled,  Unmonitored, Online",
             "Enabled,  Online,   Online",
             "Disabled, Online,   Stopped",
             "Enabled,  Degraded, Degraded",
     })
-    void aNestedFallbackThatCannotAnswerGivesWayToFailOpen(String childStatus, String pageStatus, MonitorStatus fallbackStatus) {
+    void aNestedFallbackAnswersThroughItsChildUnlessItCannotAnswer(String childStatus, String pageStatus, MonitorStatus fallbackStatus) {
         RoutingTable table = table("""
                 - name: web
                   trafficRoutingMethod: Priority

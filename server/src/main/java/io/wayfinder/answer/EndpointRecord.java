@@ -20,10 +20,10 @@ final class EndpointRecord {
     /** Null for a nested endpoint, which never answers itself. */
     static EndpointRecord of(Target target) {
         if (target instanceof Target.Ipv4 v4) {
-            return new EndpointRecord(RecordType.A, Zone.withLength(v4.address()), null);
+            return new EndpointRecord(RecordType.A, Zone.withLength(v4.address().addressBytes()), null);
         }
         if (target instanceof Target.Ipv6 v6) {
-            return new EndpointRecord(RecordType.AAAA, Zone.withLength(v6.address()), null);
+            return new EndpointRecord(RecordType.AAAA, Zone.withLength(v6.address().addressBytes()), null);
         }
         if (target instanceof Target.Name name) {
             byte[] wire = WireNames.toWire(name.name());

@@ -11,6 +11,7 @@ import io.wayfinder.routing.Endpoint;
 import io.wayfinder.routing.Profile;
 import io.wayfinder.routing.Router;
 import io.wayfinder.routing.RoutingContext;
+import io.wayfinder.routing.RoutingOutcome;
 import io.wayfinder.routing.RoutingTable;
 import io.wayfinder.routing.Trace;
 import java.net.Inet4Address;
@@ -23,7 +24,8 @@ import java.util.function.Supplier;
  * inside our zones) around routing, which picks the endpoint a profile's name answers with.
  *
  * <p>One instance per event-loop channel: it owns the routing scratch state. No locks; the only
- * allocation per routed query is the client's {@link IpPrefix}.
+ * allocation per routed query is the client's {@link IpPrefix}. Several answers (MultiValue) share
+ * the profile's TTL; a routing that finds no answer for this client is NODATA, with the SOA.
  */
 public final class QueryAnswerer implements Responder {
     /** Internal result: the name exists but has no record of the type asked. Answered as NOERROR. */
@@ -141,14 +143,19 @@ public final class QueryAnswerer implements Responder {
         }
         if (!clientKnown) {
             context.reset(clientNetwork(query));
+            context.wantsIpv6(qtype == RecordType.AAAA);
             clientKnown = true;
         }
-        Endpoint endpoint = Router.route(routing, profile, context, Trace.NONE);
-        if (endpoint == null) {
+        RoutingOutcome outcome = Router.route(routing, profile, context, Trace.NONE);
+        if (outcome == RoutingOutcome.NXDOMAIN) {
             return Rcode.NXDOMAIN; // no endpoint enabled: as Azure, the name answers NXDOMAIN
         }
-        EndpointRecord record = zones.records[endpoint.profile()][endpoint.index()];
+        if (outcome == RoutingOutcome.NODATA) {
+            return NODATA;
+        }
         int ttl = profile.ttl();
+        Endpoint first = context.answer(0);
+        EndpointRecord record = zones.records[first.profile()][first.index()];
         if (record.type == RecordType.CNAME) {
             int targetOffset = writer.offset() + 12; // pointer(2) type(2) class(2) ttl(4) rdlength(2)
             writer.pointer(owner).record(RecordType.CNAME, ttl, record.lengthAndRdata);
@@ -157,11 +164,16 @@ public final class QueryAnswerer implements Responder {
             }
             return follow(record.cnameTarget, targetOffset, qtype, depth);
         }
-        if (qtype == record.type || qtype == RecordType.ANY) {
-            writer.pointer(owner).record(record.type, ttl, record.lengthAndRdata);
-            return Rcode.NOERROR;
+        boolean wrote = false;
+        for (int k = 0; k < context.answerCount(); k++) {
+            Endpoint e = context.answer(k);
+            EndpointRecord r = zones.records[e.profile()][e.index()];
+            if (qtype == r.type || qtype == RecordType.ANY) {
+                writer.pointer(owner).record(r.type, ttl, r.lengthAndRdata);
+                wrote = true;
+            }
         }
-        return NODATA;
+        return wrote ? Rcode.NOERROR : NODATA;
     }
 
     /** Follows a CNAME into our zones; outside them the resolver follows it. */

@@ -6,21 +6,23 @@ import io.wayfinder.profile.ProfileConfig;
 import io.wayfinder.profile.WayfinderConfig;
 import io.wayfinder.profile.ZoneConfig;
 import io.wayfinder.routing.Endpoint;
-import io.wayfinder.routing.Profile;
-import io.wayfinder.routing.RoutingTable;
+import io.wayfinder.routing.RoutingPlan;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * The DNS side of a configuration, which health changes never touch: the served zones, every name
- * that exists in them, and each external endpoint's record, all pre-encoded.
+ * that exists in them, and each external endpoint's record, all pre-encoded. Built once per
+ * configuration. Immutable (its fields are read only by this package's query path).
  */
-final class ZoneData {
+public final class ZoneData {
+    private final RoutingPlan plan;
     final NameTable<Zone> zones;
     final NameTable<NameNode> names;
     final EndpointRecord[][] records;
 
-    private ZoneData(NameTable<Zone> zones, NameTable<NameNode> names, EndpointRecord[][] records) {
+    private ZoneData(RoutingPlan plan, NameTable<Zone> zones, NameTable<NameNode> names, EndpointRecord[][] records) {
+        this.plan = plan;
         this.zones = zones;
         this.names = names;
         this.records = records;
@@ -29,7 +31,8 @@ final class ZoneData {
     /**
      * @param serial the SOA serial of every zone that does not set its own
      */
-    static ZoneData build(WayfinderConfig config, RoutingTable routing, long serial) {
+    public static ZoneData build(RoutingPlan plan, long serial) {
+        WayfinderConfig config = plan.config();
         NameTable.Builder<Zone> zones = new NameTable.Builder<>();
         NameTable.Builder<NameNode> names = new NameTable.Builder<>();
         List<Zone> zoneList = new ArrayList<>();
@@ -61,20 +64,24 @@ final class ZoneData {
             if (pc.fqdn() == null) {
                 continue;
             }
-            Profile profile = routing.profile(pc.name());
             Zone zone = zoneOf(zoneList, pc.fqdn());
-            addWithParents(names, zone, pc.fqdn(), new NameNode(zone, NameNode.Kind.PROFILE, profile.index(),
+            addWithParents(names, zone, pc.fqdn(), new NameNode(zone, NameNode.Kind.PROFILE, plan.profileIndex(pc.name()),
                     new byte[0][], new byte[0][]));
         }
-        List<Profile> profiles = routing.profiles();
-        EndpointRecord[][] records = new EndpointRecord[profiles.size()][];
-        for (Profile p : profiles) {
-            records[p.index()] = new EndpointRecord[p.endpoints().length];
-            for (Endpoint e : p.endpoints()) {
-                records[p.index()][e.index()] = EndpointRecord.of(e.target());
+        EndpointRecord[][] records = new EndpointRecord[plan.profileCount()][];
+        for (int p = 0; p < records.length; p++) {
+            List<Endpoint> endpoints = plan.endpoints(p);
+            records[p] = new EndpointRecord[endpoints.size()];
+            for (Endpoint e : endpoints) {
+                records[p][e.index()] = EndpointRecord.of(e.target());
             }
         }
-        return new ZoneData(zones.build(), names.build(), records);
+        return new ZoneData(plan, zones.build(), names.build(), records);
+    }
+
+    /** The configuration, compiled, that these zones serve. */
+    public RoutingPlan plan() {
+        return plan;
     }
 
     /** Adds a name and, as empty non-terminals, every name between it and its zone's apex. */

@@ -1,6 +1,6 @@
 package io.wayfinder.cli;
 
-import io.wayfinder.runtime.LoadedConfig;
+import io.wayfinder.control.LoadedConfig;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

@@ -1,15 +1,21 @@
 package io.wayfinder.cli;
 
+import io.wayfinder.answer.Snapshot;
+import io.wayfinder.control.ConfigLoader;
+import io.wayfinder.control.LoadedConfig;
+import io.wayfinder.control.SnapshotPublisher;
 import io.wayfinder.health.HealthMonitor;
 import io.wayfinder.health.NettyProber;
+import io.wayfinder.health.Prober;
 import io.wayfinder.profile.ConfigError;
 import io.wayfinder.profile.ConfigException;
-import io.wayfinder.runtime.LoadedConfig;
+import io.wayfinder.time.ThreadScheduler;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BiFunction;
 
 /** What the commands share: loading a configuration with every error reported, and taking its health. */
 final class ConfigLoading {
@@ -26,7 +32,7 @@ final class ConfigLoading {
     /** Loads, or prints every error (each with its field path) to {@code err} and throws {@link Rejected}. */
     static LoadedConfig load(Path file, PrintStream err) throws Rejected {
         try {
-            return LoadedConfig.load(file);
+            return ConfigLoader.load(file, Clock.systemUTC());
         } catch (ConfigException e) {
             report(file, e, err);
             throw new Rejected();
@@ -43,27 +49,40 @@ final class ConfigLoading {
         }
     }
 
-    /** The monitor of a configuration, not probing: every monitored endpoint CheckingEndpoint, as at a start. */
-    static HealthMonitor unprobed(LoadedConfig loaded) {
-        HealthMonitor monitor = new HealthMonitor(target -> new CompletableFuture<>(), Clock.systemUTC(), (view, changes) -> { });
-        monitor.configure(loaded.config());
-        return monitor;
+    /** The snapshot a server would start with: every monitored endpoint CheckingEndpoint. */
+    static Snapshot unprobed(LoadedConfig loaded) {
+        Prober never = target -> new CompletableFuture<>();
+        return withPublisher(loaded, never, (publisher, scheduler) -> publisher.snapshot());
     }
 
     /**
      * Probes every monitored endpoint {@code rounds} times back to back (default: enough for the
-     * largest toleratedNumberOfFailures to show Degraded) and hands the monitor to {@code use}.
+     * largest toleratedNumberOfFailures to show Degraded) and hands the snapshot and the monitor to {@code use}.
      */
-    static <T> T probed(LoadedConfig loaded, Integer rounds, java.util.function.Function<HealthMonitor, T> use) {
+    static <T> T probed(LoadedConfig loaded, Integer rounds, BiFunction<Snapshot, HealthMonitor, T> use) {
         int n = rounds != null ? rounds : loaded.config().profiles().stream()
                 .filter(p -> p.monitor() != null).mapToInt(p -> p.monitor().toleratedNumberOfFailures() + 1).max().orElse(1);
-        try (NettyProber prober = new NettyProber(Clock.systemUTC());
-             HealthMonitor monitor = new HealthMonitor(prober, Clock.systemUTC(), (view, changes) -> { })) {
-            monitor.configure(loaded.config());
-            for (int i = 0; i < Math.max(1, n); i++) {
-                monitor.probeAllNow();
+        try (NettyProber prober = new NettyProber(Clock.systemUTC())) {
+            return withPublisher(loaded, prober, (publisher, scheduler) -> {
+                Snapshot snapshot = publisher.snapshot();
+                for (int i = 0; i < Math.max(1, n); i++) {
+                    snapshot = publisher.probeAll().join();
+                }
+                return use.apply(snapshot, publisher.health());
+            });
+        }
+    }
+
+    private static <T> T withPublisher(LoadedConfig loaded, Prober prober,
+                                       BiFunction<SnapshotPublisher, ThreadScheduler, T> use) {
+        try (ThreadScheduler control = new ThreadScheduler("control", Clock.systemUTC())) {
+            SnapshotPublisher publisher = new SnapshotPublisher(control, prober);
+            publisher.configurationLoaded(loaded).join();
+            try {
+                return use.apply(publisher, control);
+            } finally {
+                publisher.close().join();
             }
-            return use.apply(monitor);
         }
     }
 }

@@ -1,7 +1,9 @@
 package io.wayfinder.cli;
 
+import io.wayfinder.net.IpPrefix;
 import io.wayfinder.routing.Decision;
 import java.util.Locale;
+import java.util.StringJoiner;
 
 /** Renders a {@link Decision} for a terminal. */
 final class DecisionText {
@@ -16,6 +18,9 @@ final class DecisionText {
             out.append('\n').append(indent).append("profile  ").append(step.profile()).append(" (").append(step.method())
                     .append(step.failOpen() ? ", FAIL-OPEN: every eligible endpoint is Degraded, serving them anyway" : "")
                     .append(")\n");
+            for (String finding : step.findings()) {
+                out.append(indent).append("  ").append(finding).append('\n');
+            }
             if (!step.estimates().isEmpty()) {
                 out.append(indent).append(String.format(Locale.ROOT, "  %-20s %10s  %-24s %s%n", "region", "estimate", "evidence", "network"));
                 for (Decision.RegionEstimate e : step.estimates()) {
@@ -29,17 +34,23 @@ final class DecisionText {
                 out.append(indent).append(String.format(Locale.ROOT, "  %s %-14s %-26s %-16s %s%n",
                         e.verdict().startsWith("chosen") ? "*" : " ", e.name(), e.target(), e.status(), e.verdict()));
             }
-            if (step.chosen() == null && step.reason() != null) {
+            if (step.chosen().isEmpty() && step.reason() != null) {
                 out.append(indent).append("  nothing to answer: ").append(step.reason()).append('\n');
             }
         }
         out.append('\n');
-        if (d.chosen() == null) {
-            out.append("answer   NXDOMAIN (no endpoint to serve)\n");
-        } else {
-            out.append("answer   ").append(d.chosen()).append(" -> ").append(d.answer())
-                    .append("   (ECS scope /").append(d.scope()).append(": the same answer holds for ")
-                    .append(io.wayfinder.net.IpPrefix.parse(d.client()).truncate(d.scope())).append(")\n");
+        String holds = "   (ECS scope /" + d.scope() + ": the same answer holds for "
+                + IpPrefix.parse(d.client()).truncate(d.scope()) + ")\n";
+        switch (d.outcome()) {
+            case NXDOMAIN -> out.append("answer   NXDOMAIN (no endpoint to serve)\n");
+            case NODATA -> out.append("answer   NODATA (no record for this client)").append(holds);
+            case ANSWER -> {
+                StringJoiner answers = new StringJoiner(", ");
+                for (Decision.Answer a : d.answers()) {
+                    answers.add(a.endpoint() + " -> " + a.target());
+                }
+                out.append("answer   ").append(answers).append(holds);
+            }
         }
         return out.toString();
     }

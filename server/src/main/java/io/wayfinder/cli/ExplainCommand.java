@@ -2,13 +2,11 @@ package io.wayfinder.cli;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.wayfinder.answer.Snapshot;
-import io.wayfinder.health.HealthMonitor;
+import io.wayfinder.control.LoadedConfig;
 import io.wayfinder.net.IpPrefix;
 import io.wayfinder.routing.Decision;
 import io.wayfinder.routing.DecisionRecorder;
-import io.wayfinder.routing.HealthView;
 import io.wayfinder.routing.Profile;
-import io.wayfinder.runtime.LoadedConfig;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -45,14 +43,13 @@ final class ExplainCommand implements Callable<Integer> {
         "are CheckingEndpoint, as on a server that has just started."})
     boolean probe;
 
-    /** The health a fresh server would have (every monitored endpoint CheckingEndpoint), or probed now. */
-    private HealthView health(LoadedConfig loaded) {
-        if (!probe) {
-            try (HealthMonitor monitor = ConfigLoading.unprobed(loaded)) {
-                return monitor.view();
-            }
-        }
-        return ConfigLoading.probed(loaded, null, HealthMonitor::view);
+    @Option(names = "--type", paramLabel = "A|AAAA", defaultValue = "A",
+            description = "The record type asked for (MultiValue answers with addresses of that family; default A).")
+    String type;
+
+    /** The snapshot a fresh server would have (every monitored endpoint CheckingEndpoint), or probed now. */
+    private Snapshot snapshot(LoadedConfig loaded) {
+        return probe ? ConfigLoading.probed(loaded, null, (snapshot, monitor) -> snapshot) : ConfigLoading.unprobed(loaded);
     }
 
     @Override
@@ -65,10 +62,13 @@ final class ExplainCommand implements Callable<Integer> {
             System.err.println("--client " + e.getMessage());
             return WayfinderCommand.EXIT_INVALID_CONFIG;
         }
+        if (!type.equalsIgnoreCase("A") && !type.equalsIgnoreCase("AAAA")) {
+            System.err.println("--type must be A or AAAA, not " + type);
+            return WayfinderCommand.EXIT_INVALID_CONFIG;
+        }
         Snapshot snapshot;
         try {
-            LoadedConfig loaded = ConfigLoading.load(config, System.err);
-            snapshot = loaded.snapshot(health(loaded));
+            snapshot = snapshot(ConfigLoading.load(config, System.err));
         } catch (ConfigLoading.Rejected e) {
             return WayfinderCommand.EXIT_INVALID_CONFIG;
         }
@@ -78,7 +78,7 @@ final class ExplainCommand implements Callable<Integer> {
                     + snapshot.routing().profiles().stream().map(Profile::name).toList());
             return 1;
         }
-        Decision decision = DecisionRecorder.explain(snapshot.routing(), p, network, subnet);
+        Decision decision = DecisionRecorder.explain(snapshot.routing(), p, network, subnet, type.equalsIgnoreCase("AAAA"));
         if (json) {
             System.out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(decision));
         } else {

@@ -6,7 +6,7 @@ import io.wayfinder.health.HealthReport;
 import io.wayfinder.routing.Endpoint;
 import io.wayfinder.routing.Profile;
 import io.wayfinder.routing.ProfileMonitorStatus;
-import io.wayfinder.runtime.LoadedConfig;
+import io.wayfinder.control.LoadedConfig;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Locale;
@@ -36,7 +36,7 @@ final class StatusCommand implements Callable<Integer> {
         } catch (ConfigLoading.Rejected e) {
             return WayfinderCommand.EXIT_INVALID_CONFIG;
         }
-        String report = ConfigLoading.probed(loaded, rounds, monitor -> render(loaded.snapshot(monitor.view()), monitor));
+        String report = ConfigLoading.probed(loaded, rounds, StatusCommand::render);
         System.out.print(report);
         return 0;
     }
@@ -63,7 +63,7 @@ final class StatusCommand implements Callable<Integer> {
                 String last = r == null || r.lastResult() == null ? "-"
                         : r.lastResult().reason() + " (" + r.lastResult().elapsedMillis() + " ms)";
                 out.append(String.format(Locale.ROOT, "  %-14s %-24s %-16s %-5s %-3s %-20s %s%n",
-                        e.name() + (e.fallback() ? " (fallback)" : ""), e.target(), p.statuses()[e.index()],
+                        e.name() + (e.fallback() ? " (fallback)" : ""), e.target(), p.status(e.index()),
                         r == null ? "-" : r.consecutiveFailures(), r == null ? "-" : r.consecutiveSuccesses(),
                         r == null ? "-" : r.since().truncatedTo(java.time.temporal.ChronoUnit.SECONDS), last));
             }

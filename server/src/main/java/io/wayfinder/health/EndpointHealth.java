@@ -1,6 +1,6 @@
 package io.wayfinder.health;
 
-import io.wayfinder.routing.MonitorStatus;
+import io.wayfinder.health.MonitorStatus;
 import java.time.Instant;
 
 /**

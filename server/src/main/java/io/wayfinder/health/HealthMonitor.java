@@ -1,174 +1,179 @@
 package io.wayfinder.health;
 
+import io.wayfinder.net.IpPrefix;
 import io.wayfinder.profile.EndpointConfig;
 import io.wayfinder.profile.EndpointType;
 import io.wayfinder.profile.MonitorConfig;
 import io.wayfinder.profile.ProfileConfig;
 import io.wayfinder.profile.WayfinderConfig;
-import io.wayfinder.routing.HealthView;
-import io.wayfinder.routing.MonitorStatus;
-import io.wayfinder.routing.StableHash;
-import java.time.Clock;
+import io.wayfinder.time.Scheduler;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Probes every monitored endpoint on its profile's interval and keeps its {@link EndpointHealth}.
  *
- * <p>One scheduler thread owns all state: it starts probes (which run on the prober's event loop)
- * and receives their results, so the state machines need no locks. A profile's endpoints are
- * probed at evenly spaced times within its interval instead of all together. When a result changes a status, the listener gets an
- * immutable {@link HealthView} at once, on this thread, to publish a new snapshot.
+ * <p>Confined to one {@link Scheduler}: it is configured there, its timers fire there and probe
+ * results (which complete on the prober's event loop) are brought back there, so the state machines
+ * need no locks, and the control path that owns the scheduler sees every change in order. A
+ * profile's endpoints are probed at evenly spaced times within its interval instead of all together.
+ * When a result changes a status, the listener is told at once, on the scheduler's thread.
  *
- * <p>Health survives nothing and needs nothing: after a restart every endpoint starts as
- * CheckingEndpoint (served). A configuration reload keeps the state of endpoints whose probe
- * settings did not change.
+ * <p>Endpoints are keyed by their indices in the configuration ({@link HealthStatuses}), resolved in
+ * {@link #configure}. Health survives nothing and needs nothing: after a restart every endpoint
+ * starts as CheckingEndpoint (served). A reconfiguration keeps the state of endpoints (matched by
+ * profile and endpoint name) whose probe did not change.
  */
-public final class HealthMonitor implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(HealthMonitor.class);
+public final class HealthMonitor {
 
-    /** Receives every change, on the monitor's thread. */
+    /** Receives the changes that one probe result caused, on the scheduler's thread. */
     @FunctionalInterface
     public interface Listener {
-        void healthChanged(HealthView view, List<StatusChange> changes);
+        void healthChanged(List<StatusChange> changes);
     }
 
     private final Prober prober;
-    private final Clock clock;
+    private final Scheduler scheduler;
     private final Listener listener;
-    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "health-monitor");
-        t.setDaemon(true);
-        return t;
-    });
-    private final Map<EndpointKey, Monitored> monitored = new LinkedHashMap<>();
+    /** By lower-case (profile, endpoint) names: how state is carried across a reconfiguration. */
+    private final Map<NameKey, Monitored> monitored = new LinkedHashMap<>();
     private boolean running;
-    private volatile Map<EndpointKey, MonitorStatus> statuses = Map.of();
+    private boolean closed;
+    private int profileCount;
+    private volatile HealthStatuses statuses = HealthStatuses.NONE;
     private volatile List<HealthReport> reports = List.of();
-    private final java.util.concurrent.atomic.LongAdder probeSuccesses = new java.util.concurrent.atomic.LongAdder();
-    private final java.util.concurrent.atomic.LongAdder probeFailures = new java.util.concurrent.atomic.LongAdder();
+    private final LongAdder probeSuccesses = new LongAdder();
+    private final LongAdder probeFailures = new LongAdder();
 
+    /** One probed endpoint. Touched only on the scheduler's thread. */
     private final class Monitored {
-        final String profile;
-        final String endpoint;
+        final int profile;
+        final int endpoint;
+        final String profileName;
+        final String endpointName;
         final ProbeTarget target;
         final String fingerprint;
         final EndpointHealth health;
         /** When, within the interval, this endpoint is probed. */
         long offsetMillis;
-        ScheduledFuture<?> task;
+        Scheduler.Cancellable task;
         boolean inFlight;
         /** A tick came while a probe was in flight: probe again once it is done. */
         boolean due;
+        /** Replaced by a reconfiguration: results that arrive later are dropped. */
+        boolean retired;
 
-        Monitored(String profile, String endpoint, ProbeTarget target, String fingerprint, EndpointHealth carried) {
+        Monitored(int profile, int endpoint, String profileName, String endpointName, ProbeTarget target,
+                  String fingerprint, EndpointHealth carried) {
             this.profile = profile;
             this.endpoint = endpoint;
+            this.profileName = profileName;
+            this.endpointName = endpointName;
             this.target = target;
             this.fingerprint = fingerprint;
             MonitorConfig monitor = target.monitor();
             this.health = carried != null
                     ? carried.withThresholds(monitor.toleratedNumberOfFailures(), monitor.requiredConsecutiveSuccesses())
-                    : new EndpointHealth(monitor.toleratedNumberOfFailures(), monitor.requiredConsecutiveSuccesses(), clock.instant());
+                    : new EndpointHealth(monitor.toleratedNumberOfFailures(), monitor.requiredConsecutiveSuccesses(),
+                            scheduler.clock().instant());
         }
     }
 
-    public HealthMonitor(Prober prober, Clock clock, Listener listener) {
+    public HealthMonitor(Prober prober, Scheduler scheduler, Listener listener) {
         this.prober = prober;
-        this.clock = clock;
+        this.scheduler = scheduler;
         this.listener = listener;
     }
 
     /**
      * Monitors the endpoints of a configuration: enabled external endpoints of enabled profiles
-     * with a monitorConfig, except alwaysServe ones. Returns once the change is in place.
+     * with a monitorConfig, except alwaysServe ones. Call on the scheduler's thread.
      */
     public void configure(WayfinderConfig config) {
-        runOnScheduler(() -> {
-            Map<EndpointKey, Monitored> wanted = new LinkedHashMap<>();
-            for (ProfileConfig p : config.profiles()) {
-                if (p.monitor() == null || !p.enabled()) {
+        checkThread();
+        Map<NameKey, Monitored> wanted = new LinkedHashMap<>();
+        List<ProfileConfig> profiles = config.profiles();
+        for (int p = 0; p < profiles.size(); p++) {
+            ProfileConfig profile = profiles.get(p);
+            if (profile.monitor() == null || !profile.enabled()) {
+                continue;
+            }
+            List<Monitored> ofProfile = new ArrayList<>();
+            for (int e = 0; e < profile.endpoints().size(); e++) {
+                EndpointConfig endpoint = profile.endpoints().get(e);
+                if (endpoint.type() != EndpointType.external || !endpoint.enabled() || endpoint.alwaysServe()) {
                     continue;
                 }
-                List<Monitored> ofProfile = new ArrayList<>();
-                for (EndpointConfig e : p.endpoints()) {
-                    if (e.type() != EndpointType.external || !e.enabled() || e.alwaysServe()) {
-                        continue;
-                    }
-                    ProbeTarget target = new ProbeTarget(e.target(), isName(e.target()), p.monitor(), e.headers(p.monitor()));
-                    EndpointKey key = key(p.name(), e.name());
-                    String fingerprint = whatIsProbed(target);
-                    Monitored existing = monitored.get(key);
-                    Monitored m;
-                    if (existing != null && existing.target.equals(target)) {
-                        m = existing;
-                    } else if (existing != null && existing.fingerprint.equals(fingerprint)) {
-                        // Same probe, new thresholds or interval: keep what the probes have shown.
-                        m = new Monitored(p.name(), e.name(), target, fingerprint, existing.health);
-                    } else {
-                        m = new Monitored(p.name(), e.name(), target, fingerprint, null);
-                    }
-                    wanted.put(key, m);
-                    ofProfile.add(m);
+                ProbeTarget target = new ProbeTarget(endpoint.target(), !IpPrefix.looksLikeAddress(endpoint.target()),
+                        profile.monitor(), endpoint.headers(profile.monitor()));
+                NameKey key = NameKey.of(profile.name(), endpoint.name());
+                String fingerprint = whatIsProbed(target);
+                Monitored existing = monitored.get(key);
+                // Same probe (thresholds and interval may differ): keep what the probes have shown.
+                EndpointHealth carried = existing != null && existing.fingerprint.equals(fingerprint) ? existing.health : null;
+                Monitored m = new Monitored(p, e, profile.name(), endpoint.name(), target, fingerprint, carried);
+                if (existing != null && existing.target.equals(target) && existing.profile == p && existing.endpoint == e) {
+                    m.offsetMillis = existing.offsetMillis;
+                    m.task = existing.task; // unchanged: its timer goes on
+                    m.inFlight = existing.inFlight;
+                    existing.task = null;
                 }
-                spread(p.name(), p.monitor().intervalInSeconds() * 1000L, ofProfile);
+                wanted.put(key, m);
+                ofProfile.add(m);
             }
-            for (Map.Entry<EndpointKey, Monitored> old : monitored.entrySet()) {
-                if (wanted.get(old.getKey()) != old.getValue() && old.getValue().task != null) {
-                    old.getValue().task.cancel(false);
-                }
+            spread(profile.name(), profile.monitor().intervalInSeconds() * 1000L, ofProfile);
+        }
+        for (Monitored old : monitored.values()) {
+            old.retired = true;
+            if (old.task != null) {
+                old.task.cancel();
             }
-            monitored.clear();
-            monitored.putAll(wanted);
-            if (running) {
-                scheduleAll();
-            }
-            refreshViews();
-        });
+        }
+        monitored.clear();
+        monitored.putAll(wanted);
+        profileCount = profiles.size();
+        if (running) {
+            scheduleAll();
+        }
+        refreshViews();
     }
 
-    /** Starts probing every endpoint on its interval (until {@link #close()}). */
+    /** Starts probing every endpoint on its interval (until {@link #close()}). Call on the scheduler's thread. */
     public void start() {
-        runOnScheduler(() -> {
-            running = true;
-            scheduleAll();
-        });
+        checkThread();
+        running = true;
+        scheduleAll();
     }
 
     private void scheduleAll() {
         for (Monitored m : monitored.values()) {
             if (m.task == null) {
-                schedule(m);
+                long interval = m.target.monitor().intervalInSeconds() * 1000L;
+                m.task = scheduler.every(m.offsetMillis, interval, () -> probe(m));
             }
         }
     }
 
     /**
-     * Probes every monitored endpoint once, now, and returns when all results are recorded: for
-     * tools that want the state without waiting for intervals (the {@code status} command).
+     * Probes every monitored endpoint once, now; the future completes when all results are
+     * recorded. For tools that want the state without waiting for intervals (the {@code status}
+     * command). Call on the scheduler's thread.
      */
-    public void probeAllNow() {
-        List<java.util.concurrent.CompletableFuture<?>> done = new ArrayList<>();
-        runOnScheduler(() -> {
-            for (Monitored m : monitored.values()) {
-                done.add(prober.probe(m.target).handleAsync((r, error) -> {
-                    record(m, r != null ? r : ProbeResult.failure("probe error: " + error, clock.instant(), 0));
-                    return null;
-                }, scheduler));
-            }
-        });
-        java.util.concurrent.CompletableFuture.allOf(done.toArray(new java.util.concurrent.CompletableFuture[0])).join();
+    public CompletableFuture<Void> probeAll() {
+        checkThread();
+        List<CompletableFuture<?>> done = new ArrayList<>();
+        for (Monitored m : monitored.values()) {
+            done.add(prober.probe(m.target).handleAsync((r, error) -> {
+                record(m, r != null ? r : ProbeResult.failure("probe error: " + error, scheduler.clock().instant(), 0));
+                return null;
+            }, scheduler));
+        }
+        return CompletableFuture.allOf(done.toArray(new CompletableFuture[0]));
     }
 
     /** What defines the probe itself; thresholds and the interval are left out (see configure). */
@@ -181,19 +186,17 @@ public final class HealthMonitor implements AutoCloseable {
 
     /**
      * Spaces a profile's endpoints evenly over its interval (endpoint k of n at k/n of it), from a
-     * phase that a stable hash of the profile's name sets, so profiles do not all start together.
-     * Endpoints already scheduled keep their time; the offset applies to newly scheduled ones.
+     * phase set by the profile's name, so that profiles do not all start together.
+     * ({@link String#hashCode} is specified by the language, so the phase is the same on every node.)
      */
     private static void spread(String profile, long interval, List<Monitored> endpoints) {
-        long phase = Math.floorMod(StableHash.ofName(profile), interval);
+        long phase = Math.floorMod(profile.toLowerCase(Locale.ROOT).hashCode() * 0x9E3779B97F4A7C15L, interval);
         for (int k = 0; k < endpoints.size(); k++) {
-            endpoints.get(k).offsetMillis = (phase + k * interval / endpoints.size()) % interval;
+            Monitored m = endpoints.get(k);
+            if (m.task == null) {
+                m.offsetMillis = (phase + k * interval / endpoints.size()) % interval;
+            }
         }
-    }
-
-    private void schedule(Monitored m) {
-        long interval = m.target.monitor().intervalInSeconds() * 1000L;
-        m.task = scheduler.scheduleAtFixedRate(() -> probe(m), m.offsetMillis, interval, TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -202,7 +205,7 @@ public final class HealthMonitor implements AutoCloseable {
      * delay a failover by a whole interval.
      */
     private void probe(Monitored m) {
-        if (monitored.get(key(m.profile, m.endpoint)) != m) {
+        if (m.retired || closed) {
             return;
         }
         if (m.inFlight) {
@@ -212,12 +215,10 @@ public final class HealthMonitor implements AutoCloseable {
         m.inFlight = true;
         prober.probe(m.target).whenCompleteAsync((result, error) -> {
             m.inFlight = false;
-            if (monitored.get(key(m.profile, m.endpoint)) != m) {
-                return; // reconfigured meanwhile
+            if (m.retired || closed) {
+                return;
             }
-            ProbeResult r = result != null ? result
-                    : ProbeResult.failure("probe error: " + error, clock.instant(), 0);
-            record(m, r);
+            record(m, result != null ? result : ProbeResult.failure("probe error: " + error, scheduler.clock().instant(), 0));
             if (m.due) {
                 m.due = false;
                 probe(m);
@@ -226,41 +227,44 @@ public final class HealthMonitor implements AutoCloseable {
     }
 
     private void record(Monitored m, ProbeResult result) {
+        if (m.retired || closed) {
+            return;
+        }
         (result.success() ? probeSuccesses : probeFailures).increment();
         EndpointHealth.Transition transition = m.health.record(result);
         refreshViews();
-        if (transition == null) {
-            return;
-        }
-        StatusChange change = new StatusChange(m.profile, m.endpoint, transition.from(), transition.to(), result.reason());
-        listener.healthChanged(view(), List.of(change)); // answers first, then words
-        if (transition.to() == MonitorStatus.Degraded) {
-            LOG.warn("{}", change);
-        } else {
-            LOG.info("{}", change);
+        if (transition != null) {
+            listener.healthChanged(List.of(new StatusChange(m.profile, m.endpoint, m.profileName, m.endpointName,
+                    transition.from(), transition.to(), result.reason())));
         }
     }
 
     private void refreshViews() {
-        Map<EndpointKey, MonitorStatus> s = new HashMap<>();
+        MonitorStatus[][] byProfile = new MonitorStatus[profileCount][];
         List<HealthReport> r = new ArrayList<>();
-        for (Map.Entry<EndpointKey, Monitored> e : monitored.entrySet()) {
-            Monitored m = e.getValue();
-            s.put(e.getKey(), m.health.status());
-            r.add(new HealthReport(m.profile, m.endpoint, m.target.host(), m.health.status(), m.health.since(),
+        for (Monitored m : monitored.values()) {
+            MonitorStatus[] row = byProfile[m.profile];
+            if (row == null || row.length <= m.endpoint) {
+                MonitorStatus[] grown = new MonitorStatus[m.endpoint + 1];
+                if (row != null) {
+                    System.arraycopy(row, 0, grown, 0, row.length);
+                }
+                byProfile[m.profile] = row = grown;
+            }
+            row[m.endpoint] = m.health.status();
+            r.add(new HealthReport(m.profileName, m.endpointName, m.target.host(), m.health.status(), m.health.since(),
                     m.health.lastResult(), m.health.consecutiveFailures(), m.health.consecutiveSuccesses()));
         }
-        statuses = Map.copyOf(s);
+        statuses = HealthStatuses.of(byProfile);
         reports = List.copyOf(r);
     }
 
-    /** The current statuses of monitored endpoints (null for endpoints that are not monitored). */
-    public HealthView view() {
-        Map<EndpointKey, MonitorStatus> current = statuses;
-        return (profile, endpoint) -> current.get(key(profile, endpoint));
+    /** The current statuses of monitored endpoints; safe to read from any thread. */
+    public HealthStatuses statuses() {
+        return statuses;
     }
 
-    /** Every monitored endpoint's state, in configuration order. */
+    /** Every monitored endpoint's state, in configuration order; safe to read from any thread. */
     public List<HealthReport> reports() {
         return reports;
     }
@@ -270,30 +274,26 @@ public final class HealthMonitor implements AutoCloseable {
         return (successful ? probeSuccesses : probeFailures).sum();
     }
 
-    /** Names compare without case, as in the configuration; a pair, since names may hold any character. */
-    private record EndpointKey(String profile, String endpoint) {
-    }
-
-    private static EndpointKey key(String profile, String endpoint) {
-        return new EndpointKey(profile.toLowerCase(Locale.ROOT), endpoint.toLowerCase(Locale.ROOT));
-    }
-
-    private static boolean isName(String target) {
-        return !io.wayfinder.net.IpPrefix.looksLikeAddress(target);
-    }
-
-    private void runOnScheduler(Runnable task) {
-        try {
-            scheduler.submit(task).get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("health monitor reconfiguration failed", e.getCause());
+    /** Stops every timer; results that arrive later are dropped. Call on the scheduler's thread. */
+    public void close() {
+        closed = true;
+        for (Monitored m : monitored.values()) {
+            if (m.task != null) {
+                m.task.cancel();
+            }
         }
     }
 
-    @Override
-    public void close() {
-        scheduler.shutdownNow();
+    private void checkThread() {
+        if (!scheduler.inThread()) {
+            throw new IllegalStateException("the health monitor is confined to its scheduler's thread");
+        }
+    }
+
+    /** Names compare without case, as in the configuration; a pair, since names may hold any character. */
+    private record NameKey(String profile, String endpoint) {
+        static NameKey of(String profile, String endpoint) {
+            return new NameKey(profile.toLowerCase(Locale.ROOT), endpoint.toLowerCase(Locale.ROOT));
+        }
     }
 }

@@ -56,7 +56,7 @@ public final class MetricsEndpoint implements AutoCloseable {
                 .callback(cb -> {
                     for (Profile p : source.snapshot().routing().profiles()) {
                         for (Endpoint e : p.endpoints()) {
-                            cb.call(1, p.name(), e.name(), p.statuses()[e.index()].name());
+                            cb.call(1, p.name(), e.name(), p.status(e.index()).name());
                         }
                     }
                 }).register(registry);

@@ -4,14 +4,14 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Collects errors while a configuration is read and checked, so that a user sees them all at once. */
-final class ConfigErrors {
+public final class ConfigErrors {
     private final List<ConfigError> errors = new ArrayList<>();
 
-    void add(String path, String message) {
+    public void add(String path, String message) {
         errors.add(new ConfigError(path, message));
     }
 
-    boolean hasErrorAt(String path) {
+    public boolean hasErrorAt(String path) {
         for (ConfigError e : errors) {
             if (e.path().equals(path) || e.path().startsWith(path + ".") || e.path().startsWith(path + "[")) {
                 return true;
@@ -20,15 +20,15 @@ final class ConfigErrors {
         return false;
     }
 
-    boolean isEmpty() {
+    public boolean isEmpty() {
         return errors.isEmpty();
     }
 
-    int count() {
+    public int count() {
         return errors.size();
     }
 
-    void throwIfAny() throws ConfigException {
+    public void throwIfAny() throws ConfigException {
         if (!errors.isEmpty()) {
             throw new ConfigException(errors);
         }

@@ -6,32 +6,40 @@ import io.wayfinder.text.Suggestions;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * The checks that look across a configuration: names unique, references resolvable (zones,
- * regions, nested profiles), no nesting cycle and no nesting deeper than {@link #MAX_DEPTH}.
+ * Every check of a configuration that relates one value to another, in one place: names unique,
+ * references resolvable (zones, regions, nested profiles), no nesting cycle and no nesting deeper
+ * than {@link #MAX_DEPTH}, fields set only where their routing method reads them, and each
+ * method's own rules (its {@link MethodRules}). What a single value must look like is checked
+ * where it is read.
  */
 public final class ConfigValidator {
     /** How deep profiles may nest, as in Azure Traffic Manager. */
     public static final int MAX_DEPTH = 10;
 
-    private final RegionCatalogue builtIn;
+    private final Map<String, MethodRules> methods = new LinkedHashMap<>();
 
-    public ConfigValidator(RegionCatalogue builtIn) {
-        this.builtIn = builtIn;
+    /** @param methods the routing methods a profile may name, each with its rules */
+    public ConfigValidator(List<? extends MethodRules> methods) {
+        for (MethodRules m : methods) {
+            this.methods.put(m.name().toLowerCase(Locale.ROOT), m);
+        }
     }
 
-    /** The catalogue a valid configuration routes with: built-in regions plus its own. */
-    public RegionCatalogue catalogueFor(WayfinderConfig config) {
-        return builtIn.with(config.regions());
+    /** The method names, as Azure spells them, in registry order. */
+    public List<String> methodNames() {
+        return methods.values().stream().map(MethodRules::name).toList();
     }
 
-    void validate(WayfinderConfig config, ConfigErrors errors) {
-        RegionCatalogue catalogue = regions(config, errors);
+    /** Adds an error, with its field path, for everything wrong across the configuration. */
+    public void validate(WayfinderConfig config, ConfigErrors errors) {
+        RegionCatalogue catalogue = config.catalogue();
         Set<String> zoneNames = zones(config, errors);
         Map<String, Integer> profileIndex = new HashMap<>();
         Map<String, String> ownerOfName = new HashMap<>();
@@ -75,30 +83,16 @@ public final class ConfigValidator {
                     errors.add(path + ".dnsConfig.relativeName", "name " + fqdn + " is already used by " + owner);
                 }
             }
-            if (p.trafficRoutingMethod() != null) {
-                switch (p.trafficRoutingMethod()) {
-                    case Geographic, MultiValue, Subnet -> errors.add(path + ".trafficRoutingMethod",
-                            p.trafficRoutingMethod() + " routing is not supported yet (Performance, Priority and Weighted are)");
-                    default -> {
-                    }
-                }
-            }
             endpoints(p, path, catalogue, errors);
             fallback(p, path, catalogue, errors);
-        }
-        nesting(profiles, profileIndex, errors);
-    }
-
-    private RegionCatalogue regions(WayfinderConfig config, ConfigErrors errors) {
-        RegionCatalogue catalogue = builtIn;
-        for (int i = 0; i < config.regions().size(); i++) {
-            try {
-                catalogue = catalogue.with(List.of(config.regions().get(i)));
-            } catch (IllegalArgumentException e) {
-                errors.add("regions[" + i + "].name", e.getMessage());
+            MethodRules method = p.trafficRoutingMethod() == null ? null
+                    : methods.get(p.trafficRoutingMethod().toLowerCase(Locale.ROOT));
+            if (method != null) {
+                methodFields(p, path, method, errors);
+                method.check(p, path, config, errors);
             }
         }
-        return catalogue;
+        nesting(profiles, profileIndex, errors);
     }
 
     private static Set<String> zones(WayfinderConfig config, ConfigErrors errors) {
@@ -130,7 +124,6 @@ public final class ConfigValidator {
             return; // a profile without endpoints answers NXDOMAIN, like Azure's
         }
         Map<String, Integer> names = new HashMap<>();
-        Map<Integer, String> priorities = new HashMap<>();
         for (int j = 0; j < p.endpoints().size(); j++) {
             EndpointConfig e = p.endpoints().get(j);
             String ePath = path + ".endpoints[" + j + "]";
@@ -155,23 +148,30 @@ public final class ConfigValidator {
             }
             location(e, ePath, catalogue, errors);
             probeHeaders(p, e, ePath, errors);
-            if (p.trafficRoutingMethod() == RoutingMethodName.Performance && e.location() == null) {
-                errors.add(ePath + ".endpointLocation", "is required for Performance routing: the region the endpoint runs in");
+        }
+    }
+
+    /** A method-specific field set on a profile whose method does not read it would be ignored: say so. */
+    private void methodFields(ProfileConfig p, String path, MethodRules method, ConfigErrors errors) {
+        if (p.maxReturn() != null && !method.uses(MethodRules.MethodField.maxReturn)) {
+            errors.add(path + ".maxReturn", notRead(MethodRules.MethodField.maxReturn, method));
+        }
+        List<EndpointConfig> all = withFallback(p);
+        for (int j = 0; j < all.size(); j++) {
+            EndpointConfig e = all.get(j);
+            String ePath = j < p.endpoints().size() ? path + ".endpoints[" + j + "]" : path + ".fallback";
+            if (!e.geoMapping().isEmpty() && !method.uses(MethodRules.MethodField.geoMapping)) {
+                errors.add(ePath + ".geoMapping", notRead(MethodRules.MethodField.geoMapping, method));
             }
-            if (p.trafficRoutingMethod() == RoutingMethodName.Priority) {
-                String other = priorities.putIfAbsent(e.priority(), e.name());
-                if (other != null) {
-                    errors.add(ePath + ".priority", "priority " + e.priority() + " is already used by endpoint '" + other
-                            + "' (an endpoint without a priority takes its position in the list)");
-                }
-            }
-            if (!e.geoMapping().isEmpty()) {
-                errors.add(ePath + ".geoMapping", "applies only to Geographic routing, which is not supported yet");
-            }
-            if (!e.subnets().isEmpty()) {
-                errors.add(ePath + ".subnets", "applies only to Subnet routing, which is not supported yet");
+            if (!e.subnets().isEmpty() && !method.uses(MethodRules.MethodField.subnets)) {
+                errors.add(ePath + ".subnets", notRead(MethodRules.MethodField.subnets, method));
             }
         }
+    }
+
+    private String notRead(MethodRules.MethodField field, MethodRules method) {
+        List<String> readers = methods.values().stream().filter(m -> m.uses(field)).map(MethodRules::name).toList();
+        return method.name() + " routing does not use it (it applies to " + String.join(", ", readers) + " routing)";
     }
 
     /** An endpoint's probe headers need an HTTP(S) monitor to be sent with; anywhere else they would be ignored. */
@@ -195,7 +195,7 @@ public final class ConfigValidator {
     }
 
     /** The profile's endpoints followed by its fallback, if any: everything it may answer with. */
-    static List<EndpointConfig> withFallback(ProfileConfig p) {
+    public static List<EndpointConfig> withFallback(ProfileConfig p) {
         if (p.fallback() == null) {
             return p.endpoints();
         }

@@ -3,12 +3,12 @@ package io.wayfinder.profile;
 import java.util.Locale;
 
 /** Checks and normalises DNS names written in a configuration: lower case, no trailing dot. */
-final class DnsNames {
+public final class DnsNames {
     private DnsNames() {
     }
 
     /** The normalised name, or null when it is not a valid host-style name (the reason goes to errors). */
-    static String normalise(String name, String path, ConfigErrors errors) {
+    public static String normalise(String name, String path, ConfigErrors errors) {
         String s = name.strip().toLowerCase(Locale.ROOT);
         if (s.endsWith(".")) {
             s = s.substring(0, s.length() - 1);
@@ -22,7 +22,7 @@ final class DnsNames {
     }
 
     /** Why a relative name (one or more labels, no zone) is invalid, or null. */
-    static String problem(String s) {
+    public static String problem(String s) {
         if (s.isEmpty()) {
             return "it is empty";
         }
@@ -51,7 +51,7 @@ final class DnsNames {
     }
 
     /** Whether {@code name} is {@code zone} or a name below it. */
-    static boolean isInZone(String name, String zone) {
+    public static boolean isInZone(String name, String zone) {
         return name.equals(zone) || name.endsWith("." + zone);
     }
 }

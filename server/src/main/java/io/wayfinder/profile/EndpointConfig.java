@@ -9,13 +9,13 @@ import java.util.List;
  * @param location       the region (from the catalogue) for Performance routing, or null
  * @param priority       1-1000, unique in the profile; the endpoint's position when not set
  * @param weight         1-1000, default 1
- * @param geoMapping     region codes for Geographic routing
- * @param subnets        client networks for Subnet routing
+ * @param geoMapping     geographic codes for Geographic routing (WORLD, GEO-EU, FR, US-CA, ...), upper case
+ * @param subnets        client address ranges for Subnet routing and subnet overrides
  * @param customHeaders  probe headers; they override the profile's headers of the same name
  */
 public record EndpointConfig(String name, EndpointType type, String target, boolean enabled, String location,
                              int priority, int weight, int minChildEndpoints, int minChildEndpointsIPv4,
-                             int minChildEndpointsIPv6, List<String> geoMapping, List<String> subnets,
+                             int minChildEndpointsIPv6, List<String> geoMapping, List<SubnetConfig> subnets,
                              boolean alwaysServe, List<MonitorConfig.Header> customHeaders) {
     public EndpointConfig {
         geoMapping = List.copyOf(geoMapping);

@@ -6,12 +6,13 @@ import java.util.List;
  * A traffic-manager profile: a DNS name in a zone, a routing method and endpoints.
  *
  * @param relativeName the name inside the zone, or null for a profile reached only as a nested child
- * @param maxReturn    how many addresses a MultiValue profile returns
+ * @param trafficRoutingMethod the routing method's name, spelt as Azure spells it (Performance, Priority, ...)
+ * @param maxReturn    how many addresses a MultiValue profile returns; null when not set
  * @param monitor      how endpoints are probed, or null: then they are not probed (Unmonitored)
  * @param fallback     answers instead of failing open when every eligible endpoint is Degraded; or null
  */
-public record ProfileConfig(String name, String zone, RoutingMethodName trafficRoutingMethod, boolean enabled,
-                            String relativeName, int ttl, int maxReturn, List<EndpointConfig> endpoints,
+public record ProfileConfig(String name, String zone, String trafficRoutingMethod, boolean enabled,
+                            String relativeName, int ttl, Integer maxReturn, List<EndpointConfig> endpoints,
                             MonitorConfig monitor, EndpointConfig fallback) {
     public ProfileConfig {
         endpoints = List.copyOf(endpoints);

@@ -1,6 +1,7 @@
 package io.wayfinder.profile;
 
 import io.wayfinder.geo.Region;
+import io.wayfinder.geo.RegionCatalogue;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -10,12 +11,15 @@ import java.util.Optional;
  * directory of the configuration file.
  *
  * @param metricsListen where Prometheus metrics are served, or null for nowhere
+ * @param regions       the regions the file adds (for writing it back)
+ * @param catalogue     the built-in regions with the file's own, built once when the file is read
  */
 public record WayfinderConfig(
         DnsSettings dns,
         ListenAddress metricsListen,
         List<ZoneConfig> zones,
         List<Region> regions,
+        RegionCatalogue catalogue,
         GeolocationSettings geolocation,
         LatencySettings latency,
         List<ProfileConfig> profiles) {
@@ -53,6 +57,12 @@ public record WayfinderConfig(
      */
     public record LatencySettings(List<Path> sources, List<Integer> ipv4Levels, List<Integer> ipv6Levels,
                                   int minSamples) {
+        /** IPv4 blocks of /20 and /16, IPv6 of /40 and /32: a provider's regional and national allocations. */
+        public static final List<Integer> DEFAULT_IPV4_LEVELS = List.of(20, 16);
+        public static final List<Integer> DEFAULT_IPV6_LEVELS = List.of(40, 32);
+        /** Fewer samples than this make a block's mean too noisy to prefer over the distance model. */
+        public static final int DEFAULT_MIN_SAMPLES = 10;
+
         public LatencySettings {
             sources = List.copyOf(sources);
             ipv4Levels = List.copyOf(ipv4Levels);

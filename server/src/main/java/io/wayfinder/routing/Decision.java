@@ -5,20 +5,31 @@ import java.util.List;
 
 /**
  * Why a query got its answer: the client network routing used, and for each profile on the way
- * (nested ones included) the endpoints, their status, the latency estimates and the choice.
+ * (nested ones included) what the method found, the endpoints, their status, the latency estimates
+ * and the choice.
  *
  * @param client       the client network (ECS subnet or resolver address)
  * @param clientSource "ECS" or "resolver address"
- * @param chosen       the endpoint that answers, or null when none could
- * @param answer       the target it answers with, or null
+ * @param outcome      an answer, NODATA or NXDOMAIN
+ * @param answers      the endpoints that answer (several for MultiValue); empty unless there is an answer
  * @param scope        the ECS scope prefix length: the decision holds for the client's network at this length
  */
-public record Decision(String profile, String client, String clientSource, List<Step> steps, String chosen,
-                       String answer, int scope) {
+public record Decision(String profile, String client, String clientSource, List<Step> steps, RoutingOutcome outcome,
+                       List<Answer> answers, int scope) {
 
-    /** Routing inside one profile. */
-    public record Step(String profile, String method, int depth, boolean failOpen, List<EndpointState> endpoints,
-                       List<RegionEstimate> estimates, String chosen, String reason) {
+    /** An endpoint in the answer and what it answers with. */
+    public record Answer(String endpoint, String target) {
+    }
+
+    /**
+     * Routing inside one profile.
+     *
+     * @param findings what the method found out about the client (where it is, which subnet holds it)
+     * @param chosen   the endpoints chosen here (a nested one leads to the next step)
+     * @param reason   why they were chosen, or why nothing was
+     */
+    public record Step(String profile, String method, int depth, boolean failOpen, List<String> findings,
+                       List<EndpointState> endpoints, List<RegionEstimate> estimates, List<String> chosen, String reason) {
     }
 
     /** An endpoint of a step's profile: its status, whether it could be chosen, and why it was or was not. */

@@ -1,5 +1,7 @@
 package io.wayfinder.routing;
 
+import io.wayfinder.geo.GeoLocation;
+import io.wayfinder.latency.Evidence;
 import io.wayfinder.latency.LatencyEstimator;
 import io.wayfinder.net.IpPrefix;
 import java.util.ArrayList;
@@ -8,31 +10,47 @@ import java.util.List;
 /** A {@link Trace} that records what routing did and turns it into a {@link Decision}. Off the query path. */
 public final class DecisionRecorder implements Trace {
     private final RoutingTable table;
+    private final RoutingContext context;
     private final List<Decision.Step> steps = new ArrayList<>();
     private Profile profile;
     private int depth;
     private List<Decision.RegionEstimate> estimates;
-    private String chosen;
+    private List<String> findings;
+    private List<Endpoint> chosen;
     private String reason;
 
-    public DecisionRecorder(RoutingTable table) {
+    private DecisionRecorder(RoutingTable table, RoutingContext context) {
         this.table = table;
+        this.context = context;
     }
 
-    /** Routes a client through a profile and explains the result. */
-    public static Decision explain(RoutingTable table, Profile profile, IpPrefix client, boolean fromEcs) {
-        DecisionRecorder recorder = new DecisionRecorder(table);
+    /**
+     * Routes a client through a profile and explains the result.
+     *
+     * @param wantsIpv6 the query asks for AAAA (MultiValue answers by family)
+     */
+    public static Decision explain(RoutingTable table, Profile profile, IpPrefix client, boolean fromEcs, boolean wantsIpv6) {
         RoutingContext context = new RoutingContext();
         context.reset(client);
-        Endpoint endpoint = profile.enabled() ? Router.route(table, profile, context, recorder) : null;
-        if (!profile.enabled()) {
+        context.wantsIpv6(wantsIpv6);
+        DecisionRecorder recorder = new DecisionRecorder(table, context);
+        RoutingOutcome outcome;
+        if (profile.enabled()) {
+            outcome = Router.route(table, profile, context, recorder);
+        } else {
             recorder.enterProfile(profile, 0);
             recorder.nothingToServe(profile);
+            outcome = RoutingOutcome.NXDOMAIN;
         }
         recorder.flush();
+        List<Decision.Answer> answers = new ArrayList<>();
+        if (outcome == RoutingOutcome.ANSWER) {
+            for (int k = 0; k < context.answerCount(); k++) {
+                answers.add(new Decision.Answer(context.answer(k).name(), context.answer(k).target().toString()));
+            }
+        }
         return new Decision(profile.name(), client.toString(), fromEcs ? "ECS" : "resolver address",
-                List.copyOf(recorder.steps), endpoint == null ? null : endpoint.name(),
-                endpoint == null ? null : endpoint.target().toString(), context.scope());
+                List.copyOf(recorder.steps), outcome, List.copyOf(answers), context.scope());
     }
 
     @Override
@@ -41,14 +59,15 @@ public final class DecisionRecorder implements Trace {
         profile = p;
         depth = d;
         estimates = new ArrayList<>();
-        chosen = null;
+        findings = new ArrayList<>();
+        chosen = new ArrayList<>();
         reason = null;
     }
 
     @Override
-    public void regionEstimate(Profile p, RoutingTable.RegionRef region, LatencyEstimator.Lookup estimate) {
+    public void regionEstimate(RegionRef region, LatencyEstimator.Lookup estimate) {
         double ms = estimate.rttMs();
-        IpPrefix network = estimate.evidenceLength() > 0 || estimate.evidence() != io.wayfinder.latency.Evidence.NONE
+        IpPrefix network = estimate.evidenceLength() > 0 || estimate.evidence() != Evidence.NONE
                 ? estimate.client().truncate(estimate.evidenceLength()) : null;
         estimates.add(new Decision.RegionEstimate(region.name(), Double.isInfinite(ms) ? null : Math.round(ms * 10) / 10.0,
                 estimate.evidence(), network == null ? null : network.toString(),
@@ -56,8 +75,21 @@ public final class DecisionRecorder implements Trace {
     }
 
     @Override
-    public void chosen(Profile p, Endpoint endpoint, Reason why) {
-        chosen = endpoint.name();
+    public void located(GeoLocation location, String matchedCode) {
+        String where = !location.known() ? "the client's location is unknown"
+                : "the client is in " + (location.countryCode().isEmpty() ? "an unknown country" : location.countryCode())
+                        + " (geolocation holds for " + location.network() + ")";
+        findings.add(where + (matchedCode == null ? "; no geoMapping contains it" : "; the most specific mapping is " + matchedCode));
+    }
+
+    @Override
+    public void inSubnet(Endpoint endpoint, IpPrefix network) {
+        findings.add("the client is in " + network + ", one of " + endpoint.name() + "'s subnets");
+    }
+
+    @Override
+    public void chosen(Endpoint endpoint, Reason why) {
+        chosen.add(endpoint);
         reason = why.text();
     }
 
@@ -66,22 +98,24 @@ public final class DecisionRecorder implements Trace {
         reason = p.enabled() ? "no endpoint is enabled and eligible" : "the profile is disabled";
     }
 
+    @Override
+    public void noAnswer(Reason why) {
+        reason = why.text();
+    }
+
     private void flush() {
         if (profile == null) {
             return;
         }
+        Availability availability = profile.availability();
         List<Decision.EndpointState> endpoints = new ArrayList<>();
-        Endpoint winner = chosen == null ? null : profile.endpoint(chosen);
         for (Endpoint e : profile.endpoints()) {
-            boolean candidate = false;
-            for (int c : profile.candidates()) {
-                candidate |= c == e.index();
-            }
+            boolean candidate = availability.isCandidate(e.index());
             endpoints.add(new Decision.EndpointState(e.name(), e.target().toString(), regionName(e),
-                    profile.statuses()[e.index()].name(), candidate, verdict(e, candidate, winner)));
+                    profile.status(e.index()).name(), candidate, verdict(e, candidate)));
         }
-        steps.add(new Decision.Step(profile.name(), profile.methodName().name(), depth, profile.failOpen(), endpoints,
-                List.copyOf(estimates), chosen, reason));
+        steps.add(new Decision.Step(profile.name(), profile.method().name(), depth, profile.failOpen(), List.copyOf(findings),
+                endpoints, List.copyOf(estimates), chosen.stream().map(Endpoint::name).toList(), reason));
         profile = null;
     }
 
@@ -90,55 +124,16 @@ public final class DecisionRecorder implements Trace {
     }
 
     /** Why an endpoint won or lost, in words an operator can act on. */
-    private String verdict(Endpoint e, boolean candidate, Endpoint winner) {
-        if (!candidate) {
-            return "not served: " + profile.statuses()[e.index()].name();
-        }
-        if (winner == null) {
-            return "not chosen";
-        }
-        if (e == winner) {
+    private String verdict(Endpoint e, boolean candidate) {
+        if (chosen.contains(e)) {
             return "chosen: " + reason;
         }
-        switch (profile.methodName()) {
-            case Performance -> {
-                if (e.region() == winner.region()) {
-                    return "same region as " + winner.name() + "; the stable hash of the client network picked " + winner.name();
-                }
-                Decision.RegionEstimate mine = estimateOf(regionName(e));
-                Decision.RegionEstimate best = estimateOf(regionName(winner));
-                if (mine == null || best == null) {
-                    return "not chosen";
-                }
-                if (java.util.Objects.equals(mine.rttMs(), best.rttMs())) {
-                    return "region " + mine.region() + " ties with " + best.region()
-                            + (best.rttMs() == null ? " (neither has an estimate)" : " at " + best.rttMs() + " ms")
-                            + "; the stable hash of the client network picked " + best.region();
-                }
-                return "region " + mine.region() + " is slower: " + ms(mine) + " against " + ms(best) + " for " + best.region();
-            }
-            case Priority -> {
-                return "priority " + e.priority() + "; " + winner.name() + " has priority " + winner.priority();
-            }
-            case Weighted -> {
-                return "weight " + e.weight() + "; the weighted hash of the client network picked " + winner.name();
-            }
-            default -> {
-                return "not chosen";
-            }
+        if (!candidate) {
+            return "not served: " + profile.status(e.index()).name();
         }
-    }
-
-    private static String ms(Decision.RegionEstimate e) {
-        return e.rttMs() == null ? "no estimate" : e.rttMs() + " ms";
-    }
-
-    private Decision.RegionEstimate estimateOf(String region) {
-        for (Decision.RegionEstimate r : estimates) {
-            if (r.region().equals(region)) {
-                return r;
-            }
+        if (chosen.isEmpty()) {
+            return "not chosen";
         }
-        return null;
+        return profile.chooser().whyNot(e, List.copyOf(chosen), context, List.copyOf(estimates));
     }
 }

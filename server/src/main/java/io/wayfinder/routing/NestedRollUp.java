@@ -1,5 +1,7 @@
 package io.wayfinder.routing;
 
+import io.wayfinder.health.MonitorStatus;
+
 /**
  * The status of a nested endpoint from its child profile's endpoints, as Azure Traffic Manager
  * rolls it up: Online while at least {@code minChildEndpoints} children are Online (and the IPv4
@@ -36,7 +38,7 @@ public final class NestedRollUp {
         if (!child.enabled()) {
             return "child profile " + child.name() + " is disabled";
         }
-        Census census = new Census(child.endpoints(), child.statuses());
+        Census census = new Census(child.availability());
         if (census.enabled == 0) {
             return "child profile " + child.name() + " has no enabled endpoint";
         }
@@ -57,6 +59,18 @@ public final class NestedRollUp {
         int enabled;
         final Counts online = new Counts();
         final Counts onlineOrChecking = new Counts();
+
+        Census(Availability child) {
+            this(child.endpoints().toArray(new Endpoint[0]), statusesOf(child));
+        }
+
+        private static MonitorStatus[] statusesOf(Availability child) {
+            MonitorStatus[] out = new MonitorStatus[child.endpointCount()];
+            for (int k = 0; k < out.length; k++) {
+                out[k] = child.status(k);
+            }
+            return out;
+        }
 
         Census(Endpoint[] children, MonitorStatus[] statuses) {
             for (int k = 0; k < children.length; k++) {

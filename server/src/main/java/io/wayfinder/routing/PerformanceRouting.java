@@ -1,70 +1,182 @@
 package io.wayfinder.routing;
 
 import io.wayfinder.latency.LatencyEstimator;
+import io.wayfinder.profile.ConfigErrors;
+import io.wayfinder.profile.ConfigValidator;
+import io.wayfinder.profile.EndpointConfig;
+import io.wayfinder.profile.ProfileConfig;
+import io.wayfinder.profile.WayfinderConfig;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 
 /**
- * Performance routing: the candidate endpoint in the region with the lowest estimated RTT from
- * the client's network. Regions that tie (to a tenth of a millisecond) are ranked by rendezvous
- * hashing of the client network, and so are several endpoints of the winning region: the same
- * client always lands on the same endpoint, and when one endpoint leaves only its clients move.
+ * Performance routing: the candidate endpoint in the region with the lowest estimated RTT from the
+ * client's network. Regions that tie (to a tenth of a millisecond) are ranked by rendezvous hashing
+ * of the client network, and so are several endpoints of the winning region: the same client always
+ * lands on the same endpoint, and when one endpoint leaves only its clients move.
+ *
+ * <p>Subnet overrides, as Azure's: a client in one of an endpoint's {@code subnets} goes to that
+ * endpoint while it is available; when it is not, latency decides as for everyone else.
  */
-public final class PerformanceRouting implements RoutingMethod {
-    private final RoutingTable.RegionRef[] regions;
-    private final LatencyEstimator estimator;
+final class PerformanceRouting implements RoutingMethod {
 
-    PerformanceRouting(RoutingTable.RegionRef[] regions, LatencyEstimator estimator) {
-        this.regions = regions;
-        this.estimator = estimator;
+    @Override
+    public String name() {
+        return "Performance";
     }
 
     @Override
-    public int choose(Profile profile, int[] candidates, int count, RoutingContext context, Trace trace) {
-        Profile.RegionGroups groups = profile.byRegion();
-        if (count == 1) {
-            // Nothing to compare: the answer is the same for every client (ECS scope 0).
-            trace.chosen(profile, profile.endpoints()[candidates[0]], Reason.ONLY_CANDIDATE);
-            return candidates[0];
-        }
-        LatencyEstimator.Lookup lookup = context.lookup();
-        long clientHash = context.clientHash();
-        int best = -1;
-        long bestTenths = Long.MAX_VALUE;
-        long bestScore = 0;
-        boolean tied = false;
-        for (int i = 0; i < groups.regions().length; i++) {
-            RoutingTable.RegionRef region = regions[groups.regions()[i]];
-            estimator.estimate(lookup, region.column(), region.latitude(), region.longitude());
-            trace.regionEstimate(profile, region, lookup);
-            double ms = lookup.rttMs();
-            long tenths = Double.isInfinite(ms) ? Long.MAX_VALUE : Math.round(ms * 10);
-            long score = StableHash.score(clientHash, region.seed());
-            if (best < 0 || tenths < bestTenths) {
-                best = i;
-                bestTenths = tenths;
-                bestScore = score;
-                tied = false;
-            } else if (tenths == bestTenths) {
-                tied = true;
-                if (Long.compareUnsigned(score, bestScore) > 0) {
-                    best = i;
-                    bestScore = score;
-                }
+    public boolean uses(MethodField field) {
+        return field == MethodField.subnets;
+    }
+
+    @Override
+    public void check(ProfileConfig profile, String path, WayfinderConfig config, ConfigErrors errors) {
+        List<EndpointConfig> all = ConfigValidator.withFallback(profile);
+        for (int j = 0; j < profile.endpoints().size(); j++) {
+            if (all.get(j).location() == null) {
+                errors.add(path + ".endpoints[" + j + "].endpointLocation",
+                        "is required for Performance routing: the region the endpoint runs in");
             }
         }
-        // The decision holds wherever every lookup it made finds the same thing.
-        context.widenScope(lookup.holdingLength());
-        int[] inRegion = groups.endpoints()[best];
-        if (tied) {
+        SubnetRules.check(profile, path, errors);
+    }
+
+    @Override
+    public MethodPlan plan(ProfileConfig config, List<Endpoint> endpoints) {
+        SubnetMap overrides = SubnetMap.of(endpoints, ConfigValidator.withFallback(config));
+        return (availability, inputs) -> new ByLatency(overrides, availability, inputs);
+    }
+
+    /** The candidates grouped by region, and what estimates their RTT. */
+    private static final class ByLatency implements Chooser {
+        private final SubnetMap overrides;
+        private final Availability availability;
+        private final LatencyEstimator estimator;
+        /** {@code members[g]} are the candidates in region {@code regions[g]}. */
+        private final RegionRef[] regions;
+        private final Endpoint[][] members;
+
+        ByLatency(SubnetMap overrides, Availability availability, RoutingInputs inputs) {
+            this.overrides = overrides;
+            this.availability = availability;
+            this.estimator = inputs.estimator();
+            Map<Integer, List<Endpoint>> groups = new LinkedHashMap<>();
+            for (int k = 0; k < availability.candidateCount(); k++) {
+                Endpoint e = availability.endpoint(availability.candidate(k));
+                groups.computeIfAbsent(e.region(), r -> new ArrayList<>()).add(e);
+            }
+            this.regions = new RegionRef[groups.size()];
+            this.members = new Endpoint[groups.size()][];
+            int g = 0;
+            for (Map.Entry<Integer, List<Endpoint>> group : groups.entrySet()) {
+                regions[g] = inputs.region(group.getKey());
+                members[g] = group.getValue().toArray(new Endpoint[0]);
+                g++;
+            }
+        }
+
+        @Override
+        public RoutingOutcome choose(RoutingContext context, Trace trace) {
+            if (!overrides.isEmpty()) {
+                Endpoint override = overrides.find(context, trace);
+                if (override != null && availability.isCandidate(override.index())) {
+                    trace.chosen(override, Reason.SUBNET_OVERRIDE);
+                    context.answer(override);
+                    return RoutingOutcome.ANSWER;
+                }
+            }
+            if (members.length == 1 && members[0].length == 1) {
+                // Nothing to compare: the answer is the same for every client (ECS scope 0).
+                trace.chosen(members[0][0], Reason.ONLY_CANDIDATE);
+                context.answer(members[0][0]);
+                return RoutingOutcome.ANSWER;
+            }
+            LatencyEstimator.Lookup lookup = context.lookup();
+            long clientHash = context.clientHash();
+            int best = -1;
+            long bestTenths = Long.MAX_VALUE;
+            long bestScore = 0;
+            boolean tied = false;
+            for (int g = 0; g < regions.length; g++) {
+                RegionRef region = regions[g];
+                estimator.estimate(lookup, region.column(), region.latitude(), region.longitude());
+                trace.regionEstimate(region, lookup);
+                double ms = lookup.rttMs();
+                long tenths = Double.isInfinite(ms) ? Long.MAX_VALUE : Math.round(ms * 10);
+                long score = StableHash.score(clientHash, region.seed());
+                if (best < 0 || tenths < bestTenths) {
+                    best = g;
+                    bestTenths = tenths;
+                    bestScore = score;
+                    tied = false;
+                } else if (tenths == bestTenths) {
+                    tied = true;
+                    if (Long.compareUnsigned(score, bestScore) > 0) {
+                        best = g;
+                        bestScore = score;
+                    }
+                }
+            }
+            // The decision holds wherever every lookup it made finds the same thing.
+            context.widenScope(lookup.holdingLength());
+            Endpoint[] inRegion = members[best];
+            if (tied) {
+                context.usedHash();
+            }
+            if (inRegion.length == 1) {
+                trace.chosen(inRegion[0], tied ? Reason.LOWEST_LATENCY_TIE : Reason.LOWEST_LATENCY);
+                context.answer(inRegion[0]);
+                return RoutingOutcome.ANSWER;
+            }
             context.usedHash();
+            Endpoint chosen = inRegion[Rendezvous.pick(inRegion, inRegion.length, clientHash)];
+            trace.chosen(chosen, Reason.SHARED_REGION);
+            context.answer(chosen);
+            return RoutingOutcome.ANSWER;
         }
-        if (inRegion.length == 1) {
-            Endpoint chosen = profile.endpoints()[inRegion[0]];
-            trace.chosen(profile, chosen, tied ? Reason.LOWEST_LATENCY_TIE : Reason.LOWEST_LATENCY);
-            return inRegion[0];
+
+        @Override
+        public String whyNot(Endpoint loser, List<Endpoint> winners, RoutingContext context,
+                             List<Decision.RegionEstimate> estimates) {
+            Endpoint winner = winners.get(0);
+            if (estimates.isEmpty() && !overrides.isEmpty()) {
+                return "the client is in a subnet override of " + winner.name();
+            }
+            if (loser.region() == winner.region()) {
+                return "same region as " + winner.name() + "; the stable hash of the client network picked " + winner.name();
+            }
+            Decision.RegionEstimate mine = estimateOf(estimates, loser.region());
+            Decision.RegionEstimate best = estimateOf(estimates, winner.region());
+            if (mine == null || best == null) {
+                return "not chosen";
+            }
+            if (Objects.equals(mine.rttMs(), best.rttMs())) {
+                return "region " + mine.region() + " ties with " + best.region()
+                        + (best.rttMs() == null ? " (neither has an estimate)" : " at " + best.rttMs() + " ms")
+                        + "; the stable hash of the client network picked " + best.region();
+            }
+            return "region " + mine.region() + " is slower: " + ms(mine) + " against " + ms(best) + " for " + best.region();
         }
-        context.usedHash();
-        int chosen = Rendezvous.pick(profile.endpoints(), inRegion, inRegion.length, clientHash);
-        trace.chosen(profile, profile.endpoints()[chosen], Reason.SHARED_REGION);
-        return chosen;
+
+        private Decision.RegionEstimate estimateOf(List<Decision.RegionEstimate> estimates, int region) {
+            for (int g = 0; g < regions.length; g++) {
+                if (members[g][0].region() == region) {
+                    for (Decision.RegionEstimate e : estimates) {
+                        if (e.region().equals(regions[g].name())) {
+                            return e;
+                        }
+                    }
+                }
+            }
+            return null;
+        }
+
+        private static String ms(Decision.RegionEstimate e) {
+            return e.rttMs() == null ? "no estimate" : e.rttMs() + " ms";
+        }
     }
 }

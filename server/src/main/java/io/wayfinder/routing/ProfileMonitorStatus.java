@@ -1,5 +1,7 @@
 package io.wayfinder.routing;
 
+import io.wayfinder.health.MonitorStatus;
+
 /**
  * A profile's monitor status, rolled up from its endpoints as Azure Traffic Manager does:
  * Disabled when the profile is disabled; Degraded when any endpoint is Degraded; Online when any
@@ -19,7 +21,7 @@ public enum ProfileMonitorStatus {
             if (e.fallback()) {
                 continue;
             }
-            MonitorStatus s = profile.statuses()[e.index()];
+            MonitorStatus s = profile.status(e.index());
             if (s == MonitorStatus.Degraded) {
                 return Degraded;
             }

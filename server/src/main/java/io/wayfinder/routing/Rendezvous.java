@@ -8,13 +8,14 @@ final class Rendezvous {
     private Rendezvous() {
     }
 
-    static int pick(Endpoint[] endpoints, int[] candidates, int count, long clientHash) {
-        int best = candidates[0];
-        long bestScore = StableHash.score(clientHash, endpoints[best].seed());
+    /** The index into {@code candidates} of the one this client goes to. */
+    static int pick(Endpoint[] candidates, int count, long clientHash) {
+        int best = 0;
+        long bestScore = StableHash.score(clientHash, candidates[0].seed());
         for (int i = 1; i < count; i++) {
-            long score = StableHash.score(clientHash, endpoints[candidates[i]].seed());
+            long score = StableHash.score(clientHash, candidates[i].seed());
             if (Long.compareUnsigned(score, bestScore) > 0) {
-                best = candidates[i];
+                best = i;
                 bestScore = score;
             }
         }
@@ -24,16 +25,16 @@ final class Rendezvous {
     /**
      * Weighted rendezvous hashing: the lowest {@code -ln(u) / weight} wins, which gives each
      * candidate a share of clients proportional to its weight and keeps the minimal-disruption
-     * property.
+     * property. Returns an index into {@code candidates}.
      */
-    static int pickWeighted(Endpoint[] endpoints, int[] candidates, int count, long clientHash) {
-        int best = candidates[0];
+    static int pickWeighted(Endpoint[] candidates, int count, long clientHash) {
+        int best = 0;
         double bestKey = Double.POSITIVE_INFINITY;
         for (int i = 0; i < count; i++) {
-            Endpoint e = endpoints[candidates[i]];
+            Endpoint e = candidates[i];
             double key = -Math.log(StableHash.unit(StableHash.score(clientHash, e.seed()))) / e.weight();
             if (key < bestKey) {
-                best = candidates[i];
+                best = i;
                 bestKey = key;
             }
         }

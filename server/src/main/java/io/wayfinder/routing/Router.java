@@ -3,7 +3,7 @@ package io.wayfinder.routing;
 import io.wayfinder.profile.ConfigValidator;
 
 /**
- * The one entry point of routing: picks the external endpoint that answers for a profile and a
+ * The one entry point of routing: picks the external endpoints that answer for a profile and a
  * client, following nested profiles through their own methods. Stateless.
  */
 public final class Router {
@@ -11,28 +11,34 @@ public final class Router {
     }
 
     /**
-     * @return the chosen external endpoint, or null when the profile (or a nested child it chose)
-     *         has nothing to serve; {@code context.scope()} then says for which network it holds
+     * Routes a client, whose network is in {@code context}, through a profile.
+     *
+     * @return {@link RoutingOutcome#ANSWER} with the chosen external endpoints in the context, or
+     *         why there are none; either way {@code context.scope()} says for which network it holds
      */
-    public static Endpoint route(RoutingTable table, Profile profile, RoutingContext context, Trace trace) {
+    public static RoutingOutcome route(RoutingTable table, Profile profile, RoutingContext context, Trace trace) {
         Profile current = profile;
         for (int depth = 0; depth <= ConfigValidator.MAX_DEPTH; depth++) {
             trace.enterProfile(current, depth);
-            int[] candidates = current.candidates();
-            if (!current.enabled() || candidates.length == 0) {
+            Availability availability = current.availability();
+            if (!current.enabled() || availability.candidateCount() == 0) {
                 trace.nothingToServe(current);
-                return null;
+                return RoutingOutcome.NXDOMAIN;
             }
-            int chosen;
-            if (current.onFallback()) {
-                chosen = candidates[0];
-                trace.chosen(current, current.endpoints()[chosen], Reason.FALLBACK);
+            context.clearAnswers();
+            if (availability.onFallback()) {
+                Endpoint fallback = availability.endpoint(availability.candidate(0));
+                trace.chosen(fallback, Reason.FALLBACK);
+                context.answer(fallback);
             } else {
-                chosen = current.method().choose(current, candidates, candidates.length, context, trace);
+                RoutingOutcome outcome = current.chooser().choose(context, trace);
+                if (outcome != RoutingOutcome.ANSWER) {
+                    return outcome;
+                }
             }
-            Endpoint endpoint = current.endpoints()[chosen];
-            if (!(endpoint.target() instanceof Target.Nested nested)) {
-                return endpoint;
+            Endpoint first = context.answer(0);
+            if (context.answerCount() > 1 || !(first.target() instanceof Target.Nested nested)) {
+                return RoutingOutcome.ANSWER;
             }
             current = table.profile(nested.profileIndex());
         }

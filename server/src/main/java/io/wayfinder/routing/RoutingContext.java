@@ -5,10 +5,13 @@ import io.wayfinder.net.IpPrefix;
 
 /**
  * Per-query state of routing, reused across queries by one thread (an event loop): the client,
- * its hash, the latency lookups made so far and the ECS scope the decision has accumulated.
- * Not thread-safe by design: each thread owns one.
+ * its hash, the record type asked for, the latency lookups made so far, the ECS scope the decision
+ * has accumulated, and the answer. Not thread-safe by design: each thread owns one.
  */
 public final class RoutingContext {
+    /** The most endpoints one answer holds: MultiValue's largest {@code maxReturn}, as Azure's. */
+    public static final int MAX_ANSWERS = 10;
+
     /** Client networks are hashed at this granularity (or the ECS source length, if shorter). */
     public static final int IPV4_HASH_LENGTH = 24;
     public static final int IPV6_HASH_LENGTH = 48;
@@ -18,6 +21,9 @@ public final class RoutingContext {
     private long clientHash;
     private int hashLength;
     private int scope;
+    private boolean wantsIpv6;
+    private final Endpoint[] answers = new Endpoint[MAX_ANSWERS];
+    private int answerCount;
 
     /**
      * Starts a query for a client network: the ECS address and source length, or the resolver's
@@ -32,6 +38,37 @@ public final class RoutingContext {
                 : clientNetwork.lo() & IpPrefix.ipv4Mask(hashLength);
         clientHash = StableHash.mix(StableHash.mix(hi) ^ lo ^ ((long) hashLength << 56) ^ (clientNetwork.ipv6() ? 1 : 0));
         scope = 0;
+        wantsIpv6 = false;
+        answerCount = 0;
+    }
+
+    /** The query asks for AAAA records (else A, or any type): MultiValue answers with addresses of that family. */
+    public void wantsIpv6(boolean ipv6) {
+        wantsIpv6 = ipv6;
+    }
+
+    public boolean wantsIpv6() {
+        return wantsIpv6;
+    }
+
+    /** Adds an endpoint to the answer (at most {@link #MAX_ANSWERS}; more are ignored). */
+    public void answer(Endpoint endpoint) {
+        if (answerCount < MAX_ANSWERS) {
+            answers[answerCount++] = endpoint;
+        }
+    }
+
+    public int answerCount() {
+        return answerCount;
+    }
+
+    public Endpoint answer(int k) {
+        return answers[k];
+    }
+
+    /** Forgets the answer so far (a nested endpoint was chosen: its child answers instead). */
+    void clearAnswers() {
+        answerCount = 0;
     }
 
     public IpPrefix client() {

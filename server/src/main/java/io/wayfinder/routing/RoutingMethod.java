@@ -1,22 +1,26 @@
 package io.wayfinder.routing;
 
+import io.wayfinder.profile.MethodRules;
+import io.wayfinder.profile.ProfileConfig;
+import java.util.List;
+
 /**
- * One routing method: picks one endpoint of a profile for a client. One implementation per
- * {@code trafficRoutingMethod}; nested profiles are resolved by {@link Router}, not here.
+ * One routing method (a {@code trafficRoutingMethod}): its configuration rules ({@link MethodRules}),
+ * its build step and, through what that builds, its choice. A method is one class; adding one is
+ * that class plus one line in {@link RoutingMethods}. Nested profiles are followed by {@link Router},
+ * not here: a method chooses among its own profile's endpoints.
  *
- * <p>Implementations are stateless and run on the query path: no locks, no allocation, and a
- * {@link Trace} call for every fact an explanation needs.
+ * <p>Building happens in two steps, so that each change rebuilds only what it must:
+ * {@link #plan} once per configuration (what depends on configuration alone, such as a subnet map),
+ * and {@link MethodPlan#chooser} for every state of health or latency (which endpoints may answer).
+ * Neither can fail for a configuration that passed {@link #check}.
  */
-public interface RoutingMethod {
+public interface RoutingMethod extends MethodRules {
 
     /**
-     * Picks one of the candidate endpoints.
+     * Compiles a valid profile's configuration into what the method precomputes.
      *
-     * @param candidates indices into {@code profile.endpoints()} of the endpoints that may be
-     *                   chosen (served ones, or all eligible ones when the profile fails open),
-     *                   in profile order; never empty
-     * @param count      how many entries of {@code candidates} are valid
-     * @return the index into {@code profile.endpoints()} of the chosen endpoint
+     * @param endpoints the profile's endpoints by index, its fallback (if any) last
      */
-    int choose(Profile profile, int[] candidates, int count, RoutingContext context, Trace trace);
+    MethodPlan plan(ProfileConfig config, List<Endpoint> endpoints);
 }

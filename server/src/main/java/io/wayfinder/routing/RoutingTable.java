@@ -1,28 +1,125 @@
 package io.wayfinder.routing;
 
+import io.wayfinder.health.HealthStatuses;
+import io.wayfinder.health.MonitorStatus;
 import io.wayfinder.latency.LatencyEstimator;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 
 /**
- * Everything routing reads for one state of configuration and health: compiled profiles, the
- * regions their endpoints are in, and the latency estimator. Immutable; a change builds a new one.
+ * Everything routing reads for one configuration, one state of health and one latency table: the
+ * compiled profiles with their choosers. Immutable; a change builds a new one, reusing every
+ * profile whose inputs did not change.
  */
 public final class RoutingTable {
-    private final Profile[] profiles;
-    private final Map<String, Profile> byName;
-    private final RegionRef[] regions;
+    private final RoutingPlan plan;
+    private final HealthStatuses health;
     private final LatencyEstimator estimator;
+    private final RegionRef[] regions;
+    private final Profile[] profiles;
 
-    /** A region endpoints use, resolved once: its column in the latency table and its coordinates. */
-    public record RegionRef(String name, int column, double latitude, double longitude, long seed) {
+    private RoutingTable(RoutingPlan plan, HealthStatuses health, LatencyEstimator estimator, RegionRef[] regions,
+                         Profile[] profiles) {
+        this.plan = plan;
+        this.health = health;
+        this.estimator = estimator;
+        this.regions = regions;
+        this.profiles = profiles;
     }
 
-    RoutingTable(Profile[] profiles, Map<String, Profile> byName, RegionRef[] regions, LatencyEstimator estimator) {
-        this.profiles = profiles;
-        this.byName = byName;
-        this.regions = regions;
-        this.estimator = estimator;
+    /**
+     * Works out every endpoint's status (probed, or rolled up from a nested child), each profile's
+     * candidates, and its chooser. Cannot fail.
+     *
+     * @param previous the table this one replaces, or null: a profile whose statuses are the same
+     *                 under the same plan and estimator is taken over as it is
+     */
+    public static RoutingTable build(RoutingPlan plan, HealthStatuses health, LatencyEstimator estimator, RoutingTable previous) {
+        boolean reusable = previous != null && previous.plan == plan && previous.estimator == estimator;
+        RegionRef[] regions = reusable ? previous.regions : plan.regionsFor(estimator.table());
+        RoutingInputs inputs = new RoutingInputs(estimator, regions);
+        MonitorStatus[][] statuses = new MonitorStatus[plan.profileCount()][];
+        for (int i = 0; i < statuses.length; i++) {
+            statusesOf(i, plan, health, statuses);
+        }
+        Profile[] profiles = new Profile[statuses.length];
+        for (int i = 0; i < profiles.length; i++) {
+            PlannedProfile planned = plan.profile(i);
+            Availability availability = availability(planned, statuses[i]);
+            Profile before = reusable ? previous.profiles[i] : null;
+            profiles[i] = before != null && before.availability().sameAs(availability) ? before
+                    : new Profile(planned, availability, planned.methodPlan().chooser(availability, inputs));
+        }
+        return new RoutingTable(plan, health, estimator, regions, profiles);
+    }
+
+    /** Fills statuses[i], children first (validation guarantees there is no cycle). */
+    private static void statusesOf(int i, RoutingPlan plan, HealthStatuses health, MonitorStatus[][] statuses) {
+        if (statuses[i] != null) {
+            return;
+        }
+        PlannedProfile profile = plan.profile(i);
+        Endpoint[] endpoints = profile.endpoints();
+        MonitorStatus[] out = new MonitorStatus[endpoints.length];
+        for (int j = 0; j < out.length; j++) {
+            Endpoint e = endpoints[j];
+            if (!profile.config().enabled()) {
+                out[j] = MonitorStatus.Inactive;
+            } else if (!e.enabled()) {
+                out[j] = MonitorStatus.Disabled;
+            } else if (e.target() instanceof Target.Nested nested) {
+                statusesOf(nested.profileIndex(), plan, health, statuses);
+                PlannedProfile child = plan.profile(nested.profileIndex());
+                out[j] = NestedRollUp.status(e, child.config().enabled(), child.endpoints(), statuses[nested.profileIndex()]);
+                if (e.alwaysServe() && out[j] != MonitorStatus.Stopped) {
+                    out[j] = MonitorStatus.Unmonitored;
+                }
+            } else if (e.fallback() || e.alwaysServe()) {
+                out[j] = MonitorStatus.Unmonitored; // a fallback is never probed: it answers only when all else is Degraded
+            } else {
+                MonitorStatus probed = health.status(i, j);
+                out[j] = probed == null ? MonitorStatus.Unmonitored : probed;
+            }
+        }
+        statuses[i] = out;
+    }
+
+    /** The candidates: served endpoints; else, when all eligible ones are Degraded, the fallback or them all. */
+    private static Availability availability(PlannedProfile planned, MonitorStatus[] statuses) {
+        Endpoint[] endpoints = planned.endpoints();
+        List<Integer> served = new ArrayList<>();
+        List<Integer> eligible = new ArrayList<>();
+        int fallback = -1;
+        for (int j = 0; j < endpoints.length; j++) {
+            if (endpoints[j].fallback()) {
+                // A fallback that cannot answer (disabled, or nesting a profile that is stopped or
+                // down): fail open as without one, rather than answer nothing.
+                fallback = statuses[j].served() ? j : -1;
+                continue;
+            }
+            if (statuses[j].served()) {
+                served.add(j);
+            }
+            if (statuses[j].eligible()) {
+                eligible.add(j);
+            }
+        }
+        boolean allDegraded = served.isEmpty() && !eligible.isEmpty();
+        boolean onFallback = allDegraded && fallback >= 0;
+        boolean failOpen = allDegraded && !onFallback;
+        List<Integer> chosen = onFallback ? List.of(fallback) : failOpen ? eligible : served;
+        int[] candidates = chosen.stream().sorted(Comparator.naturalOrder()).mapToInt(Integer::intValue).toArray();
+        return new Availability(endpoints, statuses, candidates, failOpen, onFallback);
+    }
+
+    public RoutingPlan plan() {
+        return plan;
+    }
+
+    /** The probe statuses this table was built with. */
+    public HealthStatuses health() {
+        return health;
     }
 
     public Profile profile(int index) {
@@ -31,7 +128,8 @@ public final class RoutingTable {
 
     /** Looks a profile up by name, case-insensitively; null when there is none. */
     public Profile profile(String name) {
-        return byName.get(name.toLowerCase(java.util.Locale.ROOT));
+        int i = plan.profileIndex(name);
+        return i < 0 ? null : profiles[i];
     }
 
     public List<Profile> profiles() {

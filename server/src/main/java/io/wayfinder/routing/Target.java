@@ -1,23 +1,24 @@
 package io.wayfinder.routing;
 
 import io.wayfinder.net.IpPrefix;
+import java.util.Locale;
 
 /** What an endpoint answers with: an address (A or AAAA), a name (CNAME), or another profile. */
 public sealed interface Target {
 
-    /** An IPv4 address, answered as an A record. */
-    record Ipv4(byte[] address) implements Target {
+    /** An IPv4 address (a /32), answered as an A record. */
+    record Ipv4(IpPrefix address) implements Target {
         @Override
         public String toString() {
-            return IpPrefix.fromBytes(address, 32).addressText();
+            return address.addressText();
         }
     }
 
-    /** An IPv6 address, answered as an AAAA record. */
-    record Ipv6(byte[] address) implements Target {
+    /** An IPv6 address (a /128), answered as an AAAA record. */
+    record Ipv6(IpPrefix address) implements Target {
         @Override
         public String toString() {
-            return IpPrefix.fromBytes(address, 128).addressText();
+            return address.addressText();
         }
     }
 
@@ -42,9 +43,10 @@ public sealed interface Target {
         String s = text.strip();
         if (IpPrefix.looksLikeAddress(s)) {
             byte[] bytes = IpPrefix.parseAddress(s);
-            return bytes.length == 4 ? new Ipv4(bytes) : new Ipv6(bytes);
+            IpPrefix host = IpPrefix.fromBytes(bytes, bytes.length * 8);
+            return bytes.length == 4 ? new Ipv4(host) : new Ipv6(host);
         }
-        String name = s.toLowerCase(java.util.Locale.ROOT);
+        String name = s.toLowerCase(Locale.ROOT);
         return new Name(name.endsWith(".") ? name.substring(0, name.length() - 1) : name);
     }
 }

@@ -3,7 +3,7 @@ package io.wayfinder.health;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.wayfinder.routing.MonitorStatus;
+import io.wayfinder.health.MonitorStatus;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.wayfinder.net.IpPrefix;
 import io.wayfinder.routing.Endpoint;
-import io.wayfinder.routing.MonitorStatus;
+import io.wayfinder.health.MonitorStatus;
 import io.wayfinder.routing.Profile;
 import io.wayfinder.routing.ProfileMonitorStatus;
 import io.wayfinder.routing.Router;

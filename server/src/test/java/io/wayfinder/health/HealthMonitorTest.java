@@ -9,7 +9,7 @@ import io.wayfinder.profile.MonitorConfig;
 import io.wayfinder.profile.ProfileConfig;
 import io.wayfinder.profile.WayfinderConfig;
 import io.wayfinder.routing.HealthView;
-import io.wayfinder.routing.MonitorStatus;
+import io.wayfinder.health.MonitorStatus;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

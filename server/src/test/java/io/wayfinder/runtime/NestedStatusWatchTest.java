@@ -2,7 +2,7 @@ package io.wayfinder.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.wayfinder.routing.MonitorStatus;
+import io.wayfinder.health.MonitorStatus;
 import io.wayfinder.routing.RoutingTable;
 import io.wayfinder.routing.RoutingTableBuilder;
 import io.wayfinder.routing.TestRoutingTables;

@@ -1,4 +1,4 @@
-package io.wayfinder.routing;
+package io.wayfinder.health;
 
 /**
  * An endpoint's monitor status, with Azure Traffic Manager's names and meanings. Whether an

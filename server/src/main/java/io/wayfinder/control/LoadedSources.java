@@ -1,11 +1,10 @@
-package io.wayfinder.runtime;
+package io.wayfinder.control;
 
 import io.wayfinder.geo.CompositeGeoLocator;
 import io.wayfinder.geo.CsvGeoTable;
 import io.wayfinder.geo.GeoCache;
 import io.wayfinder.geo.GeoLocator;
 import io.wayfinder.geo.MmdbGeoDatabase;
-import io.wayfinder.geo.RegionCatalogue;
 import io.wayfinder.latency.DistanceModel;
 import io.wayfinder.latency.LatencyCsvReader;
 import io.wayfinder.latency.LatencyEstimator;
@@ -38,10 +37,10 @@ public record LoadedSources(LatencyEstimator estimator, List<String> summary) {
      * @throws ConfigException naming the configuration field of every data file that is missing or
      *                         unreadable, and of the first bad line in a file (with file and line)
      */
-    public static LoadedSources load(WayfinderConfig config, RegionCatalogue catalogue) throws IOException, ConfigException {
+    public static LoadedSources load(WayfinderConfig config) throws IOException, ConfigException {
         checkFilesExist(config);
         try {
-            return read(config, catalogue);
+            return read(config);
         } catch (SourceFormatException e) {
             throw new ConfigException(fieldOf(config, e.getMessage()), e.getMessage());
         }
@@ -85,7 +84,7 @@ public record LoadedSources(LatencyEstimator estimator, List<String> summary) {
         return "";
     }
 
-    private static LoadedSources read(WayfinderConfig config, RegionCatalogue catalogue) throws IOException {
+    private static LoadedSources read(WayfinderConfig config) throws IOException {
         List<String> summary = new ArrayList<>();
         GeoLocator geo = geolocation(config.geolocation(), summary);
 
@@ -94,7 +93,7 @@ public record LoadedSources(LatencyEstimator estimator, List<String> summary) {
                 settings.ipv4Levels().stream().mapToInt(Integer::intValue).toArray(),
                 settings.ipv6Levels().stream().mapToInt(Integer::intValue).toArray(),
                 settings.minSamples());
-        LatencyCsvReader reader = new LatencyCsvReader(catalogue);
+        LatencyCsvReader reader = new LatencyCsvReader(config.catalogue());
         for (Path source : settings.sources()) {
             int before = builder.prefixCount();
             int rows = reader.read(source, builder);
@@ -104,7 +103,7 @@ public record LoadedSources(LatencyEstimator estimator, List<String> summary) {
         LatencyTable table = builder.build();
         summary.add("latency table: " + table.prefixCount() + " prefixes, " + table.columnCount() + " regions "
                 + table.regions() + ", " + table.totalSamples() + " samples");
-        DistanceModel model = DistanceModel.fit(builder.sample(FIT_SAMPLE), geo, catalogue);
+        DistanceModel model = DistanceModel.fit(builder.sample(FIT_SAMPLE), geo, config.catalogue());
         summary.add("distance model: " + model.describe());
         return new LoadedSources(new LatencyEstimator(table, geo, model), List.copyOf(summary));
     }

@@ -1,4 +1,6 @@
-package io.wayfinder.profile;
+package io.wayfinder.profile.read;
+
+import io.wayfinder.profile.ConfigErrors;
 
 import io.wayfinder.text.Suggestions;
 import java.util.ArrayList;

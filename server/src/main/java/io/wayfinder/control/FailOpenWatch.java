@@ -1,4 +1,4 @@
-package io.wayfinder.runtime;
+package io.wayfinder.control;
 
 import io.wayfinder.routing.Profile;
 import io.wayfinder.routing.RoutingTable;
@@ -13,7 +13,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Makes fail-open loud: when a profile starts or stops serving Degraded endpoints (or its
  * fallback) because nothing healthy is left, one WARN line on entry and one on exit, and a count
- * of entries for the metrics. Called by the control path with each new routing table.
+ * of entries for the metrics. Called on the control thread with each new routing table.
  */
 final class FailOpenWatch {
     private static final Logger LOG = LoggerFactory.getLogger(FailOpenWatch.class);
@@ -23,7 +23,7 @@ final class FailOpenWatch {
     private final AtomicLong entries = new AtomicLong();
 
     /** @return the lines logged, one per profile that started or stopped failing open or using its fallback */
-    synchronized List<String> observe(RoutingTable table) {
+    List<String> observe(RoutingTable table) {
         List<String> lines = new ArrayList<>();
         // Insertion-ordered, so that the lines come in the order of the profiles, every time.
         Set<String> open = new LinkedHashSet<>();
@@ -74,7 +74,7 @@ final class FailOpenWatch {
         if (p.failOpen()) {
             return "its fallback endpoint cannot answer";
         }
-        if (p.candidates().length == 0) {
+        if (p.availability().candidateCount() == 0) {
             return "no endpoint is eligible any more (disabled or stopped)";
         }
         return "healthy endpoints are back";

@@ -1,0 +1,37 @@
+package io.wayfinder.control;
+
+import io.wayfinder.answer.ZoneData;
+import io.wayfinder.profile.ConfigException;
+import io.wayfinder.profile.ConfigValidator;
+import io.wayfinder.profile.WayfinderConfig;
+import io.wayfinder.profile.read.ConfigReader;
+import io.wayfinder.routing.RoutingMethods;
+import io.wayfinder.routing.RoutingPlan;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+
+/**
+ * Loads a configuration file for the control path, off its thread: read and validated with the
+ * routing methods' rules, its data files loaded, compiled. If any step fails nothing is replaced.
+ */
+public final class ConfigLoader {
+    private ConfigLoader() {
+    }
+
+    /** A reader that validates with every routing method's rules. */
+    public static ConfigReader reader() {
+        return new ConfigReader(new ConfigValidator(RoutingMethods.all()));
+    }
+
+    /**
+     * @param clock gives the SOA serial of zones that set none: the load time in seconds
+     * @throws ConfigException with every error, each naming its field
+     */
+    public static LoadedConfig load(Path file, Clock clock) throws ConfigException, IOException {
+        WayfinderConfig config = reader().read(file);
+        LoadedSources sources = LoadedSources.load(config);
+        RoutingPlan plan = RoutingPlan.compile(config);
+        return new LoadedConfig(file, config, plan, ZoneData.build(plan, clock.instant().getEpochSecond()), sources);
+    }
+}

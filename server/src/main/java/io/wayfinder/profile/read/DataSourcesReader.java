@@ -1,0 +1,78 @@
+package io.wayfinder.profile.read;
+
+import io.wayfinder.profile.WayfinderConfig;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The {@code geolocation} and {@code latency} sections: the data files routing reads, and how measurements aggregate. */
+final class DataSourcesReader {
+    private DataSourcesReader() {
+    }
+
+    static WayfinderConfig.GeolocationSettings geolocation(ConfigObject geo, Path base) {
+        if (geo == null) {
+            return WayfinderConfig.GeolocationSettings.NONE;
+        }
+        List<Path> mmdb = paths(geo.strings("mmdb"), base);
+        List<Path> csv = paths(geo.strings("csv"), base);
+        geo.rejectUnknownKeys();
+        return new WayfinderConfig.GeolocationSettings(mmdb, csv);
+    }
+
+    static WayfinderConfig.LatencySettings latency(ConfigObject latency, Path base) {
+        List<Integer> v4 = WayfinderConfig.LatencySettings.DEFAULT_IPV4_LEVELS;
+        List<Integer> v6 = WayfinderConfig.LatencySettings.DEFAULT_IPV6_LEVELS;
+        if (latency == null) {
+            return new WayfinderConfig.LatencySettings(List.of(), v4, v6, WayfinderConfig.LatencySettings.DEFAULT_MIN_SAMPLES);
+        }
+        List<Path> sources = paths(latency.strings("sources"), base);
+        int minSamples = WayfinderConfig.LatencySettings.DEFAULT_MIN_SAMPLES;
+        ConfigObject aggregation = latency.object("aggregation");
+        if (aggregation != null) {
+            if (aggregation.has("ipv4Levels")) {
+                v4 = levels(aggregation, "ipv4Levels", 32);
+            }
+            if (aggregation.has("ipv6Levels")) {
+                v6 = levels(aggregation, "ipv6Levels", 128);
+            }
+            minSamples = aggregation.integer("minSamples", 1, Integer.MAX_VALUE, minSamples);
+            aggregation.rejectUnknownKeys();
+        }
+        latency.rejectUnknownKeys();
+        return new WayfinderConfig.LatencySettings(sources, v4, v6, minSamples);
+    }
+
+    private static List<Integer> levels(ConfigObject aggregation, String key, int max) {
+        List<Integer> out = new ArrayList<>();
+        List<String> texts = aggregation.strings(key);
+        for (int i = 0; i < texts.size(); i++) {
+            String path = aggregation.pathOf(key) + "[" + i + "]";
+            try {
+                int level = Integer.parseInt(texts.get(i).replace("/", ""));
+                if (level < 1 || level > max) {
+                    aggregation.errors().add(path, "must be a prefix length between 1 and " + max);
+                } else if (out.contains(level)) {
+                    aggregation.errors().add(path, "/" + level + " is listed twice");
+                } else {
+                    out.add(level);
+                }
+            } catch (NumberFormatException e) {
+                aggregation.errors().add(path, "'" + texts.get(i) + "' is not a prefix length");
+            }
+        }
+        if (out.size() > 16) {
+            aggregation.errors().add(aggregation.pathOf(key), "at most 16 levels");
+        }
+        return out;
+    }
+
+    private static List<Path> paths(List<String> texts, Path base) {
+        List<Path> out = new ArrayList<>();
+        for (String text : texts) {
+            Path p = Path.of(text);
+            out.add(base == null || p.isAbsolute() ? p : base.resolve(p).normalize());
+        }
+        return out;
+    }
+}

@@ -1,0 +1,41 @@
+package io.wayfinder.runtime;
+
+import io.wayfinder.answer.Snapshot;
+import io.wayfinder.control.ConfigReloads;
+import io.wayfinder.control.SnapshotPublisher;
+import io.wayfinder.dns.server.DnsServer;
+import io.wayfinder.dns.server.ServerStats;
+import io.wayfinder.metrics.MetricsSource;
+
+/** What the metrics endpoint reads at scrape time, from the parts of a running server. */
+record ServerMetrics(SnapshotPublisher publisher, DnsServer dns, ConfigReloads configReloads) implements MetricsSource {
+    @Override
+    public ServerStats dnsStats() {
+        return dns.stats();
+    }
+
+    @Override
+    public Snapshot snapshot() {
+        return publisher.snapshot();
+    }
+
+    @Override
+    public long reloads() {
+        return configReloads.reloads();
+    }
+
+    @Override
+    public long rejectedReloads() {
+        return configReloads.rejected();
+    }
+
+    @Override
+    public long failOpenEntries() {
+        return publisher.failOpenEntries();
+    }
+
+    @Override
+    public long probes(boolean successful) {
+        return publisher.health().probes(successful);
+    }
+}

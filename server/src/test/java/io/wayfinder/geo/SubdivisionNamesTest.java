@@ -3,6 +3,8 @@ package io.wayfinder.geo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.wayfinder.geo.GeoCode.Kind;
+import io.wayfinder.net.IpPrefix;
 import java.io.BufferedReader;
 import java.io.StringReader;
 import java.util.HashSet;
@@ -64,6 +66,20 @@ class SubdivisionNamesTest {
 
         assertThat(countries).containsExactlyInAnyOrder("US", "CA", "AU", "GB", "UA");
         assertThat(BUILT_IN.allCodes()).hasSize(51 + 13 + 8 + 4 + 2);
+    }
+
+    /** Without this, DB-IP could name a subdivision Azure routes on and the client would match only its country. */
+    @Test
+    void everySubdivisionTheCatalogueCanMatchHasANamedIsoCode() {
+        GeoCodeCatalogue catalogue = GeoCodeCatalogue.builtIn();
+        Set<Integer> reached = new HashSet<>();
+        for (String code : BUILT_IN.allCodes()) {
+            GeoLocation location = new GeoLocation(0, 0, code.substring(0, 2), code, IpPrefix.parse("192.0.2.0/24"), 24);
+            reached.add(catalogue.mostSpecific(location));
+        }
+
+        assertThat(catalogue.all()).filteredOn(code -> code.kind() == Kind.SUBDIVISION)
+                .allSatisfy(code -> assertThat(reached).as(code.code()).contains(code.index()));
     }
 
     @ParameterizedTest(name = "[{index}] {1}")

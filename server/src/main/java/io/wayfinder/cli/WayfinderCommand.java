@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         versionProvider = VersionCommand.Provider.class,
         description = "Self-hosted DNS traffic manager: performance routing over an internet latency table.",
         subcommands = {ServeCommand.class, CheckConfigCommand.class, ExplainCommand.class, StatusCommand.class, DemoEndpointsCommand.class,
-                VersionCommand.class,
+                GeoCodesCommand.class, RegionsCommand.class, VersionCommand.class,
                 CommandLine.HelpCommand.class})
 public final class WayfinderCommand implements Runnable {
 

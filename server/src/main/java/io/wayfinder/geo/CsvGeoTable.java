@@ -13,8 +13,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Geolocation from a CSV file {@code prefix,latitude,longitude[,country]} with a header line;
- * {@code #} starts a comment line. Longest prefix wins.
+ * Geolocation from a CSV file {@code prefix,latitude,longitude[,country[,subdivision]]} with a
+ * header line; {@code #} starts a comment line. Longest prefix wins. {@code country} is an ISO 3166-1
+ * alpha-2 code, {@code subdivision} an ISO 3166-2 code of that country ({@code US-CA}); either may
+ * be left empty.
  */
 public final class CsvGeoTable implements GeoLocator {
     private final PrefixMap prefixes;
@@ -37,21 +39,30 @@ public final class CsvGeoTable implements GeoLocator {
             lines.expectHeader("prefix", "latitude", "longitude");
             String[] f;
             while ((f = lines.next()) != null) {
-                if (f.length < 3 || f.length > 4) {
-                    throw lines.error("expected prefix,latitude,longitude[,country], got " + f.length + " fields");
+                if (f.length < 3 || f.length > 5) {
+                    throw lines.error("expected prefix,latitude,longitude[,country[,subdivision]], got " + f.length
+                            + " fields");
                 }
                 IpPrefix prefix = lines.prefix(f[0]);
                 double latitude = lines.number(f[1], "latitude", -90, 90);
                 double longitude = lines.number(f[2], "longitude", -180, 180);
-                String country = f.length == 4 ? f[3].strip().toUpperCase(java.util.Locale.ROOT) : "";
+                String country = f.length >= 4 ? f[3].strip().toUpperCase(java.util.Locale.ROOT) : "";
                 if (!country.isEmpty() && !country.matches("[A-Z]{2}")) {
                     throw lines.error("country '" + f[3] + "' is not a two-letter ISO 3166 code");
+                }
+                String subdivision = f.length == 5 ? f[4].strip().toUpperCase(java.util.Locale.ROOT) : "";
+                if (!subdivision.isEmpty() && country.isEmpty()) {
+                    throw lines.error("subdivision '" + f[4].strip() + "' needs the row's country");
+                }
+                if (!subdivision.isEmpty() && !GeoLocation.isSubdivisionOf(subdivision, country)) {
+                    throw lines.error("subdivision '" + f[4].strip() + "' is not an ISO 3166-2 code of country "
+                            + country + " (" + country + "-, then 1 to 3 letters or digits)");
                 }
                 if (!seen.add(prefix)) {
                     throw lines.error("prefix " + prefix + " appears more than once");
                 }
                 builder.add(prefix);
-                locations.add(new GeoLocation(latitude, longitude, country, prefix, prefix.length()));
+                locations.add(new GeoLocation(latitude, longitude, country, subdivision, prefix, prefix.length()));
             }
         }
         PrefixMap map;

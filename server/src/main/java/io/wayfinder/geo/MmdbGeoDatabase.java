@@ -10,15 +10,19 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
  * Geolocation from a MaxMind DB file, in either of the two layouts found in the wild:
  * <ul>
  *   <li>MaxMind's City layout: {@code location.latitude}, {@code location.longitude},
- *       {@code country.iso_code};</li>
+ *       {@code country.iso_code}, and {@code subdivisions[0].iso_code}, the part of the ISO 3166-2
+ *       code after the hyphen ({@code CA} for California);</li>
  *   <li>the flat layout of DB-IP Lite as packaged by ip-location-db: {@code latitude},
- *       {@code longitude}, {@code country_code} (coordinates stored as 32-bit floats).</li>
+ *       {@code longitude}, {@code country_code} (coordinates stored as 32-bit floats), and
+ *       {@code state1}, the subdivision's name ("California"), coded with {@link SubdivisionNames}.</li>
  * </ul>
  * Lookups decode a map and allocate, so the query path reaches this only through {@link GeoCache}.
  */
@@ -87,7 +91,25 @@ public final class MmdbGeoDatabase implements GeoLocator, AutoCloseable {
         } else if (data.get("country_code") instanceof String code) {
             country = code;
         }
-        return new GeoLocation(latitude.doubleValue(), longitude.doubleValue(), country, holds, sourceLength);
+        return new GeoLocation(latitude.doubleValue(), longitude.doubleValue(), country, subdivision(data, country),
+                holds, sourceLength);
+    }
+
+    /**
+     * The record's subdivision as an ISO 3166-2 code, or "" where it has none, names one we have no
+     * code for, or holds something that is not a subdivision code of its country (a bad record costs
+     * the subdivision, not the location).
+     */
+    @SuppressWarnings("rawtypes")
+    private static String subdivision(Map data, String country) {
+        String code = "";
+        if (data.get("subdivisions") instanceof List list && !list.isEmpty() && list.get(0) instanceof Map first
+                && first.get("iso_code") instanceof String part) {
+            code = country + "-" + part.strip().toUpperCase(Locale.ROOT);
+        } else if (data.get("state1") instanceof String name && !name.isBlank()) {
+            code = SubdivisionNames.builtIn().code(country, name).orElse("");
+        }
+        return GeoLocation.isSubdivisionOf(code, country) ? code : "";
     }
 
     private static Number number(Object value) {

@@ -2,6 +2,8 @@ package io.wayfinder.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.wayfinder.geo.GeoCodeCatalogue;
+import io.wayfinder.geo.RegionCatalogue;
 import io.wayfinder.net.IpPrefix;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -9,6 +11,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.parallel.ResourceLock;
@@ -284,6 +287,94 @@ class CliTest {
         assertThat(run.err()).contains("--profile").contains("--client");
     }
 
+    // ---------------------------------------------------------------- geo-codes and regions
+
+    @Test
+    void geoCodesListsTheWholeHierarchyAsAnIndentedTree() {
+        Run run = run("geo-codes");
+
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.err()).isEmpty();
+        assertThat(run.out().lines()).hasSize(GeoCodeCatalogue.builtIn().size());
+        assertThat(run.out().lines().findFirst()).hasValueSatisfying(line -> assertThat(line).matches("WORLD\\s+World"));
+        assertThat(run.out()).containsPattern("(?m)^  GEO-EU\\s+Europe$")
+                .containsPattern("(?m)^    FR\\s+France$")
+                .containsPattern("(?m)^      US-CA\\s+California$")
+                .containsPattern("(?m)^  GEO-NA\\s+North America / Central America / Caribbean$");
+    }
+
+    /** The tree starts at the asked code, whatever its depth; each level below is indented two more spaces. */
+    @ParameterizedTest(name = "--under {0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            geo-an | GEO-AN  Antarctica\\n  AQ    Antarctica
+            FR     | FR  France
+            ua     | UA       Ukraine\\n  UA-CR  Region of Crimea
+            """)
+    void geoCodesUnderACodeListsItAndWhatLiesBelowIt(String code, String expected) {
+        Run run = run("geo-codes", "--under", code);
+
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.out()).isEqualTo(expected.replace("\\n", "\n") + "\n");
+    }
+
+    @Test
+    void geoCodesUnderACountryListsItsSubdivisions() {
+        Run run = run("geo-codes", "--under", "US");
+
+        assertThat(run.out().lines()).hasSize(52).first().asString().matches("US\\s+United States");
+        assertThat(run.out().lines().skip(1)).allSatisfy(line -> assertThat(line).startsWith("  US-"));
+    }
+
+    @ParameterizedTest(name = "--under {0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            GEO-EUR   | unknown geographic code 'GEO-EUR' (did you mean 'GEO-EU'?)
+            UK        | unknown geographic code 'UK' (did you mean 'GB'?)
+            France    | unknown geographic code 'France' (did you mean 'FR'?)
+            qqqqqqqqq | unknown geographic code 'qqqqqqqqq'
+            """)
+    void geoCodesUnderAnUnknownCodeExitsTwoWithADidYouMean(String code, String message) {
+        Run run = run("geo-codes", "--under", code);
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.out()).isEmpty();
+        assertThat(run.err().strip()).isEqualTo("--under: " + message);
+    }
+
+    @Test
+    void regionsListsEveryBuiltInRegionUnderAHeader() {
+        Run run = run("regions");
+
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.err()).isEmpty();
+        assertThat(run.out().lines()).hasSize(RegionCatalogue.builtIn().size() + 1)
+                .first().asString().matches("NAME\\s+LOCATION\\s+LATITUDE\\s+LONGITUDE\\s+PROVIDER");
+        assertThat(run.out()).containsPattern("(?m)^westeurope\\s+Amsterdam NL\\s+52\\.3667\\s+4\\.9\\s+azure$")
+                .containsPattern("(?m)^us-east-1\\s+.*\\s+aws$")
+                .containsPattern("(?m)^europe-west1\\s+.*\\s+gcp$");
+    }
+
+    @ParameterizedTest(name = "--provider {0}")
+    @ValueSource(strings = {"azure", "aws", "gcp", "AWS"})
+    void regionsOfOneProviderAreListedAlone(String provider) {
+        String wanted = provider.toLowerCase(Locale.ROOT);
+        long expected = RegionCatalogue.builtIn().all().stream().filter(r -> r.provider().equals(wanted)).count();
+
+        Run run = run("regions", "--provider", provider);
+
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.out().lines().skip(1)).hasSize((int) expected)
+                .allSatisfy(line -> assertThat(line).endsWith("  " + wanted));
+    }
+
+    @Test
+    void regionsOfAnUnknownProviderExitTwoListingTheProviders() {
+        Run run = run("regions", "--provider", "ibm");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.out()).isEmpty();
+        assertThat(run.err().strip()).isEqualTo("--provider: unknown provider 'ibm'; providers: azure, aws, gcp");
+    }
+
     // ---------------------------------------------------------------- version and help
 
     @ParameterizedTest(name = "wayfinder {0}")
@@ -304,6 +395,8 @@ class CliTest {
         "check-config --help       | Usage: wayfinder check-config",
         "explain --help            | Usage: wayfinder explain",
         "version --help            | Usage: wayfinder version",
+        "geo-codes --help          | Usage: wayfinder geo-codes",
+        "regions --help            | Usage: wayfinder regions",
         "help explain              | Usage: wayfinder explain",
         "''                        | Usage: wayfinder",
     })

@@ -62,6 +62,31 @@ class CsvGeoTableTest {
         assertThat(location.countryCode()).isEqualTo(country);
     }
 
+    /** The fifth column is optional row by row; codes are read case-insensitively, like countries. */
+    @ParameterizedTest(name = "{0} -> ''{1}''")
+    @CsvSource(textBlock = """
+            10.0.0.1,  US-CA
+            10.1.0.1,  ''
+            10.2.0.1,  AU-NSW
+            10.3.0.1,  ''
+            10.4.0.1,  ''
+            """)
+    void anOptionalFifthColumnGivesTheSubdivision(String address, String subdivision) throws IOException {
+        CsvGeoTable table = CsvGeoTable.read(write("""
+                prefix,latitude,longitude,country,subdivision
+                10.0.0.0/16,37.42,-122.08,US,US-CA
+                10.1.0.0/16,37.42,-122.08,US,
+                10.2.0.0/16,-33.89,151.2,au,au-nsw
+                10.3.0.0/16,51.5,-0.09,GB
+                10.4.0.0/16,0.5,0.5
+                """));
+
+        GeoLocation location = table.locate(IpPrefix.parse(address));
+
+        assertThat(location.known()).isTrue();
+        assertThat(location.subdivision()).isEqualTo(subdivision);
+    }
+
     @ParameterizedTest(name = "{0}: unknown, holds for {1}")
     @CsvSource(textBlock = """
             2001:db9::1,       2001:db9::/32
@@ -92,8 +117,13 @@ class CsvGeoTableTest {
             prefix,latitude,longitude\\n10.0.0.0/8,0,0,G1                | 2 | country 'G1' is not a two-letter
             prefix,latitude,longitude\\n# x\\n10.0.0.1/8,0,0             | 3 | host bits
             prefix,latitude,longitude\\nexample.com,0,0                  | 2 | 'example.com' is not an IPv4 or IPv6 address
-            prefix,latitude,longitude\\n10.0.0.0/8,0                     | 2 | expected prefix,latitude,longitude[,country], got 2 fields
-            prefix,latitude,longitude\\n10.0.0.0/8,0,0,GB,London         | 2 | got 5 fields
+            prefix,latitude,longitude\\n10.0.0.0/8,0                     | 2 | expected prefix,latitude,longitude[,country[,subdivision]], got 2 fields
+            prefix,latitude,longitude\\n10.0.0.0/8,0,0,GB,GB-ENG,London  | 2 | got 6 fields
+            prefix,latitude,longitude\\n10.0.0.0/8,0,0,GB,London         | 2 | subdivision 'London' is not an ISO 3166-2 code of country GB
+            prefix,latitude,longitude\\n10.0.0.0/8,0,0,US,CA             | 2 | subdivision 'CA' is not an ISO 3166-2 code of country US (US-, then 1 to 3 letters or digits)
+            prefix,latitude,longitude\\n10.0.0.0/8,0,0,US,CA-QC          | 2 | subdivision 'CA-QC' is not an ISO 3166-2 code of country US
+            prefix,latitude,longitude\\n10.0.0.0/8,0,0,US,US-CALI        | 2 | subdivision 'US-CALI' is not an ISO 3166-2 code
+            prefix,latitude,longitude\\n10.0.0.0/8,0,0,,US-CA            | 2 | subdivision 'US-CA' needs the row's country
             latitude,longitude,prefix\\n0,0,10.0.0.0/8                   | 1 | expected a header line starting with prefix,latitude,longitude
             prefix,latitude,longitude\\n10.0.0.0/8,1,1\\n\\n10.0.0.0/8,2,2 | 4 | prefix 10.0.0.0/8 appears more than once
             """)

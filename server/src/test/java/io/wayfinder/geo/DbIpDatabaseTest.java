@@ -59,6 +59,25 @@ class DbIpDatabaseTest {
         assertThat(location.network().ipv6()).isFalse();
     }
 
+    /**
+     * DB-IP names the subdivision in state1 (checked in the database: 8.8.8.8 "California",
+     * 81.2.69.7 "England", 203.2.218.214 "New South Wales", 1.0.16.1 "Tokyo", a name no
+     * Azure-matchable table needs).
+     */
+    @ParameterizedTest(name = "{0} -> {1} ''{2}''")
+    @CsvSource(textBlock = """
+            8.8.8.8,        US, US-CA
+            81.2.69.7,      GB, GB-ENG
+            203.2.218.214,  AU, AU-NSW
+            1.0.16.1,       JP, ''
+            """)
+    void knownAddressesAreInTheirSubdivisions(String address, String country, String subdivision) {
+        GeoLocation location = db.locate(IpPrefix.parse(address));
+
+        assertThat(location.countryCode()).isEqualTo(country);
+        assertThat(location.subdivision()).isEqualTo(subdivision);
+    }
+
     @Test
     void aLondonAddressIsNearLondon() {
         GeoLocation location = db.locate(IpPrefix.parse("81.2.69.7"));

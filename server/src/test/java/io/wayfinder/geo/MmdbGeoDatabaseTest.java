@@ -9,6 +9,8 @@ import io.wayfinder.source.SourceFormatException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -96,6 +98,91 @@ class MmdbGeoDatabaseTest {
             assertThat(location.longitude()).isCloseTo(longitude, within(1e-4));
             assertThat(location.countryCode()).isEqualTo(country);
             assertThat(location.network()).isEqualTo(IpPrefix.parse(network));
+        }
+    }
+
+    /** MaxMind writes the part of the ISO 3166-2 code after the hyphen; a bad one costs only the subdivision. */
+    @ParameterizedTest(name = "{0} {1} -> ''{2}''")
+    @CsvSource(textBlock = """
+            US, CA,    US-CA
+            US, ca,    US-CA
+            GB, ENG,   GB-ENG
+            AU, NSW,   AU-NSW
+            FR, 75C,   FR-75C
+            US, Calif, ''
+            US, '',    ''
+            US, C_A,   ''
+            """)
+    void cityLayoutSubdivisionIsTheCountryAndItsIsoCode(String country, String isoCode, String subdivision) {
+        Map<String, Object> data = new HashMap<>(city(1, 2, country));
+        data.put("subdivisions", List.of(Map.of("iso_code", isoCode, "names", Map.of("en", "Somewhere")),
+                Map.of("iso_code", "XX")));
+
+        GeoLocation location = MmdbGeoDatabase.toLocation(data, IpPrefix.parse("192.0.2.0/24"), 24);
+
+        assertThat(location.countryCode()).isEqualTo(country);
+        assertThat(location.subdivision()).isEqualTo(subdivision);
+    }
+
+    /** DB-IP names the subdivision in state1, spelt as in the real database. */
+    @ParameterizedTest(name = "{0} {1} -> ''{2}''")
+    @CsvSource(textBlock = """
+            US, California,      US-CA
+            CA, Quebec,          CA-QC
+            CA, Yukon,           CA-YT
+            AU, ACT,             AU-ACT
+            AU, New South Wales, AU-NSW
+            GB, England,         GB-ENG
+            UA, Crimea,          UA-43
+            UA, Sebastopol City, UA-40
+            JP, Tokyo,           ''
+            CA, California,      ''
+            US, '',              ''
+            """)
+    void flatLayoutSubdivisionIsCodedFromItsName(String country, String state1, String subdivision) {
+        Map<String, Object> data = new HashMap<>(flat(1f, 2f, country));
+        data.put("state1", state1);
+        data.put("state2", "");
+
+        GeoLocation location = MmdbGeoDatabase.toLocation(data, IpPrefix.parse("192.0.2.0/24"), 24);
+
+        assertThat(location.subdivision()).isEqualTo(subdivision);
+    }
+
+    @Test
+    void recordsWithoutASubdivisionHaveNone() {
+        IpPrefix holds = IpPrefix.parse("192.0.2.0/24");
+
+        assertThat(MmdbGeoDatabase.toLocation(city(1, 2, "US"), holds, 24).subdivision()).isEmpty();
+        assertThat(MmdbGeoDatabase.toLocation(flat(1f, 2f, "US"), holds, 24).subdivision()).isEmpty();
+        Map<String, Object> noList = new HashMap<>(city(1, 2, "US"));
+        noList.put("subdivisions", List.of());
+        assertThat(MmdbGeoDatabase.toLocation(noList, holds, 24).subdivision()).isEmpty();
+    }
+
+    @ParameterizedTest(name = "{0} layout")
+    @CsvSource(textBlock = """
+            MaxMind City, GeoLite2-City
+            DB-IP flat,   DBIP-City-Lite
+            """)
+    void subdivisionsAreReadFromADatabaseFile(String layout, String databaseType) throws IOException {
+        Map<String, Object> california = new HashMap<>();
+        if (databaseType.startsWith("GeoLite2")) {
+            california.putAll(city(37.42, -122.08, "US"));
+            california.put("subdivisions", List.of(Map.of("iso_code", "CA")));
+        } else {
+            california.putAll(flat(37.42f, -122.08f, "US"));
+            california.put("state1", "California");
+        }
+        Path file = new MmdbTestWriter(databaseType, 6).insert("8.8.8.0/24", california)
+                .write(dir.resolve("subdivisions.mmdb"));
+
+        try (MmdbGeoDatabase db = MmdbGeoDatabase.open(file)) {
+            GeoLocation location = db.locate(IpPrefix.parse("8.8.8.8"));
+
+            assertThat(location.countryCode()).isEqualTo("US");
+            assertThat(location.subdivision()).isEqualTo("US-CA");
+            assertThat(location.holdingFor(IpPrefix.parse("8.8.8.0/25")).subdivision()).isEqualTo("US-CA");
         }
     }
 

@@ -77,7 +77,8 @@ public final class DecisionRecorder implements Trace {
     @Override
     public void located(GeoLocation location, String matchedCode) {
         String where = !location.known() ? "the client's location is unknown"
-                : "the client is in " + (location.countryCode().isEmpty() ? "an unknown country" : location.countryCode())
+                : "the client is in " + (location.subdivision().isEmpty() ? "" : location.subdivision() + ", ")
+                        + (location.countryCode().isEmpty() ? "an unknown country" : location.countryCode())
                         + " (geolocation holds for " + location.network() + ")";
         findings.add(where + (matchedCode == null ? "; no geoMapping contains it" : "; the most specific mapping is " + matchedCode));
     }

@@ -9,6 +9,7 @@ public final class RoutingMethods {
             new PerformanceRouting(),
             new PriorityRouting(),
             new WeightedRouting(),
+            new GeographicRouting(),
             new MultiValueRouting(),
             new SubnetRouting());
 

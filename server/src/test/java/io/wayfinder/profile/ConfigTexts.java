@@ -13,7 +13,7 @@ final class ConfigTexts {
 
     /** Reads a configuration text with the built-in regions; relative paths resolve against /srv/wayfinder. */
     static WayfinderConfig parse(String yaml) throws ConfigException {
-        return ConfigReader.withBuiltInRegions().parse(yaml, Path.of("/srv/wayfinder"));
+        return io.wayfinder.control.ConfigLoader.reader().parse(yaml, Path.of("/srv/wayfinder"));
     }
 
     /** The errors a configuration text is rejected with; fails the test when it is accepted. */

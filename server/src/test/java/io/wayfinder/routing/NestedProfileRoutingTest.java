@@ -1,5 +1,6 @@
 package io.wayfinder.routing;
 
+import io.wayfinder.health.MonitorStatus;
 import static io.wayfinder.routing.RoutingTestWorld.answer;
 import static io.wayfinder.routing.RoutingTestWorld.explain;
 import static io.wayfinder.routing.RoutingTestWorld.route;

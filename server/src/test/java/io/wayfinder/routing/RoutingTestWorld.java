@@ -1,15 +1,14 @@
 package io.wayfinder.routing;
 
+import io.wayfinder.health.MonitorStatus;
 import io.wayfinder.geo.GeoLocation;
 import io.wayfinder.geo.GeoLocator;
-import io.wayfinder.geo.RegionCatalogue;
 import io.wayfinder.latency.DistanceModel;
 import io.wayfinder.latency.LatencyEstimator;
 import io.wayfinder.latency.LatencyTable;
 import io.wayfinder.latency.LatencyTableBuilder;
 import io.wayfinder.net.IpPrefix;
 import io.wayfinder.profile.ConfigException;
-import io.wayfinder.profile.ConfigReader;
 import io.wayfinder.profile.WayfinderConfig;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -59,7 +58,7 @@ final class RoutingTestWorld {
         String indented = profilesYaml.stripIndent().lines().map(line -> "  " + line)
                 .reduce(new StringBuilder(), (b, line) -> b.append(line).append('\n'), StringBuilder::append).toString();
         try {
-            return ConfigReader.withBuiltInRegions().parse(ZONE + indented, null);
+            return io.wayfinder.control.ConfigLoader.reader().parse(ZONE + indented, null);
         } catch (ConfigException e) {
             throw new AssertionError("test configuration is invalid: " + e.errors(), e);
         }
@@ -82,6 +81,13 @@ final class RoutingTestWorld {
         return this;
     }
 
+    /** The network is in this country and subdivision ("" for none); coordinates do not matter. */
+    RoutingTestWorld locatedIn(String prefix, String country, String subdivision) {
+        IpPrefix network = IpPrefix.parse(prefix);
+        geo.put(network, new GeoLocation(0, 0, country, subdivision, network, network.length()));
+        return this;
+    }
+
     RoutingTestWorld model(DistanceModel distanceModel) {
         this.model = distanceModel;
         return this;
@@ -96,9 +102,10 @@ final class RoutingTestWorld {
     RoutingTable build() {
         LatencyTable table = latency.build();
         LatencyEstimator estimator = new LatencyEstimator(table, locator(Map.copyOf(geo)), model);
-        Map<String, MonitorStatus> view = Map.copyOf(health);
-        return new RoutingTableBuilder(config, RegionCatalogue.builtIn(), estimator)
-                .build((profile, endpoint) -> view.get(profile + "/" + endpoint));
+        RoutingPlan plan = RoutingPlan.compile(config);
+        StringBuilder statuses = new StringBuilder();
+        health.forEach((endpoint, status) -> statuses.append(endpoint).append('=').append(status).append(' '));
+        return RoutingTable.build(plan, TestRoutingTables.statuses(plan, statuses.toString()), estimator, null);
     }
 
     /** The real prefix table (not a hand-rolled search), so that scopes come out as in production. */
@@ -106,15 +113,27 @@ final class RoutingTestWorld {
         return io.wayfinder.geo.CsvGeoTable.of(locations.values());
     }
 
-    /** An answer: the external endpoint chosen (null when none) and the ECS scope it holds for. */
-    record Answer(String endpoint, int scope) {
+    /**
+     * An answer: the external endpoint chosen (null when none; several joined by commas), how routing
+     * ended, and the ECS scope it holds for.
+     */
+    record Answer(String endpoint, RoutingOutcome outcome, int scope) {
     }
 
     static Answer answer(RoutingTable table, String profile, String client) {
+        return answer(table, profile, client, false);
+    }
+
+    static Answer answer(RoutingTable table, String profile, String client, boolean wantsIpv6) {
         RoutingContext context = new RoutingContext();
         context.reset(IpPrefix.parse(client));
-        Endpoint e = Router.route(table, table.profile(profile), context, Trace.NONE);
-        return new Answer(e == null ? null : e.name(), context.scope());
+        context.wantsIpv6(wantsIpv6);
+        RoutingOutcome outcome = Router.route(table, table.profile(profile), context, Trace.NONE);
+        StringBuilder names = new StringBuilder();
+        for (int k = 0; outcome == RoutingOutcome.ANSWER && k < context.answerCount(); k++) {
+            names.append(k == 0 ? "" : ",").append(context.answer(k).name());
+        }
+        return new Answer(names.length() == 0 ? null : names.toString(), outcome, context.scope());
     }
 
     /** The name of the endpoint that answers the client, or null. */
@@ -128,11 +147,11 @@ final class RoutingTestWorld {
 
     static MonitorStatus status(RoutingTable table, String profile, String endpoint) {
         Profile p = table.profile(profile);
-        return p.statuses()[p.endpoint(endpoint).index()];
+        return p.status(p.endpoint(endpoint).index());
     }
 
     static Decision explain(RoutingTable table, String profile, String client) {
-        return DecisionRecorder.explain(table, table.profile(profile), IpPrefix.parse(client), client.contains("/"));
+        return DecisionRecorder.explain(table, table.profile(profile), IpPrefix.parse(client), client.contains("/"), false);
     }
 
     /** {@code count} distinct random networks of {@code length} inside {@code within}, the same on every run. */

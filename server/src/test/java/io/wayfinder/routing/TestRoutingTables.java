@@ -1,38 +1,56 @@
 package io.wayfinder.routing;
 
+import io.wayfinder.control.ConfigLoader;
 import io.wayfinder.geo.GeoLocator;
-import io.wayfinder.geo.RegionCatalogue;
+import io.wayfinder.health.HealthStatuses;
+import io.wayfinder.health.MonitorStatus;
 import io.wayfinder.latency.DistanceModel;
 import io.wayfinder.latency.LatencyEstimator;
 import io.wayfinder.latency.LatencyTableBuilder;
 import io.wayfinder.profile.ConfigException;
-import io.wayfinder.profile.ConfigReader;
 import io.wayfinder.profile.WayfinderConfig;
-import java.util.HashMap;
-import java.util.Map;
+import java.util.List;
 
 /** Routing tables from a YAML configuration and a health view written as {@code "profile/endpoint=Status ..."}. */
 public final class TestRoutingTables {
+    private static final LatencyEstimator NO_LATENCY =
+            new LatencyEstimator(new LatencyTableBuilder().build(), GeoLocator.NONE, DistanceModel.UNFITTED);
+
     private TestRoutingTables() {
     }
 
-    public static RoutingTableBuilder builder(String yaml) {
+    public static WayfinderConfig config(String yaml) {
         try {
-            WayfinderConfig config = ConfigReader.withBuiltInRegions().parse(yaml, null);
-            LatencyEstimator estimator = new LatencyEstimator(new LatencyTableBuilder().build(), GeoLocator.NONE, DistanceModel.UNFITTED);
-            return new RoutingTableBuilder(config, RegionCatalogue.builtIn(), estimator);
+            return ConfigLoader.reader().parse(yaml, null);
         } catch (ConfigException e) {
             throw new AssertionError("test configuration is invalid: " + e.errors(), e);
         }
     }
 
+    public static RoutingPlan plan(String yaml) {
+        return RoutingPlan.compile(config(yaml));
+    }
+
     /** Endpoints not named in {@code health} are unmonitored. */
-    public static RoutingTable table(RoutingTableBuilder builder, String health) {
-        Map<String, MonitorStatus> view = new HashMap<>();
+    public static RoutingTable table(RoutingPlan plan, String health) {
+        return RoutingTable.build(plan, statuses(plan, health), NO_LATENCY, null);
+    }
+
+    /** Probe statuses written as {@code "profile/endpoint=Status ..."}, resolved to the plan's indices. */
+    public static HealthStatuses statuses(RoutingPlan plan, String health) {
+        MonitorStatus[][] byProfile = new MonitorStatus[plan.profileCount()][];
         for (String entry : health.isBlank() ? new String[0] : health.trim().split("\\s+")) {
             String[] kv = entry.split("=");
-            view.put(kv[0], MonitorStatus.valueOf(kv[1]));
+            String[] names = kv[0].split("/");
+            int p = plan.profileIndex(names[0]);
+            List<Endpoint> endpoints = plan.endpoints(p);
+            if (byProfile[p] == null) {
+                byProfile[p] = new MonitorStatus[endpoints.size()];
+            }
+            Endpoint e = endpoints.stream().filter(x -> x.name().equalsIgnoreCase(names[1])).findFirst()
+                    .orElseThrow(() -> new AssertionError("no endpoint " + kv[0]));
+            byProfile[p][e.index()] = MonitorStatus.valueOf(kv[1]);
         }
-        return builder.build((profile, endpoint) -> view.get(profile + "/" + endpoint));
+        return HealthStatuses.of(byProfile);
     }
 }

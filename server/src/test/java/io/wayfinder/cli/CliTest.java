@@ -106,7 +106,7 @@ class CliTest {
         Run run = run("check-config", file.toString());
 
         assertThat(run.exitCode()).isZero();
-        assertThat(run.out()).contains(file + ": OK, 1 zone(s), 3 profile(s)").contains(tempDir.resolve("data/geo.csv").toString());
+        assertThat(run.out()).contains(file + ": OK, 1 zone(s), 2 profile(s)").contains(tempDir.resolve("data/geo.csv").toString());
     }
 
     @Test

@@ -53,7 +53,7 @@ final class StatusLog {
                     continue;
                 }
                 String line = "endpoint " + p.name() + "/" + e.name() + ": " + from + " -> " + to + " ("
-                        + why(e, to, after, cause, probeResult(probes, e)) + ")";
+                        + why(e, from, to, after, cause, probeResult(probes, e)) + ")";
                 boolean worse = from.served() && !to.served();
                 if (worse) {
                     LOG.warn(line);
@@ -76,17 +76,18 @@ final class StatusLog {
         return null;
     }
 
-    private static String why(Endpoint e, MonitorStatus to, RoutingTable table, Cause cause, String probe) {
+    private static String why(Endpoint e, MonitorStatus from, MonitorStatus to, RoutingTable table, Cause cause, String probe) {
         if (probe != null) {
             return probe;
         }
         if (cause == Cause.CONFIGURATION) {
-            return switch (to) {
-                case Inactive -> "configuration: profile disabled";
-                case Disabled -> "configuration: endpoint disabled";
-                default -> e.target() instanceof Target.Nested n
-                        ? "configuration; " + NestedRollUp.describe(e, table.profile(n.profileIndex())) : "configuration";
-            };
+            if (to == MonitorStatus.Inactive || to == MonitorStatus.Disabled) {
+                return "configuration: " + (to == MonitorStatus.Inactive ? "profile" : "endpoint") + " disabled";
+            }
+            String edit = from == MonitorStatus.Inactive ? "configuration: profile enabled"
+                    : from == MonitorStatus.Disabled ? "configuration: endpoint enabled" : "configuration";
+            return e.target() instanceof Target.Nested n
+                    ? edit + "; " + NestedRollUp.describe(e, table.profile(n.profileIndex())) : edit;
         }
         if (e.target() instanceof Target.Nested n) {
             return NestedRollUp.describe(e, table.profile(n.profileIndex()));

@@ -100,5 +100,9 @@ class StatusLogTest {
                 MonitorStatus.Online), StatusLog.Cause.CONFIGURATION, List.of())).containsExactly(
                 "endpoint parent/kid: Online -> Inactive (configuration: profile disabled)",
                 "endpoint parent/backup: Unmonitored -> Inactive (configuration: profile disabled)");
+        assertThat(StatusLog.compare(table(plan("Enabled", "Disabled", "Enabled"), MonitorStatus.Online, MonitorStatus.Online),
+                before, StatusLog.Cause.CONFIGURATION, List.of())).containsExactly(
+                "endpoint parent/kid: Disabled -> Online (configuration: endpoint enabled; child profile child:"
+                        + " 2 of 2 endpoints available; needs minChildEndpoints 1, IPv6 1 (has 1))");
     }
 }

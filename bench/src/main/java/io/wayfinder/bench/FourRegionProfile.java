@@ -1,14 +1,15 @@
 package io.wayfinder.bench;
 
 import io.wayfinder.answer.Snapshot;
-import io.wayfinder.geo.RegionCatalogue;
+import io.wayfinder.answer.ZoneData;
+import io.wayfinder.control.ConfigLoader;
+import io.wayfinder.health.HealthStatuses;
 import io.wayfinder.latency.LatencyEstimator;
 import io.wayfinder.profile.ConfigException;
-import io.wayfinder.profile.ConfigReader;
 import io.wayfinder.profile.WayfinderConfig;
-import io.wayfinder.routing.HealthView;
+import io.wayfinder.routing.RoutingPlan;
 import io.wayfinder.routing.RoutingTable;
-import io.wayfinder.routing.RoutingTableBuilder;
+import java.time.Instant;
 
 /**
  * The configuration the routing and query-path benchmarks serve: one Performance profile,
@@ -42,22 +43,19 @@ public final class FourRegionProfile {
 
     public static WayfinderConfig config() {
         try {
-            return ConfigReader.withBuiltInRegions().parse(YAML, null);
+            return ConfigLoader.reader().parse(YAML, null);
         } catch (ConfigException e) {
             throw new IllegalStateException("benchmark configuration is invalid: " + e.getMessage(), e);
         }
     }
 
-    public static RoutingTableBuilder routingBuilder(WayfinderConfig config, LatencyEstimator estimator) {
-        return new RoutingTableBuilder(config, RegionCatalogue.builtIn(), estimator);
-    }
-
     public static RoutingTable routingTable(LatencyEstimator estimator) {
-        return routingBuilder(config(), estimator).build(HealthView.UNMONITORED);
+        return RoutingTable.build(RoutingPlan.compile(config()), HealthStatuses.NONE, estimator, null);
     }
 
     public static Snapshot snapshot(LatencyEstimator estimator) {
-        WayfinderConfig config = config();
-        return Snapshot.build(config, routingBuilder(config, estimator), HealthView.UNMONITORED);
+        RoutingPlan plan = RoutingPlan.compile(config());
+        return new Snapshot(ZoneData.build(plan, 1), RoutingTable.build(plan, HealthStatuses.NONE, estimator, null),
+                Instant.EPOCH);
     }
 }

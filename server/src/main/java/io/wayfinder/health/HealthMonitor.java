@@ -27,7 +27,8 @@ import java.util.concurrent.atomic.LongAdder;
  * <p>Endpoints are keyed by their indices in the configuration ({@link HealthStatuses}), resolved in
  * {@link #configure}. Health survives nothing and needs nothing: after a restart every endpoint
  * starts as CheckingEndpoint (served). A reconfiguration keeps the state of endpoints (matched by
- * profile and endpoint name) whose probe did not change.
+ * profile and endpoint name) whose probe did not change, and restarts every timer at the
+ * endpoint's place in its interval; a probe in flight then is not counted.
  */
 public final class HealthMonitor {
 
@@ -117,12 +118,6 @@ public final class HealthMonitor {
                 // Same probe (thresholds and interval may differ): keep what the probes have shown.
                 EndpointHealth carried = existing != null && existing.fingerprint.equals(fingerprint) ? existing.health : null;
                 Monitored m = new Monitored(p, e, profile.name(), endpoint.name(), target, fingerprint, carried);
-                if (existing != null && existing.target.equals(target) && existing.profile == p && existing.endpoint == e) {
-                    m.offsetMillis = existing.offsetMillis;
-                    m.task = existing.task; // unchanged: its timer goes on
-                    m.inFlight = existing.inFlight;
-                    existing.task = null;
-                }
                 wanted.put(key, m);
                 ofProfile.add(m);
             }
@@ -192,10 +187,7 @@ public final class HealthMonitor {
     private static void spread(String profile, long interval, List<Monitored> endpoints) {
         long phase = Math.floorMod(profile.toLowerCase(Locale.ROOT).hashCode() * 0x9E3779B97F4A7C15L, interval);
         for (int k = 0; k < endpoints.size(); k++) {
-            Monitored m = endpoints.get(k);
-            if (m.task == null) {
-                m.offsetMillis = (phase + k * interval / endpoints.size()) % interval;
-            }
+            endpoints.get(k).offsetMillis = (phase + k * interval / endpoints.size()) % interval;
         }
     }
 

@@ -168,7 +168,7 @@ public final class LatencyEstimator {
                             ? Evidence.MEASURED : Evidence.COVERING;
                 }
             }
-            AggregateLevel[] levels = table.levels(client.ipv6());
+            AggregateLevel[] levels = table.levelArray(client.ipv6());
             for (int i = 0; i < levels.length; i++) {
                 AggregateLevel level = levels[i];
                 if (level.length() <= bestLength) {

@@ -81,7 +81,12 @@ public final class LatencyTable {
     }
 
     /** Aggregation levels of one family, most specific first. */
-    public AggregateLevel[] levels(boolean ipv6) {
+    public java.util.List<AggregateLevel> levels(boolean ipv6) {
+        return java.util.List.of(levelArray(ipv6));
+    }
+
+    /** The same, as the array the estimator walks on the query path (never handed out). */
+    AggregateLevel[] levelArray(boolean ipv6) {
         return ipv6 ? ipv6Levels : ipv4Levels;
     }
 

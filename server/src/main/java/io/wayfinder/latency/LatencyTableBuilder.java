@@ -17,15 +17,12 @@ import java.util.Map;
  */
 public final class LatencyTableBuilder {
     /**
-     * Default aggregation levels: blocks of these lengths around a client, most specific first.
-     * Not shorter: a /12 or /8 (IPv6 /24) is a registry allocation spanning a continent, whose mean
-     * describes nobody; measured on a generated world, such aggregates sent clients with nothing
-     * measured in their /16 to the fastest region 44% of the time, against 88% for the distance
-     * model (scripts/routing-quality).
+     * Aggregation for a builder that is not told (tools and tests): the configuration's documented
+     * defaults ({@code WayfinderConfig.LatencySettings}, where the reasons are), which a test keeps equal.
      */
-    public static final int[] DEFAULT_IPV4_LEVELS = {20, 16};
-    public static final int[] DEFAULT_IPV6_LEVELS = {40, 32};
-    public static final int DEFAULT_MIN_SAMPLES = 10;
+    private static final int[] DEFAULT_IPV4_LEVELS = {20, 16};
+    private static final int[] DEFAULT_IPV6_LEVELS = {40, 32};
+    private static final int DEFAULT_MIN_SAMPLES = 10;
 
     // The table keeps no IpPrefix objects (they would cost ~40 bytes a prefix): only the builder does.
     private final PrefixMap.Builder prefixes = new PrefixMap.Builder().withoutPrefixObjects();

@@ -1,12 +1,27 @@
 package io.wayfinder.routing;
 
 import io.wayfinder.profile.ConfigValidator;
+import java.util.List;
 
 /**
  * The one entry point of routing: picks the external endpoints that answer for a profile and a
  * client, following nested profiles through their own methods. Stateless.
  */
 public final class Router {
+    /** The chooser of a profile that routing never asks: it has no candidate, or its fallback answers. */
+    static final Chooser NOT_REACHED = new Chooser() {
+        @Override
+        public RoutingOutcome choose(RoutingContext context, Trace trace) {
+            throw new IllegalStateException("a profile without candidates or on its fallback has no method to run");
+        }
+
+        @Override
+        public String whyNot(Endpoint loser, List<Endpoint> winners, RoutingContext context,
+                             List<Decision.RegionEstimate> estimates) {
+            return "not chosen";
+        }
+    };
+
     private Router() {
     }
 

@@ -49,7 +49,7 @@ public final class RoutingTable {
             Availability availability = availability(planned, statuses[i]);
             Profile before = reusable ? previous.profiles[i] : null;
             profiles[i] = before != null && before.availability().sameAs(availability) ? before
-                    : new Profile(planned, availability, planned.methodPlan().chooser(availability, inputs));
+                    : new Profile(planned, availability, chooser(planned, availability, inputs));
         }
         return new RoutingTable(plan, health, estimator, regions, profiles);
     }
@@ -83,6 +83,18 @@ public final class RoutingTable {
             }
         }
         statuses[i] = out;
+    }
+
+    /**
+     * The method's chooser, when it has something to choose from: a profile with no candidate
+     * answers NXDOMAIN and one on its fallback answers with it, both decided by {@link Router}
+     * before any method runs.
+     */
+    private static Chooser chooser(PlannedProfile planned, Availability availability, RoutingInputs inputs) {
+        if (availability.candidateCount() == 0 || availability.onFallback()) {
+            return Router.NOT_REACHED;
+        }
+        return planned.methodPlan().chooser(availability, inputs);
     }
 
     /** The candidates: served endpoints; else, when all eligible ones are Degraded, the fallback or them all. */

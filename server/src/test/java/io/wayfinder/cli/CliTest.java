@@ -209,7 +209,8 @@ class CliTest {
 
         assertThat(run.exitCode()).isZero();
         JsonNode decision = JsonMapper.builder().build().readTree(run.out());
-        assertThat(decision.get("chosen").asString()).isEqualTo(chosen);
+        assertThat(decision.get("outcome").asString()).isEqualTo("ANSWER");
+        assertThat(decision.get("answers").get(0).get("endpoint").asString()).isEqualTo(chosen);
         assertThat(decision.get("scope").asInt()).isEqualTo(scope);
         assertThat(decision.get("steps").get(0).get("estimates").values())
                 .allSatisfy(e -> {
@@ -225,7 +226,7 @@ class CliTest {
         Run run = run("explain", "--config", EXAMPLE.toString(), "--profile", "music", "--client", "81.2.69.7", "--json");
 
         JsonNode decision = JsonMapper.builder().build().readTree(run.out());
-        assertThat(decision.propertyNames()).contains("profile", "client", "steps", "chosen", "scope");
+        assertThat(decision.propertyNames()).contains("profile", "client", "steps", "outcome", "answers", "scope");
         assertThat(decision.get("profile").asString()).isEqualTo("music");
         assertThat(decision.get("client").asString()).isEqualTo("81.2.69.7/32");
         assertThat(decision.get("steps").isArray()).isTrue();

@@ -3,14 +3,12 @@ package io.wayfinder.health;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.wayfinder.net.IpPrefix;
-import io.wayfinder.routing.Endpoint;
-import io.wayfinder.health.MonitorStatus;
 import io.wayfinder.routing.Profile;
 import io.wayfinder.routing.ProfileMonitorStatus;
 import io.wayfinder.routing.Router;
 import io.wayfinder.routing.RoutingContext;
 import io.wayfinder.routing.RoutingTable;
-import io.wayfinder.routing.RoutingTableBuilder;
+import io.wayfinder.routing.RoutingOutcome;
 import io.wayfinder.routing.TestRoutingTables;
 import io.wayfinder.routing.Trace;
 import java.util.ArrayList;
@@ -25,7 +23,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * What health does to routing: fail-open, the fallback endpoint, nested roll-up and the profile
- * monitor status, through {@link RoutingTableBuilder} with a health view given as text
+ * monitor status, through {@link RoutingTable#build} with a health view given as text
  * ({@code "web/a=Degraded kid/v4a=Online"}; endpoints not named are unmonitored).
  */
 class FailOpenAndFallbackTest {
@@ -38,20 +36,20 @@ class FailOpenAndFallbackTest {
 
     private static RoutingTable table(String profilesYaml, String health) {
         String indented = profilesYaml.stripIndent().lines().map(line -> "  " + line + "\n").reduce("", String::concat);
-        return TestRoutingTables.table(TestRoutingTables.builder(ZONE + indented), health);
+        return TestRoutingTables.table(TestRoutingTables.plan(ZONE + indented), health);
     }
 
     private static List<String> candidates(Profile p) {
         List<String> out = new ArrayList<>();
-        for (int j : p.candidates()) {
-            out.add(p.endpoints()[j].name());
+        for (int k = 0; k < p.availability().candidateCount(); k++) {
+            out.add(p.endpoint(p.availability().candidate(k)).name());
         }
         return out;
     }
 
     private static MonitorStatus status(RoutingTable table, String profile, String endpoint) {
         Profile p = table.profile(profile);
-        return p.statuses()[p.endpoint(endpoint).index()];
+        return p.status(p.endpoint(endpoint).index());
     }
 
     /** The endpoint that answers each of many client networks, or "-" when nothing answers. */
@@ -60,8 +58,8 @@ class FailOpenAndFallbackTest {
         RoutingContext context = new RoutingContext();
         for (int net = 0; net < 64; net++) {
             context.reset(IpPrefix.parse("100.64." + net + ".0/24"));
-            Endpoint e = Router.route(table, table.profile(profile), context, Trace.NONE);
-            out.add(e == null ? "-" : e.name());
+            RoutingOutcome outcome = Router.route(table, table.profile(profile), context, Trace.NONE);
+            out.add(outcome == RoutingOutcome.ANSWER ? context.answer(0).name() : "-");
         }
         return out;
     }

@@ -1,19 +1,16 @@
 package io.wayfinder.health;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
+import io.wayfinder.control.ConfigLoader;
 import io.wayfinder.profile.ConfigException;
-import io.wayfinder.profile.ConfigReader;
+import io.wayfinder.profile.EndpointConfig;
 import io.wayfinder.profile.MonitorConfig;
 import io.wayfinder.profile.ProfileConfig;
 import io.wayfinder.profile.WayfinderConfig;
-import io.wayfinder.routing.HealthView;
-import io.wayfinder.health.MonitorStatus;
-import java.time.Clock;
+import io.wayfinder.time.ManualScheduler;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -29,13 +26,14 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * The monitor with a scripted prober: which endpoints it probes, what it does with the results,
- * what survives a reload and how probes are spread over the interval. Probing starts only where a
- * test calls {@code start()}; elsewhere {@code probeAllNow()} drives it with no waiting.
+ * The monitor with a scripted prober and a manual scheduler: which endpoints it probes, what it
+ * does with the results, what survives a reload and how probes are spread over the interval.
+ * Probing starts only where a test calls {@code start()} and time moves only when a test advances
+ * it; elsewhere {@code probeAllNow()} drives it. Nothing waits on the wall clock.
  */
 class HealthMonitorTest {
     private static final Instant NOW = Instant.parse("2030-01-01T00:00:00Z");
-    private static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
+    private final ManualScheduler scheduler = new ManualScheduler(NOW);
 
     /** Two monitored endpoints, a (127.0.2.1) and b (127.0.2.2); no failure is tolerated. */
     private static final String BASE = """
@@ -52,12 +50,14 @@ class HealthMonitorTest {
                   - {name: b, target: 127.0.2.2, weight: 1}
             """;
 
-    private final ScriptedProber prober = new ScriptedProber();
+    private final ScriptedProber prober = new ScriptedProber(scheduler);
     private final List<Notification> notifications = new CopyOnWriteArrayList<>();
-    private final HealthMonitor monitor = new HealthMonitor(prober, CLOCK,
-            (view, changes) -> notifications.add(new Notification(snapshotOf(view), changes)));
+    private final HealthMonitor monitor = new HealthMonitor(prober, scheduler,
+            changes -> notifications.add(new Notification(this.statusesOfWeb(), changes)));
+    /** The configuration the monitor was last given, to find endpoints' indices by name. */
+    private WayfinderConfig current;
 
-    /** What the listener got: the view's statuses of web/a..e and the changes. */
+    /** What the listener got: the statuses of web's endpoints by name at that moment, and the changes. */
     record Notification(Map<String, MonitorStatus> view, List<StatusChange> changes) {
     }
 
@@ -68,10 +68,15 @@ class HealthMonitorTest {
 
     /** Answers each probe from a per-host script, then with the host's steady answer (success unless set). */
     static final class ScriptedProber implements Prober {
+        final ManualScheduler scheduler;
         final Map<String, Deque<Object>> scripts = new ConcurrentHashMap<>();
         final Map<String, Object> steady = new ConcurrentHashMap<>();
-        final Map<String, List<Long>> probedAtNanos = new ConcurrentHashMap<>();
+        final Map<String, List<Instant>> probedAt = new ConcurrentHashMap<>();
         final List<String> probed = new CopyOnWriteArrayList<>();
+
+        ScriptedProber(ManualScheduler scheduler) {
+            this.scheduler = scheduler;
+        }
 
         /** {@code true} succeeds, {@code false} fails, a Throwable completes the future exceptionally. */
         void answer(String host, Object outcome) {
@@ -83,12 +88,12 @@ class HealthMonitorTest {
         }
 
         int probes(String host) {
-            return probedAtNanos.getOrDefault(host, List.of()).size();
+            return probedAt.getOrDefault(host, List.of()).size();
         }
 
         @Override
         public CompletableFuture<ProbeResult> probe(ProbeTarget target) {
-            probedAtNanos.computeIfAbsent(target.host(), h -> new CopyOnWriteArrayList<>()).add(System.nanoTime());
+            probedAt.computeIfAbsent(target.host(), h -> new CopyOnWriteArrayList<>()).add(scheduler.now());
             probed.add(target.host());
             Deque<Object> script = scripts.get(target.host());
             Object outcome = script != null && !script.isEmpty() ? script.poll() : steady.getOrDefault(target.host(), true);
@@ -96,25 +101,40 @@ class HealthMonitorTest {
                 return CompletableFuture.failedFuture(t);
             }
             return CompletableFuture.completedFuture((Boolean) outcome
-                    ? ProbeResult.success("HTTP 200", CLOCK.instant(), 1)
-                    : ProbeResult.failure("HTTP 503", CLOCK.instant(), 1));
+                    ? ProbeResult.success("HTTP 200", scheduler.now(), 1)
+                    : ProbeResult.failure("HTTP 503", scheduler.now(), 1));
         }
     }
 
-    private static Map<String, MonitorStatus> snapshotOf(HealthView view) {
+    /** The monitor's statuses of profile web's endpoints, by name. */
+    private Map<String, MonitorStatus> statusesOfWeb() {
         Map<String, MonitorStatus> out = new HashMap<>();
-        for (String e : List.of("a", "b", "c", "d", "e")) {
-            MonitorStatus s = view.status("web", e);
+        for (EndpointConfig e : current.profiles().get(0).endpoints()) {
+            MonitorStatus s = statusOf("web", e.name());
             if (s != null) {
-                out.put(e, s);
+                out.put(e.name(), s);
             }
         }
         return out;
     }
 
+    /** A status by names, through the indices of the configuration the monitor was given. */
+    private MonitorStatus statusOf(String profile, String endpoint) {
+        List<ProfileConfig> profiles = current.profiles();
+        for (int p = 0; p < profiles.size(); p++) {
+            List<EndpointConfig> endpoints = profiles.get(p).endpoints();
+            for (int e = 0; e < endpoints.size() && profiles.get(p).name().equals(profile); e++) {
+                if (endpoints.get(e).name().equals(endpoint)) {
+                    return monitor.statuses().status(p, e);
+                }
+            }
+        }
+        return null;
+    }
+
     private static WayfinderConfig parse(String yaml) {
         try {
-            return ConfigReader.withBuiltInRegions().parse(yaml, null);
+            return ConfigLoader.reader().parse(yaml, null);
         } catch (ConfigException e) {
             throw new AssertionError("test configuration is invalid: " + e.errors(), e);
         }
@@ -131,15 +151,28 @@ class HealthMonitorTest {
             profiles.add(new ProfileConfig(p.name(), p.zone(), p.trafficRoutingMethod(), p.enabled(), p.relativeName(), p.ttl(),
                     p.maxReturn(), p.endpoints(), fast, p.fallback()));
         }
-        return new WayfinderConfig(c.dns(), c.metricsListen(), c.zones(), c.regions(), c.geolocation(), c.latency(), profiles);
+        return new WayfinderConfig(c.dns(), c.metricsListen(), c.zones(), c.regions(), c.catalogue(), c.geolocation(),
+                c.latency(), profiles);
     }
 
     private void configure(String yaml) {
-        monitor.configure(withInterval(parse(yaml), 1));
+        configure(withInterval(parse(yaml), 1));
+    }
+
+    private void configure(WayfinderConfig config) {
+        current = config;
+        monitor.configure(config);
     }
 
     private MonitorStatus status(String endpoint) {
-        return monitor.view().status("web", endpoint);
+        return statusOf("web", endpoint);
+    }
+
+    /** Probes every endpoint once and applies the results (which come back through the scheduler). */
+    private void probeAllNow() {
+        CompletableFuture<Void> round = monitor.probeAll();
+        scheduler.runPending();
+        assertThat(round).isDone();
     }
 
     private HealthReport report(String endpoint) {
@@ -162,7 +195,7 @@ class HealthMonitorTest {
     void probeAllNowProbesEachEndpointOnceAndRecordsTheResults() {
         configure(BASE);
         prober.answer("127.0.2.2", false);
-        monitor.probeAllNow();
+        probeAllNow();
         assertThat(prober.probed).containsExactlyInAnyOrder("127.0.2.1", "127.0.2.2");
         assertThat(status("a")).isEqualTo(MonitorStatus.Online);
         assertThat(status("b")).isEqualTo(MonitorStatus.Degraded);
@@ -176,10 +209,10 @@ class HealthMonitorTest {
     void theListenerGetsEachChangeWithAViewThatAlreadyShowsIt() {
         configure(BASE);
         prober.answer("127.0.2.2", false);
-        monitor.probeAllNow();
+        probeAllNow();
         assertThat(notifications).flatExtracting(Notification::changes).containsExactlyInAnyOrder(
-                new StatusChange("web", "a", MonitorStatus.CheckingEndpoint, MonitorStatus.Online, "HTTP 200"),
-                new StatusChange("web", "b", MonitorStatus.CheckingEndpoint, MonitorStatus.Degraded, "HTTP 503"));
+                new StatusChange(0, 0, "web", "a", MonitorStatus.CheckingEndpoint, MonitorStatus.Online, "HTTP 200"),
+                new StatusChange(0, 1, "web", "b", MonitorStatus.CheckingEndpoint, MonitorStatus.Degraded, "HTTP 503"));
         for (Notification n : notifications) {
             StatusChange change = n.changes().get(0);
             assertThat(n.view()).containsEntry(change.endpoint(), change.to());
@@ -188,7 +221,7 @@ class HealthMonitorTest {
 
     @Test
     void endpointsWhoseNamesJoinAlikeAreMonitoredApart() {
-        monitor.configure(parse("""
+        configure(parse("""
                 zones: [{name: app.test, nameservers: [ns1.app.test]}]
                 profiles:
                   - name: a
@@ -203,19 +236,19 @@ class HealthMonitorTest {
                     endpoints: [{name: x, target: 127.0.2.2}]
                 """));
         prober.answer("127.0.2.1", false);
-        monitor.probeAllNow();
+        probeAllNow();
 
         assertThat(prober.probed).containsExactlyInAnyOrder("127.0.2.1", "127.0.2.2");
-        assertThat(monitor.view().status("a", "b/x")).isEqualTo(MonitorStatus.Degraded);
-        assertThat(monitor.view().status("a/b", "x")).isEqualTo(MonitorStatus.Online);
+        assertThat(monitor.statuses().status(0, 0)).isEqualTo(MonitorStatus.Degraded);
+        assertThat(monitor.statuses().status(1, 0)).isEqualTo(MonitorStatus.Online);
     }
 
     @Test
     void theListenerIsNotCalledWhenNoStatusChanges() {
         configure(BASE);
-        monitor.probeAllNow();
-        monitor.probeAllNow();
-        monitor.probeAllNow();
+        probeAllNow();
+        probeAllNow();
+        probeAllNow();
         assertThat(notifications).hasSize(2); // a and b: CheckingEndpoint -> Online, once each
         assertThat(report("a").consecutiveSuccesses()).isEqualTo(3);
     }
@@ -224,11 +257,14 @@ class HealthMonitorTest {
     void startedProbingFollowsTheEndpointAsItGoesDownAndComesBack() {
         configure(BASE);
         monitor.start();
-        await().atMost(Duration.ofSeconds(10)).until(() -> status("b") == MonitorStatus.Online);
+        scheduler.advance(Duration.ofSeconds(1));
+        assertThat(status("b")).isEqualTo(MonitorStatus.Online);
         prober.answer("127.0.2.2", false);
-        await().atMost(Duration.ofSeconds(10)).until(() -> status("b") == MonitorStatus.Degraded);
+        scheduler.advance(Duration.ofSeconds(1));
+        assertThat(status("b")).isEqualTo(MonitorStatus.Degraded);
         prober.answer("127.0.2.2", true);
-        await().atMost(Duration.ofSeconds(10)).until(() -> status("b") == MonitorStatus.Online);
+        scheduler.advance(Duration.ofSeconds(1));
+        assertThat(status("b")).isEqualTo(MonitorStatus.Online);
         assertThat(notifications).flatExtracting(Notification::changes)
                 .filteredOn(c -> c.endpoint().equals("b")).extracting(StatusChange::to)
                 .containsExactly(MonitorStatus.Online, MonitorStatus.Degraded, MonitorStatus.Online);
@@ -239,7 +275,12 @@ class HealthMonitorTest {
     void startedProbingRepeatsOnTheInterval() {
         configure(BASE);
         monitor.start();
-        await().atMost(Duration.ofSeconds(10)).until(() -> prober.probes("127.0.2.1") >= 2);
+        scheduler.advance(Duration.ofSeconds(3));
+        assertThat(prober.probes("127.0.2.1")).isEqualTo(3); // once a second
+        assertThat(prober.probedAt.get("127.0.2.1")).satisfies(times -> {
+            assertThat(Duration.between(times.get(0), times.get(1))).isEqualTo(Duration.ofSeconds(1));
+            assertThat(Duration.between(times.get(1), times.get(2))).isEqualTo(Duration.ofSeconds(1));
+        });
     }
 
     @Test
@@ -247,7 +288,8 @@ class HealthMonitorTest {
         configure(BASE);
         prober.answer("127.0.2.2", new IllegalStateException("prober bug"));
         monitor.start();
-        await().atMost(Duration.ofSeconds(10)).until(() -> status("b") == MonitorStatus.Degraded);
+        scheduler.advance(Duration.ofSeconds(1));
+        assertThat(status("b")).isEqualTo(MonitorStatus.Degraded);
         assertThat(report("b").lastResult().reason()).startsWith("probe error").contains("prober bug");
     }
 
@@ -255,7 +297,7 @@ class HealthMonitorTest {
     void probeAllNowRecordsAProbeThatCompletesExceptionallyAsAFailure() {
         configure(BASE);
         prober.answer("127.0.2.2", new IllegalStateException("prober bug"));
-        monitor.probeAllNow();
+        probeAllNow();
         assertThat(status("a")).isEqualTo(MonitorStatus.Online);
         assertThat(status("b")).isEqualTo(MonitorStatus.Degraded);
         assertThat(report("b").lastResult().reason()).startsWith("probe error");
@@ -279,7 +321,7 @@ class HealthMonitorTest {
                                                                      MonitorStatus a, MonitorStatus b) {
         configure(BASE);
         prober.answer("127.0.2.1", false);
-        monitor.probeAllNow();
+        probeAllNow();
         assertThat(status("a")).isEqualTo(MonitorStatus.Degraded);
         assertThat(status("b")).isEqualTo(MonitorStatus.Online);
 
@@ -300,11 +342,13 @@ class HealthMonitorTest {
     void anEndpointChangedWhileRunningIsProbedUnderItsNewSettings() {
         configure(BASE);
         monitor.start();
-        await().atMost(Duration.ofSeconds(10)).until(() -> status("b") == MonitorStatus.Online);
+        scheduler.advance(Duration.ofSeconds(1));
+        assertThat(status("b")).isEqualTo(MonitorStatus.Online);
         prober.answer("127.0.2.22", false);
         configure(BASE.replace("target: 127.0.2.2,", "target: 127.0.2.22,"));
         assertThat(status("b")).isEqualTo(MonitorStatus.CheckingEndpoint);
-        await().atMost(Duration.ofSeconds(10)).until(() -> status("b") == MonitorStatus.Degraded);
+        scheduler.advance(Duration.ofSeconds(1));
+        assertThat(status("b")).isEqualTo(MonitorStatus.Degraded);
         assertThat(report("b").target()).isEqualTo("127.0.2.22");
     }
 
@@ -354,13 +398,13 @@ class HealthMonitorTest {
                     endpoints:
                       - {name: p1, target: 127.0.2.70}
                 """);
-        monitor.probeAllNow();
+        probeAllNow();
         if (monitored) {
             assertThat(prober.probed).containsOnlyOnce(target);
-            assertThat(monitor.view().status(profile, endpoint)).isEqualTo(MonitorStatus.Online);
+            assertThat(statusOf(profile, endpoint)).isEqualTo(MonitorStatus.Online);
         } else {
             assertThat(prober.probed).doesNotContain(target);
-            assertThat(monitor.view().status(profile, endpoint)).isNull();
+            assertThat(statusOf(profile, endpoint)).isNull();
         }
     }
 
@@ -371,18 +415,16 @@ class HealthMonitorTest {
             yaml.append("      - {name: e").append(i).append(", target: 127.0.2.").append(100 + i).append("}\n");
         }
         configure(yaml.toString());
-        long started = System.nanoTime();
         monitor.start();
-        await().atMost(Duration.ofSeconds(10)).until(() -> prober.probedAtNanos.size() == 10);
+        scheduler.advance(Duration.ofMillis(999));
+        assertThat(prober.probedAt).hasSize(10);
         List<Long> firstProbeMillis = new ArrayList<>();
-        for (List<Long> times : prober.probedAtNanos.values()) {
-            firstProbeMillis.add((times.get(0) - started) / 1_000_000);
+        for (List<Instant> times : prober.probedAt.values()) {
+            assertThat(times).as("each endpoint once in its first interval").hasSize(1);
+            firstProbeMillis.add(Duration.between(NOW, times.get(0)).toMillis());
         }
-        long earliest = firstProbeMillis.stream().mapToLong(Long::longValue).min().orElseThrow();
-        long latest = firstProbeMillis.stream().mapToLong(Long::longValue).max().orElseThrow();
-        // Spread by a hash of the names over the 1 s interval, not fired together (no exact times asserted).
-        assertThat(latest - earliest).as("first probes at %s ms after start", firstProbeMillis).isGreaterThan(100);
+        // Endpoint k of 10 at k/10 of the 1 s interval, from a phase set by the profile's name.
         assertThat(firstProbeMillis.stream().map(ms -> ms / 100).distinct().count())
-                .as("distinct 100 ms slots of %s", firstProbeMillis).isGreaterThanOrEqualTo(3);
+                .as("distinct 100 ms slots of %s", firstProbeMillis).isEqualTo(10);
     }
 }

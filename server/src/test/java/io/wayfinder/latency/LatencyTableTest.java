@@ -190,16 +190,16 @@ class LatencyTableTest {
                 .aggregation(new int[] {8, 24, 16}, new int[] {32, 48, 40}, 1)
                 .build();
 
-        assertThat(Arrays.stream(table.levels(false)).map(AggregateLevel::length)).containsExactly(24, 16, 8);
-        assertThat(Arrays.stream(table.levels(true)).map(AggregateLevel::length)).containsExactly(48, 40, 32);
+        assertThat(table.levels(false).stream().map(AggregateLevel::length)).containsExactly(24, 16, 8);
+        assertThat(table.levels(true).stream().map(AggregateLevel::length)).containsExactly(48, 40, 32);
     }
 
     @Test
     void defaultLevelsAreSlash20And16AndSlash40And32() {
         LatencyTable table = LatencyTable.empty();
 
-        assertThat(Arrays.stream(table.levels(false)).map(AggregateLevel::length)).containsExactly(20, 16);
-        assertThat(Arrays.stream(table.levels(true)).map(AggregateLevel::length)).containsExactly(40, 32);
+        assertThat(table.levels(false).stream().map(AggregateLevel::length)).containsExactly(20, 16);
+        assertThat(table.levels(true).stream().map(AggregateLevel::length)).containsExactly(40, 32);
         assertThat(table.prefixCount()).isZero();
         assertThat(table.lookup(p("10.0.0.1"))).isEqualTo(PrefixMap.NO_ENTRY);
     }
@@ -245,7 +245,7 @@ class LatencyTableTest {
                 .add(p("10.1.1.0/24"), "eastus", 10, samplesA)
                 .add(p("10.1.2.0/24"), "eastus", 40, samplesB)
                 .build();
-        AggregateLevel level = table.levels(false)[0];
+        AggregateLevel level = table.levels(false).get(0);
         int block = level.lookup(p("10.1.99.0/24"));
 
         if (!expected) {
@@ -265,7 +265,7 @@ class LatencyTableTest {
                 .add(p("10.1.1.0/24"), "eastus", 10, 12)
                 .add(p("10.1.1.0/24"), "westeurope", 90, 9)
                 .build();
-        AggregateLevel level = table.levels(false)[0];
+        AggregateLevel level = table.levels(false).get(0);
         int block = level.lookup(p("10.1.0.0/16"));
 
         assertThat(level.blockCount()).isEqualTo(1);
@@ -295,7 +295,7 @@ class LatencyTableTest {
                 .add(p("10.0.0.0/8"), "eastus", 20, 40)
                 .add(p("10.1.2.0/24"), "westeurope", 1, 1)
                 .build();
-        AggregateLevel level = table.levels(false)[0];
+        AggregateLevel level = table.levels(false).get(0);
         int block = level.lookup(p("10.1.2.0/24"));
 
         assertThat(level.tenths(block, table.column("eastus"))).isEqualTo((short) tenths);
@@ -309,8 +309,8 @@ class LatencyTableTest {
                 .add(p("2001:db8:100::/48"), "westeurope", 30, 4)
                 .add(p("2001:db9:1::/48"), "westeurope", 99, 4)
                 .build();
-        AggregateLevel slash32 = Arrays.stream(table.levels(true)).filter(l -> l.length() == 32).findFirst().orElseThrow();
-        AggregateLevel slash40 = Arrays.stream(table.levels(true)).filter(l -> l.length() == 40).findFirst().orElseThrow();
+        AggregateLevel slash32 = table.levels(true).stream().filter(l -> l.length() == 32).findFirst().orElseThrow();
+        AggregateLevel slash40 = table.levels(true).stream().filter(l -> l.length() == 40).findFirst().orElseThrow();
         int column = table.column("westeurope");
 
         int block = slash32.lookup(p("2001:db8:ffff::/48"));

@@ -7,24 +7,24 @@ import java.nio.file.Path;
 import java.util.List;
 
 /** Configuration texts as the reader sees them, and the one way the tests check a reported mistake. */
-final class ConfigTexts {
+public final class ConfigTexts {
     private ConfigTexts() {
     }
 
     /** Reads a configuration text with the built-in regions; relative paths resolve against /srv/wayfinder. */
-    static WayfinderConfig parse(String yaml) throws ConfigException {
+    public static WayfinderConfig parse(String yaml) throws ConfigException {
         return io.wayfinder.control.ConfigLoader.reader().parse(yaml, Path.of("/srv/wayfinder"));
     }
 
     /** The errors a configuration text is rejected with; fails the test when it is accepted. */
-    static List<ConfigError> errorsOf(String yaml) {
+    public static List<ConfigError> errorsOf(String yaml) {
         ConfigException e = catchThrowableOfType(ConfigException.class, () -> parse(yaml));
         assertThat(e).as("the configuration should have been rejected:%n%s", yaml).isNotNull();
         return e.errors();
     }
 
     /** That one of the errors is at exactly this field path and says this. */
-    static void assertReportedAt(List<ConfigError> errors, String path, String phrase) {
+    public static void assertReportedAt(List<ConfigError> errors, String path, String phrase) {
         assertThat(errors)
                 .as("errors: %s", errors)
                 .anySatisfy(e -> {

@@ -176,24 +176,30 @@ class ConfigValidatorTest {
                                 + "endpoints: [{name: e1, target: 192.0.2.1, minChildEndpoints: 2}]}"),
                         "profiles[0].endpoints[0].minChildEndpoints", "applies only to nested endpoints"),
 
-                // methods not supported yet
-                argumentSet("Geographic",
+                // method-specific rules
+                argumentSet("Geographic endpoint without geoMapping",
                         profiles("{name: a, trafficRoutingMethod: Geographic, dnsConfig: {relativeName: a}, endpoints: [{name: e1, target: 192.0.2.1}]}"),
-                        "profiles[0].trafficRoutingMethod", "Geographic routing is not supported yet"),
-                argumentSet("MultiValue",
-                        profiles("{name: a, trafficRoutingMethod: MultiValue, dnsConfig: {relativeName: a}, endpoints: [{name: e1, target: 192.0.2.1}]}"),
-                        "profiles[0].trafficRoutingMethod", "MultiValue routing is not supported yet"),
-                argumentSet("Subnet",
-                        profiles("{name: a, trafficRoutingMethod: Subnet, dnsConfig: {relativeName: a}, endpoints: [{name: e1, target: 192.0.2.1}]}"),
-                        "profiles[0].trafficRoutingMethod", "Subnet routing is not supported yet"),
+                        "profiles[0].endpoints[0].geoMapping", "is required for Geographic routing"),
+                argumentSet("MultiValue endpoint with a name",
+                        profiles("{name: a, trafficRoutingMethod: MultiValue, dnsConfig: {relativeName: a}, endpoints: [{name: e1, target: cdn.example.net}]}"),
+                        "profiles[0].endpoints[0].target", "MultiValue endpoints must be IPv4 or IPv6 addresses"),
+                argumentSet("Subnet with two catch-alls",
+                        profiles("{name: a, trafficRoutingMethod: Subnet, dnsConfig: {relativeName: a}, endpoints: [{name: e1, target: 192.0.2.1},"
+                                + " {name: e2, target: 192.0.2.2}]}"),
+                        "profiles[0].endpoints[1].subnets", "only one endpoint may go without subnets"),
+                argumentSet("maxReturn without MultiValue routing",
+                        profiles("{name: a, trafficRoutingMethod: Priority, dnsConfig: {relativeName: a}, maxReturn: 3, "
+                                + "endpoints: [{name: e1, target: 192.0.2.1}]}"),
+                        "profiles[0].maxReturn", "Priority routing does not use it (it applies to MultiValue routing)"),
                 argumentSet("geoMapping without Geographic routing",
                         profiles("{name: a, trafficRoutingMethod: Priority, dnsConfig: {relativeName: a}, "
                                 + "endpoints: [{name: e1, target: 192.0.2.1, geoMapping: [FR]}]}"),
-                        "profiles[0].endpoints[0].geoMapping", "applies only to Geographic routing"),
+                        "profiles[0].endpoints[0].geoMapping", "Priority routing does not use it (it applies to Geographic routing)"),
                 argumentSet("subnets without Subnet routing",
                         profiles("{name: a, trafficRoutingMethod: Priority, dnsConfig: {relativeName: a}, "
                                 + "endpoints: [{name: e1, target: 192.0.2.1, subnets: [10.0.0.0/8]}]}"),
-                        "profiles[0].endpoints[0].subnets", "applies only to Subnet routing"));
+                        "profiles[0].endpoints[0].subnets",
+                        "Priority routing does not use it (it applies to Performance, Geographic, Subnet routing)"));
     }
 
     @ParameterizedTest
@@ -258,7 +264,7 @@ class ConfigValidatorTest {
 
         assertThat(config.profiles().get(0).endpoints()).extracting(EndpointConfig::location)
                 .containsExactly("onprem-paris", "westeurope");
-        RegionCatalogue catalogue = new ConfigValidator(RegionCatalogue.builtIn()).catalogueFor(config);
+        RegionCatalogue catalogue = config.catalogue();
         assertThat(catalogue.find("onprem-paris")).hasValueSatisfying(r -> {
             assertThat(r.latitude()).isEqualTo(48.86);
             assertThat(r.longitude()).isEqualTo(2.35);
@@ -318,15 +324,15 @@ class ConfigValidatorTest {
 
     // ---------------------------------------------------------------- one rule, one error
 
-    /** A profile with an unsupported method is one mistake, however many endpoints it has (none included). */
+    /** A method's rule broken by every endpoint is one error per endpoint, at each endpoint's field. */
     @ParameterizedTest(name = "{0} endpoint(s)")
-    @ValueSource(ints = {0, 1, 3})
-    void unsupportedMethodIsReportedOncePerProfile(int endpoints) {
-        String list = IntStream.range(0, endpoints).mapToObj(i -> "{name: e" + i + ", target: 192.0.2." + (i + 1) + "}")
+    @ValueSource(ints = {1, 3})
+    void aMethodRuleIsReportedAtEachEndpointThatBreaksIt(int endpoints) {
+        String list = IntStream.range(0, endpoints).mapToObj(i -> "{name: e" + i + ", target: e" + i + ".example.net}")
                 .collect(Collectors.joining(", ", "[", "]"));
 
-        assertThat(errorsOf(profiles("{name: a, trafficRoutingMethod: Geographic, dnsConfig: {relativeName: a}, endpoints: " + list + "}")))
-                .containsExactly(new ConfigError("profiles[0].trafficRoutingMethod",
-                        "Geographic routing is not supported yet (Performance, Priority and Weighted are)"));
+        assertThat(errorsOf(profiles("{name: a, trafficRoutingMethod: MultiValue, dnsConfig: {relativeName: a}, endpoints: " + list + "}")))
+                .extracting(ConfigError::path)
+                .containsExactlyElementsOf(IntStream.range(0, endpoints).mapToObj(i -> "profiles[0].endpoints[" + i + "].target").toList());
     }
 }

@@ -14,15 +14,14 @@ import io.wayfinder.latency.LatencyTableBuilder;
 import io.wayfinder.net.IpPrefix;
 import io.wayfinder.net.PrefixMap;
 import io.wayfinder.profile.ConfigException;
-import io.wayfinder.profile.ConfigReader;
+import io.wayfinder.control.ConfigLoader;
+import io.wayfinder.health.HealthStatuses;
 import io.wayfinder.profile.WayfinderConfig;
-import io.wayfinder.routing.Endpoint;
-import io.wayfinder.routing.HealthView;
 import io.wayfinder.routing.Profile;
 import io.wayfinder.routing.Router;
 import io.wayfinder.routing.RoutingContext;
 import io.wayfinder.routing.RoutingTable;
-import io.wayfinder.routing.RoutingTableBuilder;
+import io.wayfinder.routing.RoutingPlan;
 import io.wayfinder.routing.Trace;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -121,7 +120,7 @@ public final class RoutingQuality {
             this.geo = geo;
             RegionCatalogue catalogue = RegionCatalogue.builtIn();
             LatencyTableBuilder builder = new LatencyTableBuilder()
-                    .aggregation(ipv4Levels, LatencyTableBuilder.DEFAULT_IPV6_LEVELS, minSamples);
+                    .aggregation(ipv4Levels, WayfinderConfig.LatencySettings.DEFAULT_IPV6_LEVELS.stream().mapToInt(Integer::intValue).toArray(), minSamples);
             for (GeneratedWorld.Measurement m : world.measurements()) {
                 builder.add(m.prefix(), m.region(), m.rttMs(), m.samples());
             }
@@ -130,19 +129,19 @@ public final class RoutingQuality {
             estimator = new LatencyEstimator(table, geo, model);
             WayfinderConfig config;
             try {
-                config = ConfigReader.withBuiltInRegions().parse(profileYaml(), null);
+                config = ConfigLoader.reader().parse(profileYaml(), null);
             } catch (ConfigException e) {
                 throw new IllegalStateException(e.getMessage(), e);
             }
-            routing = new RoutingTableBuilder(config, catalogue, estimator).build(HealthView.UNMONITORED);
+            routing = RoutingTable.build(RoutingPlan.compile(config), HealthStatuses.NONE, estimator, null);
             profile = routing.profile(PROFILE);
         }
 
         /** The region Wayfinder's router picks for the network as an ECS /24 client. */
         int route(GeneratedWorld.Network network) {
             context.reset(network.prefix());
-            Endpoint chosen = Router.route(routing, profile, context, Trace.NONE);
-            return GeneratedWorld.REGIONS.indexOf(chosen.name());
+            Router.route(routing, profile, context, Trace.NONE);
+            return GeneratedWorld.REGIONS.indexOf(context.answer(0).name());
         }
 
         /** The region nearest to where geolocation puts the network (0 when it cannot be placed). */
@@ -224,10 +223,10 @@ public final class RoutingQuality {
             }
             // Where the measured networks of each aggregate block are (the table keeps no member
             // lists, so they are recomputed from the measured prefixes).
-            LatencyTable.AggregateLevel[] levels = setup.table.levels(false);
-            centreLat = new double[levels.length][];
-            centreLon = new double[levels.length][];
-            spreadKm = new double[levels.length][];
+            java.util.List<LatencyTable.AggregateLevel> levels = setup.table.levels(false);
+            centreLat = new double[levels.size()][];
+            centreLon = new double[levels.size()][];
+            spreadKm = new double[levels.size()][];
             List<Place> measured = new ArrayList<>();
             for (GeneratedWorld.Network n : setup.world.networks()) {
                 Place where = n.measured() ? locate(setup.geo, n.prefix()) : null;
@@ -235,14 +234,14 @@ public final class RoutingQuality {
                     measured.add(where);
                 }
             }
-            for (int i = 0; i < levels.length; i++) {
-                int blocks = levels[i].blockCount();
+            for (int i = 0; i < levels.size(); i++) {
+                int blocks = levels.get(i).blockCount();
                 List<List<Place>> members = new ArrayList<>();
                 for (int b = 0; b < blocks; b++) {
                     members.add(new ArrayList<>());
                 }
                 for (Place m : measured) {
-                    int block = levels[i].lookup(m.network());
+                    int block = levels.get(i).lookup(m.network());
                     if (block != PrefixMap.NO_ENTRY) {
                         members.get(block).add(m);
                     }
@@ -327,10 +326,10 @@ public final class RoutingQuality {
             }
             List<Source> ranked = new ArrayList<>();
             tableByLength.forEach((length, figures) -> ranked.add(new Source(length, false, figures)));
-            LatencyTable.AggregateLevel[] levels = table.levels(false);
-            for (int i = 0; i < levels.length; i++) {
-                int length = levels[i].length();
-                int block = length > clientLength ? PrefixMap.NO_ENTRY : levels[i].lookup(client);
+            java.util.List<LatencyTable.AggregateLevel> levels = table.levels(false);
+            for (int i = 0; i < levels.size(); i++) {
+                int length = levels.get(i).length();
+                int block = length > clientLength ? PrefixMap.NO_ENTRY : levels.get(i).lookup(client);
                 if (block == PrefixMap.NO_ENTRY) {
                     continue;
                 }
@@ -339,8 +338,8 @@ public final class RoutingQuality {
                 }
                 double[] figures = nan(count);
                 for (int r = 0; r < count; r++) {
-                    if (columns[r] >= 0 && levels[i].tenths(block, columns[r]) != LatencyTable.MISSING) {
-                        figures[r] = levels[i].tenths(block, columns[r]) / 10.0;
+                    if (columns[r] >= 0 && levels.get(i).tenths(block, columns[r]) != LatencyTable.MISSING) {
+                        figures[r] = levels.get(i).tenths(block, columns[r]) / 10.0;
                     }
                 }
                 ranked.add(new Source(length, true, figures));
@@ -443,7 +442,7 @@ public final class RoutingQuality {
     }
 
     public static Setup setup(GeneratedWorld world) {
-        return setup(world, LatencyTableBuilder.DEFAULT_IPV4_LEVELS, LatencyTableBuilder.DEFAULT_MIN_SAMPLES);
+        return setup(world, WayfinderConfig.LatencySettings.DEFAULT_IPV4_LEVELS.stream().mapToInt(Integer::intValue).toArray(), WayfinderConfig.LatencySettings.DEFAULT_MIN_SAMPLES);
     }
 
     public static Setup setup(GeneratedWorld world, int[] ipv4Levels, int minSamples) {
@@ -574,7 +573,7 @@ public final class RoutingQuality {
     /** The variants compared in the what-if table, and the agreement check of the prototype. */
     static String whatIfs(GeneratedWorld world, Result result) {
         Setup setup = result.setup();
-        Setup deep = setup(world, new int[] {20, 16, 12, 8}, LatencyTableBuilder.DEFAULT_MIN_SAMPLES);
+        Setup deep = setup(world, new int[] {20, 16, 12, 8}, WayfinderConfig.LatencySettings.DEFAULT_MIN_SAMPLES);
         Proposal same = new Proposal(setup, false, false);
         // Ties to 0.1 ms are broken by a hash in the router and by region order here: they agree too.
         long agree = world.networks().stream().filter(n -> {

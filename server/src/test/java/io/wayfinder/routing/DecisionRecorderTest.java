@@ -9,9 +9,9 @@ import io.wayfinder.geo.RegionCatalogue;
 import io.wayfinder.latency.Evidence;
 import io.wayfinder.latency.LatencyEstimator;
 import io.wayfinder.profile.ConfigException;
-import io.wayfinder.profile.ConfigReader;
+import io.wayfinder.control.ConfigLoader;
 import io.wayfinder.profile.WayfinderConfig;
-import io.wayfinder.runtime.LoadedSources;
+import io.wayfinder.control.LoadedSources;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -73,29 +73,28 @@ class DecisionRecorderTest {
 
     private static LatencyEstimator sources() {
         try {
-            return LoadedSources.load(ConfigReader.withBuiltInRegions().parse(WORLD, EXAMPLES), RegionCatalogue.builtIn())
-                    .estimator();
+            return LoadedSources.load(ConfigLoader.reader().parse(WORLD, EXAMPLES)).estimator();
         } catch (Exception e) {
             throw new AssertionError(e);
         }
     }
 
-    /** The example world with its text changed by {@code from -> to} pairs. */
-    private static RoutingTable example(HealthView health, String... edits) {
+    /** The example world with its text changed by {@code from -> to} pairs, under probe statuses ("profile/endpoint=Status ..."). */
+    private static RoutingTable example(String health, String... edits) {
         String text = WORLD;
         for (int i = 0; i < edits.length; i += 2) {
             assertThat(text).contains(edits[i]);
             text = text.replace(edits[i], edits[i + 1]);
         }
         try {
-            WayfinderConfig config = ConfigReader.withBuiltInRegions().parse(text, EXAMPLES);
-            return new RoutingTableBuilder(config, RegionCatalogue.builtIn(), ESTIMATOR).build(health);
+            RoutingPlan plan = RoutingPlan.compile(ConfigLoader.reader().parse(text, EXAMPLES));
+            return RoutingTable.build(plan, TestRoutingTables.statuses(plan, health), ESTIMATOR, null);
         } catch (ConfigException e) {
             throw new AssertionError(e);
         }
     }
 
-    private static final RoutingTable EXAMPLE = example(HealthView.UNMONITORED);
+    private static final RoutingTable EXAMPLE = example("");
 
     private static final Map<String, RoutingTable> VARIANTS = new ConcurrentHashMap<>();
 
@@ -106,12 +105,17 @@ class DecisionRecorderTest {
     private static RoutingTable load(String name) {
         return switch (name) {
             case "example" -> EXAMPLE;
-            case "eu-disabled" -> example(HealthView.UNMONITORED, EU, EU.replace("}", ", endpointStatus: Disabled}"));
-            case "child-disabled" -> example(HealthView.UNMONITORED, "trafficRoutingMethod: Priority",
+            case "eu-disabled" -> example("", EU, EU.replace("}", ", endpointStatus: Disabled}"));
+            case "child-disabled" -> example("", "trafficRoutingMethod: Priority",
                     "trafficRoutingMethod: Priority\n    profileStatus: Disabled");
-            case "primary-degraded" -> example((p, e) -> e.equals("primary") ? MonitorStatus.Degraded : null);
+            case "primary-degraded" -> example("music-eu/primary=Degraded");
             default -> throw new IllegalArgumentException(name);
         };
+    }
+
+    /** The first endpoint that answers, or null. */
+    private static String chosen(Decision decision) {
+        return decision.answers().isEmpty() ? null : decision.answers().get(0).endpoint();
     }
 
     private static Decision.EndpointState endpoint(Decision decision, String name) {
@@ -134,8 +138,8 @@ class DecisionRecorderTest {
         assertThat(decision.profile()).isEqualTo("music");
         assertThat(decision.client()).isEqualTo(client.contains("/") ? client : client + "/32");
         assertThat(decision.clientSource()).isEqualTo(source);
-        assertThat(decision.chosen()).isEqualTo(chosen);
-        assertThat(decision.answer()).isEqualTo(answer);
+        assertThat(chosen(decision)).isEqualTo(chosen);
+        assertThat(decision.answers()).extracting(Decision.Answer::target).containsExactly(answer);
         assertThat(decision.scope()).isEqualTo(scope);
     }
 
@@ -147,7 +151,7 @@ class DecisionRecorderTest {
     void thereIsOneStepPerNestingLevelWithItsDepth(String client, String expected) {
         List<String> steps = new ArrayList<>();
         for (Decision.Step s : explain(EXAMPLE, "music", client).steps()) {
-            steps.add(s.profile() + "/" + s.method() + "/" + s.depth() + "/" + s.chosen());
+            steps.add(s.profile() + "/" + s.method() + "/" + s.depth() + "/" + String.join(",", s.chosen()));
         }
         assertThat(String.join(" ", steps)).isEqualTo(expected);
     }
@@ -202,10 +206,10 @@ class DecisionRecorderTest {
 
     @Test
     void anEndpointSharingTheWinnersRegionSaysTheHashPickedTheOther() {
-        RoutingTable table = example(HealthView.UNMONITORED, EU,
+        RoutingTable table = example("", EU,
                 EU + "\n      - {name: eu2, type: external, target: 192.0.2.11, endpointLocation: westeurope}");
         Decision decision = explain(table, "music", "81.2.69.0/24");
-        String winner = decision.chosen();
+        String winner = chosen(decision);
         String loser = winner.equals("eu") ? "eu2" : "eu";
         assertThat(winner).isIn("eu", "eu2");
         assertThat(endpoint(decision, loser).verdict())
@@ -218,11 +222,11 @@ class DecisionRecorderTest {
     void regionsWithNoEstimateAreExplainedAsATieBrokenByTheHash() {
         Decision decision = explain(EXAMPLE, "music", "8.8.8.0/24");
         Decision.Step step = decision.steps().get(0);
-        String winnerRegion = step.endpoints().stream().filter(e -> e.name().equals(decision.chosen()))
+        String winnerRegion = step.endpoints().stream().filter(e -> e.name().equals(chosen(decision)))
                 .findFirst().orElseThrow().region();
-        assertThat(endpoint(decision, decision.chosen()).verdict()).contains("ties for the lowest estimated RTT");
+        assertThat(endpoint(decision, chosen(decision)).verdict()).contains("ties for the lowest estimated RTT");
         for (Decision.EndpointState e : step.endpoints()) {
-            if (!e.name().equals(decision.chosen())) {
+            if (!e.name().equals(chosen(decision))) {
                 assertThat(e.verdict()).as(e.name()).doesNotContain("null").doesNotContain("slower")
                         .startsWith("region " + e.region() + " ties with " + winnerRegion);
             }
@@ -231,11 +235,11 @@ class DecisionRecorderTest {
 
     @Test
     void aFailOpenStepIsMarked() {
-        RoutingTable table = example((p, e) -> p.equals("music-eu") ? MonitorStatus.Degraded : null);
+        RoutingTable table = example("music-eu/primary=Degraded music-eu/secondary=Degraded");
         Decision decision = explain(table, "music-eu", "2.125.160.0/24");
         assertThat(decision.steps()).extracting(Decision.Step::profile, Decision.Step::failOpen)
                 .containsExactly(tuple("music-eu", true));
-        assertThat(decision.chosen()).isEqualTo("primary");
+        assertThat(chosen(decision)).isEqualTo("primary");
         assertThat(explain(EXAMPLE, "music-eu", "2.125.160.0/24").steps().get(0).failOpen()).isFalse();
     }
 
@@ -243,8 +247,8 @@ class DecisionRecorderTest {
     void aDisabledProfileIsExplainedWithoutAnAnswer() {
         RoutingTable table = variant("child-disabled");
         Decision decision = explain(table, "music-eu", "2.125.160.0/24");
-        assertThat(decision.chosen()).isNull();
-        assertThat(decision.answer()).isNull();
+        assertThat(chosen(decision)).isNull();
+        assertThat(decision.outcome()).isEqualTo(RoutingOutcome.NXDOMAIN);
         assertThat(decision.steps()).singleElement().satisfies(step -> {
             assertThat(step.reason()).isEqualTo("the profile is disabled");
             assertThat(step.endpoints()).extracting(Decision.EndpointState::status, Decision.EndpointState::verdict)
@@ -280,7 +284,7 @@ class DecisionRecorderTest {
                     - {name: heavy, target: 192.0.2.2, weight: 3}
                 """).build();
         Decision decision = explain(table, "app", "8.8.8.0/24");
-        String winner = decision.chosen();
+        String winner = chosen(decision);
         String loser = winner.equals("heavy") ? "light" : "heavy";
         assertThat(endpoint(decision, winner).verdict()).isEqualTo("chosen: weighted choice by a stable hash of the client network");
         assertThat(endpoint(decision, loser).verdict()).isEqualTo("weight " + (loser.equals("heavy") ? 3 : 1)

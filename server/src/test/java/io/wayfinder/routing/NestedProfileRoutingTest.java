@@ -208,7 +208,7 @@ class NestedProfileRoutingTest {
         assertThat(route(table, "top", "2.125.160.0/24")).isEqualTo("leaf-a");
         assertThat(explain(table, "top", "2.125.160.0/24").steps())
                 .extracting(Decision.Step::profile, Decision.Step::depth, Decision.Step::chosen)
-                .containsExactly(tuple("top", 0, "to-mid"), tuple("mid", 1, "to-leaf"), tuple("leaf", 2, "leaf-a"));
+                .containsExactly(tuple("top", 0, java.util.List.of("to-mid")), tuple("mid", 1, java.util.List.of("to-leaf")), tuple("leaf", 2, java.util.List.of("leaf-a")));
     }
 
     /**

@@ -118,6 +118,10 @@ final class RoutingTestWorld {
      * ended, and the ECS scope it holds for.
      */
     record Answer(String endpoint, RoutingOutcome outcome, int scope) {
+        /** An answer, or (endpoint null) the NXDOMAIN of a profile with nothing to serve. */
+        Answer(String endpoint, int scope) {
+            this(endpoint, endpoint == null ? RoutingOutcome.NXDOMAIN : RoutingOutcome.ANSWER, scope);
+        }
     }
 
     static Answer answer(RoutingTable table, String profile, String client) {

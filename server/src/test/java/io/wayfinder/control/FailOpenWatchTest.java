@@ -1,8 +1,8 @@
-package io.wayfinder.runtime;
+package io.wayfinder.control;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.wayfinder.routing.RoutingTableBuilder;
+import io.wayfinder.routing.RoutingPlan;
 import io.wayfinder.routing.TestRoutingTables;
 import org.junit.jupiter.api.Test;
 
@@ -29,7 +29,7 @@ class FailOpenWatchTest {
     private static final String UP = "web/a=Online web/b=Degraded";
 
     private final FailOpenWatch watch = new FailOpenWatch();
-    private final RoutingTableBuilder plain = TestRoutingTables.builder(CONFIG.formatted("Enabled", ""));
+    private final RoutingPlan plain = TestRoutingTables.plan(CONFIG.formatted("Enabled", ""));
 
     @Test
     void entryAndExitAreEachOneLineAndEntriesAreCounted() {
@@ -47,7 +47,7 @@ class FailOpenWatchTest {
     void theExitSaysWhenTheProfileWasDisabledRatherThanHealed() {
         watch.observe(TestRoutingTables.table(plain, DOWN));
 
-        assertThat(watch.observe(TestRoutingTables.table(TestRoutingTables.builder(CONFIG.formatted("Disabled", "")), DOWN)))
+        assertThat(watch.observe(TestRoutingTables.table(TestRoutingTables.plan(CONFIG.formatted("Disabled", "")), DOWN)))
                 .containsExactly("profile web: profile disabled; no longer failing open");
     }
 
@@ -58,7 +58,7 @@ class FailOpenWatchTest {
                 .replace("target: 192.0.2.1}", "target: 192.0.2.1, endpointStatus: Disabled}")
                 .replace("target: 192.0.2.2}", "target: 192.0.2.2, endpointStatus: Disabled}");
 
-        assertThat(watch.observe(TestRoutingTables.table(TestRoutingTables.builder(allDisabled), DOWN)))
+        assertThat(watch.observe(TestRoutingTables.table(TestRoutingTables.plan(allDisabled), DOWN)))
                 .containsExactly("profile web: no endpoint is eligible any more (disabled or stopped); no longer failing open");
     }
 
@@ -67,13 +67,13 @@ class FailOpenWatchTest {
         watch.observe(TestRoutingTables.table(plain, DOWN));
         String withoutWeb = CONFIG.formatted("Enabled", "").replaceFirst("(?s)  - name: web.*?(  - name: other)", "$1");
 
-        assertThat(watch.observe(TestRoutingTables.table(TestRoutingTables.builder(withoutWeb), "")))
+        assertThat(watch.observe(TestRoutingTables.table(TestRoutingTables.plan(withoutWeb), "")))
                 .containsExactly("profile web: removed from the configuration; no longer failing open");
     }
 
     @Test
     void aFallbackThatCanAnswerAgainEndsFailOpen() {
-        RoutingTableBuilder withFallback = TestRoutingTables.builder(CONFIG.formatted("Enabled",
+        RoutingPlan withFallback = TestRoutingTables.plan(CONFIG.formatted("Enabled",
                 "fallback: {name: sorry, type: nested, target: other}"));
         assertThat(watch.observe(TestRoutingTables.table(withFallback, DOWN + " other/c=Degraded"))).containsExactly(
                 "profile web: every eligible endpoint is Degraded; FAILING OPEN, answering with them anyway",

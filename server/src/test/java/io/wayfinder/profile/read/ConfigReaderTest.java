@@ -1,4 +1,4 @@
-package io.wayfinder.profile;
+package io.wayfinder.profile.read;
 
 import static io.wayfinder.profile.ConfigTexts.assertReportedAt;
 import static io.wayfinder.profile.ConfigTexts.errorsOf;
@@ -9,7 +9,14 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.junit.jupiter.params.provider.Arguments.argumentSet;
 
-import io.wayfinder.latency.LatencyTableBuilder;
+import io.wayfinder.profile.ConfigError;
+import io.wayfinder.profile.ConfigException;
+import io.wayfinder.profile.EndpointConfig;
+import io.wayfinder.profile.EndpointType;
+import io.wayfinder.profile.ListenAddress;
+import io.wayfinder.profile.ProfileConfig;
+import io.wayfinder.profile.WayfinderConfig;
+import io.wayfinder.profile.ZoneConfig;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Function;
@@ -91,11 +98,11 @@ class ConfigReaderTest {
 
     @Test
     void exampleParsesIntoItsProfilesAndEndpoints() throws Exception {
-        WayfinderConfig config = ConfigReader.withBuiltInRegions().read(EXAMPLE);
+        WayfinderConfig config = io.wayfinder.control.ConfigLoader.reader().read(EXAMPLE);
 
         assertThat(config.profiles()).extracting(ProfileConfig::name).containsExactly("music", "music-eu");
         ProfileConfig music = config.profile("music").orElseThrow();
-        assertThat(music.trafficRoutingMethod()).isEqualTo(RoutingMethodName.Performance);
+        assertThat(music.trafficRoutingMethod()).isEqualTo("Performance");
         assertThat(music.relativeName()).isEqualTo("www");
         assertThat(music.endpoints()).extracting(EndpointConfig::name, EndpointConfig::type, EndpointConfig::location)
                 .containsExactly(
@@ -105,7 +112,7 @@ class ConfigReaderTest {
                         tuple("eu-failover", EndpointType.nested, "northeurope"));
         assertThat(music.endpoints().get(3).target()).isEqualTo("music-eu");
         ProfileConfig eu = config.profile("music-eu").orElseThrow();
-        assertThat(eu.trafficRoutingMethod()).isEqualTo(RoutingMethodName.Priority);
+        assertThat(eu.trafficRoutingMethod()).isEqualTo("Priority");
         assertThat(eu.endpoints()).extracting(EndpointConfig::priority).containsExactly(1, 2);
         assertThat(config.dns().listen()).containsExactly(new ListenAddress("127.0.0.1", 8053),
                 new ListenAddress("::1", 8053));
@@ -115,7 +122,7 @@ class ConfigReaderTest {
 
     @Test
     void exampleProfilesTakeTheOnlyZone() throws Exception {
-        WayfinderConfig config = ConfigReader.withBuiltInRegions().read(EXAMPLE);
+        WayfinderConfig config = io.wayfinder.control.ConfigLoader.reader().read(EXAMPLE);
 
         assertThat(config.profiles()).extracting(ProfileConfig::zone).containsOnly("music.example.test");
         assertThat(config.profile("music").orElseThrow().fqdn()).isEqualTo("www.music.example.test");
@@ -124,7 +131,7 @@ class ConfigReaderTest {
 
     @Test
     void exampleDataPathsResolveAgainstTheDirectoryOfTheFile() throws Exception {
-        WayfinderConfig config = ConfigReader.withBuiltInRegions().read(EXAMPLE);
+        WayfinderConfig config = io.wayfinder.control.ConfigLoader.reader().read(EXAMPLE);
         Path dir = EXAMPLE.toAbsolutePath().normalize().getParent();
 
         assertThat(config.geolocation().csv()).containsExactly(dir.resolve("data/geo.csv"));
@@ -155,10 +162,10 @@ class ConfigReaderTest {
 
     static Stream<Arguments> defaults() {
         return Stream.of(
-                argumentSet("dnsConfig.ttl is 30", field(c -> web(c).ttl()), ConfigReader.DEFAULT_TTL),
+                argumentSet("dnsConfig.ttl is 30", field(c -> web(c).ttl()), 30),
                 argumentSet("profileStatus is Enabled", field(c -> web(c).enabled()), true),
                 argumentSet("zone is the only zone", field(c -> web(c).zone()), "example.test"),
-                argumentSet("maxReturn is 2", field(c -> web(c).maxReturn()), 2),
+                argumentSet("maxReturn is unset (MultiValue takes 2)", field(c -> web(c).maxReturn()), null),
                 argumentSet("priority is the position",
                         field(c -> web(c).endpoints().stream().map(EndpointConfig::priority).toList()), List.of(1, 2, 3)),
                 argumentSet("weight is 1", field(c -> web(c).endpoints().get(2).weight()), 1),
@@ -171,11 +178,12 @@ class ConfigReaderTest {
                 argumentSet("endpointLocation is unset", field(c -> web(c).endpoints().get(0).location()), null),
                 argumentSet("dns.listen is 127.0.0.1:8053", field(c -> c.dns().listen()),
                         List.of(new ListenAddress("127.0.0.1", 8053))),
-                argumentSet("zone ttl is 3600", field(c -> c.zones().get(0).ttl()), ConfigReader.DEFAULT_ZONE_TTL),
+                argumentSet("zone ttl is 3600", field(c -> c.zones().get(0).ttl()), 3600),
                 argumentSet("hostmaster is hostmaster.<zone>", field(c -> c.zones().get(0).hostmaster()),
                         "hostmaster.example.test"),
-                argumentSet("latency minSamples is the builder's", field(c -> c.latency().minSamples()),
-                        LatencyTableBuilder.DEFAULT_MIN_SAMPLES),
+                argumentSet("latency minSamples is 10", field(c -> c.latency().minSamples()), 10),
+                argumentSet("latency levels are /20 /16 and /40 /32", field(c -> List.of(c.latency().ipv4Levels(),
+                        c.latency().ipv6Levels())), List.of(List.of(20, 16), List.of(40, 32))),
                 argumentSet("no geolocation files", field(WayfinderConfig::geolocation),
                         WayfinderConfig.GeolocationSettings.NONE));
     }
@@ -191,7 +199,7 @@ class ConfigReaderTest {
         "trafficRoutingMethod: Priority, trafficRoutingMethod: priority,    Priority",
         "trafficRoutingMethod: Priority, trafficRoutingMethod: PERFORMANCE, Performance",
     })
-    void routingMethodsAreMatchedIgnoringCase(String from, String to, RoutingMethodName expected) throws ConfigException {
+    void routingMethodsAreMatchedIgnoringCase(String from, String to, String expected) throws ConfigException {
         String yaml = with(from, to).replace("name: a, type: external, target: 192.0.2.1,",
                 "name: a, type: external, target: 192.0.2.1, endpointLocation: westeurope,")
                 .replace("target: web-child,", "target: web-child, endpointLocation: northeurope,");
@@ -488,7 +496,7 @@ class ConfigReaderTest {
     void missingFileIsAConfigErrorNamingTheFile() {
         Path missing = tempDir.resolve("nowhere.yaml");
 
-        assertThatThrownBy(() -> ConfigReader.withBuiltInRegions().read(missing))
+        assertThatThrownBy(() -> io.wayfinder.control.ConfigLoader.reader().read(missing))
                 .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.errors()).singleElement()
                         .satisfies(error -> assertThat(error.message()).isEqualTo(
                                 "configuration file " + missing + " does not exist")));

@@ -1,4 +1,4 @@
-package io.wayfinder.profile;
+package io.wayfinder.profile.read;
 
 import static io.wayfinder.profile.ConfigTexts.assertReportedAt;
 import static io.wayfinder.profile.ConfigTexts.errorsOf;
@@ -6,6 +6,10 @@ import static io.wayfinder.profile.ConfigTexts.parse;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.params.provider.Arguments.argumentSet;
 
+import io.wayfinder.profile.ConfigError;
+import io.wayfinder.profile.ConfigException;
+import io.wayfinder.profile.MonitorConfig;
+import io.wayfinder.profile.WayfinderConfig;
 import io.wayfinder.profile.MonitorConfig.Header;
 import io.wayfinder.profile.MonitorConfig.Protocol;
 import io.wayfinder.profile.MonitorConfig.StatusCodeRange;

@@ -40,9 +40,6 @@ final class PriorityRouting implements RoutingMethod {
     @Override
     public MethodPlan plan(ProfileConfig config, List<Endpoint> endpoints) {
         return (availability, inputs) -> {
-            if (availability.candidateCount() == 0) {
-                return NOTHING_TO_SERVE;
-            }
             int best = availability.candidate(0);
             for (int k = 1; k < availability.candidateCount(); k++) {
                 int j = availability.candidate(k);
@@ -53,24 +50,6 @@ final class PriorityRouting implements RoutingMethod {
             return new Chosen(availability.endpoint(best), availability.candidateCount() == 1);
         };
     }
-
-    /**
-     * The chooser of a profile with no candidate (disabled, or every endpoint disabled or stopped).
-     * {@link Router} answers NXDOMAIN for such a profile without asking it; it exists because every
-     * profile has a chooser and building one cannot fail.
-     */
-    private static final Chooser NOTHING_TO_SERVE = new Chooser() {
-        @Override
-        public RoutingOutcome choose(RoutingContext context, Trace trace) {
-            return RoutingOutcome.NXDOMAIN;
-        }
-
-        @Override
-        public String whyNot(Endpoint loser, List<Endpoint> winners, RoutingContext context,
-                             List<Decision.RegionEstimate> estimates) {
-            return "the profile has nothing to serve";
-        }
-    };
 
     /** The answer is decided when the table is built: a query only reports it. */
     private record Chosen(Endpoint endpoint, boolean only) implements Chooser {

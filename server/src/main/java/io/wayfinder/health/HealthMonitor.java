@@ -26,9 +26,9 @@ import java.util.concurrent.atomic.LongAdder;
  *
  * <p>Endpoints are keyed by their indices in the configuration ({@link HealthStatuses}), resolved in
  * {@link #configure}. Health survives nothing and needs nothing: after a restart every endpoint
- * starts as CheckingEndpoint (served). A reconfiguration keeps the state of endpoints (matched by
- * profile and endpoint name) whose probe did not change, and restarts every timer at the
- * endpoint's place in its interval; a probe in flight then is not counted.
+ * starts as CheckingEndpoint (served). A reconfiguration keeps the state, the timer and any probe
+ * in flight of endpoints (matched by profile and endpoint name) whose probe did not change, so that
+ * frequent reloads never starve health.
  */
 public final class HealthMonitor {
 
@@ -51,37 +51,55 @@ public final class HealthMonitor {
     private final LongAdder probeSuccesses = new LongAdder();
     private final LongAdder probeFailures = new LongAdder();
 
-    /** One probed endpoint. Touched only on the scheduler's thread. */
+    /**
+     * One probed endpoint. Touched only on the scheduler's thread. A reconfiguration that leaves
+     * its probe as it was keeps the object (and a probe in flight), updating where it now sits
+     * and its thresholds.
+     */
     private final class Monitored {
-        final int profile;
-        final int endpoint;
-        final String profileName;
-        final String endpointName;
-        final ProbeTarget target;
+        int profile;
+        int endpoint;
+        String profileName;
+        String endpointName;
+        ProbeTarget target;
         final String fingerprint;
-        final EndpointHealth health;
+        EndpointHealth health;
         /** When, within the interval, this endpoint is probed. */
         long offsetMillis;
+        /** The interval and offset its timer runs at (0 before it is scheduled). */
+        long scheduledInterval;
+        long scheduledOffset;
         Scheduler.Cancellable task;
         boolean inFlight;
         /** A tick came while a probe was in flight: probe again once it is done. */
         boolean due;
-        /** Replaced by a reconfiguration: results that arrive later are dropped. */
+        /** Dropped by a reconfiguration: results that arrive later are ignored. */
         boolean retired;
 
-        Monitored(int profile, int endpoint, String profileName, String endpointName, ProbeTarget target,
-                  String fingerprint, EndpointHealth carried) {
-            this.profile = profile;
-            this.endpoint = endpoint;
-            this.profileName = profileName;
-            this.endpointName = endpointName;
+        Monitored(ProbeTarget target, String fingerprint) {
             this.target = target;
             this.fingerprint = fingerprint;
             MonitorConfig monitor = target.monitor();
-            this.health = carried != null
-                    ? carried.withThresholds(monitor.toleratedNumberOfFailures(), monitor.requiredConsecutiveSuccesses())
-                    : new EndpointHealth(monitor.toleratedNumberOfFailures(), monitor.requiredConsecutiveSuccesses(),
-                            scheduler.clock().instant());
+            this.health = new EndpointHealth(monitor.toleratedNumberOfFailures(), monitor.requiredConsecutiveSuccesses(),
+                    scheduler.clock().instant());
+        }
+
+        /** Where it sits in the configuration now, and under which settings it is probed. */
+        void place(int profileIndex, int endpointIndex, String profile, String endpoint, ProbeTarget now) {
+            this.profile = profileIndex;
+            this.endpoint = endpointIndex;
+            this.profileName = profile;
+            this.endpointName = endpoint;
+            if (!now.equals(target)) {
+                MonitorConfig monitor = now.monitor();
+                // Thresholds are not part of the probe: what the probes have shown carries over.
+                health = health.withThresholds(monitor.toleratedNumberOfFailures(), monitor.requiredConsecutiveSuccesses());
+                target = now;
+            }
+        }
+
+        long intervalMillis() {
+            return target.monitor().intervalInSeconds() * 1000L;
         }
     }
 
@@ -115,18 +133,18 @@ public final class HealthMonitor {
                 NameKey key = NameKey.of(profile.name(), endpoint.name());
                 String fingerprint = whatIsProbed(target);
                 Monitored existing = monitored.get(key);
-                // Same probe (thresholds and interval may differ): keep what the probes have shown.
-                EndpointHealth carried = existing != null && existing.fingerprint.equals(fingerprint) ? existing.health : null;
-                Monitored m = new Monitored(p, e, profile.name(), endpoint.name(), target, fingerprint, carried);
+                Monitored m = existing != null && existing.fingerprint.equals(fingerprint) ? existing
+                        : new Monitored(target, fingerprint);
+                m.place(p, e, profile.name(), endpoint.name(), target);
                 wanted.put(key, m);
                 ofProfile.add(m);
             }
             spread(profile.name(), profile.monitor().intervalInSeconds() * 1000L, ofProfile);
         }
-        for (Monitored old : monitored.values()) {
-            old.retired = true;
-            if (old.task != null) {
-                old.task.cancel();
+        for (Map.Entry<NameKey, Monitored> old : monitored.entrySet()) {
+            if (wanted.get(old.getKey()) != old.getValue()) {
+                old.getValue().retired = true;
+                cancel(old.getValue());
             }
         }
         monitored.clear();
@@ -145,12 +163,23 @@ public final class HealthMonitor {
         scheduleAll();
     }
 
+    /** Starts each endpoint's timer, or restarts it where its interval or its place in it changed. */
     private void scheduleAll() {
         for (Monitored m : monitored.values()) {
-            if (m.task == null) {
-                long interval = m.target.monitor().intervalInSeconds() * 1000L;
-                m.task = scheduler.every(m.offsetMillis, interval, () -> probe(m));
+            if (m.task != null && m.scheduledInterval == m.intervalMillis() && m.scheduledOffset == m.offsetMillis) {
+                continue;
             }
+            cancel(m);
+            m.scheduledInterval = m.intervalMillis();
+            m.scheduledOffset = m.offsetMillis;
+            m.task = scheduler.every(m.offsetMillis, m.intervalMillis(), () -> probe(m));
+        }
+    }
+
+    private static void cancel(Monitored m) {
+        if (m.task != null) {
+            m.task.cancel();
+            m.task = null;
         }
     }
 
@@ -269,11 +298,7 @@ public final class HealthMonitor {
     /** Stops every timer; results that arrive later are dropped. Call on the scheduler's thread. */
     public void close() {
         closed = true;
-        for (Monitored m : monitored.values()) {
-            if (m.task != null) {
-                m.task.cancel();
-            }
-        }
+        monitored.values().forEach(HealthMonitor::cancel);
     }
 
     private void checkThread() {

@@ -15,14 +15,11 @@ import java.util.Set;
 /**
  * Every check of a configuration that relates one value to another, in one place: names unique,
  * references resolvable (zones, regions, nested profiles), no nesting cycle and no nesting deeper
- * than {@link #MAX_DEPTH}, fields set only where their routing method reads them, and each
+ * than {@link ProfileConfig#MAX_NESTING_DEPTH}, fields set only where their routing method reads them, and each
  * method's own rules (its {@link MethodRules}). What a single value must look like is checked
  * where it is read.
  */
 public final class ConfigValidator {
-    /** How deep profiles may nest, as in Azure Traffic Manager. */
-    public static final int MAX_DEPTH = 10;
-
     private final Map<String, MethodRules> methods = new LinkedHashMap<>();
 
     /** @param methods the routing methods a profile may name, each with its rules */
@@ -233,7 +230,7 @@ public final class ConfigValidator {
         DnsNames.normalise(target, path + ".target", errors);
     }
 
-    /** Nested targets must name another profile; no cycles; at most {@link #MAX_DEPTH} levels. */
+    /** Nested targets must name another profile; no cycles; at most {@link ProfileConfig#MAX_NESTING_DEPTH} levels. */
     private static void nesting(List<ProfileConfig> profiles, Map<String, Integer> index, ConfigErrors errors) {
         List<List<Edge>> children = new ArrayList<>();
         for (int i = 0; i < profiles.size(); i++) {
@@ -267,9 +264,9 @@ public final class ConfigValidator {
             }
         }
         for (int i = 0; i < profiles.size(); i++) {
-            if (height[i] > MAX_DEPTH) {
+            if (height[i] > ProfileConfig.MAX_NESTING_DEPTH) {
                 errors.add("profiles[" + i + "]", "profile '" + profiles.get(i).name() + "' nests " + height[i]
-                        + " levels deep; at most " + MAX_DEPTH + " are allowed");
+                        + " levels deep; at most " + ProfileConfig.MAX_NESTING_DEPTH + " are allowed");
             }
         }
     }

@@ -14,6 +14,9 @@ import java.util.List;
 public record ProfileConfig(String name, String zone, String trafficRoutingMethod, boolean enabled,
                             String relativeName, int ttl, Integer maxReturn, List<EndpointConfig> endpoints,
                             MonitorConfig monitor, EndpointConfig fallback) {
+    /** How many levels of profiles may nest (the one queried counts), as in Azure Traffic Manager. */
+    public static final int MAX_NESTING_DEPTH = 10;
+
     public ProfileConfig {
         endpoints = List.copyOf(endpoints);
     }

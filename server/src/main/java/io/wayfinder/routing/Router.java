@@ -1,6 +1,6 @@
 package io.wayfinder.routing;
 
-import io.wayfinder.profile.ConfigValidator;
+import io.wayfinder.profile.ProfileConfig;
 import java.util.List;
 
 /**
@@ -33,7 +33,7 @@ public final class Router {
      */
     public static RoutingOutcome route(RoutingTable table, Profile profile, RoutingContext context, Trace trace) {
         Profile current = profile;
-        for (int depth = 0; depth <= ConfigValidator.MAX_DEPTH; depth++) {
+        for (int depth = 0; depth <= ProfileConfig.MAX_NESTING_DEPTH; depth++) {
             trace.enterProfile(current, depth);
             Availability availability = current.availability();
             if (!current.enabled() || availability.candidateCount() == 0) {
@@ -58,6 +58,6 @@ public final class Router {
             current = table.profile(nested.profileIndex());
         }
         // Validation rejects deeper nesting and cycles; reaching here means a bug, not bad input.
-        throw new IllegalStateException("nesting deeper than " + ConfigValidator.MAX_DEPTH + " at profile " + profile.name());
+        throw new IllegalStateException("nesting deeper than " + ProfileConfig.MAX_NESTING_DEPTH + " at profile " + profile.name());
     }
 }

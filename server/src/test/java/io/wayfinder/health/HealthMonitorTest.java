@@ -83,6 +83,13 @@ class HealthMonitorTest {
             steady.put(host, outcome);
         }
 
+        /** Probes of this host wait until the test completes them (from {@link #held}). */
+        final Map<String, CompletableFuture<ProbeResult>> held = new ConcurrentHashMap<>();
+
+        void hold(String host) {
+            held.put(host, new CompletableFuture<>());
+        }
+
         void script(String host, Object... outcomes) {
             scripts.put(host, new ArrayDeque<>(List.of(outcomes)));
         }
@@ -95,6 +102,9 @@ class HealthMonitorTest {
         public CompletableFuture<ProbeResult> probe(ProbeTarget target) {
             probedAt.computeIfAbsent(target.host(), h -> new CopyOnWriteArrayList<>()).add(scheduler.now());
             probed.add(target.host());
+            if (held.containsKey(target.host())) {
+                return held.get(target.host());
+            }
             Deque<Object> script = scripts.get(target.host());
             Object outcome = script != null && !script.isEmpty() ? script.poll() : steady.getOrDefault(target.host(), true);
             if (outcome instanceof Throwable t) {
@@ -336,6 +346,37 @@ class HealthMonitorTest {
     private static String replaceOnce(String text, String from, String to) {
         assertThat(text).contains(from);
         return text.replace(from, to);
+    }
+
+    @Test
+    void aProbeInFlightDuringAReloadThatLeavesItsEndpointAloneStillCounts() {
+        configure(BASE);
+        prober.hold("127.0.2.2");
+        monitor.start();
+        scheduler.advance(Duration.ofSeconds(1));
+        assertThat(prober.probes("127.0.2.2")).isEqualTo(1);
+
+        configure(BASE.replace("{name: a, target: 127.0.2.1, weight: 1}", "{name: a, target: 127.0.2.1, weight: 5}"));
+        prober.held.get("127.0.2.2").complete(ProbeResult.failure("HTTP 503", NOW, 1));
+        scheduler.runPending();
+
+        assertThat(status("b")).isEqualTo(MonitorStatus.Degraded);
+        assertThat(report("b").lastResult().reason()).isEqualTo("HTTP 503");
+    }
+
+    @Test
+    void frequentReloadsDoNotStarveProbing() {
+        configure(BASE);
+        monitor.start();
+        prober.answer("127.0.2.2", false);
+        for (int i = 0; i < 60; i++) {
+            scheduler.advance(Duration.ofMillis(100)); // a reload ten times a second, each touching only weights
+            configure(BASE.replace("weight: 1}", "weight: " + (i + 2) + "}"));
+        }
+        // 6 s at one probe a second each, whatever their place in the interval.
+        assertThat(prober.probes("127.0.2.1")).isBetween(5, 7);
+        assertThat(prober.probes("127.0.2.2")).isBetween(5, 7);
+        assertThat(status("b")).isEqualTo(MonitorStatus.Degraded);
     }
 
     @Test

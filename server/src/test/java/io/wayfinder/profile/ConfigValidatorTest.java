@@ -250,7 +250,7 @@ class ConfigValidatorTest {
     }
 
     @ParameterizedTest(name = "{0} levels")
-    @ValueSource(ints = {1, 2, ConfigValidator.MAX_DEPTH})
+    @ValueSource(ints = {1, 2, ProfileConfig.MAX_NESTING_DEPTH})
     void chainOfAtMostTenLevelsIsAccepted(int levels) throws ConfigException {
         assertThat(parse(chain(levels)).profiles()).hasSize(levels);
     }

@@ -1,0 +1,5 @@
+/**
+ * IP networks: IPv4 and IPv6 prefixes in one representation, address ranges, and the immutable
+ * longest-prefix-match map. The bottom of the stack: it depends on no other Wayfinder package.
+ */
+package io.wayfinder.net;

@@ -1,0 +1,6 @@
+/**
+ * The scheduler abstraction: one thread of work with timers, which the control path, health
+ * monitoring and the file watcher run on, and which tests replace with a manual clock. It depends on
+ * no other Wayfinder package.
+ */
+package io.wayfinder.time;

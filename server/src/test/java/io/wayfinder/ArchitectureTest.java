@@ -106,6 +106,13 @@ class ArchitectureTest {
                     + " the zone that called it, the wire, or the configuration files");
 
     @ArchTest
+    static final ArchRule routingReadsTheModelNotTheValidator = noClasses()
+            .that().resideInAPackage(ROUTING)
+            .should().dependOnClassesThat().haveFullyQualifiedName("io.wayfinder.profile.ConfigValidator")
+            .because("a routing method owns its checks (MethodRules) and builds from a configuration"
+                    + " already validated; the validator calls the methods, never the other way round");
+
+    @ArchTest
     static final ArchRule queryPathDoesNotParseConfiguration = noClasses()
             .that().resideInAnyPackage(ANSWER, ROUTING, DNS)
             .should().dependOnClassesThat().resideInAPackage(PROFILE_READ)

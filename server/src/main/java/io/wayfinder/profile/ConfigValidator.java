@@ -48,7 +48,7 @@ public final class ConfigValidator {
         List<ProfileConfig> profiles = config.profiles();
         Set<String> nestedTargets = new HashSet<>();
         for (ProfileConfig p : profiles) {
-            for (EndpointConfig e : withFallback(p)) {
+            for (EndpointConfig e : p.endpointsWithFallback()) {
                 if (e.type() == EndpointType.nested) {
                     nestedTargets.add(e.target().toLowerCase(Locale.ROOT));
                 }
@@ -153,7 +153,7 @@ public final class ConfigValidator {
         if (p.maxReturn() != null && !method.uses(MethodRules.MethodField.maxReturn)) {
             errors.add(path + ".maxReturn", notRead(MethodRules.MethodField.maxReturn, method));
         }
-        List<EndpointConfig> all = withFallback(p);
+        List<EndpointConfig> all = p.endpointsWithFallback();
         for (int j = 0; j < all.size(); j++) {
             EndpointConfig e = all.get(j);
             String ePath = j < p.endpoints().size() ? path + ".endpoints[" + j + "]" : path + ".fallback";
@@ -191,16 +191,6 @@ public final class ConfigValidator {
         }
     }
 
-    /** The profile's endpoints followed by its fallback, if any: everything it may answer with. */
-    public static List<EndpointConfig> withFallback(ProfileConfig p) {
-        if (p.fallback() == null) {
-            return p.endpoints();
-        }
-        List<EndpointConfig> all = new ArrayList<>(p.endpoints());
-        all.add(p.fallback());
-        return all;
-    }
-
     private static void fallback(ProfileConfig p, String path, RegionCatalogue catalogue, ConfigErrors errors) {
         EndpointConfig f = p.fallback();
         if (f == null) {
@@ -236,7 +226,7 @@ public final class ConfigValidator {
         for (int i = 0; i < profiles.size(); i++) {
             List<Edge> mine = new ArrayList<>();
             ProfileConfig p = profiles.get(i);
-            List<EndpointConfig> all = withFallback(p);
+            List<EndpointConfig> all = p.endpointsWithFallback();
             for (int j = 0; j < all.size(); j++) {
                 EndpointConfig e = all.get(j);
                 if (e.type() != EndpointType.nested) {

@@ -21,6 +21,16 @@ public record ProfileConfig(String name, String zone, String trafficRoutingMetho
         endpoints = List.copyOf(endpoints);
     }
 
+    /** The endpoints followed by the fallback, if any: everything the profile may answer with, by index. */
+    public List<EndpointConfig> endpointsWithFallback() {
+        if (fallback == null) {
+            return endpoints;
+        }
+        List<EndpointConfig> all = new java.util.ArrayList<>(endpoints);
+        all.add(fallback);
+        return List.copyOf(all);
+    }
+
     /** The fully qualified name the profile answers, or null when it has none. */
     public String fqdn() {
         return relativeName == null ? null : relativeName + "." + zone;

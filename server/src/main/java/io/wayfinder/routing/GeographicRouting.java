@@ -6,7 +6,6 @@ import io.wayfinder.geo.GeoLocation;
 import io.wayfinder.geo.GeoLocator;
 import io.wayfinder.health.MonitorStatus;
 import io.wayfinder.profile.ConfigErrors;
-import io.wayfinder.profile.ConfigValidator;
 import io.wayfinder.profile.EndpointConfig;
 import io.wayfinder.profile.ProfileConfig;
 import io.wayfinder.profile.WayfinderConfig;
@@ -75,7 +74,7 @@ final class GeographicRouting implements RoutingMethod {
 
     @Override
     public MethodPlan plan(ProfileConfig config, List<Endpoint> endpoints) {
-        List<EndpointConfig> configs = ConfigValidator.withFallback(config);
+        List<EndpointConfig> configs = config.endpointsWithFallback();
         Endpoint[] byCode = new Endpoint[CODES.size()];
         for (int j = 0; j < config.endpoints().size(); j++) {
             if (!configs.get(j).enabled()) {

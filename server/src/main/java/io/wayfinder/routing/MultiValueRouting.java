@@ -2,7 +2,6 @@ package io.wayfinder.routing;
 
 import io.wayfinder.net.IpPrefix;
 import io.wayfinder.profile.ConfigErrors;
-import io.wayfinder.profile.ConfigValidator;
 import io.wayfinder.profile.EndpointConfig;
 import io.wayfinder.profile.EndpointType;
 import io.wayfinder.profile.ProfileConfig;
@@ -35,7 +34,7 @@ final class MultiValueRouting implements RoutingMethod {
 
     @Override
     public void check(ProfileConfig profile, String path, WayfinderConfig config, ConfigErrors errors) {
-        List<EndpointConfig> all = ConfigValidator.withFallback(profile);
+        List<EndpointConfig> all = profile.endpointsWithFallback();
         Map<IpPrefix, Integer> owners = new HashMap<>(); // address -> the endpoint that has it
         for (int j = 0; j < all.size(); j++) {
             EndpointConfig e = all.get(j);

@@ -2,7 +2,6 @@ package io.wayfinder.routing;
 
 import io.wayfinder.latency.LatencyEstimator;
 import io.wayfinder.profile.ConfigErrors;
-import io.wayfinder.profile.ConfigValidator;
 import io.wayfinder.profile.EndpointConfig;
 import io.wayfinder.profile.ProfileConfig;
 import io.wayfinder.profile.WayfinderConfig;
@@ -35,7 +34,7 @@ final class PerformanceRouting implements RoutingMethod {
 
     @Override
     public void check(ProfileConfig profile, String path, WayfinderConfig config, ConfigErrors errors) {
-        List<EndpointConfig> all = ConfigValidator.withFallback(profile);
+        List<EndpointConfig> all = profile.endpointsWithFallback();
         for (int j = 0; j < profile.endpoints().size(); j++) {
             if (all.get(j).location() == null) {
                 errors.add(path + ".endpoints[" + j + "].endpointLocation",
@@ -47,7 +46,7 @@ final class PerformanceRouting implements RoutingMethod {
 
     @Override
     public MethodPlan plan(ProfileConfig config, List<Endpoint> endpoints) {
-        SubnetMap overrides = SubnetMap.of(endpoints, ConfigValidator.withFallback(config));
+        SubnetMap overrides = SubnetMap.of(endpoints, config.endpointsWithFallback());
         return (availability, inputs) -> new ByLatency(overrides, availability, inputs);
     }
 

@@ -1,7 +1,6 @@
 package io.wayfinder.routing;
 
 import io.wayfinder.geo.Region;
-import io.wayfinder.profile.ConfigValidator;
 import io.wayfinder.profile.EndpointConfig;
 import io.wayfinder.profile.EndpointType;
 import io.wayfinder.profile.ProfileConfig;
@@ -64,7 +63,7 @@ public final class RoutingPlan {
     /** The profile's endpoints, with its fallback (if any) as the last one. */
     private static Endpoint[] endpoints(WayfinderConfig config, ProfileConfig profile, int self, Map<String, Integer> byName,
                                         Map<String, Integer> regionIndex, List<RegionRef> regions) {
-        List<EndpointConfig> configs = ConfigValidator.withFallback(profile);
+        List<EndpointConfig> configs = profile.endpointsWithFallback();
         Endpoint[] out = new Endpoint[configs.size()];
         for (int j = 0; j < out.length; j++) {
             EndpointConfig e = configs.get(j);

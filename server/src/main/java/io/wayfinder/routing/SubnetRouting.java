@@ -1,7 +1,6 @@
 package io.wayfinder.routing;
 
 import io.wayfinder.profile.ConfigErrors;
-import io.wayfinder.profile.ConfigValidator;
 import io.wayfinder.profile.EndpointConfig;
 import io.wayfinder.profile.ProfileConfig;
 import io.wayfinder.profile.WayfinderConfig;
@@ -50,7 +49,7 @@ final class SubnetRouting implements RoutingMethod {
 
     @Override
     public MethodPlan plan(ProfileConfig config, List<Endpoint> endpoints) {
-        List<EndpointConfig> configs = ConfigValidator.withFallback(config);
+        List<EndpointConfig> configs = config.endpointsWithFallback();
         SubnetMap map = SubnetMap.of(endpoints, configs);
         Endpoint catchAll = null;
         for (int j = 0; j < config.endpoints().size(); j++) {

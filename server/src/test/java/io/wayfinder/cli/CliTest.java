@@ -95,7 +95,7 @@ class CliTest {
         Run run = run("check-config", EXAMPLE.toString());
 
         assertThat(run.exitCode()).isZero();
-        assertThat(run.out()).contains(EXAMPLE + ": OK, 1 zone(s), 2 profile(s)");
+        assertThat(run.out()).contains(EXAMPLE + ": OK, 1 zone(s), 3 profile(s)");
         assertThat(run.err()).isEmpty();
     }
 

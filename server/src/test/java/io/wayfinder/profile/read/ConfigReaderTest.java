@@ -100,7 +100,7 @@ class ConfigReaderTest {
     void exampleParsesIntoItsProfilesAndEndpoints() throws Exception {
         WayfinderConfig config = io.wayfinder.control.ConfigLoader.reader().read(EXAMPLE);
 
-        assertThat(config.profiles()).extracting(ProfileConfig::name).containsExactly("music", "music-eu");
+        assertThat(config.profiles()).extracting(ProfileConfig::name).containsExactly("music", "music-eu", "catalogue");
         ProfileConfig music = config.profile("music").orElseThrow();
         assertThat(music.trafficRoutingMethod()).isEqualTo("Performance");
         assertThat(music.relativeName()).isEqualTo("www");

@@ -1,12 +1,12 @@
 package io.wayfinder.cli;
 
 import io.wayfinder.answer.Snapshot;
+import io.wayfinder.control.LoadedConfig;
 import io.wayfinder.health.HealthMonitor;
 import io.wayfinder.health.HealthReport;
 import io.wayfinder.routing.Endpoint;
 import io.wayfinder.routing.Profile;
 import io.wayfinder.routing.ProfileMonitorStatus;
-import io.wayfinder.control.LoadedConfig;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Locale;

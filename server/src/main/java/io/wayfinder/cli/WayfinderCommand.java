@@ -1,7 +1,7 @@
 package io.wayfinder.cli;
 
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /** {@code wayfinder}: the launcher. Each subcommand is its own class. */
 @Command(name = "wayfinder",

@@ -1,9 +1,9 @@
 package io.wayfinder.geo;
 
 import io.wayfinder.net.IpPrefix;
+import io.wayfinder.net.PrefixMap;
 import io.wayfinder.source.CsvLines;
 import io.wayfinder.source.SourceFormatException;
-import io.wayfinder.net.PrefixMap;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

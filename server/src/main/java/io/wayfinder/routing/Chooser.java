@@ -29,4 +29,17 @@ public interface Chooser {
      * @param estimates the latency estimates routing looked at for this profile (Performance)
      */
     String whyNot(Endpoint loser, List<Endpoint> winners, RoutingContext context, List<Decision.RegionEstimate> estimates);
+
+    /** Answers with one endpoint, saying why. */
+    static RoutingOutcome answer(Endpoint endpoint, Reason reason, RoutingContext context, Trace trace) {
+        trace.chosen(endpoint, reason);
+        context.answer(endpoint);
+        return RoutingOutcome.ANSWER;
+    }
+
+    /** Answers no record to this client, saying why. */
+    static RoutingOutcome noData(Reason reason, Trace trace) {
+        trace.noAnswer(reason);
+        return RoutingOutcome.NODATA;
+    }
 }

@@ -109,18 +109,14 @@ final class GeographicRouting implements RoutingMethod {
                 }
             }
             trace.located(location, null);
-            trace.noAnswer(Reason.NO_GEO_MATCH);
-            return RoutingOutcome.NODATA;
+            return Chooser.noData(Reason.NO_GEO_MATCH, trace);
         }
 
         private RoutingOutcome answer(Endpoint mapped, Reason reason, RoutingContext context, Trace trace) {
             if (availability.status(mapped.index()) == MonitorStatus.Stopped) {
-                trace.noAnswer(Reason.GEO_ENDPOINT_STOPPED);
-                return RoutingOutcome.NODATA;
+                return Chooser.noData(Reason.GEO_ENDPOINT_STOPPED, trace);
             }
-            trace.chosen(mapped, reason);
-            context.answer(mapped);
-            return RoutingOutcome.ANSWER;
+            return Chooser.answer(mapped, reason, context, trace);
         }
 
         @Override

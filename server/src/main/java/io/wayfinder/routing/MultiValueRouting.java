@@ -86,13 +86,10 @@ final class MultiValueRouting implements RoutingMethod {
         public RoutingOutcome choose(RoutingContext context, Trace trace) {
             Endpoint[] family = context.wantsIpv6() ? ipv6 : ipv4;
             if (family.length == 0) {
-                trace.noAnswer(Reason.NO_ADDRESS_OF_TYPE);
-                return RoutingOutcome.NODATA;
+                return Chooser.noData(Reason.NO_ADDRESS_OF_TYPE, trace);
             }
             if (family.length == 1) {
-                trace.chosen(family[0], Reason.ONLY_CANDIDATE);
-                context.answer(family[0]);
-                return RoutingOutcome.ANSWER;
+                return Chooser.answer(family[0], Reason.ONLY_CANDIDATE, context, trace);
             }
             // The order depends on the client: the answer holds for its hashed network.
             context.usedHash();

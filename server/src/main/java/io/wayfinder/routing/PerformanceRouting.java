@@ -83,16 +83,12 @@ final class PerformanceRouting implements RoutingMethod {
             if (!overrides.isEmpty()) {
                 Endpoint override = overrides.find(context, trace);
                 if (override != null && availability.isCandidate(override.index())) {
-                    trace.chosen(override, Reason.SUBNET_OVERRIDE);
-                    context.answer(override);
-                    return RoutingOutcome.ANSWER;
+                    return Chooser.answer(override, Reason.SUBNET_OVERRIDE, context, trace);
                 }
             }
             if (members.length == 1 && members[0].length == 1) {
                 // Nothing to compare: the answer is the same for every client (ECS scope 0).
-                trace.chosen(members[0][0], Reason.ONLY_CANDIDATE);
-                context.answer(members[0][0]);
-                return RoutingOutcome.ANSWER;
+                return Chooser.answer(members[0][0], Reason.ONLY_CANDIDATE, context, trace);
             }
             LatencyEstimator.Lookup lookup = context.lookup();
             long clientHash = context.clientHash();
@@ -127,15 +123,11 @@ final class PerformanceRouting implements RoutingMethod {
                 context.usedHash();
             }
             if (inRegion.length == 1) {
-                trace.chosen(inRegion[0], tied ? Reason.LOWEST_LATENCY_TIE : Reason.LOWEST_LATENCY);
-                context.answer(inRegion[0]);
-                return RoutingOutcome.ANSWER;
+                return Chooser.answer(inRegion[0], tied ? Reason.LOWEST_LATENCY_TIE : Reason.LOWEST_LATENCY, context, trace);
             }
             context.usedHash();
             Endpoint chosen = inRegion[Rendezvous.pick(inRegion, inRegion.length, clientHash)];
-            trace.chosen(chosen, Reason.SHARED_REGION);
-            context.answer(chosen);
-            return RoutingOutcome.ANSWER;
+            return Chooser.answer(chosen, Reason.SHARED_REGION, context, trace);
         }
 
         @Override

@@ -55,9 +55,7 @@ final class PriorityRouting implements RoutingMethod {
     private record Chosen(Endpoint endpoint, boolean only) implements Chooser {
         @Override
         public RoutingOutcome choose(RoutingContext context, Trace trace) {
-            trace.chosen(endpoint, only ? Reason.ONLY_CANDIDATE : Reason.HIGHEST_PRIORITY);
-            context.answer(endpoint);
-            return RoutingOutcome.ANSWER;
+            return Chooser.answer(endpoint, only ? Reason.ONLY_CANDIDATE : Reason.HIGHEST_PRIORITY, context, trace);
         }
 
         @Override

@@ -68,19 +68,15 @@ final class SubnetRouting implements RoutingMethod {
             Reason reason = Reason.SUBNET_MATCH;
             if (mapped == null) {
                 if (catchAll == null) {
-                    trace.noAnswer(Reason.NO_SUBNET_MATCH);
-                    return RoutingOutcome.NODATA;
+                    return Chooser.noData(Reason.NO_SUBNET_MATCH, trace);
                 }
                 mapped = catchAll;
                 reason = Reason.SUBNET_CATCH_ALL;
             }
             if (!availability.isCandidate(mapped.index())) {
-                trace.noAnswer(Reason.SUBNET_ENDPOINT_DOWN);
-                return RoutingOutcome.NODATA;
+                return Chooser.noData(Reason.SUBNET_ENDPOINT_DOWN, trace);
             }
-            trace.chosen(mapped, reason);
-            context.answer(mapped);
-            return RoutingOutcome.ANSWER;
+            return Chooser.answer(mapped, reason, context, trace);
         }
 
         @Override

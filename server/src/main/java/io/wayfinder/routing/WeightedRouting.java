@@ -36,15 +36,11 @@ final class WeightedRouting implements RoutingMethod {
         @Override
         public RoutingOutcome choose(RoutingContext context, Trace trace) {
             if (candidates.length == 1) {
-                trace.chosen(candidates[0], Reason.ONLY_CANDIDATE);
-                context.answer(candidates[0]);
-                return RoutingOutcome.ANSWER;
+                return Chooser.answer(candidates[0], Reason.ONLY_CANDIDATE, context, trace);
             }
             context.usedHash();
             Endpoint chosen = candidates[Rendezvous.pickWeighted(candidates, candidates.length, context.clientHash())];
-            trace.chosen(chosen, Reason.WEIGHTED_HASH);
-            context.answer(chosen);
-            return RoutingOutcome.ANSWER;
+            return Chooser.answer(chosen, Reason.WEIGHTED_HASH, context, trace);
         }
 
         @Override

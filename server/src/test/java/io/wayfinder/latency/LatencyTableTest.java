@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.wayfinder.latency.LatencyTable.AggregateLevel;
 import io.wayfinder.net.IpPrefix;
 import io.wayfinder.net.PrefixMap;
-import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

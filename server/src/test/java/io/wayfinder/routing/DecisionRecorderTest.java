@@ -1,17 +1,14 @@
 package io.wayfinder.routing;
 
-import io.wayfinder.health.MonitorStatus;
 import static io.wayfinder.routing.RoutingTestWorld.explain;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
-import io.wayfinder.geo.RegionCatalogue;
+import io.wayfinder.control.ConfigLoader;
+import io.wayfinder.control.LoadedSources;
 import io.wayfinder.latency.Evidence;
 import io.wayfinder.latency.LatencyEstimator;
 import io.wayfinder.profile.ConfigException;
-import io.wayfinder.control.ConfigLoader;
-import io.wayfinder.profile.WayfinderConfig;
-import io.wayfinder.control.LoadedSources;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,6 +1,5 @@
 package io.wayfinder.routing;
 
-import io.wayfinder.health.MonitorStatus;
 import static io.wayfinder.routing.RoutingTestWorld.answer;
 import static io.wayfinder.routing.RoutingTestWorld.explain;
 import static io.wayfinder.routing.RoutingTestWorld.route;
@@ -8,6 +7,7 @@ import static io.wayfinder.routing.RoutingTestWorld.status;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
+import io.wayfinder.health.MonitorStatus;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

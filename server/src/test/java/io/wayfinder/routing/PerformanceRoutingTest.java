@@ -1,12 +1,12 @@
 package io.wayfinder.routing;
 
-import io.wayfinder.health.MonitorStatus;
 import static io.wayfinder.routing.RoutingTestWorld.answer;
 import static io.wayfinder.routing.RoutingTestWorld.explain;
 import static io.wayfinder.routing.RoutingTestWorld.randomNetworks;
 import static io.wayfinder.routing.RoutingTestWorld.route;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.wayfinder.health.MonitorStatus;
 import io.wayfinder.latency.Evidence;
 import io.wayfinder.net.IpPrefix;
 import java.util.ArrayList;

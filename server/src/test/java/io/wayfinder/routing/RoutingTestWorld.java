@@ -1,8 +1,8 @@
 package io.wayfinder.routing;
 
-import io.wayfinder.health.MonitorStatus;
 import io.wayfinder.geo.GeoLocation;
 import io.wayfinder.geo.GeoLocator;
+import io.wayfinder.health.MonitorStatus;
 import io.wayfinder.latency.DistanceModel;
 import io.wayfinder.latency.LatencyEstimator;
 import io.wayfinder.latency.LatencyTable;

@@ -1,7 +1,6 @@
 package io.wayfinder.profile.read;
 
 import io.wayfinder.profile.ConfigErrors;
-
 import io.wayfinder.text.Suggestions;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;

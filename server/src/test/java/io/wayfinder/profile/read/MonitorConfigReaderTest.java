@@ -8,11 +8,11 @@ import static org.junit.jupiter.params.provider.Arguments.argumentSet;
 
 import io.wayfinder.profile.ConfigError;
 import io.wayfinder.profile.ConfigException;
-import io.wayfinder.profile.MonitorConfig;
-import io.wayfinder.profile.WayfinderConfig;
 import io.wayfinder.profile.MonitorConfig.Header;
 import io.wayfinder.profile.MonitorConfig.Protocol;
 import io.wayfinder.profile.MonitorConfig.StatusCodeRange;
+import io.wayfinder.profile.MonitorConfig;
+import io.wayfinder.profile.WayfinderConfig;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;

@@ -7,7 +7,9 @@ import io.wayfinder.profile.EndpointType;
 import io.wayfinder.profile.ProfileConfig;
 import io.wayfinder.profile.WayfinderConfig;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * MultiValue routing, as Azure's: every endpoint is an IPv4 or IPv6 address, and a query gets up to
@@ -33,6 +35,7 @@ final class MultiValueRouting implements RoutingMethod {
     @Override
     public void check(ProfileConfig profile, String path, WayfinderConfig config, ConfigErrors errors) {
         List<EndpointConfig> all = profile.endpointsWithFallback();
+        Map<IpPrefix, Integer> owners = new HashMap<>(); // address -> the endpoint that has it
         for (int j = 0; j < all.size(); j++) {
             EndpointConfig e = all.get(j);
             String ePath = j < profile.endpoints().size() ? path + ".endpoints[" + j + "]" : path + ".fallback";
@@ -40,7 +43,28 @@ final class MultiValueRouting implements RoutingMethod {
                 errors.add(ePath + ".type", "MultiValue endpoints must be external IPv4 or IPv6 addresses, not nested profiles");
             } else if (!IpPrefix.looksLikeAddress(e.target())) {
                 errors.add(ePath + ".target", "'" + e.target() + "' is a name; MultiValue endpoints must be IPv4 or IPv6 addresses");
+            } else if (j < profile.endpoints().size()) {
+                duplicate(profile, e, j, ePath, owners, errors);
             }
+        }
+    }
+
+    /**
+     * An address may be the target of one endpoint only (Azure rejects a repeated one): two would put
+     * the same record twice in one answer, which RFC 2181 (5) forbids within an RRset.
+     */
+    private static void duplicate(ProfileConfig profile, EndpointConfig e, int j, String ePath, Map<IpPrefix, Integer> owners,
+                                  ConfigErrors errors) {
+        IpPrefix address;
+        try {
+            address = IpPrefix.parse(e.target());
+        } catch (IllegalArgumentException ex) {
+            return; // reported with the target's other checks
+        }
+        Integer previous = owners.putIfAbsent(address, j);
+        if (previous != null) {
+            errors.add(ePath + ".target", address.addressText() + " is already the target of endpoint '"
+                    + profile.endpoints().get(previous).name() + "' (endpoints[" + previous + "]): an address answers once");
         }
     }
 

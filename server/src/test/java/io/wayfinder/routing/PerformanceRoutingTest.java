@@ -395,4 +395,49 @@ class PerformanceRoutingTest {
         }
         assertThat(different).as("%s answers %s with scope /%d", client, answer.endpoint(), answer.scope()).isEmpty();
     }
+
+    /**
+     * Subnet overrides, as Azure's: {@code eu} also lists 24.0.0.0/24 (New Jersey, where eastus is
+     * fastest) and the range 1.0.16.0 - 1.0.16.127 (half of Tokyo's /24). A client the override holds
+     * goes to {@code eu} while it is available; when it is not, latency decides as for everyone else.
+     */
+    @ParameterizedTest(name = "{0}: eu {1} -> {2} /{3}")
+    @CsvSource(delimiter = '|', textBlock = """
+            24.0.0.0/24    | Online           | eu   | 24
+            24.0.0.77/32   | Online           | eu   | 24
+            24.0.0.77/32   | CheckingEndpoint | eu   | 24
+            1.0.16.0/25    | Online           | eu   | 25
+            1.0.16.5/32    | Online           | eu   | 25
+            24.0.0.0/24    | Degraded         | us   | 24
+            24.0.0.77/32   | Degraded         | us   | 24
+            1.0.16.5/32    | Degraded         | asia | 25
+            24.0.0.0/24    | Disabled         | us   | 24
+            1.0.16.128/25  | Online           | asia | 25
+            1.0.16.0/24    | Online           | asia | 24
+            81.2.69.0/24   | Online           | eu   | 24
+            81.2.69.0/24   | Degraded         | us   | 24
+            """)
+    void aSubnetOverrideAnswersWhileItsEndpointIsAvailableElseLatencyDecides(String client, MonitorStatus eu,
+                                                                            String expected, int scope) {
+        String overrides = ", subnets: [24.0.0.0/24, {first: 1.0.16.0, last: 1.0.16.127}]";
+        RoutingTable table = eu == MonitorStatus.Disabled
+                ? world(overrides + ", endpointStatus: Disabled").build()
+                : world(overrides).health("web", "eu", eu).build();
+        assertThat(answer(table, "web", client)).isEqualTo(new RoutingTestWorld.Answer(expected, RoutingOutcome.ANSWER, scope));
+        Decision.Step step = explain(table, "web", client).steps().get(0);
+        if (expected.equals("eu") && eu != MonitorStatus.Degraded && !client.startsWith("81.")) {
+            assertThat(step.reason()).isEqualTo(Reason.SUBNET_OVERRIDE.text());
+            assertThat(step.estimates()).as("no latency lookup").isEmpty();
+        } else {
+            assertThat(step.reason()).isNotEqualTo(Reason.SUBNET_OVERRIDE.text());
+        }
+    }
+
+    @Test
+    void whenEveryEndpointIsDegradedTheOverrideStillHolds() {
+        RoutingTable table = world(", subnets: [24.0.0.0/24]").health("web", "eu", MonitorStatus.Degraded)
+                .health("web", "us", MonitorStatus.Degraded).health("web", "asia", MonitorStatus.Degraded).build();
+        assertThat(table.profile("web").failOpen()).isTrue();
+        assertThat(answer(table, "web", "24.0.0.0/24")).isEqualTo(new RoutingTestWorld.Answer("eu", RoutingOutcome.ANSWER, 24));
+    }
 }

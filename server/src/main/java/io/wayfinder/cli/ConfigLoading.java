@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BiFunction;
+import java.util.function.Function;
 
 /** What the commands share: loading a configuration with every error reported, and taking its health. */
 final class ConfigLoading {
@@ -52,7 +53,7 @@ final class ConfigLoading {
     /** The snapshot a server would start with: every monitored endpoint CheckingEndpoint. */
     static Snapshot unprobed(LoadedConfig loaded) {
         Prober never = target -> new CompletableFuture<>();
-        return withPublisher(loaded, never, (publisher, scheduler) -> publisher.snapshot());
+        return withPublisher(loaded, never, SnapshotPublisher::snapshot);
     }
 
     /**
@@ -63,7 +64,7 @@ final class ConfigLoading {
         int n = rounds != null ? rounds : loaded.config().profiles().stream()
                 .filter(p -> p.monitor() != null).mapToInt(p -> p.monitor().toleratedNumberOfFailures() + 1).max().orElse(1);
         try (NettyProber prober = new NettyProber(Clock.systemUTC())) {
-            return withPublisher(loaded, prober, (publisher, scheduler) -> {
+            return withPublisher(loaded, prober, publisher -> {
                 Snapshot snapshot = publisher.snapshot();
                 for (int i = 0; i < Math.max(1, n); i++) {
                     snapshot = publisher.probeAll().join();
@@ -73,13 +74,13 @@ final class ConfigLoading {
         }
     }
 
-    private static <T> T withPublisher(LoadedConfig loaded, Prober prober,
-                                       BiFunction<SnapshotPublisher, ThreadScheduler, T> use) {
+    /** A publisher of the configuration on a control thread of its own, for as long as {@code use} runs. */
+    private static <T> T withPublisher(LoadedConfig loaded, Prober prober, Function<SnapshotPublisher, T> use) {
         try (ThreadScheduler control = new ThreadScheduler("control", Clock.systemUTC())) {
             SnapshotPublisher publisher = new SnapshotPublisher(control, prober);
             publisher.configurationLoaded(loaded).join();
             try {
-                return use.apply(publisher, control);
+                return use.apply(publisher);
             } finally {
                 publisher.close().join();
             }

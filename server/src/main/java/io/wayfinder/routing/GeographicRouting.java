@@ -42,7 +42,7 @@ final class GeographicRouting implements RoutingMethod {
 
     @Override
     public void check(ProfileConfig profile, String path, WayfinderConfig config, ConfigErrors errors) {
-        Map<String, String> owner = new HashMap<>(); // code -> the endpoint (and path) that maps it
+        Map<String, int[]> owner = new HashMap<>(); // code -> where it is mapped first: {endpoint, item}
         for (int j = 0; j < profile.endpoints().size(); j++) {
             EndpointConfig e = profile.endpoints().get(j);
             String ePath = path + ".endpoints[" + j + "].geoMapping";
@@ -58,11 +58,13 @@ final class GeographicRouting implements RoutingMethod {
                             + CODES.suggest(code).map(s -> " (did you mean '" + s + "'?)").orElse("; `wayfinder geo-codes` lists them"));
                     continue;
                 }
-                String here = "endpoint '" + e.name() + "' (" + ePath + "[" + k + "])";
-                String previous = owner.putIfAbsent(known.code(), here);
-                if (previous != null) {
-                    errors.add(ePath + "[" + k + "]", known.code() + " is already mapped by " + previous
-                            + ": a code maps to one endpoint");
+                int[] previous = owner.putIfAbsent(known.code(), new int[] {j, k});
+                if (previous != null && previous[0] == j) {
+                    errors.add(ePath + "[" + k + "]", known.code() + " is listed twice (also at [" + previous[1] + "])");
+                } else if (previous != null) {
+                    errors.add(ePath + "[" + k + "]", known.code() + " is already mapped by endpoint '"
+                            + profile.endpoints().get(previous[0]).name() + "' (" + path + ".endpoints[" + previous[0]
+                            + "].geoMapping[" + previous[1] + "]): a code maps to one endpoint");
                 }
             }
         }

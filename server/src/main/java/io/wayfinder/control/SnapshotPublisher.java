@@ -171,7 +171,7 @@ public final class SnapshotPublisher {
     }
 
     private static void logChanges(LoadedConfig previous, LoadedConfig next) {
-        if (!next.config().dns().equals(previous.config().dns())) {
+        if (!next.config().dns().listen().equals(previous.config().dns().listen())) {
             LOG.warn("dns.listen changed; listeners change only on restart");
         }
         if (!java.util.Objects.equals(next.config().metricsListen(), previous.config().metricsListen())) {

@@ -34,8 +34,8 @@ public record WayfinderConfig(
         return profiles.stream().filter(p -> p.name().equalsIgnoreCase(name)).findFirst();
     }
 
-    /** Where the DNS server listens. */
-    public record DnsSettings(List<ListenAddress> listen) {
+    /** Where the DNS server listens, and the limits it puts on clients. */
+    public record DnsSettings(List<ListenAddress> listen, TcpSettings tcp, RateLimitSettings rateLimit) {
         public DnsSettings {
             listen = List.copyOf(listen);
         }

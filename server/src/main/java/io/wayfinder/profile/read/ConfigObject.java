@@ -2,12 +2,15 @@ package io.wayfinder.profile.read;
 
 import io.wayfinder.profile.ConfigErrors;
 import io.wayfinder.text.Suggestions;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -72,6 +75,8 @@ final class ConfigObject {
         return text;
     }
 
+    private static final Pattern DURATION = Pattern.compile("(\\d{1,9})\\s*(ms|s|m|h|d)");
+
     private static final Map<String, Boolean> STATUSES = new java.util.LinkedHashMap<>();
 
     static {
@@ -130,6 +135,50 @@ final class ConfigObject {
             return null;
         }
         return n;
+    }
+
+    /**
+     * A duration written with its unit: {@code 500ms}, {@code 10s}, {@code 5m}, {@code 2h}, {@code 7d};
+     * between {@code min} and {@code max}, or {@code fallback} when absent (or wrong: the error is reported).
+     */
+    Duration duration(String key, Duration min, Duration max, Duration fallback) {
+        String text = string(key, false);
+        if (text == null) {
+            return fallback;
+        }
+        Matcher m = DURATION.matcher(text);
+        if (!m.matches()) {
+            errors.add(pathOf(key), "'" + text + "' is not a duration: write a whole number and a unit, as 500ms, 10s, 5m, 2h or 7d");
+            return fallback;
+        }
+        long n = Long.parseLong(m.group(1));
+        Duration d = switch (m.group(2)) {
+            case "ms" -> Duration.ofMillis(n);
+            case "s" -> Duration.ofSeconds(n);
+            case "m" -> Duration.ofMinutes(n);
+            case "h" -> Duration.ofHours(n);
+            default -> Duration.ofDays(n);
+        };
+        if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {
+            errors.add(pathOf(key), "must be between " + durationText(min) + " and " + durationText(max) + ", not " + text);
+            return fallback;
+        }
+        return d;
+    }
+
+    /** A duration as a user would write it, in the largest unit that keeps it whole. */
+    static String durationText(Duration d) {
+        long ms = d.toMillis();
+        if (ms % 86_400_000 == 0 && ms > 0) {
+            return ms / 86_400_000 + "d";
+        }
+        if (ms % 3_600_000 == 0 && ms > 0) {
+            return ms / 3_600_000 + "h";
+        }
+        if (ms % 60_000 == 0 && ms > 0) {
+            return ms / 60_000 + "m";
+        }
+        return ms % 1000 == 0 ? ms / 1000 + "s" : ms + "ms";
     }
 
     /** One of a fixed set of words, matched case-insensitively; the canonical spelling is returned. */

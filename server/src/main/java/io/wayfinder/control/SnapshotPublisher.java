@@ -174,6 +174,9 @@ public final class SnapshotPublisher {
         if (!next.config().dns().listen().equals(previous.config().dns().listen())) {
             LOG.warn("dns.listen changed; listeners change only on restart");
         }
+        if (!next.config().dns().tcp().equals(previous.config().dns().tcp())) {
+            LOG.warn("dns.tcp changed; TCP connection limits change only on restart");
+        }
         if (!java.util.Objects.equals(next.config().metricsListen(), previous.config().metricsListen())) {
             LOG.warn("metrics.listen changed; the metrics listener changes only on restart");
         }

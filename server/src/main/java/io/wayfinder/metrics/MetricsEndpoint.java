@@ -5,6 +5,7 @@ import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.wayfinder.dns.server.TcpStats;
 import io.wayfinder.dns.wire.Rcode;
 import io.wayfinder.routing.Endpoint;
 import io.wayfinder.routing.Profile;
@@ -86,6 +87,47 @@ public final class MetricsEndpoint implements AutoCloseable {
         GaugeWithCallback.builder().name("wayfinder_latency_table_prefixes")
                 .help("Prefixes in the latency table")
                 .callback(cb -> cb.call(source.snapshot().routing().estimator().table().prefixCount())).register(registry);
+        registerTcp(registry, source);
+    }
+
+    /** The TCP listeners' connections (dns.tcp): what was refused or closed and why, and what is held now. */
+    static void registerTcp(PrometheusRegistry registry, MetricsSource source) {
+        CounterWithCallback.builder().name("wayfinder_dns_tcp_connections_accepted_total")
+                .help("TCP connections accepted (not refused)")
+                .callback(cb -> cb.call(source.tcpStats().accepted())).register(registry);
+        CounterWithCallback.builder().name("wayfinder_dns_tcp_connections_rejected_total")
+                .help("TCP connections closed as soon as accepted, by the limit that was reached"
+                        + " (global: dns.tcp.maxConnections; per_address: dns.tcp.maxConnectionsPerAddress)")
+                .labelNames("reason")
+                .callback(cb -> {
+                    for (TcpStats.Refusal why : TcpStats.Refusal.values()) {
+                        cb.call(source.tcpStats().refused(why), why.label());
+                    }
+                }).register(registry);
+        CounterWithCallback.builder().name("wayfinder_dns_tcp_connections_closed_total")
+                .help("TCP connections the server closed, by reason (closes by clients are not counted)")
+                .labelNames("reason")
+                .callback(cb -> {
+                    for (TcpStats.CloseReason why : TcpStats.CloseReason.values()) {
+                        cb.call(source.tcpStats().closed(why), why.label());
+                    }
+                }).register(registry);
+        CounterWithCallback.builder().name("wayfinder_dns_tcp_reads_paused_total")
+                .help("Times a TCP connection stopped being read because dns.tcp.maxPendingAnswers answers"
+                        + " waited for its client")
+                .callback(cb -> cb.call(source.tcpStats().readsPaused())).register(registry);
+        GaugeWithCallback.builder().name("wayfinder_dns_tcp_connections_open")
+                .help("TCP connections open now")
+                .callback(cb -> cb.call(source.tcpStats().open())).register(registry);
+        GaugeWithCallback.builder().name("wayfinder_dns_tcp_pending_answers")
+                .help("Answers made for TCP clients and not yet taken by the kernel")
+                .callback(cb -> cb.call(source.tcpStats().pendingAnswers())).register(registry);
+        GaugeWithCallback.builder().name("wayfinder_dns_tcp_buffered_bytes")
+                .help("Bytes held for TCP clients: answers not yet taken, and parts of queries not yet complete")
+                .callback(cb -> cb.call(source.tcpStats().bufferedBytes())).register(registry);
+        CounterWithCallback.builder().name("wayfinder_dns_listener_errors_total")
+                .help("Exceptions and errors that reached a DNS listener (logged; not the queries answered SERVFAIL)")
+                .callback(cb -> cb.call(source.dnsStats().listenerErrors())).register(registry);
     }
 
     public int port() {

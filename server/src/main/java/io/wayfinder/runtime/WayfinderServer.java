@@ -8,12 +8,14 @@ import io.wayfinder.control.LoadedConfig;
 import io.wayfinder.control.SnapshotPublisher;
 import io.wayfinder.dns.server.DnsServer;
 import io.wayfinder.dns.server.ServerStats;
+import io.wayfinder.dns.server.TcpLimits;
 import io.wayfinder.health.HealthMonitor;
 import io.wayfinder.health.NettyProber;
 import io.wayfinder.metrics.MetricsEndpoint;
 import io.wayfinder.metrics.MetricsSource;
 import io.wayfinder.profile.ConfigException;
 import io.wayfinder.profile.ListenAddress;
+import io.wayfinder.profile.TcpSettings;
 import io.wayfinder.profile.WayfinderConfig;
 import io.wayfinder.time.ThreadScheduler;
 import java.io.IOException;
@@ -71,7 +73,8 @@ public final class WayfinderServer implements AutoCloseable {
         ThreadScheduler watcherThread = new ThreadScheduler("config-watcher", clock);
         NettyProber prober = new NettyProber(clock);
         SnapshotPublisher publisher = new SnapshotPublisher(control, prober);
-        DnsServer dns = new DnsServer(() -> new QueryAnswerer(publisher::snapshot), Math.max(1, options.threads()));
+        DnsServer dns = new DnsServer(() -> new QueryAnswerer(publisher::snapshot), Math.max(1, options.threads()),
+                tcpLimits(loaded.config().dns().tcp()));
         ConfigReloads reloads = null;
         MetricsEndpoint metrics = null;
         try {
@@ -85,6 +88,12 @@ public final class WayfinderServer implements AutoCloseable {
             throw e;
         }
         return new WayfinderServer(control, watcherThread, prober, publisher, dns, reloads, metrics);
+    }
+
+    /** dns.tcp in the listeners' terms; read once, at start (like dns.listen). */
+    static TcpLimits tcpLimits(TcpSettings tcp) {
+        return TcpLimits.of(tcp.idleTimeout(), tcp.messageTimeout(), tcp.writeTimeout(), tcp.maxConnections(),
+                tcp.maxConnectionsPerAddress(), tcp.maxPendingAnswers());
     }
 
     private static List<InetSocketAddress> addresses(Options options, WayfinderConfig config) {

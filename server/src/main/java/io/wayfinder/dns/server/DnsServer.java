@@ -12,14 +12,11 @@ import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.unix.UnixChannelOption;
-import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
-import io.netty.handler.timeout.IdleStateHandler;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,12 +32,13 @@ import org.slf4j.LoggerFactory;
  *
  * With epoll, each event loop owns its own UDP socket on the port and the kernel spreads
  * datagrams over them, so every core answers UDP; datagrams are read in batches (recvmmsg).
+ *
+ * <p>TCP connections are bounded by {@link TcpLimits}: a slot each, globally and per client
+ * ({@link ConnectionLimiter}: over either limit a connection is closed as soon as it is accepted),
+ * and per connection the deadlines and the answers it may leave waiting ({@link TcpQueryHandler}).
  */
 public final class DnsServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DnsServer.class);
-    /** RFC 7766 asks servers to close idle connections; 10 s is what common servers use. */
-    private static final int TCP_IDLE_SECONDS = 10;
-    private static final int MAX_TCP_CONNECTIONS = 1024;
     private static final int MAX_UDP_DATAGRAM = 4096;
     private static final int BATCH = 16;
 
@@ -49,13 +47,17 @@ public final class DnsServer implements AutoCloseable {
     private final int threads;
     private final Supplier<Responder> responders;
     private final ServerStats stats = new ServerStats();
+    private final TcpStats tcpStats = new TcpStats();
+    private final TcpLimits tcpLimits;
+    private final ConnectionLimiter tcpSlots;
     private final List<Channel> channels = new ArrayList<>();
     private final List<InetSocketAddress> bound = new ArrayList<>();
-    private final AtomicInteger tcpConnections = new AtomicInteger();
 
-    public DnsServer(Supplier<Responder> responders, int threads) {
+    public DnsServer(Supplier<Responder> responders, int threads, TcpLimits tcpLimits) {
         this.responders = responders;
         this.threads = threads;
+        this.tcpLimits = tcpLimits;
+        this.tcpSlots = new ConnectionLimiter(tcpLimits.maxConnections(), tcpLimits.maxConnectionsPerAddress());
         this.group = new MultiThreadIoEventLoopGroup(threads, transport.ioHandlerFactory());
     }
 
@@ -64,6 +66,7 @@ public final class DnsServer implements AutoCloseable {
         for (InetSocketAddress address : addresses) {
             bound.add(bindBoth(address));
         }
+        LOG.info("DNS over TCP: {}", tcpLimits.describe());
         return List.copyOf(bound);
     }
 
@@ -104,7 +107,7 @@ public final class DnsServer implements AutoCloseable {
                     .handler(new ChannelInitializer<DatagramChannel>() {
                         @Override
                         protected void initChannel(DatagramChannel ch) {
-                            ch.pipeline().addLast(new UdpQueryHandler(new QueryProcessor(responders.get(), stats)));
+                            ch.pipeline().addLast(new UdpQueryHandler(new QueryProcessor(responders.get(), stats), stats));
                         }
                     });
             if (transport.reusePort()) {
@@ -134,17 +137,21 @@ public final class DnsServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        if (tcpConnections.incrementAndGet() > MAX_TCP_CONNECTIONS) {
-                            tcpConnections.decrementAndGet();
+                        Object slot = tcpSlots.acquire(ch.remoteAddress().getAddress());
+                        if (slot instanceof TcpStats.Refusal refusal) {
+                            tcpStats.recordRefused(refusal, ch.remoteAddress(), refusal == TcpStats.Refusal.GLOBAL
+                                    ? tcpSlots.max() : tcpSlots.maxPerClient());
                             ch.close();
                             return;
                         }
-                        ch.closeFuture().addListener(f -> tcpConnections.decrementAndGet());
-                        ch.pipeline()
-                                .addLast(new IdleStateHandler(0, 0, TCP_IDLE_SECONDS, TimeUnit.SECONDS))
-                                // the maximum counts the 2-byte length too: a 65535-byte message is legal
-                                .addLast(new LengthFieldBasedFrameDecoder(2 + 65535, 0, 2, 0, 2))
-                                .addLast(new TcpQueryHandler(new QueryProcessor(responders.get(), stats)));
+                        tcpStats.recordAccepted();
+                        tcpStats.recordOpened();
+                        ch.closeFuture().addListener(f -> {
+                            tcpSlots.release(slot);
+                            tcpStats.recordReleased();
+                        });
+                        ch.pipeline().addLast(new TcpQueryHandler(new QueryProcessor(responders.get(), stats), stats,
+                                tcpStats, tcpLimits));
                     }
                 });
         return b.bind(address).sync().channel();
@@ -152,6 +159,14 @@ public final class DnsServer implements AutoCloseable {
 
     public ServerStats stats() {
         return stats;
+    }
+
+    public TcpStats tcpStats() {
+        return tcpStats;
+    }
+
+    public TcpLimits tcpLimits() {
+        return tcpLimits;
     }
 
     public synchronized List<InetSocketAddress> addresses() {

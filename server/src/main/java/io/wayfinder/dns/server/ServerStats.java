@@ -15,6 +15,8 @@ public final class ServerStats {
     private final LongAdder[] byRcode = new LongAdder[24];
     private final LongAdder dropped = new LongAdder();
     private final LongAdder failures = new LongAdder();
+    private final LongAdder listenerErrors = new LongAdder();
+    private final LogThrottle listenerErrorLog = new LogThrottle();
     private final AtomicLong lastFailureLog = new AtomicLong(System.nanoTime() - LOG_INTERVAL_NANOS);
 
     public ServerStats() {
@@ -40,6 +42,24 @@ public final class ServerStats {
             LOG.error("answering {} type {} failed (SERVFAIL sent; further failures are logged at most every 10 s)",
                     query.nameText(), query.qtype(), e);
         }
+    }
+
+    /**
+     * Something other than a client's broken connection reached a listener (a bug, or an Error such
+     * as OutOfMemoryError): counted, and logged with its stack trace at most every 10 s. The event
+     * loop carries on.
+     */
+    void recordListenerError(Throwable t, String where) {
+        listenerErrors.increment();
+        long suppressed = listenerErrorLog.admit();
+        if (suppressed >= 0) {
+            LOG.error("{}: {} reached the listener {}", where, t, LogThrottle.tail(suppressed), t);
+        }
+    }
+
+    /** Exceptions and errors that reached a listener (not the SERVFAILs of {@link #failures()}). */
+    public long listenerErrors() {
+        return listenerErrors.sum();
     }
 
     public long responses(int rcode) {

@@ -2,7 +2,6 @@ package io.wayfinder.metrics;
 
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
-import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.wayfinder.dns.server.TcpStats;
@@ -14,15 +13,17 @@ import java.net.InetSocketAddress;
 
 /**
  * Prometheus metrics on {@code http://HOST:PORT/metrics}. Every value is read from the running
- * server when scraped (callbacks), so the query path only bumps its own striped counters.
+ * server when scraped (callbacks), so the query path only bumps its own striped counters. The HTTP
+ * side is {@link MetricsHttpServer}: GET and HEAD on /metrics only, and no idle connection can
+ * block a scrape.
  */
 public final class MetricsEndpoint implements AutoCloseable {
     private static final int[] RCODES = {Rcode.NOERROR, Rcode.FORMERR, Rcode.SERVFAIL, Rcode.NXDOMAIN, Rcode.NOTIMP,
         Rcode.REFUSED, Rcode.BADVERS};
 
-    private final HTTPServer http;
+    private final MetricsHttpServer http;
 
-    private MetricsEndpoint(HTTPServer http) {
+    private MetricsEndpoint(MetricsHttpServer http) {
         this.http = http;
     }
 
@@ -30,12 +31,7 @@ public final class MetricsEndpoint implements AutoCloseable {
         PrometheusRegistry registry = new PrometheusRegistry();
         register(registry, source);
         JvmMetrics.builder().register(registry);
-        HTTPServer http = HTTPServer.builder()
-                .inetAddress(address.getAddress())
-                .port(address.getPort())
-                .registry(registry)
-                .buildAndStart();
-        return new MetricsEndpoint(http);
+        return new MetricsEndpoint(MetricsHttpServer.start(address, registry));
     }
 
     static void register(PrometheusRegistry registry, MetricsSource source) {
@@ -131,7 +127,7 @@ public final class MetricsEndpoint implements AutoCloseable {
     }
 
     public int port() {
-        return http.getPort();
+        return http.port();
     }
 
     @Override

@@ -53,7 +53,7 @@ public final class ServerStats {
         listenerErrors.increment();
         long suppressed = listenerErrorLog.admit();
         if (suppressed >= 0) {
-            LOG.error("{}: {} reached the listener {}", where, t, LogThrottle.tail(suppressed), t);
+            LOG.error("error in a DNS listener ({}): {} {}", where, t, LogThrottle.tail(suppressed), t);
         }
     }
 

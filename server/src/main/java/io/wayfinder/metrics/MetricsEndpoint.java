@@ -83,6 +83,14 @@ public final class MetricsEndpoint implements AutoCloseable {
                     cb.call(source.reloads(), "applied");
                     cb.call(source.rejectedReloads(), "rejected");
                 }).register(registry);
+        // --- response-rate limiting (dns.ratelimit)
+        CounterWithCallback.builder().name("wayfinder_dns_rate_limited_total")
+                .help("UDP responses over the response-rate limit, by action: an empty TC response sent"
+                        + " instead (slipped) or nothing sent (dropped)").labelNames("action")
+                .callback(cb -> {
+                    cb.call(source.rateLimited(false), "dropped");
+                    cb.call(source.rateLimited(true), "slipped");
+                }).register(registry);
         GaugeWithCallback.builder().name("wayfinder_latency_table_prefixes")
                 .help("Prefixes in the latency table")
                 .callback(cb -> cb.call(source.snapshot().routing().estimator().table().prefixCount())).register(registry);

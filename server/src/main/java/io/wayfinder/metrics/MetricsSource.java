@@ -16,4 +16,9 @@ public interface MetricsSource {
     long failOpenEntries();
 
     long probes(boolean successful);
+
+    // --- response-rate limiting (dns.ratelimit) ---
+
+    /** UDP responses the rate limit answered with an empty TC response ({@code slipped}) or dropped. */
+    long rateLimited(boolean slipped);
 }

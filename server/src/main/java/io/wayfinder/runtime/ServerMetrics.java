@@ -38,4 +38,9 @@ record ServerMetrics(SnapshotPublisher publisher, DnsServer dns, ConfigReloads c
     public long probes(boolean successful) {
         return publisher.health().probes(successful);
     }
+
+    @Override
+    public long rateLimited(boolean slipped) {
+        return slipped ? dns.rateLimiter().slipped() : dns.rateLimiter().dropped();
+    }
 }

@@ -6,6 +6,8 @@ import io.wayfinder.control.ConfigLoader;
 import io.wayfinder.control.ConfigReloads;
 import io.wayfinder.control.LoadedConfig;
 import io.wayfinder.control.SnapshotPublisher;
+import io.wayfinder.dns.ratelimit.ResponseRateLimiter;
+import io.wayfinder.dns.ratelimit.ResponseRateSettings;
 import io.wayfinder.dns.server.DnsServer;
 import io.wayfinder.dns.server.ServerStats;
 import io.wayfinder.health.HealthMonitor;
@@ -14,6 +16,7 @@ import io.wayfinder.metrics.MetricsEndpoint;
 import io.wayfinder.metrics.MetricsSource;
 import io.wayfinder.profile.ConfigException;
 import io.wayfinder.profile.ListenAddress;
+import io.wayfinder.profile.RateLimitSettings;
 import io.wayfinder.profile.WayfinderConfig;
 import io.wayfinder.time.ThreadScheduler;
 import java.io.IOException;
@@ -71,7 +74,11 @@ public final class WayfinderServer implements AutoCloseable {
         ThreadScheduler watcherThread = new ThreadScheduler("config-watcher", clock);
         NettyProber prober = new NettyProber(clock);
         SnapshotPublisher publisher = new SnapshotPublisher(control, prober);
-        DnsServer dns = new DnsServer(() -> new QueryAnswerer(publisher::snapshot), Math.max(1, options.threads()));
+        ResponseRateLimiter rateLimiter = new ResponseRateLimiter(rateLimit(loaded.config()));
+        LOG.info("response-rate limit (UDP): {}", ResponseRateLimiter.describe(rateLimiter.settings()));
+        // Live: every published snapshot carries the configuration; update() ignores an unchanged one.
+        publisher.onPublish(snapshot -> rateLimiter.update(rateLimit(snapshot.config())));
+        DnsServer dns = new DnsServer(() -> new QueryAnswerer(publisher::snapshot), Math.max(1, options.threads()), rateLimiter);
         ConfigReloads reloads = null;
         MetricsEndpoint metrics = null;
         try {
@@ -85,6 +92,12 @@ public final class WayfinderServer implements AutoCloseable {
             throw e;
         }
         return new WayfinderServer(control, watcherThread, prober, publisher, dns, reloads, metrics);
+    }
+
+    /** {@code dns.rateLimit} as the limiter takes it. */
+    static ResponseRateSettings rateLimit(WayfinderConfig config) {
+        RateLimitSettings s = config.dns().rateLimit();
+        return new ResponseRateSettings(s.responsesPerSecond(), s.slip(), s.ipv4PrefixLength(), s.ipv6PrefixLength());
     }
 
     private static List<InetSocketAddress> addresses(Options options, WayfinderConfig config) {

@@ -14,6 +14,8 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.unix.UnixChannelOption;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.handler.timeout.IdleStateHandler;
+import io.wayfinder.dns.ratelimit.ResponseRateLimiter;
+import io.wayfinder.dns.ratelimit.ResponseRateSettings;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -30,8 +32,12 @@ import org.slf4j.LoggerFactory;
  * <pre>
  *  UDP socket ×N (SO_REUSEPORT, one per event loop) ─┐
  *                                                    ├─> QueryProcessor ─> Responder ─> response
- *  TCP socket ─> length-prefix framing ─> per conn. ─┘
+ *  TCP socket ─> length-prefix framing ─> per conn. ─┘          │
+ *                               UDP only: ResponseRateLimiter ─┴─> send, send empty TC, or drop
  * </pre>
+ *
+ * The rate limiter is one table shared by all event loops: with SO_REUSEPORT a client's datagrams
+ * are spread over the sockets by its port, so per-loop tables would each allow the full rate.
  *
  * With epoll, each event loop owns its own UDP socket on the port and the kernel spreads
  * datagrams over them, so every core answers UDP; datagrams are read in batches (recvmmsg).
@@ -48,13 +54,21 @@ public final class DnsServer implements AutoCloseable {
     private final EventLoopGroup group;
     private final int threads;
     private final Supplier<Responder> responders;
+    private final ResponseRateLimiter rateLimiter;
     private final ServerStats stats = new ServerStats();
     private final List<Channel> channels = new ArrayList<>();
     private final List<InetSocketAddress> bound = new ArrayList<>();
     private final AtomicInteger tcpConnections = new AtomicInteger();
 
+    /** A server without response-rate limiting. */
     public DnsServer(Supplier<Responder> responders, int threads) {
+        this(responders, threads, new ResponseRateLimiter(ResponseRateSettings.OFF));
+    }
+
+    /** @param rateLimiter applied to every UDP response (shared by the event loops); TCP is never limited */
+    public DnsServer(Supplier<Responder> responders, int threads, ResponseRateLimiter rateLimiter) {
         this.responders = responders;
+        this.rateLimiter = rateLimiter;
         this.threads = threads;
         this.group = new MultiThreadIoEventLoopGroup(threads, transport.ioHandlerFactory());
     }
@@ -104,7 +118,7 @@ public final class DnsServer implements AutoCloseable {
                     .handler(new ChannelInitializer<DatagramChannel>() {
                         @Override
                         protected void initChannel(DatagramChannel ch) {
-                            ch.pipeline().addLast(new UdpQueryHandler(new QueryProcessor(responders.get(), stats)));
+                            ch.pipeline().addLast(new UdpQueryHandler(new QueryProcessor(responders.get(), stats, rateLimiter)));
                         }
                     });
             if (transport.reusePort()) {
@@ -144,7 +158,7 @@ public final class DnsServer implements AutoCloseable {
                                 .addLast(new IdleStateHandler(0, 0, TCP_IDLE_SECONDS, TimeUnit.SECONDS))
                                 // the maximum counts the 2-byte length too: a 65535-byte message is legal
                                 .addLast(new LengthFieldBasedFrameDecoder(2 + 65535, 0, 2, 0, 2))
-                                .addLast(new TcpQueryHandler(new QueryProcessor(responders.get(), stats)));
+                                .addLast(new TcpQueryHandler(new QueryProcessor(responders.get(), stats, null)));
                     }
                 });
         return b.bind(address).sync().channel();
@@ -152,6 +166,11 @@ public final class DnsServer implements AutoCloseable {
 
     public ServerStats stats() {
         return stats;
+    }
+
+    /** The UDP response-rate limiter: its counters, and {@code update} for new settings. */
+    public ResponseRateLimiter rateLimiter() {
+        return rateLimiter;
     }
 
     public synchronized List<InetSocketAddress> addresses() {

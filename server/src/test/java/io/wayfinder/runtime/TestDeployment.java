@@ -164,10 +164,15 @@ final class TestDeployment implements AutoCloseable {
     }
 
     static TestDeployment start(Path dir) throws Exception {
+        return start(dir, config());
+    }
+
+    /** The same world with another configuration text (such as {@link #config()} edited). */
+    static TestDeployment start(Path dir, String configText) throws Exception {
         Files.writeString(dir.resolve("latency.csv"), LATENCY);
         Files.writeString(dir.resolve("geo.csv"), GEO);
         Path config = dir.resolve("wayfinder.yaml");
-        Files.writeString(config, config());
+        Files.writeString(config, configText);
         WayfinderServer server = WayfinderServer.start(config, new WayfinderServer.Options(List.of(), 2, 100));
         return new TestDeployment(dir, config, server);
     }

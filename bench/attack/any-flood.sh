@@ -109,6 +109,7 @@ stop_server() {
 }
 
 flood() { # label sources
+    echo "$1 sources=$2 $(uptime)" >> "$OUT/load.txt"
     java -cp "$TMP/flood.jar" io.wayfinder.bench.AnyFlood --server "127.0.0.1:$PORT" --name flood.test \
         --rate "$RATE" --seconds "$SECONDS_EACH" --sources "$2" | tee -a "$OUT/$1.txt"
 }
@@ -144,4 +145,5 @@ for label in "${labels[@]}"; do
             "$(field "$line" reflected_mbit_s)" "$(field "$line" amplification)" "$(field "$line" amplification_with_headers)"
     done < "$OUT/$label.txt"
 done
-log "raw lines in $OUT"
+log "raw lines in $OUT; load averages before each flood:"
+cat "$OUT/load.txt" >&2

@@ -1,6 +1,7 @@
 package io.wayfinder.control;
 
 import io.wayfinder.answer.ZoneData;
+import io.wayfinder.geo.GeoLookupFailures;
 import io.wayfinder.profile.ConfigException;
 import io.wayfinder.profile.ConfigValidator;
 import io.wayfinder.profile.WayfinderConfig;
@@ -29,8 +30,17 @@ public final class ConfigLoader {
      * @throws ConfigException with every error, each naming its field
      */
     public static LoadedConfig load(Path file, Clock clock) throws ConfigException, IOException {
+        return load(file, clock, new GeoLookupFailures(clock));
+    }
+
+    /**
+     * @param geoFailures where geolocation lookups that fail while serving are counted
+     * @throws ConfigException with every error, each naming its field
+     */
+    public static LoadedConfig load(Path file, Clock clock, GeoLookupFailures geoFailures)
+            throws ConfigException, IOException {
         WayfinderConfig config = reader().read(file);
-        LoadedSources sources = LoadedSources.load(config);
+        LoadedSources sources = LoadedSources.load(config, geoFailures);
         RoutingPlan plan = RoutingPlan.compile(config);
         return new LoadedConfig(file, config, plan, ZoneData.build(plan, clock.instant().getEpochSecond()), sources);
     }

@@ -492,6 +492,54 @@ class ConfigReaderTest {
                 Arguments.of("a scalar, not a mapping", "hello\n", "must be a mapping of sections"));
     }
 
+    /** 20,000 nested brackets once overflowed the parser's stack, an Error that stopped the file watcher for good. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(textBlock = """
+            flow sequences,  '[',   ']'
+            flow mappings,   '{a: ', '}'
+            """)
+    void nestingDeeperThanTheLimitIsOneErrorNamingItsLine(String description, String open, String close) {
+        String yaml = "zones: []\nprofiles: " + open.repeat(20_000) + close.repeat(20_000) + "\n";
+
+        assertThat(errorsOf(yaml)).singleElement().satisfies(e -> {
+            assertThat(e.path()).isEmpty();
+            assertThat(e.message()).contains("nested more than 64 levels deep").contains("line 2");
+        });
+    }
+
+    /** The document itself is the first level, so 63 brackets inside it are the deepest allowed. */
+    @Test
+    void nestingUpToTheLimitIsRead() throws ConfigException {
+        assertThat(parse(MINIMAL + "x-deep: " + "[".repeat(63) + "]".repeat(63) + "\n").profiles()).hasSize(1);
+        assertThat(errorsOf(MINIMAL + "x-deep: " + "[".repeat(64) + "]".repeat(64) + "\n")).singleElement()
+                .satisfies(e -> assertThat(e.message()).contains("nested more than 64 levels deep"));
+    }
+
+    /**
+     * Nine levels of nine aliases stay within the alias limit but expand to 9^9 nodes: converting
+     * that to a tree once ran out of memory, again stopping the watcher for good.
+     */
+    @Test
+    void aliasesThatExpandBeyondTheLimitAreOneError() {
+        StringBuilder yaml = new StringBuilder("zones: []\nx-a: &a [x, x, x, x, x, x, x, x, x]\n");
+        for (char level = 'b'; level <= 'i'; level++) {
+            char below = (char) (level - 1);
+            yaml.append("x-").append(level).append(": &").append(level).append(" [")
+                    .append(String.join(", ", java.util.Collections.nCopies(9, "*" + below))).append("]\n");
+        }
+
+        assertThat(errorsOf(yaml.toString())).singleElement().satisfies(e -> {
+            assertThat(e.path()).isEmpty();
+            assertThat(e.message()).contains("aliases expand the document to more than 1,000,000 values");
+        });
+    }
+
+    @Test
+    void anAliasInsideItsOwnAnchorIsOneError() {
+        assertThat(errorsOf("zones: []\nx-loop: &loop [a, *loop]\n")).singleElement()
+                .satisfies(e -> assertThat(e.message()).contains("refers to a collection that contains it"));
+    }
+
     @Test
     void missingFileIsAConfigErrorNamingTheFile() {
         Path missing = tempDir.resolve("nowhere.yaml");

@@ -11,6 +11,10 @@ import io.wayfinder.routing.RoutingPlan;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * Loads a configuration file for the control path, off its thread: read and validated with the
@@ -39,9 +43,22 @@ public final class ConfigLoader {
      */
     public static LoadedConfig load(Path file, Clock clock, GeoLookupFailures geoFailures)
             throws ConfigException, IOException {
+        Map<Path, FileStamp> stamps = new LinkedHashMap<>();
+        stamps.put(file, FileStamp.of(file)); // before reading: an edit from now on is a change to apply
         WayfinderConfig config = reader().read(file);
+        stamps.putAll(FileStamp.of(dataFiles(config)));
         LoadedSources sources = LoadedSources.load(config, geoFailures);
         RoutingPlan plan = RoutingPlan.compile(config);
-        return new LoadedConfig(file, config, plan, ZoneData.build(plan, clock.instant().getEpochSecond()), sources);
+        return new LoadedConfig(file, config, plan, ZoneData.build(plan, clock.instant().getEpochSecond()), sources,
+                stamps);
+    }
+
+    /** The data files a configuration names: what a reload reads besides the configuration itself. */
+    static List<Path> dataFiles(WayfinderConfig config) {
+        List<Path> files = new ArrayList<>();
+        files.addAll(config.latency().sources());
+        files.addAll(config.geolocation().csv());
+        files.addAll(config.geolocation().mmdb());
+        return files;
     }
 }

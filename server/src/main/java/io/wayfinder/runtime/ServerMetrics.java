@@ -38,4 +38,19 @@ record ServerMetrics(SnapshotPublisher publisher, DnsServer dns, ConfigReloads c
     public long probes(boolean successful) {
         return publisher.health().probes(successful);
     }
+
+    @Override
+    public long lastReloadAppliedMillis() {
+        return configReloads.lastAppliedMillis();
+    }
+
+    @Override
+    public long lastReloadRejectedMillis() {
+        return configReloads.lastRejectedMillis();
+    }
+
+    @Override
+    public long geolocationLookupFailures() {
+        return configReloads.geoLookupFailures().count();
+    }
 }

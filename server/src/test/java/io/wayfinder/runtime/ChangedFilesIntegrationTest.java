@@ -4,11 +4,17 @@ import static io.wayfinder.runtime.DnsServerIntegrationTest.addresses;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.wayfinder.geo.CorruptMmdb;
 import io.wayfinder.geo.MmdbTestWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -26,6 +32,8 @@ class ChangedFilesIntegrationTest {
     private static final String CONFIG = """
             dns:
               listen: ["127.0.0.1:0"]
+            metrics:
+              listen: "127.0.0.1:0"
             zones:
               - name: app.test
                 nameservers:
@@ -80,12 +88,82 @@ class ChangedFilesIntegrationTest {
             }
             await().atMost(Duration.ofSeconds(10)).until(() -> server.rejectedReloads() == 1);
             assertThat(ask.www("82.2.0.0/24")).containsExactly("192.0.2.10");
+            double started = metric(server, "wayfinder_config_last_reload_success_timestamp_seconds");
+            double rejected = metric(server, "wayfinder_config_last_reload_failure_timestamp_seconds");
+            assertThat(rejected).isGreaterThanOrEqualTo(started).isPositive();
 
             Files.write(mmdb, tokyo); // the copy has finished
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
                     assertThat(ask.www("82.3.0.0/24")).containsExactly("192.0.2.30"));
             assertThat(ask.www("82.1.0.0/24")).containsExactly("192.0.2.30");
             assertThat(server.reloads()).isEqualTo(1);
+            assertThat(metric(server, "wayfinder_config_last_reload_success_timestamp_seconds")).isGreaterThanOrEqualTo(rejected);
+            assertThat(metric(server, "wayfinder_config_last_reload_failure_timestamp_seconds")).isEqualTo(rejected);
+            assertThat(metric(server, "wayfinder_geolocation_lookup_failures_total")).isZero();
+        }
+    }
+
+    /**
+     * A record damaged where the checks at load do not look (83.0.0.0/24; the latency table's
+     * network 83.0.5.0/24 is not in it) made the query SERVFAIL. Now that client's location is
+     * unknown: westeurope, estimated from the /16 aggregate, answers, and the failure is counted.
+     */
+    @Test
+    void aGeolocationLookupThatFailsIsAnUnknownLocationAndIsCounted(@TempDir Path dir) throws Exception {
+        Path mmdb = new MmdbTestWriter("GeoLite2-City", 6)
+                .insert("82.0.0.0/8", Map.of("country", Map.of("iso_code", "FR"),
+                        "location", Map.of("latitude", 48.86, "longitude", 2.35)))
+                .insert("83.0.0.0/24", CorruptMmdb.markedCity(35.69, 139.69, "JP"))
+                .write(dir.resolve("geo.mmdb"));
+        CorruptMmdb.breakValuesMarked(mmdb);
+        Files.writeString(dir.resolve("latency.csv"), LATENCY + "83.0.5.0/24,westeurope,30,20\n");
+        Path config = Files.writeString(dir.resolve("wayfinder.yaml"), CONFIG);
+        try (WayfinderServer server = WayfinderServer.start(config, new WayfinderServer.Options(List.of(), 2, 100))) {
+            Asker ask = new Asker(server);
+
+            assertThat(ask.www("83.0.0.0/24")).containsExactly("192.0.2.10");
+            assertThat(ask.www("82.1.0.0/24")).containsExactly("192.0.2.10");
+            assertThat(metric(server, "wayfinder_geolocation_lookup_failures_total")).isEqualTo(1);
+        }
+    }
+
+    /** The value of an unlabelled metric, scraped from the server's metrics endpoint. */
+    private static double metric(WayfinderServer server, String name) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.metricsPort() + "/metrics"))
+                .timeout(Duration.ofSeconds(5)).build();
+        String text = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString()).body();
+        return text.lines().filter(line -> line.startsWith(name + " ")).mapToDouble(line -> Double.parseDouble(
+                line.substring(name.length() + 1).strip())).findFirst()
+                .orElseThrow(() -> new AssertionError(name + " is not among the metrics:\n" + text));
+    }
+
+    /**
+     * A document that overflows the parser's stack and one whose aliases expand to 9^9 values were
+     * Errors that stopped the watcher for good. Both are rejected with an error, and the next good
+     * edit applies.
+     */
+    @Test
+    void configurationsThatBreakTheParserAreRejectedAndTheNextGoodEditApplies(@TempDir Path dir) throws Exception {
+        try (TestDeployment deployment = TestDeployment.start(dir)) {
+            deployment.rewriteConfig(TestDeployment.config() + "x-deep: " + "[".repeat(20_000) + "]".repeat(20_000) + "\n");
+            await().atMost(Duration.ofSeconds(10)).until(() -> deployment.server.rejectedReloads() == 1);
+
+            StringBuilder bomb = new StringBuilder(TestDeployment.config()).append("x-a: &a [x, x, x, x, x, x, x, x, x]\n");
+            for (char level = 'b'; level <= 'i'; level++) {
+                bomb.append("x-").append(level).append(": &").append(level).append(" [")
+                        .append(String.join(", ", Collections.nCopies(9, "*" + (char) (level - 1)))).append("]\n");
+            }
+            deployment.rewriteConfig(bomb.toString());
+            await().atMost(Duration.ofSeconds(10)).until(() -> deployment.server.rejectedReloads() == 2);
+            assertThat(addresses(deployment.ask("www.app.test", Type.A, "81.2.69.0/24", false))).containsExactly("192.0.2.10");
+
+            deployment.rewriteConfig(TestDeployment.config().replace(
+                    "{name: eu, target: 192.0.2.10, endpointLocation: westeurope}",
+                    "{name: eu, target: 192.0.2.10, endpointLocation: westeurope, endpointStatus: Disabled}"));
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                    assertThat(addresses(deployment.ask("www.app.test", Type.A, "81.2.69.0/24", false)))
+                            .containsExactly("192.0.2.20"));
+            assertThat(deployment.server.reloads()).isEqualTo(1);
         }
     }
 

@@ -67,10 +67,12 @@ public final class ConfigReader {
         RegionCatalogue catalogue = RegionsReader.catalogue(regions, top);
         WayfinderConfig.GeolocationSettings geo = DataSourcesReader.geolocation(top.object("geolocation"), baseDirectory);
         WayfinderConfig.LatencySettings latency = DataSourcesReader.latency(top.object("latency"), baseDirectory);
+        WayfinderConfig.ReloadSettings reload = DataSourcesReader.reload(top.object("reload"));
         List<ProfileConfig> profiles = new ProfilesReader(validator.methodNames()).profiles(top, zones);
         top.ignoreKeysStartingWith("x-"); // e.g. x-probe: &probe {...}, reused as monitorConfig: *probe
         top.rejectUnknownKeys();
-        WayfinderConfig config = new WayfinderConfig(dns, metrics, zones, regions, catalogue, geo, latency, profiles);
+        WayfinderConfig config = new WayfinderConfig(dns, metrics, zones, regions, catalogue, geo, latency, profiles,
+                reload);
         validator.validate(config, errors);
         errors.throwIfAny();
         return config;

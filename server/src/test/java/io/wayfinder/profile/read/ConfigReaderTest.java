@@ -185,7 +185,8 @@ class ConfigReaderTest {
                 argumentSet("latency levels are /20 /16 and /40 /32", field(c -> List.of(c.latency().ipv4Levels(),
                         c.latency().ipv6Levels())), List.of(List.of(20, 16), List.of(40, 32))),
                 argumentSet("no geolocation files", field(WayfinderConfig::geolocation),
-                        WayfinderConfig.GeolocationSettings.NONE));
+                        WayfinderConfig.GeolocationSettings.NONE),
+                argumentSet("reload.quietPeriod is 2s", field(c -> c.reload().quietPeriod()), java.time.Duration.ofSeconds(2)));
     }
 
     @ParameterizedTest
@@ -238,6 +239,13 @@ class ConfigReaderTest {
                 .containsExactly(new ListenAddress(host, port));
     }
 
+    @ParameterizedTest(name = "{0} -> {1} ms")
+    @CsvSource({"0s, 0", "500ms, 500", "5s, 5000", "10m, 600000"})
+    void reloadQuietPeriodIsADuration(String written, long millis) throws ConfigException {
+        assertThat(parse(MINIMAL + "reload: {quietPeriod: " + written + "}\n").reload().quietPeriod().toMillis())
+                .isEqualTo(millis);
+    }
+
     /** Anchors and aliases are plain YAML; a shared monitorConfig or endpoint list is the natural use. */
     @Test
     void yamlAliasesAreResolved() throws ConfigException {
@@ -258,6 +266,12 @@ class ConfigReaderTest {
                         "profils", "unknown key (did you mean 'profiles'?)"),
                 argumentSet("unknown top-level key, nothing close", with("profiles:\n", "colour: blue\nprofiles:\n"),
                         "colour", "unknown key"),
+                argumentSet("reload.quietPeriod without a unit", with("profiles:\n", "reload: {quietPeriod: 2}\nprofiles:\n"),
+                        "reload.quietPeriod", "is not a duration"),
+                argumentSet("reload.quietPeriod too long", with("profiles:\n", "reload: {quietPeriod: 1h}\nprofiles:\n"),
+                        "reload.quietPeriod", "must be between 0s and 10m, not 1h"),
+                argumentSet("unknown reload key", with("profiles:\n", "reload: {quietPeriods: 1s}\nprofiles:\n"),
+                        "reload.quietPeriods", "unknown key (did you mean 'quietPeriod'?)"),
                 argumentSet("unknown profile key", with("trafficRoutingMethod: Priority", "trafficRoutingMehtod: Priority"),
                         "profiles[0].trafficRoutingMehtod", "unknown key (did you mean 'trafficRoutingMethod'?)"),
                 argumentSet("unknown dnsConfig key", with("ttl: 30", "tll: 30"),

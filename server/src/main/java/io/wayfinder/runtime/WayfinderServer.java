@@ -24,6 +24,9 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -191,7 +194,13 @@ public final class WayfinderServer implements AutoCloseable {
         if (metrics != null) {
             metrics.close();
         }
-        publisher.close();
+        try {
+            publisher.close().get(1, TimeUnit.SECONDS); // timers cancelled on the control thread, then it stops
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.warn("the control thread did not stop its health checks in time; stopping it anyway");
+        }
         control.close();
         prober.close();
         dns.close();

@@ -88,6 +88,16 @@ class CliTest {
         return Files.writeString(tempDir.resolve("wayfinder.yaml"), yaml);
     }
 
+    // ---------------------------------------------------------------- serve options
+
+    @Test
+    void serveRejectsAnUnknownLogLevelBeforeStarting() {
+        Run run = run("serve", "--config", EXAMPLE.toString(), "--log-level", "chatty");
+
+        assertThat(run.exitCode()).isEqualTo(WayfinderCommand.EXIT_INVALID_CONFIG);
+        assertThat(run.err()).contains("--log-level must be error, warn, info or debug, not chatty");
+    }
+
     // ---------------------------------------------------------------- check-config
 
     @Test

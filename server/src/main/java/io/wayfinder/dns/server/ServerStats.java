@@ -46,6 +46,15 @@ public final class ServerStats {
         return byRcode[rcode].sum();
     }
 
+    /** Responses sent, of every rcode. */
+    public long responses() {
+        long total = 0;
+        for (LongAdder count : byRcode) {
+            total += count.sum();
+        }
+        return total;
+    }
+
     public long dropped() {
         return dropped.sum();
     }

@@ -43,4 +43,19 @@ record ServerMetrics(SnapshotPublisher publisher, DnsServer dns, ConfigReloads c
     public long rateLimited(boolean slipped) {
         return slipped ? dns.rateLimiter().slipped() : dns.rateLimiter().dropped();
     }
+
+    @Override
+    public long lastReloadAppliedMillis() {
+        return configReloads.lastAppliedMillis();
+    }
+
+    @Override
+    public long lastReloadRejectedMillis() {
+        return configReloads.lastRejectedMillis();
+    }
+
+    @Override
+    public long geolocationLookupFailures() {
+        return configReloads.geoLookupFailures().count();
+    }
 }

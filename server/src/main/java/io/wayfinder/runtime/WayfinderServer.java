@@ -10,6 +10,7 @@ import io.wayfinder.dns.ratelimit.ResponseRateLimiter;
 import io.wayfinder.dns.ratelimit.ResponseRateSettings;
 import io.wayfinder.dns.server.DnsServer;
 import io.wayfinder.dns.server.ServerStats;
+import io.wayfinder.geo.GeoLookupFailures;
 import io.wayfinder.health.HealthMonitor;
 import io.wayfinder.health.NettyProber;
 import io.wayfinder.metrics.MetricsEndpoint;
@@ -49,10 +50,16 @@ public final class WayfinderServer implements AutoCloseable {
     private final ConfigReloads reloads;
     private final MetricsEndpoint metrics;
 
+    /**
+     * How often the configuration and its data files are polled: a few stat calls, so often enough
+     * that an edit applies a fraction of a second after its quiet period ({@code reload.quietPeriod}).
+     */
+    public static final long DEFAULT_WATCH_INTERVAL_MILLIS = 250;
+
     /** Options a command line may give over the configuration. */
     public record Options(List<ListenAddress> listenOverride, int threads, long watchIntervalMillis) {
         public static Options defaults() {
-            return new Options(List.of(), Runtime.getRuntime().availableProcessors(), 1000);
+            return new Options(List.of(), Runtime.getRuntime().availableProcessors(), DEFAULT_WATCH_INTERVAL_MILLIS);
         }
     }
 
@@ -70,7 +77,8 @@ public final class WayfinderServer implements AutoCloseable {
     public static WayfinderServer start(Path configFile, Options options)
             throws ConfigException, IOException, InterruptedException {
         Clock clock = Clock.systemUTC();
-        LoadedConfig loaded = ConfigLoader.load(configFile, clock);
+        GeoLookupFailures geoFailures = new GeoLookupFailures(clock);
+        LoadedConfig loaded = ConfigLoader.load(configFile, clock, geoFailures);
         loaded.sources().log();
         logProfiles(loaded.config());
         ThreadScheduler control = new ThreadScheduler("control", clock);
@@ -87,7 +95,7 @@ public final class WayfinderServer implements AutoCloseable {
         try {
             publisher.configurationLoaded(loaded).join(); // the first snapshot, before any query can come
             dns.start(addresses(options, loaded.config()));
-            reloads = new ConfigReloads(publisher, watcherThread, loaded, options.watchIntervalMillis());
+            reloads = new ConfigReloads(publisher, watcherThread, loaded, options.watchIntervalMillis(), geoFailures);
             metrics = startMetrics(loaded.config(), publisher, dns, reloads);
             publisher.startProbing().join();
         } catch (IOException | InterruptedException | RuntimeException e) {

@@ -181,6 +181,24 @@ class CliTest {
         assertThat(run.err()).contains("geolocation.csv").contains("does not exist");
     }
 
+    /** A damaged geolocation database is an error naming the field and the file, not a stack trace. */
+    @Test
+    void checkConfigOfACorruptMmdbNamesTheFieldAndTheFile() throws IOException {
+        Path file = config(OWN.replace("geolocation: {csv: data/geo.csv}", "geolocation: {mmdb: data/city.mmdb}"));
+        Path mmdb = new io.wayfinder.geo.MmdbTestWriter("GeoLite2-City", 6)
+                .insert("0.0.0.0/1", io.wayfinder.geo.CorruptMmdb.markedCity(51.5, -0.1, "GB"))
+                .insert("128.0.0.0/1", io.wayfinder.geo.CorruptMmdb.markedCity(35.7, 139.7, "JP"))
+                .write(tempDir.resolve("data/city.mmdb"));
+        io.wayfinder.geo.CorruptMmdb.breakValuesMarked(mmdb);
+
+        Run run = run("check-config", file.toString());
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.out()).isEmpty();
+        assertThat(run.err().lines()).first().isEqualTo(file + ": 1 error(s)");
+        assertThat(run.err()).contains("geolocation.mmdb[0]: " + mmdb + ": ").doesNotContain("\tat ").doesNotContain("Exception");
+    }
+
     // ---------------------------------------------------------------- explain
 
     /**

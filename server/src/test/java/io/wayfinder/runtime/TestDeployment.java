@@ -45,6 +45,8 @@ final class TestDeployment implements AutoCloseable {
             latency:
               sources: [latency.csv]
               aggregation: {minSamples: 10}
+            reload:
+              quietPeriod: 300ms      # the tests write whole files; 3 polls of 100 ms
             profiles:
               - name: web
                 zone: app.test

@@ -17,6 +17,7 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>
  *   poll: stamps == baseline                      -> nothing to do
+ *         every changed file replaced by a rename  -> settled at once: a renamed file is whole
  *         stamps differ from the last poll's       -> changing: (re)start the quiet period
  *         the same stamps for quietPeriod or more  -> settled: report it (the owner reloads)
  *   after a reload: baseline = the stamps taken before the files were read
@@ -69,12 +70,35 @@ final class ConfigWatcher {
             changing = null;
             return false;
         }
+        if (replacedWhole(now)) {
+            changing = null;
+            return true; // a rename put a finished file in place: nothing to wait for
+        }
         long millis = clock.millis();
         if (!now.equals(changing)) {
             changing = now;
             changingSince = millis;
         }
         return millis - changingSince >= quietMillis;
+    }
+
+    /**
+     * Whether every file that differs from the baseline is another file now (another inode): it was
+     * replaced by a rename, as editors that write a copy, atomic writers and Kubernetes' symlink swaps
+     * do, so it is whole. A file written in place may be half written, and waits for the quiet period.
+     */
+    private boolean replacedWhole(Map<Path, FileStamp> now) {
+        for (Map.Entry<Path, FileStamp> e : now.entrySet()) {
+            FileStamp was = baseline.get(e.getKey());
+            FileStamp is = e.getValue();
+            if (is.equals(was)) {
+                continue;
+            }
+            if (is.identity() == null || was == null || was.identity() == null || is.identity().equals(was.identity())) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The watched files as they are now. */

@@ -78,6 +78,35 @@ class ConfigWatcherTest {
         assertThat(settled).hasValue(1);
     }
 
+    /** A renamed file is whole (editors that write a copy, atomic writers, symlink swaps): no quiet period. */
+    @Test
+    void aFileReplacedByARenameSettlesAtTheNextPoll() throws Exception {
+        Path file = Files.writeString(dir.resolve("a.yaml"), "a");
+        watch(file);
+
+        Path next = Files.writeString(dir.resolve("a.yaml.tmp"), "bb");
+        Files.move(next, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        scheduler.advance(Duration.ofMillis(POLL));
+
+        assertThat(settled).hasValue(1);
+    }
+
+    /** Written in place, a file may be half written: a rename of another file does not hurry it. */
+    @Test
+    void aFileWrittenInPlaceWaitsForTheQuietPeriodEvenBesideARenamedOne() throws Exception {
+        Path config = Files.writeString(dir.resolve("a.yaml"), "a");
+        Path data = Files.writeString(dir.resolve("b.csv"), "x");
+        watch(config, data);
+
+        Files.writeString(data, "y", StandardOpenOption.APPEND);
+        Files.move(Files.writeString(dir.resolve("a.yaml.tmp"), "bb"), config, StandardCopyOption.REPLACE_EXISTING,
+                StandardCopyOption.ATOMIC_MOVE);
+        scheduler.advance(Duration.ofMillis(QUIET - POLL));
+        assertThat(settled).hasValue(0);
+        scheduler.advance(Duration.ofMillis(2 * POLL));
+        assertThat(settled).hasValue(1);
+    }
+
     @Test
     void aMissingFileThatAppearsIsAChange() throws Exception {
         Path file = dir.resolve("later.csv");

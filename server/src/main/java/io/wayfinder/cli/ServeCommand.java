@@ -1,5 +1,6 @@
 package io.wayfinder.cli;
 
+import ch.qos.logback.classic.Level;
 import io.wayfinder.profile.ConfigException;
 import io.wayfinder.profile.ListenAddress;
 import io.wayfinder.runtime.WayfinderServer;
@@ -10,6 +11,8 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Option;
 
 @Command(name = "serve", mixinStandardHelpOptions = true,
@@ -17,6 +20,7 @@ import picocli.CommandLine.Option;
             "Edits to the configuration or its data files are picked up within seconds;",
             "a configuration with errors is logged and the running one kept."})
 final class ServeCommand implements Callable<Integer> {
+    private static final Logger LOG = LoggerFactory.getLogger(ServeCommand.class);
 
     @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE", description = "The YAML configuration.")
     Path config;
@@ -28,8 +32,22 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "N", description = "Event-loop threads (default: one per core).")
     int threads = Runtime.getRuntime().availableProcessors();
 
+    @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "info",
+            description = "error, warn, info (default) or debug.")
+    String logLevel;
+
+    @Option(names = "--log-format", paramLabel = "FORMAT", defaultValue = "text",
+            description = "text (default: one line per event) or json (one JSON object per line, for log shippers).")
+    LogSetup.Format logFormat;
+
     @Override
     public Integer call() throws Exception {
+        Level level = Level.toLevel(logLevel, null);
+        if (level == null || !List.of(Level.ERROR, Level.WARN, Level.INFO, Level.DEBUG).contains(level)) {
+            System.err.println("--log-level must be error, warn, info or debug, not " + logLevel);
+            return WayfinderCommand.EXIT_INVALID_CONFIG;
+        }
+        LogSetup.apply(level, logFormat);
         List<ListenAddress> override = new ArrayList<>();
         for (String text : listen) {
             try {
@@ -52,7 +70,9 @@ final class ServeCommand implements Callable<Integer> {
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            LOG.info("stopping: {} responses sent since start", server.dnsStats().responses());
             server.close();
+            LOG.info("stopped");
             stopped.countDown();
         }, "shutdown"));
         stopped.await();

@@ -24,7 +24,7 @@ public final class WayfinderCommand implements Runnable {
     public static void main(String[] args) {
         if (args.length == 0 || !args[0].equals("serve")) {
             // Tools print their results on stdout; keep the server's INFO lines out of them.
-            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+            System.setProperty("wayfinder.log.level", "warn"); // read by logback.xml
         }
         System.exit(newCommandLine().execute(args));
     }

@@ -40,7 +40,7 @@ public final class LatencyCsvReader {
                     throw lines.error("unknown region '" + region + "'"
                             + regions.suggest(region).map(s -> " (did you mean '" + s + "'?)").orElse(""));
                 }
-                double rtt = lines.number(f[2], "rtt_ms", 0, 60_000);
+                double rtt = lines.number(f[2], "rtt_ms", 0, LatencyTable.MAX_RTT_MS);
                 double samplesValue = f.length == 4 ? lines.number(f[3], "samples", 1, Integer.MAX_VALUE) : 1;
                 if (samplesValue != Math.rint(samplesValue)) {
                     throw lines.error("samples " + f[3].strip() + " is not a whole number");

@@ -80,10 +80,32 @@ public final class MetricsEndpoint implements AutoCloseable {
                     cb.call(source.reloads(), "applied");
                     cb.call(source.rejectedReloads(), "rejected");
                 }).register(registry);
+        // --- response-rate limiting (dns.ratelimit)
+        CounterWithCallback.builder().name("wayfinder_dns_rate_limited_total")
+                .help("UDP responses over the response-rate limit, by action: an empty TC response sent"
+                        + " instead (slipped) or nothing sent (dropped)").labelNames("action")
+                .callback(cb -> {
+                    cb.call(source.rateLimited(false), "dropped");
+                    cb.call(source.rateLimited(true), "slipped");
+                }).register(registry);
         GaugeWithCallback.builder().name("wayfinder_latency_table_prefixes")
                 .help("Prefixes in the latency table")
                 .callback(cb -> cb.call(source.snapshot().routing().estimator().table().prefixCount())).register(registry);
+        registerReloadsAndDataFiles(registry, source);
         registerTcp(registry, source);
+    }
+
+    /** Reloads and data files changed under the server: alert when the last failure is newer than the last success. */
+    private static void registerReloadsAndDataFiles(PrometheusRegistry registry, MetricsSource source) {
+        GaugeWithCallback.builder().name("wayfinder_config_last_reload_success_timestamp_seconds")
+                .help("When the configuration being served was applied (the first load included), Unix time")
+                .callback(cb -> cb.call(source.lastReloadAppliedMillis() / 1000.0)).register(registry);
+        GaugeWithCallback.builder().name("wayfinder_config_last_reload_failure_timestamp_seconds")
+                .help("When a changed configuration or data file was last rejected, Unix time; 0 when none has been")
+                .callback(cb -> cb.call(source.lastReloadRejectedMillis() / 1000.0)).register(registry);
+        CounterWithCallback.builder().name("wayfinder_geolocation_lookup_failures_total")
+                .help("Geolocation lookups that failed (a damaged database), each answered as an unknown location")
+                .callback(cb -> cb.call(source.geolocationLookupFailures())).register(registry);
     }
 
     /** The TCP listeners' connections (dns.tcp): what was refused or closed and why, and what is held now. */

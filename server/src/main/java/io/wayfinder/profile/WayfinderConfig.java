@@ -3,6 +3,7 @@ package io.wayfinder.profile;
 import io.wayfinder.geo.Region;
 import io.wayfinder.geo.RegionCatalogue;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
@@ -13,6 +14,7 @@ import java.util.Optional;
  * @param metricsListen where Prometheus metrics are served, or null for nowhere
  * @param regions       the regions the file adds (for writing it back)
  * @param catalogue     the built-in regions with the file's own, built once when the file is read
+ * @param reload        when a changed file is applied
  */
 public record WayfinderConfig(
         DnsSettings dns,
@@ -22,7 +24,8 @@ public record WayfinderConfig(
         RegionCatalogue catalogue,
         GeolocationSettings geolocation,
         LatencySettings latency,
-        List<ProfileConfig> profiles) {
+        List<ProfileConfig> profiles,
+        ReloadSettings reload) {
 
     public WayfinderConfig {
         zones = List.copyOf(zones);
@@ -39,6 +42,22 @@ public record WayfinderConfig(
         public DnsSettings {
             listen = List.copyOf(listen);
         }
+    }
+
+    /**
+     * When an edit of the configuration or of a data file it names is applied: once every watched
+     * file has kept the same modification time, size and identity for {@code quietPeriod}, so
+     * that a file written in several steps is read whole.
+     */
+    public record ReloadSettings(Duration quietPeriod) {
+        /**
+         * Longer than the pauses of the tools that write files in pieces (an editor's save, a copy,
+         * a script's appends; a configuration written in two appends 1.5 s apart was once applied
+         * half), short enough that an edit shows within seconds. Atomic writers (write elsewhere,
+         * then rename) may set 0.
+         */
+        public static final Duration DEFAULT_QUIET_PERIOD = Duration.ofSeconds(2);
+        public static final ReloadSettings DEFAULT = new ReloadSettings(DEFAULT_QUIET_PERIOD);
     }
 
     /** Files to geolocate client networks with; longest prefix wins across them. */

@@ -44,4 +44,24 @@ record ServerMetrics(SnapshotPublisher publisher, DnsServer dns, ConfigReloads c
     public long probes(boolean successful) {
         return publisher.health().probes(successful);
     }
+
+    @Override
+    public long rateLimited(boolean slipped) {
+        return slipped ? dns.rateLimiter().slipped() : dns.rateLimiter().dropped();
+    }
+
+    @Override
+    public long lastReloadAppliedMillis() {
+        return configReloads.lastAppliedMillis();
+    }
+
+    @Override
+    public long lastReloadRejectedMillis() {
+        return configReloads.lastRejectedMillis();
+    }
+
+    @Override
+    public long geolocationLookupFailures() {
+        return configReloads.geoLookupFailures().count();
+    }
 }

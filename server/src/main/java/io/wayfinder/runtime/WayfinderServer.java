@@ -6,15 +6,19 @@ import io.wayfinder.control.ConfigLoader;
 import io.wayfinder.control.ConfigReloads;
 import io.wayfinder.control.LoadedConfig;
 import io.wayfinder.control.SnapshotPublisher;
+import io.wayfinder.dns.ratelimit.ResponseRateLimiter;
+import io.wayfinder.dns.ratelimit.ResponseRateSettings;
 import io.wayfinder.dns.server.DnsServer;
 import io.wayfinder.dns.server.ServerStats;
 import io.wayfinder.dns.server.TcpLimits;
+import io.wayfinder.geo.GeoLookupFailures;
 import io.wayfinder.health.HealthMonitor;
 import io.wayfinder.health.NettyProber;
 import io.wayfinder.metrics.MetricsEndpoint;
 import io.wayfinder.metrics.MetricsSource;
 import io.wayfinder.profile.ConfigException;
 import io.wayfinder.profile.ListenAddress;
+import io.wayfinder.profile.RateLimitSettings;
 import io.wayfinder.profile.TcpSettings;
 import io.wayfinder.profile.WayfinderConfig;
 import io.wayfinder.time.ThreadScheduler;
@@ -25,6 +29,9 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,10 +52,16 @@ public final class WayfinderServer implements AutoCloseable {
     private final ConfigReloads reloads;
     private final MetricsEndpoint metrics;
 
+    /**
+     * How often the configuration and its data files are polled: a few stat calls, so often enough
+     * that an edit applies a fraction of a second after its quiet period ({@code reload.quietPeriod}).
+     */
+    public static final long DEFAULT_WATCH_INTERVAL_MILLIS = 250;
+
     /** Options a command line may give over the configuration. */
     public record Options(List<ListenAddress> listenOverride, int threads, long watchIntervalMillis) {
         public static Options defaults() {
-            return new Options(List.of(), Runtime.getRuntime().availableProcessors(), 1000);
+            return new Options(List.of(), Runtime.getRuntime().availableProcessors(), DEFAULT_WATCH_INTERVAL_MILLIS);
         }
     }
 
@@ -66,21 +79,26 @@ public final class WayfinderServer implements AutoCloseable {
     public static WayfinderServer start(Path configFile, Options options)
             throws ConfigException, IOException, InterruptedException {
         Clock clock = Clock.systemUTC();
-        LoadedConfig loaded = ConfigLoader.load(configFile, clock);
+        GeoLookupFailures geoFailures = new GeoLookupFailures(clock);
+        LoadedConfig loaded = ConfigLoader.load(configFile, clock, geoFailures);
         loaded.sources().log();
         logProfiles(loaded.config());
         ThreadScheduler control = new ThreadScheduler("control", clock);
         ThreadScheduler watcherThread = new ThreadScheduler("config-watcher", clock);
         NettyProber prober = new NettyProber(clock);
         SnapshotPublisher publisher = new SnapshotPublisher(control, prober);
+        ResponseRateLimiter rateLimiter = new ResponseRateLimiter(rateLimit(loaded.config()));
+        LOG.info("response-rate limit (UDP): {}", ResponseRateLimiter.describe(rateLimiter.settings()));
+        // Live: every published snapshot carries the configuration; update() ignores an unchanged one.
+        publisher.onPublish(snapshot -> rateLimiter.update(rateLimit(snapshot.config())));
         DnsServer dns = new DnsServer(() -> new QueryAnswerer(publisher::snapshot), Math.max(1, options.threads()),
-                tcpLimits(loaded.config().dns().tcp()));
+                rateLimiter, tcpLimits(loaded.config().dns().tcp()));
         ConfigReloads reloads = null;
         MetricsEndpoint metrics = null;
         try {
             publisher.configurationLoaded(loaded).join(); // the first snapshot, before any query can come
             dns.start(addresses(options, loaded.config()));
-            reloads = new ConfigReloads(publisher, watcherThread, loaded, options.watchIntervalMillis());
+            reloads = new ConfigReloads(publisher, watcherThread, loaded, options.watchIntervalMillis(), geoFailures);
             metrics = startMetrics(loaded.config(), publisher, dns, reloads);
             publisher.startProbing().join();
         } catch (IOException | InterruptedException | RuntimeException e) {
@@ -88,6 +106,12 @@ public final class WayfinderServer implements AutoCloseable {
             throw e;
         }
         return new WayfinderServer(control, watcherThread, prober, publisher, dns, reloads, metrics);
+    }
+
+    /** {@code dns.rateLimit} as the limiter takes it. */
+    static ResponseRateSettings rateLimit(WayfinderConfig config) {
+        RateLimitSettings s = config.dns().rateLimit();
+        return new ResponseRateSettings(s.responsesPerSecond(), s.slip(), s.ipv4PrefixLength(), s.ipv6PrefixLength());
     }
 
     /** dns.tcp in the listeners' terms; read once, at start (like dns.listen). */
@@ -192,7 +216,13 @@ public final class WayfinderServer implements AutoCloseable {
         if (metrics != null) {
             metrics.close();
         }
-        publisher.close();
+        try {
+            publisher.close().get(1, TimeUnit.SECONDS); // timers cancelled on the control thread, then it stops
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.warn("the control thread did not stop its health checks in time; stopping it anyway");
+        }
         control.close();
         prober.close();
         dns.close();

@@ -88,6 +88,16 @@ class CliTest {
         return Files.writeString(tempDir.resolve("wayfinder.yaml"), yaml);
     }
 
+    // ---------------------------------------------------------------- serve options
+
+    @Test
+    void serveRejectsAnUnknownLogLevelBeforeStarting() {
+        Run run = run("serve", "--config", EXAMPLE.toString(), "--log-level", "chatty");
+
+        assertThat(run.exitCode()).isEqualTo(WayfinderCommand.EXIT_INVALID_CONFIG);
+        assertThat(run.err()).contains("--log-level must be error, warn, info or debug, not chatty");
+    }
+
     // ---------------------------------------------------------------- check-config
 
     @Test
@@ -169,6 +179,24 @@ class CliTest {
         Run run = run("check-config", file.toString());
 
         assertThat(run.err()).contains("geolocation.csv").contains("does not exist");
+    }
+
+    /** A damaged geolocation database is an error naming the field and the file, not a stack trace. */
+    @Test
+    void checkConfigOfACorruptMmdbNamesTheFieldAndTheFile() throws IOException {
+        Path file = config(OWN.replace("geolocation: {csv: data/geo.csv}", "geolocation: {mmdb: data/city.mmdb}"));
+        Path mmdb = new io.wayfinder.geo.MmdbTestWriter("GeoLite2-City", 6)
+                .insert("0.0.0.0/1", io.wayfinder.geo.CorruptMmdb.markedCity(51.5, -0.1, "GB"))
+                .insert("128.0.0.0/1", io.wayfinder.geo.CorruptMmdb.markedCity(35.7, 139.7, "JP"))
+                .write(tempDir.resolve("data/city.mmdb"));
+        io.wayfinder.geo.CorruptMmdb.breakValuesMarked(mmdb);
+
+        Run run = run("check-config", file.toString());
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.out()).isEmpty();
+        assertThat(run.err().lines()).first().isEqualTo(file + ": 1 error(s)");
+        assertThat(run.err()).contains("geolocation.mmdb[0]: " + mmdb + ": ").doesNotContain("\tat ").doesNotContain("Exception");
     }
 
     // ---------------------------------------------------------------- explain

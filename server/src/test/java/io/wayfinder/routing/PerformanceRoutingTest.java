@@ -5,6 +5,7 @@ import static io.wayfinder.routing.RoutingTestWorld.explain;
 import static io.wayfinder.routing.RoutingTestWorld.randomNetworks;
 import static io.wayfinder.routing.RoutingTestWorld.route;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.wayfinder.health.MonitorStatus;
 import io.wayfinder.latency.Evidence;
@@ -76,6 +77,30 @@ class PerformanceRoutingTest {
     })
     void picksTheRegionWithTheLowestEstimatedRtt(String client, String expected) {
         assertThat(route(TABLE, "web", client)).isEqualTo(expected);
+    }
+
+    /**
+     * Distant regions must not tie: every figure the latency reader accepts is kept, so 5,000 ms
+     * beats 9,000 ms for every client, not only for the half a tie-breaking hash would send there.
+     */
+    @Test
+    void rttsAboveThreeSecondsAreComparedAsMeasured() {
+        List<IpPrefix> clients = randomNetworks(8, 32, "10.0.0.0/8", 24);
+        RoutingTestWorld world = RoutingTestWorld.profiles(WEB.formatted(""));
+        for (IpPrefix client : clients) {
+            world.latency(client.toString(), "westeurope", 9_000)
+                    .latency(client.toString(), "eastus", 5_000)
+                    .latency(client.toString(), "southeastasia", 60_000);
+        }
+        RoutingTable table = world.build();
+
+        for (IpPrefix client : clients) {
+            assertThat(route(table, "web", client)).as("%s", client).isEqualTo("us");
+        }
+        assertThat(explain(table, "web", clients.get(0).toString()).steps().get(0).estimates())
+                .extracting(Decision.RegionEstimate::region, Decision.RegionEstimate::rttMs)
+                .containsExactlyInAnyOrder(tuple("westeurope", 9_000.0), tuple("eastus", 5_000.0),
+                        tuple("southeastasia", 60_000.0));
     }
 
     @ParameterizedTest(name = "{0}: {1} from {2} {3}")

@@ -49,6 +49,8 @@ final class TestDeployment implements AutoCloseable {
             latency:
               sources: [latency.csv]
               aggregation: {minSamples: 10}
+            reload:
+              quietPeriod: 300ms      # the tests write whole files; 3 polls of 100 ms
             profiles:
               - name: web
                 zone: app.test
@@ -177,11 +179,15 @@ final class TestDeployment implements AutoCloseable {
      */
     static TestDeployment startWithTcpAndMetrics(Path dir, String tcp) throws Exception {
         String listen = "  listen: [\"127.0.0.1:0\", \"[::1]:0\"]\n";
-        String config = config().replace(listen, listen + "  tcp: " + tcp + "\nmetrics:\n  listen: \"127.0.0.1:0\"\n");
-        return start(dir, config);
+        String config = config();
+        if (!config.contains(listen)) {
+            throw new IllegalStateException("the test configuration no longer has the listen line this edits");
+        }
+        return start(dir, config.replace(listen, listen + "  tcp: " + tcp + "\nmetrics:\n  listen: \"127.0.0.1:0\"\n"));
     }
 
-    private static TestDeployment start(Path dir, String configText) throws Exception {
+    /** The same world with another configuration text (such as {@link #config()} edited). */
+    static TestDeployment start(Path dir, String configText) throws Exception {
         Files.writeString(dir.resolve("latency.csv"), LATENCY);
         Files.writeString(dir.resolve("geo.csv"), GEO);
         Path config = dir.resolve("wayfinder.yaml");

@@ -12,6 +12,7 @@ import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.unix.UnixChannelOption;
+import io.wayfinder.dns.ratelimit.ResponseRateLimiter;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -27,8 +28,12 @@ import org.slf4j.LoggerFactory;
  * <pre>
  *  UDP socket ×N (SO_REUSEPORT, one per event loop) ─┐
  *                                                    ├─> QueryProcessor ─> Responder ─> response
- *  TCP socket ─> length-prefix framing ─> per conn. ─┘
+ *  TCP socket ─> length-prefix framing ─> per conn. ─┘          │
+ *                               UDP only: ResponseRateLimiter ─┴─> send, send empty TC, or drop
  * </pre>
+ *
+ * The rate limiter is one table shared by all event loops: with SO_REUSEPORT a client's datagrams
+ * are spread over the sockets by its port, so per-loop tables would each allow the full rate.
  *
  * With epoll, each event loop owns its own UDP socket on the port and the kernel spreads
  * datagrams over them, so every core answers UDP; datagrams are read in batches (recvmmsg).
@@ -46,6 +51,7 @@ public final class DnsServer implements AutoCloseable {
     private final EventLoopGroup group;
     private final int threads;
     private final Supplier<Responder> responders;
+    private final ResponseRateLimiter rateLimiter;
     private final ServerStats stats = new ServerStats();
     private final TcpStats tcpStats = new TcpStats();
     private final TcpLimits tcpLimits;
@@ -53,8 +59,13 @@ public final class DnsServer implements AutoCloseable {
     private final List<Channel> channels = new ArrayList<>();
     private final List<InetSocketAddress> bound = new ArrayList<>();
 
-    public DnsServer(Supplier<Responder> responders, int threads, TcpLimits tcpLimits) {
+    /**
+     * @param rateLimiter applied to every UDP response (shared by the event loops); TCP is never limited
+     * @param tcpLimits   what one TCP client may hold; read once, here
+     */
+    public DnsServer(Supplier<Responder> responders, int threads, ResponseRateLimiter rateLimiter, TcpLimits tcpLimits) {
         this.responders = responders;
+        this.rateLimiter = rateLimiter;
         this.threads = threads;
         this.tcpLimits = tcpLimits;
         this.tcpSlots = new ConnectionLimiter(tcpLimits.maxConnections(), tcpLimits.maxConnectionsPerAddress());
@@ -107,7 +118,7 @@ public final class DnsServer implements AutoCloseable {
                     .handler(new ChannelInitializer<DatagramChannel>() {
                         @Override
                         protected void initChannel(DatagramChannel ch) {
-                            ch.pipeline().addLast(new UdpQueryHandler(new QueryProcessor(responders.get(), stats), stats));
+                            ch.pipeline().addLast(new UdpQueryHandler(new QueryProcessor(responders.get(), stats, rateLimiter), stats));
                         }
                     });
             if (transport.reusePort()) {
@@ -150,7 +161,7 @@ public final class DnsServer implements AutoCloseable {
                             tcpSlots.release(slot);
                             tcpStats.recordReleased();
                         });
-                        ch.pipeline().addLast(new TcpQueryHandler(new QueryProcessor(responders.get(), stats), stats,
+                        ch.pipeline().addLast(new TcpQueryHandler(new QueryProcessor(responders.get(), stats, null), stats,
                                 tcpStats, tcpLimits));
                     }
                 });
@@ -167,6 +178,11 @@ public final class DnsServer implements AutoCloseable {
 
     public TcpLimits tcpLimits() {
         return tcpLimits;
+    }
+
+    /** The UDP response-rate limiter: its counters, and {@code update} for new settings. */
+    public ResponseRateLimiter rateLimiter() {
+        return rateLimiter;
     }
 
     public synchronized List<InetSocketAddress> addresses() {

@@ -1,7 +1,6 @@
 package io.wayfinder.dns.server;
 
 import io.wayfinder.dns.wire.DnsQuery;
-import io.wayfinder.dns.wire.Rcode;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
@@ -34,8 +33,7 @@ public final class ServerStats {
     }
 
     void recordFailure(RuntimeException e, DnsQuery query) {
-        failures.increment();
-        byRcode[Rcode.SERVFAIL].increment();
+        failures.increment(); // the SERVFAIL itself is counted by recordAnswer, if it is sent
         long now = System.nanoTime();
         long last = lastFailureLog.get();
         if (now - last >= LOG_INTERVAL_NANOS && lastFailureLog.compareAndSet(last, now)) {
@@ -64,6 +62,15 @@ public final class ServerStats {
 
     public long responses(int rcode) {
         return byRcode[rcode].sum();
+    }
+
+    /** Responses sent, of every rcode. */
+    public long responses() {
+        long total = 0;
+        for (LongAdder count : byRcode) {
+            total += count.sum();
+        }
+        return total;
     }
 
     public long dropped() {

@@ -15,12 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
-import org.snakeyaml.engine.v2.api.Load;
-import org.snakeyaml.engine.v2.api.LoadSettings;
-import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
-import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Reads a Wayfinder YAML configuration into a {@link WayfinderConfig}: one reader per section
@@ -29,19 +24,6 @@ import tools.jackson.databind.json.JsonMapper;
  * error is collected, with its field path, and thrown together.
  */
 public final class ConfigReader {
-    /**
-     * YAML is loaded with snakeyaml-engine (YAML 1.2 core schema, which Jackson's YAML module also
-     * uses underneath) rather than Jackson's tree reader, because that resolves anchors and aliases
-     * ({@code <<: *defaults}, {@code monitorConfig: *probe}); the alias count is bounded against
-     * "billion laughs" documents, and a key written twice is an error.
-     */
-    private static final LoadSettings YAML_SETTINGS = LoadSettings.builder()
-            .setAllowDuplicateKeys(false)
-            .setMaxAliasesForCollections(100)
-            .setAllowRecursiveKeys(false)
-            .build();
-    private static final JsonMapper TREE = JsonMapper.builder().build();
-
     private final ConfigValidator validator;
 
     public ConfigReader(ConfigValidator validator) {
@@ -51,6 +33,11 @@ public final class ConfigReader {
     public WayfinderConfig read(Path file) throws ConfigException, IOException {
         String text;
         try {
+            long size = Files.size(file);
+            if (size > 4L * YamlTree.MAX_CODE_POINTS) { // cannot be within the limit, whatever the encoding
+                throw new ConfigException("", "configuration file " + file + " is " + size
+                        + " bytes, more than a configuration can hold (" + YamlTree.MAX_CODE_POINTS + " characters)");
+            }
             text = Files.readString(file, StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {
             throw new ConfigException("", "configuration file " + file + " does not exist");
@@ -59,19 +46,12 @@ public final class ConfigReader {
         return parse(text, base);
     }
 
-    /** Parses configuration text; relative paths resolve against {@code baseDirectory}. */
+    /**
+     * Parses configuration text; relative paths resolve against {@code baseDirectory}. YAML is read
+     * by {@link YamlTree}, within limits of size, nesting and alias expansion.
+     */
     public WayfinderConfig parse(String yaml, Path baseDirectory) throws ConfigException {
-        JsonNode root;
-        try {
-            root = TREE.valueToTree(new Load(YAML_SETTINGS).loadFromString(yaml));
-        } catch (MarkedYamlEngineException e) {
-            String where = e.getProblemMark().map(m -> " at line " + (m.getLine() + 1) + ", column " + (m.getColumn() + 1))
-                    .orElse("");
-            throw new ConfigException("", "not valid YAML" + where + ": " + e.getProblem()
-                    + e.getContextMark().map(m -> " (" + e.getContext() + " at line " + (m.getLine() + 1) + ")").orElse(""));
-        } catch (YamlEngineException | IllegalArgumentException e) {
-            throw new ConfigException("", "not valid YAML: " + e.getMessage());
-        }
+        JsonNode root = YamlTree.parse(yaml);
         if (root == null || root.isMissingNode() || root.isNull()) {
             throw new ConfigException("", "the configuration is empty");
         }
@@ -87,10 +67,12 @@ public final class ConfigReader {
         RegionCatalogue catalogue = RegionsReader.catalogue(regions, top);
         WayfinderConfig.GeolocationSettings geo = DataSourcesReader.geolocation(top.object("geolocation"), baseDirectory);
         WayfinderConfig.LatencySettings latency = DataSourcesReader.latency(top.object("latency"), baseDirectory);
+        WayfinderConfig.ReloadSettings reload = DataSourcesReader.reload(top.object("reload"));
         List<ProfileConfig> profiles = new ProfilesReader(validator.methodNames()).profiles(top, zones);
         top.ignoreKeysStartingWith("x-"); // e.g. x-probe: &probe {...}, reused as monitorConfig: *probe
         top.rejectUnknownKeys();
-        WayfinderConfig config = new WayfinderConfig(dns, metrics, zones, regions, catalogue, geo, latency, profiles);
+        WayfinderConfig config = new WayfinderConfig(dns, metrics, zones, regions, catalogue, geo, latency, profiles,
+                reload);
         validator.validate(config, errors);
         errors.throwIfAny();
         return config;

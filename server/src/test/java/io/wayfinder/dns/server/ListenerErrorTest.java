@@ -3,6 +3,8 @@ package io.wayfinder.dns.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.wayfinder.dns.ratelimit.ResponseRateLimiter;
+import io.wayfinder.dns.ratelimit.ResponseRateSettings;
 import io.wayfinder.dns.wire.Rcode;
 import java.io.DataInputStream;
 import java.io.IOException;
@@ -42,7 +44,8 @@ class ListenerErrorTest {
             writer.begin(out, query);
             writer.finish(Rcode.NOERROR, true, 0);
         };
-        server = new DnsServer(() -> responder, 1, TcpLimits.of(S, S, S, 0, 16, 32));
+        server = new DnsServer(() -> responder, 1, new ResponseRateLimiter(ResponseRateSettings.OFF),
+                TcpLimits.of(S, S, S, 0, 16, 32));
         address = server.start(List.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))).get(0);
     }
 

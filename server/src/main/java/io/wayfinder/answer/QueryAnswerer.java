@@ -12,7 +12,9 @@ import io.wayfinder.routing.Profile;
 import io.wayfinder.routing.Router;
 import io.wayfinder.routing.RoutingContext;
 import io.wayfinder.routing.RoutingOutcome;
+import io.wayfinder.routing.RoutingPlan;
 import io.wayfinder.routing.RoutingTable;
+import io.wayfinder.routing.Target;
 import io.wayfinder.routing.Trace;
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -32,6 +34,12 @@ import java.util.function.Supplier;
  * records (else AAAA), at a profile's name the routed answer (the CNAME, or the addresses of the
  * first answer's type). They are real records a resolver can cache, and a query for ANY no longer
  * sends back several times its size to whoever its source address names.
+ *
+ * <p>Every answer a profile gives is counted in {@link AnswerCounts}: by the endpoint it chose
+ * (each profile routing passes through counts the nested endpoint it followed; each address of a
+ * MultiValue answer counts) and the result for the name asked: NOERROR, NODATA or NXDOMAIN. A
+ * profile reached through a CNAME counts its own answer; the profile whose CNAME it was counts
+ * NOERROR. The counters are this thread's, found again only when the configuration changes.
  */
 public final class QueryAnswerer implements Responder {
     /** Internal result: the name exists but has no record of the type asked. Answered as NOERROR. */
@@ -40,6 +48,9 @@ public final class QueryAnswerer implements Responder {
     private static final int MAX_CHAIN = 8;
 
     private final Supplier<Snapshot> snapshots;
+    private final AnswerCounts counts;
+    /** This thread's counters for the configuration answered last. */
+    private AnswerCounts.Generation counted;
     private final RoutingContext context = new RoutingContext();
     private ZoneData zones;
     private RoutingTable routing;
@@ -50,8 +61,15 @@ public final class QueryAnswerer implements Responder {
     /** The names of the CNAME chain answered so far in this response, so a loop stops before it repeats. */
     private final NameNode[] chain = new NameNode[MAX_CHAIN];
 
+    /** An answerer whose counts nobody reads (explanations, tests, benchmarks of routing alone). */
     public QueryAnswerer(Supplier<Snapshot> snapshots) {
+        this(snapshots, new AnswerCounts());
+    }
+
+    /** @param counts shared by every answerer of a server; each thread counts in its own arrays */
+    public QueryAnswerer(Supplier<Snapshot> snapshots, AnswerCounts counts) {
         this.snapshots = snapshots;
+        this.counts = counts;
     }
 
     @Override
@@ -143,7 +161,14 @@ public final class QueryAnswerer implements Responder {
     }
 
     private int answerProfile(Profile profile, int owner, int qtype, int depth) {
+        RoutingPlan plan = routing.plan();
+        AnswerCounts.Generation g = counted;
+        if (g == null || g.layout.plan != plan || g.retired) {
+            g = counts.generation(plan); // the first answer from a new configuration, on this thread
+            counted = g;
+        }
         if (!profile.enabled()) {
+            g.add(profile.index(), -1, AnswerCounts.NXDOMAIN);
             return Rcode.NXDOMAIN; // Inactive: as Azure, a disabled profile's name does not exist
         }
         if (!clientKnown) {
@@ -152,16 +177,19 @@ public final class QueryAnswerer implements Responder {
             clientKnown = true;
         }
         RoutingOutcome outcome = Router.route(routing, profile, context, Trace.NONE);
-        if (outcome == RoutingOutcome.NXDOMAIN) {
-            return Rcode.NXDOMAIN; // no endpoint enabled: as Azure, the name answers NXDOMAIN
-        }
-        if (outcome == RoutingOutcome.NODATA) {
-            return NODATA;
+        if (outcome != RoutingOutcome.ANSWER) {
+            // NXDOMAIN: no endpoint enabled: as Azure, the name answers NXDOMAIN
+            int result = outcome == RoutingOutcome.NXDOMAIN ? AnswerCounts.NXDOMAIN : AnswerCounts.NODATA;
+            countNested(g, result);
+            g.add(lastProfile(profile), -1, result);
+            return outcome == RoutingOutcome.NXDOMAIN ? Rcode.NXDOMAIN : NODATA;
         }
         int ttl = profile.ttl();
         Endpoint first = context.answer(0);
         EndpointRecord record = zones.records[first.profile()][first.index()];
         if (record.type == RecordType.CNAME) {
+            countNested(g, AnswerCounts.NOERROR); // this profile's answer is the CNAME, wherever it leads
+            g.add(first.profile(), first.index(), AnswerCounts.NOERROR);
             int targetOffset = writer.offset() + 12; // pointer(2) type(2) class(2) ttl(4) rdlength(2)
             writer.pointer(owner).record(RecordType.CNAME, ttl, record.lengthAndRdata);
             if (qtype == RecordType.CNAME || qtype == RecordType.ANY) {
@@ -177,10 +205,29 @@ public final class QueryAnswerer implements Responder {
             EndpointRecord r = zones.records[e.profile()][e.index()];
             if (r.type == type) {
                 writer.pointer(owner).record(r.type, ttl, r.lengthAndRdata);
+                g.add(e.profile(), e.index(), AnswerCounts.NOERROR);
                 wrote = true;
             }
         }
+        if (!wrote) {
+            g.add(first.profile(), first.index(), AnswerCounts.NODATA); // an endpoint of the other family
+        }
+        countNested(g, wrote ? AnswerCounts.NOERROR : AnswerCounts.NODATA);
         return wrote ? Rcode.NOERROR : NODATA;
+    }
+
+    /** Counts the result in each profile that routing left through a nested endpoint. */
+    private void countNested(AnswerCounts.Generation g, int result) {
+        for (int level = 0; level < context.nestedCount(); level++) {
+            Endpoint via = context.nested(level);
+            g.add(via.profile(), via.index(), result);
+        }
+    }
+
+    /** The profile routing ended in: the queried one, or the child of the last nested endpoint followed. */
+    private int lastProfile(Profile queried) {
+        int n = context.nestedCount();
+        return n == 0 ? queried.index() : ((Target.Nested) context.nested(n - 1).target()).profileIndex();
     }
 
     /** Follows a CNAME into our zones; outside them the resolver follows it. */

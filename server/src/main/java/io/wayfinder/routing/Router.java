@@ -29,10 +29,12 @@ public final class Router {
      * Routes a client, whose network is in {@code context}, through a profile.
      *
      * @return {@link RoutingOutcome#ANSWER} with the chosen external endpoints in the context, or
-     *         why there are none; either way {@code context.scope()} says for which network it holds
+     *         why there are none; either way {@code context.scope()} says for which network it holds,
+     *         and {@code context.nested(level)} which nested endpoints it followed to get there
      */
     public static RoutingOutcome route(RoutingTable table, Profile profile, RoutingContext context, Trace trace) {
         Profile current = profile;
+        context.clearNested();
         for (int depth = 0; depth <= ProfileConfig.MAX_NESTING_DEPTH; depth++) {
             trace.enterProfile(current, depth);
             Availability availability = current.availability();
@@ -55,6 +57,7 @@ public final class Router {
             if (context.answerCount() > 1 || !(first.target() instanceof Target.Nested nested)) {
                 return RoutingOutcome.ANSWER;
             }
+            context.followed(first);
             current = table.profile(nested.profileIndex());
         }
         // Validation rejects deeper nesting and cycles; reaching here means a bug, not bad input.

@@ -2,6 +2,7 @@ package io.wayfinder.routing;
 
 import io.wayfinder.latency.LatencyEstimator;
 import io.wayfinder.net.IpPrefix;
+import io.wayfinder.profile.ProfileConfig;
 
 /**
  * Per-query state of routing, reused across queries by one thread (an event loop): the client,
@@ -24,6 +25,9 @@ public final class RoutingContext {
     private boolean wantsIpv6;
     private final Endpoint[] answers = new Endpoint[MAX_ANSWERS];
     private int answerCount;
+    /** The nested endpoints the last {@link Router#route} followed, outermost first; {@link #nestedCount} of them. */
+    private final Endpoint[] nested = new Endpoint[ProfileConfig.MAX_NESTING_DEPTH + 1];
+    private int nestedCount;
 
     /**
      * Starts a query for a client network: the ECS address and source length, or the resolver's
@@ -40,6 +44,7 @@ public final class RoutingContext {
         scope = 0;
         wantsIpv6 = false;
         answerCount = 0;
+        nestedCount = 0;
     }
 
     /** The query asks for AAAA records (else A, or any type): MultiValue answers with addresses of that family. */
@@ -69,6 +74,29 @@ public final class RoutingContext {
     /** Forgets the answer so far (a nested endpoint was chosen: its child answers instead). */
     void clearAnswers() {
         answerCount = 0;
+    }
+
+    /** Routing starts at a profile: no nested endpoint followed yet. */
+    void clearNested() {
+        nestedCount = 0;
+    }
+
+    /** Routing followed a nested endpoint into its child profile. */
+    void followed(Endpoint endpoint) {
+        nested[nestedCount++] = endpoint;
+    }
+
+    /**
+     * How many nested endpoints the last routing followed: one per profile it passed through before
+     * the profile that answered (or found nothing), so the answers' counters can name every level.
+     */
+    public int nestedCount() {
+        return nestedCount;
+    }
+
+    /** The nested endpoint followed at a level (0: the one the queried profile chose). */
+    public Endpoint nested(int level) {
+        return nested[level];
     }
 
     public IpPrefix client() {

@@ -41,6 +41,9 @@ import org.slf4j.LoggerFactory;
  * <p>TCP connections are bounded by {@link TcpLimits}: a slot each, globally and per client
  * ({@link ConnectionLimiter}: over either limit a connection is closed as soon as it is accepted),
  * and per connection the deadlines and the answers it may leave waiting ({@link TcpQueryHandler}).
+ *
+ * <p>Each answer's time, from decode to written, goes to its event loop's recorder in
+ * {@link AnswerDurations}, per transport.
  */
 public final class DnsServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DnsServer.class);
@@ -54,6 +57,7 @@ public final class DnsServer implements AutoCloseable {
     private final ResponseRateLimiter rateLimiter;
     private final ServerStats stats = new ServerStats();
     private final TcpStats tcpStats = new TcpStats();
+    private final AnswerDurations durations = new AnswerDurations();
     private final TcpLimits tcpLimits;
     private final ConnectionLimiter tcpSlots;
     private final List<Channel> channels = new ArrayList<>();
@@ -118,7 +122,8 @@ public final class DnsServer implements AutoCloseable {
                     .handler(new ChannelInitializer<DatagramChannel>() {
                         @Override
                         protected void initChannel(DatagramChannel ch) {
-                            ch.pipeline().addLast(new UdpQueryHandler(new QueryProcessor(responders.get(), stats, rateLimiter), stats));
+                            ch.pipeline().addLast(new UdpQueryHandler(new QueryProcessor(responders.get(), stats, rateLimiter), stats,
+                                    durations.recorder(ch.eventLoop(), false)));
                         }
                     });
             if (transport.reusePort()) {
@@ -162,7 +167,7 @@ public final class DnsServer implements AutoCloseable {
                             tcpStats.recordReleased();
                         });
                         ch.pipeline().addLast(new TcpQueryHandler(new QueryProcessor(responders.get(), stats, null), stats,
-                                tcpStats, tcpLimits));
+                                tcpStats, tcpLimits, durations.recorder(ch.eventLoop(), true)));
                     }
                 });
         return b.bind(address).sync().channel();
@@ -174,6 +179,11 @@ public final class DnsServer implements AutoCloseable {
 
     public TcpStats tcpStats() {
         return tcpStats;
+    }
+
+    /** How long answers took, from decode to written, per transport and event loop. */
+    public AnswerDurations answerDurations() {
+        return durations;
     }
 
     public TcpLimits tcpLimits() {

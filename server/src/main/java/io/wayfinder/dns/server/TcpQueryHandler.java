@@ -47,6 +47,8 @@ final class TcpQueryHandler extends ChannelInboundHandlerAdapter {
     private final QueryProcessor processor;
     private final ServerStats serverStats;
     private final TcpStats stats;
+    /** This connection's event loop's answer times (shared by its connections). */
+    private final AnswerDurations.Recorder durations;
     private final int maxPending;
     private final long idleNanos;
     private final long messageNanos;
@@ -80,10 +82,12 @@ final class TcpQueryHandler extends ChannelInboundHandlerAdapter {
     private TcpStats.CloseReason closeReason;
     private String closeDetail;
 
-    TcpQueryHandler(QueryProcessor processor, ServerStats serverStats, TcpStats stats, TcpLimits limits) {
+    TcpQueryHandler(QueryProcessor processor, ServerStats serverStats, TcpStats stats, TcpLimits limits,
+                    AnswerDurations.Recorder durations) {
         this.processor = processor;
         this.serverStats = serverStats;
         this.stats = stats;
+        this.durations = durations;
         this.maxPending = limits.maxPendingAnswers();
         this.idleNanos = limits.idleTimeout().toNanos();
         this.messageNanos = limits.messageTimeout().toNanos();
@@ -156,6 +160,7 @@ final class TcpQueryHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void answer(ByteBuf message, long now) {
+        long start = System.nanoTime(); // not now: the messages of one read are decoded one after another
         ByteBuf response = processor.process(message, client, true, ctx.alloc(), 2);
         if (response == null) {
             closeAfterPendingAnswers();
@@ -169,6 +174,7 @@ final class TcpQueryHandler extends ChannelInboundHandlerAdapter {
         pending++;
         stats.recordPending(1, bytes);
         ctx.write(response).addListener(writeDone);
+        durations.record(System.nanoTime() - start);
     }
 
     /** A write future completed: the kernel took the answer, or the connection failed or closed. */

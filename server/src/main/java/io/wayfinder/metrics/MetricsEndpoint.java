@@ -3,13 +3,24 @@ package io.wayfinder.metrics;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.model.registry.Collector;
+import io.prometheus.metrics.model.registry.MetricType;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.ClassicHistogramBuckets;
+import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
+import io.prometheus.metrics.model.snapshots.Labels;
+import io.prometheus.metrics.model.snapshots.MetricMetadata;
+import io.prometheus.metrics.model.snapshots.Unit;
+import io.wayfinder.dns.server.AnswerDurations;
 import io.wayfinder.dns.server.TcpStats;
 import io.wayfinder.dns.wire.Rcode;
 import io.wayfinder.routing.Endpoint;
 import io.wayfinder.routing.Profile;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 
 /**
  * Prometheus metrics on {@code http://HOST:PORT/metrics}. Every value is read from the running
@@ -93,6 +104,7 @@ public final class MetricsEndpoint implements AutoCloseable {
                 .callback(cb -> cb.call(source.snapshot().routing().estimator().table().prefixCount())).register(registry);
         registerReloadsAndDataFiles(registry, source);
         registerTcp(registry, source);
+        registerAnswers(registry, source);
     }
 
     /** Reloads and data files changed under the server: alert when the last failure is newer than the last success. */
@@ -146,6 +158,62 @@ public final class MetricsEndpoint implements AutoCloseable {
         CounterWithCallback.builder().name("wayfinder_dns_listener_errors_total")
                 .help("Exceptions and errors that reached a DNS listener (logged; not the queries answered SERVFAIL)")
                 .callback(cb -> cb.call(source.dnsStats().listenerErrors())).register(registry);
+    }
+
+    // --- answers per profile and answer times (issue 10) ---
+
+    static final String ANSWER_DURATION = "wayfinder_dns_answer_duration_seconds";
+
+    /**
+     * Answers per profile (by endpoint and result) and the answer-time histogram. Both are kept by
+     * the event loops in arrays of their own and summed here, at scrape time: the client's
+     * {@code Histogram} has no callback form, so the histogram is a {@link Collector} that builds
+     * its snapshot from {@link AnswerDurations}.
+     */
+    static void registerAnswers(PrometheusRegistry registry, MetricsSource source) {
+        CounterWithCallback.builder().name("wayfinder_answers_total")
+                .help("Answers each profile gave, by the endpoint it chose (\"\" for none) and the result (NOERROR,"
+                        + " NODATA, NXDOMAIN); every profile a query passes through (nested, or by a CNAME) counts its part")
+                .labelNames("profile", "endpoint", "rcode")
+                .callback(cb -> source.answerCounts().forEach(source.snapshot().routing().plan(),
+                        (profile, endpoint, rcode, value) -> cb.call(value, profile, endpoint, rcode)))
+                .register(registry);
+        double[] bounds = AnswerDurations.upperBoundsSeconds();
+        double[] withInf = Arrays.copyOf(bounds, bounds.length + 1);
+        withInf[bounds.length] = Double.POSITIVE_INFINITY;
+        MetricMetadata metadata = new MetricMetadata(ANSWER_DURATION,
+                "Time from the start of decoding a query to its answer written to the socket's queue, by transport",
+                Unit.SECONDS);
+        registry.register(new Collector() {
+            @Override
+            public HistogramSnapshot collect() {
+                List<HistogramSnapshot.HistogramDataPointSnapshot> points = new ArrayList<>();
+                for (boolean tcp : new boolean[] {false, true}) {
+                    long[] read = source.answerDurations().read(tcp); // buckets, +Inf, then the sum in ns
+                    points.add(HistogramSnapshot.HistogramDataPointSnapshot.builder()
+                            .labels(Labels.of("transport", tcp ? "tcp" : "udp"))
+                            .classicHistogramBuckets(ClassicHistogramBuckets.of(withInf, Arrays.copyOf(read, withInf.length)))
+                            .sum(read[withInf.length] / 1e9)
+                            .build());
+                }
+                return new HistogramSnapshot(metadata, points);
+            }
+
+            @Override
+            public String getPrometheusName() {
+                return ANSWER_DURATION;
+            }
+
+            @Override
+            public MetricType getMetricType() {
+                return MetricType.HISTOGRAM;
+            }
+
+            @Override
+            public MetricMetadata getMetadata() {
+                return metadata;
+            }
+        });
     }
 
     public int port() {

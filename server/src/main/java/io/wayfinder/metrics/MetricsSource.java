@@ -1,6 +1,8 @@
 package io.wayfinder.metrics;
 
+import io.wayfinder.answer.AnswerCounts;
 import io.wayfinder.answer.Snapshot;
+import io.wayfinder.dns.server.AnswerDurations;
 import io.wayfinder.dns.server.ServerStats;
 import io.wayfinder.dns.server.TcpStats;
 
@@ -36,4 +38,12 @@ public interface MetricsSource {
 
     /** Geolocation lookups that failed (a damaged database) and were answered as an unknown location. */
     long geolocationLookupFailures();
+
+    // Answers per profile and how long answers take (issue 10):
+
+    /** Every profile's answers by endpoint and result, counted by the event loops, read by name. */
+    AnswerCounts answerCounts();
+
+    /** Each transport's answer times, decode to written. */
+    AnswerDurations answerDurations();
 }

@@ -1,15 +1,18 @@
 package io.wayfinder.runtime;
 
+import io.wayfinder.answer.AnswerCounts;
 import io.wayfinder.answer.Snapshot;
 import io.wayfinder.control.ConfigReloads;
 import io.wayfinder.control.SnapshotPublisher;
+import io.wayfinder.dns.server.AnswerDurations;
 import io.wayfinder.dns.server.DnsServer;
 import io.wayfinder.dns.server.ServerStats;
 import io.wayfinder.dns.server.TcpStats;
 import io.wayfinder.metrics.MetricsSource;
 
 /** What the metrics endpoint reads at scrape time, from the parts of a running server. */
-record ServerMetrics(SnapshotPublisher publisher, DnsServer dns, ConfigReloads configReloads) implements MetricsSource {
+record ServerMetrics(SnapshotPublisher publisher, DnsServer dns, ConfigReloads configReloads, AnswerCounts answerCounts)
+        implements MetricsSource {
     @Override
     public ServerStats dnsStats() {
         return dns.stats();
@@ -63,5 +66,10 @@ record ServerMetrics(SnapshotPublisher publisher, DnsServer dns, ConfigReloads c
     @Override
     public long geolocationLookupFailures() {
         return configReloads.geoLookupFailures().count();
+    }
+
+    @Override
+    public AnswerDurations answerDurations() {
+        return dns.answerDurations();
     }
 }

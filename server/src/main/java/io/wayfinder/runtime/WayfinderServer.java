@@ -1,5 +1,6 @@
 package io.wayfinder.runtime;
 
+import io.wayfinder.answer.AnswerCounts;
 import io.wayfinder.answer.QueryAnswerer;
 import io.wayfinder.answer.Snapshot;
 import io.wayfinder.control.ConfigLoader;
@@ -91,7 +92,8 @@ public final class WayfinderServer implements AutoCloseable {
         LOG.info("response-rate limit (UDP): {}", ResponseRateLimiter.describe(rateLimiter.settings()));
         // Live: every published snapshot carries the configuration; update() ignores an unchanged one.
         publisher.onPublish(snapshot -> rateLimiter.update(rateLimit(snapshot.config())));
-        DnsServer dns = new DnsServer(() -> new QueryAnswerer(publisher::snapshot), Math.max(1, options.threads()),
+        AnswerCounts answerCounts = new AnswerCounts();
+        DnsServer dns = new DnsServer(() -> new QueryAnswerer(publisher::snapshot, answerCounts), Math.max(1, options.threads()),
                 rateLimiter, tcpLimits(loaded.config().dns().tcp()));
         ConfigReloads reloads = null;
         MetricsEndpoint metrics = null;
@@ -99,7 +101,7 @@ public final class WayfinderServer implements AutoCloseable {
             publisher.configurationLoaded(loaded).join(); // the first snapshot, before any query can come
             dns.start(addresses(options, loaded.config()));
             reloads = new ConfigReloads(publisher, watcherThread, loaded, options.watchIntervalMillis(), geoFailures);
-            metrics = startMetrics(loaded.config(), publisher, dns, reloads);
+            metrics = startMetrics(loaded.config(), publisher, dns, reloads, answerCounts);
             publisher.startProbing().join();
         } catch (IOException | InterruptedException | RuntimeException e) {
             closeAll(reloads, metrics, publisher, dns, prober, watcherThread, control);
@@ -130,12 +132,12 @@ public final class WayfinderServer implements AutoCloseable {
     }
 
     private static MetricsEndpoint startMetrics(WayfinderConfig config, SnapshotPublisher publisher, DnsServer dns,
-                                                ConfigReloads reloads) throws IOException {
+                                                ConfigReloads reloads, AnswerCounts answerCounts) throws IOException {
         ListenAddress listen = config.metricsListen();
         if (listen == null) {
             return null;
         }
-        MetricsSource source = new ServerMetrics(publisher, dns, reloads);
+        MetricsSource source = new ServerMetrics(publisher, dns, reloads, answerCounts);
         try {
             MetricsEndpoint endpoint = MetricsEndpoint.start(listen.toSocketAddress(), source);
             LOG.info("metrics on http://{}/metrics", new ListenAddress(listen.host(), endpoint.port()));

@@ -14,7 +14,7 @@ import java.util.function.IntSupplier;
  *
  * <pre>java -Xmx10g -cp bench/target/benchmarks.jar io.wayfinder.bench.CpuTimeRunner route 1000000 mixed
  * operations: route PREFIXES [mixed|inside|aggregate|distance] [DISTINCT], lookup PREFIXES,
- *             estimate PREFIXES, decode, respond PREFIXES</pre>
+ *             estimate PREFIXES, decode, respond PREFIXES, respond-timed PREFIXES</pre>
  */
 public final class CpuTimeRunner {
     private static final int ROUNDS = 15;
@@ -51,14 +51,15 @@ public final class CpuTimeRunner {
                 wire.build();
                 yield () -> b.decode(wire);
             }
-            case "respond" -> {
+            case "respond", "respond-timed" -> {
                 QueryPathBenchmark b = new QueryPathBenchmark();
                 QueryPathBenchmark.Wire wire = new QueryPathBenchmark.Wire();
                 wire.build();
                 QueryPathBenchmark.Answering answering = new QueryPathBenchmark.Answering();
                 answering.prefixes = prefixes;
                 answering.build(wire);
-                yield () -> b.decodeAndRespond(wire, answering);
+                yield operation.equals("respond") ? () -> b.decodeAndRespond(wire, answering)
+                        : () -> b.decodeRespondAndTime(wire, answering);
             }
             default -> throw new IllegalArgumentException("unknown operation " + operation);
         };

@@ -2,8 +2,10 @@ package io.wayfinder.bench;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
+import io.wayfinder.answer.AnswerCounts;
 import io.wayfinder.answer.QueryAnswerer;
 import io.wayfinder.answer.Snapshot;
+import io.wayfinder.dns.server.AnswerDurations;
 import io.wayfinder.dns.wire.DnsQuery;
 import io.wayfinder.dns.wire.QueryDecoder;
 import io.wayfinder.dns.wire.RecordType;
@@ -35,6 +37,10 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <p>Each operation patches the next client's address into the ECS option, so routing sees the
  * same shuffled client mix as {@link RoutingDecisionBenchmark}. Run with {@code -prof gc}.
+ *
+ * <p>The answerer counts every answer in {@link AnswerCounts}, as the server's do.
+ * {@link #decodeRespondAndTime} adds what the listeners add around it: two {@code System.nanoTime()}
+ * calls and a histogram record; {@link #timeAndRecord} is that alone.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -91,13 +97,15 @@ public class QueryPathBenchmark {
         final ResponseWriter writer = new ResponseWriter();
         QueryAnswerer answerer;
         ByteBuf out;
+        AnswerDurations.Recorder durations;
 
         @Setup(Level.Trial)
         public void build(Wire wire) {
             SyntheticLatencyData data = SyntheticLatencyData.generate(prefixes, SyntheticLatencyData.SEED);
             LatencyEstimator estimator = data.estimator();
             Snapshot snapshot = FourRegionProfile.snapshot(estimator);
-            answerer = new QueryAnswerer(() -> snapshot);
+            answerer = new QueryAnswerer(() -> snapshot, new AnswerCounts());
+            durations = new AnswerDurations().recorder(Thread.currentThread(), false);
             out = PooledByteBufAllocator.DEFAULT.directBuffer(512);
             wire.addresses = data.clientAddresses(SyntheticLatencyData.CLIENTS, SyntheticLatencyData.SEED + 1);
             // Sanity: the query decodes and gets one A record with the ECS scope set.
@@ -134,6 +142,35 @@ public class QueryPathBenchmark {
         out.clear();
         answering.answerer.respond(wire.query, answering.writer, out);
         return status + out.writerIndex();
+    }
+
+    @Benchmark
+    public int decodeRespondAndTime(Wire wire, Answering answering) {
+        long start = System.nanoTime();
+        wire.nextClient();
+        int status = QueryDecoder.decode(wire.packet, wire.sender, false, wire.query);
+        ByteBuf out = answering.out;
+        out.clear();
+        answering.answerer.respond(wire.query, answering.writer, out);
+        answering.durations.record(System.nanoTime() - start);
+        return status + out.writerIndex();
+    }
+
+    /** The listeners' timing alone: two clock reads and a histogram record. */
+    @Benchmark
+    public void timeAndRecord(Timing timing) {
+        long start = System.nanoTime();
+        timing.durations.record(System.nanoTime() - start);
+    }
+
+    @State(Scope.Thread)
+    public static class Timing {
+        AnswerDurations.Recorder durations;
+
+        @Setup(Level.Trial)
+        public void build() {
+            durations = new AnswerDurations().recorder(Thread.currentThread(), false);
+        }
     }
 
     /** An A/IN query with RD, EDNS (1232) and an ECS option for the /24 {@code address} (3 address bytes last). */

@@ -376,9 +376,10 @@ class CliTest {
         assertThat(run.exitCode()).isZero();
         assertThat(run.err()).isEmpty();
         assertThat(run.out().lines()).hasSize(RegionCatalogue.builtIn().size() + 1)
-                .first().asString().matches("NAME\\s+LOCATION\\s+LATITUDE\\s+LONGITUDE\\s+PROVIDER");
-        assertThat(run.out()).containsPattern("(?m)^westeurope\\s+Amsterdam NL\\s+52\\.3667\\s+4\\.9\\s+azure$")
-                .containsPattern("(?m)^us-east-1\\s+.*\\s+aws$")
+                .first().asString().matches("NAME\\s+DISPLAY NAME\\s+LOCATION\\s+LATITUDE\\s+LONGITUDE\\s+PROVIDER");
+        assertThat(run.out()).containsPattern("(?m)^westeurope\\s+West Europe\\s+Amsterdam NL\\s+52\\.3667\\s+4\\.9\\s+azure$")
+                .containsPattern("(?m)^eastus2\\s+East US 2\\s+Virginia US\\s+.*\\s+azure$")
+                .containsPattern("(?m)^us-east-1\\s+-\\s+.*\\s+aws$")
                 .containsPattern("(?m)^europe-west1\\s+.*\\s+gcp$");
     }
 

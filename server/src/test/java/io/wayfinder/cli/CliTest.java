@@ -405,6 +405,86 @@ class CliTest {
         assertThat(run.err().strip()).isEqualTo("--provider: unknown provider 'ibm'; providers: azure, aws, gcp");
     }
 
+    // ---------------------------------------------------------------- import azure
+
+    private static final Path ARM_EXPORT = Path.of("src/test/resources/io/wayfinder/imports/azure/music-arm-export.json")
+            .toAbsolutePath();
+
+    @Test
+    void importAzureWritesAFileCheckConfigAcceptsAndReportsWhatItLeftOut() {
+        Path out = tempDir.resolve("imported.yaml");
+
+        Run run = run("import", "azure", ARM_EXPORT.toString(), "-o", out.toString(), "--zone", "music.example.test");
+
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.out()).isEmpty();
+        assertThat(run.err().lines()).first().isEqualTo(ARM_EXPORT + ": converted 8 profile(s) with 22 endpoint(s) to " + out);
+        assertThat(run.err()).contains("not carried over, or changed (4):")
+                .contains("  profile music, endpoint gov: not imported: region 'USGov Virginia' is not in Wayfinder's catalogue")
+                .contains("  profile music-asia, endpoint asia-legacy: not imported: an Azure endpoint names its Azure resource")
+                .doesNotContain("placeholder");
+        Run check = run("check-config", out.toString());
+        assertThat(check.exitCode()).isZero();
+        assertThat(check.out()).contains(": OK, 1 zone(s), 8 profile(s)");
+    }
+
+    @Test
+    void importAzureWithoutOutputPrintsTheConfigurationAndSaysTheZoneIsAPlaceholder() {
+        Run run = run("import", "azure", ARM_EXPORT.toString());
+
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.out()).startsWith("# Converted from Azure Traffic Manager").contains("  - name: example.invalid\n");
+        assertThat(run.err()).contains("the zone example.invalid is a placeholder: edit zones[0]");
+    }
+
+    /** The converted profiles route as they did in Azure: London through eu to its priority-1 endpoint, and so on. */
+    @ParameterizedTest(name = "{0} {1} -> {2}")
+    @CsvSource({
+        "music,     81.2.69.7,        eu-primary -> 192.0.2.10",
+        "music,     1.0.16.0/24,      asia-webapp -> music-asia.azurewebsites.net",
+        "music-us,  24.0.0.0/24,      us-primary -> 198.51.100.10",
+        "catalogue, 216.160.83.0/24,  us-west -> 192.0.2.41",
+        "catalogue, 81.2.69.0/24,     europe -> 192.0.2.40",
+        "intranet,  10.1.2.0/24,      office -> 10.20.0.10",
+        "intranet,  10.3.0.0/24,      default -> 10.20.0.12",
+        "dns-ips,   81.2.69.7,        'a -> 192.0.2.70, b -> 192.0.2.71'",
+    })
+    void importedProfilesRouteAsInAzure(String profile, String client, String answer) throws IOException {
+        Path file = config("");
+        Run imported = run("import", "azure", ARM_EXPORT.toString(), "-o", file.toString(), "--zone", "music.example.test");
+        assertThat(imported.exitCode()).isZero();
+        Files.writeString(file, "geolocation: {csv: data/geo.csv}\nlatency: {sources: [data/latency.csv]}\n",
+                java.nio.file.StandardOpenOption.APPEND);
+
+        Run run = run("explain", "--config", file.toString(), "--profile", profile, "--client", client);
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).containsPattern("(?m)^answer\\s+" + java.util.regex.Pattern.quote(answer) + "\\s");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            missing.json | no such file
+            notjson.json | not JSON
+            """)
+    void importAzureOfSomethingThatIsNotAnExportExitsTwo(String name, String message) throws IOException {
+        Files.writeString(tempDir.resolve("notjson.json"), "<xml/>");
+
+        Run run = run("import", "azure", tempDir.resolve(name).toString());
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.out()).isEmpty();
+        assertThat(run.err()).contains(message);
+    }
+
+    @Test
+    void importWithoutASourceIsAUsageError() {
+        Run run = run("import");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("azure");
+    }
+
     // ---------------------------------------------------------------- version and help
 
     @ParameterizedTest(name = "wayfinder {0}")

@@ -109,6 +109,62 @@ class CliTest {
         assertThat(run.err()).isEmpty();
     }
 
+    /** Every command that reads a configuration takes --config FILE; check-config also keeps its positional FILE. */
+    @ParameterizedTest(name = "check-config {0}")
+    @ValueSource(strings = {"--config", "-c", "positional"})
+    void checkConfigTakesTheFileAsAnOptionOrPositionally(String how) {
+        Run run = how.equals("positional") ? run("check-config", EXAMPLE.toString()) : run("check-config", how, EXAMPLE.toString());
+
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.out()).startsWith(EXAMPLE + ": OK, 1 zone(s), 3 profile(s)");
+    }
+
+    @Test
+    void checkConfigGivenTheSameFileBothWaysIsFine() {
+        assertThat(run("check-config", "--config", EXAMPLE.toString(), EXAMPLE.toString()).exitCode()).isZero();
+    }
+
+    @ParameterizedTest(name = "check-config {0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            ''                                    | Missing the configuration: --config FILE (or FILE)
+            --config a.yaml b.yaml                | Give the configuration once: --config a.yaml and b.yaml differ
+            """)
+    void checkConfigWithoutOneFileIsAUsageError(String args, String message) {
+        Run run = run(args.isEmpty() ? new String[] {"check-config"} : ("check-config " + args).split(" "));
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains(message).contains("Usage: wayfinder check-config");
+    }
+
+    /** Exit codes are the same everywhere: 2 for usage and invalid input, 1 for a failure while running. */
+    @ParameterizedTest(name = "wayfinder {0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            explain --bogus                                                   | 2
+            serve --config x.yaml --threads many                              | 2
+            status                                                            | 2
+            regions --provider                                                | 2
+            serve --config x.yaml --log-format xml                            | 2
+            """)
+    void usageErrorsExitTwo(String args, int code) {
+        assertThat(run(args.split(" ")).exitCode()).isEqualTo(code);
+    }
+
+    @Test
+    void checkConfigOfALatencyFileWithSeveralBadRowsListsThemAll() throws IOException {
+        Path file = config(OWN);
+        Files.writeString(tempDir.resolve("data/latency.csv"), "prefix,region,rtt_ms\n81.2.69.0/24,westeurope,10\n"
+                + "81.2.70.0/24,westeurop,12\n81.2.71.7,westeurope,fast\n1.0.16.0/24,Southeast Asia,70\n");
+
+        Run run = run("check-config", file.toString());
+
+        Path csv = tempDir.resolve("data/latency.csv");
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err().lines()).containsExactly(file + ": 2 error(s)",
+                "  latency.sources[0]: " + csv + ":3: unknown region 'westeurop' (did you mean 'westeurope'?)",
+                "  latency.sources[0]: " + csv + ":4: '81.2.71.7' has no prefix length: write 81.2.71.7/32 for one"
+                        + " address, or the network it belongs to (such as 81.2.71.0/24)");
+    }
+
     @Test
     void checkConfigResolvesDataFilesBesideTheConfiguration() throws IOException {
         Path file = config(OWN);
@@ -273,6 +329,43 @@ class CliTest {
         assertThat(run.out().lines().findFirst()).hasValue("client   " + network + " (" + source + ")");
     }
 
+    /** Whatever the method, explain says where geolocation put the client, and for which network that holds. */
+    @ParameterizedTest(name = "{0} --client {1}")
+    @CsvSource(delimiter = '|', textBlock = """
+            music     | 81.2.69.7       | GB-ENG, GB at 51.5143, -0.0912 (geolocation holds for 81.2.69.0/24)
+            music-eu  | 216.160.83.0/24 | US-WA, US at 47.1426, -122.292 (geolocation holds for 216.160.83.0/24)
+            catalogue | 185.0.0.0/24    | RO at 44.4268, 26.1025 (geolocation holds for 185.0.0.0/24)
+            music     | 81.2.99.0/24    | unknown: no geolocation source places it (nor any network of its length in 81.2.96.0/19)
+            """)
+    void explainSaysWhereItLocatedTheClient(String profile, String client, String located) {
+        Run run = run("explain", "--config", EXAMPLE.toString(), "--profile", profile, "--client", client);
+
+        assertThat(run.out().lines().skip(1).findFirst()).hasValue("located  " + located);
+    }
+
+    @Test
+    void explainJsonCarriesTheClientLocation() {
+        Run run = run("explain", "--config", EXAMPLE.toString(), "--profile", "music", "--client", "216.160.83.0/24", "--json");
+
+        JsonNode where = JsonMapper.builder().build().readTree(run.out()).get("clientLocation");
+        assertThat(where.get("known").asBoolean()).isTrue();
+        assertThat(where.get("latitude").asDouble()).isBetween(47.0, 47.2);
+        assertThat(where.get("longitude").asDouble()).isBetween(-122.4, -122.2);
+        assertThat(where.get("country").asString()).isEqualTo("US");
+        assertThat(where.get("subdivision").asString()).isEqualTo("US-WA");
+        assertThat(where.get("network").asString()).isEqualTo("216.160.83.0/24");
+    }
+
+    @Test
+    void explainWithoutGeolocationSaysSo() throws IOException {
+        Path file = config(OWN.replace("geolocation: {csv: data/geo.csv}\n", ""));
+
+        Run run = run("explain", "--config", file.toString(), "--profile", "web", "--client", "81.2.69.7");
+
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.out()).contains("located  unknown: the configuration has no geolocation source\n");
+    }
+
     @Test
     void explainOfANestedPriorityProfileChoosesThePrimary() {
         Run run = run("explain", "--config", EXAMPLE.toString(), "--profile", "music-eu", "--client", "81.2.69.7");
@@ -282,10 +375,10 @@ class CliTest {
     }
 
     @Test
-    void explainOfAnUnknownProfileExitsOneListingTheProfiles() {
+    void explainOfAnUnknownProfileExitsTwoListingTheProfiles() {
         Run run = run("explain", "--config", EXAMPLE.toString(), "--profile", "musik", "--client", "81.2.69.7");
 
-        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).contains("no profile named 'musik'").contains("music").contains("music-eu");
     }
 

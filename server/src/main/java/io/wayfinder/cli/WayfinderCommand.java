@@ -35,11 +35,22 @@ public final class WayfinderCommand implements Runnable {
     }
 
     public static void main(String[] args) {
-        if (args.length == 0 || !args[0].equals("serve")) {
-            // Tools print their results on stdout; keep the server's INFO lines out of them.
-            System.setProperty("wayfinder.log.level", "warn"); // read by logback.xml
+        if (!serving(args)) {
+            // A tool's result is what it prints; the machinery it runs (probes, the publisher) would
+            // log the same facts again as WARN lines between them. Errors still show, on stderr.
+            System.setProperty("wayfinder.log.level", "error"); // read by logback.xml, before the first logger
         }
         System.exit(newCommandLine().execute(args));
+    }
+
+    /** Whether the command is {@code serve}: the first argument that is not an option. */
+    static boolean serving(String[] args) {
+        for (String arg : args) {
+            if (!arg.startsWith("-")) {
+                return arg.equals("serve");
+            }
+        }
+        return false;
     }
 
     public static CommandLine newCommandLine() {

@@ -98,6 +98,41 @@ class CliTest {
         assertThat(run.err()).contains("--log-level must be error, warn, info or debug, not chatty");
     }
 
+    @Test
+    void serveOnAPortInUseSaysHowToChooseAnother() throws IOException {
+        try (java.net.DatagramSocket udp = new java.net.DatagramSocket(
+                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0));
+             java.net.ServerSocket tcp = new java.net.ServerSocket(udp.getLocalPort(), 1, java.net.InetAddress.getLoopbackAddress())) {
+            String busy = "127.0.0.1:" + udp.getLocalPort();
+
+            Run run = run("serve", "--config", config(OWN).toString(), "--listen", busy);
+
+            assertThat(run.exitCode()).isEqualTo(1);
+            assertThat(run.err().strip()).endsWith(busy + " is in use; choose another with --listen HOST:PORT (port 0 picks a free one)");
+        }
+    }
+
+    @Test
+    void serveWithTheMetricsPortInUseNamesMetricsListen() throws IOException {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            String busy = "127.0.0.1:" + taken.getLocalPort();
+
+            Run run = run("serve", "--config", config(OWN).toString(), "--listen", "127.0.0.1:0", "--metrics-listen", busy);
+
+            assertThat(run.exitCode()).isEqualTo(1);
+            assertThat(run.err().strip()).endsWith(busy + " (metrics) is in use; choose another with --metrics-listen HOST:PORT"
+                    + " (port 0 picks a free one)");
+        }
+    }
+
+    @Test
+    void serveRejectsABadMetricsListenBeforeStarting() {
+        Run run = run("serve", "--config", EXAMPLE.toString(), "--metrics-listen", "localhost:9153");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("--metrics-listen 'localhost:9153': the host must be an IP address");
+    }
+
     // ---------------------------------------------------------------- check-config
 
     @Test

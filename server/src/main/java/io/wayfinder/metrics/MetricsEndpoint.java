@@ -28,10 +28,20 @@ public final class MetricsEndpoint implements AutoCloseable {
     }
 
     public static MetricsEndpoint start(InetSocketAddress address, MetricsSource source) throws IOException {
+        return start(address, registry(source));
+    }
+
+    /** Serves an existing registry (the one the API's {@code /metrics} also serves). */
+    public static MetricsEndpoint start(InetSocketAddress address, PrometheusRegistry registry) throws IOException {
+        return new MetricsEndpoint(MetricsHttpServer.start(address, registry));
+    }
+
+    /** Every Wayfinder metric and the JVM's, read from {@code source} at scrape time: one registry per server. */
+    public static PrometheusRegistry registry(MetricsSource source) {
         PrometheusRegistry registry = new PrometheusRegistry();
         register(registry, source);
         JvmMetrics.builder().register(registry);
-        return new MetricsEndpoint(MetricsHttpServer.start(address, registry));
+        return registry;
     }
 
     static void register(PrometheusRegistry registry, MetricsSource source) {

@@ -96,6 +96,9 @@ public interface ProfileStore extends AutoCloseable {
 
     Contents contents();
 
+    /** The store's revision: the number of writes since it was created. */
+    long revision();
+
     Optional<StoredProfile> profile(String name);
 
     /**

@@ -245,6 +245,17 @@ public final class SqliteProfileStore implements ProfileStore {
     }
 
     @Override
+    public synchronized long revision() {
+        try {
+            long r = currentRevision();
+            db.commit();
+            return r;
+        } catch (SQLException e) {
+            throw failure("read the revision", e);
+        }
+    }
+
+    @Override
     public synchronized Optional<StoredProfile> profile(String name) {
         try {
             Optional<StoredProfile> found = find(name);
@@ -274,7 +285,7 @@ public final class SqliteProfileStore implements ProfileStore {
                 db.rollback();
                 throw new VersionConflict(w.name(), w.expected(), version);
             }
-            long revision = revision() + 1;
+            long revision = currentRevision() + 1;
             if (w.json() == null) {
                 try (PreparedStatement s = db.prepareStatement("DELETE FROM profiles WHERE name_key = ?")) {
                     s.setString(1, key(w.name()));
@@ -322,7 +333,7 @@ public final class SqliteProfileStore implements ProfileStore {
                     throw new IllegalStateException("the store " + file + " was seeded before");
                 }
             }
-            long revision = revision();
+            long revision = currentRevision();
             for (Seed p : profiles) {
                 revision++;
                 try (PreparedStatement s = db.prepareStatement(
@@ -355,7 +366,7 @@ public final class SqliteProfileStore implements ProfileStore {
         }
     }
 
-    private long revision() throws SQLException {
+    private long currentRevision() throws SQLException {
         try (Statement s = db.createStatement(); ResultSet r = s.executeQuery("SELECT revision FROM store_state WHERE id = 1")) {
             r.next();
             return r.getLong(1);

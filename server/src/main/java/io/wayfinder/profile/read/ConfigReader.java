@@ -57,6 +57,27 @@ public final class ConfigReader {
         return parseValues(text(file), file.toAbsolutePath().getParent());
     }
 
+    /**
+     * A file read as far as it can be, each value checked, with the errors found so far (not
+     * thrown): a caller that then validates the whole can report every error at once.
+     *
+     * @throws ConfigException only when nothing can be read (no file, not YAML, beyond the limits)
+     */
+    public Values readValuesAndErrors(Path file) throws ConfigException, IOException {
+        ConfigErrors errors = new ConfigErrors();
+        WayfinderConfig config = parseInto(text(file), file.toAbsolutePath().getParent(), errors);
+        return new Values(config, errors);
+    }
+
+    /** What {@link #readValuesAndErrors} read, and the errors in it (more may be added, then thrown together). */
+    public record Values(WayfinderConfig config, ConfigErrors errors) {
+    }
+
+    /** Runs every cross-field check into {@code errors}, with what they already hold. */
+    public void validate(WayfinderConfig config, ConfigErrors errors) {
+        validator.validate(config, errors);
+    }
+
     private static String text(Path file) throws ConfigException, IOException {
         String text;
         try {

@@ -51,15 +51,10 @@ final class EventStream implements AutoCloseable {
     private record Envelope(long seq, String id, String name, String data) {
     }
 
-    private static final class Client {
-        final BlockingQueue<Envelope> queue = new ArrayBlockingQueue<>(CLIENT_QUEUE + 1);
-        volatile boolean overflowed;
-    }
-
     private final String epoch;
     // Guarded by this:
     private final ArrayDeque<Envelope> recent = new ArrayDeque<>();
-    private final Set<Client> clients = new LinkedHashSet<>();
+    private final Set<Subscription> clients = new LinkedHashSet<>();
     private long sequence;
     private boolean closed;
 
@@ -79,7 +74,7 @@ final class EventStream implements AutoCloseable {
         if (recent.size() > RECENT) {
             recent.removeFirst();
         }
-        for (Client c : clients) {
+        for (Subscription c : clients) {
             if (!c.overflowed && !c.queue.offer(e)) {
                 c.overflowed = true;
                 c.queue.clear();
@@ -111,19 +106,51 @@ final class EventStream implements AutoCloseable {
         }
     }
 
+    /** One watcher's place in the stream: what it missed before it came, and its bounded queue. */
+    static final class Subscription {
+        private final BlockingQueue<Envelope> queue = new ArrayBlockingQueue<>(CLIENT_QUEUE + 1);
+        private final List<Envelope> missed = new ArrayList<>();
+        private volatile boolean overflowed;
+        private boolean reset;
+
+        /** Whether it was dropped for falling {@value #CLIENT_QUEUE} events behind. */
+        boolean overflowed() {
+            return overflowed;
+        }
+
+        /** The next event as the stream writes it, "" after a quiet {@code timeout}, or null when the stream ends. */
+        String next(long timeout, TimeUnit unit) throws InterruptedException {
+            Envelope e = queue.poll(timeout, unit);
+            if (e == null) {
+                return "";
+            }
+            return e == CLOSE ? null : text(e);
+        }
+    }
+
+    /**
+     * Registers a watcher, with the events after {@code lastEventId} it missed.
+     *
+     * @throws ApiException 503 with {@value #MAX_CLIENTS} watchers already, or while stopping
+     */
+    synchronized Subscription subscribe(String lastEventId) {
+        if (closed || clients.size() >= MAX_CLIENTS) {
+            throw new ApiException(503, "too many event-stream clients (at most " + MAX_CLIENTS + "); try again later",
+                    List.of(), java.util.Map.of("Retry-After", "10"));
+        }
+        Subscription s = new Subscription();
+        s.reset = catchUp(lastEventId, s.missed);
+        clients.add(s);
+        return s;
+    }
+
+    synchronized void unsubscribe(Subscription s) {
+        clients.remove(s);
+    }
+
     /** Serves one watcher until it goes away, falls behind, or the server stops. Runs on the request's thread. */
     void serve(Context ctx) {
-        Client client = new Client();
-        List<Envelope> missed = new ArrayList<>();
-        boolean reset;
-        synchronized (this) {
-            if (closed || clients.size() >= MAX_CLIENTS) {
-                throw new ApiException(503, "too many event-stream clients (at most " + MAX_CLIENTS + "); try again later",
-                        List.of(), java.util.Map.of("Retry-After", "10"));
-            }
-            reset = catchUp(ctx.header("Last-Event-ID"), missed);
-            clients.add(client);
-        }
+        Subscription s = subscribe(ctx.header("Last-Event-ID"));
         try {
             ctx.status(200);
             ctx.res().setContentType("text/event-stream;charset=utf-8");
@@ -131,35 +158,27 @@ final class EventStream implements AutoCloseable {
             ctx.res().setHeader("X-Accel-Buffering", "no");
             OutputStream out = ctx.res().getOutputStream();
             write(out, "retry: 3000\n: wayfinder events\n\n");
-            if (reset) {
+            if (s.reset) {
                 write(out, "event: reset\ndata: {\"message\":\"events since the Last-Event-ID are no longer held (or the"
                         + " server restarted): read /api/v1/status again\"}\n\n");
             }
-            for (Envelope e : missed) {
-                write(out, e);
+            for (Envelope e : s.missed) {
+                write(out, text(e));
             }
-            while (true) {
-                Envelope e = client.queue.poll(HEARTBEAT_SECONDS, TimeUnit.SECONDS);
-                if (e == CLOSE) {
-                    if (client.overflowed) {
-                        write(out, "event: overflow\ndata: {\"message\":\"this client fell more than " + CLIENT_QUEUE
-                                + " events behind and is disconnected; reconnect (with Last-Event-ID to catch up)\"}\n\n");
-                    }
-                    return;
-                }
-                write(out, e == null ? ": keep-alive\n\n" : null);
-                if (e != null) {
-                    write(out, e);
-                }
+            for (String next = s.next(HEARTBEAT_SECONDS, TimeUnit.SECONDS); next != null;
+                 next = s.next(HEARTBEAT_SECONDS, TimeUnit.SECONDS)) {
+                write(out, next.isEmpty() ? ": keep-alive\n\n" : next);
+            }
+            if (s.overflowed) {
+                write(out, "event: overflow\ndata: {\"message\":\"this client fell more than " + CLIENT_QUEUE
+                        + " events behind and is disconnected; reconnect (with Last-Event-ID to catch up)\"}\n\n");
             }
         } catch (IOException e) {
-            // the client went away, or stopped reading past the write timeout
+            // the client went away, or stopped reading past the idle timeout
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
-            synchronized (this) {
-                clients.remove(client);
-            }
+            unsubscribe(s);
         }
     }
 
@@ -191,14 +210,11 @@ final class EventStream implements AutoCloseable {
         return last + 1 < oldest;
     }
 
-    private static void write(OutputStream out, Envelope e) throws IOException {
-        write(out, "id: " + e.id() + "\nevent: " + e.name() + "\ndata: " + e.data() + "\n\n");
+    private static String text(Envelope e) {
+        return "id: " + e.id() + "\nevent: " + e.name() + "\ndata: " + e.data() + "\n\n";
     }
 
     private static void write(OutputStream out, String text) throws IOException {
-        if (text == null) {
-            return;
-        }
         out.write(text.getBytes(StandardCharsets.UTF_8));
         out.flush();
     }
@@ -212,7 +228,7 @@ final class EventStream implements AutoCloseable {
     @Override
     public synchronized void close() {
         closed = true;
-        for (Client c : clients) {
+        for (Subscription c : clients) {
             c.queue.clear();
             c.queue.offer(CLOSE);
         }

@@ -75,7 +75,8 @@ final class EventStream implements AutoCloseable {
             recent.removeFirst();
         }
         for (Subscription c : clients) {
-            if (!c.overflowed && !c.queue.offer(e)) {
+            // One slot beyond CLIENT_QUEUE is kept for the end-of-stream marker.
+            if (!c.overflowed && (c.queue.size() >= CLIENT_QUEUE || !c.queue.offer(e))) {
                 c.overflowed = true;
                 c.queue.clear();
                 c.queue.offer(CLOSE); // wakes its thread, which says why and closes

@@ -238,6 +238,11 @@ public final class WayfinderServer implements AutoCloseable {
         return api == null ? -1 : api.port();
     }
 
+    /** Clients of the API's event stream connected now (0 without api:). */
+    public int apiEventClients() {
+        return api == null ? 0 : api.eventClients();
+    }
+
     /** The port metrics are served on, or -1 when they are not. */
     public int metricsPort() {
         return metrics == null ? -1 : metrics.port();

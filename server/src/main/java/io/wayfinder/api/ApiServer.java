@@ -53,14 +53,14 @@ import tools.jackson.databind.node.ObjectNode;
  * state of its own but the event stream's buffers.
  *
  * <p>Jetty runs on a pool of its own ({@value #MAX_THREADS} threads at most, named {@code api-*}),
- * never on the DNS event loops; an event-stream watcher holds one of them while connected.
+ * never on the DNS event loops; an event-stream watcher holds one of them while connected. A
+ * connection that moves no byte for Jetty's idle timeout (30 s) is closed, a client that stopped
+ * reading its event stream included.
  */
 public final class ApiServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
     static final String TOKEN = "wayfinder.token";
     static final int MAX_THREADS = 48;
-    /** A connection that moves no byte for this long is closed (a stalled event-stream client included). */
-    static final long IDLE_TIMEOUT_MILLIS = 30_000;
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     private static final ExpositionFormats FORMATS = ExpositionFormats.init();
@@ -109,13 +109,6 @@ public final class ApiServer implements AutoCloseable {
             cfg.jetty.host = address.getAddress().getHostAddress();
             cfg.jetty.port = address.getPort();
             cfg.jetty.threadPool = pool;
-            cfg.jetty.modifyServer(server -> {
-                for (var connector : server.getConnectors()) {
-                    if (connector instanceof org.eclipse.jetty.server.AbstractConnector c) {
-                        c.setIdleTimeout(IDLE_TIMEOUT_MILLIS);
-                    }
-                }
-            });
             cfg.http.maxRequestSize = RequestBodies.MAX_BYTES;
             cfg.http.compressionStrategy = CompressionStrategy.NONE;
             cfg.router.ignoreTrailingSlashes = true;

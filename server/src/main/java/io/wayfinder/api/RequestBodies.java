@@ -25,6 +25,8 @@ import tools.jackson.databind.JsonNode;
 final class RequestBodies {
     /** 1 MiB: a profile with a thousand endpoints is a tenth of it. */
     static final int MAX_BYTES = 1024 * 1024;
+    /** What is read and dropped of a body that is too large, so that its sender still gets the 413. */
+    static final long DRAIN_BYTES = 8L * MAX_BYTES;
     static final String JSON = "application/json";
     static final String MERGE_PATCH = "application/merge-patch+json";
 
@@ -40,17 +42,17 @@ final class RequestBodies {
                     + String.join(" or ", types));
         }
         long declared = ctx.req().getContentLengthLong();
-        if (declared > MAX_BYTES) {
-            throw tooLarge();
-        }
         String text;
         try (InputStream in = ctx.req().getInputStream()) {
+            if (declared > MAX_BYTES) {
+                throw tooLarge(in);
+            }
             ByteArrayOutputStream buffer = new ByteArrayOutputStream();
             byte[] chunk = new byte[8192];
             for (int n = in.read(chunk); n >= 0; n = in.read(chunk)) {
                 buffer.write(chunk, 0, n);
                 if (buffer.size() > MAX_BYTES) {
-                    throw tooLarge();
+                    throw tooLarge(in);
                 }
             }
             text = buffer.toString(StandardCharsets.UTF_8);
@@ -64,8 +66,23 @@ final class RequestBodies {
         }
     }
 
-    private static ApiException tooLarge() {
-        return new ApiException(413, "the body is larger than " + MAX_BYTES + " bytes (1 MiB)");
+    /**
+     * 413, after reading (and dropping) what the client is still sending, up to {@link #DRAIN_BYTES}:
+     * a client that has not finished sending when the connection closes gets a reset instead of
+     * the answer. Beyond that the connection is closed.
+     */
+    private static ApiException tooLarge(InputStream in) {
+        try {
+            byte[] chunk = new byte[8192];
+            long left = DRAIN_BYTES;
+            for (int n = in.read(chunk); n >= 0 && left > 0; n = in.read(chunk)) {
+                left -= n;
+            }
+        } catch (IOException ignored) {
+            // the client went away: nothing to answer
+        }
+        return new ApiException(413, "the body is larger than " + MAX_BYTES + " bytes (1 MiB)", List.of(),
+                java.util.Map.of("Connection", "close"));
     }
 
     static List<ProfileWrites.FieldError> errors(String profile, ConfigException e) {

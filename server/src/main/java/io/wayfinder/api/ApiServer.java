@@ -10,7 +10,6 @@ import io.javalin.security.RouteRole;
 import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
 import io.prometheus.metrics.expositionformats.ExpositionFormats;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import io.wayfinder.control.ControlEvent;
 import io.wayfinder.control.ProfileWrites;
 import io.wayfinder.control.ServedConfig;
 import io.wayfinder.control.SnapshotPublisher;
@@ -281,11 +280,6 @@ public final class ApiServer implements AutoCloseable {
     /** Event-stream watchers connected now. */
     public int eventClients() {
         return events.clients();
-    }
-
-    /** For tests: hands an event to the stream as the publisher would. */
-    void publish(ControlEvent event) {
-        events.publish(event);
     }
 
     @Override

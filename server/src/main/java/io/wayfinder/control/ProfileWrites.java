@@ -130,23 +130,8 @@ public final class ProfileWrites {
      */
     public Result write(String name, Precondition precondition, Edit edit, String actor, String action, String resource)
             throws Rejected {
-        RejectedHolder failure = new RejectedHolder();
-        Result result = served.change(served -> {
-            try {
-                return attempt(served, name, precondition, edit, actor, action, resource);
-            } catch (Rejected e) {
-                failure.rejected = e;
-                return new ServedConfig.Change<>(null, null, null);
-            }
-        });
-        if (failure.rejected != null) {
-            throw failure.rejected;
-        }
-        return result;
-    }
-
-    private static final class RejectedHolder {
-        Rejected rejected;
+        return served.change((ServedConfig.Edit<Result, Rejected>) served ->
+                attempt(served, name, precondition, edit, actor, action, resource));
     }
 
     private ServedConfig.Change<Result> attempt(LoadedConfig served, String name, Precondition precondition, Edit edit,

@@ -2,7 +2,6 @@ package io.wayfinder.control;
 
 import io.wayfinder.profile.ConfigException;
 import java.time.Clock;
-import java.util.function.Function;
 
 /**
  * The configuration being served, and the one door through which it is replaced: a reload of the
@@ -59,13 +58,19 @@ public final class ServedConfig {
      * Runs a change of profiles with nothing else changing the configuration meanwhile: it gets
      * the configuration served and returns what to apply, or null to apply nothing.
      */
-    synchronized <T> T change(Function<LoadedConfig, Change<T>> change) {
+    synchronized <T, E extends Exception> T change(Edit<T, E> change) throws E {
         Change<T> c = change.apply(current);
         if (c.next() != null) {
             publisher.configurationLoaded(c.next(), c.origin()).join();
             current = c.next();
         }
         return c.result();
+    }
+
+    /** A change of the configuration served; it may refuse with {@code E}, and then nothing is applied. */
+    @FunctionalInterface
+    interface Edit<T, E extends Exception> {
+        Change<T> apply(LoadedConfig served) throws E;
     }
 
     /** What a change returns: the configuration to apply (or null), in whose name, and its result. */

@@ -432,6 +432,18 @@ public final class SqliteProfileStore implements ProfileStore {
         }
     }
 
+    /** Rows in the audit log (the durability check compares it with the revision). */
+    synchronized long auditRows() {
+        try (Statement s = db.createStatement(); ResultSet r = s.executeQuery("SELECT count(*) FROM audit")) {
+            r.next();
+            long n = r.getLong(1);
+            db.commit();
+            return n;
+        } catch (SQLException e) {
+            throw failure("count the audit log", e);
+        }
+    }
+
     @Override
     public String describe() {
         return file.toString();

@@ -12,7 +12,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROUNDS="${1:-200}"
 MAX_MILLIS="${2:-3000}"
-mvn -B -q -pl server test-compile dependency:build-classpath -Dmdep.outputFile=target/durability.classpath >/dev/null
+mvn -B -q -Dstyle.color=never -pl server test-compile dependency:build-classpath -Dmdep.outputFile=target/durability.classpath >/dev/null
 CP="server/target/test-classes:server/target/classes:$(cat server/target/durability.classpath)"
 DIR="$(mktemp -d /tmp/wayfinder-durability.XXXXXX)"
 trap 'rm -rf "$DIR"' EXIT

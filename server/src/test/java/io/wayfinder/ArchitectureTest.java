@@ -73,6 +73,7 @@ class ArchitectureTest {
     private static final String STORE = "io.wayfinder.store..";
     private static final String API = "io.wayfinder.api..";
     private static final String PROFILE_WRITE = "io.wayfinder.profile.write..";
+    private static final String IMPORTS = "io.wayfinder.imports..";
 
     // --- dns: the codec and the listeners -------------------------------------------------------
 
@@ -149,6 +150,12 @@ class ArchitectureTest {
             .should().dependOnClassesThat().resideInAPackage(PROFILE_READ)
             .because("the reader turns YAML/JSON trees into the model; the model must stay"
                     + " constructible in code (tests, API writes) without a file format behind it");
+
+    @ArchTest
+    static final ArchRule importsBuildOnTheModelOnly = wayfinderDependenciesOnly(IMPORTS, PROFILE_MODEL, GEO, NET, TEXT)
+            .because("converting another product's export is text to text: it may check names against"
+                    + " what the configuration model builds on (DNS names, regions, geographic codes,"
+                    + " addresses) but must not need a reader, a server or a routing table to run");
 
     @ArchTest
     static final ArchRule profileModelDoesNotKnowItsWriter = noClasses()

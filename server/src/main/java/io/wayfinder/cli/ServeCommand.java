@@ -29,6 +29,10 @@ final class ServeCommand implements Callable<Integer> {
             description = "Listen here instead of dns.listen (repeatable; [::1]:8053 for IPv6).")
     List<String> listen = new ArrayList<>();
 
+    @Option(names = "--metrics-listen", paramLabel = "HOST:PORT",
+            description = "Serve Prometheus metrics here instead of metrics.listen (also when the file has none).")
+    String metricsListen;
+
     @Option(names = "--threads", paramLabel = "N", description = "Event-loop threads (default: one per core).")
     int threads = Runtime.getRuntime().availableProcessors();
 
@@ -39,6 +43,31 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--log-format", paramLabel = "FORMAT", defaultValue = "text",
             description = "text (default: one line per event) or json (one JSON object per line, for log shippers).")
     LogSetup.Format logFormat;
+
+    /** What to do about an address that could not be bound, naming the option that moves it. */
+    static String listenFailure(WayfinderServer.ListenFailure e) {
+        String option = switch (e.listener()) {
+            case DNS -> "--listen HOST:PORT";
+            case METRICS -> "--metrics-listen HOST:PORT";
+            case API -> "api.listen in the configuration";
+        };
+        String what = switch (e.listener()) {
+            case DNS -> "";
+            case METRICS -> " (metrics)";
+            case API -> " (API)";
+        };
+        if (e.inUse()) {
+            return e.address() + what + " is in use; choose another with " + option + " (port 0 picks a free one)";
+        }
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return "cannot listen on " + e.address() + what + ": " + root.getMessage()
+                + (e.address().port() > 0 && e.address().port() < 1024 ? " (ports below 1024 need CAP_NET_BIND_SERVICE;"
+                + " see Installing as a service in the README)" : "")
+                + "; choose another address with " + option + " HOST:PORT";
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -57,16 +86,28 @@ final class ServeCommand implements Callable<Integer> {
                 return WayfinderCommand.EXIT_INVALID_CONFIG;
             }
         }
+        ListenAddress metrics = null;
+        if (metricsListen != null) {
+            try {
+                metrics = ListenAddress.parse(metricsListen);
+            } catch (IllegalArgumentException e) {
+                System.err.println("--metrics-listen " + e.getMessage());
+                return WayfinderCommand.EXIT_INVALID_INPUT;
+            }
+        }
         WayfinderServer server;
         try {
             long watch = WayfinderServer.Options.defaults().watchIntervalMillis();
-            server = WayfinderServer.start(config, new WayfinderServer.Options(override, threads, watch));
+            server = WayfinderServer.start(config, new WayfinderServer.Options(override, threads, watch, metrics));
         } catch (ConfigException e) {
             ConfigLoading.report(config, e, System.err);
             return WayfinderCommand.EXIT_INVALID_CONFIG;
+        } catch (WayfinderServer.ListenFailure e) {
+            System.err.println(listenFailure(e));
+            return WayfinderCommand.EXIT_RUNTIME_FAILURE;
         } catch (IOException e) {
             System.err.println("cannot start: " + e.getMessage());
-            return 1;
+            return WayfinderCommand.EXIT_RUNTIME_FAILURE;
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

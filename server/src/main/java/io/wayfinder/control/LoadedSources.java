@@ -37,7 +37,7 @@ public record LoadedSources(LatencyEstimator estimator, List<String> summary) {
 
     /**
      * @throws ConfigException naming the configuration field of every data file that is missing or
-     *                         unreadable, and of the first bad line in a file (with file and line)
+     *                         unreadable, and of every bad line in a file (with file and line)
      */
     public static LoadedSources load(WayfinderConfig config) throws IOException, ConfigException {
         return load(config, new GeoLookupFailures(Clock.systemUTC()));
@@ -47,7 +47,7 @@ public record LoadedSources(LatencyEstimator estimator, List<String> summary) {
      * @param geoFailures where geolocation lookups that fail on the query path are counted (the
      *                    server's one counter, across reloads)
      * @throws ConfigException naming the configuration field of every data file that is missing or
-     *                         unreadable, of the first bad line in a file (with file and line), and
+     *                         unreadable, of every bad line in a file (with file and line), and
      *                         of a damaged geolocation database
      */
     public static LoadedSources load(WayfinderConfig config, GeoLookupFailures geoFailures)
@@ -56,7 +56,11 @@ public record LoadedSources(LatencyEstimator estimator, List<String> summary) {
         try {
             return read(config, geoFailures);
         } catch (SourceFormatException e) {
-            throw new ConfigException(fieldOf(config, e.getMessage()), e.getMessage());
+            List<ConfigError> errors = new ArrayList<>();
+            for (String problem : e.problems()) {
+                errors.add(new ConfigError(fieldOf(config, problem), problem));
+            }
+            throw new ConfigException(errors);
         }
     }
 

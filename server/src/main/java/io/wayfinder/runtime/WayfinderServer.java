@@ -14,6 +14,7 @@ import io.wayfinder.control.SnapshotPublisher;
 import io.wayfinder.control.StoreProfiles;
 import io.wayfinder.dns.ratelimit.ResponseRateLimiter;
 import io.wayfinder.dns.ratelimit.ResponseRateSettings;
+import io.wayfinder.dns.server.BindFailure;
 import io.wayfinder.dns.server.DnsServer;
 import io.wayfinder.dns.server.ServerStats;
 import io.wayfinder.dns.server.TcpLimits;
@@ -68,10 +69,51 @@ public final class WayfinderServer implements AutoCloseable {
      */
     public static final long DEFAULT_WATCH_INTERVAL_MILLIS = 250;
 
-    /** Options a command line may give over the configuration. */
-    public record Options(List<ListenAddress> listenOverride, int threads, long watchIntervalMillis) {
+    /**
+     * Options a command line may give over the configuration.
+     *
+     * @param metricsListenOverride where metrics are served instead of {@code metrics.listen} (also
+     *                              when the file has none), or null
+     */
+    public record Options(List<ListenAddress> listenOverride, int threads, long watchIntervalMillis,
+                          ListenAddress metricsListenOverride) {
+        public Options(List<ListenAddress> listenOverride, int threads, long watchIntervalMillis) {
+            this(listenOverride, threads, watchIntervalMillis, null);
+        }
+
         public static Options defaults() {
             return new Options(List.of(), Runtime.getRuntime().availableProcessors(), DEFAULT_WATCH_INTERVAL_MILLIS);
+        }
+    }
+
+    /** A listener could not bind its address; says which listener, which address, and whether it is in use. */
+    public static final class ListenFailure extends BindException {
+        /** What was to listen there. */
+        public enum Listener { DNS, METRICS, API }
+
+        private final Listener listener;
+        private final ListenAddress address;
+        private final boolean inUse;
+
+        ListenFailure(Listener listener, ListenAddress address, boolean inUse, Throwable cause) {
+            super(cause.getMessage());
+            initCause(cause);
+            this.listener = listener;
+            this.address = address;
+            this.inUse = inUse;
+        }
+
+        public Listener listener() {
+            return listener;
+        }
+
+        public ListenAddress address() {
+            return address;
+        }
+
+        /** Whether another socket holds the address: choosing another port fixes it. */
+        public boolean inUse() {
+            return inUse;
         }
     }
 
@@ -128,11 +170,16 @@ public final class WayfinderServer implements AutoCloseable {
         ApiServer api = null;
         try {
             publisher.configurationLoaded(loaded).join(); // the first snapshot, before any query can come
-            dns.start(addresses(options, loaded.config()));
+            try {
+                dns.start(addresses(options, loaded.config()));
+            } catch (BindFailure e) {
+                throw new ListenFailure(ListenFailure.Listener.DNS, listenAddress(e.address()), e.inUse(), e);
+            }
             ServedConfig served = new ServedConfig(publisher, profiles, clock, loaded);
             reloads = new ConfigReloads(served, watcherThread, loaded, options.watchIntervalMillis(), geoFailures);
             PrometheusRegistry registry = MetricsEndpoint.registry(new ServerMetrics(publisher, dns, reloads));
-            metrics = startMetrics(loaded.config(), registry);
+            metrics = startMetrics(options.metricsListenOverride() != null ? options.metricsListenOverride()
+                    : loaded.config().metricsListen(), registry);
             if (store != null) {
                 api = startApi(loaded.config(), new ApiServer.Parts(publisher, served, new ProfileWrites(served, store), store,
                         registry, () -> publisher.snapshot() != null && !dns.addresses().isEmpty(), clock));
@@ -155,7 +202,8 @@ public final class WayfinderServer implements AutoCloseable {
                     new ListenAddress(listen.host(), api.port()));
             return api;
         } catch (RuntimeException e) {
-            throw new BindException("cannot serve the API on " + listen + ": " + e.getMessage());
+            throw new ListenFailure(ListenFailure.Listener.API, listen, BindFailure.isAddressInUse(e),
+                    new BindException("cannot serve the API on " + listen + ": " + e.getMessage()));
         }
     }
 
@@ -171,6 +219,11 @@ public final class WayfinderServer implements AutoCloseable {
                 tcp.maxConnectionsPerAddress(), tcp.maxPendingAnswers());
     }
 
+    private static ListenAddress listenAddress(InetSocketAddress a) {
+        String host = a.getAddress().getHostAddress();
+        return ListenAddress.parse((host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort());
+    }
+
     private static List<InetSocketAddress> addresses(Options options, WayfinderConfig config) {
         List<ListenAddress> listen = options.listenOverride().isEmpty() ? config.dns().listen() : options.listenOverride();
         List<InetSocketAddress> addresses = new ArrayList<>();
@@ -180,8 +233,7 @@ public final class WayfinderServer implements AutoCloseable {
         return addresses;
     }
 
-    private static MetricsEndpoint startMetrics(WayfinderConfig config, PrometheusRegistry registry) throws IOException {
-        ListenAddress listen = config.metricsListen();
+    private static MetricsEndpoint startMetrics(ListenAddress listen, PrometheusRegistry registry) throws IOException {
         if (listen == null) {
             return null;
         }
@@ -190,7 +242,8 @@ public final class WayfinderServer implements AutoCloseable {
             LOG.info("metrics on http://{}/metrics", new ListenAddress(listen.host(), endpoint.port()));
             return endpoint;
         } catch (IOException e) {
-            throw new BindException("cannot serve metrics on " + listen + ": " + e.getMessage());
+            throw new ListenFailure(ListenFailure.Listener.METRICS, listen, BindFailure.isAddressInUse(e),
+                    new BindException("cannot serve metrics on " + listen + ": " + e.getMessage()));
         }
     }
 

@@ -65,6 +65,29 @@ class PerformanceRoutingTest {
 
     private static final RoutingTable TABLE = world("").build();
 
+    /** Azure exports name regions by display name; "West Europe" and "westeurope" are one region, one column. */
+    @Test
+    void azureDisplayNamesPlaceEndpointsInTheirRegion() {
+        RoutingTable table = RoutingTestWorld.profiles("""
+                - name: web
+                  trafficRoutingMethod: Performance
+                  dnsConfig: {relativeName: www}
+                  endpoints:
+                    - {name: eu, target: 192.0.2.1, endpointLocation: West Europe}
+                    - {name: eu2, target: 192.0.2.4, endpointLocation: westeurope}
+                    - {name: us, target: 192.0.2.2, endpointLocation: EAST US}
+                """)
+                .latency("81.2.69.0/24", "westeurope", 10)
+                .latency("81.2.69.0/24", "eastus", 80)
+                .latency("24.0.0.0/24", "eastus", 15)
+                .latency("24.0.0.0/24", "westeurope", 90)
+                .build();
+
+        assertThat(table.regions()).extracting(RegionRef::name).containsExactly("westeurope", "eastus");
+        assertThat(route(table, "web", "81.2.69.0/24")).isIn("eu", "eu2");
+        assertThat(route(table, "web", "24.0.0.0/24")).isEqualTo("us");
+    }
+
     @ParameterizedTest(name = "{0} -> {1}")
     @CsvSource({
         "81.2.69.0/24,   eu",

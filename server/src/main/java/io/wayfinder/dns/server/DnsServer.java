@@ -95,9 +95,7 @@ public final class DnsServer implements AutoCloseable {
             } catch (Exception e) {
                 udp.forEach(Channel::close);
                 if (attempt >= attempts) {
-                    BindException bind = new BindException("cannot listen on TCP " + format(actual) + ": " + e.getMessage());
-                    bind.initCause(e);
-                    throw bind;
+                    throw new BindFailure("cannot listen on TCP " + format(actual) + ": " + e.getMessage(), actual, e);
                 }
             }
         }
@@ -131,9 +129,7 @@ public final class DnsServer implements AutoCloseable {
                 target = (InetSocketAddress) ch.localAddress(); // later sockets join the port the first got
             } catch (Exception e) {
                 out.forEach(Channel::close);
-                BindException bind = new BindException("cannot listen on UDP " + format(target) + ": " + e.getMessage());
-                bind.initCause(e);
-                throw bind;
+                throw new BindFailure("cannot listen on UDP " + format(target) + ": " + e.getMessage(), target, e);
             }
         }
         return out;

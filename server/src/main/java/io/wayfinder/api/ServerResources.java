@@ -7,23 +7,16 @@ import io.wayfinder.control.LoadedConfig;
 import io.wayfinder.control.ProfileWrites;
 import io.wayfinder.control.ServedConfig;
 import io.wayfinder.health.HealthMonitor;
-import io.wayfinder.health.HealthReport;
-import io.wayfinder.health.MonitorStatus;
 import io.wayfinder.net.IpPrefix;
 import io.wayfinder.profile.ConfigException;
 import io.wayfinder.profile.read.ProfileTreeReader;
 import io.wayfinder.routing.Decision;
 import io.wayfinder.routing.DecisionRecorder;
-import io.wayfinder.routing.Endpoint;
 import io.wayfinder.routing.Profile;
-import io.wayfinder.routing.ProfileMonitorStatus;
 import io.wayfinder.store.ProfileStore;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.function.Supplier;
 import tools.jackson.databind.cfg.EnumFeature;
 import tools.jackson.databind.json.JsonMapper;
@@ -57,70 +50,9 @@ final class ServerResources {
 
     /** {@code GET /api/v1/status}: what {@code wayfinder status} prints, from the running server. */
     void status(Context ctx) {
-        Snapshot now = snapshot.get();
         LoadedConfig config = served.current();
-        Map<String, HealthReport> reports = new HashMap<>();
-        for (HealthReport r : health.reports()) {
-            reports.put(key(r.profile(), r.endpoint()), r);
-        }
-        ObjectNode out = NODES.objectNode();
-        out.put("time", Instant.now().toString());
-        ObjectNode configuration = out.putObject("configuration");
-        configuration.put("file", config.file().toString());
-        configuration.put("profiles", "store");
-        configuration.put("revision", config.profileRevision());
-        configuration.put("snapshotBuiltAt", now.builtAt().toString());
-        int degraded = 0;
-        int failingOpen = 0;
-        ArrayNode profiles = out.putArray("profiles");
-        for (Profile p : now.routing().profiles()) {
-            ObjectNode po = profiles.addObject();
-            po.put("name", p.name());
-            if (p.fqdn() != null) {
-                po.put("fqdn", p.fqdn());
-            }
-            po.put("trafficRoutingMethod", p.method().name());
-            po.put("profileStatus", p.enabled() ? "Enabled" : "Disabled");
-            po.put("profileMonitorStatus", ProfileMonitorStatus.of(p).name());
-            po.put("failOpen", p.failOpen());
-            po.put("onFallback", p.onFallback());
-            failingOpen += p.failOpen() || p.onFallback() ? 1 : 0;
-            ArrayNode endpoints = po.putArray("endpoints");
-            for (Endpoint e : p.endpoints()) {
-                ObjectNode eo = endpoints.addObject();
-                eo.put("name", e.name());
-                eo.put("target", e.target().toString());
-                if (e.fallback()) {
-                    eo.put("fallback", true);
-                }
-                MonitorStatus status = p.status(e.index());
-                degraded += status == MonitorStatus.Degraded ? 1 : 0;
-                eo.put("endpointMonitorStatus", status.name());
-                HealthReport r = reports.get(key(p.name(), e.name()));
-                if (r != null) {
-                    eo.put("since", r.since().toString());
-                    eo.put("consecutiveFailures", r.consecutiveFailures());
-                    eo.put("consecutiveSuccesses", r.consecutiveSuccesses());
-                    if (r.lastResult() != null) {
-                        ObjectNode last = eo.putObject("lastProbe");
-                        last.put("success", r.lastResult().success());
-                        last.put("result", r.lastResult().reason());
-                        last.put("at", r.lastResult().at().toString());
-                        last.put("elapsedMillis", r.lastResult().elapsedMillis());
-                    }
-                }
-            }
-        }
-        ObjectNode summary = out.putObject("summary");
-        summary.put("profiles", now.routing().profiles().size());
-        summary.put("endpointsDegraded", degraded);
-        summary.put("profilesFailingOpen", failingOpen);
-        summary.put("healthy", degraded == 0 && failingOpen == 0);
-        ctx.json(out);
-    }
-
-    private static String key(String profile, String endpoint) {
-        return profile.toLowerCase(Locale.ROOT) + "/" + endpoint.toLowerCase(Locale.ROOT);
+        ctx.json(StatusView.of(snapshot.get(), health.reports(),
+                new StatusView.Source(config.file().toString(), "store", config.profileRevision()), Instant.now()));
     }
 
     /** {@code GET /api/v1/explain?profile=&client=&type=}: the decision {@code explain --json} prints, with live health. */

@@ -8,8 +8,9 @@ import picocli.CommandLine;
         mixinStandardHelpOptions = true,
         versionProvider = VersionCommand.Provider.class,
         description = "Self-hosted DNS traffic manager: performance routing over an internet latency table.",
-        subcommands = {ServeCommand.class, CheckConfigCommand.class, ExplainCommand.class, StatusCommand.class, DemoEndpointsCommand.class,
-                GeoCodesCommand.class, RegionsCommand.class, ImportCommand.class, VersionCommand.class,
+        subcommands = {ServeCommand.class, CheckConfigCommand.class, ExplainCommand.class, StatusCommand.class,
+                ProfileCommand.class, EndpointCommand.class, ApplyCommand.class, ExportCommand.class, AuditCommand.class,
+                DemoEndpointsCommand.class, GeoCodesCommand.class, RegionsCommand.class, ImportCommand.class, VersionCommand.class,
                 CommandLine.HelpCommand.class})
 public final class WayfinderCommand implements Runnable {
 

@@ -1,5 +1,7 @@
 package io.wayfinder.cli;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
 import io.wayfinder.runtime.WayfinderServer;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -10,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -67,7 +70,10 @@ final class ClientServer implements AutoCloseable {
     final String url;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
 
-    private ClientServer(Path dir, Path configFile, WayfinderServer server) {
+    private final Level level;
+
+    private ClientServer(Path dir, Path configFile, WayfinderServer server, Level level) {
+        this.level = level;
         this.dir = dir;
         this.configFile = configFile;
         this.server = server;
@@ -90,7 +96,18 @@ final class ClientServer implements AutoCloseable {
                 """);
         Path file = dir.resolve("wayfinder.yaml");
         Files.writeString(file, config);
-        return new ClientServer(dir, file, WayfinderServer.start(file, new WayfinderServer.Options(List.of(), 1, 50)));
+        // The server runs in the test's process: its log (written to whatever System.err is at the
+        // time) would land in the stderr a test captures from a command. A command's own process has
+        // no server; CommandOutputTest checks what it prints there.
+        Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        Level level = root.getLevel();
+        root.setLevel(Level.OFF);
+        try {
+            return new ClientServer(dir, file, WayfinderServer.start(file, new WayfinderServer.Options(List.of(), 1, 50)), level);
+        } catch (Exception | Error e) {
+            root.setLevel(level);
+            throw e;
+        }
     }
 
     /** {@code wayfinder args... --server URL --token WRITER}. */
@@ -129,6 +146,10 @@ final class ClientServer implements AutoCloseable {
 
     @Override
     public void close() {
-        server.close();
+        try {
+            server.close();
+        } finally {
+            ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).setLevel(level);
+        }
     }
 }

@@ -13,14 +13,17 @@ import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 @Command(name = "apply", mixinStandardHelpOptions = true,
-        description = {"Make the running server's profiles equal to a file's profiles: list: create the ones it",
-            "does not have, update the ones that differ, delete the ones the file does not have.",
-            "FILE is what `export` prints, or a configuration file (only its profiles: are read);",
-            "profiles: [] deletes every profile. Profiles as the file has them are not written.",
-            "--dry-run prints what would change, in the words of the log, and changes nothing.",
-            "Each write names the version it was planned from: if someone else changes a profile",
-            "meanwhile, apply stops there (exit 2) with the writes before it done; run it again.",
-            "The file is checked whole before the first write (exit 2 with every error)."})
+        description = {"Make the running profiles equal to a file's profiles: list.",
+            "Creates the profiles the server does not have, updates those that differ and",
+            "deletes those the file does not have; profiles as the file has them are not",
+            "written. FILE is what `export` prints, or a configuration file (only its",
+            "profiles: are read); profiles: [] deletes every profile. The file is checked",
+            "whole before the first write (exit 2 with every error).",
+            "--dry-run prints what would change, in the words of the log and the audit",
+            "log, and changes nothing.",
+            "Each write names the version it was planned from: if someone else changes a",
+            "profile meanwhile, apply stops there (412, exit 2), the writes before it done:",
+            "run it again."})
 final class ApplyCommand extends ClientCommand {
 
     @Option(names = {"-f", "--file"}, required = true, paramLabel = "FILE", description = "The profiles (YAML or JSON); - reads stdin.")
@@ -30,8 +33,8 @@ final class ApplyCommand extends ClientCommand {
     boolean dryRun;
 
     @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "table",
-            description = {"table (default: the changes, a line each, and a summary), json or yaml",
-                "({\"dryRun\", \"complete\", \"steps\": [{\"action\", \"profile\", \"changes\", \"version\"}], \"unchanged\"})."})
+            description = "table (default: a line per change, then a summary), json or yaml ({\"dryRun\", \"complete\","
+                    + " \"steps\": [{\"action\", \"profile\", \"changes\", \"version\"}], \"unchanged\"}).")
     OutputFormat output;
 
     @Override

@@ -6,8 +6,9 @@ import picocli.CommandLine.Option;
 import tools.jackson.databind.JsonNode;
 
 @Command(name = "audit", mixinStandardHelpOptions = true,
-        description = {"Print the running server's audit log, newest first: every accepted write, when, by",
-            "which token, what it was asked and what it changed (-o json adds each profile before and after)."})
+        description = {"Print the audit log of the running server, newest first.",
+            "Every accepted write: when, by which token, what was asked and what it",
+            "changed (-o json adds the whole profile before and after)."})
 final class AuditCommand extends ClientCommand {
 
     @Option(names = "--limit", paramLabel = "N", description = "At most N entries (1-1000; default 100).")

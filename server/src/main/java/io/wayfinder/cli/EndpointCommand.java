@@ -7,8 +7,9 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 @Command(name = "endpoint", mixinStandardHelpOptions = true,
-        description = {"List, show, enable, disable and change the endpoints of a running server's profiles.",
-            "The server is --server URL or WAYFINDER_SERVER; the token --token TOKEN or WAYFINDER_TOKEN."},
+        description = {"List, show, enable, disable and change a running server's endpoints.",
+            "The server is --server URL or WAYFINDER_SERVER (its api.listen);",
+            "the token --token TOKEN or WAYFINDER_TOKEN."},
         subcommands = {EndpointListCommand.class, EndpointShowCommand.class, EndpointEnableCommand.class,
             EndpointDisableCommand.class, EndpointSetCommand.class})
 final class EndpointCommand implements Callable<Integer> {

@@ -5,8 +5,8 @@ import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 @Command(name = "disable", mixinStandardHelpOptions = true,
-        description = {"Disable an endpoint (endpointStatus: Disabled): it is neither probed nor served, and",
-            "answers move to the others within a second.",
+        description = {"Disable an endpoint (endpointStatus: Disabled).",
+            "It is neither probed nor served: answers move to the others at once.",
             EndpointEdit.CONFLICT_HELP})
 final class EndpointDisableCommand extends EndpointEdit {
     @Override

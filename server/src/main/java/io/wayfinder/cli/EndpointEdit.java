@@ -17,8 +17,8 @@ import tools.jackson.databind.node.ObjectNode;
  */
 abstract class EndpointEdit extends ClientCommand {
     /** Said in the help of every command that edits an endpoint. */
-    static final String CONFLICT_HELP = "If the profile was changed by someone else since it was read, the server refuses"
-            + " (exit 2) and nothing changes: run again.";
+    static final String CONFLICT_HELP = "If the profile was changed by someone else since it was read, the server%n"
+            + "refuses (412, exit 2) and nothing changes: run again.";
 
     @Parameters(index = "0", paramLabel = "PROFILE", description = "The profile.")
     String profile;

@@ -5,7 +5,7 @@ import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 @Command(name = "enable", mixinStandardHelpOptions = true,
-        description = {"Enable an endpoint (endpointStatus: Enabled): it is probed and served again.",
+        description = {"Enable an endpoint (endpointStatus: Enabled): probed and served again.",
             EndpointEdit.CONFLICT_HELP})
 final class EndpointEnableCommand extends EndpointEdit {
     @Override

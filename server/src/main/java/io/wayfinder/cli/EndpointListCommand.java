@@ -8,9 +8,10 @@ import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 @Command(name = "list", mixinStandardHelpOptions = true,
-        description = {"List a profile's endpoints: target, endpointStatus, monitor status, and what its",
-            "method reads (location, priority, weight, geoMapping or subnets).",
-            "-o json: {\"profile\": ..., \"version\": ..., \"endpoints\": [...]} as the API represents them."})
+        description = {"List a profile's endpoints.",
+            "Each with its target, endpointStatus, monitor status, and what the method",
+            "reads (location, priority, weight, geoMapping or subnets).",
+            "-o json: {\"profile\", \"version\", \"endpoints\": [...]}, as the API has them."})
 final class EndpointListCommand extends ClientCommand {
 
     @Parameters(index = "0", paramLabel = "PROFILE", description = "The profile.")

@@ -10,11 +10,12 @@ import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 @Command(name = "set", mixinStandardHelpOptions = true,
-        description = {"Change fields of an endpoint: KEY=VALUE with the configuration file's property names",
-            "(target, endpointStatus, endpointLocation, priority, weight, geoMapping, subnets, ...).",
-            "Each VALUE is read as YAML, as in the file: weight=5, endpointStatus=Disabled,",
+        description = {"Change fields of an endpoint.",
+            "KEY is a property name of the configuration file (target, endpointStatus,",
+            "endpointLocation, priority, weight, geoMapping, subnets, ...); each VALUE is",
+            "read as YAML, as in the file: weight=5, endpointStatus=Disabled,",
             "geoMapping='[GEO-EU, US-CA]'; KEY=null puts a field back to its default.",
-            "Sent as one merge patch: fields not named stay as they are.",
+            "Sent as one merge patch: the fields not named stay as they are.",
             EndpointEdit.CONFLICT_HELP})
 final class EndpointSetCommand extends EndpointEdit {
 

@@ -24,9 +24,9 @@ import tools.jackson.databind.json.JsonMapper;
         description = {"Show how a profile answers a client, and why.",
             "Prints the evidence behind each region's latency estimate, each endpoint's status and",
             "why it won or lost, the answer and its ECS scope.",
-            "With --config FILE: the file's profiles, as a server that has just started (or --probe).",
-            "With --server URL (or WAYFINDER_SERVER, when no --config is given): the running server's",
-            "decision, with its live health; the same decision, printed the same way."})
+            "With --config FILE: the file's profiles, as on a server just started (or --probe).",
+            "With --server URL (or WAYFINDER_SERVER, when no --config is given): the running",
+            "server's decision, with its live health, printed the same way."})
 final class ExplainCommand implements Callable<Integer> {
     /** Enums by their labels ("measured", as the text says), and no null fields (samples the table does not count). */
     private static final JsonMapper JSON = JsonMapper.builder()
@@ -60,8 +60,8 @@ final class ExplainCommand implements Callable<Integer> {
             description = "table (default), json or yaml: the decision's fields (see the README).")
     OutputFormat output;
 
-    @Option(names = "--probe", description = {"With --config: probe the monitored endpoints first (as `status` does); without",
-        "it they are CheckingEndpoint, as on a server that has just started."})
+    @Option(names = "--probe", description = "With --config: probe the monitored endpoints first (as `status` does); without"
+            + " it they are CheckingEndpoint, as on a server that has just started.")
     boolean probe;
 
     @Option(names = "--type", paramLabel = "A|AAAA", defaultValue = "A",

@@ -12,9 +12,10 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 @Command(name = "export", mixinStandardHelpOptions = true,
-        description = {"Print the running server's profiles as a profiles: section, the file that `apply -f`",
-            "takes back unchanged (and that a configuration file can hold): the configuration's",
-            "property names in the canonical form the store keeps, without the live status."})
+        description = {"Print the running profiles as a file that `apply -f` takes back unchanged.",
+            "A profiles: section (a configuration file can hold it too), with the",
+            "configuration's property names in the canonical form the store keeps and",
+            "without the live status."})
 final class ExportCommand extends ClientCommand {
 
     /** Only the file formats: a table is not a file that apply reads. */

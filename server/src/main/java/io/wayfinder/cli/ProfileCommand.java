@@ -7,8 +7,9 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 @Command(name = "profile", mixinStandardHelpOptions = true,
-        description = {"List, show, create, update and delete the profiles of a running server (its api:).",
-            "The server is --server URL or WAYFINDER_SERVER; the token --token TOKEN or WAYFINDER_TOKEN."},
+        description = {"List, show, create, update and delete a running server's profiles.",
+            "The server is --server URL or WAYFINDER_SERVER (its api.listen);",
+            "the token --token TOKEN or WAYFINDER_TOKEN."},
         subcommands = {ProfileListCommand.class, ProfileShowCommand.class, ProfileCreateCommand.class,
             ProfileUpdateCommand.class, ProfileDeleteCommand.class})
 final class ProfileCommand implements Callable<Integer> {

@@ -7,8 +7,9 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 @Command(name = "create", mixinStandardHelpOptions = true,
-        description = {"Create a profile on the running server from a file: YAML or JSON, one profile or a",
-            "profiles: list with one entry, with the configuration file's property names.",
+        description = {"Create a profile from a file.",
+            "FILE is YAML or JSON, with the configuration file's property names: one",
+            "profile, or a profiles: list with one entry. Checked before it is sent.",
             "Refused (exit 2) when a profile of that name exists (update changes one)."})
 final class ProfileCreateCommand extends ClientCommand {
 

@@ -7,8 +7,8 @@ import picocli.CommandLine.Parameters;
 import tools.jackson.databind.node.JsonNodeFactory;
 
 @Command(name = "delete", mixinStandardHelpOptions = true,
-        description = {"Delete a profile of the running server: its name answers NXDOMAIN from then on.",
-            "Refused (exit 2, with the profile that nests it) while another profile nests it."})
+        description = {"Delete a profile: its DNS name answers NXDOMAIN from then on.",
+            "Refused (exit 2, naming the profile that nests it) while another nests it."})
 final class ProfileDeleteCommand extends ClientCommand {
 
     @Parameters(index = "0", paramLabel = "NAME", description = "The profile.")

@@ -5,8 +5,9 @@ import picocli.CommandLine.Option;
 import tools.jackson.databind.JsonNode;
 
 @Command(name = "list", mixinStandardHelpOptions = true,
-        description = {"List the running server's profiles: method, status, monitor status, DNS name, TTL,",
-            "number of endpoints and version (-o json: the API's {\"revision\": ..., \"profiles\": [...]})."})
+        description = {"List the running server's profiles.",
+            "Each with its method, status, monitor status, DNS name, TTL, number of",
+            "endpoints and version. -o json: the API's {\"revision\", \"profiles\": [...]}."})
 final class ProfileListCommand extends ClientCommand {
 
     @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "table", description = OutputFormat.HELP)

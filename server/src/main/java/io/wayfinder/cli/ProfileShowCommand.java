@@ -6,9 +6,10 @@ import picocli.CommandLine.Parameters;
 import tools.jackson.databind.JsonNode;
 
 @Command(name = "show", mixinStandardHelpOptions = true,
-        description = {"Show one profile of the running server: its settings, its endpoints and their status.",
-            "-o yaml or -o json print it as the API represents it (the configuration's property names,",
-            "with version and live status added), which `profile update -f` takes back unchanged."})
+        description = {"Show a profile: its settings, its endpoints and their status.",
+            "-o yaml and -o json print it as the API represents it (the configuration's",
+            "property names, with version and live status added): `profile update -f`",
+            "takes that back unchanged."})
 final class ProfileShowCommand extends ClientCommand {
 
     @Parameters(index = "0", paramLabel = "NAME", description = "The profile.")

@@ -5,12 +5,13 @@ import picocli.CommandLine.Option;
 import tools.jackson.databind.node.ObjectNode;
 
 @Command(name = "update", mixinStandardHelpOptions = true,
-        description = {"Replace a profile of the running server with the one in a file (YAML or JSON, one",
-            "profile or a profiles: list with one entry). The write names the version it replaces",
-            "(If-Match): the file's `version` when it has one (what `profile show -o yaml` wrote),",
-            "else the version read just before. If someone else changed the profile since, the",
-            "server refuses (412) and nothing changes: the profile was changed by someone else;",
-            "run again (show it again and redo the edit when the file came from show)."})
+        description = {"Replace a profile with the one in a file.",
+            "FILE is YAML or JSON: one profile, or a profiles: list with one entry.",
+            "The write names the version it replaces (If-Match): the file's `version`",
+            "when it has one (`profile show -o yaml` writes it), else the version read",
+            "just before. If someone else changed the profile since, the server refuses",
+            "(412, exit 2) and nothing changes: it was changed by someone else; run again",
+            "(when the file came from show: show it again and redo the edit)."})
 final class ProfileUpdateCommand extends ClientCommand {
 
     @Option(names = {"-f", "--file"}, required = true, paramLabel = "FILE", description = "The profile; - reads stdin.")

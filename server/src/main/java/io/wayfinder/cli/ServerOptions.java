@@ -18,14 +18,13 @@ final class ServerOptions {
     static final String TOKEN_VARIABLE = "WAYFINDER_TOKEN";
 
     @Option(names = {"-s", "--server"}, paramLabel = "URL",
-            description = {"The running server's API (api.listen), as http://127.0.0.1:8080 or 127.0.0.1:8080;",
-                "default: the environment variable " + SERVER_VARIABLE + "."})
+            description = "The running server's API (its api.listen), as http://127.0.0.1:8080 or 127.0.0.1:8080."
+                    + " Default: the environment variable " + SERVER_VARIABLE + ".")
     String server;
 
     @Option(names = {"-t", "--token"}, paramLabel = "TOKEN",
-            description = {"A token of the server's api.tokens (reader, or writer to change profiles);",
-                "default: the environment variable " + TOKEN_VARIABLE + ", which other users of the",
-                "machine cannot read from the process list as they can an option."})
+            description = "A token of the server's api.tokens (a writer's to change profiles). Default: the environment"
+                    + " variable " + TOKEN_VARIABLE + ", which, unlike an option, other users cannot read in the process list.")
     String token;
 
     /** The server's URL given on the command line or in the environment, or null. */

@@ -17,12 +17,13 @@ import picocli.CommandLine.Spec;
 import tools.jackson.databind.JsonNode;
 
 @Command(name = "status", mixinStandardHelpOptions = true,
-        description = {"Print each profile and endpoint with its monitor status, last probe result,",
-            "consecutive failures and successes, and since when.",
-            "With --config FILE: probes every monitored endpoint of the file now, and exits 0.",
-            "With --server URL (or WAYFINDER_SERVER, when no --config is given): what the running",
-            "server sees, with its live health; exits " + StatusCommand.EXIT_UNHEALTHY + " when an endpoint is Degraded or a",
-            "profile fails open (or answers with its fallback), 0 when all is well."})
+        description = {"Print the health of every profile and endpoint: probed now, or the server's.",
+            "Each endpoint with its monitor status, last probe result, consecutive failures",
+            "and successes, and since when; then whether all is well.",
+            "With --config FILE: probes the file's monitored endpoints from here; exits 0.",
+            "With --server URL (or WAYFINDER_SERVER, when no --config is given): what the",
+            "running server sees; exits " + StatusCommand.EXIT_UNHEALTHY + " when an endpoint is Degraded or a profile",
+            "fails open (or answers with its fallback), 0 when all is well."})
 final class StatusCommand implements Callable<Integer> {
     /** {@code status --server}: the server answered, and not everything is well. */
     static final int EXIT_UNHEALTHY = 3;
@@ -30,7 +31,7 @@ final class StatusCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "The YAML configuration, to probe its endpoints from here.")
+    @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "The YAML configuration: probe its endpoints from here.")
     Path config;
 
     @Mixin

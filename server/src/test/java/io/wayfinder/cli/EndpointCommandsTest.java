@@ -155,7 +155,7 @@ class EndpointCommandsTest {
         for (String command : new String[] {"enable", "disable", "set"}) {
             ClientRun help = ClientRun.of("endpoint", command, "--help");
             assertThat(help.out().replaceAll("\\s+", " ")).contains("If the profile was changed by someone else since it was"
-                    + " read, the server refuses (exit 2) and nothing changes: run again.");
+                    + " read, the server refuses (412, exit 2) and nothing changes: run again.");
         }
     }
 }

@@ -8,6 +8,7 @@ import io.wayfinder.routing.Decision;
 import io.wayfinder.routing.DecisionRecorder;
 import io.wayfinder.routing.Profile;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -134,7 +135,7 @@ final class ExplainCommand implements Callable<Integer> {
     private Decision remote() throws ApiClient.Failure {
         ApiClient api = server.client();
         ApiClient.Response r = api.get(ApiClient.path("explain") + ApiClient.query("profile", profile, "client", client,
-                "type", type.toUpperCase(java.util.Locale.ROOT)));
+                "type", type.toUpperCase(Locale.ROOT)));
         try {
             return JSON.treeToValue(r.body(), Decision.class);
         } catch (JacksonException e) {

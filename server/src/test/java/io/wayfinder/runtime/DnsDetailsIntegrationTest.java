@@ -85,6 +85,19 @@ class DnsDetailsIntegrationTest {
     }
 
     @Test
+    void notauthAnswersAreCountedInTheMetrics() throws Exception {
+        Message query = query("www.app.test.", Type.A, false);
+        query.setTSIG(new TSIG(TSIG.HMAC_SHA256, "k.example.", "c2VjcmV0IGtleSBmb3IgdGVzdHM="));
+        sendUdp(query.toWire(65535));
+
+        String metrics = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://127.0.0.1:" + deployment.server.metricsPort() + "/metrics")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+
+        assertThat(metrics).containsPattern("(?m)^wayfinder_dns_responses_total\\{rcode=\"NOTAUTH\"\\} [1-9]");
+    }
+
+    @Test
     void aTsigRecordThatIsNotTheLastRecordIsFormerr() throws IOException {
         Message query = query("www.app.test.", Type.A, false);
         query.setTSIG(new TSIG(TSIG.HMAC_SHA256, "k.example.", "c2VjcmV0IGtleSBmb3IgdGVzdHM="));

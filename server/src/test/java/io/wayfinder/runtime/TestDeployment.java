@@ -180,8 +180,8 @@ final class TestDeployment implements AutoCloseable {
 
     /**
      * The configuration text. big.test has 24 name servers whose names differ in a long first label:
-     * even compressed, its NS set needs TCP. wide.test has 24 that share a long suffix: 1,519 bytes
-     * uncompressed, a few hundred compressed. crowded.test has 20 name servers inside it with four
+     * even compressed, its NS set needs TCP. wide.test has 24 that share a long suffix: 1,516 bytes
+     * uncompressed, 527 compressed. crowded.test has 20 name servers inside it with four
      * IPv6 addresses each: its NS answer fits a UDP response, its glue does not.
      */
     static String config() {

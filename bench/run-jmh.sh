@@ -63,6 +63,8 @@ jmh latency-table 'LatencyTableLookupBenchmark'
 jmh query-path 'QueryPathBenchmark'
 # The distance model's haversine, against precomputed unit vectors.
 jmh great-circle 'GreatCircleBenchmark'
+# The response-rate limit: the table alone (normal, forged flood, limited flood on 1 and 2 threads), and on the query path.
+jmh rate-limit 'ResponseRateLimiterBenchmark'
 
 if [[ "${EXPERIMENTS:-0}" == 1 ]]; then
   jmh prefixmap-layout 'PrefixMapLayoutBenchmark'

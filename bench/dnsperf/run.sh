@@ -241,6 +241,7 @@ wf_config() { # port
     cat <<EOF
 dns:
   listen: ["127.0.0.1:$1"]
+  rateLimit: {responsesPerSecond: 0}   # dnsperf is one client asking one name: RRL would drop it
 zones:
   - name: routed.test
     nameservers:

@@ -27,6 +27,12 @@ import java.util.function.Supplier;
  * <p>One instance per event-loop channel: it owns the routing scratch state. No locks; the only
  * allocation per routed query is the client's {@link IpPrefix}. Several answers (MultiValue) share
  * the profile's TTL; a routing that finds no answer for this client is NODATA, with the SOA.
+ *
+ * <p>ANY gets one RRset (RFC 8482 §4.1), over UDP and TCP alike, never everything a name holds: at
+ * an apex the SOA (always there, one record, where NS can be many), at a name server's name its A
+ * records (else AAAA), at a profile's name the routed answer (the CNAME, or the addresses of the
+ * first answer's type). They are real records a resolver can cache, and a query for ANY no longer
+ * sends back several times its size to whoever its source address names.
  */
 public final class QueryAnswerer implements Responder {
     /** Internal result: the name exists but has no record of the type asked. Answered as NOERROR. */
@@ -46,8 +52,6 @@ public final class QueryAnswerer implements Responder {
     private final NameNode[] chain = new NameNode[MAX_CHAIN];
     /** The zone whose NS records this response holds, for their glue; null when none. */
     private Zone glueZone;
-    /** A node whose addresses are already in the answer (ANY at an apex): no glue repeats them. */
-    private NameNode glueAnswered;
     /** Message offsets of the NS names written, per name server of {@link #glueZone}; grows, never per query. */
     private int[] nsOffsets = new int[8];
 
@@ -104,7 +108,7 @@ public final class QueryAnswerer implements Responder {
         writer.additional().droppable();
         for (int i = 0; i < zone.nsNames.length; i++) {
             NameNode host = zone.nsHosts[i];
-            if (host == null || host == glueAnswered) {
+            if (host == null) {
                 continue;
             }
             for (byte[] a : host.ipv4) {
@@ -126,14 +130,12 @@ public final class QueryAnswerer implements Responder {
         negativeZone = node.zone;
         switch (node.kind) {
             case APEX -> {
-                boolean any = qtype == RecordType.ANY;
-                boolean wrote = false;
                 Zone zone = node.zone;
-                if (qtype == RecordType.SOA || any) {
+                if (qtype == RecordType.SOA || qtype == RecordType.ANY) { // ANY: the SOA alone (RFC 8482)
                     writer.pointer(owner).soaRecord(zone.ttl, zone.soaMname, zone.soaRname, zone.soaNumbers);
-                    wrote = true;
+                    return Rcode.NOERROR;
                 }
-                if (qtype == RecordType.NS || any) {
+                if (qtype == RecordType.NS) {
                     if (nsOffsets.length < zone.nsNames.length) {
                         nsOffsets = new int[zone.nsNames.length];
                     }
@@ -141,10 +143,9 @@ public final class QueryAnswerer implements Responder {
                         nsOffsets[i] = writer.pointer(owner).nameRecord(RecordType.NS, zone.ttl, zone.nsNames[i]);
                     }
                     glueZone = zone;
-                    glueAnswered = any ? node : null;
-                    wrote = true;
+                    return Rcode.NOERROR;
                 }
-                return writeAddresses(node, owner, qtype) || wrote ? Rcode.NOERROR : NODATA;
+                return writeAddresses(node, owner, qtype) ? Rcode.NOERROR : NODATA;
             }
             case HOST -> {
                 return writeAddresses(node, owner, qtype) ? Rcode.NOERROR : NODATA;
@@ -158,6 +159,7 @@ public final class QueryAnswerer implements Responder {
         }
     }
 
+    /** A name server's addresses; for ANY one RRset (RFC 8482): the A records, or the AAAA when it has none. */
     private boolean writeAddresses(NameNode node, int owner, int qtype) {
         boolean wrote = false;
         if (qtype == RecordType.A || qtype == RecordType.ANY) {
@@ -166,7 +168,7 @@ public final class QueryAnswerer implements Responder {
                 wrote = true;
             }
         }
-        if (qtype == RecordType.AAAA || qtype == RecordType.ANY) {
+        if (qtype == RecordType.AAAA || (qtype == RecordType.ANY && !wrote)) {
             for (byte[] a : node.ipv6) {
                 writer.pointer(owner).record(RecordType.AAAA, node.zone.ttl, a);
                 wrote = true;
@@ -201,11 +203,13 @@ public final class QueryAnswerer implements Responder {
             }
             return follow(record.cnameTarget, targetOffset, qtype, depth);
         }
+        // ANY: the RRset of the first answer's type, as if that type had been asked (RFC 8482: one RRset)
+        int type = qtype == RecordType.ANY ? record.type : qtype;
         boolean wrote = false;
         for (int k = 0; k < context.answerCount(); k++) {
             Endpoint e = context.answer(k);
             EndpointRecord r = zones.records[e.profile()][e.index()];
-            if (qtype == r.type || qtype == RecordType.ANY) {
+            if (r.type == type) {
                 writer.pointer(owner).record(r.type, ttl, r.lengthAndRdata);
                 wrote = true;
             }

@@ -10,9 +10,29 @@ final class DecisionText {
     private DecisionText() {
     }
 
+    /** "US-WA, US at 47.6062, -122.3321 (geolocation holds for 216.160.83.0/24)", or why it is unknown. */
+    static String located(Decision.ClientLocation where) {
+        if (!where.configured()) {
+            return "unknown: the configuration has no geolocation source";
+        }
+        if (!where.known()) {
+            return "unknown: no geolocation source places it (nor any network of its length in " + where.network() + ")";
+        }
+        String place = where.subdivision() != null ? where.subdivision() + ", " + where.country()
+                : where.country() != null ? where.country() : "an unknown country";
+        return place + " at " + coordinate(where.latitude()) + ", " + coordinate(where.longitude())
+                + " (geolocation holds for " + where.network() + ")";
+    }
+
+    private static String coordinate(double value) {
+        String text = String.format(Locale.ROOT, "%.4f", value).replaceAll("0+$", "");
+        return text.endsWith(".") ? text.substring(0, text.length() - 1) : text;
+    }
+
     static String render(Decision d) {
         StringBuilder out = new StringBuilder();
         out.append("client   ").append(d.client()).append(" (").append(d.clientSource()).append(")\n");
+        out.append("located  ").append(located(d.clientLocation())).append('\n');
         for (Decision.Step step : d.steps()) {
             String indent = "  ".repeat(step.depth());
             out.append('\n').append(indent).append("profile  ").append(step.profile()).append(" (").append(step.method())

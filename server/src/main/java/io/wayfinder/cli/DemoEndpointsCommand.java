@@ -30,12 +30,12 @@ final class DemoEndpointsCommand implements Callable<Integer> {
                 address = ListenAddress.parse(text);
             } catch (IllegalArgumentException e) {
                 System.err.println(e.getMessage());
-                return 2;
+                return WayfinderCommand.EXIT_INVALID_INPUT;
             }
             InetSocketAddress socket = address.toSocketAddress();
             if (!socket.getAddress().isLoopbackAddress()) {
                 System.err.println(text + ": demo endpoints serve on loopback addresses only (127.0.0.0/8, ::1)");
-                return 2;
+                return WayfinderCommand.EXIT_INVALID_INPUT;
             }
             HttpServer server;
             try {
@@ -43,7 +43,7 @@ final class DemoEndpointsCommand implements Callable<Integer> {
             } catch (IOException e) {
                 System.err.println("cannot serve on " + text + ": " + e.getMessage());
                 servers.forEach(s -> s.stop(0));
-                return 1;
+                return WayfinderCommand.EXIT_RUNTIME_FAILURE;
             }
             server.createContext("/", exchange -> {
                 byte[] body = ("ok from " + text + "\n").getBytes(StandardCharsets.UTF_8);
@@ -62,6 +62,6 @@ final class DemoEndpointsCommand implements Callable<Integer> {
             stopped.countDown();
         }));
         stopped.await();
-        return 0;
+        return WayfinderCommand.EXIT_OK;
     }
 }

@@ -60,11 +60,11 @@ final class ExplainCommand implements Callable<Integer> {
             network = subnet ? IpPrefix.parse(client) : IpPrefix.parse(client + (client.contains(":") ? "/128" : "/32"));
         } catch (IllegalArgumentException e) {
             System.err.println("--client " + e.getMessage());
-            return WayfinderCommand.EXIT_INVALID_CONFIG;
+            return WayfinderCommand.EXIT_INVALID_INPUT;
         }
         if (!type.equalsIgnoreCase("A") && !type.equalsIgnoreCase("AAAA")) {
             System.err.println("--type must be A or AAAA, not " + type);
-            return WayfinderCommand.EXIT_INVALID_CONFIG;
+            return WayfinderCommand.EXIT_INVALID_INPUT;
         }
         Snapshot snapshot;
         try {
@@ -76,7 +76,7 @@ final class ExplainCommand implements Callable<Integer> {
         if (p == null) {
             System.err.println("no profile named '" + profile + "'; profiles: "
                     + snapshot.routing().profiles().stream().map(Profile::name).toList());
-            return 1;
+            return WayfinderCommand.EXIT_INVALID_INPUT;
         }
         Decision decision = DecisionRecorder.explain(snapshot.routing(), p, network, subnet, type.equalsIgnoreCase("AAAA"));
         if (json) {

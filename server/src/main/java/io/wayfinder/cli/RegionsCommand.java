@@ -13,7 +13,8 @@ import picocli.CommandLine.Option;
 
 @Command(name = "regions", mixinStandardHelpOptions = true,
         description = {"List the built-in cloud regions that an endpointLocation can name.",
-            "Columns: name, location, latitude, longitude, provider."})
+            "Columns: name, display name (Azure's, also accepted wherever a region is named),",
+            "location, latitude, longitude, provider."})
 final class RegionsCommand implements Callable<Integer> {
 
     @Option(names = "--provider", paramLabel = "azure|aws|gcp", description = "List only this provider's regions.")
@@ -30,10 +31,11 @@ final class RegionsCommand implements Callable<Integer> {
             return WayfinderCommand.EXIT_INVALID_CONFIG;
         }
         List<String[]> rows = new ArrayList<>();
-        rows.add(new String[] {"NAME", "LOCATION", "LATITUDE", "LONGITUDE", "PROVIDER"});
+        rows.add(new String[] {"NAME", "DISPLAY NAME", "LOCATION", "LATITUDE", "LONGITUDE", "PROVIDER"});
         for (Region region : catalogue.all()) {
             if (wanted == null || region.provider().equals(wanted)) {
-                rows.add(new String[] {region.name(), region.location(), number(region.latitude()),
+                rows.add(new String[] {region.name(), region.displayName().isEmpty() ? "-" : region.displayName(),
+                    region.location(), number(region.latitude()),
                     number(region.longitude()), region.provider()});
             }
         }
@@ -52,7 +54,7 @@ final class RegionsCommand implements Callable<Integer> {
         for (String[] row : rows) {
             StringBuilder line = new StringBuilder();
             for (int i = 0; i < row.length; i++) {
-                boolean numeric = i == 2 || i == 3;
+                boolean numeric = i == 3 || i == 4;
                 String pad = " ".repeat(widths[i] - row[i].length());
                 line.append(numeric ? pad + row[i] : i == row.length - 1 ? row[i] : row[i] + pad);
                 if (i < row.length - 1) {

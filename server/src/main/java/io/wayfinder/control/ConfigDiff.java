@@ -40,6 +40,9 @@ final class ConfigDiff {
         section(out, "regions", before.regions(), after.regions());
         section(out, "geolocation", before.geolocation(), after.geolocation());
         section(out, "latency", before.latency(), after.latency());
+        section(out, "reload", before.reload(), after.reload());
+        section(out, "api", before.api(), after.api()); // names the section only: never a token
+        section(out, "storage", before.storage(), after.storage());
         Map<String, ProfileConfig> old = byName(before.profiles());
         Map<String, ProfileConfig> now = byName(after.profiles());
         for (Map.Entry<String, ProfileConfig> e : old.entrySet()) {

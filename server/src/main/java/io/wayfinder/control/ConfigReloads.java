@@ -1,31 +1,40 @@
 package io.wayfinder.control;
 
+import io.wayfinder.geo.GeoLookupFailures;
 import io.wayfinder.profile.ConfigException;
 import io.wayfinder.time.Scheduler;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Live configuration: when the file or a data file it names changes, loads it off the control
- * thread and hands the result to the {@link SnapshotPublisher}. A configuration that fails to load
- * is logged with every error, counted, and the running one stays.
+ * Live configuration: when the file or a data file it names has changed and then stayed unchanged
+ * for the configuration's {@code reload.quietPeriod} ({@link ConfigWatcher}), loads it off the
+ * control thread and hands the result to the {@link SnapshotPublisher}. A configuration that fails
+ * to load, for whatever reason (errors in it, a damaged data file, even an {@code Error} such as
+ * running out of memory) is logged, counted, timed for the metrics, and the running one stays; the
+ * next change is loaded as usual.
  */
 public final class ConfigReloads implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ConfigReloads.class);
 
     private final Path file;
-    private final SnapshotPublisher publisher;
+    private final ServedConfig served;
+    private final ProfileSource profiles;
     private final Clock clock;
+    private final GeoLookupFailures geoFailures;
     private final ConfigWatcher watcher;
     private final AtomicLong reloads = new AtomicLong();
     private final AtomicLong rejected = new AtomicLong();
+    /** Clock millis of the last configuration applied (the first included), and of the last rejected (0: none yet). */
+    private volatile long lastApplied;
+    private volatile long lastRejected;
+    /** The quiet period of the configuration being served (the watcher's, after each reload). */
+    private long quietMillis;
 
     /**
      * @param watcherThread  where the files are polled and loaded (not the control thread)
@@ -33,11 +42,36 @@ public final class ConfigReloads implements AutoCloseable {
      * @param intervalMillis how often the files are polled; 0 or less for never (reload by hand)
      */
     public ConfigReloads(SnapshotPublisher publisher, Scheduler watcherThread, LoadedConfig current, long intervalMillis) {
+        this(publisher, watcherThread, current, intervalMillis, new GeoLookupFailures(watcherThread.clock()));
+    }
+
+    /** @param geoFailures where lookups in the geolocation databases of later loads count their failures */
+    public ConfigReloads(SnapshotPublisher publisher, Scheduler watcherThread, LoadedConfig current, long intervalMillis,
+                         GeoLookupFailures geoFailures) {
+        this(new ServedConfig(publisher, ProfileSource.FILE, watcherThread.clock(), current), watcherThread, current,
+                intervalMillis, geoFailures);
+    }
+
+    /**
+     * @param served   the configuration served (whose profiles come from the file or the store), which
+     *                 reloads replace through it, one change at a time with API writes
+     * @param current  the configuration being served, whose files are watched
+     */
+    public ConfigReloads(ServedConfig served, Scheduler watcherThread, LoadedConfig current, long intervalMillis,
+                         GeoLookupFailures geoFailures) {
         this.file = current.file();
-        this.publisher = publisher;
+        this.served = served;
+        this.profiles = served.profiles();
         this.clock = watcherThread.clock();
+        this.geoFailures = geoFailures;
+        this.lastApplied = clock.millis();
+        this.quietMillis = quietMillis(current);
         this.watcher = intervalMillis > 0
-                ? new ConfigWatcher(watcherThread, watchedFiles(current), this::reload, intervalMillis) : null;
+                ? new ConfigWatcher(watcherThread, current.stamps(), quietMillis, this::reload, intervalMillis) : null;
+    }
+
+    private static long quietMillis(LoadedConfig loaded) {
+        return loaded.config().reload().quietPeriod().toMillis();
     }
 
     /**
@@ -47,40 +81,50 @@ public final class ConfigReloads implements AutoCloseable {
      * @return whether the configuration was replaced
      */
     public synchronized boolean reload() {
-        LoadedConfig next;
-        try {
-            next = ConfigLoader.load(file, clock);
-        } catch (ConfigException e) {
+        Map<Path, FileStamp> before = watcher == null ? Map.of() : watcher.stampNow();
+        LoadedConfig next = load();
+        boolean applied = next != null && apply(next);
+        if (applied) {
+            reloads.incrementAndGet();
+            lastApplied = clock.millis();
+            quietMillis = quietMillis(next);
+        } else {
             rejected.incrementAndGet();
-            LOG.error("configuration {} rejected; still serving the previous one:\n{}", file, e.getMessage());
-            return false;
-        } catch (IOException | RuntimeException e) {
-            rejected.incrementAndGet();
-            LOG.error("configuration {} could not be loaded; still serving the previous one: {}", file, e.toString());
-            return false;
-        }
-        next.sources().log();
-        try {
-            publisher.configurationLoaded(next).join();
-        } catch (CompletionException e) {
-            rejected.incrementAndGet();
-            LOG.error("configuration {} could not be applied; still serving the previous one", file, e.getCause());
-            return false;
+            lastRejected = clock.millis();
         }
         if (watcher != null) {
-            watcher.watch(watchedFiles(next));
+            // Stamped before reading: what changed since (during the load included) is loaded next.
+            watcher.watch(applied ? next.stamps() : before, quietMillis);
         }
-        reloads.incrementAndGet();
-        return true;
+        return applied;
     }
 
-    static List<Path> watchedFiles(LoadedConfig loaded) {
-        List<Path> files = new ArrayList<>();
-        files.add(loaded.file());
-        files.addAll(loaded.config().latency().sources());
-        files.addAll(loaded.config().geolocation().csv());
-        files.addAll(loaded.config().geolocation().mmdb());
-        return files;
+    /** The configuration loaded, or null (logged) when it cannot be. */
+    private LoadedConfig load() {
+        try {
+            return ConfigLoader.load(file, clock, geoFailures, profiles);
+        } catch (ConfigException e) {
+            LOG.error("configuration {} rejected; still serving the previous one:\n{}", file, e.getMessage());
+        } catch (Throwable e) { // IOException, a bug, or an Error: the watcher must outlive any file
+            LOG.error("configuration {} could not be loaded; still serving the previous one: {}", file, e.toString());
+        }
+        return null;
+    }
+
+    private boolean apply(LoadedConfig next) {
+        next.sources().log();
+        try {
+            served.applyReload(next);
+            return true;
+        } catch (ConfigException e) {
+            LOG.error("configuration {} rejected with the store's latest profiles; still serving the previous one:\n{}",
+                    file, e.getMessage());
+        } catch (CompletionException e) {
+            LOG.error("configuration {} could not be applied; still serving the previous one", file, e.getCause());
+        } catch (Throwable e) {
+            LOG.error("configuration {} could not be applied; still serving the previous one", file, e);
+        }
+        return false;
     }
 
     /** Reloads that replaced the configuration. */
@@ -91,6 +135,21 @@ public final class ConfigReloads implements AutoCloseable {
     /** Reloads that were rejected, leaving the previous configuration in service. */
     public long rejected() {
         return rejected.get();
+    }
+
+    /** When the configuration being served was applied (the first load included), in clock millis. */
+    public long lastAppliedMillis() {
+        return lastApplied;
+    }
+
+    /** When a reload was last rejected, in clock millis; 0 when none has been. */
+    public long lastRejectedMillis() {
+        return lastRejected;
+    }
+
+    /** Where failed geolocation lookups are counted, across reloads. */
+    public GeoLookupFailures geoLookupFailures() {
+        return geoFailures;
     }
 
     @Override

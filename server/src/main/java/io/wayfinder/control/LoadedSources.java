@@ -4,6 +4,7 @@ import io.wayfinder.geo.CompositeGeoLocator;
 import io.wayfinder.geo.CsvGeoTable;
 import io.wayfinder.geo.GeoCache;
 import io.wayfinder.geo.GeoLocator;
+import io.wayfinder.geo.GeoLookupFailures;
 import io.wayfinder.geo.MmdbGeoDatabase;
 import io.wayfinder.latency.DistanceModel;
 import io.wayfinder.latency.LatencyCsvReader;
@@ -17,6 +18,7 @@ import io.wayfinder.source.SourceFormatException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,14 +37,30 @@ public record LoadedSources(LatencyEstimator estimator, List<String> summary) {
 
     /**
      * @throws ConfigException naming the configuration field of every data file that is missing or
-     *                         unreadable, and of the first bad line in a file (with file and line)
+     *                         unreadable, and of every bad line in a file (with file and line)
      */
     public static LoadedSources load(WayfinderConfig config) throws IOException, ConfigException {
+        return load(config, new GeoLookupFailures(Clock.systemUTC()));
+    }
+
+    /**
+     * @param geoFailures where geolocation lookups that fail on the query path are counted (the
+     *                    server's one counter, across reloads)
+     * @throws ConfigException naming the configuration field of every data file that is missing or
+     *                         unreadable, of every bad line in a file (with file and line), and
+     *                         of a damaged geolocation database
+     */
+    public static LoadedSources load(WayfinderConfig config, GeoLookupFailures geoFailures)
+            throws IOException, ConfigException {
         checkFilesExist(config);
         try {
-            return read(config);
+            return read(config, geoFailures);
         } catch (SourceFormatException e) {
-            throw new ConfigException(fieldOf(config, e.getMessage()), e.getMessage());
+            List<ConfigError> errors = new ArrayList<>();
+            for (String problem : e.problems()) {
+                errors.add(new ConfigError(fieldOf(config, problem), problem));
+            }
+            throw new ConfigException(errors);
         }
     }
 
@@ -84,9 +102,11 @@ public record LoadedSources(LatencyEstimator estimator, List<String> summary) {
         return "";
     }
 
-    private static LoadedSources read(WayfinderConfig config) throws IOException {
+    private static LoadedSources read(WayfinderConfig config, GeoLookupFailures geoFailures)
+            throws IOException, ConfigException {
         List<String> summary = new ArrayList<>();
-        GeoLocator geo = geolocation(config.geolocation(), summary);
+        List<MmdbGeoDatabase> databases = new ArrayList<>();
+        GeoLocator geo = geolocation(config.geolocation(), geoFailures, databases, summary);
 
         WayfinderConfig.LatencySettings settings = config.latency();
         LatencyTableBuilder builder = new LatencyTableBuilder().aggregation(
@@ -105,11 +125,31 @@ public record LoadedSources(LatencyEstimator estimator, List<String> summary) {
                 + table.regions() + ", " + table.totalSamples() + " samples");
         DistanceModel model = DistanceModel.fit(builder.sample(FIT_SAMPLE), geo, config.catalogue());
         summary.add("distance model: " + model.describe());
+        rejectDamaged(databases);
         return new LoadedSources(new LatencyEstimator(table, geo, model), List.copyOf(summary));
     }
 
-    private static GeoLocator geolocation(WayfinderConfig.GeolocationSettings settings, List<String> summary)
-            throws IOException {
+    /**
+     * A database in which a lookup made while loading (fitting the distance model looks up the
+     * table's networks) failed is damaged where the table's clients are: rejected, rather than
+     * served with those networks unknown.
+     */
+    private static void rejectDamaged(List<MmdbGeoDatabase> databases) throws ConfigException {
+        List<ConfigError> errors = new ArrayList<>();
+        for (int i = 0; i < databases.size(); i++) {
+            MmdbGeoDatabase db = databases.get(i);
+            if (db.failures() > 0) {
+                errors.add(new ConfigError("geolocation.mmdb[" + i + "]", db.file() + ": damaged: " + db.failures()
+                        + " lookup(s) made while loading failed (the first: " + db.firstFailure() + ")"));
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw new ConfigException(errors);
+        }
+    }
+
+    private static GeoLocator geolocation(WayfinderConfig.GeolocationSettings settings, GeoLookupFailures failures,
+                                          List<MmdbGeoDatabase> databases, List<String> summary) throws IOException {
         List<GeoLocator> sources = new ArrayList<>();
         boolean slow = false;
         for (Path csv : settings.csv()) {
@@ -118,8 +158,9 @@ public record LoadedSources(LatencyEstimator estimator, List<String> summary) {
             summary.add("geolocation " + table.describe());
         }
         for (Path mmdb : settings.mmdb()) {
-            MmdbGeoDatabase db = MmdbGeoDatabase.open(mmdb);
+            MmdbGeoDatabase db = MmdbGeoDatabase.open(mmdb, failures);
             sources.add(db);
+            databases.add(db);
             slow = true;
             summary.add("geolocation " + db.describe());
         }

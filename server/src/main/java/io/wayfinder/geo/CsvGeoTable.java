@@ -29,7 +29,10 @@ public final class CsvGeoTable implements GeoLocator {
         this.source = source;
     }
 
-    /** @throws SourceFormatException naming the file and line of the first bad row */
+    /**
+     * @throws SourceFormatException naming the file and line of every bad row (up to
+     *                               {@link CsvLines#MAX_REPORTED}; each prefix written with its length)
+     */
     public static CsvGeoTable read(Path file) throws IOException {
         PrefixMap.Builder builder = new PrefixMap.Builder();
         List<GeoLocation> locations = new ArrayList<>();
@@ -39,31 +42,18 @@ public final class CsvGeoTable implements GeoLocator {
             lines.expectHeader("prefix", "latitude", "longitude");
             String[] f;
             while ((f = lines.next()) != null) {
-                if (f.length < 3 || f.length > 5) {
-                    throw lines.error("expected prefix,latitude,longitude[,country[,subdivision]], got " + f.length
-                            + " fields");
+                try {
+                    GeoLocation location = row(lines, f);
+                    if (!seen.add(location.network())) {
+                        throw lines.error("prefix " + location.network() + " appears more than once");
+                    }
+                    builder.add(location.network());
+                    locations.add(location);
+                } catch (SourceFormatException e) {
+                    lines.reject(e);
                 }
-                IpPrefix prefix = lines.prefix(f[0]);
-                double latitude = lines.number(f[1], "latitude", -90, 90);
-                double longitude = lines.number(f[2], "longitude", -180, 180);
-                String country = f.length >= 4 ? f[3].strip().toUpperCase(java.util.Locale.ROOT) : "";
-                if (!country.isEmpty() && !country.matches("[A-Z]{2}")) {
-                    throw lines.error("country '" + f[3] + "' is not a two-letter ISO 3166 code");
-                }
-                String subdivision = f.length == 5 ? f[4].strip().toUpperCase(java.util.Locale.ROOT) : "";
-                if (!subdivision.isEmpty() && country.isEmpty()) {
-                    throw lines.error("subdivision '" + f[4].strip() + "' needs the row's country");
-                }
-                if (!subdivision.isEmpty() && !GeoLocation.isSubdivisionOf(subdivision, country)) {
-                    throw lines.error("subdivision '" + f[4].strip() + "' is not an ISO 3166-2 code of country "
-                            + country + " (" + country + "-, then 1 to 3 letters or digits)");
-                }
-                if (!seen.add(prefix)) {
-                    throw lines.error("prefix " + prefix + " appears more than once");
-                }
-                builder.add(prefix);
-                locations.add(new GeoLocation(latitude, longitude, country, subdivision, prefix, prefix.length()));
             }
+            lines.throwIfRejected();
         }
         PrefixMap map;
         try {
@@ -72,6 +62,28 @@ public final class CsvGeoTable implements GeoLocator {
             throw new SourceFormatException(file + ": " + e.getMessage());
         }
         return new CsvGeoTable(map, locations.toArray(new GeoLocation[0]), file.toString());
+    }
+
+    private static GeoLocation row(CsvLines lines, String[] f) throws SourceFormatException {
+        if (f.length < 3 || f.length > 5) {
+            throw lines.error("expected prefix,latitude,longitude[,country[,subdivision]], got " + f.length + " fields");
+        }
+        IpPrefix prefix = lines.prefix(f[0]);
+        double latitude = lines.number(f[1], "latitude", -90, 90);
+        double longitude = lines.number(f[2], "longitude", -180, 180);
+        String country = f.length >= 4 ? f[3].strip().toUpperCase(java.util.Locale.ROOT) : "";
+        if (!country.isEmpty() && !country.matches("[A-Z]{2}")) {
+            throw lines.error("country '" + f[3] + "' is not a two-letter ISO 3166 code");
+        }
+        String subdivision = f.length == 5 ? f[4].strip().toUpperCase(java.util.Locale.ROOT) : "";
+        if (!subdivision.isEmpty() && country.isEmpty()) {
+            throw lines.error("subdivision '" + f[4].strip() + "' needs the row's country");
+        }
+        if (!subdivision.isEmpty() && !GeoLocation.isSubdivisionOf(subdivision, country)) {
+            throw lines.error("subdivision '" + f[4].strip() + "' is not an ISO 3166-2 code of country "
+                    + country + " (" + country + "-, then 1 to 3 letters or digits)");
+        }
+        return new GeoLocation(latitude, longitude, country, subdivision, prefix, prefix.length());
     }
 
     /** A table of the given locations, each for its {@code network()}; for tests and tools. */

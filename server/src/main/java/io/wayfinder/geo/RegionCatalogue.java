@@ -13,24 +13,32 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * The regions endpoints can be placed in: the public regions of Azure, AWS and Google Cloud
  * (the resource {@code regions.csv}, which cites where its coordinates come from), plus regions an
- * operator adds. Names are case-insensitive and unique across providers.
+ * operator adds. A region is found by its name or its display name (Azure's "East US" for
+ * eastus), with case and white space ignored; no two regions answer to the same spelling.
  */
 public final class RegionCatalogue {
     private static final String BUILT_IN = "regions.csv";
+    private static final Pattern WHITE_SPACE = Pattern.compile("\\s+");
 
+    /** Every region once, by its folded name, in catalogue order. */
     private final Map<String, Region> byName;
+    /** Every region by its folded name and by its folded display name. */
+    private final Map<String, Region> bySpelling;
 
-    private RegionCatalogue(Map<String, Region> byName) {
+    private RegionCatalogue(Map<String, Region> byName, Map<String, Region> bySpelling) {
         this.byName = Collections.unmodifiableMap(byName);
+        this.bySpelling = Collections.unmodifiableMap(bySpelling);
     }
 
     /** The regions shipped with Wayfinder. */
@@ -48,20 +56,22 @@ public final class RegionCatalogue {
                 }
                 BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
                 CsvLines lines = new CsvLines(Path.of(BUILT_IN), reader);
-                lines.expectHeader("cloud", "name", "latitude", "longitude", "location");
-                Map<String, Region> regions = new LinkedHashMap<>();
+                lines.expectHeader("cloud", "name", "latitude", "longitude", "location", "display");
+                RegionCatalogue catalogue = new RegionCatalogue(Map.of(), Map.of());
                 String[] f;
                 while ((f = lines.next()) != null) {
-                    if (f.length != 5) {
-                        throw lines.error("expected 5 fields");
+                    if (f.length != 6) {
+                        throw lines.error("expected 6 fields");
                     }
                     Region region = new Region(f[1].strip(), lines.number(f[2], "latitude", -90, 90),
-                            lines.number(f[3], "longitude", -180, 180), f[0].strip(), f[4].strip());
-                    if (regions.putIfAbsent(key(region.name()), region) != null) {
-                        throw lines.error("region " + region.name() + " appears twice");
+                            lines.number(f[3], "longitude", -180, 180), f[0].strip(), f[4].strip(), f[5]);
+                    try {
+                        catalogue = catalogue.with(List.of(region));
+                    } catch (IllegalArgumentException e) {
+                        throw lines.error(e.getMessage());
                     }
                 }
-                return new RegionCatalogue(regions);
+                return catalogue;
             } catch (SourceFormatException e) {
                 throw new IllegalStateException("the built-in region catalogue is broken: " + e.getMessage(), e);
             } catch (IOException e) {
@@ -73,24 +83,39 @@ public final class RegionCatalogue {
     /**
      * This catalogue with more regions.
      *
-     * @throws IllegalArgumentException naming a region that already exists
+     * @throws IllegalArgumentException naming a region whose name or display name another region
+     *                                  already answers to (case and white space ignored)
      */
     public RegionCatalogue with(Collection<Region> extra) {
-        Map<String, Region> merged = new LinkedHashMap<>(byName);
+        Map<String, Region> names = new LinkedHashMap<>(byName);
+        Map<String, Region> spellings = new HashMap<>(bySpelling);
         for (Region region : extra) {
-            if (merged.putIfAbsent(key(region.name()), region) != null) {
-                throw new IllegalArgumentException("region '" + region.name() + "' already exists in the catalogue");
+            for (String spelling : region.displayName().isEmpty() ? List.of(region.name())
+                    : List.of(region.name(), region.displayName())) {
+                Region other = spellings.get(key(spelling));
+                if (other != null && other != region) {
+                    throw new IllegalArgumentException("region '" + spelling + "' already exists in the catalogue: "
+                            + describe(other));
+                }
+                spellings.put(key(spelling), region);
             }
+            names.put(key(region.name()), region);
         }
-        return new RegionCatalogue(merged);
+        return new RegionCatalogue(names, spellings);
     }
 
+    private static String describe(Region region) {
+        return region.provider() + " region " + region.name()
+                + (region.displayName().isEmpty() ? "" : " (\"" + region.displayName() + "\")");
+    }
+
+    /** The region named {@code name} or displayed as {@code name} ("East US"), case and white space ignored. */
     public Optional<Region> find(String name) {
-        return Optional.ofNullable(byName.get(key(name)));
+        return Optional.ofNullable(bySpelling.get(key(name)));
     }
 
     public boolean contains(String name) {
-        return byName.containsKey(key(name));
+        return bySpelling.containsKey(key(name));
     }
 
     public Collection<Region> all() {
@@ -115,7 +140,9 @@ public final class RegionCatalogue {
         return names;
     }
 
+    /** How names are compared: "East US", "eastus" and "EAST  US" are one spelling. */
     private static String key(String name) {
-        return name.strip().toLowerCase(Locale.ROOT);
+        return WHITE_SPACE.matcher(name).replaceAll("").toLowerCase(Locale.ROOT);
     }
+
 }

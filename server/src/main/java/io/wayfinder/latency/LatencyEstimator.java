@@ -159,7 +159,7 @@ public final class LatencyEstimator {
                 entry = table.entryParent(entry);
             }
             if (entry != PrefixMap.NO_ENTRY) {
-                short tenths = table.tenths(entry, column);
+                int tenths = table.tenths(entry, column);
                 int length = table.sourceLength(entry, column);
                 if (tenths != LatencyTable.MISSING && length <= clientLength) {
                     bestLength = length;
@@ -185,7 +185,7 @@ public final class LatencyEstimator {
                     lookup.hold(level.blocks().holdingLength(interval, client));
                 }
                 if (block != PrefixMap.NO_ENTRY) {
-                    short tenths = level.tenths(block, column);
+                    int tenths = level.tenths(block, column);
                     if (tenths != LatencyTable.MISSING) {
                         bestLength = level.length();
                         bestMs = tenths / 10.0;

@@ -10,8 +10,8 @@ import java.util.List;
  * blocks of the address space. Immutable; built by {@link LatencyTableBuilder}.
  *
  * <h2>Layout</h2>
- * Figures are kept as {@code short}s in tenths of a millisecond ({@link #MISSING} where there is
- * none) in one flat array, row-major: {@code rtt[entry * columns + column]}. A row is an entry's
+ * Figures are kept as 16-bit codes ({@code char}s, see below) in one flat array, row-major:
+ * {@code rtt[entry * columns + column]}. A row is an entry's
  * <em>effective</em> figures: its own measurements, with the gaps filled from the nearest covering
  * prefix that has them, and {@code sourceLength} says which prefix length each figure came from.
  * So one {@link PrefixMap} lookup answers both "the client's own entry" and "covering prefixes".
@@ -21,21 +21,40 @@ import java.util.List;
  * only where a block has at least {@code minSamples} samples for that region.
  */
 public final class LatencyTable {
-    /** The value of a figure that is not known. */
-    public static final short MISSING = -1;
-    /** The largest figure kept, in tenths of a millisecond (3.2 s); larger ones are clamped. */
-    public static final short MAX_TENTHS = Short.MAX_VALUE - 1;
+    /*
+     * Figures in 16 bits. A table is dense (every prefix has a cell for every region the data names,
+     * measured or not), so the cell size multiplies the whole table: 2 bytes a cell keeps 10 M
+     * prefixes by 4 regions at 43 bytes a prefix, where an int would add 8 (and 2 more per region).
+     * Tenths of a millisecond in a short stopped at 3,276.7 ms and clamped everything above it, so
+     * distant regions tied and a hash chose among them. The code is therefore unsigned and two-scaled:
+     *
+     *   code 0 - 4,999        tenths of a millisecond: 0.0 - 499.9 ms
+     *   code 5,000 - 65,534   whole milliseconds: 500 - 61,034 ms (code - 4,500)
+     *   code 65,535           no figure
+     *
+     * A tenth matters where regions are close (12.4 against 14.4 ms); above 500 ms a millisecond is
+     * a finer step, relative to the figure, than a tenth is at 12 ms. Every figure the reader accepts
+     * (up to MAX_RTT_MS) is kept to that precision, never clamped.
+     */
+    /** The value {@link #tenths} gives for a figure that is not known. */
+    public static final int MISSING = -1;
+    /** The largest figure a table keeps, in milliseconds; larger ones are refused, never clamped. */
+    public static final int MAX_RTT_MS = 60_000;
+    /** The code of a cell without a figure. */
+    static final char NONE = 0xFFFF;
+    /** Codes below this are tenths of a millisecond; from it on, whole milliseconds from 500 ms. */
+    private static final int FINE_CODES = 5_000;
 
     private final List<String> regions;
     private final int columns;
     private final PrefixMap prefixes;
-    private final short[] rtt;
+    private final char[] rtt;
     private final byte[] sourceLength;
     private final AggregateLevel[] ipv4Levels;
     private final AggregateLevel[] ipv6Levels;
     private final long totalSamples;
 
-    LatencyTable(List<String> regions, PrefixMap prefixes, short[] rtt, byte[] sourceLength,
+    LatencyTable(List<String> regions, PrefixMap prefixes, char[] rtt, byte[] sourceLength,
                  AggregateLevel[] ipv4Levels, AggregateLevel[] ipv6Levels, long totalSamples) {
         this.regions = List.copyOf(regions);
         this.columns = regions.size();
@@ -49,6 +68,26 @@ public final class LatencyTable {
 
     public static LatencyTable empty() {
         return new LatencyTableBuilder().build();
+    }
+
+    /** The code of a figure (see the layout note), rounded to the precision kept. */
+    static char encode(double ms) {
+        if (!(ms >= 0 && ms <= MAX_RTT_MS)) {
+            throw new IllegalArgumentException("rtt " + ms + " ms is not between 0 and " + MAX_RTT_MS + " ms");
+        }
+        long tenths = Math.round(ms * 10);
+        if (tenths < FINE_CODES) {
+            return (char) tenths;
+        }
+        return (char) (FINE_CODES + Math.round(ms) - FINE_CODES / 10);
+    }
+
+    /** The figure a code stands for, in tenths of a millisecond, or {@link #MISSING}. */
+    static int tenthsOf(char code) {
+        if (code == NONE) {
+            return MISSING;
+        }
+        return code < FINE_CODES ? code : (code - FINE_CODES + FINE_CODES / 10) * 10;
     }
 
     /** Region names, one per column, lower case. */
@@ -66,9 +105,12 @@ public final class LatencyTable {
         return prefixes.lookup(address);
     }
 
-    /** The effective figure of an entry for a column, in tenths of a millisecond, or {@link #MISSING}. */
-    public short tenths(int entry, int column) {
-        return rtt[entry * columns + column];
+    /**
+     * The effective figure of an entry for a column, in tenths of a millisecond (a whole number of
+     * milliseconds from 500 ms on), or {@link #MISSING}.
+     */
+    public int tenths(int entry, int column) {
+        return tenthsOf(rtt[entry * columns + column]);
     }
 
     /** The length of the prefix the effective figure of an entry for a column came from. */
@@ -113,21 +155,21 @@ public final class LatencyTable {
 
     /** Whether the entry has a figure of its own (not inherited) for the column. */
     boolean ownsFigure(int entry, int column) {
-        return rtt[entry * columns + column] != MISSING && (sourceLength[entry * columns + column] & 0xFF) == prefixes.length(entry);
+        return rtt[entry * columns + column] != NONE && (sourceLength[entry * columns + column] & 0xFF) == prefixes.length(entry);
     }
 
     /**
      * Measurements averaged over the blocks of one prefix length, e.g. every /16 that holds
-     * measured /24s. Blocks without enough samples for a region hold {@link #MISSING} there.
+     * measured /24s. Blocks without enough samples for a region have no figure there ({@link #MISSING}).
      */
     public static final class AggregateLevel {
         private final int length;
         private final PrefixMap blocks;
-        private final short[] rtt;
+        private final char[] rtt;
         private final int[] samples;
         private final int columns;
 
-        AggregateLevel(int length, PrefixMap blocks, short[] rtt, int[] samples, int columns) {
+        AggregateLevel(int length, PrefixMap blocks, char[] rtt, int[] samples, int columns) {
             this.length = length;
             this.blocks = blocks;
             this.rtt = rtt;
@@ -149,8 +191,9 @@ public final class LatencyTable {
             return blocks;
         }
 
-        public short tenths(int block, int column) {
-            return rtt[block * columns + column];
+        /** The block's mean for a column, as {@link LatencyTable#tenths}. */
+        public int tenths(int block, int column) {
+            return tenthsOf(rtt[block * columns + column]);
         }
 
         public int samples(int block, int column) {

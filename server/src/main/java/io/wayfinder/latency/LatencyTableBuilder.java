@@ -73,12 +73,16 @@ public final class LatencyTableBuilder {
     /**
      * Adds one measurement.
      *
-     * @param rttMs   the round-trip time, in milliseconds, at least 0
+     * @param rttMs   the round-trip time, in milliseconds, from 0 to {@link LatencyTable#MAX_RTT_MS}
      * @param samples how many measurements the figure summarises, at least 1
      */
     public LatencyTableBuilder add(IpPrefix prefix, String region, double rttMs, int samples) {
         if (!(rttMs >= 0) || Double.isInfinite(rttMs)) {
             throw new IllegalArgumentException("rtt " + rttMs + " ms is not a non-negative number");
+        }
+        if (rttMs > LatencyTable.MAX_RTT_MS) {
+            throw new IllegalArgumentException("rtt " + rttMs + " ms is above the largest figure kept, "
+                    + LatencyTable.MAX_RTT_MS + " ms");
         }
         if (samples < 1) {
             throw new IllegalArgumentException("samples must be at least 1, not " + samples);
@@ -155,21 +159,21 @@ public final class LatencyTableBuilder {
             totalSamples += obsSamples[i];
         }
 
-        short[] rtt = new short[entries * columns];
+        char[] rtt = new char[entries * columns];
         byte[] sourceLength = new byte[entries * columns];
         for (int entry : byLengthAscending(map)) {
             int parent = map.parent(entry);
             for (int c = 0; c < columns; c++) {
                 int cell = entry * columns + c;
                 if (samples[cell] > 0) {
-                    rtt[cell] = toTenths(weighted[cell] / samples[cell]);
+                    rtt[cell] = LatencyTable.encode(weighted[cell] / samples[cell]);
                     sourceLength[cell] = (byte) map.length(entry);
                 } else if (parent != PrefixMap.NO_ENTRY) {
                     // Parents are shorter, so they were filled before their children.
                     rtt[cell] = rtt[parent * columns + c];
                     sourceLength[cell] = sourceLength[parent * columns + c];
                 } else {
-                    rtt[cell] = LatencyTable.MISSING;
+                    rtt[cell] = LatencyTable.NONE;
                 }
             }
         }
@@ -245,21 +249,16 @@ public final class LatencyTableBuilder {
                 kept.add(b);
             }
         }
-        short[] rtt = new short[kept.size() * columns];
+        char[] rtt = new char[kept.size() * columns];
         int[] count = new int[kept.size() * columns];
         for (int k = 0; k < kept.size(); k++) {
             int b = kept.get(k);
             for (int c = 0; c < columns; c++) {
                 long n = blockSamples[b * columns + c];
-                rtt[k * columns + c] = n >= minSamples ? toTenths(blockWeighted[b * columns + c] / n) : LatencyTable.MISSING;
+                rtt[k * columns + c] = n >= minSamples ? LatencyTable.encode(blockWeighted[b * columns + c] / n) : LatencyTable.NONE;
                 count[k * columns + c] = (int) Math.min(Integer.MAX_VALUE, n);
             }
         }
         return new AggregateLevel(length, blocks.build(), rtt, count, columns);
-    }
-
-    static short toTenths(double ms) {
-        long tenths = Math.round(ms * 10);
-        return (short) Math.min(LatencyTable.MAX_TENTHS, Math.max(0, tenths));
     }
 }

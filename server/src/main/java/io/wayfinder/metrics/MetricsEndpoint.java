@@ -2,9 +2,9 @@ package io.wayfinder.metrics;
 
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
-import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.wayfinder.dns.server.TcpStats;
 import io.wayfinder.dns.wire.Rcode;
 import io.wayfinder.routing.Endpoint;
 import io.wayfinder.routing.Profile;
@@ -13,28 +13,35 @@ import java.net.InetSocketAddress;
 
 /**
  * Prometheus metrics on {@code http://HOST:PORT/metrics}. Every value is read from the running
- * server when scraped (callbacks), so the query path only bumps its own striped counters.
+ * server when scraped (callbacks), so the query path only bumps its own striped counters. The HTTP
+ * side is {@link MetricsHttpServer}: GET and HEAD on /metrics only, and no idle connection can
+ * block a scrape.
  */
 public final class MetricsEndpoint implements AutoCloseable {
     private static final int[] RCODES = {Rcode.NOERROR, Rcode.FORMERR, Rcode.SERVFAIL, Rcode.NXDOMAIN, Rcode.NOTIMP,
         Rcode.REFUSED, Rcode.NOTAUTH, Rcode.BADVERS};
 
-    private final HTTPServer http;
+    private final MetricsHttpServer http;
 
-    private MetricsEndpoint(HTTPServer http) {
+    private MetricsEndpoint(MetricsHttpServer http) {
         this.http = http;
     }
 
     public static MetricsEndpoint start(InetSocketAddress address, MetricsSource source) throws IOException {
+        return start(address, registry(source));
+    }
+
+    /** Serves an existing registry (the one the API's {@code /metrics} also serves). */
+    public static MetricsEndpoint start(InetSocketAddress address, PrometheusRegistry registry) throws IOException {
+        return new MetricsEndpoint(MetricsHttpServer.start(address, registry));
+    }
+
+    /** Every Wayfinder metric and the JVM's, read from {@code source} at scrape time: one registry per server. */
+    public static PrometheusRegistry registry(MetricsSource source) {
         PrometheusRegistry registry = new PrometheusRegistry();
         register(registry, source);
         JvmMetrics.builder().register(registry);
-        HTTPServer http = HTTPServer.builder()
-                .inetAddress(address.getAddress())
-                .port(address.getPort())
-                .registry(registry)
-                .buildAndStart();
-        return new MetricsEndpoint(http);
+        return registry;
     }
 
     static void register(PrometheusRegistry registry, MetricsSource source) {
@@ -83,13 +90,76 @@ public final class MetricsEndpoint implements AutoCloseable {
                     cb.call(source.reloads(), "applied");
                     cb.call(source.rejectedReloads(), "rejected");
                 }).register(registry);
+        // --- response-rate limiting (dns.ratelimit)
+        CounterWithCallback.builder().name("wayfinder_dns_rate_limited_total")
+                .help("UDP responses over the response-rate limit, by action: an empty TC response sent"
+                        + " instead (slipped) or nothing sent (dropped)").labelNames("action")
+                .callback(cb -> {
+                    cb.call(source.rateLimited(false), "dropped");
+                    cb.call(source.rateLimited(true), "slipped");
+                }).register(registry);
         GaugeWithCallback.builder().name("wayfinder_latency_table_prefixes")
                 .help("Prefixes in the latency table")
                 .callback(cb -> cb.call(source.snapshot().routing().estimator().table().prefixCount())).register(registry);
+        registerReloadsAndDataFiles(registry, source);
+        registerTcp(registry, source);
+    }
+
+    /** Reloads and data files changed under the server: alert when the last failure is newer than the last success. */
+    private static void registerReloadsAndDataFiles(PrometheusRegistry registry, MetricsSource source) {
+        GaugeWithCallback.builder().name("wayfinder_config_last_reload_success_timestamp_seconds")
+                .help("When the configuration being served was applied (the first load included), Unix time")
+                .callback(cb -> cb.call(source.lastReloadAppliedMillis() / 1000.0)).register(registry);
+        GaugeWithCallback.builder().name("wayfinder_config_last_reload_failure_timestamp_seconds")
+                .help("When a changed configuration or data file was last rejected, Unix time; 0 when none has been")
+                .callback(cb -> cb.call(source.lastReloadRejectedMillis() / 1000.0)).register(registry);
+        CounterWithCallback.builder().name("wayfinder_geolocation_lookup_failures_total")
+                .help("Geolocation lookups that failed (a damaged database), each answered as an unknown location")
+                .callback(cb -> cb.call(source.geolocationLookupFailures())).register(registry);
+    }
+
+    /** The TCP listeners' connections (dns.tcp): what was refused or closed and why, and what is held now. */
+    static void registerTcp(PrometheusRegistry registry, MetricsSource source) {
+        CounterWithCallback.builder().name("wayfinder_dns_tcp_connections_accepted_total")
+                .help("TCP connections accepted (not refused)")
+                .callback(cb -> cb.call(source.tcpStats().accepted())).register(registry);
+        CounterWithCallback.builder().name("wayfinder_dns_tcp_connections_rejected_total")
+                .help("TCP connections closed as soon as accepted, by the limit that was reached"
+                        + " (global: dns.tcp.maxConnections; per_address: dns.tcp.maxConnectionsPerAddress)")
+                .labelNames("reason")
+                .callback(cb -> {
+                    for (TcpStats.Refusal why : TcpStats.Refusal.values()) {
+                        cb.call(source.tcpStats().refused(why), why.label());
+                    }
+                }).register(registry);
+        CounterWithCallback.builder().name("wayfinder_dns_tcp_connections_closed_total")
+                .help("TCP connections the server closed, by reason (closes by clients are not counted)")
+                .labelNames("reason")
+                .callback(cb -> {
+                    for (TcpStats.CloseReason why : TcpStats.CloseReason.values()) {
+                        cb.call(source.tcpStats().closed(why), why.label());
+                    }
+                }).register(registry);
+        CounterWithCallback.builder().name("wayfinder_dns_tcp_reads_paused_total")
+                .help("Times a TCP connection stopped being read because dns.tcp.maxPendingAnswers answers"
+                        + " waited for its client")
+                .callback(cb -> cb.call(source.tcpStats().readsPaused())).register(registry);
+        GaugeWithCallback.builder().name("wayfinder_dns_tcp_connections_open")
+                .help("TCP connections open now")
+                .callback(cb -> cb.call(source.tcpStats().open())).register(registry);
+        GaugeWithCallback.builder().name("wayfinder_dns_tcp_pending_answers")
+                .help("Answers made for TCP clients and not yet taken by the kernel")
+                .callback(cb -> cb.call(source.tcpStats().pendingAnswers())).register(registry);
+        GaugeWithCallback.builder().name("wayfinder_dns_tcp_buffered_bytes")
+                .help("Bytes held for TCP clients: answers not yet taken, and parts of queries not yet complete")
+                .callback(cb -> cb.call(source.tcpStats().bufferedBytes())).register(registry);
+        CounterWithCallback.builder().name("wayfinder_dns_listener_errors_total")
+                .help("Exceptions and errors that reached a DNS listener (logged; not the queries answered SERVFAIL)")
+                .callback(cb -> cb.call(source.dnsStats().listenerErrors())).register(registry);
     }
 
     public int port() {
-        return http.getPort();
+        return http.port();
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.wayfinder.profile;
 import io.wayfinder.geo.Region;
 import io.wayfinder.geo.RegionCatalogue;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
@@ -13,6 +14,10 @@ import java.util.Optional;
  * @param metricsListen where Prometheus metrics are served, or null for nowhere
  * @param regions       the regions the file adds (for writing it back)
  * @param catalogue     the built-in regions with the file's own, built once when the file is read
+ * @param reload        when a changed file is applied
+ * @param api           the management API, or null: then the file is the truth for profiles;
+ *                      with it, the store is (seeded once from the file's profiles)
+ * @param storage       where the store lives; null without {@code api}
  */
 public record WayfinderConfig(
         DnsSettings dns,
@@ -22,12 +27,21 @@ public record WayfinderConfig(
         RegionCatalogue catalogue,
         GeolocationSettings geolocation,
         LatencySettings latency,
-        List<ProfileConfig> profiles) {
+        List<ProfileConfig> profiles,
+        ReloadSettings reload,
+        ApiSettings api,
+        StorageSettings storage) {
 
     public WayfinderConfig {
         zones = List.copyOf(zones);
         regions = List.copyOf(regions);
         profiles = List.copyOf(profiles);
+    }
+
+    /** The same settings serving other profiles (those of the store, or an API write's). */
+    public WayfinderConfig withProfiles(List<ProfileConfig> others) {
+        return new WayfinderConfig(dns, metricsListen, zones, regions, catalogue, geolocation, latency, others, reload, api,
+                storage);
     }
 
     public Optional<ProfileConfig> profile(String name) {
@@ -39,6 +53,22 @@ public record WayfinderConfig(
         public DnsSettings {
             listen = List.copyOf(listen);
         }
+    }
+
+    /**
+     * When an edit of the configuration or of a data file it names is applied: once every watched
+     * file has kept the same modification time, size and identity for {@code quietPeriod}, so
+     * that a file written in several steps is read whole.
+     */
+    public record ReloadSettings(Duration quietPeriod) {
+        /**
+         * Longer than the pauses of the tools that write files in pieces (an editor's save, a copy,
+         * a script's appends; a configuration written in two appends 1.5 s apart was once applied
+         * half), short enough that an edit shows within seconds. Atomic writers (write elsewhere,
+         * then rename) may set 0.
+         */
+        public static final Duration DEFAULT_QUIET_PERIOD = Duration.ofSeconds(2);
+        public static final ReloadSettings DEFAULT = new ReloadSettings(DEFAULT_QUIET_PERIOD);
     }
 
     /** Files to geolocate client networks with; longest prefix wins across them. */
@@ -74,5 +104,36 @@ public record WayfinderConfig(
             ipv4Levels = List.copyOf(ipv4Levels);
             ipv6Levels = List.copyOf(ipv6Levels);
         }
+    }
+
+    /**
+     * {@code api}: the management API's address and the bearer tokens it accepts.
+     *
+     * @param tokens at least one; names and values unique
+     */
+    public record ApiSettings(ListenAddress listen, List<ApiToken> tokens) {
+        public ApiSettings {
+            tokens = List.copyOf(tokens);
+        }
+    }
+
+    /**
+     * One bearer token of the API. Its value never appears in {@link #toString()}, so that no log
+     * line or error message can carry it.
+     *
+     * @param token the secret, after {@code ${VAR}} was replaced by the environment variable's value
+     */
+    public record ApiToken(String name, String token, Role role) {
+        /** What a token may do: {@code reader} reads, {@code writer} also changes profiles. */
+        public enum Role { reader, writer }
+
+        @Override
+        public String toString() {
+            return "ApiToken[name=" + name + ", role=" + role + ", token=(hidden)]";
+        }
+    }
+
+    /** {@code storage}: the directory of the embedded store (SQLite), resolved against the configuration's directory. */
+    public record StorageSettings(Path dir) {
     }
 }

@@ -8,14 +8,30 @@ import java.util.List;
  * (nested ones included) what the method found, the endpoints, their status, the latency estimates
  * and the choice.
  *
- * @param client       the client network (ECS subnet or resolver address)
- * @param clientSource "ECS" or "resolver address"
+ * @param client         the client network (ECS subnet or resolver address)
+ * @param clientSource   "ECS" or "resolver address"
+ * @param clientLocation where geolocation places the client, whatever the methods on the way
  * @param outcome      an answer, NODATA or NXDOMAIN
  * @param answers      the endpoints that answer (several for MultiValue); empty unless there is an answer
  * @param scope        the ECS scope prefix length: the decision holds for the client's network at this length
  */
-public record Decision(String profile, String client, String clientSource, List<Step> steps, RoutingOutcome outcome,
-                       List<Answer> answers, int scope) {
+public record Decision(String profile, String client, String clientSource, ClientLocation clientLocation, List<Step> steps,
+                       RoutingOutcome outcome, List<Answer> answers, int scope) {
+
+    /**
+     * Where the configured geolocation places the client (the distance model and Geographic routing
+     * read it).
+     *
+     * @param known       whether any source places it; when not, only {@code network} is set
+     * @param country     ISO 3166-1 code, null when the source does not say
+     * @param subdivision ISO 3166-2 code (US-WA), null when the source does not say
+     * @param network     the network the answer holds for: every network of the client's length in
+     *                    it is placed the same
+     * @param configured  whether the configuration has any geolocation source
+     */
+    public record ClientLocation(boolean known, Double latitude, Double longitude, String country, String subdivision,
+                                 String network, boolean configured) {
+    }
 
     /** An endpoint in the answer and what it answers with. */
     public record Answer(String endpoint, String target) {

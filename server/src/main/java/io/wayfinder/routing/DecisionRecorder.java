@@ -1,6 +1,7 @@
 package io.wayfinder.routing;
 
 import io.wayfinder.geo.GeoLocation;
+import io.wayfinder.geo.GeoLocator;
 import io.wayfinder.latency.Evidence;
 import io.wayfinder.latency.LatencyEstimator;
 import io.wayfinder.net.IpPrefix;
@@ -49,8 +50,21 @@ public final class DecisionRecorder implements Trace {
                 answers.add(new Decision.Answer(context.answer(k).name(), context.answer(k).target().toString()));
             }
         }
-        return new Decision(profile.name(), client.toString(), fromEcs ? "ECS" : "resolver address",
+        return new Decision(profile.name(), client.toString(), fromEcs ? "ECS" : "resolver address", located(table, client),
                 List.copyOf(recorder.steps), outcome, List.copyOf(answers), context.scope());
+    }
+
+    /** Where geolocation places the client: the same lookup the distance model and Geographic routing make. */
+    private static Decision.ClientLocation located(RoutingTable table, IpPrefix client) {
+        GeoLocator geo = table.estimator().geo();
+        GeoLocation where = GeoLocator.locateOrUnknown(geo, client);
+        boolean configured = geo != GeoLocator.NONE;
+        if (!where.known()) {
+            return new Decision.ClientLocation(false, null, null, null, null, where.network().toString(), configured);
+        }
+        return new Decision.ClientLocation(true, where.latitude(), where.longitude(),
+                where.countryCode().isEmpty() ? null : where.countryCode(),
+                where.subdivision().isEmpty() ? null : where.subdivision(), where.network().toString(), configured);
     }
 
     @Override

@@ -72,9 +72,10 @@ public final class RoutingPlan {
                     : Target.external(e.target());
             int region = -1;
             if (e.location() != null) {
-                region = regionIndex.computeIfAbsent(e.location(), name -> {
-                    Region r = config.catalogue().find(name)
-                            .orElseThrow(() -> new IllegalArgumentException("unknown region " + name));
+                // By the catalogue's name: "West Europe" and "westeurope" are one region, one column.
+                Region r = config.catalogue().find(e.location())
+                        .orElseThrow(() -> new IllegalArgumentException("unknown region " + e.location()));
+                region = regionIndex.computeIfAbsent(r.name(), name -> {
                     regions.add(new RegionRef(r.name(), -1, r.latitude(), r.longitude(), StableHash.ofName(r.name())));
                     return regions.size() - 1;
                 });

@@ -5,6 +5,7 @@ import io.wayfinder.control.ConfigReloads;
 import io.wayfinder.control.SnapshotPublisher;
 import io.wayfinder.dns.server.DnsServer;
 import io.wayfinder.dns.server.ServerStats;
+import io.wayfinder.dns.server.TcpStats;
 import io.wayfinder.metrics.MetricsSource;
 
 /** What the metrics endpoint reads at scrape time, from the parts of a running server. */
@@ -12,6 +13,11 @@ record ServerMetrics(SnapshotPublisher publisher, DnsServer dns, ConfigReloads c
     @Override
     public ServerStats dnsStats() {
         return dns.stats();
+    }
+
+    @Override
+    public TcpStats tcpStats() {
+        return dns.tcpStats();
     }
 
     @Override
@@ -37,5 +43,25 @@ record ServerMetrics(SnapshotPublisher publisher, DnsServer dns, ConfigReloads c
     @Override
     public long probes(boolean successful) {
         return publisher.health().probes(successful);
+    }
+
+    @Override
+    public long rateLimited(boolean slipped) {
+        return slipped ? dns.rateLimiter().slipped() : dns.rateLimiter().dropped();
+    }
+
+    @Override
+    public long lastReloadAppliedMillis() {
+        return configReloads.lastAppliedMillis();
+    }
+
+    @Override
+    public long lastReloadRejectedMillis() {
+        return configReloads.lastRejectedMillis();
+    }
+
+    @Override
+    public long geolocationLookupFailures() {
+        return configReloads.geoLookupFailures().count();
     }
 }

@@ -1,20 +1,34 @@
 package io.wayfinder.runtime;
 
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.wayfinder.answer.QueryAnswerer;
+import io.wayfinder.api.ApiServer;
 import io.wayfinder.answer.Snapshot;
 import io.wayfinder.control.ConfigLoader;
 import io.wayfinder.control.ConfigReloads;
 import io.wayfinder.control.LoadedConfig;
+import io.wayfinder.control.ProfileSource;
+import io.wayfinder.control.ProfileWrites;
+import io.wayfinder.control.ServedConfig;
 import io.wayfinder.control.SnapshotPublisher;
+import io.wayfinder.control.StoreProfiles;
+import io.wayfinder.dns.ratelimit.ResponseRateLimiter;
+import io.wayfinder.dns.ratelimit.ResponseRateSettings;
+import io.wayfinder.dns.server.BindFailure;
 import io.wayfinder.dns.server.DnsServer;
 import io.wayfinder.dns.server.ServerStats;
+import io.wayfinder.dns.server.TcpLimits;
+import io.wayfinder.geo.GeoLookupFailures;
 import io.wayfinder.health.HealthMonitor;
 import io.wayfinder.health.NettyProber;
 import io.wayfinder.metrics.MetricsEndpoint;
-import io.wayfinder.metrics.MetricsSource;
 import io.wayfinder.profile.ConfigException;
 import io.wayfinder.profile.ListenAddress;
+import io.wayfinder.profile.RateLimitSettings;
+import io.wayfinder.profile.TcpSettings;
 import io.wayfinder.profile.WayfinderConfig;
+import io.wayfinder.store.ProfileStore;
+import io.wayfinder.store.SqliteProfileStore;
 import io.wayfinder.time.ThreadScheduler;
 import java.io.IOException;
 import java.net.BindException;
@@ -23,6 +37,9 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,16 +59,67 @@ public final class WayfinderServer implements AutoCloseable {
     private final DnsServer dns;
     private final ConfigReloads reloads;
     private final MetricsEndpoint metrics;
+    /** With api: the store holding the profiles and the API server; null without. */
+    private final ProfileStore store;
+    private final ApiServer api;
 
-    /** Options a command line may give over the configuration. */
-    public record Options(List<ListenAddress> listenOverride, int threads, long watchIntervalMillis) {
+    /**
+     * How often the configuration and its data files are polled: a few stat calls, so often enough
+     * that an edit applies a fraction of a second after its quiet period ({@code reload.quietPeriod}).
+     */
+    public static final long DEFAULT_WATCH_INTERVAL_MILLIS = 250;
+
+    /**
+     * Options a command line may give over the configuration.
+     *
+     * @param metricsListenOverride where metrics are served instead of {@code metrics.listen} (also
+     *                              when the file has none), or null
+     */
+    public record Options(List<ListenAddress> listenOverride, int threads, long watchIntervalMillis,
+                          ListenAddress metricsListenOverride) {
+        public Options(List<ListenAddress> listenOverride, int threads, long watchIntervalMillis) {
+            this(listenOverride, threads, watchIntervalMillis, null);
+        }
+
         public static Options defaults() {
-            return new Options(List.of(), Runtime.getRuntime().availableProcessors(), 1000);
+            return new Options(List.of(), Runtime.getRuntime().availableProcessors(), DEFAULT_WATCH_INTERVAL_MILLIS);
+        }
+    }
+
+    /** A listener could not bind its address; says which listener, which address, and whether it is in use. */
+    public static final class ListenFailure extends BindException {
+        /** What was to listen there. */
+        public enum Listener { DNS, METRICS, API }
+
+        private final Listener listener;
+        private final ListenAddress address;
+        private final boolean inUse;
+
+        ListenFailure(Listener listener, ListenAddress address, boolean inUse, Throwable cause) {
+            super(cause.getMessage());
+            initCause(cause);
+            this.listener = listener;
+            this.address = address;
+            this.inUse = inUse;
+        }
+
+        public Listener listener() {
+            return listener;
+        }
+
+        public ListenAddress address() {
+            return address;
+        }
+
+        /** Whether another socket holds the address: choosing another port fixes it. */
+        public boolean inUse() {
+            return inUse;
         }
     }
 
     private WayfinderServer(ThreadScheduler control, ThreadScheduler watcherThread, NettyProber prober,
-                            SnapshotPublisher publisher, DnsServer dns, ConfigReloads reloads, MetricsEndpoint metrics) {
+                            SnapshotPublisher publisher, DnsServer dns, ConfigReloads reloads, MetricsEndpoint metrics,
+                            ProfileStore store, ApiServer api) {
         this.control = control;
         this.watcherThread = watcherThread;
         this.prober = prober;
@@ -59,32 +127,101 @@ public final class WayfinderServer implements AutoCloseable {
         this.dns = dns;
         this.reloads = reloads;
         this.metrics = metrics;
+        this.store = store;
+        this.api = api;
     }
 
     public static WayfinderServer start(Path configFile, Options options)
             throws ConfigException, IOException, InterruptedException {
         Clock clock = Clock.systemUTC();
-        LoadedConfig loaded = ConfigLoader.load(configFile, clock);
+        GeoLookupFailures geoFailures = new GeoLookupFailures(clock);
+        ConfigLoader.FileRead read = ConfigLoader.read(configFile);
+        // Without api: the file holds the profiles; with it, the store (seeded from the file once).
+        ProfileStore store = null;
+        ProfileSource profiles = ProfileSource.FILE;
+        LoadedConfig loaded;
+        try {
+            if (read.config().api() != null) {
+                store = SqliteProfileStore.open(read.config().storage().dir(), clock);
+                profiles = new StoreProfiles(store, ConfigLoader.reader());
+                LOG.info("profiles come from the store {} (api: is set); the file holds the other settings", store.describe());
+            }
+            loaded = ConfigLoader.complete(read, profiles, clock, geoFailures);
+        } catch (ConfigException | IOException | RuntimeException e) {
+            if (store != null) {
+                store.close();
+            }
+            throw e;
+        }
         loaded.sources().log();
         logProfiles(loaded.config());
         ThreadScheduler control = new ThreadScheduler("control", clock);
         ThreadScheduler watcherThread = new ThreadScheduler("config-watcher", clock);
         NettyProber prober = new NettyProber(clock);
         SnapshotPublisher publisher = new SnapshotPublisher(control, prober);
-        DnsServer dns = new DnsServer(() -> new QueryAnswerer(publisher::snapshot), Math.max(1, options.threads()));
+        ResponseRateLimiter rateLimiter = new ResponseRateLimiter(rateLimit(loaded.config()));
+        LOG.info("response-rate limit (UDP): {}", ResponseRateLimiter.describe(rateLimiter.settings()));
+        // Live: every published snapshot carries the configuration; update() ignores an unchanged one.
+        publisher.onPublish(snapshot -> rateLimiter.update(rateLimit(snapshot.config())));
+        DnsServer dns = new DnsServer(() -> new QueryAnswerer(publisher::snapshot), Math.max(1, options.threads()),
+                rateLimiter, tcpLimits(loaded.config().dns().tcp()));
         ConfigReloads reloads = null;
         MetricsEndpoint metrics = null;
+        ApiServer api = null;
         try {
             publisher.configurationLoaded(loaded).join(); // the first snapshot, before any query can come
-            dns.start(addresses(options, loaded.config()));
-            reloads = new ConfigReloads(publisher, watcherThread, loaded, options.watchIntervalMillis());
-            metrics = startMetrics(loaded.config(), publisher, dns, reloads);
+            try {
+                dns.start(addresses(options, loaded.config()));
+            } catch (BindFailure e) {
+                throw new ListenFailure(ListenFailure.Listener.DNS, listenAddress(e.address()), e.inUse(), e);
+            }
+            ServedConfig served = new ServedConfig(publisher, profiles, clock, loaded);
+            reloads = new ConfigReloads(served, watcherThread, loaded, options.watchIntervalMillis(), geoFailures);
+            PrometheusRegistry registry = MetricsEndpoint.registry(new ServerMetrics(publisher, dns, reloads));
+            metrics = startMetrics(options.metricsListenOverride() != null ? options.metricsListenOverride()
+                    : loaded.config().metricsListen(), registry);
+            if (store != null) {
+                api = startApi(loaded.config(), new ApiServer.Parts(publisher, served, new ProfileWrites(served, store), store,
+                        registry, () -> publisher.snapshot() != null && !dns.addresses().isEmpty(), clock));
+            }
             publisher.startProbing().join();
         } catch (IOException | InterruptedException | RuntimeException e) {
-            closeAll(reloads, metrics, publisher, dns, prober, watcherThread, control);
+            closeAll(reloads, metrics, api, publisher, dns, prober, watcherThread, control, store);
             throw e;
         }
-        return new WayfinderServer(control, watcherThread, prober, publisher, dns, reloads, metrics);
+        return new WayfinderServer(control, watcherThread, prober, publisher, dns, reloads, metrics, store, api);
+    }
+
+    private static ApiServer startApi(WayfinderConfig config, ApiServer.Parts parts) throws IOException {
+        ListenAddress listen = config.api().listen();
+        try {
+            ApiServer api = ApiServer.start(listen.toSocketAddress(), parts);
+            LOG.info("API on http://{}/api/v1 ({} token(s): {}); metrics also on http://{}/metrics",
+                    new ListenAddress(listen.host(), api.port()), config.api().tokens().size(),
+                    config.api().tokens().stream().map(t -> t.name() + " (" + t.role() + ")").toList(),
+                    new ListenAddress(listen.host(), api.port()));
+            return api;
+        } catch (RuntimeException e) {
+            throw new ListenFailure(ListenFailure.Listener.API, listen, BindFailure.isAddressInUse(e),
+                    new BindException("cannot serve the API on " + listen + ": " + e.getMessage()));
+        }
+    }
+
+    /** {@code dns.rateLimit} as the limiter takes it. */
+    static ResponseRateSettings rateLimit(WayfinderConfig config) {
+        RateLimitSettings s = config.dns().rateLimit();
+        return new ResponseRateSettings(s.responsesPerSecond(), s.slip(), s.ipv4PrefixLength(), s.ipv6PrefixLength());
+    }
+
+    /** dns.tcp in the listeners' terms; read once, at start (like dns.listen). */
+    static TcpLimits tcpLimits(TcpSettings tcp) {
+        return TcpLimits.of(tcp.idleTimeout(), tcp.messageTimeout(), tcp.writeTimeout(), tcp.maxConnections(),
+                tcp.maxConnectionsPerAddress(), tcp.maxPendingAnswers());
+    }
+
+    private static ListenAddress listenAddress(InetSocketAddress a) {
+        String host = a.getAddress().getHostAddress();
+        return ListenAddress.parse((host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort());
     }
 
     private static List<InetSocketAddress> addresses(Options options, WayfinderConfig config) {
@@ -96,19 +233,17 @@ public final class WayfinderServer implements AutoCloseable {
         return addresses;
     }
 
-    private static MetricsEndpoint startMetrics(WayfinderConfig config, SnapshotPublisher publisher, DnsServer dns,
-                                                ConfigReloads reloads) throws IOException {
-        ListenAddress listen = config.metricsListen();
+    private static MetricsEndpoint startMetrics(ListenAddress listen, PrometheusRegistry registry) throws IOException {
         if (listen == null) {
             return null;
         }
-        MetricsSource source = new ServerMetrics(publisher, dns, reloads);
         try {
-            MetricsEndpoint endpoint = MetricsEndpoint.start(listen.toSocketAddress(), source);
+            MetricsEndpoint endpoint = MetricsEndpoint.start(listen.toSocketAddress(), registry);
             LOG.info("metrics on http://{}/metrics", new ListenAddress(listen.host(), endpoint.port()));
             return endpoint;
         } catch (IOException e) {
-            throw new BindException("cannot serve metrics on " + listen + ": " + e.getMessage());
+            throw new ListenFailure(ListenFailure.Listener.METRICS, listen, BindFailure.isAddressInUse(e),
+                    new BindException("cannot serve metrics on " + listen + ": " + e.getMessage()));
         }
     }
 
@@ -151,6 +286,16 @@ public final class WayfinderServer implements AutoCloseable {
         return publisher.health();
     }
 
+    /** The port the API is served on, or -1 without api:. */
+    public int apiPort() {
+        return api == null ? -1 : api.port();
+    }
+
+    /** Clients of the API's event stream connected now (0 without api:). */
+    public int apiEventClients() {
+        return api == null ? 0 : api.eventClients();
+    }
+
     /** The port metrics are served on, or -1 when they are not. */
     public int metricsPort() {
         return metrics == null ? -1 : metrics.port();
@@ -170,12 +315,16 @@ public final class WayfinderServer implements AutoCloseable {
 
     @Override
     public void close() {
-        closeAll(reloads, metrics, publisher, dns, prober, watcherThread, control);
+        closeAll(reloads, metrics, api, publisher, dns, prober, watcherThread, control, store);
     }
 
     /** Stops what was started, in reverse order; null for parts not started. */
-    private static void closeAll(ConfigReloads reloads, MetricsEndpoint metrics, SnapshotPublisher publisher, DnsServer dns,
-                                 NettyProber prober, ThreadScheduler watcherThread, ThreadScheduler control) {
+    private static void closeAll(ConfigReloads reloads, MetricsEndpoint metrics, ApiServer api, SnapshotPublisher publisher,
+                                 DnsServer dns, NettyProber prober, ThreadScheduler watcherThread, ThreadScheduler control,
+                                 ProfileStore store) {
+        if (api != null) {
+            api.close(); // no write can start after this
+        }
         if (reloads != null) {
             reloads.close();
         }
@@ -183,9 +332,18 @@ public final class WayfinderServer implements AutoCloseable {
         if (metrics != null) {
             metrics.close();
         }
-        publisher.close();
+        try {
+            publisher.close().get(1, TimeUnit.SECONDS); // timers cancelled on the control thread, then it stops
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.warn("the control thread did not stop its health checks in time; stopping it anyway");
+        }
         control.close();
         prober.close();
         dns.close();
+        if (store != null) {
+            store.close();
+        }
     }
 }

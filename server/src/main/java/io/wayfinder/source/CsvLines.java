@@ -4,16 +4,27 @@ import io.wayfinder.net.IpPrefix;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /**
  * Reads a simple CSV data file line by line: comma-separated, no quoting, {@code #} comments and
  * blank lines skipped, one header line. Every error names the file and line.
+ *
+ * <p>A reader checks each row in a try block, hands a bad row's error to {@link #reject} and goes
+ * on, then calls {@link #throwIfRejected()}: a user sees every bad row at once (up to
+ * {@link #MAX_REPORTED}), as with the YAML checks, not one per attempt.
  */
 public final class CsvLines {
+    /** Bad rows reported one by one; beyond these, only how many more there are. */
+    public static final int MAX_REPORTED = 20;
+
     private final Path file;
     private final BufferedReader in;
     private int lineNumber;
+    private final List<String> rejected = new ArrayList<>();
+    private int moreRejected;
 
     public CsvLines(Path file, BufferedReader in) {
         this.file = file;
@@ -52,9 +63,42 @@ public final class CsvLines {
         return new SourceFormatException(file + ":" + lineNumber + ": " + message);
     }
 
+    /** Records a bad row's error (an {@link #error}) and lets reading go on. */
+    public void reject(SourceFormatException e) {
+        for (String problem : e.problems()) {
+            if (rejected.size() < MAX_REPORTED) {
+                rejected.add(problem);
+            } else {
+                moreRejected++;
+            }
+        }
+    }
+
+    /** Throws every rejected row's error together, if there was any. */
+    public void throwIfRejected() throws SourceFormatException {
+        if (rejected.isEmpty()) {
+            return;
+        }
+        List<String> problems = new ArrayList<>(rejected);
+        if (moreRejected > 0) {
+            problems.add(file + ": and " + moreRejected + " more bad row" + (moreRejected == 1 ? "" : "s"));
+        }
+        throw new SourceFormatException(problems);
+    }
+
+    /**
+     * A network with its length ({@code 192.0.2.0/24}, {@code 2001:db8::/32}). A bare address is an
+     * error, not silently a /32: in a file of networks it is more often a slip than one host.
+     */
     public IpPrefix prefix(String text) throws SourceFormatException {
+        String s = text.strip();
         try {
-            return IpPrefix.parse(text);
+            IpPrefix prefix = IpPrefix.parse(s);
+            if (!s.contains("/")) {
+                throw error("'" + s + "' has no prefix length: write " + prefix + " for one address, or the network"
+                        + " it belongs to (such as " + prefix.truncate(prefix.ipv6() ? 48 : 24) + ")");
+            }
+            return prefix;
         } catch (IllegalArgumentException e) {
             throw error(e.getMessage());
         }

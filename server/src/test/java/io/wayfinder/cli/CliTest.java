@@ -88,6 +88,51 @@ class CliTest {
         return Files.writeString(tempDir.resolve("wayfinder.yaml"), yaml);
     }
 
+    // ---------------------------------------------------------------- serve options
+
+    @Test
+    void serveRejectsAnUnknownLogLevelBeforeStarting() {
+        Run run = run("serve", "--config", EXAMPLE.toString(), "--log-level", "chatty");
+
+        assertThat(run.exitCode()).isEqualTo(WayfinderCommand.EXIT_INVALID_CONFIG);
+        assertThat(run.err()).contains("--log-level must be error, warn, info or debug, not chatty");
+    }
+
+    @Test
+    void serveOnAPortInUseSaysHowToChooseAnother() throws IOException {
+        try (java.net.DatagramSocket udp = new java.net.DatagramSocket(
+                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0));
+             java.net.ServerSocket tcp = new java.net.ServerSocket(udp.getLocalPort(), 1, java.net.InetAddress.getLoopbackAddress())) {
+            String busy = "127.0.0.1:" + udp.getLocalPort();
+
+            Run run = run("serve", "--config", config(OWN).toString(), "--listen", busy);
+
+            assertThat(run.exitCode()).isEqualTo(1);
+            assertThat(run.err().strip()).endsWith(busy + " is in use; choose another with --listen HOST:PORT (port 0 picks a free one)");
+        }
+    }
+
+    @Test
+    void serveWithTheMetricsPortInUseNamesMetricsListen() throws IOException {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            String busy = "127.0.0.1:" + taken.getLocalPort();
+
+            Run run = run("serve", "--config", config(OWN).toString(), "--listen", "127.0.0.1:0", "--metrics-listen", busy);
+
+            assertThat(run.exitCode()).isEqualTo(1);
+            assertThat(run.err().strip()).endsWith(busy + " (metrics) is in use; choose another with --metrics-listen HOST:PORT"
+                    + " (port 0 picks a free one)");
+        }
+    }
+
+    @Test
+    void serveRejectsABadMetricsListenBeforeStarting() {
+        Run run = run("serve", "--config", EXAMPLE.toString(), "--metrics-listen", "localhost:9153");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("--metrics-listen 'localhost:9153': the host must be an IP address");
+    }
+
     // ---------------------------------------------------------------- check-config
 
     @Test
@@ -97,6 +142,62 @@ class CliTest {
         assertThat(run.exitCode()).isZero();
         assertThat(run.out()).contains(EXAMPLE + ": OK, 1 zone(s), 3 profile(s)");
         assertThat(run.err()).isEmpty();
+    }
+
+    /** Every command that reads a configuration takes --config FILE; check-config also keeps its positional FILE. */
+    @ParameterizedTest(name = "check-config {0}")
+    @ValueSource(strings = {"--config", "-c", "positional"})
+    void checkConfigTakesTheFileAsAnOptionOrPositionally(String how) {
+        Run run = how.equals("positional") ? run("check-config", EXAMPLE.toString()) : run("check-config", how, EXAMPLE.toString());
+
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.out()).startsWith(EXAMPLE + ": OK, 1 zone(s), 3 profile(s)");
+    }
+
+    @Test
+    void checkConfigGivenTheSameFileBothWaysIsFine() {
+        assertThat(run("check-config", "--config", EXAMPLE.toString(), EXAMPLE.toString()).exitCode()).isZero();
+    }
+
+    @ParameterizedTest(name = "check-config {0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            ''                                    | Missing the configuration: --config FILE (or FILE)
+            --config a.yaml b.yaml                | Give the configuration once: --config a.yaml and b.yaml differ
+            """)
+    void checkConfigWithoutOneFileIsAUsageError(String args, String message) {
+        Run run = run(args.isEmpty() ? new String[] {"check-config"} : ("check-config " + args).split(" "));
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains(message).contains("Usage: wayfinder check-config");
+    }
+
+    /** Exit codes are the same everywhere: 2 for usage and invalid input, 1 for a failure while running. */
+    @ParameterizedTest(name = "wayfinder {0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            explain --bogus                                                   | 2
+            serve --config x.yaml --threads many                              | 2
+            status                                                            | 2
+            regions --provider                                                | 2
+            serve --config x.yaml --log-format xml                            | 2
+            """)
+    void usageErrorsExitTwo(String args, int code) {
+        assertThat(run(args.split(" ")).exitCode()).isEqualTo(code);
+    }
+
+    @Test
+    void checkConfigOfALatencyFileWithSeveralBadRowsListsThemAll() throws IOException {
+        Path file = config(OWN);
+        Files.writeString(tempDir.resolve("data/latency.csv"), "prefix,region,rtt_ms\n81.2.69.0/24,westeurope,10\n"
+                + "81.2.70.0/24,westeurop,12\n81.2.71.7,westeurope,fast\n1.0.16.0/24,Southeast Asia,70\n");
+
+        Run run = run("check-config", file.toString());
+
+        Path csv = tempDir.resolve("data/latency.csv");
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err().lines()).containsExactly(file + ": 2 error(s)",
+                "  latency.sources[0]: " + csv + ":3: unknown region 'westeurop' (did you mean 'westeurope'?)",
+                "  latency.sources[0]: " + csv + ":4: '81.2.71.7' has no prefix length: write 81.2.71.7/32 for one"
+                        + " address, or the network it belongs to (such as 81.2.71.0/24)");
     }
 
     @Test
@@ -169,6 +270,24 @@ class CliTest {
         Run run = run("check-config", file.toString());
 
         assertThat(run.err()).contains("geolocation.csv").contains("does not exist");
+    }
+
+    /** A damaged geolocation database is an error naming the field and the file, not a stack trace. */
+    @Test
+    void checkConfigOfACorruptMmdbNamesTheFieldAndTheFile() throws IOException {
+        Path file = config(OWN.replace("geolocation: {csv: data/geo.csv}", "geolocation: {mmdb: data/city.mmdb}"));
+        Path mmdb = new io.wayfinder.geo.MmdbTestWriter("GeoLite2-City", 6)
+                .insert("0.0.0.0/1", io.wayfinder.geo.CorruptMmdb.markedCity(51.5, -0.1, "GB"))
+                .insert("128.0.0.0/1", io.wayfinder.geo.CorruptMmdb.markedCity(35.7, 139.7, "JP"))
+                .write(tempDir.resolve("data/city.mmdb"));
+        io.wayfinder.geo.CorruptMmdb.breakValuesMarked(mmdb);
+
+        Run run = run("check-config", file.toString());
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.out()).isEmpty();
+        assertThat(run.err().lines()).first().isEqualTo(file + ": 1 error(s)");
+        assertThat(run.err()).contains("geolocation.mmdb[0]: " + mmdb + ": ").doesNotContain("\tat ").doesNotContain("Exception");
     }
 
     // ---------------------------------------------------------------- explain
@@ -245,6 +364,43 @@ class CliTest {
         assertThat(run.out().lines().findFirst()).hasValue("client   " + network + " (" + source + ")");
     }
 
+    /** Whatever the method, explain says where geolocation put the client, and for which network that holds. */
+    @ParameterizedTest(name = "{0} --client {1}")
+    @CsvSource(delimiter = '|', textBlock = """
+            music     | 81.2.69.7       | GB-ENG, GB at 51.5143, -0.0912 (geolocation holds for 81.2.69.0/24)
+            music-eu  | 216.160.83.0/24 | US-WA, US at 47.1426, -122.292 (geolocation holds for 216.160.83.0/24)
+            catalogue | 185.0.0.0/24    | RO at 44.4268, 26.1025 (geolocation holds for 185.0.0.0/24)
+            music     | 81.2.99.0/24    | unknown: no geolocation source places it (nor any network of its length in 81.2.96.0/19)
+            """)
+    void explainSaysWhereItLocatedTheClient(String profile, String client, String located) {
+        Run run = run("explain", "--config", EXAMPLE.toString(), "--profile", profile, "--client", client);
+
+        assertThat(run.out().lines().skip(1).findFirst()).hasValue("located  " + located);
+    }
+
+    @Test
+    void explainJsonCarriesTheClientLocation() {
+        Run run = run("explain", "--config", EXAMPLE.toString(), "--profile", "music", "--client", "216.160.83.0/24", "--json");
+
+        JsonNode where = JsonMapper.builder().build().readTree(run.out()).get("clientLocation");
+        assertThat(where.get("known").asBoolean()).isTrue();
+        assertThat(where.get("latitude").asDouble()).isBetween(47.0, 47.2);
+        assertThat(where.get("longitude").asDouble()).isBetween(-122.4, -122.2);
+        assertThat(where.get("country").asString()).isEqualTo("US");
+        assertThat(where.get("subdivision").asString()).isEqualTo("US-WA");
+        assertThat(where.get("network").asString()).isEqualTo("216.160.83.0/24");
+    }
+
+    @Test
+    void explainWithoutGeolocationSaysSo() throws IOException {
+        Path file = config(OWN.replace("geolocation: {csv: data/geo.csv}\n", ""));
+
+        Run run = run("explain", "--config", file.toString(), "--profile", "web", "--client", "81.2.69.7");
+
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.out()).contains("located  unknown: the configuration has no geolocation source\n");
+    }
+
     @Test
     void explainOfANestedPriorityProfileChoosesThePrimary() {
         Run run = run("explain", "--config", EXAMPLE.toString(), "--profile", "music-eu", "--client", "81.2.69.7");
@@ -254,10 +410,10 @@ class CliTest {
     }
 
     @Test
-    void explainOfAnUnknownProfileExitsOneListingTheProfiles() {
+    void explainOfAnUnknownProfileExitsTwoListingTheProfiles() {
         Run run = run("explain", "--config", EXAMPLE.toString(), "--profile", "musik", "--client", "81.2.69.7");
 
-        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).contains("no profile named 'musik'").contains("music").contains("music-eu");
     }
 
@@ -348,9 +504,10 @@ class CliTest {
         assertThat(run.exitCode()).isZero();
         assertThat(run.err()).isEmpty();
         assertThat(run.out().lines()).hasSize(RegionCatalogue.builtIn().size() + 1)
-                .first().asString().matches("NAME\\s+LOCATION\\s+LATITUDE\\s+LONGITUDE\\s+PROVIDER");
-        assertThat(run.out()).containsPattern("(?m)^westeurope\\s+Amsterdam NL\\s+52\\.3667\\s+4\\.9\\s+azure$")
-                .containsPattern("(?m)^us-east-1\\s+.*\\s+aws$")
+                .first().asString().matches("NAME\\s+DISPLAY NAME\\s+LOCATION\\s+LATITUDE\\s+LONGITUDE\\s+PROVIDER");
+        assertThat(run.out()).containsPattern("(?m)^westeurope\\s+West Europe\\s+Amsterdam NL\\s+52\\.3667\\s+4\\.9\\s+azure$")
+                .containsPattern("(?m)^eastus2\\s+East US 2\\s+Virginia US\\s+.*\\s+azure$")
+                .containsPattern("(?m)^us-east-1\\s+-\\s+.*\\s+aws$")
                 .containsPattern("(?m)^europe-west1\\s+.*\\s+gcp$");
     }
 
@@ -374,6 +531,86 @@ class CliTest {
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.out()).isEmpty();
         assertThat(run.err().strip()).isEqualTo("--provider: unknown provider 'ibm'; providers: azure, aws, gcp");
+    }
+
+    // ---------------------------------------------------------------- import azure
+
+    private static final Path ARM_EXPORT = Path.of("src/test/resources/io/wayfinder/imports/azure/music-arm-export.json")
+            .toAbsolutePath();
+
+    @Test
+    void importAzureWritesAFileCheckConfigAcceptsAndReportsWhatItLeftOut() {
+        Path out = tempDir.resolve("imported.yaml");
+
+        Run run = run("import", "azure", ARM_EXPORT.toString(), "-o", out.toString(), "--zone", "music.example.test");
+
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.out()).isEmpty();
+        assertThat(run.err().lines()).first().isEqualTo(ARM_EXPORT + ": converted 8 profile(s) with 22 endpoint(s) to " + out);
+        assertThat(run.err()).contains("not carried over, or changed (4):")
+                .contains("  profile music, endpoint gov: not imported: region 'USGov Virginia' is not in Wayfinder's catalogue")
+                .contains("  profile music-asia, endpoint asia-legacy: not imported: an Azure endpoint names its Azure resource")
+                .doesNotContain("placeholder");
+        Run check = run("check-config", out.toString());
+        assertThat(check.exitCode()).isZero();
+        assertThat(check.out()).contains(": OK, 1 zone(s), 8 profile(s)");
+    }
+
+    @Test
+    void importAzureWithoutOutputPrintsTheConfigurationAndSaysTheZoneIsAPlaceholder() {
+        Run run = run("import", "azure", ARM_EXPORT.toString());
+
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.out()).startsWith("# Converted from Azure Traffic Manager").contains("  - name: example.invalid\n");
+        assertThat(run.err()).contains("the zone example.invalid is a placeholder: edit zones[0]");
+    }
+
+    /** The converted profiles route as they did in Azure: London through eu to its priority-1 endpoint, and so on. */
+    @ParameterizedTest(name = "{0} {1} -> {2}")
+    @CsvSource({
+        "music,     81.2.69.7,        eu-primary -> 192.0.2.10",
+        "music,     1.0.16.0/24,      asia-webapp -> music-asia.azurewebsites.net",
+        "music-us,  24.0.0.0/24,      us-primary -> 198.51.100.10",
+        "catalogue, 216.160.83.0/24,  us-west -> 192.0.2.41",
+        "catalogue, 81.2.69.0/24,     europe -> 192.0.2.40",
+        "intranet,  10.1.2.0/24,      office -> 10.20.0.10",
+        "intranet,  10.3.0.0/24,      default -> 10.20.0.12",
+        "dns-ips,   81.2.69.7,        'a -> 192.0.2.70, b -> 192.0.2.71'",
+    })
+    void importedProfilesRouteAsInAzure(String profile, String client, String answer) throws IOException {
+        Path file = config("");
+        Run imported = run("import", "azure", ARM_EXPORT.toString(), "-o", file.toString(), "--zone", "music.example.test");
+        assertThat(imported.exitCode()).isZero();
+        Files.writeString(file, "geolocation: {csv: data/geo.csv}\nlatency: {sources: [data/latency.csv]}\n",
+                java.nio.file.StandardOpenOption.APPEND);
+
+        Run run = run("explain", "--config", file.toString(), "--profile", profile, "--client", client);
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).containsPattern("(?m)^answer\\s+" + java.util.regex.Pattern.quote(answer) + "\\s");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            missing.json | no such file
+            notjson.json | not JSON
+            """)
+    void importAzureOfSomethingThatIsNotAnExportExitsTwo(String name, String message) throws IOException {
+        Files.writeString(tempDir.resolve("notjson.json"), "<xml/>");
+
+        Run run = run("import", "azure", tempDir.resolve(name).toString());
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.out()).isEmpty();
+        assertThat(run.err()).contains(message);
+    }
+
+    @Test
+    void importWithoutASourceIsAUsageError() {
+        Run run = run("import");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("azure");
     }
 
     // ---------------------------------------------------------------- version and help

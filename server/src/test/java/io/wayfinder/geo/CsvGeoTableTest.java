@@ -118,6 +118,7 @@ class CsvGeoTableTest {
             prefix,latitude,longitude\\n# x\\n10.0.0.1/8,0,0             | 3 | host bits
             prefix,latitude,longitude\\nexample.com,0,0                  | 2 | 'example.com' is not an IPv4 or IPv6 address
             prefix,latitude,longitude\\n10.0.0.0/8,0                     | 2 | expected prefix,latitude,longitude[,country[,subdivision]], got 2 fields
+            prefix,latitude,longitude\\n192.0.2.7,0,0                      | 2 | '192.0.2.7' has no prefix length: write 192.0.2.7/32 for one address
             prefix,latitude,longitude\\n10.0.0.0/8,0,0,GB,GB-ENG,London  | 2 | got 6 fields
             prefix,latitude,longitude\\n10.0.0.0/8,0,0,GB,London         | 2 | subdivision 'London' is not an ISO 3166-2 code of country GB
             prefix,latitude,longitude\\n10.0.0.0/8,0,0,US,CA             | 2 | subdivision 'CA' is not an ISO 3166-2 code of country US (US-, then 1 to 3 letters or digits)
@@ -134,6 +135,17 @@ class CsvGeoTableTest {
                 .isInstanceOf(SourceFormatException.class)
                 .hasMessageStartingWith(file + ":" + line + ": ")
                 .hasMessageContaining(message);
+    }
+
+    @Test
+    void everyBadRowIsReportedWithItsLine() throws IOException {
+        Path file = write("prefix,latitude,longitude\n10.0.0.0/8,91,0\n11.0.0.0/8,1,1\n12.0.0.1,1,1\n11.0.0.0/8,2,2\n");
+
+        assertThatThrownBy(() -> CsvGeoTable.read(file))
+                .isInstanceOfSatisfying(SourceFormatException.class, e -> assertThat(e.problems()).satisfiesExactly(
+                        p -> assertThat(p).isEqualTo(file + ":2: latitude 91 is outside -90..90"),
+                        p -> assertThat(p).startsWith(file + ":4: '12.0.0.1' has no prefix length"),
+                        p -> assertThat(p).isEqualTo(file + ":5: prefix 11.0.0.0/8 appears more than once")));
     }
 
     @Test

@@ -187,6 +187,55 @@ class MmdbGeoDatabaseTest {
     }
 
     /**
+     * A record that cannot be decoded (a file damaged after the checks at load) is an unknown
+     * location holding only for the client, not an exception on the query path; other records
+     * still answer.
+     */
+    @Test
+    void aRecordThatCannotBeDecodedIsAnUnknownLocation() throws IOException {
+        Path file = new MmdbTestWriter("GeoLite2-City", 6)
+                .insert("81.2.69.0/24", city(51.5142, -0.0931, "GB"))
+                .insert("1.0.16.0/20", CorruptMmdb.markedCity(35.69, 139.69, "JP"))
+                .write(dir.resolve("damaged.mmdb"));
+        CorruptMmdb.breakValuesMarked(file);
+
+        try (MmdbGeoDatabase db = MmdbGeoDatabase.open(file)) {
+            GeoLocation damaged = db.locate(IpPrefix.parse("1.0.16.0/24"));
+
+            assertThat(damaged.known()).isFalse();
+            assertThat(damaged.network()).isEqualTo(IpPrefix.parse("1.0.16.0/24"));
+            assertThat(db.locate(IpPrefix.parse("81.2.69.7")).countryCode()).isEqualTo("GB");
+        }
+    }
+
+    /** Damage that the checks at load reach (every record here) rejects the file, naming it. */
+    @Test
+    void aDatabaseWhoseRecordsCannotBeDecodedIsRejectedAtOpen() throws IOException {
+        Path file = new MmdbTestWriter("GeoLite2-City", 6)
+                .insert("0.0.0.0/1", CorruptMmdb.markedCity(1, 2, "ZZ"))
+                .insert("128.0.0.0/1", CorruptMmdb.markedCity(3, 4, "ZZ"))
+                .write(dir.resolve("damaged.mmdb"));
+        CorruptMmdb.breakValuesMarked(file);
+
+        assertThatThrownBy(() -> MmdbGeoDatabase.open(file).close())
+                .isInstanceOf(SourceFormatException.class)
+                .hasMessageStartingWith(file + ": ")
+                .hasMessageContaining("cannot be decoded");
+    }
+
+    /** A file cut short (a copy in progress) is rejected at open, naming it. */
+    @Test
+    void aTruncatedDatabaseIsRejectedAtOpen() throws IOException {
+        Path whole = cityDatabase(6);
+        byte[] bytes = Files.readAllBytes(whole);
+        Path file = Files.write(dir.resolve("half.mmdb"), java.util.Arrays.copyOf(bytes, bytes.length / 2));
+
+        assertThatThrownBy(() -> MmdbGeoDatabase.open(file).close())
+                .isInstanceOf(SourceFormatException.class)
+                .hasMessageStartingWith(file + ": not a readable MaxMind DB file");
+    }
+
+    /**
      * The answer holds for the record's network, or for the client's own network where that is
      * shorter (a client shorter than the record is looked up at its first address).
      */

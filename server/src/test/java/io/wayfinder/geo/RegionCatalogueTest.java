@@ -78,6 +78,57 @@ class RegionCatalogueTest {
         assertThat(BUILT_IN.contains(asked)).isTrue();
     }
 
+    /** Azure's portal, CLI output and Traffic Manager exports name regions by their display names. */
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(textBlock = """
+            East US,              eastus
+            West Europe,          westeurope
+            Southeast Asia,       southeastasia
+            SOUTHEAST ASIA,       southeastasia
+            southeast  asia,      southeastasia
+            East US 2,            eastus2
+            Australia Central 2,  australiacentral2
+            UK South,             uksouth
+            """)
+    void azureDisplayNamesAreFoundIgnoringCaseAndSpaces(String displayed, String name) {
+        assertThat(BUILT_IN.find(displayed)).map(Region::name).hasValue(name);
+        assertThat(BUILT_IN.contains(displayed)).isTrue();
+    }
+
+    @Test
+    void everyAzureRegionHasADisplayNameAndNoOtherProviderHas() {
+        assertThat(BUILT_IN.all()).allSatisfy(region -> assertThat(region.displayName().isEmpty())
+                .as("%s (%s) display name '%s'", region.name(), region.provider(), region.displayName())
+                .isEqualTo(!region.provider().equals("azure")));
+        assertThat(BUILT_IN.find("eastus")).map(Region::displayName).hasValue("East US");
+    }
+
+    @Test
+    void displayNamesDoNotMakeTheListingLonger() {
+        assertThat(BUILT_IN.names()).hasSize(BUILT_IN.size()).doesNotContain("East US");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(textBlock = """
+            East US
+            east us
+            WestEurope
+            """)
+    void customRegionClashingWithADisplayNameIsRejected(String name) {
+        List<Region> extra = List.of(new Region(name, 1, 1, "custom", "Somewhere"));
+
+        assertThatThrownBy(() -> BUILT_IN.with(extra))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'" + name + "' already exists in the catalogue: azure region");
+    }
+
+    @Test
+    void aCustomRegionIsFoundWithSpacesIgnored() {
+        RegionCatalogue extended = BUILT_IN.with(List.of(new Region("paris dc", 48.86, 2.35, "custom", "Paris")));
+
+        assertThat(extended.find("ParisDC")).map(Region::name).hasValue("paris dc");
+    }
+
     @Test
     void unknownNameIsNotFound() {
         assertThat(BUILT_IN.find("mars-north-1")).isEmpty();

@@ -32,7 +32,7 @@ class LatencyCsvReaderTest {
                 81.2.69.0/24,WestEurope,22.5
                 2001:db8:1::/48, eastus ,90
                   # indented comment
-                192.0.2.7,uksouth,3,1
+                192.0.2.7/32,uksouth,3,1
                 """);
         LatencyTableBuilder builder = new LatencyTableBuilder();
 
@@ -74,6 +74,8 @@ class LatencyCsvReaderTest {
             prefix,region,rtt_ms\\n10.0.0.0/8,eastus,5,many                 | 2 | samples 'many' is not a number
             prefix,region,rtt_ms\\n10.0.0.0/8,eastus,5,3e9                  | 2 | samples 3e9 is outside
             prefix,region,rtt_ms\\n10.0.0.0/8,eastus                        | 2 | expected prefix,region,rtt_ms[,samples], got 2 fields
+            prefix,region,rtt_ms\\n192.0.2.7,eastus,5                      | 2 | '192.0.2.7' has no prefix length: write 192.0.2.7/32 for one address
+            prefix,region,rtt_ms\\n2001:db8::1,eastus,5                    | 2 | write 2001:db8::1/128 for one address
             prefix,region,rtt_ms\\n10.0.0.0/8,eastus,5,1,x                  | 2 | got 5 fields
             prefix,region,rtt_ms\\n10.0.0.0/8,eastus,5\\n\\n11.0.0.0/8,eastus,5\\n12.0.0.0/8,eastus | 5 | got 2 fields
             region,prefix,rtt_ms\\n10.0.0.0/8,eastus,5                      | 1 | expected a header line starting with prefix,region,rtt_ms
@@ -87,6 +89,47 @@ class LatencyCsvReaderTest {
                 .isInstanceOf(SourceFormatException.class)
                 .hasMessageStartingWith(file + ":" + line + ": ")
                 .hasMessageContaining(message);
+    }
+
+    @Test
+    void azureDisplayNamesAreReadAsTheirRegion() throws IOException {
+        Path file = write("prefix,region,rtt_ms\n81.2.69.0/24,West Europe,10\n81.2.69.0/24,westeurope,20\n"
+                + "1.0.16.0/24,SOUTHEAST ASIA,30\n");
+        LatencyTableBuilder builder = new LatencyTableBuilder();
+
+        new LatencyCsvReader(REGIONS).read(file, builder);
+        LatencyTable table = builder.build();
+
+        assertThat(table.regions()).containsExactly("westeurope", "southeastasia");
+        assertThat(table.tenths(table.lookup(ip("81.2.69.1")), table.column("westeurope"))).isEqualTo((short) 150);
+    }
+
+    @Test
+    void everyBadRowIsReportedWithItsLine() throws IOException {
+        Path file = write("prefix,region,rtt_ms\n10.0.0.0/8,eastus,5\n10.0.0.1/8,eastus,5\n11.0.0.0/8,westeurop,5\n"
+                + "12.0.0.0/8,eastus,5\n13.0.0.7,eastus,fast\n");
+
+        assertThatThrownBy(() -> new LatencyCsvReader(REGIONS).read(file, new LatencyTableBuilder()))
+                .isInstanceOfSatisfying(SourceFormatException.class, e -> assertThat(e.problems()).satisfiesExactly(
+                        p -> assertThat(p).startsWith(file + ":3: ").contains("host bits"),
+                        p -> assertThat(p).startsWith(file + ":4: unknown region 'westeurop'"),
+                        p -> assertThat(p).startsWith(file + ":6: '13.0.0.7' has no prefix length")));
+    }
+
+    @Test
+    void badRowsBeyondTwentyAreCounted() throws IOException {
+        StringBuilder csv = new StringBuilder("prefix,region,rtt_ms\n");
+        for (int i = 0; i < 25; i++) {
+            csv.append("10.0.").append(i).append(".0/24,eastus,slow\n");
+        }
+        Path file = write(csv.toString());
+
+        assertThatThrownBy(() -> new LatencyCsvReader(REGIONS).read(file, new LatencyTableBuilder()))
+                .isInstanceOfSatisfying(SourceFormatException.class, e -> {
+                    assertThat(e.problems()).hasSize(21);
+                    assertThat(e.problems().get(19)).startsWith(file + ":21: rtt_ms 'slow'");
+                    assertThat(e.problems().get(20)).isEqualTo(file + ": and 5 more bad rows");
+                });
     }
 
     @Test

@@ -147,6 +147,10 @@ class LatencyTableTest {
         assertThat(table.tenths(table.lookup(next), column)).as("just after %s", prefix).isEqualTo((short) 900);
     }
 
+    /**
+     * Figures are kept to a tenth of a millisecond below 500 ms and to the millisecond above, up to
+     * the largest the reader accepts; a short once clamped everything above 3,276.6 ms.
+     */
     @ParameterizedTest(name = "{0} ms -> {1} tenths")
     @CsvSource(textBlock = """
             0,        0
@@ -154,15 +158,38 @@ class LatencyTableTest {
             0.05,     1
             12.34,    123
             12.36,    124
-            3276.6,   32766
-            3276.7,   32766
-            60000,    32766
+            499.9,    4999
+            499.94,   4999
+            499.96,   5000
+            500,      5000
+            500.4,    5000
+            500.6,    5010
+            3276.6,   32770
+            3276.7,   32770
+            5000,     50000
+            9000,     90000
+            10000,    100000
+            59999.4,  599990
+            60000,    600000
             """)
-    void figuresAreKeptInTenthsRoundedAndClamped(double ms, int tenths) {
+    void figuresAreKeptToATenthBelow500MsAndToTheMillisecondAbove(double ms, int tenths) {
         LatencyTable table = new LatencyTableBuilder().add(p("10.0.0.0/8"), "eastus", ms, 1).build();
 
-        assertThat(table.tenths(0, 0)).isEqualTo((short) tenths);
-        assertThat(LatencyTableBuilder.toTenths(ms)).isEqualTo((short) tenths);
+        assertThat(table.tenths(0, 0)).isEqualTo(tenths);
+        assertThat(LatencyTable.tenthsOf(LatencyTable.encode(ms))).isEqualTo(tenths);
+    }
+
+    /** Every code but the one for "no figure" stands for a figure, and codes keep the order of figures. */
+    @Test
+    void codesAreOrderedLikeTheFiguresTheyStandFor() {
+        int previous = -1;
+        for (int code = 0; code < LatencyTable.NONE; code++) {
+            int tenths = LatencyTable.tenthsOf((char) code);
+            assertThat(tenths).as("code %d", code).isGreaterThan(previous);
+            previous = tenths;
+        }
+        assertThat(previous).isGreaterThanOrEqualTo(LatencyTable.MAX_RTT_MS * 10);
+        assertThat(LatencyTable.tenthsOf(LatencyTable.NONE)).isEqualTo(LatencyTable.MISSING);
     }
 
     @ParameterizedTest(name = "rtt {0}, samples {1}")
@@ -171,6 +198,7 @@ class LatencyTableTest {
             -0.001,    1, rtt
             NaN,       1, rtt
             Infinity,  1, rtt
+            60000.5,   1, above the largest figure kept
             10,        0, samples
             10,       -5, samples
             """)
@@ -252,7 +280,7 @@ class LatencyTableTest {
             return;
         }
         double mean = (10.0 * samplesA + 40.0 * samplesB) / (samplesA + samplesB);
-        assertThat(level.tenths(block, table.column("eastus"))).isEqualTo(LatencyTableBuilder.toTenths(mean));
+        assertThat(level.tenths(block, table.column("eastus"))).isEqualTo((int) Math.round(mean * 10));
         assertThat(level.samples(block, table.column("eastus"))).isEqualTo(samplesA + samplesB);
         assertThat(level.lookup(p("10.2.0.0/16"))).isEqualTo(PrefixMap.NO_ENTRY);
     }

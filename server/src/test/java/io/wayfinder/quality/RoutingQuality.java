@@ -317,7 +317,7 @@ public final class RoutingQuality {
                     if (columns[r] < 0) {
                         continue;
                     }
-                    short tenths = table.tenths(entry, columns[r]);
+                    int tenths = table.tenths(entry, columns[r]);
                     int length = table.sourceLength(entry, columns[r]);
                     if (tenths != LatencyTable.MISSING && length <= clientLength) {
                         tableByLength.computeIfAbsent(length, l -> nan(count))[r] = tenths / 10.0;

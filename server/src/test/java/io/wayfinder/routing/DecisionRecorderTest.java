@@ -230,6 +230,25 @@ class DecisionRecorderTest {
         }
     }
 
+    /** Every decision says where geolocation placed the client, whatever the method: here a Performance and a Priority profile. */
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource({
+        "music,    216.160.83.0/24, true,  US, US-WA,  216.160.83.0/24",
+        "music-eu, 81.2.69.7,       true,  GB, GB-ENG, 81.2.69.0/24",
+        "music,    10.0.0.0/24,     false, ,   ,       8.0.0.0/6",
+    })
+    void theClientsLocationIsRecordedForEveryProfile(String profile, String client, boolean known, String country,
+                                                     String subdivision, String network) {
+        Decision.ClientLocation where = explain(EXAMPLE, profile, client).clientLocation();
+
+        assertThat(where.configured()).isTrue();
+        assertThat(where.known()).isEqualTo(known);
+        assertThat(where.country()).isEqualTo(country);
+        assertThat(where.subdivision()).isEqualTo(subdivision);
+        assertThat(where.network()).isEqualTo(network);
+        assertThat(where.latitude() != null).isEqualTo(known);
+    }
+
     @Test
     void aFailOpenStepIsMarked() {
         RoutingTable table = example("music-eu/primary=Degraded music-eu/secondary=Degraded");

@@ -5,6 +5,7 @@ import static io.wayfinder.routing.RoutingTestWorld.explain;
 import static io.wayfinder.routing.RoutingTestWorld.randomNetworks;
 import static io.wayfinder.routing.RoutingTestWorld.route;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.wayfinder.health.MonitorStatus;
 import io.wayfinder.latency.Evidence;
@@ -64,6 +65,29 @@ class PerformanceRoutingTest {
 
     private static final RoutingTable TABLE = world("").build();
 
+    /** Azure exports name regions by display name; "West Europe" and "westeurope" are one region, one column. */
+    @Test
+    void azureDisplayNamesPlaceEndpointsInTheirRegion() {
+        RoutingTable table = RoutingTestWorld.profiles("""
+                - name: web
+                  trafficRoutingMethod: Performance
+                  dnsConfig: {relativeName: www}
+                  endpoints:
+                    - {name: eu, target: 192.0.2.1, endpointLocation: West Europe}
+                    - {name: eu2, target: 192.0.2.4, endpointLocation: westeurope}
+                    - {name: us, target: 192.0.2.2, endpointLocation: EAST US}
+                """)
+                .latency("81.2.69.0/24", "westeurope", 10)
+                .latency("81.2.69.0/24", "eastus", 80)
+                .latency("24.0.0.0/24", "eastus", 15)
+                .latency("24.0.0.0/24", "westeurope", 90)
+                .build();
+
+        assertThat(table.regions()).extracting(RegionRef::name).containsExactly("westeurope", "eastus");
+        assertThat(route(table, "web", "81.2.69.0/24")).isIn("eu", "eu2");
+        assertThat(route(table, "web", "24.0.0.0/24")).isEqualTo("us");
+    }
+
     @ParameterizedTest(name = "{0} -> {1}")
     @CsvSource({
         "81.2.69.0/24,   eu",
@@ -76,6 +100,30 @@ class PerformanceRoutingTest {
     })
     void picksTheRegionWithTheLowestEstimatedRtt(String client, String expected) {
         assertThat(route(TABLE, "web", client)).isEqualTo(expected);
+    }
+
+    /**
+     * Distant regions must not tie: every figure the latency reader accepts is kept, so 5,000 ms
+     * beats 9,000 ms for every client, not only for the half a tie-breaking hash would send there.
+     */
+    @Test
+    void rttsAboveThreeSecondsAreComparedAsMeasured() {
+        List<IpPrefix> clients = randomNetworks(8, 32, "10.0.0.0/8", 24);
+        RoutingTestWorld world = RoutingTestWorld.profiles(WEB.formatted(""));
+        for (IpPrefix client : clients) {
+            world.latency(client.toString(), "westeurope", 9_000)
+                    .latency(client.toString(), "eastus", 5_000)
+                    .latency(client.toString(), "southeastasia", 60_000);
+        }
+        RoutingTable table = world.build();
+
+        for (IpPrefix client : clients) {
+            assertThat(route(table, "web", client)).as("%s", client).isEqualTo("us");
+        }
+        assertThat(explain(table, "web", clients.get(0).toString()).steps().get(0).estimates())
+                .extracting(Decision.RegionEstimate::region, Decision.RegionEstimate::rttMs)
+                .containsExactlyInAnyOrder(tuple("westeurope", 9_000.0), tuple("eastus", 5_000.0),
+                        tuple("southeastasia", 60_000.0));
     }
 
     @ParameterizedTest(name = "{0}: {1} from {2} {3}")

@@ -148,10 +148,9 @@ class DnsDetailsIntegrationTest {
 
     // ---- glue (RFC 9471): addresses of name servers inside the served zones
 
-    @ParameterizedTest(name = "{0}")
-    @ValueSource(ints = {Type.NS, Type.ANY})
-    void theApexNsAnswerCarriesGlueForItsInZoneNameServer(int type) throws IOException {
-        Message response = new Message(sendUdp(query("app.test.", type, true).toWire()));
+    @Test
+    void theApexNsAnswerCarriesGlueForItsInZoneNameServer() throws IOException {
+        Message response = new Message(sendUdp(query("app.test.", Type.NS, true).toWire()));
 
         assertThat(response.getSection(Section.ANSWER)).filteredOn(r -> r.getType() == Type.NS)
                 .extracting(r -> ((NSRecord) r).getTarget().toString())

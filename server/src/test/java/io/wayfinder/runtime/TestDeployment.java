@@ -3,6 +3,10 @@ package io.wayfinder.runtime;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -51,6 +55,8 @@ final class TestDeployment implements AutoCloseable {
             latency:
               sources: [latency.csv]
               aggregation: {minSamples: 10}
+            reload:
+              quietPeriod: 300ms      # the tests write whole files; 3 polls of 100 ms
             profiles:
               - name: web
                 zone: app.test
@@ -170,10 +176,28 @@ final class TestDeployment implements AutoCloseable {
     }
 
     static TestDeployment start(Path dir) throws Exception {
+        return start(dir, config());
+    }
+
+    /**
+     * The same world with {@code dns.tcp} set to {@code tcp} (a YAML flow mapping) and metrics
+     * served on an ephemeral loopback port.
+     */
+    static TestDeployment startWithTcpAndMetrics(Path dir, String tcp) throws Exception {
+        String listen = "  listen: [\"127.0.0.1:0\", \"[::1]:0\"]\n";
+        String config = config();
+        if (!config.contains(listen)) {
+            throw new IllegalStateException("the test configuration no longer has the listen line this edits");
+        }
+        return start(dir, config.replace(listen, listen + "  tcp: " + tcp + "\nmetrics:\n  listen: \"127.0.0.1:0\"\n"));
+    }
+
+    /** The same world with another configuration text (such as {@link #config()} edited). */
+    static TestDeployment start(Path dir, String configText) throws Exception {
         Files.writeString(dir.resolve("latency.csv"), LATENCY);
         Files.writeString(dir.resolve("geo.csv"), GEO);
         Path config = dir.resolve("wayfinder.yaml");
-        Files.writeString(config, config());
+        Files.writeString(config, configText);
         WayfinderServer server = WayfinderServer.start(config, new WayfinderServer.Options(List.of(), 2, 100));
         return new TestDeployment(dir, config, server);
     }
@@ -229,6 +253,27 @@ final class TestDeployment implements AutoCloseable {
         resolver.setIgnoreTruncation(true);
         resolver.setTimeout(Duration.ofSeconds(3));
         return resolver;
+    }
+
+    /** The metrics endpoint's text (GET /metrics). */
+    String scrape() throws IOException, InterruptedException {
+        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.metricsPort() + "/metrics"))
+                .timeout(Duration.ofSeconds(3)).build();
+        return client.send(request, HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    /**
+     * One sample's value on the metrics endpoint, named as the exposition writes it, such as
+     * {@code wayfinder_dns_tcp_connections_closed_total{reason="idle"}}; NaN when there is none.
+     */
+    double metric(String sample) throws IOException, InterruptedException {
+        for (String line : scrape().split("\n")) {
+            if (line.startsWith(sample + " ")) {
+                return Double.parseDouble(line.substring(sample.length() + 1).trim());
+            }
+        }
+        return Double.NaN;
     }
 
     @Override

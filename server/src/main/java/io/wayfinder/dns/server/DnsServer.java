@@ -12,8 +12,7 @@ import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.unix.UnixChannelOption;
-import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
-import io.netty.handler.timeout.IdleStateHandler;
+import io.wayfinder.dns.ratelimit.ResponseRateLimiter;
 import java.net.BindException;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
@@ -24,7 +23,6 @@ import java.net.SocketException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,11 +33,19 @@ import org.slf4j.LoggerFactory;
  * <pre>
  *  UDP socket ×N (SO_REUSEPORT, one per event loop) ─┐
  *                                                    ├─> QueryProcessor ─> Responder ─> response
- *  TCP socket ─> length-prefix framing ─> per conn. ─┘
+ *  TCP socket ─> length-prefix framing ─> per conn. ─┘          │
+ *                               UDP only: ResponseRateLimiter ─┴─> send, send empty TC, or drop
  * </pre>
+ *
+ * The rate limiter is one table shared by all event loops: with SO_REUSEPORT a client's datagrams
+ * are spread over the sockets by its port, so per-loop tables would each allow the full rate.
  *
  * With epoll, each event loop owns its own UDP socket on the port and the kernel spreads
  * datagrams over them, so every core answers UDP; datagrams are read in batches (recvmmsg).
+ *
+ * <p>TCP connections are bounded by {@link TcpLimits}: a slot each, globally and per client
+ * ({@link ConnectionLimiter}: over either limit a connection is closed as soon as it is accepted),
+ * and per connection the deadlines and the answers it may leave waiting ({@link TcpQueryHandler}).
  *
  * <p>Pitfall: wildcard addresses. A UDP socket bound to 0.0.0.0 or [::] sends each answer from the
  * address the kernel picks for the route back to the client, not necessarily the address the query
@@ -51,9 +57,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class DnsServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DnsServer.class);
-    /** RFC 7766 asks servers to close idle connections; 10 s is what common servers use. */
-    private static final int TCP_IDLE_SECONDS = 10;
-    private static final int MAX_TCP_CONNECTIONS = 1024;
     private static final int MAX_UDP_DATAGRAM = 4096;
     private static final int BATCH = 16;
 
@@ -61,10 +64,13 @@ public final class DnsServer implements AutoCloseable {
     private final EventLoopGroup group;
     private final int threads;
     private final Supplier<Responder> responders;
+    private final ResponseRateLimiter rateLimiter;
     private final ServerStats stats = new ServerStats();
+    private final TcpStats tcpStats = new TcpStats();
+    private final TcpLimits tcpLimits;
+    private final ConnectionLimiter tcpSlots;
     private final List<Channel> channels = new ArrayList<>();
     private final List<InetSocketAddress> bound = new ArrayList<>();
-    private final AtomicInteger tcpConnections = new AtomicInteger();
     private final HostAddresses hostAddresses;
 
     /** The addresses a wildcard listen address stands for: IPv4 ones, and with {@code ipv6} IPv6 ones too. */
@@ -73,14 +79,22 @@ public final class DnsServer implements AutoCloseable {
         List<InetAddress> list(boolean ipv6) throws BindException;
     }
 
-    public DnsServer(Supplier<Responder> responders, int threads) {
-        this(responders, threads, DnsServer::localAddresses);
+    /**
+     * @param rateLimiter applied to every UDP response (shared by the event loops); TCP is never limited
+     * @param tcpLimits   what one TCP client may hold; read once, here
+     */
+    public DnsServer(Supplier<Responder> responders, int threads, ResponseRateLimiter rateLimiter, TcpLimits tcpLimits) {
+        this(responders, threads, rateLimiter, tcpLimits, DnsServer::localAddresses);
     }
 
     /** With the host's addresses given, for tests that must stay on loopback. */
-    DnsServer(Supplier<Responder> responders, int threads, HostAddresses hostAddresses) {
+    DnsServer(Supplier<Responder> responders, int threads, ResponseRateLimiter rateLimiter, TcpLimits tcpLimits,
+              HostAddresses hostAddresses) {
         this.responders = responders;
+        this.rateLimiter = rateLimiter;
         this.threads = threads;
+        this.tcpLimits = tcpLimits;
+        this.tcpSlots = new ConnectionLimiter(tcpLimits.maxConnections(), tcpLimits.maxConnectionsPerAddress());
         this.hostAddresses = hostAddresses;
         this.group = new MultiThreadIoEventLoopGroup(threads, transport.ioHandlerFactory());
     }
@@ -113,6 +127,7 @@ public final class DnsServer implements AutoCloseable {
             LOG.info("DNS wildcard {} bound as the host's addresses {}, so that answers leave from the address "
                     + "they were asked on; a new address needs a restart", format(address), names);
         }
+        LOG.info("DNS over TCP: {}", tcpLimits.describe());
         return List.copyOf(bound);
     }
 
@@ -166,9 +181,7 @@ public final class DnsServer implements AutoCloseable {
             } catch (Exception e) {
                 udp.forEach(Channel::close);
                 if (attempt >= attempts) {
-                    BindException bind = new BindException("cannot listen on TCP " + format(actual) + ": " + e.getMessage());
-                    bind.initCause(e);
-                    throw bind;
+                    throw new BindFailure("cannot listen on TCP " + format(actual) + ": " + e.getMessage(), actual, e);
                 }
             }
         }
@@ -189,7 +202,7 @@ public final class DnsServer implements AutoCloseable {
                     .handler(new ChannelInitializer<DatagramChannel>() {
                         @Override
                         protected void initChannel(DatagramChannel ch) {
-                            ch.pipeline().addLast(new UdpQueryHandler(new QueryProcessor(responders.get(), stats)));
+                            ch.pipeline().addLast(new UdpQueryHandler(new QueryProcessor(responders.get(), stats, rateLimiter), stats));
                         }
                     });
             if (transport.reusePort()) {
@@ -202,9 +215,7 @@ public final class DnsServer implements AutoCloseable {
                 target = (InetSocketAddress) ch.localAddress(); // later sockets join the port the first got
             } catch (Exception e) {
                 out.forEach(Channel::close);
-                BindException bind = new BindException("cannot listen on UDP " + format(target) + ": " + e.getMessage());
-                bind.initCause(e);
-                throw bind;
+                throw new BindFailure("cannot listen on UDP " + format(target) + ": " + e.getMessage(), target, e);
             }
         }
         return out;
@@ -219,17 +230,21 @@ public final class DnsServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        if (tcpConnections.incrementAndGet() > MAX_TCP_CONNECTIONS) {
-                            tcpConnections.decrementAndGet();
+                        Object slot = tcpSlots.acquire(ch.remoteAddress().getAddress());
+                        if (slot instanceof TcpStats.Refusal refusal) {
+                            tcpStats.recordRefused(refusal, ch.remoteAddress(), refusal == TcpStats.Refusal.GLOBAL
+                                    ? tcpSlots.max() : tcpSlots.maxPerClient());
                             ch.close();
                             return;
                         }
-                        ch.closeFuture().addListener(f -> tcpConnections.decrementAndGet());
-                        ch.pipeline()
-                                .addLast(new IdleStateHandler(0, 0, TCP_IDLE_SECONDS, TimeUnit.SECONDS))
-                                // the maximum counts the 2-byte length too: a 65535-byte message is legal
-                                .addLast(new LengthFieldBasedFrameDecoder(2 + 65535, 0, 2, 0, 2))
-                                .addLast(new TcpQueryHandler(new QueryProcessor(responders.get(), stats)));
+                        tcpStats.recordAccepted();
+                        tcpStats.recordOpened();
+                        ch.closeFuture().addListener(f -> {
+                            tcpSlots.release(slot);
+                            tcpStats.recordReleased();
+                        });
+                        ch.pipeline().addLast(new TcpQueryHandler(new QueryProcessor(responders.get(), stats, null), stats,
+                                tcpStats, tcpLimits));
                     }
                 });
         return b.bind(address).sync().channel();
@@ -237,6 +252,19 @@ public final class DnsServer implements AutoCloseable {
 
     public ServerStats stats() {
         return stats;
+    }
+
+    public TcpStats tcpStats() {
+        return tcpStats;
+    }
+
+    public TcpLimits tcpLimits() {
+        return tcpLimits;
+    }
+
+    /** The UDP response-rate limiter: its counters, and {@code update} for new settings. */
+    public ResponseRateLimiter rateLimiter() {
+        return rateLimiter;
     }
 
     public synchronized List<InetSocketAddress> addresses() {

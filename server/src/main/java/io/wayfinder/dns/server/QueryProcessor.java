@@ -2,6 +2,7 @@ package io.wayfinder.dns.server;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.wayfinder.dns.ratelimit.ResponseRateLimiter;
 import io.wayfinder.dns.wire.DnsQuery;
 import io.wayfinder.dns.wire.QueryDecoder;
 import io.wayfinder.dns.wire.Rcode;
@@ -12,17 +13,23 @@ import java.net.InetSocketAddress;
  * Turns one request into one response, whatever the request holds. The failure contract, written
  * once: a packet too short for a header, or a response, is dropped; malformed → FORMERR; another
  * opcode → NOTIMP; a bug while answering → SERVFAIL, a counter and a rate-limited log. Nothing
- * escapes to the event loop. One per channel (not thread-safe).
+ * escapes to the event loop. Then, over UDP, the response-rate limit may replace the response with
+ * an empty TC one or drop it. One per channel (not thread-safe).
  */
 final class QueryProcessor {
+    private static final int AA = 0x0400;
+
     private final DnsQuery query = new DnsQuery();
     private final ResponseWriter writer = new ResponseWriter();
     private final Responder responder;
     private final ServerStats stats;
+    /** Shared by every UDP processor; null for TCP, which is never limited. */
+    private final ResponseRateLimiter limiter;
 
-    QueryProcessor(Responder responder, ServerStats stats) {
+    QueryProcessor(Responder responder, ServerStats stats, ResponseRateLimiter limiter) {
         this.responder = responder;
         this.stats = stats;
+        this.limiter = limiter;
     }
 
     /**
@@ -37,19 +44,34 @@ final class QueryProcessor {
         }
         ByteBuf out = allocator.ioBuffer(tcp ? 1024 : 512);
         out.writerIndex(prefix);
+        int rcode;
         if (status != QueryDecoder.OK) {
             writer.error(out, query, status);
-            stats.recordAnswer(status);
-            return out;
+            rcode = status;
+        } else {
+            try {
+                responder.respond(query, writer, out);
+                rcode = out.getUnsignedByte(prefix + 3) & 0xF;
+            } catch (RuntimeException e) {
+                out.writerIndex(prefix);
+                writer.error(out, query, Rcode.SERVFAIL);
+                rcode = Rcode.SERVFAIL;
+                stats.recordFailure(e, query);
+            }
         }
-        try {
-            responder.respond(query, writer, out);
-            stats.recordAnswer(out.getUnsignedByte(prefix + 3) & 0xF);
-        } catch (RuntimeException e) {
-            out.writerIndex(prefix);
-            writer.error(out, query, Rcode.SERVFAIL);
-            stats.recordFailure(e, query);
+        if (limiter != null && !tcp) {
+            int verdict = limiter.check(query, status, out, prefix);
+            if (verdict == ResponseRateLimiter.DROP) {
+                out.release();
+                return null;
+            }
+            if (verdict == ResponseRateLimiter.SLIP) {
+                boolean authoritative = (out.getUnsignedShort(prefix + 2) & AA) != 0;
+                out.writerIndex(prefix);
+                writer.truncated(out, query, rcode, authoritative);
+            }
         }
+        stats.recordAnswer(rcode);
         return out;
     }
 }

@@ -1,7 +1,6 @@
 package io.wayfinder.dns.server;
 
 import io.wayfinder.dns.wire.DnsQuery;
-import io.wayfinder.dns.wire.Rcode;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
@@ -15,6 +14,8 @@ public final class ServerStats {
     private final LongAdder[] byRcode = new LongAdder[24];
     private final LongAdder dropped = new LongAdder();
     private final LongAdder failures = new LongAdder();
+    private final LongAdder listenerErrors = new LongAdder();
+    private final LogThrottle listenerErrorLog = new LogThrottle();
     private final AtomicLong lastFailureLog = new AtomicLong(System.nanoTime() - LOG_INTERVAL_NANOS);
 
     public ServerStats() {
@@ -32,8 +33,7 @@ public final class ServerStats {
     }
 
     void recordFailure(RuntimeException e, DnsQuery query) {
-        failures.increment();
-        byRcode[Rcode.SERVFAIL].increment();
+        failures.increment(); // the SERVFAIL itself is counted by recordAnswer, if it is sent
         long now = System.nanoTime();
         long last = lastFailureLog.get();
         if (now - last >= LOG_INTERVAL_NANOS && lastFailureLog.compareAndSet(last, now)) {
@@ -42,8 +42,35 @@ public final class ServerStats {
         }
     }
 
+    /**
+     * Something other than a client's broken connection reached a listener (a bug, or an Error such
+     * as OutOfMemoryError): counted, and logged with its stack trace at most every 10 s. The event
+     * loop carries on.
+     */
+    void recordListenerError(Throwable t, String where) {
+        listenerErrors.increment();
+        long suppressed = listenerErrorLog.admit();
+        if (suppressed >= 0) {
+            LOG.error("error in a DNS listener ({}): {} {}", where, t, LogThrottle.tail(suppressed), t);
+        }
+    }
+
+    /** Exceptions and errors that reached a listener (not the SERVFAILs of {@link #failures()}). */
+    public long listenerErrors() {
+        return listenerErrors.sum();
+    }
+
     public long responses(int rcode) {
         return byRcode[rcode].sum();
+    }
+
+    /** Responses sent, of every rcode. */
+    public long responses() {
+        long total = 0;
+        for (LongAdder count : byRcode) {
+            total += count.sum();
+        }
+        return total;
     }
 
     public long dropped() {

@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramPacket;
+import java.io.IOException;
 
 /**
  * Answers datagrams on one UDP socket. Responses are written as they are made and flushed once
@@ -11,10 +12,12 @@ import io.netty.channel.socket.DatagramPacket;
  */
 final class UdpQueryHandler extends SimpleChannelInboundHandler<DatagramPacket> {
     private final QueryProcessor processor;
+    private final ServerStats stats;
 
-    UdpQueryHandler(QueryProcessor processor) {
+    UdpQueryHandler(QueryProcessor processor, ServerStats stats) {
         super(true);
         this.processor = processor;
+        this.stats = stats;
     }
 
     @Override
@@ -33,6 +36,10 @@ final class UdpQueryHandler extends SimpleChannelInboundHandler<DatagramPacket> 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         // A UDP socket error (e.g. ICMP port unreachable surfaced by the kernel) concerns one
-        // client; the socket keeps serving everyone else.
+        // client; the socket keeps serving everyone else. Anything else (an Error such as
+        // OutOfMemoryError included) is counted and logged, rate-limited; the datagram is lost.
+        if (!(cause instanceof IOException)) {
+            stats.recordListenerError(cause, "UDP socket " + ctx.channel().localAddress());
+        }
     }
 }

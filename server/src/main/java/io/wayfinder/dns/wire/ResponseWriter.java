@@ -225,6 +225,21 @@ public final class ResponseWriter {
         out.setShort(start + 10, counts[2]);
     }
 
+    /**
+     * An empty response with TC set, and the OPT record when the query had one: what a rate limit
+     * sends instead of an answer (RRL's "slip"), so that a real client retries over TCP while a
+     * forged one gets no more bytes than it sent.
+     */
+    public void truncated(ByteBuf buffer, DnsQuery q, int rcode, boolean authoritative) {
+        begin(buffer, q);
+        writeFlags(rcode, authoritative, true);
+        if (q.edns) {
+            writeOpt(rcode, -1);
+            counts[2]++;
+        }
+        out.setShort(start + 10, counts[2]);
+    }
+
     /** A response with no records for a query that could not be answered (FORMERR, NOTIMP, BADVERS, REFUSED, SERVFAIL). */
     public void error(ByteBuf buffer, DnsQuery q, int rcode) {
         begin(buffer, q);

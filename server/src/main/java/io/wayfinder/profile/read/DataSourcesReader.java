@@ -2,10 +2,14 @@ package io.wayfinder.profile.read;
 
 import io.wayfinder.profile.WayfinderConfig;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The {@code geolocation} and {@code latency} sections: the data files routing reads, and how measurements aggregate. */
+/**
+ * The {@code geolocation} and {@code latency} sections: the data files routing reads, and how
+ * measurements aggregate; and the {@code reload} section, when edits of those files apply.
+ */
 final class DataSourcesReader {
     private DataSourcesReader() {
     }
@@ -18,6 +22,17 @@ final class DataSourcesReader {
         List<Path> csv = paths(geo.strings("csv"), base);
         geo.rejectUnknownKeys();
         return new WayfinderConfig.GeolocationSettings(mmdb, csv);
+    }
+
+    /** The {@code reload} section: when a changed file is applied (the files are the ones named here and above). */
+    static WayfinderConfig.ReloadSettings reload(ConfigObject reload) {
+        if (reload == null) {
+            return WayfinderConfig.ReloadSettings.DEFAULT;
+        }
+        Duration quiet = reload.duration("quietPeriod", Duration.ZERO, Duration.ofMinutes(10),
+                WayfinderConfig.ReloadSettings.DEFAULT_QUIET_PERIOD);
+        reload.rejectUnknownKeys();
+        return new WayfinderConfig.ReloadSettings(quiet);
     }
 
     static WayfinderConfig.LatencySettings latency(ConfigObject latency, Path base) {

@@ -2,6 +2,8 @@ package io.wayfinder.dns.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.wayfinder.dns.ratelimit.ResponseRateLimiter;
+import io.wayfinder.dns.ratelimit.ResponseRateSettings;
 import io.wayfinder.dns.wire.Rcode;
 import java.io.IOException;
 import java.net.DatagramSocket;
@@ -53,6 +55,10 @@ class DnsServerListenTest {
         }
     }
 
+    private static final ResponseRateLimiter NO_RATE_LIMIT = new ResponseRateLimiter(ResponseRateSettings.OFF);
+    private static final java.time.Duration S = java.time.Duration.ofSeconds(1);
+    private static final TcpLimits TCP_LIMITS = TcpLimits.of(S, S, S, 0, 16, 32);
+
     private DnsServer server;
 
     @AfterEach
@@ -64,7 +70,7 @@ class DnsServerListenTest {
 
     @Test
     void aWildcardIsBoundAsEachAddressOfTheHostSoAnswersLeaveFromTheAddressAsked() throws Exception {
-        server = new DnsServer(() -> REFUSE, 2, LOOPBACK);
+        server = new DnsServer(() -> REFUSE, 2, NO_RATE_LIMIT, TCP_LIMITS, LOOPBACK);
 
         List<InetSocketAddress> bound = server.start(List.of(new InetSocketAddress("0.0.0.0", 0)));
 
@@ -79,7 +85,7 @@ class DnsServerListenTest {
     @Test
     void theIpv4AndIpv6WildcardsTogetherOnOnePortStartAndAnswerOnLoopback() throws Exception {
         int port = freePort();
-        server = new DnsServer(() -> REFUSE, 2, LOOPBACK);
+        server = new DnsServer(() -> REFUSE, 2, NO_RATE_LIMIT, TCP_LIMITS, LOOPBACK);
 
         List<InetSocketAddress> bound = server.start(List.of(new InetSocketAddress("0.0.0.0", port),
                 new InetSocketAddress("::", port)));
@@ -93,7 +99,7 @@ class DnsServerListenTest {
 
     @Test
     void manyClientsOnDistinctPortsEachGetTheirAnswerFromTheAddressAndPortTheyAsked() throws Exception {
-        server = new DnsServer(() -> REFUSE, 2);
+        server = new DnsServer(() -> REFUSE, 2, NO_RATE_LIMIT, TCP_LIMITS);
         List<InetSocketAddress> bound = server.start(List.of(new InetSocketAddress("127.0.0.1", 0),
                 new InetSocketAddress("::1", 0)));
 

@@ -185,7 +185,8 @@ class ConfigReaderTest {
                 argumentSet("latency levels are /20 /16 and /40 /32", field(c -> List.of(c.latency().ipv4Levels(),
                         c.latency().ipv6Levels())), List.of(List.of(20, 16), List.of(40, 32))),
                 argumentSet("no geolocation files", field(WayfinderConfig::geolocation),
-                        WayfinderConfig.GeolocationSettings.NONE));
+                        WayfinderConfig.GeolocationSettings.NONE),
+                argumentSet("reload.quietPeriod is 2s", field(c -> c.reload().quietPeriod()), java.time.Duration.ofSeconds(2)));
     }
 
     @ParameterizedTest
@@ -238,6 +239,13 @@ class ConfigReaderTest {
                 .containsExactly(new ListenAddress(host, port));
     }
 
+    @ParameterizedTest(name = "{0} -> {1} ms")
+    @CsvSource({"0s, 0", "500ms, 500", "5s, 5000", "10m, 600000"})
+    void reloadQuietPeriodIsADuration(String written, long millis) throws ConfigException {
+        assertThat(parse(MINIMAL + "reload: {quietPeriod: " + written + "}\n").reload().quietPeriod().toMillis())
+                .isEqualTo(millis);
+    }
+
     /** Anchors and aliases are plain YAML; a shared monitorConfig or endpoint list is the natural use. */
     @Test
     void yamlAliasesAreResolved() throws ConfigException {
@@ -258,6 +266,12 @@ class ConfigReaderTest {
                         "profils", "unknown key (did you mean 'profiles'?)"),
                 argumentSet("unknown top-level key, nothing close", with("profiles:\n", "colour: blue\nprofiles:\n"),
                         "colour", "unknown key"),
+                argumentSet("reload.quietPeriod without a unit", with("profiles:\n", "reload: {quietPeriod: 2}\nprofiles:\n"),
+                        "reload.quietPeriod", "is not a duration"),
+                argumentSet("reload.quietPeriod too long", with("profiles:\n", "reload: {quietPeriod: 1h}\nprofiles:\n"),
+                        "reload.quietPeriod", "must be between 0s and 10m, not 1h"),
+                argumentSet("unknown reload key", with("profiles:\n", "reload: {quietPeriods: 1s}\nprofiles:\n"),
+                        "reload.quietPeriods", "unknown key (did you mean 'quietPeriod'?)"),
                 argumentSet("unknown profile key", with("trafficRoutingMethod: Priority", "trafficRoutingMehtod: Priority"),
                         "profiles[0].trafficRoutingMehtod", "unknown key (did you mean 'trafficRoutingMethod'?)"),
                 argumentSet("unknown dnsConfig key", with("ttl: 30", "tll: 30"),
@@ -490,6 +504,54 @@ class ConfigReaderTest {
                 Arguments.of("comment only", "# nothing yet\n", "the configuration is empty"),
                 Arguments.of("a list, not a mapping", "- a\n- b\n", "must be a mapping of sections"),
                 Arguments.of("a scalar, not a mapping", "hello\n", "must be a mapping of sections"));
+    }
+
+    /** 20,000 nested brackets once overflowed the parser's stack, an Error that stopped the file watcher for good. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(textBlock = """
+            flow sequences,  '[',   ']'
+            flow mappings,   '{a: ', '}'
+            """)
+    void nestingDeeperThanTheLimitIsOneErrorNamingItsLine(String description, String open, String close) {
+        String yaml = "zones: []\nprofiles: " + open.repeat(20_000) + close.repeat(20_000) + "\n";
+
+        assertThat(errorsOf(yaml)).singleElement().satisfies(e -> {
+            assertThat(e.path()).isEmpty();
+            assertThat(e.message()).contains("nested more than 64 levels deep").contains("line 2");
+        });
+    }
+
+    /** The document itself is the first level, so 63 brackets inside it are the deepest allowed. */
+    @Test
+    void nestingUpToTheLimitIsRead() throws ConfigException {
+        assertThat(parse(MINIMAL + "x-deep: " + "[".repeat(63) + "]".repeat(63) + "\n").profiles()).hasSize(1);
+        assertThat(errorsOf(MINIMAL + "x-deep: " + "[".repeat(64) + "]".repeat(64) + "\n")).singleElement()
+                .satisfies(e -> assertThat(e.message()).contains("nested more than 64 levels deep"));
+    }
+
+    /**
+     * Nine levels of nine aliases stay within the alias limit but expand to 9^9 nodes: converting
+     * that to a tree once ran out of memory, again stopping the watcher for good.
+     */
+    @Test
+    void aliasesThatExpandBeyondTheLimitAreOneError() {
+        StringBuilder yaml = new StringBuilder("zones: []\nx-a: &a [x, x, x, x, x, x, x, x, x]\n");
+        for (char level = 'b'; level <= 'i'; level++) {
+            char below = (char) (level - 1);
+            yaml.append("x-").append(level).append(": &").append(level).append(" [")
+                    .append(String.join(", ", java.util.Collections.nCopies(9, "*" + below))).append("]\n");
+        }
+
+        assertThat(errorsOf(yaml.toString())).singleElement().satisfies(e -> {
+            assertThat(e.path()).isEmpty();
+            assertThat(e.message()).contains("aliases expand the document to more than 1,000,000 values");
+        });
+    }
+
+    @Test
+    void anAliasInsideItsOwnAnchorIsOneError() {
+        assertThat(errorsOf("zones: []\nx-loop: &loop [a, *loop]\n")).singleElement()
+                .satisfies(e -> assertThat(e.message()).contains("refers to a collection that contains it"));
     }
 
     @Test

@@ -1,0 +1,126 @@
+package io.wayfinder.metrics;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The HTTP server behind {@code /metrics}: one Netty event loop of its own (never the DNS loops), so
+ * scrapes run one at a time on one thread, and no connection, however idle or slow, holds a thread.
+ *
+ * <ul>
+ *   <li>A connection must send a whole request within {@link #REQUEST_TIMEOUT} of opening or of its
+ *       previous response, or it is closed.</li>
+ *   <li>At most {@link #MAX_CONNECTIONS} connections: a new one beyond that closes the one that has
+ *       waited longest without a request, so idle connections can never lock a scraper out.</li>
+ *   <li>Requests are small: a request line of 4 KiB, headers of 8 KiB, a body of 4 KiB.</li>
+ * </ul>
+ *
+ * <p>The connection bookkeeping ({@link #waiting}) is confined to the one event-loop thread, which
+ * accepts, reads and scrapes.
+ */
+final class MetricsHttpServer implements AutoCloseable {
+    /** Connections the kernel queues before they are accepted (the JDK exporter's default was 3). */
+    static final int BACKLOG = 128;
+    static final int MAX_CONNECTIONS = 64;
+    /** Prometheus scrapes every 15-60 s and keeps the connection; an idle one reconnects, which is cheap. */
+    static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
+
+    private final EventLoopGroup group;
+    /** Set once bound, before start returns. */
+    private volatile Channel server;
+    /** Open connections waiting for a request, the longest-waiting first. */
+    private final LinkedHashSet<Channel> waiting = new LinkedHashSet<>();
+    private int open;
+
+    private MetricsHttpServer(EventLoopGroup group) {
+        this.group = group;
+    }
+
+    static MetricsHttpServer start(InetSocketAddress address, PrometheusRegistry registry) throws IOException {
+        return start(address, registry, REQUEST_TIMEOUT);
+    }
+
+    static MetricsHttpServer start(InetSocketAddress address, PrometheusRegistry registry, Duration requestTimeout)
+            throws IOException {
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("metrics-http", true),
+                NioIoHandler.newFactory());
+        MetricsHttpServer self = new MetricsHttpServer(group);
+        ServerBootstrap b = new ServerBootstrap()
+                .group(group)
+                .channel(NioServerSocketChannel.class)
+                .option(ChannelOption.SO_BACKLOG, BACKLOG)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        self.opened(ch);
+                        ch.pipeline()
+                                .addLast(new HttpServerCodec(4096, 8192, 8192))
+                                .addLast(new HttpObjectAggregator(4096))
+                                .addLast(new MetricsRequestHandler(registry, self, requestTimeout));
+                    }
+                });
+        try {
+            self.server = b.bind(address).sync().channel();
+            return self;
+        } catch (Exception e) {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            throw e instanceof IOException io ? io : new IOException(e.getMessage(), e);
+        }
+    }
+
+    private void opened(Channel ch) {
+        if (open >= MAX_CONNECTIONS && !waiting.isEmpty()) {
+            Channel longest = waiting.iterator().next();
+            waiting.remove(longest);
+            longest.close();
+        }
+        open++;
+        waiting.add(ch);
+        ch.closeFuture().addListener(f -> {
+            open--;
+            waiting.remove(ch);
+        });
+    }
+
+    /** The connection has sent a request: it is not evicted while being answered. */
+    void busy(Channel ch) {
+        waiting.remove(ch);
+    }
+
+    /** The connection was answered and stays open: it waits for its next request. */
+    void idle(Channel ch) {
+        if (ch.isActive()) {
+            waiting.add(ch);
+        }
+    }
+
+    int port() {
+        return ((InetSocketAddress) server.localAddress()).getPort();
+    }
+
+    @Override
+    public void close() {
+        server.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+    }
+}

@@ -34,8 +34,6 @@ final class TestDeployment implements AutoCloseable {
     static final String CONFIG = """
             dns:
               listen: ["127.0.0.1:0", "[::1]:0"]
-            metrics:
-              listen: "127.0.0.1:0"
             zones:
               - name: app.test
                 nameservers:

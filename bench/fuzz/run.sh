@@ -5,7 +5,8 @@
 # that the server keeps answering a canary query (every 20,000 packets and at the end), and that
 # wayfinder_dns_internal_errors_total stays 0. The server runs from the built jar with a test
 # configuration (a routed profile, CNAMEs in and out of the zone, in-zone name servers with glue,
-# a zone whose NS set needs TCP) on free loopback ports.
+# a zone whose NS set needs TCP; response-rate limiting off, so that every packet is answered) on
+# free loopback ports.
 #
 #   bench/fuzz/run.sh                        # 1,000,000 packets, seed 1
 #   bench/fuzz/run.sh 200000 --seed 7        # fewer packets, another seed
@@ -68,6 +69,7 @@ for i in $(seq 0 23); do NS="$NS${NS:+, }a-rather-long-name-server-label-number-
 cat > "$WORK/fuzz.yaml" <<YAML
 dns:
   listen: ["127.0.0.1:$DNS_PORT"]
+  rateLimit: {responsesPerSecond: 0}   # off: every packet reaches the answering path
 metrics:
   listen: "127.0.0.1:$METRICS_PORT"
 zones:

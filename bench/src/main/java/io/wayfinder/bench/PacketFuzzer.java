@@ -62,6 +62,8 @@ import org.xbill.DNS.Type;
 public final class PacketFuzzer {
     private static final int MAX_UDP_ANSWER = 65535;
     private static final int BATCH = 128;
+    /** TCP connections run in parallel: a connection waits out a read timeout when a lie left the server waiting. */
+    private static final int TCP_WORKERS = 4;
 
     private final InetSocketAddress server;
     private final String metrics;
@@ -137,10 +139,18 @@ public final class PacketFuzzer {
         long tcpPackets = Math.round(packets * tcpShare);
         long udpPackets = packets - tcpPackets;
         long started = System.nanoTime();
-        Thread tcp = new Thread(() -> runTcp(tcpPackets, seed + 1), "fuzz-tcp");
-        tcp.start();
+        List<Thread> tcp = new ArrayList<>();
+        for (int t = 0; t < TCP_WORKERS; t++) {
+            long share = tcpPackets / TCP_WORKERS + (t < tcpPackets % TCP_WORKERS ? 1 : 0);
+            long workerSeed = seed + 1 + t;
+            Thread worker = new Thread(() -> runTcp(share, workerSeed), "fuzz-tcp-" + t);
+            worker.start();
+            tcp.add(worker);
+        }
         runUdp(udpPackets);
-        tcp.join();
+        for (Thread worker : tcp) {
+            worker.join();
+        }
         double seconds = (System.nanoTime() - started) / 1e9;
         boolean up = canary();
         double after = internalErrors();
@@ -217,7 +227,7 @@ public final class PacketFuzzer {
             int messages = (int) Math.min(count - sent, 1 + r.nextInt(20));
             try (Socket socket = new Socket(server.getAddress(), server.getPort())) {
                 tcpConnections.incrementAndGet();
-                socket.setSoTimeout(150);
+                socket.setSoTimeout(100);
                 DataOutputStream out = new DataOutputStream(socket.getOutputStream());
                 for (int i = 0; i < messages; i++) {
                     byte[] packet = packet(r.nextInt(3)); // java.util.Random is thread-safe
@@ -227,7 +237,7 @@ public final class PacketFuzzer {
                     sentTcp.incrementAndGet();
                 }
                 out.flush();
-                readTcpAnswers(socket.getInputStream());
+                readTcpAnswers(socket.getInputStream(), messages);
             } catch (IOException e) {
                 // a connection the server closed on garbage, or refused: the next one starts afresh
             }
@@ -235,10 +245,10 @@ public final class PacketFuzzer {
         }
     }
 
-    private void readTcpAnswers(InputStream stream) throws IOException {
+    private void readTcpAnswers(InputStream stream, int messages) throws IOException {
         DataInputStream in = new DataInputStream(stream);
         try {
-            while (true) {
+            for (int read = 0; read < messages; read++) {
                 byte[] answer = new byte[in.readUnsignedShort()];
                 in.readFully(answer);
                 answersTcp.incrementAndGet();

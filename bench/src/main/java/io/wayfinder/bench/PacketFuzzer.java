@@ -225,6 +225,7 @@ public final class PacketFuzzer {
         long sent = 0;
         while (sent < count) {
             int messages = (int) Math.min(count - sent, 1 + r.nextInt(20));
+            int written = 0;
             try (Socket socket = new Socket(server.getAddress(), server.getPort())) {
                 tcpConnections.incrementAndGet();
                 socket.setSoTimeout(100);
@@ -235,13 +236,14 @@ public final class PacketFuzzer {
                     out.writeShort(length);
                     out.write(packet);
                     sentTcp.incrementAndGet();
+                    written++;
                 }
                 out.flush();
                 readTcpAnswers(socket.getInputStream(), messages);
             } catch (IOException e) {
                 // a connection the server closed on garbage, or refused: the next one starts afresh
             }
-            sent += messages;
+            sent += Math.max(written, 1); // what was not written goes into the next connections
         }
     }
 

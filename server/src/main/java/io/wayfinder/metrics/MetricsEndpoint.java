@@ -19,7 +19,7 @@ import java.net.InetSocketAddress;
  */
 public final class MetricsEndpoint implements AutoCloseable {
     private static final int[] RCODES = {Rcode.NOERROR, Rcode.FORMERR, Rcode.SERVFAIL, Rcode.NXDOMAIN, Rcode.NOTIMP,
-        Rcode.REFUSED, Rcode.BADVERS};
+        Rcode.REFUSED, Rcode.NOTAUTH, Rcode.BADVERS};
 
     private final MetricsHttpServer http;
 

@@ -20,12 +20,12 @@ import tools.jackson.databind.JsonNode;
         description = {"Print the health of every profile and endpoint: probed now, or the server's.",
             "Each endpoint with its monitor status, last probe result, consecutive failures",
             "and successes, and since when; then whether all is well.",
-            "With --config FILE: probes the file's monitored endpoints from here; exits 0.",
+            "With --config FILE: probes the file's monitored endpoints from here.",
             "With --server URL (or WAYFINDER_SERVER, when no --config is given): what the",
-            "running server sees; exits " + StatusCommand.EXIT_UNHEALTHY + " when an endpoint is Degraded or a profile",
-            "fails open (or answers with its fallback), 0 when all is well."})
+            "running server sees. Either way it exits " + StatusCommand.EXIT_UNHEALTHY + " when an endpoint is Degraded or a",
+            "profile fails open (or answers with its fallback), 0 when all is well."})
 final class StatusCommand implements Callable<Integer> {
-    /** {@code status --server}: the server answered, and not everything is well. */
+    /** The status was read, and not everything is well. */
     static final int EXIT_UNHEALTHY = 3;
 
     @Spec
@@ -68,7 +68,7 @@ final class StatusCommand implements Callable<Integer> {
         JsonNode status = ConfigLoading.probed(loaded, rounds, (snapshot, monitor) -> StatusView.of(snapshot,
                 monitor.reports(), new StatusView.Source(loaded.file().toString(), "file", null), Instant.now()));
         print(status);
-        return WayfinderCommand.EXIT_OK;
+        return exitCode(status);
     }
 
     private int remote() {
@@ -84,6 +84,10 @@ final class StatusCommand implements Callable<Integer> {
             return f.exitCode();
         }
         print(status);
+        return exitCode(status);
+    }
+
+    private static int exitCode(JsonNode status) {
         return status.path("summary").path("healthy").asBoolean(false) ? WayfinderCommand.EXIT_OK : EXIT_UNHEALTHY;
     }
 

@@ -44,6 +44,23 @@ public record WayfinderConfig(
                 storage);
     }
 
+    /**
+     * Profiles that answer nothing: no {@code dnsConfig.relativeName} of their own, and no profile
+     * nests them (allowed, since through the API a child is written before its parent).
+     */
+    public List<String> unreachableProfiles() {
+        java.util.Set<String> nested = new java.util.HashSet<>();
+        for (ProfileConfig p : profiles) {
+            for (EndpointConfig e : p.endpointsWithFallback()) {
+                if (e.type() == EndpointType.nested) {
+                    nested.add(e.target().toLowerCase(java.util.Locale.ROOT));
+                }
+            }
+        }
+        return profiles.stream().filter(p -> p.relativeName() == null)
+                .map(ProfileConfig::name).filter(n -> !nested.contains(n.toLowerCase(java.util.Locale.ROOT))).toList();
+    }
+
     public Optional<ProfileConfig> profile(String name) {
         return profiles.stream().filter(p -> p.name().equalsIgnoreCase(name)).findFirst();
     }

@@ -30,7 +30,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * <pre>
  *   cli
  *   runtime
+ *   api
  *   control                 metrics
+ *   store
  *   answer
  *   routing                 dns (server -&gt; wire)
  *   health     latency
@@ -68,6 +70,9 @@ class ArchitectureTest {
     private static final String TIME = "io.wayfinder.time..";
     private static final String TEXT = "io.wayfinder.text..";
     private static final String SOURCE = "io.wayfinder.source..";
+    private static final String STORE = "io.wayfinder.store..";
+    private static final String API = "io.wayfinder.api..";
+    private static final String PROFILE_WRITE = "io.wayfinder.profile.write..";
     private static final String IMPORTS = "io.wayfinder.imports..";
 
     // --- dns: the codec and the listeners -------------------------------------------------------
@@ -134,7 +139,7 @@ class ArchitectureTest {
     static final ArchRule profileIsOnlyTheModel = noClasses()
             .that().resideInAPackage(PROFILE)
             .should().dependOnClassesThat().resideInAnyPackage(
-                    ROUTING, HEALTH, LATENCY, CONTROL, ANSWER, RUNTIME, CLI, METRICS)
+                    ROUTING, HEALTH, LATENCY, CONTROL, ANSWER, RUNTIME, CLI, METRICS, STORE, API)
             .because("the configuration model and its validation are plain values that every other"
                     + " package builds from; each routing method's rules live in profile"
                     + " (MethodRules) so that checking a file needs no running machinery");
@@ -152,7 +157,43 @@ class ArchitectureTest {
                     + " what the configuration model builds on (DNS names, regions, geographic codes,"
                     + " addresses) but must not need a reader, a server or a routing table to run");
 
-    // --- the edge: cli, runtime, control --------------------------------------------------------
+    @ArchTest
+    static final ArchRule profileModelDoesNotKnowItsWriter = noClasses()
+            .that().resideInAPackage(PROFILE_MODEL)
+            .should().dependOnClassesThat().resideInAPackage(PROFILE_WRITE)
+            .because("the writer turns the model back into the JSON/YAML tree the reader reads (the"
+                    + " store's and the API's form); the model stays a plain value");
+
+    // --- store ----------------------------------------------------------------------------------
+
+    @ArchTest
+    static final ArchRule storeKnowsOnlyTheModel = wayfinderDependenciesOnly(STORE, PROFILE_MODEL)
+            .because("the store keeps profiles as JSON text with versions and an audit log; what"
+                    + " they mean (validation, routing) is decided above it, so a shared database"
+                    + " can implement it with nothing but JDBC");
+
+    @ArchTest
+    static final ArchRule onlyControlAndTheEdgeUseTheStore = noClasses()
+            .that().resideOutsideOfPackages(STORE, CONTROL, RUNTIME, CLI, API)
+            .should().dependOnClassesThat().resideInAPackage(STORE)
+            .because("profiles reach the query path only as a validated configuration published by"
+                    + " control; nothing below it may read the store behind its back");
+
+    // --- the edge: cli, runtime, api, control ---------------------------------------------------
+
+    @ArchTest
+    static final ArchRule onlyTheOuterEdgeUsesApi = noClasses()
+            .that().resideOutsideOfPackages(API, RUNTIME, CLI)
+            .should().dependOnClassesThat().resideInAPackage(API)
+            .because("the HTTP API sits at the edge like the command line: it calls control (whose"
+                    + " publisher applies its writes as events), and nothing below may call it back");
+
+    @ArchTest
+    static final ArchRule controlDoesNotKnowTheApi = noClasses()
+            .that().resideInAPackage(CONTROL)
+            .should().dependOnClassesThat().resideInAnyPackage(API, "io.javalin..", "org.eclipse.jetty..")
+            .because("an API write is one more event for the control path; control must stay"
+                    + " drivable without HTTP (the file watcher, tests) and never wait on a client");
 
     @ArchTest
     static final ArchRule onlyCliUsesCli = noClasses()
@@ -170,7 +211,7 @@ class ArchitectureTest {
 
     @ArchTest
     static final ArchRule onlyTheEdgeUsesControl = noClasses()
-            .that().resideOutsideOfPackages(CONTROL, RUNTIME, CLI)
+            .that().resideOutsideOfPackages(CONTROL, RUNTIME, CLI, API)
             .should().dependOnClassesThat().resideInAPackage(CONTROL)
             .because("control owns change (config loads, reloads, the snapshot publisher); the"
                     + " packages it builds snapshots from must not call it back, or events would"

@@ -22,8 +22,9 @@ import java.util.function.Supplier;
 
 /**
  * Answers a query from the current {@link Snapshot}: the authoritative-server rules (REFUSED
- * outside our zones, NXDOMAIN and NODATA with the SOA, SOA and NS at the apex, CNAMEs followed
- * inside our zones) around routing, which picks the endpoint a profile's name answers with.
+ * outside our zones, NXDOMAIN and NODATA with the SOA, SOA and NS at the apex with glue for name
+ * servers inside our zones, CNAMEs followed inside our zones) around routing, which picks the
+ * endpoint a profile's name answers with.
  *
  * <p>One instance per event-loop channel: it owns the routing scratch state. No locks; the only
  * allocation per routed query is the client's {@link IpPrefix}. Several answers (MultiValue) share
@@ -60,6 +61,10 @@ public final class QueryAnswerer implements Responder {
     private Zone negativeZone;
     /** The names of the CNAME chain answered so far in this response, so a loop stops before it repeats. */
     private final NameNode[] chain = new NameNode[MAX_CHAIN];
+    /** The zone whose NS records this response holds, for their glue; null when none. */
+    private Zone glueZone;
+    /** Message offsets of the NS names written, per name server of {@link #glueZone}; grows, never per query. */
+    private int[] nsOffsets = new int[8];
 
     /** An answerer whose counts nobody reads (explanations, tests, benchmarks of routing alone). */
     public QueryAnswerer(Supplier<Snapshot> snapshots) {
@@ -81,6 +86,7 @@ public final class QueryAnswerer implements Responder {
         writer = w;
         clientKnown = false;
         negativeZone = null;
+        glueZone = null;
         w.begin(out, q);
         if (q.qclass() != RecordType.IN || q.qtype() == RecordType.AXFR || q.qtype() == RecordType.IXFR) {
             w.finish(Rcode.REFUSED, false, 0); // no zone transfers, for any name
@@ -104,7 +110,31 @@ public final class QueryAnswerer implements Responder {
         if (rcode == NODATA || rcode == Rcode.NXDOMAIN) {
             finishNegative(rcode == NODATA ? Rcode.NOERROR : Rcode.NXDOMAIN);
         } else {
+            if (glueZone != null) {
+                writeGlue();
+            }
             w.finish(rcode, true, scope());
+        }
+    }
+
+    /**
+     * A and AAAA records of the name servers just answered that are inside our zones. An NS answer
+     * is not a referral, so none of this glue is required (RFC 9471): what does not fit is dropped.
+     */
+    private void writeGlue() {
+        Zone zone = glueZone;
+        writer.additional().droppable();
+        for (int i = 0; i < zone.nsNames.length; i++) {
+            NameNode host = zone.nsHosts[i];
+            if (host == null) {
+                continue;
+            }
+            for (byte[] a : host.ipv4) {
+                writer.pointer(nsOffsets[i]).record(RecordType.A, host.zone.ttl, a);
+            }
+            for (byte[] a : host.ipv6) {
+                writer.pointer(nsOffsets[i]).record(RecordType.AAAA, host.zone.ttl, a);
+            }
         }
     }
 
@@ -118,14 +148,19 @@ public final class QueryAnswerer implements Responder {
         negativeZone = node.zone;
         switch (node.kind) {
             case APEX -> {
+                Zone zone = node.zone;
                 if (qtype == RecordType.SOA || qtype == RecordType.ANY) { // ANY: the SOA alone (RFC 8482)
-                    writer.pointer(owner).record(RecordType.SOA, node.zone.ttl, node.zone.soaRdata);
+                    writer.pointer(owner).soaRecord(zone.ttl, zone.soaMname, zone.soaRname, zone.soaNumbers);
                     return Rcode.NOERROR;
                 }
                 if (qtype == RecordType.NS) {
-                    for (byte[] ns : node.zone.nsRdata) {
-                        writer.pointer(owner).record(RecordType.NS, node.zone.ttl, ns);
+                    if (nsOffsets.length < zone.nsNames.length) {
+                        nsOffsets = new int[zone.nsNames.length];
                     }
+                    for (int i = 0; i < zone.nsNames.length; i++) {
+                        nsOffsets[i] = writer.pointer(owner).nameRecord(RecordType.NS, zone.ttl, zone.nsNames[i]);
+                    }
+                    glueZone = zone;
                     return Rcode.NOERROR;
                 }
                 return writeAddresses(node, owner, qtype) ? Rcode.NOERROR : NODATA;
@@ -190,8 +225,7 @@ public final class QueryAnswerer implements Responder {
         if (record.type == RecordType.CNAME) {
             countNested(g, AnswerCounts.NOERROR); // this profile's answer is the CNAME, wherever it leads
             g.add(first.profile(), first.index(), AnswerCounts.NOERROR);
-            int targetOffset = writer.offset() + 12; // pointer(2) type(2) class(2) ttl(4) rdlength(2)
-            writer.pointer(owner).record(RecordType.CNAME, ttl, record.lengthAndRdata);
+            int targetOffset = writer.pointer(owner).nameRecord(RecordType.CNAME, ttl, record.cnameTarget);
             if (qtype == RecordType.CNAME || qtype == RecordType.ANY) {
                 return Rcode.NOERROR;
             }
@@ -268,7 +302,7 @@ public final class QueryAnswerer implements Responder {
         } else {
             writer.name(zone.wireName);
         }
-        writer.record(RecordType.SOA, zone.negativeTtl, zone.soaRdata);
+        writer.soaRecord(zone.negativeTtl, zone.soaMname, zone.soaRname, zone.soaNumbers);
         writer.finish(rcode, true, scope());
     }
 

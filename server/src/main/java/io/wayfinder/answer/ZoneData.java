@@ -76,7 +76,16 @@ public final class ZoneData {
                 records[p][e.index()] = EndpointRecord.of(e.target());
             }
         }
-        return new ZoneData(plan, zones.build(), names.build(), records);
+        NameTable<NameNode> nameTable = names.build();
+        for (Zone zone : zoneList) {
+            for (int i = 0; i < zone.nsNames.length; i++) {
+                NameNode host = nameTable.get(zone.nsNames[i]);
+                if (host != null && host.ipv4.length + host.ipv6.length > 0) {
+                    zone.nsHosts[i] = host; // glue: a name server inside a served zone, with addresses
+                }
+            }
+        }
+        return new ZoneData(plan, zones.build(), nameTable, records);
     }
 
     /** The configuration, compiled, that these zones serve. */

@@ -32,6 +32,9 @@ final class CheckConfigCommand implements Callable<Integer> {
             System.out.println(file + ": OK, " + loaded.config().zones().size() + " zone(s), "
                     + loaded.config().profiles().size() + " profile(s)");
             loaded.sources().summary().forEach(line -> System.out.println("  " + line));
+            for (String name : loaded.config().unreachableProfiles()) {
+                System.out.println("  note: profile " + name + " has no dnsConfig.relativeName and no profile nests it: it answers nothing");
+            }
             return WayfinderCommand.EXIT_OK;
         } catch (ConfigLoading.Rejected e) {
             return WayfinderCommand.EXIT_INVALID_CONFIG;

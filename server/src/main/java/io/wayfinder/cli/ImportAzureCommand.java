@@ -31,7 +31,8 @@ final class ImportAzureCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "FILE", description = "The Azure export (JSON); - for stdin.")
     String input;
 
-    @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write the configuration here instead of stdout.")
+    @Option(names = "--out", paramLabel = "FILE",
+            description = "Write the configuration here instead of stdout (-o is an output format in the other commands).")
     Path output;
 
     @Option(names = "--zone", paramLabel = "NAME",

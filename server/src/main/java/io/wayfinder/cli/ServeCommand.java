@@ -46,10 +46,18 @@ final class ServeCommand implements Callable<Integer> {
 
     /** What to do about an address that could not be bound, naming the option that moves it. */
     static String listenFailure(WayfinderServer.ListenFailure e) {
-        String option = e.listener() == WayfinderServer.ListenFailure.Listener.DNS ? "--listen" : "--metrics-listen";
-        String what = e.listener() == WayfinderServer.ListenFailure.Listener.DNS ? "" : " (metrics)";
+        String option = switch (e.listener()) {
+            case DNS -> "--listen HOST:PORT";
+            case METRICS -> "--metrics-listen HOST:PORT";
+            case API -> "api.listen in the configuration";
+        };
+        String what = switch (e.listener()) {
+            case DNS -> "";
+            case METRICS -> " (metrics)";
+            case API -> " (API)";
+        };
         if (e.inUse()) {
-            return e.address() + what + " is in use; choose another with " + option + " HOST:PORT (port 0 picks a free one)";
+            return e.address() + what + " is in use; choose another with " + option + " (port 0 picks a free one)";
         }
         Throwable root = e;
         while (root.getCause() != null && root.getCause() != root) {

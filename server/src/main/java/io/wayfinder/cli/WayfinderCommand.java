@@ -8,8 +8,9 @@ import picocli.CommandLine;
         mixinStandardHelpOptions = true,
         versionProvider = VersionCommand.Provider.class,
         description = "Self-hosted DNS traffic manager: performance routing over an internet latency table.",
-        subcommands = {ServeCommand.class, CheckConfigCommand.class, ExplainCommand.class, StatusCommand.class, DemoEndpointsCommand.class,
-                GeoCodesCommand.class, RegionsCommand.class, ImportCommand.class, VersionCommand.class,
+        subcommands = {ServeCommand.class, CheckConfigCommand.class, ExplainCommand.class, StatusCommand.class,
+                ProfileCommand.class, EndpointCommand.class, ApplyCommand.class, ExportCommand.class, AuditCommand.class,
+                DemoEndpointsCommand.class, GeoCodesCommand.class, RegionsCommand.class, ImportCommand.class, VersionCommand.class,
                 CommandLine.HelpCommand.class})
 public final class WayfinderCommand implements Runnable {
 
@@ -17,7 +18,9 @@ public final class WayfinderCommand implements Runnable {
      * Exit codes, the same for every command (README, Command line): 0 done; 1 a runtime failure (a
      * port in use, a file that cannot be written, a bug); 2 usage or invalid input (an unknown
      * option, a configuration with errors, a bad --client, an unknown profile). picocli's own usage
-     * errors exit 2 too (CommandLine.ExitCode.USAGE), and an uncaught exception 1.
+     * errors exit 2 too (CommandLine.ExitCode.USAGE), and an uncaught exception 1. The commands that
+     * talk to the API map its answers the same way: unreachable or 5xx 1, 4xx 2. One more, for one
+     * command: status --server exits 3 when the server answered and is not healthy.
      */
 
     /** The command did what it was asked. */

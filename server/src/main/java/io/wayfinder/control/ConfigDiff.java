@@ -18,8 +18,9 @@ import java.util.Set;
  * endpoints added or removed, and each field that differs with its old and new value
  * ({@code profile music: endpoint us: endpointStatus Enabled -> Disabled}). Fields are compared
  * through the model's record components, so a field added to the model is covered without a line here.
+ * The log, the API's events and audit log, and {@code apply --dry-run} all say what changed in these words.
  */
-final class ConfigDiff {
+public final class ConfigDiff {
     /** Model components (by record and component) whose name in the file differs. */
     private static final Map<String, String> FILE_NAMES = Map.of(
             "ProfileConfig.enabled", "profileStatus", "ProfileConfig.relativeName", "dnsConfig.relativeName",
@@ -41,8 +42,20 @@ final class ConfigDiff {
         section(out, "geolocation", before.geolocation(), after.geolocation());
         section(out, "latency", before.latency(), after.latency());
         section(out, "reload", before.reload(), after.reload());
-        Map<String, ProfileConfig> old = byName(before.profiles());
-        Map<String, ProfileConfig> now = byName(after.profiles());
+        section(out, "api", before.api(), after.api()); // names the section only: never a token
+        section(out, "storage", before.storage(), after.storage());
+        out.addAll(profiles(before.profiles(), after.profiles()));
+        return out;
+    }
+
+    /**
+     * What changes from one list of profiles to another (matched by name, ignoring case): profiles
+     * removed, then added or changed in the order of {@code after}, each field that differs on its own line.
+     */
+    public static List<String> profiles(List<ProfileConfig> before, List<ProfileConfig> after) {
+        List<String> out = new ArrayList<>();
+        Map<String, ProfileConfig> old = byName(before);
+        Map<String, ProfileConfig> now = byName(after);
         for (Map.Entry<String, ProfileConfig> e : old.entrySet()) {
             if (!now.containsKey(e.getKey())) {
                 out.add("profile " + e.getValue().name() + " removed");

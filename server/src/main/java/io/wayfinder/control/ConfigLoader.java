@@ -3,7 +3,9 @@ package io.wayfinder.control;
 import io.wayfinder.answer.ZoneData;
 import io.wayfinder.geo.GeoLookupFailures;
 import io.wayfinder.profile.ConfigException;
+import io.wayfinder.profile.ConfigErrors;
 import io.wayfinder.profile.ConfigValidator;
+import io.wayfinder.profile.ProfileConfig;
 import io.wayfinder.profile.WayfinderConfig;
 import io.wayfinder.profile.read.ConfigReader;
 import io.wayfinder.routing.RoutingMethods;
@@ -43,14 +45,72 @@ public final class ConfigLoader {
      */
     public static LoadedConfig load(Path file, Clock clock, GeoLookupFailures geoFailures)
             throws ConfigException, IOException {
+        return load(file, clock, geoFailures, ProfileSource.FILE);
+    }
+
+    /**
+     * @param profiles where the profiles come from: the file, or (with {@code api:}) the store
+     * @throws ConfigException with every error, each naming its field
+     */
+    public static LoadedConfig load(Path file, Clock clock, GeoLookupFailures geoFailures, ProfileSource profiles)
+            throws ConfigException, IOException {
+        return complete(read(file), profiles, clock, geoFailures);
+    }
+
+    /**
+     * A configuration file read, each value checked, not yet validated as a whole nor loaded: enough
+     * to tell whether it serves its own profiles or the store's.
+     *
+     * @param stamps the file and the data files it names, stamped before they were read
+     */
+    public record FileRead(Path file, WayfinderConfig config, ConfigErrors errors, Map<Path, FileStamp> stamps) {
+    }
+
+    /** Reads a configuration file (see {@link FileRead}). */
+    public static FileRead read(Path file) throws ConfigException, IOException {
         Map<Path, FileStamp> stamps = new LinkedHashMap<>();
         stamps.put(file, FileStamp.of(file)); // before reading: an edit from now on is a change to apply
-        WayfinderConfig config = reader().read(file);
-        stamps.putAll(FileStamp.of(dataFiles(config)));
+        ConfigReader.Values values = reader().readValuesAndErrors(file);
+        stamps.putAll(FileStamp.of(dataFiles(values.config())));
+        return new FileRead(file, values.config(), values.errors(), stamps);
+    }
+
+    /** The file's settings with the source's profiles: validated whole, data files loaded, compiled. */
+    public static LoadedConfig complete(FileRead read, ProfileSource profiles, Clock clock, GeoLookupFailures geoFailures)
+            throws ConfigException, IOException {
+        if (!read.errors().isEmpty()) {
+            if (read.config().api() == null) {
+                reader().validate(read.config(), read.errors()); // the file holds the profiles: every error at once
+            }
+            read.errors().throwIfAny();
+        }
+        ProfileSource.Composed composed = profiles.compose(read.config(), read.file());
+        WayfinderConfig config = composed.config();
+        try {
+            reader().validate(config);
+        } catch (ConfigException e) {
+            throw profiles.explain(e, config);
+        }
         LoadedSources sources = LoadedSources.load(config, geoFailures);
         RoutingPlan plan = RoutingPlan.compile(config);
-        return new LoadedConfig(file, config, plan, ZoneData.build(plan, clock.instant().getEpochSecond()), sources,
-                stamps);
+        return new LoadedConfig(read.file(), config, plan, ZoneData.build(plan, clock.instant().getEpochSecond()), sources,
+                read.stamps(), composed.revision());
+    }
+
+    /**
+     * A served configuration with other profiles: the same file settings and the same loaded data
+     * sources (nothing is read again: no latency table, no geolocation), validated whole and
+     * compiled. This is what an API write, or a reload that meets newer profiles, serves.
+     *
+     * @throws ConfigException with every error, at paths of the whole configuration ({@code profiles[i]...})
+     */
+    public static LoadedConfig withProfiles(LoadedConfig served, List<ProfileConfig> profiles, long revision, Clock clock)
+            throws ConfigException {
+        WayfinderConfig config = served.config().withProfiles(profiles);
+        reader().validate(config);
+        RoutingPlan plan = RoutingPlan.compile(config);
+        return new LoadedConfig(served.file(), config, plan, ZoneData.build(plan, clock.instant().getEpochSecond()),
+                served.sources(), served.stamps(), revision);
     }
 
     /** The data files a configuration names: what a reload reads besides the configuration itself. */

@@ -23,7 +23,8 @@ public final class ConfigReloads implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ConfigReloads.class);
 
     private final Path file;
-    private final SnapshotPublisher publisher;
+    private final ServedConfig served;
+    private final ProfileSource profiles;
     private final Clock clock;
     private final GeoLookupFailures geoFailures;
     private final ConfigWatcher watcher;
@@ -47,8 +48,20 @@ public final class ConfigReloads implements AutoCloseable {
     /** @param geoFailures where lookups in the geolocation databases of later loads count their failures */
     public ConfigReloads(SnapshotPublisher publisher, Scheduler watcherThread, LoadedConfig current, long intervalMillis,
                          GeoLookupFailures geoFailures) {
+        this(new ServedConfig(publisher, ProfileSource.FILE, watcherThread.clock(), current), watcherThread, current,
+                intervalMillis, geoFailures);
+    }
+
+    /**
+     * @param served   the configuration served (whose profiles come from the file or the store), which
+     *                 reloads replace through it, one change at a time with API writes
+     * @param current  the configuration being served, whose files are watched
+     */
+    public ConfigReloads(ServedConfig served, Scheduler watcherThread, LoadedConfig current, long intervalMillis,
+                         GeoLookupFailures geoFailures) {
         this.file = current.file();
-        this.publisher = publisher;
+        this.served = served;
+        this.profiles = served.profiles();
         this.clock = watcherThread.clock();
         this.geoFailures = geoFailures;
         this.lastApplied = clock.millis();
@@ -89,7 +102,7 @@ public final class ConfigReloads implements AutoCloseable {
     /** The configuration loaded, or null (logged) when it cannot be. */
     private LoadedConfig load() {
         try {
-            return ConfigLoader.load(file, clock, geoFailures);
+            return ConfigLoader.load(file, clock, geoFailures, profiles);
         } catch (ConfigException e) {
             LOG.error("configuration {} rejected; still serving the previous one:\n{}", file, e.getMessage());
         } catch (Throwable e) { // IOException, a bug, or an Error: the watcher must outlive any file
@@ -101,8 +114,11 @@ public final class ConfigReloads implements AutoCloseable {
     private boolean apply(LoadedConfig next) {
         next.sources().log();
         try {
-            publisher.configurationLoaded(next).join();
+            served.applyReload(next);
             return true;
+        } catch (ConfigException e) {
+            LOG.error("configuration {} rejected with the store's latest profiles; still serving the previous one:\n{}",
+                    file, e.getMessage());
         } catch (CompletionException e) {
             LOG.error("configuration {} could not be applied; still serving the previous one", file, e.getCause());
         } catch (Throwable e) {

@@ -15,10 +15,17 @@ import java.util.Map;
  *
  * @param stamps the configuration file and every data file it names, each stamped just before it
  *               was read: a file whose stamp differs now was changed during or after the load
+ * @param profileRevision the revision of the profiles it serves ({@link ProfileSource#revision()}):
+ *               the store's with {@code api:}, 0 for the file's
  */
 public record LoadedConfig(Path file, WayfinderConfig config, RoutingPlan plan, ZoneData zones, LoadedSources sources,
-                           Map<Path, FileStamp> stamps) {
+                           Map<Path, FileStamp> stamps, long profileRevision) {
     public LoadedConfig {
         stamps = Collections.unmodifiableMap(new LinkedHashMap<>(stamps));
+    }
+
+    /** The same configuration, known to serve the profiles of this revision. */
+    LoadedConfig atRevision(long revision) {
+        return new LoadedConfig(file, config, plan, zones, sources, stamps, revision);
     }
 }

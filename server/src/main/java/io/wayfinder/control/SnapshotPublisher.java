@@ -5,6 +5,7 @@ import io.wayfinder.health.HealthMonitor;
 import io.wayfinder.health.Prober;
 import io.wayfinder.health.StatusChange;
 import io.wayfinder.latency.LatencyEstimator;
+import io.wayfinder.profile.WayfinderConfig;
 import io.wayfinder.routing.RoutingTable;
 import io.wayfinder.time.Scheduler;
 import java.util.ArrayList;
@@ -34,11 +35,14 @@ import org.slf4j.LoggerFactory;
  */
 public final class SnapshotPublisher {
     private static final Logger LOG = LoggerFactory.getLogger(SnapshotPublisher.class);
+    /** Lines of changes one configuration event carries at most. */
+    static final int MAX_EVENT_CHANGES = 100;
 
     private final Scheduler control;
     private final HealthMonitor health;
     private final FailOpenWatch failOpen = new FailOpenWatch();
     private final List<Consumer<Snapshot>> listeners = new ArrayList<>();
+    private final List<Consumer<ControlEvent>> eventListeners = new ArrayList<>();
     private final AtomicLong configurations = new AtomicLong();
     private volatile Snapshot published;
     // Touched only on the control thread:
@@ -66,9 +70,28 @@ public final class SnapshotPublisher {
         control.execute(() -> listeners.add(listener));
     }
 
-    /** Applies a loaded configuration; the future completes once its snapshot is published. */
+    /**
+     * Calls {@code listener} on the control thread with every event from now on (status changes,
+     * fail-open entries and exits, configurations applied), after the snapshot they belong to is
+     * published. A listener must not block: it holds up every later event.
+     */
+    public void onEvent(Consumer<ControlEvent> listener) {
+        control.execute(() -> eventListeners.add(listener));
+    }
+
+    /** Applies a configuration loaded from its file; the future completes once its snapshot is published. */
     public CompletableFuture<Snapshot> configurationLoaded(LoadedConfig next) {
-        return post(() -> applyConfiguration(next));
+        return configurationLoaded(next, "configuration " + next.file());
+    }
+
+    /**
+     * Applies a loaded configuration; the future completes once its snapshot is published.
+     *
+     * @param origin where it comes from, in words that begin each log line of its changes
+     *               ({@code configuration /etc/wayfinder.yaml}, {@code API: PUT profiles/web by token 'ci'})
+     */
+    public CompletableFuture<Snapshot> configurationLoaded(LoadedConfig next, String origin) {
+        return post(() -> applyConfiguration(next, origin));
     }
 
     /** Replaces the latency estimator (a rebuilt table); the configuration and health stay. */
@@ -134,20 +157,40 @@ public final class SnapshotPublisher {
         return done;
     }
 
-    private void applyConfiguration(LoadedConfig next) {
+    private void applyConfiguration(LoadedConfig next, String origin) {
         LoadedConfig previous = loaded;
-        if (previous != null) {
-            logChanges(previous, next);
-        }
+        List<String> changes = previous == null ? List.of() : logChanges(previous, next, origin);
         health.configure(next.config());
         loaded = next;
         estimator = next.sources().estimator();
         RoutingTable before = published == null ? null : published.routing();
         RoutingTable table = RoutingTable.build(next.plan(), health.statuses(), estimator, null);
         configurations.incrementAndGet();
-        publish(new Snapshot(next.zones(), table, now()), before, StatusLog.Cause.CONFIGURATION, List.of());
+        Snapshot snapshot = new Snapshot(next.zones(), table, now());
         if (previous != null) {
-            LOG.info("configuration {} reloaded", next.file());
+            // Before the status lines it causes, so that a watcher reads cause, then effect.
+            emit(new ControlEvent(snapshot.builtAt(), ControlEvent.Type.CONFIGURATION, null, null, null, null, origin,
+                    capped(changes), origin + ": applied"));
+        }
+        publish(snapshot, before, StatusLog.Cause.CONFIGURATION, List.of());
+        if (previous != null) {
+            LOG.info("{}: applied", origin);
+        }
+    }
+
+    /** A change of thousands of profiles is one event of a bounded size; the log has every line. */
+    private static List<String> capped(List<String> changes) {
+        if (changes.size() <= MAX_EVENT_CHANGES) {
+            return changes;
+        }
+        List<String> out = new ArrayList<>(changes.subList(0, MAX_EVENT_CHANGES));
+        out.add("... and " + (changes.size() - MAX_EVENT_CHANGES) + " more (see the log)");
+        return out;
+    }
+
+    private void emit(ControlEvent event) {
+        for (Consumer<ControlEvent> listener : eventListeners) {
+            listener.accept(event);
         }
     }
 
@@ -163,14 +206,14 @@ public final class SnapshotPublisher {
 
     private void publish(Snapshot next, RoutingTable before, StatusLog.Cause cause, List<StatusChange> probes) {
         published = next;
-        StatusLog.compare(before, next.routing(), cause, probes);
-        failOpen.observe(next.routing());
+        StatusLog.compare(before, next.routing(), cause, probes, next.builtAt(), this::emit);
+        failOpen.observe(next.routing(), next.builtAt(), this::emit);
         for (Consumer<Snapshot> listener : listeners) {
             listener.accept(next);
         }
     }
 
-    private static void logChanges(LoadedConfig previous, LoadedConfig next) {
+    private static List<String> logChanges(LoadedConfig previous, LoadedConfig next, String origin) {
         if (!next.config().dns().listen().equals(previous.config().dns().listen())) {
             LOG.warn("dns.listen changed; listeners change only on restart");
         }
@@ -180,13 +223,25 @@ public final class SnapshotPublisher {
         if (!java.util.Objects.equals(next.config().metricsListen(), previous.config().metricsListen())) {
             LOG.warn("metrics.listen changed; the metrics listener changes only on restart");
         }
+        WayfinderConfig.ApiSettings api = next.config().api();
+        WayfinderConfig.ApiSettings was = previous.config().api();
+        if ((api == null) != (was == null)) {
+            LOG.warn("api {}; where profiles come from (the file, or the store) changes only on restart",
+                    api == null ? "removed" : "added");
+        } else if (api != null && !api.listen().equals(was.listen())) {
+            LOG.warn("api.listen changed; the API listener changes only on restart");
+        }
+        if (!java.util.Objects.equals(next.config().storage(), previous.config().storage())) {
+            LOG.warn("storage changed; the store changes only on restart");
+        }
         List<String> changes = ConfigDiff.between(previous.config(), next.config());
         if (changes.isEmpty()) {
-            LOG.info("configuration {}: no change to profiles or settings (a data file changed)", next.file());
+            LOG.info("{}: no change to profiles or settings (a data file changed)", origin);
         }
         for (String change : changes) {
-            LOG.info("configuration {}: {}", next.file(), change);
+            LOG.info("{}: {}", origin, change);
         }
+        return changes;
     }
 
     private java.time.Instant now() {

@@ -7,9 +7,11 @@ import io.wayfinder.routing.NestedRollUp;
 import io.wayfinder.routing.Profile;
 import io.wayfinder.routing.RoutingTable;
 import io.wayfinder.routing.Target;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,6 +35,16 @@ final class StatusLog {
      * @return the lines logged
      */
     static List<String> compare(RoutingTable before, RoutingTable after, Cause cause, List<StatusChange> probes) {
+        return compare(before, after, cause, probes, null, event -> { });
+    }
+
+    /**
+     * @param at     when the change was published
+     * @param events receives one {@link ControlEvent.Type#ENDPOINT_STATUS} event per line logged
+     * @return the lines logged
+     */
+    static List<String> compare(RoutingTable before, RoutingTable after, Cause cause, List<StatusChange> probes,
+                                Instant at, Consumer<ControlEvent> events) {
         List<String> lines = new ArrayList<>();
         if (before == null) {
             return lines; // the statuses a server starts with are not changes
@@ -52,8 +64,8 @@ final class StatusLog {
                 if (from == to) {
                     continue;
                 }
-                String line = "endpoint " + p.name() + "/" + e.name() + ": " + from + " -> " + to + " ("
-                        + why(e, from, to, after, cause, probeResult(probes, e)) + ")";
+                String why = why(e, from, to, after, cause, probeResult(probes, e));
+                String line = "endpoint " + p.name() + "/" + e.name() + ": " + from + " -> " + to + " (" + why + ")";
                 boolean worse = from.served() && !to.served();
                 if (worse) {
                     LOG.warn(line);
@@ -61,6 +73,8 @@ final class StatusLog {
                     LOG.info(line);
                 }
                 lines.add(line);
+                events.accept(new ControlEvent(at, ControlEvent.Type.ENDPOINT_STATUS, p.name(), e.name(), from.name(),
+                        to.name(), why, List.of(), line));
             }
         }
         return lines;

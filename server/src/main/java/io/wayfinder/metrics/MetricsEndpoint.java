@@ -30,7 +30,7 @@ import java.util.List;
  */
 public final class MetricsEndpoint implements AutoCloseable {
     private static final int[] RCODES = {Rcode.NOERROR, Rcode.FORMERR, Rcode.SERVFAIL, Rcode.NXDOMAIN, Rcode.NOTIMP,
-        Rcode.REFUSED, Rcode.BADVERS};
+        Rcode.REFUSED, Rcode.NOTAUTH, Rcode.BADVERS};
 
     private final MetricsHttpServer http;
 
@@ -39,10 +39,20 @@ public final class MetricsEndpoint implements AutoCloseable {
     }
 
     public static MetricsEndpoint start(InetSocketAddress address, MetricsSource source) throws IOException {
+        return start(address, registry(source));
+    }
+
+    /** Serves an existing registry (the one the API's {@code /metrics} also serves). */
+    public static MetricsEndpoint start(InetSocketAddress address, PrometheusRegistry registry) throws IOException {
+        return new MetricsEndpoint(MetricsHttpServer.start(address, registry));
+    }
+
+    /** Every Wayfinder metric and the JVM's, read from {@code source} at scrape time: one registry per server. */
+    public static PrometheusRegistry registry(MetricsSource source) {
         PrometheusRegistry registry = new PrometheusRegistry();
         register(registry, source);
         JvmMetrics.builder().register(registry);
-        return new MetricsEndpoint(MetricsHttpServer.start(address, registry));
+        return registry;
     }
 
     static void register(PrometheusRegistry registry, MetricsSource source) {

@@ -5,7 +5,6 @@ import io.wayfinder.net.IpPrefix;
 import io.wayfinder.text.Suggestions;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -46,14 +45,6 @@ public final class ConfigValidator {
             }
         }
         List<ProfileConfig> profiles = config.profiles();
-        Set<String> nestedTargets = new HashSet<>();
-        for (ProfileConfig p : profiles) {
-            for (EndpointConfig e : p.endpointsWithFallback()) {
-                if (e.type() == EndpointType.nested) {
-                    nestedTargets.add(e.target().toLowerCase(Locale.ROOT));
-                }
-            }
-        }
         for (int i = 0; i < profiles.size(); i++) {
             ProfileConfig p = profiles.get(i);
             String path = "profiles[" + i + "]";
@@ -66,11 +57,10 @@ public final class ConfigValidator {
                 errors.add(path + ".zone", "zone '" + p.zone() + "' is not served (zones: " + String.join(", ", zoneNames) + ")"
                         + Suggestions.didYouMean(p.zone(), zoneNames));
             }
-            if (p.relativeName() == null) {
-                if (!nestedTargets.contains(key) && !errors.hasErrorAt(path + ".dnsConfig.relativeName")) {
-                    errors.add(path + ".dnsConfig.relativeName", "is required unless the profile is only used as a nested endpoint");
-                }
-            } else if (p.zone() != null) {
+            // A profile without relativeName answers only as a nested endpoint. One that nothing nests
+            // answers nothing, but is allowed: through the API a child must exist before the parent
+            // that nests it is written (check-config points such profiles out).
+            if (p.relativeName() != null && p.zone() != null) {
                 String fqdn = p.fqdn();
                 if (fqdn.length() > 253) {
                     errors.add(path + ".dnsConfig.relativeName", "the full name " + fqdn + " is longer than 253 characters");

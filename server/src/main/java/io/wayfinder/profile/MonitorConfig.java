@@ -21,6 +21,10 @@ public record MonitorConfig(Protocol protocol, int port, String path, int interv
 
     /** A header sent with HTTP(S) probes. */
     public record Header(String name, String value) {
+        @Override
+        public String toString() {
+            return name + ": " + value;
+        }
     }
 
     /** An inclusive range of HTTP status codes counted as healthy. */

@@ -15,6 +15,9 @@ import java.util.Optional;
  * @param regions       the regions the file adds (for writing it back)
  * @param catalogue     the built-in regions with the file's own, built once when the file is read
  * @param reload        when a changed file is applied
+ * @param api           the management API, or null: then the file is the truth for profiles;
+ *                      with it, the store is (seeded once from the file's profiles)
+ * @param storage       where the store lives; null without {@code api}
  */
 public record WayfinderConfig(
         DnsSettings dns,
@@ -25,12 +28,37 @@ public record WayfinderConfig(
         GeolocationSettings geolocation,
         LatencySettings latency,
         List<ProfileConfig> profiles,
-        ReloadSettings reload) {
+        ReloadSettings reload,
+        ApiSettings api,
+        StorageSettings storage) {
 
     public WayfinderConfig {
         zones = List.copyOf(zones);
         regions = List.copyOf(regions);
         profiles = List.copyOf(profiles);
+    }
+
+    /** The same settings serving other profiles (those of the store, or an API write's). */
+    public WayfinderConfig withProfiles(List<ProfileConfig> others) {
+        return new WayfinderConfig(dns, metricsListen, zones, regions, catalogue, geolocation, latency, others, reload, api,
+                storage);
+    }
+
+    /**
+     * Profiles that answer nothing: no {@code dnsConfig.relativeName} of their own, and no profile
+     * nests them (allowed, since through the API a child is written before its parent).
+     */
+    public List<String> unreachableProfiles() {
+        java.util.Set<String> nested = new java.util.HashSet<>();
+        for (ProfileConfig p : profiles) {
+            for (EndpointConfig e : p.endpointsWithFallback()) {
+                if (e.type() == EndpointType.nested) {
+                    nested.add(e.target().toLowerCase(java.util.Locale.ROOT));
+                }
+            }
+        }
+        return profiles.stream().filter(p -> p.relativeName() == null)
+                .map(ProfileConfig::name).filter(n -> !nested.contains(n.toLowerCase(java.util.Locale.ROOT))).toList();
     }
 
     public Optional<ProfileConfig> profile(String name) {
@@ -93,5 +121,36 @@ public record WayfinderConfig(
             ipv4Levels = List.copyOf(ipv4Levels);
             ipv6Levels = List.copyOf(ipv6Levels);
         }
+    }
+
+    /**
+     * {@code api}: the management API's address and the bearer tokens it accepts.
+     *
+     * @param tokens at least one; names and values unique
+     */
+    public record ApiSettings(ListenAddress listen, List<ApiToken> tokens) {
+        public ApiSettings {
+            tokens = List.copyOf(tokens);
+        }
+    }
+
+    /**
+     * One bearer token of the API. Its value never appears in {@link #toString()}, so that no log
+     * line or error message can carry it.
+     *
+     * @param token the secret, after {@code ${VAR}} was replaced by the environment variable's value
+     */
+    public record ApiToken(String name, String token, Role role) {
+        /** What a token may do: {@code reader} reads, {@code writer} also changes profiles. */
+        public enum Role { reader, writer }
+
+        @Override
+        public String toString() {
+            return "ApiToken[name=" + name + ", role=" + role + ", token=(hidden)]";
+        }
+    }
+
+    /** {@code storage}: the directory of the embedded store (SQLite), resolved against the configuration's directory. */
+    public record StorageSettings(Path dir) {
     }
 }

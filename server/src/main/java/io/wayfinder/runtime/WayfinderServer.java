@@ -1,12 +1,18 @@
 package io.wayfinder.runtime;
 
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.wayfinder.answer.AnswerCounts;
 import io.wayfinder.answer.QueryAnswerer;
+import io.wayfinder.api.ApiServer;
 import io.wayfinder.answer.Snapshot;
 import io.wayfinder.control.ConfigLoader;
 import io.wayfinder.control.ConfigReloads;
 import io.wayfinder.control.LoadedConfig;
+import io.wayfinder.control.ProfileSource;
+import io.wayfinder.control.ProfileWrites;
+import io.wayfinder.control.ServedConfig;
 import io.wayfinder.control.SnapshotPublisher;
+import io.wayfinder.control.StoreProfiles;
 import io.wayfinder.dns.ratelimit.ResponseRateLimiter;
 import io.wayfinder.dns.ratelimit.ResponseRateSettings;
 import io.wayfinder.dns.server.BindFailure;
@@ -17,12 +23,13 @@ import io.wayfinder.geo.GeoLookupFailures;
 import io.wayfinder.health.HealthMonitor;
 import io.wayfinder.health.NettyProber;
 import io.wayfinder.metrics.MetricsEndpoint;
-import io.wayfinder.metrics.MetricsSource;
 import io.wayfinder.profile.ConfigException;
 import io.wayfinder.profile.ListenAddress;
 import io.wayfinder.profile.RateLimitSettings;
 import io.wayfinder.profile.TcpSettings;
 import io.wayfinder.profile.WayfinderConfig;
+import io.wayfinder.store.ProfileStore;
+import io.wayfinder.store.SqliteProfileStore;
 import io.wayfinder.time.ThreadScheduler;
 import java.io.IOException;
 import java.net.BindException;
@@ -53,6 +60,9 @@ public final class WayfinderServer implements AutoCloseable {
     private final DnsServer dns;
     private final ConfigReloads reloads;
     private final MetricsEndpoint metrics;
+    /** With api: the store holding the profiles and the API server; null without. */
+    private final ProfileStore store;
+    private final ApiServer api;
 
     /**
      * How often the configuration and its data files are polled: a few stat calls, so often enough
@@ -80,7 +90,7 @@ public final class WayfinderServer implements AutoCloseable {
     /** A listener could not bind its address; says which listener, which address, and whether it is in use. */
     public static final class ListenFailure extends BindException {
         /** What was to listen there. */
-        public enum Listener { DNS, METRICS }
+        public enum Listener { DNS, METRICS, API }
 
         private final Listener listener;
         private final ListenAddress address;
@@ -109,7 +119,8 @@ public final class WayfinderServer implements AutoCloseable {
     }
 
     private WayfinderServer(ThreadScheduler control, ThreadScheduler watcherThread, NettyProber prober,
-                            SnapshotPublisher publisher, DnsServer dns, ConfigReloads reloads, MetricsEndpoint metrics) {
+                            SnapshotPublisher publisher, DnsServer dns, ConfigReloads reloads, MetricsEndpoint metrics,
+                            ProfileStore store, ApiServer api) {
         this.control = control;
         this.watcherThread = watcherThread;
         this.prober = prober;
@@ -117,13 +128,32 @@ public final class WayfinderServer implements AutoCloseable {
         this.dns = dns;
         this.reloads = reloads;
         this.metrics = metrics;
+        this.store = store;
+        this.api = api;
     }
 
     public static WayfinderServer start(Path configFile, Options options)
             throws ConfigException, IOException, InterruptedException {
         Clock clock = Clock.systemUTC();
         GeoLookupFailures geoFailures = new GeoLookupFailures(clock);
-        LoadedConfig loaded = ConfigLoader.load(configFile, clock, geoFailures);
+        ConfigLoader.FileRead read = ConfigLoader.read(configFile);
+        // Without api: the file holds the profiles; with it, the store (seeded from the file once).
+        ProfileStore store = null;
+        ProfileSource profiles = ProfileSource.FILE;
+        LoadedConfig loaded;
+        try {
+            if (read.config().api() != null) {
+                store = SqliteProfileStore.open(read.config().storage().dir(), clock);
+                profiles = new StoreProfiles(store, ConfigLoader.reader());
+                LOG.info("profiles come from the store {} (api: is set); the file holds the other settings", store.describe());
+            }
+            loaded = ConfigLoader.complete(read, profiles, clock, geoFailures);
+        } catch (ConfigException | IOException | RuntimeException e) {
+            if (store != null) {
+                store.close();
+            }
+            throw e;
+        }
         loaded.sources().log();
         logProfiles(loaded.config());
         ThreadScheduler control = new ThreadScheduler("control", clock);
@@ -139,6 +169,7 @@ public final class WayfinderServer implements AutoCloseable {
                 rateLimiter, tcpLimits(loaded.config().dns().tcp()));
         ConfigReloads reloads = null;
         MetricsEndpoint metrics = null;
+        ApiServer api = null;
         try {
             publisher.configurationLoaded(loaded).join(); // the first snapshot, before any query can come
             try {
@@ -146,15 +177,36 @@ public final class WayfinderServer implements AutoCloseable {
             } catch (BindFailure e) {
                 throw new ListenFailure(ListenFailure.Listener.DNS, listenAddress(e.address()), e.inUse(), e);
             }
-            reloads = new ConfigReloads(publisher, watcherThread, loaded, options.watchIntervalMillis(), geoFailures);
+            ServedConfig served = new ServedConfig(publisher, profiles, clock, loaded);
+            reloads = new ConfigReloads(served, watcherThread, loaded, options.watchIntervalMillis(), geoFailures);
+            PrometheusRegistry registry = MetricsEndpoint.registry(new ServerMetrics(publisher, dns, reloads, answerCounts));
             metrics = startMetrics(options.metricsListenOverride() != null ? options.metricsListenOverride()
-                    : loaded.config().metricsListen(), publisher, dns, reloads, answerCounts);
+                    : loaded.config().metricsListen(), registry);
+            if (store != null) {
+                api = startApi(loaded.config(), new ApiServer.Parts(publisher, served, new ProfileWrites(served, store), store,
+                        registry, () -> publisher.snapshot() != null && !dns.addresses().isEmpty(), clock));
+            }
             publisher.startProbing().join();
         } catch (IOException | InterruptedException | RuntimeException e) {
-            closeAll(reloads, metrics, publisher, dns, prober, watcherThread, control);
+            closeAll(reloads, metrics, api, publisher, dns, prober, watcherThread, control, store);
             throw e;
         }
-        return new WayfinderServer(control, watcherThread, prober, publisher, dns, reloads, metrics);
+        return new WayfinderServer(control, watcherThread, prober, publisher, dns, reloads, metrics, store, api);
+    }
+
+    private static ApiServer startApi(WayfinderConfig config, ApiServer.Parts parts) throws IOException {
+        ListenAddress listen = config.api().listen();
+        try {
+            ApiServer api = ApiServer.start(listen.toSocketAddress(), parts);
+            LOG.info("API on http://{}/api/v1 ({} token(s): {}); metrics also on http://{}/metrics",
+                    new ListenAddress(listen.host(), api.port()), config.api().tokens().size(),
+                    config.api().tokens().stream().map(t -> t.name() + " (" + t.role() + ")").toList(),
+                    new ListenAddress(listen.host(), api.port()));
+            return api;
+        } catch (RuntimeException e) {
+            throw new ListenFailure(ListenFailure.Listener.API, listen, BindFailure.isAddressInUse(e),
+                    new BindException("cannot serve the API on " + listen + ": " + e.getMessage()));
+        }
     }
 
     /** {@code dns.rateLimit} as the limiter takes it. */
@@ -183,14 +235,12 @@ public final class WayfinderServer implements AutoCloseable {
         return addresses;
     }
 
-    private static MetricsEndpoint startMetrics(ListenAddress listen, SnapshotPublisher publisher, DnsServer dns,
-                                                ConfigReloads reloads, AnswerCounts answerCounts) throws IOException {
+    private static MetricsEndpoint startMetrics(ListenAddress listen, PrometheusRegistry registry) throws IOException {
         if (listen == null) {
             return null;
         }
-        MetricsSource source = new ServerMetrics(publisher, dns, reloads, answerCounts);
         try {
-            MetricsEndpoint endpoint = MetricsEndpoint.start(listen.toSocketAddress(), source);
+            MetricsEndpoint endpoint = MetricsEndpoint.start(listen.toSocketAddress(), registry);
             LOG.info("metrics on http://{}/metrics", new ListenAddress(listen.host(), endpoint.port()));
             return endpoint;
         } catch (IOException e) {
@@ -238,6 +288,16 @@ public final class WayfinderServer implements AutoCloseable {
         return publisher.health();
     }
 
+    /** The port the API is served on, or -1 without api:. */
+    public int apiPort() {
+        return api == null ? -1 : api.port();
+    }
+
+    /** Clients of the API's event stream connected now (0 without api:). */
+    public int apiEventClients() {
+        return api == null ? 0 : api.eventClients();
+    }
+
     /** The port metrics are served on, or -1 when they are not. */
     public int metricsPort() {
         return metrics == null ? -1 : metrics.port();
@@ -257,12 +317,16 @@ public final class WayfinderServer implements AutoCloseable {
 
     @Override
     public void close() {
-        closeAll(reloads, metrics, publisher, dns, prober, watcherThread, control);
+        closeAll(reloads, metrics, api, publisher, dns, prober, watcherThread, control, store);
     }
 
     /** Stops what was started, in reverse order; null for parts not started. */
-    private static void closeAll(ConfigReloads reloads, MetricsEndpoint metrics, SnapshotPublisher publisher, DnsServer dns,
-                                 NettyProber prober, ThreadScheduler watcherThread, ThreadScheduler control) {
+    private static void closeAll(ConfigReloads reloads, MetricsEndpoint metrics, ApiServer api, SnapshotPublisher publisher,
+                                 DnsServer dns, NettyProber prober, ThreadScheduler watcherThread, ThreadScheduler control,
+                                 ProfileStore store) {
+        if (api != null) {
+            api.close(); // no write can start after this
+        }
         if (reloads != null) {
             reloads.close();
         }
@@ -280,5 +344,8 @@ public final class WayfinderServer implements AutoCloseable {
         control.close();
         prober.close();
         dns.close();
+        if (store != null) {
+            store.close();
+        }
     }
 }

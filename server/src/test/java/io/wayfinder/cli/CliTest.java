@@ -88,6 +88,20 @@ class CliTest {
         return Files.writeString(tempDir.resolve("wayfinder.yaml"), yaml);
     }
 
+    @Test
+    void checkConfigNotesAProfileThatAnswersNothing() throws IOException {
+        Path file = tempDir.resolve("orphan.yaml");
+        Files.writeString(file, """
+                zones: [{name: example.test, nameservers: [ns1.example.test]}]
+                profiles:
+                  - {name: orphan, trafficRoutingMethod: Priority, endpoints: [{name: e1, target: 192.0.2.1}]}
+                """);
+        Run run = run("check-config", file.toString());
+
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.out()).contains("note: profile orphan has no dnsConfig.relativeName and no profile nests it: it answers nothing");
+    }
+
     // ---------------------------------------------------------------- serve options
 
     @Test
@@ -542,7 +556,7 @@ class CliTest {
     void importAzureWritesAFileCheckConfigAcceptsAndReportsWhatItLeftOut() {
         Path out = tempDir.resolve("imported.yaml");
 
-        Run run = run("import", "azure", ARM_EXPORT.toString(), "-o", out.toString(), "--zone", "music.example.test");
+        Run run = run("import", "azure", ARM_EXPORT.toString(), "--out", out.toString(), "--zone", "music.example.test");
 
         assertThat(run.exitCode()).isZero();
         assertThat(run.out()).isEmpty();
@@ -579,7 +593,7 @@ class CliTest {
     })
     void importedProfilesRouteAsInAzure(String profile, String client, String answer) throws IOException {
         Path file = config("");
-        Run imported = run("import", "azure", ARM_EXPORT.toString(), "-o", file.toString(), "--zone", "music.example.test");
+        Run imported = run("import", "azure", ARM_EXPORT.toString(), "--out", file.toString(), "--zone", "music.example.test");
         assertThat(imported.exitCode()).isZero();
         Files.writeString(file, "geolocation: {csv: data/geo.csv}\nlatency: {sources: [data/latency.csv]}\n",
                 java.nio.file.StandardOpenOption.APPEND);

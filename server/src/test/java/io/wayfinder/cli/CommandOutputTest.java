@@ -57,7 +57,7 @@ class CommandOutputTest {
 
         Ran ran = wayfinder("status", "--config", config.toString());
 
-        assertThat(ran.exitCode()).isZero();
+        assertThat(ran.exitCode()).as("not all is healthy").isEqualTo(StatusCommand.EXIT_UNHEALTHY);
         assertThat(ran.err()).isEmpty();
         assertThat(ran.out().lines().findFirst()).hasValueSatisfying(line -> assertThat(line).startsWith("profile web: "));
         assertThat(ran.out()).contains("FAIL-OPEN").contains("Degraded").doesNotContain(" WARN ");

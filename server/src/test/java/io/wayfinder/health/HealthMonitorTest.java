@@ -162,7 +162,7 @@ class HealthMonitorTest {
                     p.maxReturn(), p.endpoints(), fast, p.fallback()));
         }
         return new WayfinderConfig(c.dns(), c.metricsListen(), c.zones(), c.regions(), c.catalogue(), c.geolocation(),
-                c.latency(), profiles, c.reload());
+                c.latency(), profiles, c.reload(), c.api(), c.storage());
     }
 
     private void configure(String yaml) {

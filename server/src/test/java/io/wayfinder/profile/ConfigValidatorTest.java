@@ -79,9 +79,6 @@ class ConfigValidatorTest {
                 argumentSet("profile answers a name server's name",
                         profiles("{name: a, trafficRoutingMethod: Priority, dnsConfig: {relativeName: ns1}}"),
                         "profiles[0].dnsConfig.relativeName", "name ns1.example.test is already used by name server ns1.example.test"),
-                argumentSet("profile without relativeName that nothing nests",
-                        profiles("{name: a, trafficRoutingMethod: Priority, endpoints: [{name: e1, target: 192.0.2.1}]}"),
-                        "profiles[0].dnsConfig.relativeName", "is required unless the profile is only used as a nested endpoint"),
                 argumentSet("profile with a DNS name longer than 253 characters in its zone",
                         profiles("{name: a, trafficRoutingMethod: Priority, dnsConfig: {relativeName: "
                                 + ("a".repeat(60) + ".").repeat(3) + "b".repeat(60) + "}}"),
@@ -206,6 +203,18 @@ class ConfigValidatorTest {
     @MethodSource("crossFieldMistakes")
     void crossFieldMistakeIsReportedAtItsFieldPath(String yaml, String path, String phrase) {
         assertReportedAt(errorsOf(yaml), path, phrase);
+    }
+
+    /** Through the API a child is written before the parent that nests it: on its own it is allowed, and noted. */
+    @Test
+    void aProfileWithoutANameThatNothingNestsIsAllowedAndNotedAsAnsweringNothing() throws ConfigException {
+        WayfinderConfig config = parse(profiles(
+                "{name: child, trafficRoutingMethod: Priority, endpoints: [{name: e1, target: 192.0.2.1}]}",
+                "{name: other, trafficRoutingMethod: Priority, endpoints: [{name: e2, target: 192.0.2.2}]}",
+                "{name: parent, trafficRoutingMethod: Priority, dnsConfig: {relativeName: www},"
+                        + " endpoints: [{name: n, type: nested, target: other}]}"));
+
+        assertThat(config.unreachableProfiles()).containsExactly("child");
     }
 
     @Test

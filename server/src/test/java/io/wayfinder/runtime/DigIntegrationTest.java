@@ -74,6 +74,14 @@ class DigIntegrationTest {
         assertThat(text).contains("status: NXDOMAIN").contains("AUTHORITY: 1").containsPattern("app\\.test\\.\\s+60\\s+IN\\s+SOA");
     }
 
+    @Test
+    void digSeesNotauthAndAnUnsignedBadkeyForATsigSignedQuery() throws Exception {
+        String text = String.join("\n", run("dig", "-y", "hmac-sha256:transfer-key:c2VjcmV0IGtleSBmb3IgdGVzdHM=",
+                "@127.0.0.1", "-p", String.valueOf(deployment.ipv4.getPort()), "www.app.test", "A"));
+        assertThat(text).contains("status: NOTAUTH")
+                .containsPattern("transfer-key\\.\\s+0\\s+ANY\\s+TSIG\\s+hmac-sha256\\. \\d+ 300 0 \\d+ BADKEY 0");
+    }
+
     private static String host(InetSocketAddress address) {
         return address.getAddress().getHostAddress();
     }

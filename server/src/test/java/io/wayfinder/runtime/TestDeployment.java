@@ -44,6 +44,10 @@ final class TestDeployment implements AutoCloseable {
                 soa: {minimum: 60}
               - name: big.test
                 nameservers: [%s]
+              - name: wide.test
+                nameservers: [%s]
+              - name: crowded.test
+                nameservers: [%s]
             geolocation:
               csv: geo.csv
             latency:
@@ -196,13 +200,27 @@ final class TestDeployment implements AutoCloseable {
         return new TestDeployment(dir, config, server);
     }
 
-    /** The configuration text; big.test has enough long name servers that its NS set needs TCP. */
+    /**
+     * The configuration text. big.test has 24 name servers whose names differ in a long first label:
+     * even compressed, its NS set needs TCP. wide.test has 24 that share a long suffix: 1,516 bytes
+     * uncompressed, 527 compressed. crowded.test has 20 name servers inside it with four
+     * IPv6 addresses each: its NS answer fits a UDP response, its glue does not.
+     */
     static String config() {
-        StringBuilder ns = new StringBuilder();
+        StringBuilder big = new StringBuilder();
+        StringBuilder wide = new StringBuilder();
+        StringBuilder crowded = new StringBuilder();
         for (int i = 0; i < 24; i++) {
-            ns.append(i == 0 ? "" : ", ").append("a-rather-long-name-server-label-number-").append(i).append(".example.net");
+            String sep = i == 0 ? "" : ", ";
+            big.append(sep).append("a-rather-long-name-server-label-number-").append(i).append(".example.net");
+            wide.append(sep).append("ns").append(i).append(".a-rather-long-dns-provider-name.example.net");
         }
-        return CONFIG.formatted(ns);
+        for (int i = 0; i < 20; i++) {
+            crowded.append(i == 0 ? "" : ", ").append("{name: ns").append(i).append(".crowded.test, addresses: [")
+                    .append("\"2001:db8:").append(i).append("::1\", \"2001:db8:").append(i).append("::2\", ")
+                    .append("\"2001:db8:").append(i).append("::3\", \"2001:db8:").append(i).append("::4\"]}");
+        }
+        return CONFIG.formatted(big, wide, crowded);
     }
 
     /** Rewrites the configuration file (the server watches it). */

@@ -14,7 +14,12 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.unix.UnixChannelOption;
 import io.wayfinder.dns.ratelimit.ResponseRateLimiter;
 import java.net.BindException;
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -44,6 +49,14 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Each answer's time, from decode to written, goes to its event loop's recorder in
  * {@link AnswerDurations}, per transport.
+ *
+ * <p>Pitfall: wildcard addresses. A UDP socket bound to 0.0.0.0 or [::] sends each answer from the
+ * address the kernel picks for the route back to the client, not necessarily the address the query
+ * was sent to (on a host with several addresses, or 127.0.0.2 on loopback); resolvers and checkers
+ * that use connected sockets (dnsviz does) drop such answers. Servers set the source per datagram
+ * with IP_PKTINFO, which Netty cannot; so, as BIND does, a wildcard listen address is expanded at
+ * start into one listener per address of the host's interfaces that are up (0.0.0.0: the IPv4 ones;
+ * [::]: all, as a dual-stack socket would take). Addresses added later need a restart.
  */
 public final class DnsServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DnsServer.class);
@@ -62,27 +75,100 @@ public final class DnsServer implements AutoCloseable {
     private final ConnectionLimiter tcpSlots;
     private final List<Channel> channels = new ArrayList<>();
     private final List<InetSocketAddress> bound = new ArrayList<>();
+    private final HostAddresses hostAddresses;
+
+    /** The addresses a wildcard listen address stands for: IPv4 ones, and with {@code ipv6} IPv6 ones too. */
+    @FunctionalInterface
+    interface HostAddresses {
+        List<InetAddress> list(boolean ipv6) throws BindException;
+    }
 
     /**
      * @param rateLimiter applied to every UDP response (shared by the event loops); TCP is never limited
      * @param tcpLimits   what one TCP client may hold; read once, here
      */
     public DnsServer(Supplier<Responder> responders, int threads, ResponseRateLimiter rateLimiter, TcpLimits tcpLimits) {
+        this(responders, threads, rateLimiter, tcpLimits, DnsServer::localAddresses);
+    }
+
+    /** With the host's addresses given, for tests that must stay on loopback. */
+    DnsServer(Supplier<Responder> responders, int threads, ResponseRateLimiter rateLimiter, TcpLimits tcpLimits,
+              HostAddresses hostAddresses) {
         this.responders = responders;
         this.rateLimiter = rateLimiter;
         this.threads = threads;
         this.tcpLimits = tcpLimits;
         this.tcpSlots = new ConnectionLimiter(tcpLimits.maxConnections(), tcpLimits.maxConnectionsPerAddress());
+        this.hostAddresses = hostAddresses;
         this.group = new MultiThreadIoEventLoopGroup(threads, transport.ioHandlerFactory());
     }
 
-    /** Binds UDP then TCP on the same port of each address (port 0: a free port, the same for both). */
+    /**
+     * Binds UDP then TCP on the same port of each address (port 0: a free port, the same for both).
+     * A wildcard address is bound as each address of this host (see the class comment), all on one
+     * port; an address given twice, or reached by two wildcards, is bound once.
+     */
     public synchronized List<InetSocketAddress> start(List<InetSocketAddress> addresses) throws InterruptedException, BindException {
         for (InetSocketAddress address : addresses) {
-            bound.add(bindBoth(address));
+            if (!address.getAddress().isAnyLocalAddress()) {
+                if (!isBound(address.getAddress(), address.getPort())) {
+                    bound.add(bindBoth(address));
+                }
+                continue;
+            }
+            List<InetAddress> local = hostAddresses.list(address.getAddress() instanceof Inet6Address);
+            int port = address.getPort();
+            List<String> names = new ArrayList<>();
+            for (InetAddress a : local) {
+                if (isBound(a, port)) {
+                    continue;
+                }
+                InetSocketAddress actual = bindBoth(new InetSocketAddress(a, port));
+                bound.add(actual);
+                port = actual.getPort(); // port 0: the first address's free port for all of them
+                names.add(format(actual));
+            }
+            LOG.info("DNS wildcard {} bound as the host's addresses {}, so that answers leave from the address "
+                    + "they were asked on; a new address needs a restart", format(address), names);
         }
         LOG.info("DNS over TCP: {}", tcpLimits.describe());
         return List.copyOf(bound);
+    }
+
+    /** Whether this address and port are bound already (never for port 0: each asks for a new port). */
+    private boolean isBound(InetAddress address, int port) {
+        for (InetSocketAddress b : bound) {
+            if (port != 0 && b.getPort() == port && b.getAddress().equals(address)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The addresses of the interfaces that are up: IPv4 ones, and with {@code ipv6} the IPv6 ones too. */
+    static List<InetAddress> localAddresses(boolean ipv6) throws BindException {
+        List<InetAddress> out = new ArrayList<>();
+        try {
+            for (NetworkInterface nif : java.util.Collections.list(NetworkInterface.getNetworkInterfaces())) {
+                if (!nif.isUp()) {
+                    continue;
+                }
+                for (InetAddress a : java.util.Collections.list(nif.getInetAddresses())) {
+                    if (a instanceof Inet4Address || ipv6) {
+                        out.add(a);
+                    }
+                }
+            }
+        } catch (SocketException e) {
+            throw new BindException("cannot list this host's addresses for a wildcard listen address: " + e.getMessage());
+        }
+        if (out.isEmpty()) {
+            throw new BindException("no interface is up with an address to listen on");
+        }
+        // IPv4 first, loopback first: a stable order for logs and for the port chosen with port 0
+        out.sort(java.util.Comparator.comparing((InetAddress a) -> a instanceof Inet6Address)
+                .thenComparing(a -> !a.isLoopbackAddress()));
+        return out;
     }
 
     private InetSocketAddress bindBoth(InetSocketAddress address) throws InterruptedException, BindException {

@@ -39,6 +39,17 @@ public final class DnsQuery {
     int ecsSourceLength;
     final byte[] ecsAddress = new byte[16];
 
+    // TSIG (RFC 8945): where its parts are in the packet (absolute indices), to echo them in BADKEY
+    boolean tsig;
+    int tsigKeyNameOffset;
+    /** The key name's length once its compression pointers are expanded. */
+    int tsigKeyNameLength;
+    int tsigAlgorithmOffset;
+    int tsigAlgorithmLength;
+    /** Time signed (6 bytes) and fudge (2) follow here. */
+    int tsigTimeOffset;
+    int tsigOriginalId;
+
     // Where it came from
     ByteBuf packet;
     InetSocketAddress sender;
@@ -101,6 +112,11 @@ public final class DnsQuery {
         return ecsAddress;
     }
 
+    /** Whether the query carries a TSIG record (it is then answered NOTAUTH/BADKEY, RFC 8945 §5.2.1). */
+    public boolean signed() {
+        return tsig;
+    }
+
     public InetSocketAddress sender() {
         return sender;
     }
@@ -123,6 +139,7 @@ public final class DnsQuery {
         ecs = false;
         ecsFamily = 0;
         ecsSourceLength = 0;
+        tsig = false;
     }
 
     /** Renders the question name for logs and explanations (allocates; not for the query path). */

@@ -6,7 +6,8 @@ import java.net.InetSocketAddress;
 /**
  * A strict decoder for what an authoritative server must accept: a header, exactly one question,
  * records in the answer and authority sections skipped, and at most one OPT record (with at most
- * one Client Subnet option) among the additional records.
+ * one Client Subnet option) among the additional records, and a TSIG record only as the last of
+ * them (RFC 8945 §5.2), which makes the answer NOTAUTH/BADKEY: we hold no keys.
  *
  * <p>It reads the packet in place with absolute indices, copies only the lower-cased question name
  * and the ECS address into the reused {@link DnsQuery}, and allocates nothing. Every read is
@@ -25,6 +26,8 @@ public final class QueryDecoder {
     public static final int NOTIMP = Rcode.NOTIMP;
     /** EDNS version above 0: answer BADVERS (RFC 6891 §6.1.3). */
     public static final int BADVERS = Rcode.BADVERS;
+    /** Signed with TSIG: answer NOTAUTH with a BADKEY TSIG record (RFC 8945 §5.2.1). */
+    public static final int NOTAUTH = Rcode.NOTAUTH;
 
     private static final int HEADER = 12;
     private static final int ECS_OPTION = 8;
@@ -90,10 +93,18 @@ public final class QueryDecoder {
                 if (status != OK) {
                     return status;
                 }
+            } else if (type == RecordType.TSIG) {
+                // Anywhere but last, or malformed, it is FORMERR (RFC 8945 §5.2).
+                if (i != arcount - 1 || !readTsig(packet, base, pos, rdata, rdlength, query)) {
+                    return FORMERR;
+                }
             }
             pos = rdata + rdlength;
         }
         // Bytes after the last record are ignored, as most servers do.
+        if (query.tsig) {
+            return NOTAUTH; // the signature is checked before anything else about the request
+        }
         return query.edns && query.ednsVersion != 0 ? BADVERS : OK;
     }
 
@@ -148,6 +159,87 @@ public final class QueryDecoder {
             total += len + 1;
             if (total + 1 > DnsQuery.MAX_NAME_LENGTH || pos + 1 + len > end) { // + 1: the root label
                 return -1;
+            }
+            pos += 1 + len;
+        }
+    }
+
+    /**
+     * Reads a TSIG record's parts (RFC 8945 §4.2): the key name at {@code owner}, then in the
+     * rdata the algorithm name, time signed (6), fudge (2), MAC size and MAC, original ID, error,
+     * other length and data, which must fill the rdata exactly. False when malformed.
+     */
+    private static boolean readTsig(ByteBuf packet, int base, int owner, int rdata, int rdlength, DnsQuery query) {
+        int end = rdata + rdlength;
+        int keyLength = expandedLength(packet, base, owner);
+        int algorithmEnd = skipName(packet, base, rdata, end);
+        int algorithmLength = expandedLength(packet, base, rdata);
+        if (keyLength < 0 || algorithmEnd < 0 || algorithmLength < 0 || algorithmEnd + 10 > end) {
+            return false;
+        }
+        int macSize = packet.getUnsignedShort(algorithmEnd + 8);
+        int afterMac = algorithmEnd + 10 + macSize;
+        if (afterMac + 6 > end || afterMac + 6 + packet.getUnsignedShort(afterMac + 4) != end) {
+            return false;
+        }
+        query.tsig = true;
+        query.tsigKeyNameOffset = owner;
+        query.tsigKeyNameLength = keyLength;
+        query.tsigAlgorithmOffset = rdata;
+        query.tsigAlgorithmLength = algorithmLength;
+        query.tsigTimeOffset = algorithmEnd;
+        query.tsigOriginalId = packet.getUnsignedShort(afterMac);
+        return true;
+    }
+
+    /**
+     * The length of a possibly compressed name once expanded (root label included), following
+     * pointers only backwards; -1 when it is malformed or longer than 255 bytes.
+     */
+    static int expandedLength(ByteBuf packet, int base, int pos) {
+        int total = 0;
+        int end = packet.writerIndex();
+        while (true) {
+            if (pos >= end) {
+                return -1;
+            }
+            int len = packet.getUnsignedByte(pos);
+            if ((len & 0xC0) == 0xC0) {
+                if (pos + 2 > end) {
+                    return -1;
+                }
+                int target = base + (((len & 0x3F) << 8) | packet.getUnsignedByte(pos + 1));
+                if (target >= pos) {
+                    return -1;
+                }
+                pos = target;
+                continue;
+            }
+            if (len > 63) {
+                return -1;
+            }
+            total += len + 1;
+            if (total > DnsQuery.MAX_NAME_LENGTH || pos + 1 + len > end) {
+                return -1;
+            }
+            if (len == 0) {
+                return total;
+            }
+            pos += 1 + len;
+        }
+    }
+
+    /** Copies a name that {@link #expandedLength} accepted into {@code out}, uncompressed. */
+    static void copyName(ByteBuf packet, int base, int pos, ByteBuf out) {
+        while (true) {
+            int len = packet.getUnsignedByte(pos);
+            if ((len & 0xC0) == 0xC0) {
+                pos = base + (((len & 0x3F) << 8) | packet.getUnsignedByte(pos + 1));
+                continue;
+            }
+            out.writeBytes(packet, pos, 1 + len);
+            if (len == 0) {
+                return;
             }
             pos += 1 + len;
         }

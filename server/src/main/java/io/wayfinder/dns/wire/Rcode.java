@@ -1,6 +1,6 @@
 package io.wayfinder.dns.wire;
 
-/** Response codes used here (RFC 1035, RFC 6891). */
+/** Response codes used here (RFC 1035, RFC 6891, RFC 8945). */
 public final class Rcode {
     public static final int NOERROR = 0;
     public static final int FORMERR = 1;
@@ -8,6 +8,8 @@ public final class Rcode {
     public static final int NXDOMAIN = 3;
     public static final int NOTIMP = 4;
     public static final int REFUSED = 5;
+    /** Not authorized: a TSIG-signed query whose key we do not know (all of them: we hold none). */
+    public static final int NOTAUTH = 9;
     /** Extended: needs EDNS; the upper 8 bits go into the OPT record. */
     public static final int BADVERS = 16;
 
@@ -22,6 +24,7 @@ public final class Rcode {
             case NXDOMAIN -> "NXDOMAIN";
             case NOTIMP -> "NOTIMP";
             case REFUSED -> "REFUSED";
+            case NOTAUTH -> "NOTAUTH";
             case BADVERS -> "BADVERS";
             default -> "RCODE" + rcode;
         };

@@ -4,12 +4,19 @@ import io.netty.buffer.ByteBuf;
 
 /**
  * Writes one response into a buffer: header, the question copied byte for byte from the query,
- * records section by section, then the OPT record, with the TC bit set (and the sections emptied)
- * when the whole would not fit the client's UDP limit. Reused per thread; allocates nothing.
+ * records section by section, then the OPT record (and, for a TSIG-signed query, the TSIG record),
+ * with the TC bit set (and the sections emptied) when the whole would not fit the client's UDP
+ * limit. Reused per thread; allocates nothing.
  *
  * <p>Usage: {@link #begin}, then records in section order ({@link #answer}, {@link #authority},
  * {@link #additional} before each), then {@link #finish}. Owner names are written by the caller,
- * usually as a compression pointer: {@link #QUESTION_NAME} points at the question name.
+ * usually as a compression pointer: {@link #QUESTION_NAME} points at the question name. Names in
+ * record data ({@link #nameRecord}, {@link #soaRecord}) are compressed against every name already
+ * in the message (see {@link NameCompressor}).
+ *
+ * <p>Additional records written after {@link #droppable()} are optional (glue for an answer that
+ * is not a referral, RFC 9471): when the response would not fit, they are dropped from the last
+ * one back until it does, and only if it still does not fit is it truncated.
  */
 public final class ResponseWriter {
     /** The offset of the question name in every response: right after the 12-byte header. */
@@ -26,6 +33,13 @@ public final class ResponseWriter {
     private static final int RD = 0x0100;
     /** Checking Disabled: copied into the response (RFC 4035 §3.1.6), as other authoritative servers do. */
     private static final int CD = 0x0010;
+    /** TSIG error BADKEY (RFC 8945 §5.2.1). */
+    private static final int TSIG_BADKEY = 17;
+    /**
+     * Droppable records whose start is tracked. Past that, records are dropped together with the
+     * last tracked one before them: coarser, never wrong.
+     */
+    private static final int MAX_DROPPABLE = 256;
 
     private ByteBuf out;
     private int start;
@@ -33,6 +47,13 @@ public final class ResponseWriter {
     private DnsQuery query;
     private int section;
     private final int[] counts = new int[3];
+    private final NameCompressor names = new NameCompressor();
+    private boolean droppable;
+    /** Message offsets where each droppable record written so far starts, in order. */
+    private final int[] droppableStarts = new int[MAX_DROPPABLE];
+    /** The additional section's record count before each of those records. */
+    private final int[] droppableCounts = new int[MAX_DROPPABLE];
+    private int droppableCount;
 
     /** Starts a response to a query whose question was parsed. */
     public void begin(ByteBuf buffer, DnsQuery q) {
@@ -41,6 +62,9 @@ public final class ResponseWriter {
         start = buffer.writerIndex();
         section = 0;
         counts[0] = counts[1] = counts[2] = 0;
+        droppable = false;
+        droppableCount = 0;
+        names.reset(buffer, start);
         buffer.writeShort(q.id);
         buffer.writeShort(0); // flags, set in finish
         buffer.writeShort(q.questionParsed ? 1 : 0);
@@ -48,6 +72,7 @@ public final class ResponseWriter {
         if (q.questionParsed) {
             int from = q.packet.readerIndex() + QUESTION_NAME;
             buffer.writeBytes(q.packet, from, q.nameLength + 4);
+            names.remember(QUESTION_NAME);
         }
         questionEnd = buffer.writerIndex();
     }
@@ -72,6 +97,19 @@ public final class ResponseWriter {
             throw new IllegalStateException("sections must be written in order");
         }
         section = next;
+        droppable = false;
+        return this;
+    }
+
+    /**
+     * The next additional records are optional: dropped, last first, when the response would
+     * otherwise not fit. Only in the additional section; ends with it.
+     */
+    public ResponseWriter droppable() {
+        if (section != 2) {
+            throw new IllegalStateException("only additional records can be droppable");
+        }
+        droppable = true;
         return this;
     }
 
@@ -82,13 +120,15 @@ public final class ResponseWriter {
 
     /** Writes a compression pointer to an earlier name in this message. */
     public ResponseWriter pointer(int messageOffset) {
+        noteRecordStart();
         out.writeShort(0xC000 | messageOffset);
         return this;
     }
 
-    /** Writes an uncompressed wire name. */
+    /** Writes a lower-case wire name, as an owner, compressed against the names already in the message. */
     public ResponseWriter name(byte[] wireName) {
-        out.writeBytes(wireName);
+        noteRecordStart();
+        names.write(wireName);
         return this;
     }
 
@@ -109,6 +149,33 @@ public final class ResponseWriter {
      * Like {@link #record(int, int, byte[])}, for rdata that is a name the caller will write next
      * (CNAME, NS): returns the offset of the rdlength field, to be closed with {@link #endRdata}.
      */
+    /**
+     * Writes the rest of a record whose data is one name (NS, CNAME, PTR): the name is compressed.
+     *
+     * @param wireName lower-case, uncompressed wire format
+     * @return the message offset of the name in the record data, for pointers to it (a CNAME target's
+     *         records, glue for a name server)
+     */
+    public int nameRecord(int type, int ttl, byte[] wireName) {
+        int lengthAt = recordWithOpenRdata(type, ttl);
+        int at = names.write(wireName);
+        endRdata(lengthAt);
+        return at;
+    }
+
+    /**
+     * Writes the rest of an SOA record: MNAME and RNAME compressed, then the 20 bytes of serial,
+     * refresh, retry, expire and minimum.
+     */
+    public ResponseWriter soaRecord(int ttl, byte[] mname, byte[] rname, byte[] numbers) {
+        int lengthAt = recordWithOpenRdata(RecordType.SOA, ttl);
+        names.write(mname);
+        names.write(rname);
+        out.writeBytes(numbers);
+        endRdata(lengthAt);
+        return this;
+    }
+
     public int recordWithOpenRdata(int type, int ttl) {
         out.writeShort(type);
         out.writeShort(RecordType.IN);
@@ -132,8 +199,13 @@ public final class ResponseWriter {
      */
     public void finish(int rcode, boolean authoritative, int ecsScope) {
         int limit = limit();
-        int optLength = optLength();
-        if (out.writerIndex() - start + optLength > limit) {
+        int trailer = optLength() + tsigLength();
+        while (droppableCount > 0 && out.writerIndex() - start + trailer > limit) {
+            droppableCount--;
+            out.writerIndex(start + droppableStarts[droppableCount]);
+            counts[2] = droppableCounts[droppableCount];
+        }
+        if (out.writerIndex() - start + trailer > limit) {
             out.writerIndex(questionEnd);
             counts[0] = counts[1] = counts[2] = 0;
             writeFlags(rcode, authoritative, true);
@@ -142,6 +214,10 @@ public final class ResponseWriter {
         }
         if (query.edns) {
             writeOpt(rcode, ecsScope);
+            counts[2]++;
+        }
+        if (query.tsig) {
+            writeTsigBadKey();
             counts[2]++;
         }
         out.setShort(start + 6, counts[0]);
@@ -190,6 +266,42 @@ public final class ResponseWriter {
             flags |= TC;
         }
         out.setShort(start + 2, flags);
+    }
+
+    /** Remembers where a droppable record starts, before its owner name is written. */
+    private void noteRecordStart() {
+        if (droppable && droppableCount < MAX_DROPPABLE) {
+            droppableStarts[droppableCount] = offset();
+            droppableCounts[droppableCount++] = counts[2];
+        }
+    }
+
+    /**
+     * The TSIG record of a response to a signed query: unsigned (MAC size 0), error BADKEY,
+     * since we hold no keys (RFC 8945 §5.2.1, §5.3.2). Key and algorithm names are written
+     * uncompressed, as the RFC asks of the algorithm name; time signed, fudge and original ID
+     * are the query's.
+     */
+    private int tsigLength() {
+        if (!query.tsig) {
+            return 0;
+        }
+        return query.tsigKeyNameLength + 10 + query.tsigAlgorithmLength + 16;
+    }
+
+    private void writeTsigBadKey() {
+        DnsQuery q = query;
+        QueryDecoder.copyName(q.packet, q.packet.readerIndex(), q.tsigKeyNameOffset, out);
+        out.writeShort(RecordType.TSIG);
+        out.writeShort(RecordType.ANY_CLASS);
+        out.writeInt(0);
+        out.writeShort(q.tsigAlgorithmLength + 16);
+        QueryDecoder.copyName(q.packet, q.packet.readerIndex(), q.tsigAlgorithmOffset, out);
+        out.writeBytes(q.packet, q.tsigTimeOffset, 8); // time signed (6) and fudge (2)
+        out.writeShort(0); // MAC size: unsigned
+        out.writeShort(q.tsigOriginalId);
+        out.writeShort(TSIG_BADKEY);
+        out.writeShort(0); // other len
     }
 
     private int optLength() {

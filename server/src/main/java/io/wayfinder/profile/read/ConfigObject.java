@@ -302,6 +302,11 @@ final class ConfigObject {
         }
     }
 
+    /** Accepts these keys without reading them (fields that are output only). */
+    void ignoreKeys(List<String> keys) {
+        known.addAll(keys);
+    }
+
     /** Reports every key of this mapping that no read asked for. Call after all reads. */
     void rejectUnknownKeys() {
         for (String key : node.propertyNames()) {

@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.Function;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -25,12 +26,59 @@ import tools.jackson.databind.JsonNode;
  */
 public final class ConfigReader {
     private final ConfigValidator validator;
+    private final Function<String, String> environment;
 
     public ConfigReader(ConfigValidator validator) {
-        this.validator = validator;
+        this(validator, System::getenv);
     }
 
+    /** @param environment where {@code ${VAR}} in API token values is looked up */
+    public ConfigReader(ConfigValidator validator, Function<String, String> environment) {
+        this.validator = validator;
+        this.environment = environment;
+    }
+
+    /** The validator this reader checks with (the same rules for a file and for an API write). */
+    public ConfigValidator validator() {
+        return validator;
+    }
+
+    /** Reads and checks a whole configuration file: every value, and how they relate. */
     public WayfinderConfig read(Path file) throws ConfigException, IOException {
+        return parse(text(file), file.toAbsolutePath().getParent());
+    }
+
+    /**
+     * Reads a configuration file checking each value (type, range, format) but not yet how values
+     * relate, for a caller that serves it with other profiles (those of the store, with {@code api:})
+     * and then validates the whole with {@link #validate}.
+     */
+    public WayfinderConfig readValues(Path file) throws ConfigException, IOException {
+        return parseValues(text(file), file.toAbsolutePath().getParent());
+    }
+
+    /**
+     * A file read as far as it can be, each value checked, with the errors found so far (not
+     * thrown): a caller that then validates the whole can report every error at once.
+     *
+     * @throws ConfigException only when nothing can be read (no file, not YAML, beyond the limits)
+     */
+    public Values readValuesAndErrors(Path file) throws ConfigException, IOException {
+        ConfigErrors errors = new ConfigErrors();
+        WayfinderConfig config = parseInto(text(file), file.toAbsolutePath().getParent(), errors);
+        return new Values(config, errors);
+    }
+
+    /** What {@link #readValuesAndErrors} read, and the errors in it (more may be added, then thrown together). */
+    public record Values(WayfinderConfig config, ConfigErrors errors) {
+    }
+
+    /** Runs every cross-field check into {@code errors}, with what they already hold. */
+    public void validate(WayfinderConfig config, ConfigErrors errors) {
+        validator.validate(config, errors);
+    }
+
+    private static String text(Path file) throws ConfigException, IOException {
         String text;
         try {
             long size = Files.size(file);
@@ -42,8 +90,14 @@ public final class ConfigReader {
         } catch (NoSuchFileException e) {
             throw new ConfigException("", "configuration file " + file + " does not exist");
         }
-        Path base = file.toAbsolutePath().getParent();
-        return parse(text, base);
+        return text;
+    }
+
+    /** Runs every cross-field check ({@link ConfigValidator}); throws them all. */
+    public void validate(WayfinderConfig config) throws ConfigException {
+        ConfigErrors errors = new ConfigErrors();
+        validator.validate(config, errors);
+        errors.throwIfAny();
     }
 
     /**
@@ -51,6 +105,22 @@ public final class ConfigReader {
      * by {@link YamlTree}, within limits of size, nesting and alias expansion.
      */
     public WayfinderConfig parse(String yaml, Path baseDirectory) throws ConfigException {
+        ConfigErrors errors = new ConfigErrors();
+        WayfinderConfig config = parseInto(yaml, baseDirectory, errors);
+        validator.validate(config, errors); // on what could be read: every error at once
+        errors.throwIfAny();
+        return config;
+    }
+
+    /** {@link #parse} without the cross-field checks (see {@link #readValues}). */
+    public WayfinderConfig parseValues(String yaml, Path baseDirectory) throws ConfigException {
+        ConfigErrors errors = new ConfigErrors();
+        WayfinderConfig config = parseInto(yaml, baseDirectory, errors);
+        errors.throwIfAny();
+        return config;
+    }
+
+    private WayfinderConfig parseInto(String yaml, Path baseDirectory, ConfigErrors errors) throws ConfigException {
         JsonNode root = YamlTree.parse(yaml);
         if (root == null || root.isMissingNode() || root.isNull()) {
             throw new ConfigException("", "the configuration is empty");
@@ -58,7 +128,6 @@ public final class ConfigReader {
         if (!root.isObject()) {
             throw new ConfigException("", "the configuration must be a mapping of sections (dns, zones, profiles, ...)");
         }
-        ConfigErrors errors = new ConfigErrors();
         ConfigObject top = new ConfigObject(root, "", errors);
         WayfinderConfig.DnsSettings dns = ListenReader.dns(top.object("dns"), errors);
         ListenAddress metrics = ListenReader.metrics(top.object("metrics"), errors);
@@ -68,13 +137,13 @@ public final class ConfigReader {
         WayfinderConfig.GeolocationSettings geo = DataSourcesReader.geolocation(top.object("geolocation"), baseDirectory);
         WayfinderConfig.LatencySettings latency = DataSourcesReader.latency(top.object("latency"), baseDirectory);
         WayfinderConfig.ReloadSettings reload = DataSourcesReader.reload(top.object("reload"));
-        List<ProfileConfig> profiles = new ProfilesReader(validator.methodNames()).profiles(top, zones);
+        WayfinderConfig.ApiSettings api = ApiReader.api(top.object("api"), environment);
+        boolean apiOn = api != null || top.has("api");
+        WayfinderConfig.StorageSettings storage = ApiReader.storage(top.object("storage"), apiOn, baseDirectory, errors);
+        // With api: the store holds the profiles; the file's, if any, only seed an empty store.
+        List<ProfileConfig> profiles = new ProfilesReader(validator.methodNames()).profiles(top, zones, !apiOn);
         top.ignoreKeysStartingWith("x-"); // e.g. x-probe: &probe {...}, reused as monitorConfig: *probe
         top.rejectUnknownKeys();
-        WayfinderConfig config = new WayfinderConfig(dns, metrics, zones, regions, catalogue, geo, latency, profiles,
-                reload);
-        validator.validate(config, errors);
-        errors.throwIfAny();
-        return config;
+        return new WayfinderConfig(dns, metrics, zones, regions, catalogue, geo, latency, profiles, reload, api, storage);
     }
 }

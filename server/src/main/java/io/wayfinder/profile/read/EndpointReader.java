@@ -31,8 +31,17 @@ final class EndpointReader {
     private EndpointReader() {
     }
 
-    /** @param position the endpoint's place in its list, the default priority */
-    static EndpointConfig endpoint(ConfigObject e, int position) {
+    /** What the API adds to an endpoint it returns: its live monitor status. */
+    static final List<String> READ_ONLY = List.of("endpointMonitorStatus");
+
+    /**
+     * @param position  the endpoint's place in its list, the default priority
+     * @param apiFields whether to accept, and ignore, the read-only fields of the API ({@link #READ_ONLY})
+     */
+    static EndpointConfig endpoint(ConfigObject e, int position, boolean apiFields) {
+        if (apiFields) {
+            e.ignoreKeys(READ_ONLY);
+        }
         String name = e.string("name", true);
         EndpointType type = e.choice("type", TYPES, EndpointType.external);
         String target = e.string("target", true);

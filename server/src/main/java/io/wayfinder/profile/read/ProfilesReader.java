@@ -15,6 +15,8 @@ import java.util.Map;
 /** The {@code profiles} section: each profile's name, method, DNS settings, monitor and endpoints. */
 final class ProfilesReader {
     static final int DEFAULT_TTL = 30;
+    /** What the API adds to a profile it returns: the live state, not configuration. */
+    static final List<String> READ_ONLY = List.of("version", "profileMonitorStatus", "failOpen", "onFallback");
 
     /** The method names validation knows, by themselves: the reader returns the canonical spelling. */
     private final Map<String, String> methods = new LinkedHashMap<>();
@@ -25,16 +27,17 @@ final class ProfilesReader {
         }
     }
 
-    List<ProfileConfig> profiles(ConfigObject top, List<ZoneConfig> zones) {
+    /** @param required whether at least one profile must be given (not with api:, where the store holds them) */
+    List<ProfileConfig> profiles(ConfigObject top, List<ZoneConfig> zones, boolean required) {
         List<ProfileConfig> profiles = new ArrayList<>();
         ConfigErrors errors = top.errors();
         List<ConfigObject> items = top.objects("profiles");
-        if (items.isEmpty() && !errors.hasErrorAt("profiles")) {
+        if (required && items.isEmpty() && !errors.hasErrorAt("profiles")) {
             errors.add("profiles", "is required: at least one profile");
         }
         for (ConfigObject p : items) {
             if (p != null) {
-                ProfileConfig profile = profile(p, zones);
+                ProfileConfig profile = profile(p, zones, false);
                 if (profile != null) {
                     profiles.add(profile);
                 }
@@ -43,8 +46,17 @@ final class ProfilesReader {
         return profiles;
     }
 
-    private ProfileConfig profile(ConfigObject p, List<ZoneConfig> zones) {
+    /**
+     * One profile.
+     *
+     * @param apiFields whether to accept, and ignore, the read-only fields the API adds to what it
+     *                  returns ({@link #READ_ONLY}), so that what a GET returns a PUT takes unchanged
+     */
+    ProfileConfig profile(ConfigObject p, List<ZoneConfig> zones, boolean apiFields) {
         ConfigErrors errors = p.errors();
+        if (apiFields) {
+            p.ignoreKeys(READ_ONLY);
+        }
         String name = p.string("name", true);
         String zone = p.string("zone", false);
         if (zone != null) {
@@ -81,14 +93,14 @@ final class ProfilesReader {
         EndpointConfig fallback = null;
         ConfigObject fallbackObject = p.object("fallback");
         if (fallbackObject != null) {
-            fallback = EndpointReader.endpoint(fallbackObject, 0);
+            fallback = EndpointReader.endpoint(fallbackObject, 0, apiFields);
         }
         List<EndpointConfig> endpoints = new ArrayList<>();
         List<ConfigObject> endpointItems = p.objects("endpoints");
         for (int i = 0; i < endpointItems.size(); i++) {
             ConfigObject e = endpointItems.get(i);
             if (e != null) {
-                EndpointConfig endpoint = EndpointReader.endpoint(e, i);
+                EndpointConfig endpoint = EndpointReader.endpoint(e, i, apiFields);
                 if (endpoint != null) {
                     endpoints.add(endpoint);
                 }

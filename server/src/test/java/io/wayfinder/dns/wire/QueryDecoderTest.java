@@ -376,7 +376,52 @@ class QueryDecoderTest {
                 arguments("ECS IPv6 /57 with bit 58 set",
                         ecsQuery(2, 57, 0, 0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0x40)),
                 arguments("two ECS options", concat(ednsHeader, q, opt(1232, 0, 0,
-                        option(8, bytes(0, 1, 24, 0, 192, 0, 2)), option(8, bytes(0, 1, 24, 0, 192, 0, 2))))));
+                        option(8, bytes(0, 1, 24, 0, 192, 0, 2)), option(8, bytes(0, 1, 24, 0, 192, 0, 2))))),
+                // TSIG (RFC 8945 §5.2): last, and whole
+                arguments("TSIG before OPT", concat(header(RD, 1, 0, 0, 2), q, tsig(bytes(0), 0, 0), opt(1232, 0, 0))),
+                arguments("TSIG rdata ending inside the fudge", concat(header(RD, 1, 0, 0, 1), q,
+                        bytes(1, 'k', 0, 0, 250, 0, 255, 0, 0, 0, 0, 0, 9), hmacSha256(), bytes(0, 0, 0, 0, 0, 0))),
+                arguments("TSIG MAC size past the rdata", concat(header(RD, 1, 0, 0, 1), q, tsig(bytes(0), 40, 0))),
+                arguments("TSIG other length past the rdata", concat(header(RD, 1, 0, 0, 1), q, tsig(bytes(0), 0, 3))),
+                arguments("TSIG key name pointing forward",
+                        concat(header(RD, 1, 0, 0, 1), q, tsig(bytes(0xC0, 0x7F), 0, 0))));
+    }
+
+    /** A TSIG record owned by {@code owner}, hmac-sha256, with a MAC and other data claimed but absent. */
+    private static byte[] tsig(byte[] owner, int macSize, int otherLength) {
+        byte[] rdata = concat(hmacSha256(), bytes(0, 0, 0x65, 0x5F, 0, 0, 1, 0x2C, macSize >> 8, macSize & 0xFF,
+                ID >> 8, ID & 0xFF, 0, 0, otherLength >> 8, otherLength & 0xFF));
+        return concat(owner, bytes(0, 250, 0, 255, 0, 0, 0, 0, rdata.length >> 8, rdata.length & 0xFF), rdata);
+    }
+
+    private static byte[] hmacSha256() {
+        return WireNames.toWire("hmac-sha256");
+    }
+
+    @Test
+    void answersASignedQueryNotauthAndKeepsWhereItsTsigPartsAre() throws IOException {
+        Message m = ednsQuery();
+        // A key name under the question's name, which dnsjava compresses into a pointer.
+        m.setTSIG(new org.xbill.DNS.TSIG(org.xbill.DNS.TSIG.HMAC_SHA256, "key.www.example.test.", "c2VjcmV0IGtleSBmb3IgdGVzdHM="));
+        byte[] wire = m.toWire(65535);
+
+        assertThat(decode(wire)).isEqualTo(QueryDecoder.NOTAUTH);
+        assertThat(query.signed()).isTrue();
+        assertThat(query.tsigKeyNameLength).isEqualTo(WireNames.toWire("key.www.example.test").length);
+        ByteBuf copy = Unpooled.buffer();
+        QueryDecoder.copyName(Unpooled.wrappedBuffer(wire), 0, query.tsigKeyNameOffset, copy);
+        assertThat(io.netty.buffer.ByteBufUtil.getBytes(copy)).isEqualTo(WireNames.toWire("key.www.example.test"));
+        assertThat(query.tsigOriginalId).isEqualTo(ID);
+    }
+
+    @Test
+    void forgetsTheSignatureOfThePreviousPacket() throws IOException {
+        Message m = query("www.example.test.", Type.A);
+        m.setTSIG(new org.xbill.DNS.TSIG(org.xbill.DNS.TSIG.HMAC_SHA256, "k.", "c2VjcmV0IGtleSBmb3IgdGVzdHM="));
+        assertThat(decode(m.toWire(65535))).isEqualTo(QueryDecoder.NOTAUTH);
+
+        assertThat(decode(query("www.example.test.", Type.A).toWire())).isEqualTo(QueryDecoder.OK);
+        assertThat(query.signed()).isFalse();
     }
 
     @ParameterizedTest(name = "{0}")

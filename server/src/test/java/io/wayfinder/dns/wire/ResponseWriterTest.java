@@ -27,6 +27,7 @@ import org.xbill.DNS.EDNSOption;
 import org.xbill.DNS.ExtendedFlags;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
+import org.xbill.DNS.NSRecord;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.OPTRecord;
 import org.xbill.DNS.Opcode;
@@ -496,6 +497,142 @@ class ResponseWriterTest {
         assertThat(response.getHeader().getCount(Section.ANSWER)).isEqualTo(1);
         assertThat(response.getHeader().getCount(Section.AUTHORITY)).isZero();
         assertThat(response.getHeader().getCount(Section.ADDITIONAL)).isZero();
+    }
+
+    // ---- names in record data: compression (RFC 1035 §4.1.4)
+
+    @Test
+    void compressesNamesInRecordDataAgainstTheQuestionAndEachOther() throws IOException {
+        decodeOk(query("Example.Test.", Type.NS).toWire(), false);
+
+        writer.begin(out, query);
+        int first = writer.answer().pointer(ResponseWriter.QUESTION_NAME)
+                .nameRecord(RecordType.NS, 300, WireNames.toWire("ns1.example.test"));
+        int second = writer.pointer(ResponseWriter.QUESTION_NAME)
+                .nameRecord(RecordType.NS, 300, WireNames.toWire("ns1.example.test"));
+        int third = writer.pointer(ResponseWriter.QUESTION_NAME)
+                .nameRecord(RecordType.NS, 300, WireNames.toWire("ns2.dns.example.net"));
+        int fourth = writer.pointer(ResponseWriter.QUESTION_NAME)
+                .nameRecord(RecordType.NS, 300, WireNames.toWire("ns3.dns.example.net"));
+        writer.finish(Rcode.NOERROR, true, -1);
+        byte[] wire = ByteBufUtil.getBytes(out);
+        Message response = parse();
+
+        assertThat(response.getSection(Section.ANSWER)).extracting(r -> ((NSRecord) r).getTarget().toString())
+                .containsExactly("ns1.Example.Test.", "ns1.Example.Test.", "ns2.dns.example.net.", "ns3.dns.example.net.");
+        // "ns1" then a pointer to the question's "Example.Test"; then a pointer to that whole name.
+        assertThat(Arrays.copyOfRange(wire, first, first + 6)).containsExactly(3, 'n', 's', '1', 0xC0, 12);
+        assertThat(Arrays.copyOfRange(wire, second, second + 2)).containsExactly(0xC0, first);
+        assertThat(wire[third + 4 + 4 + 8 + 4]).as("the first name under example.net is written in full").isZero();
+        assertThat(Arrays.copyOfRange(wire, fourth, fourth + 6)).containsExactly(3, 'n', 's', '3', 0xC0, third + 4);
+    }
+
+    @Test
+    void compressesTheNamesOfAnSoa() throws IOException {
+        decodeOk(query("nope.example.test.", Type.A).toWire(), false);
+        SOARecord soa = soa();
+        byte[] numbers = Arrays.copyOfRange(lengthAndRdata(soa), lengthAndRdata(soa).length - 20, lengthAndRdata(soa).length);
+
+        writer.begin(out, query);
+        writer.authority().pointer(ResponseWriter.QUESTION_NAME + 5)
+                .soaRecord(60, WireNames.toWire("ns1.example.test"), WireNames.toWire("hostmaster.example.test"), numbers);
+        writer.finish(Rcode.NXDOMAIN, true, -1);
+        int size = ByteBufUtil.getBytes(out).length;
+        Message response = parse();
+
+        assertThat(response.getSection(Section.AUTHORITY)).singleElement()
+                .satisfies(r -> assertThat(r.rdataToString()).isEqualTo(soa.rdataToString()));
+        assertThat(size).as("header, question, owner pointer, fixed fields, 'ns1'+ptr, 'hostmaster'+ptr, numbers")
+                .isEqualTo(12 + 23 + 2 + 10 + 6 + 13 + 20);
+    }
+
+    static Stream<Arguments> glueSizes() {
+        // Before the glue: header 12, question 22, the NS record 17 ("ns" + a pointer), OPT 11 = 62
+        // bytes; each AAAA record after it is 28.
+        return Stream.of(
+                arguments(1232, 41),
+                arguments(1204, 40),
+                arguments(600, 19),
+                arguments(512, 16));
+    }
+
+    @ParameterizedTest(name = "payload {0}: {1} of 41 glue records")
+    @MethodSource("glueSizes")
+    void dropsDroppableRecordsThatDoNotFitInsteadOfTruncating(int payload, int expectedGlue) throws IOException {
+        decodeOk(queryFor(payload, null), false);
+        writer.begin(out, query);
+        int ns = writer.answer().pointer(ResponseWriter.QUESTION_NAME)
+                .nameRecord(RecordType.NS, 300, WireNames.toWire("ns.example.test"));
+        writer.additional().droppable();
+        for (int i = 0; i < 41; i++) {
+            writer.pointer(ns).record(RecordType.AAAA, 300, concat(new byte[] {0, 16}, new byte[15], new byte[] {(byte) i}));
+        }
+        writer.finish(Rcode.NOERROR, true, -1);
+        byte[] wire = ByteBufUtil.getBytes(out);
+        Message response = parse();
+
+        assertThat(wire.length).isLessThanOrEqualTo(payload);
+        assertThat(response.getHeader().getFlag(Flags.TC)).isFalse();
+        assertThat(response.getSection(Section.ANSWER)).hasSize(1);
+        assertThat(response.getSection(Section.ADDITIONAL)).filteredOn(r -> r.getType() == Type.AAAA)
+                .extracting(r -> (int) r.rdataToWireCanonical()[15])
+                .as("the first ones are kept").containsExactlyElementsOf(
+                        java.util.stream.IntStream.range(0, expectedGlue).boxed().toList());
+    }
+
+    @Test
+    void truncatesWhenRequiredRecordsDoNotFitWhateverIsDroppable() throws IOException {
+        decodeOk(queryFor(512, null), false);
+        writer.begin(out, query);
+        writer.answer();
+        filler(600);
+        writer.additional().droppable();
+        writer.pointer(ResponseWriter.QUESTION_NAME).record(RecordType.A, 300, A_192_0_2_1);
+        writer.finish(Rcode.NOERROR, true, -1);
+        Message response = parse();
+
+        assertThat(response.getHeader().getFlag(Flags.TC)).isTrue();
+        assertThat(response.getSection(Section.ANSWER)).isEmpty();
+    }
+
+    @Test
+    void onlyAdditionalRecordsCanBeDroppable() throws IOException {
+        decodeOk(query("www.example.test.", Type.A).toWire(), false);
+        writer.begin(out, query);
+
+        assertThatThrownBy(() -> writer.answer().droppable()).isInstanceOf(IllegalStateException.class);
+    }
+
+    // ---- TSIG (RFC 8945): no keys, so NOTAUTH with an unsigned BADKEY TSIG record
+
+    @ParameterizedTest(name = "EDNS {0}")
+    @ValueSource(booleans = {false, true})
+    void answersASignedQueryWithAnUnsignedBadkeyTsigRecordLast(boolean edns) throws IOException {
+        Message q = edns ? new Message(ednsQuery(1232)) : query("www.example.test.", Type.A);
+        q.setTSIG(new org.xbill.DNS.TSIG(org.xbill.DNS.TSIG.HMAC_SHA256, "Key.Example.", "c2VjcmV0IGtleSBmb3IgdGVzdHM="));
+        byte[] packet = q.toWire(65535);
+        assertThat(QueryDecoder.decode(Unpooled.wrappedBuffer(packet), SENDER, false, query)).isEqualTo(QueryDecoder.NOTAUTH);
+
+        writer.error(out, query, QueryDecoder.NOTAUTH);
+        Message response = parse();
+
+        assertThat(response.getRcode()).isEqualTo(org.xbill.DNS.Rcode.NOTAUTH);
+        assertThat(response.getHeader().getFlag(Flags.AA)).isFalse();
+        assertThat(response.getOPT() != null).isEqualTo(edns);
+        List<Record> additional = response.getSection(Section.ADDITIONAL);
+        org.xbill.DNS.TSIGRecord sent = new Message(packet).getTSIG();
+        assertThat(additional.get(additional.size() - 1)).isInstanceOfSatisfying(org.xbill.DNS.TSIGRecord.class, tsig -> {
+            assertThat(tsig.getName().toString()).isEqualTo("Key.Example.");
+            assertThat(tsig.getDClass()).isEqualTo(DClass.ANY);
+            assertThat(tsig.getTTL()).isZero();
+            assertThat(tsig.getAlgorithm()).isEqualTo(org.xbill.DNS.TSIG.HMAC_SHA256);
+            assertThat(tsig.getTimeSigned()).isEqualTo(sent.getTimeSigned());
+            assertThat(tsig.getFudge()).isEqualTo(sent.getFudge());
+            assertThat(tsig.getSignature()).isEmpty();
+            assertThat(tsig.getOriginalID()).isEqualTo(sent.getOriginalID());
+            assertThat(tsig.getError()).isEqualTo(org.xbill.DNS.Rcode.BADKEY);
+            assertThat(tsig.getOther()).isNull();
+        });
     }
 
     // ---- helpers

@@ -1,0 +1,290 @@
+package io.wayfinder.api;
+
+import io.javalin.Javalin;
+import io.javalin.compression.CompressionStrategy;
+import io.javalin.http.Context;
+import io.javalin.http.Handler;
+import io.javalin.http.HandlerType;
+import io.javalin.json.JavalinJackson3;
+import io.javalin.security.RouteRole;
+import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
+import io.prometheus.metrics.expositionformats.ExpositionFormats;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.wayfinder.control.ProfileWrites;
+import io.wayfinder.control.ServedConfig;
+import io.wayfinder.control.SnapshotPublisher;
+import io.wayfinder.profile.WayfinderConfig;
+import io.wayfinder.profile.WayfinderConfig.ApiToken;
+import io.wayfinder.store.ProfileStore;
+import io.wayfinder.store.StoreException;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.BooleanSupplier;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The management API: JSON over HTTP on {@code api.listen}. Every route is declared here, in
+ * {@link #routes}, with who may call it; the handlers are in {@link ProfileResources},
+ * {@link ServerResources} and {@link EventStream}.
+ *
+ * <pre>
+ *   request -> route? no: 404, or 405 with Allow when the path has other methods
+ *           -> token (Authorization: Bearer)? not valid: 401; a reader writing: 403
+ *           -> handler -> ApiException(status, errors) or a body
+ * </pre>
+ *
+ * Every error is the same JSON: {@code {"status": 400, "error": "Bad Request", "message": "...",
+ * "errors": [{"profile": "web", "path": "endpoints[0].target", "message": "..."}]}}. Writes go
+ * through {@link ProfileWrites}, which makes them events of the control path; this package holds no
+ * state of its own but the event stream's buffers.
+ *
+ * <p>Jetty runs on a pool of its own ({@value #MAX_THREADS} threads at most, named {@code api-*}),
+ * never on the DNS event loops; an event-stream watcher holds one of them while connected. A
+ * connection that moves no byte for Jetty's idle timeout (30 s) is closed, a client that stopped
+ * reading its event stream included.
+ */
+public final class ApiServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
+    static final String TOKEN = "wayfinder.token";
+    static final int MAX_THREADS = 48;
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    private static final ExpositionFormats FORMATS = ExpositionFormats.init();
+
+    /** Who may call a route. */
+    enum Access implements RouteRole {
+        /** No token: liveness, readiness, metrics. */
+        OPEN,
+        /** A reader or a writer token. */
+        READ,
+        /** A writer token. */
+        WRITE
+    }
+
+    /** One route: method, path (Javalin's {@code {param}} syntax), who may call it, and its handler. */
+    record Route(HandlerType method, String path, Access access, Handler handler) {
+    }
+
+    /** What the API serves from: the running server's parts. */
+    public record Parts(SnapshotPublisher publisher, ServedConfig served, ProfileWrites writes, ProfileStore store,
+                        PrometheusRegistry metrics, BooleanSupplier ready, Clock clock) {
+    }
+
+    private final Javalin app;
+    private final EventStream events;
+
+    private ApiServer(Javalin app, EventStream events) {
+        this.app = app;
+        this.events = events;
+    }
+
+    /** Starts serving on {@code address} (port 0 picks a free one) and subscribes to the publisher's events. */
+    public static ApiServer start(InetSocketAddress address, Parts parts) {
+        EventStream events = new EventStream(parts.clock());
+        parts.publisher().onEvent(events::publish);
+        List<Route> routes = routes(parts, events);
+        TokenAuth auth = new TokenAuth(() -> {
+            var snapshot = parts.publisher().snapshot();
+            WayfinderConfig config = snapshot == null ? null : snapshot.config();
+            return config == null ? null : config.api();
+        });
+        QueuedThreadPool pool = new QueuedThreadPool(MAX_THREADS, 2, 60_000);
+        pool.setName("api");
+        Javalin app = Javalin.create(cfg -> {
+            cfg.startup.showJavalinBanner = false;
+            cfg.jetty.host = address.getAddress().getHostAddress();
+            cfg.jetty.port = address.getPort();
+            cfg.jetty.threadPool = pool;
+            cfg.http.maxRequestSize = RequestBodies.MAX_BYTES;
+            cfg.http.compressionStrategy = CompressionStrategy.NONE;
+            cfg.router.ignoreTrailingSlashes = true;
+            cfg.jsonMapper(new JavalinJackson3(JSON, false));
+            cfg.routes.beforeMatched(ctx -> authorize(ctx, auth));
+            for (Route r : routes) {
+                cfg.routes.addHttpHandler(r.method(), r.path(), r.handler(), r.access());
+            }
+            cfg.routes.exception(ApiException.class, (e, ctx) -> render(ctx, e));
+            cfg.routes.exception(StoreException.class, (e, ctx) -> {
+                LOG.error("API {} {}: {}", ctx.method(), ctx.path(), e.getMessage(), e);
+                render(ctx, new ApiException(503, "the store failed: " + e.getMessage()));
+            });
+            cfg.routes.exception(Exception.class, (e, ctx) -> {
+                LOG.error("API {} {} failed", ctx.method(), ctx.path(), e);
+                render(ctx, new ApiException(500, "internal error (logged): " + e.getClass().getSimpleName()));
+            });
+            cfg.routes.error(404, ctx -> {
+                if (ctx.attribute("wayfinder.rendered") == null) {
+                    render(ctx, notFoundOrWrongMethod(ctx, routes));
+                }
+            });
+            cfg.routes.error(405, ctx -> {
+                if (ctx.attribute("wayfinder.rendered") == null) {
+                    render(ctx, notFoundOrWrongMethod(ctx, routes));
+                }
+            });
+        });
+        try {
+            app.start();
+        } catch (RuntimeException e) {
+            events.close();
+            throw e;
+        }
+        return new ApiServer(app, events);
+    }
+
+    /** Every route of the API, in one place. */
+    private static List<Route> routes(Parts parts, EventStream events) {
+        ProfileResources profiles = new ProfileResources(parts.store(), parts.writes(), parts.publisher()::snapshot);
+        ServerResources server = new ServerResources(parts.publisher()::snapshot, parts.publisher().health(), parts.served(),
+                parts.store());
+        List<Route> r = new ArrayList<>();
+        r.add(new Route(HandlerType.GET, "/healthz", Access.OPEN, ctx -> ctx.json(Map.of("status", "alive"))));
+        r.add(new Route(HandlerType.GET, "/readyz", Access.OPEN, ctx -> ready(ctx, parts.ready())));
+        if (parts.metrics() != null) {
+            r.add(new Route(HandlerType.GET, "/metrics", Access.OPEN, ctx -> metrics(ctx, parts.metrics())));
+        }
+        String p = "/api/v1/profiles/{name}";
+        String e = p + "/endpoints/{endpoint}";
+        r.add(new Route(HandlerType.GET, "/api/v1/profiles", Access.READ, profiles::list));
+        r.add(new Route(HandlerType.GET, p, Access.READ, profiles::get));
+        r.add(new Route(HandlerType.PUT, p, Access.WRITE, profiles::put));
+        r.add(new Route(HandlerType.PATCH, p, Access.WRITE, profiles::patch));
+        r.add(new Route(HandlerType.DELETE, p, Access.WRITE, profiles::delete));
+        r.add(new Route(HandlerType.GET, e, Access.READ, profiles::getEndpoint));
+        r.add(new Route(HandlerType.PUT, e, Access.WRITE, profiles::putEndpoint));
+        r.add(new Route(HandlerType.PATCH, e, Access.WRITE, profiles::patchEndpoint));
+        r.add(new Route(HandlerType.DELETE, e, Access.WRITE, profiles::deleteEndpoint));
+        r.add(new Route(HandlerType.GET, "/api/v1/status", Access.READ, server::status));
+        r.add(new Route(HandlerType.GET, "/api/v1/explain", Access.READ, server::explain));
+        r.add(new Route(HandlerType.GET, "/api/v1/audit", Access.READ, server::audit));
+        r.add(new Route(HandlerType.GET, "/api/v1/events", Access.READ, events::serve));
+        return List.copyOf(r);
+    }
+
+    /** 401 without a valid token, 403 for a reader on a write route; the token is kept for the audit log. */
+    private static void authorize(Context ctx, TokenAuth auth) {
+        Set<RouteRole> roles = ctx.routeRoles();
+        if (roles.contains(Access.OPEN)) {
+            return;
+        }
+        ApiToken token = auth.authenticate(ctx.header("Authorization"));
+        if (token == null) {
+            throw new ApiException(401, ctx.header("Authorization") == null
+                    ? "a token is required: Authorization: Bearer TOKEN (one of api.tokens)"
+                    : "the token is not valid (it is not one of api.tokens)",
+                    List.of(), Map.of("WWW-Authenticate", "Bearer realm=\"wayfinder\""));
+        }
+        if (roles.contains(Access.WRITE) && token.role() != ApiToken.Role.writer) {
+            throw new ApiException(403, "token '" + token.name() + "' is a reader; changing profiles needs a writer token");
+        }
+        ctx.attribute(TOKEN, token);
+    }
+
+    /** No route for this method: 405 with Allow when the path has routes for other methods, else 404. */
+    private static ApiException notFoundOrWrongMethod(Context ctx, List<Route> routes) {
+        Set<String> allowed = new LinkedHashSet<>();
+        for (Route r : routes) {
+            if (matches(r.path(), ctx.path())) {
+                allowed.add(r.method().name());
+            }
+        }
+        if (allowed.isEmpty()) {
+            return ApiException.notFound("no such resource: " + ctx.path() + " (see API reference in the README)");
+        }
+        return new ApiException(405, ctx.method().name() + " is not allowed on " + ctx.path() + "; allowed: "
+                + String.join(", ", allowed), List.of(), Map.of("Allow", String.join(", ", allowed)));
+    }
+
+    /** Whether a concrete path fits a route's path, {@code {param}} matching any one segment. */
+    static boolean matches(String pattern, String path) {
+        String[] want = pattern.split("/", -1);
+        String[] got = (path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path).split("/", -1);
+        if (want.length != got.length) {
+            return false;
+        }
+        for (int i = 0; i < want.length; i++) {
+            if (!(want[i].startsWith("{") && !got[i].isEmpty()) && !want[i].equals(got[i])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static void render(Context ctx, ApiException e) {
+        ctx.attribute("wayfinder.rendered", true);
+        ObjectNode body = NODES.objectNode();
+        body.put("status", e.status());
+        body.put("error", reason(e.status()));
+        body.put("message", e.getMessage());
+        ArrayNode errors = body.putArray("errors");
+        for (ProfileWrites.FieldError f : e.errors()) {
+            ObjectNode o = errors.addObject();
+            if (f.profile() != null) {
+                o.put("profile", f.profile());
+            }
+            o.put("path", f.path());
+            o.put("message", f.message());
+        }
+        e.headers().forEach(ctx::header);
+        ctx.status(e.status());
+        ctx.contentType("application/json");
+        ctx.result(JSON.writeValueAsString(body));
+    }
+
+    private static String reason(int status) {
+        return switch (status) {
+            case 400 -> "Bad Request";
+            case 401 -> "Unauthorized";
+            case 403 -> "Forbidden";
+            case 404 -> "Not Found";
+            case 405 -> "Method Not Allowed";
+            case 412 -> "Precondition Failed";
+            case 413 -> "Content Too Large";
+            case 415 -> "Unsupported Media Type";
+            case 503 -> "Service Unavailable";
+            default -> status >= 500 ? "Internal Server Error" : "Error";
+        };
+    }
+
+    private static void ready(Context ctx, BooleanSupplier ready) {
+        boolean ok = ready.getAsBoolean();
+        ctx.status(ok ? 200 : 503);
+        ctx.json(Map.of("status", ok ? "ready" : "not ready: data sources not loaded or DNS listeners not bound"));
+    }
+
+    private static void metrics(Context ctx, PrometheusRegistry registry) throws IOException {
+        ExpositionFormatWriter writer = FORMATS.findWriter(ctx.header("Accept"));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        writer.write(out, registry.scrape());
+        ctx.contentType(writer.getContentType());
+        ctx.result(out.toByteArray());
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    /** Event-stream watchers connected now. */
+    public int eventClients() {
+        return events.clients();
+    }
+
+    @Override
+    public void close() {
+        events.close(); // ends the streams, so that stopping does not wait for them
+        app.stop();
+    }
+}

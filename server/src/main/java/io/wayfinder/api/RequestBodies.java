@@ -1,0 +1,137 @@
+package io.wayfinder.api;
+
+import io.javalin.http.Context;
+import io.wayfinder.control.ProfileWrites;
+import io.wayfinder.profile.ConfigError;
+import io.wayfinder.profile.ConfigException;
+import io.wayfinder.profile.read.ProfileTreeReader;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Request bodies and the headers about them: the content type (415 unless JSON, or a merge patch
+ * for PATCH), the size (413 beyond {@value #MAX_BYTES} bytes, counted as they arrive, whatever
+ * Content-Length says), the JSON itself (400), and the {@code If-Match} / {@code If-None-Match}
+ * preconditions.
+ */
+final class RequestBodies {
+    /** 1 MiB: a profile with a thousand endpoints is a tenth of it. */
+    static final int MAX_BYTES = 1024 * 1024;
+    /** What is read and dropped of a body that is too large, so that its sender still gets the 413. */
+    static final long DRAIN_BYTES = 8L * MAX_BYTES;
+    static final String JSON = "application/json";
+    static final String MERGE_PATCH = "application/merge-patch+json";
+
+    private RequestBodies() {
+    }
+
+    /** The body as a JSON tree, after the checks above; {@code types} are the media types accepted. */
+    static JsonNode json(Context ctx, Set<String> types) {
+        String type = ctx.header("Content-Type");
+        String media = type == null ? "" : type.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
+        if (!types.contains(media)) {
+            throw new ApiException(415, (type == null ? "no Content-Type" : "Content-Type " + type) + "; send "
+                    + String.join(" or ", types));
+        }
+        long declared = ctx.req().getContentLengthLong();
+        String text;
+        try (InputStream in = ctx.req().getInputStream()) {
+            if (declared > MAX_BYTES) {
+                throw tooLarge(in);
+            }
+            ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+            byte[] chunk = new byte[8192];
+            for (int n = in.read(chunk); n >= 0; n = in.read(chunk)) {
+                buffer.write(chunk, 0, n);
+                if (buffer.size() > MAX_BYTES) {
+                    throw tooLarge(in);
+                }
+            }
+            text = buffer.toString(StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new ApiException(400, "the body could not be read: " + e.getMessage());
+        }
+        try {
+            return ProfileTreeReader.parseJson(text);
+        } catch (ConfigException e) {
+            throw ApiException.badRequest(e.getMessage(), errors(null, e));
+        }
+    }
+
+    /**
+     * 413, after reading (and dropping) what the client is still sending, up to {@link #DRAIN_BYTES}:
+     * a client that has not finished sending when the connection closes gets a reset instead of
+     * the answer. Beyond that the connection is closed.
+     */
+    private static ApiException tooLarge(InputStream in) {
+        try {
+            byte[] chunk = new byte[8192];
+            long left = DRAIN_BYTES;
+            for (int n = in.read(chunk); n >= 0 && left > 0; n = in.read(chunk)) {
+                left -= n;
+            }
+        } catch (IOException ignored) {
+            // the client went away: nothing to answer
+        }
+        return new ApiException(413, "the body is larger than " + MAX_BYTES + " bytes (1 MiB)", List.of(),
+                java.util.Map.of("Connection", "close"));
+    }
+
+    static List<ProfileWrites.FieldError> errors(String profile, ConfigException e) {
+        List<ProfileWrites.FieldError> out = new ArrayList<>();
+        for (ConfigError error : e.errors()) {
+            out.add(new ProfileWrites.FieldError(profile, error.path(), error.message()));
+        }
+        return out;
+    }
+
+    /** The entity tag of a version: a strong tag, the version's number. */
+    static String etag(long version) {
+        return "\"" + version + "\"";
+    }
+
+    /**
+     * {@code If-Match} (a list of tags, or {@code *}) and {@code If-None-Match: *}. A weak tag never
+     * matches (RFC 9110: If-Match compares strongly); a tag that is not one of ours matches nothing.
+     */
+    static ProfileWrites.Precondition precondition(Context ctx) {
+        String ifMatch = ctx.header("If-Match");
+        String ifNoneMatch = ctx.header("If-None-Match");
+        boolean mustNotExist = false;
+        if (ifNoneMatch != null) {
+            if (!ifNoneMatch.strip().equals("*")) {
+                throw new ApiException(400, "If-None-Match on a write may only be * (create, never replace)");
+            }
+            mustNotExist = true;
+        }
+        if (ifMatch == null) {
+            return new ProfileWrites.Precondition(false, Set.of(), mustNotExist);
+        }
+        if (ifMatch.strip().equals("*")) {
+            return new ProfileWrites.Precondition(true, Set.of(), mustNotExist);
+        }
+        Set<Long> versions = new LinkedHashSet<>();
+        for (String tag : ifMatch.split(",")) {
+            String t = tag.strip();
+            if (t.length() >= 2 && t.startsWith("\"") && t.endsWith("\"")) {
+                try {
+                    versions.add(Long.parseLong(t.substring(1, t.length() - 1)));
+                } catch (NumberFormatException e) {
+                    // not a tag this server made: matches nothing
+                }
+            }
+        }
+        if (versions.isEmpty()) {
+            versions.add(-1L); // matches no version: 412
+        }
+        return new ProfileWrites.Precondition(true, versions, mustNotExist);
+    }
+}

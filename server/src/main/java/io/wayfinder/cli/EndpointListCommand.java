@@ -1,0 +1,37 @@
+package io.wayfinder.cli;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
+
+@Command(name = "list", mixinStandardHelpOptions = true,
+        description = {"List a profile's endpoints.",
+            "Each with its target, endpointStatus, monitor status, and what the method",
+            "reads (location, priority, weight, geoMapping or subnets).",
+            "-o json: {\"profile\", \"version\", \"endpoints\": [...]}, as the API has them."})
+final class EndpointListCommand extends ClientCommand {
+
+    @Parameters(index = "0", paramLabel = "PROFILE", description = "The profile.")
+    String profile;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "table", description = OutputFormat.HELP)
+    OutputFormat output;
+
+    @Override
+    int run(ApiClient api) throws ApiClient.Failure {
+        JsonNode p = api.get(ApiClient.path("profiles", profile)).body();
+        if (output == OutputFormat.table) {
+            System.out.print(ProfileText.endpoints(p));
+        } else {
+            ObjectNode out = JsonNodeFactory.instance.objectNode();
+            out.put("profile", p.path("name").asString());
+            out.set("version", p.path("version"));
+            out.set("endpoints", p.path("endpoints"));
+            OutputFormat.print(out, output, System.out);
+        }
+        return WayfinderCommand.EXIT_OK;
+    }
+}

@@ -1,0 +1,30 @@
+package io.wayfinder.cli;
+
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import tools.jackson.databind.node.JsonNodeFactory;
+
+@Command(name = "delete", mixinStandardHelpOptions = true,
+        description = {"Delete a profile: its DNS name answers NXDOMAIN from then on.",
+            "Refused (exit 2, naming the profile that nests it) while another nests it."})
+final class ProfileDeleteCommand extends ClientCommand {
+
+    @Parameters(index = "0", paramLabel = "NAME", description = "The profile.")
+    String name;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "table", description = OutputFormat.HELP)
+    OutputFormat output;
+
+    @Override
+    int run(ApiClient api) throws ApiClient.Failure {
+        api.send("DELETE", ApiClient.path("profiles", name), null, null, Map.of());
+        if (output == OutputFormat.table) {
+            System.out.println("profile " + name + " deleted");
+        } else {
+            OutputFormat.print(JsonNodeFactory.instance.objectNode().put("profile", name).put("deleted", true), output, System.out);
+        }
+        return WayfinderCommand.EXIT_OK;
+    }
+}

@@ -1,0 +1,26 @@
+package io.wayfinder.cli;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import tools.jackson.databind.JsonNode;
+
+@Command(name = "list", mixinStandardHelpOptions = true,
+        description = {"List the running server's profiles.",
+            "Each with its method, status, monitor status, DNS name, TTL, number of",
+            "endpoints and version. -o json: the API's {\"revision\", \"profiles\": [...]}."})
+final class ProfileListCommand extends ClientCommand {
+
+    @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "table", description = OutputFormat.HELP)
+    OutputFormat output;
+
+    @Override
+    int run(ApiClient api) throws ApiClient.Failure {
+        JsonNode body = api.get(ApiClient.path("profiles")).body();
+        if (output == OutputFormat.table) {
+            System.out.print(ProfileText.list(body.path("profiles")));
+        } else {
+            OutputFormat.print(body, output, System.out);
+        }
+        return WayfinderCommand.EXIT_OK;
+    }
+}

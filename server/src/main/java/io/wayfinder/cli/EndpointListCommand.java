@@ -23,15 +23,11 @@ final class EndpointListCommand extends ClientCommand {
     @Override
     int run(ApiClient api) throws ApiClient.Failure {
         JsonNode p = api.get(ApiClient.path("profiles", profile)).body();
-        if (output == OutputFormat.table) {
-            System.out.print(ProfileText.endpoints(p));
-        } else {
-            ObjectNode out = JsonNodeFactory.instance.objectNode();
-            out.put("profile", p.path("name").asString());
-            out.set("version", p.path("version"));
-            out.set("endpoints", p.path("endpoints"));
-            OutputFormat.print(out, output, System.out);
-        }
+        ObjectNode endpoints = JsonNodeFactory.instance.objectNode();
+        endpoints.put("profile", p.path("name").asString());
+        endpoints.set("version", p.path("version"));
+        endpoints.set("endpoints", p.path("endpoints"));
+        output.printResult(endpoints, ProfileText.endpoints(p), System.out);
         return WayfinderCommand.EXIT_OK;
     }
 }

@@ -20,11 +20,7 @@ final class EndpointShowCommand extends ClientCommand {
     @Override
     int run(ApiClient api) throws ApiClient.Failure {
         ApiClient.Response r = api.get(ApiClient.path("profiles", profile, "endpoints", endpoint));
-        if (output == OutputFormat.table) {
-            System.out.print(ProfileText.endpoint(profile, r.body(), r.version()));
-        } else {
-            OutputFormat.print(r.body(), output, System.out);
-        }
+        output.printResult(r.body(), ProfileText.endpoint(profile, r.body(), r.version()), System.out);
         return WayfinderCommand.EXIT_OK;
     }
 }

@@ -24,4 +24,17 @@ enum OutputFormat {
         }
         out.flush();
     }
+
+    /**
+     * Prints a command's result in this format: {@code forPeople} for a table (the text as it is, ending
+     * its own lines), else {@code tree} as JSON or YAML.
+     */
+    void printResult(JsonNode tree, String forPeople, PrintStream out) {
+        if (this == table) {
+            out.print(forPeople);
+            out.flush();
+        } else {
+            print(tree, this, out);
+        }
+    }
 }

@@ -20,11 +20,8 @@ final class ProfileDeleteCommand extends ClientCommand {
     @Override
     int run(ApiClient api) throws ApiClient.Failure {
         api.send("DELETE", ApiClient.path("profiles", name), null, null, Map.of());
-        if (output == OutputFormat.table) {
-            System.out.println("profile " + name + " deleted");
-        } else {
-            OutputFormat.print(JsonNodeFactory.instance.objectNode().put("profile", name).put("deleted", true), output, System.out);
-        }
+        output.printResult(JsonNodeFactory.instance.objectNode().put("profile", name).put("deleted", true),
+                "profile " + name + " deleted\n", System.out);
         return WayfinderCommand.EXIT_OK;
     }
 }

@@ -16,11 +16,7 @@ final class ProfileListCommand extends ClientCommand {
     @Override
     int run(ApiClient api) throws ApiClient.Failure {
         JsonNode body = api.get(ApiClient.path("profiles")).body();
-        if (output == OutputFormat.table) {
-            System.out.print(ProfileText.list(body.path("profiles")));
-        } else {
-            OutputFormat.print(body, output, System.out);
-        }
+        output.printResult(body, ProfileText.list(body.path("profiles")), System.out);
         return WayfinderCommand.EXIT_OK;
     }
 }

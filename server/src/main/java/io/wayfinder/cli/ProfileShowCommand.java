@@ -21,11 +21,7 @@ final class ProfileShowCommand extends ClientCommand {
     @Override
     int run(ApiClient api) throws ApiClient.Failure {
         JsonNode profile = api.get(ApiClient.path("profiles", name)).body();
-        if (output == OutputFormat.table) {
-            System.out.print(ProfileText.show(profile));
-        } else {
-            OutputFormat.print(profile, output, System.out);
-        }
+        output.printResult(profile, ProfileText.show(profile), System.out);
         return WayfinderCommand.EXIT_OK;
     }
 }

@@ -1,6 +1,5 @@
 package io.wayfinder.api;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
 import io.javalin.http.Context;
 import io.wayfinder.answer.Snapshot;
 import io.wayfinder.control.LoadedConfig;
@@ -18,8 +17,6 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.function.Supplier;
-import tools.jackson.databind.cfg.EnumFeature;
-import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
@@ -27,12 +24,6 @@ import tools.jackson.databind.node.ObjectNode;
 /** The read-only views of the running server: status, explain, the audit log. */
 final class ServerResources {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
-    /** As {@code explain --json} writes a decision: enums by their labels, no null fields. */
-    static final JsonMapper DECISION_JSON = JsonMapper.builder()
-            .enable(EnumFeature.WRITE_ENUMS_USING_TO_STRING)
-            .changeDefaultPropertyInclusion(inclusion -> JsonInclude.Value.construct(JsonInclude.Include.NON_NULL,
-                    JsonInclude.Include.NON_NULL))
-            .build();
     static final int DEFAULT_AUDIT_LIMIT = 100;
     static final int MAX_AUDIT_LIMIT = 1000;
 
@@ -88,7 +79,7 @@ final class ServerResources {
         }
         Decision decision = DecisionRecorder.explain(now.routing(), p, network, subnet, type.equalsIgnoreCase("AAAA"));
         ctx.contentType("application/json");
-        ctx.result(DECISION_JSON.writeValueAsString(decision));
+        ctx.result(DecisionJson.MAPPER.writeValueAsString(decision));
     }
 
     /** {@code GET /api/v1/audit?limit=&since=&profile=}: accepted writes, newest first. */

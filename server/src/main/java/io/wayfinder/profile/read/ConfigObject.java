@@ -54,13 +54,19 @@ final class ConfigObject {
         return value == null || value.isNull() ? null : value;
     }
 
+    /** The value, or null when absent; a required value that is absent is reported. */
+    private JsonNode value(String key, boolean required) {
+        JsonNode value = value(key);
+        if (value == null && required) {
+            errors.add(pathOf(key), "is required");
+        }
+        return value;
+    }
+
     /** A scalar as text (numbers and booleans included, as YAML users write {@code name: 1}); null if absent. */
     String string(String key, boolean required) {
-        JsonNode value = value(key);
+        JsonNode value = value(key, required);
         if (value == null) {
-            if (required) {
-                errors.add(pathOf(key), "is required");
-            }
             return null;
         }
         if (!value.isValueNode()) {
@@ -118,11 +124,8 @@ final class ConfigObject {
     }
 
     Double number(String key, double min, double max, boolean required) {
-        JsonNode value = value(key);
+        JsonNode value = value(key, required);
         if (value == null) {
-            if (required) {
-                errors.add(pathOf(key), "is required");
-            }
             return null;
         }
         if (!value.isNumber()) {

@@ -1,7 +1,7 @@
 package io.wayfinder.cli;
 
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.JsonNodeFactory;
@@ -17,8 +17,8 @@ final class EndpointListCommand extends ClientCommand {
     @Parameters(index = "0", paramLabel = "PROFILE", description = "The profile.")
     String profile;
 
-    @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "table", description = OutputFormat.HELP)
-    OutputFormat output;
+    @Mixin
+    OutputOption output;
 
     @Override
     int run(ApiClient api) throws ApiClient.Failure {
@@ -27,7 +27,7 @@ final class EndpointListCommand extends ClientCommand {
         endpoints.put("profile", p.path("name").asString());
         endpoints.set("version", p.path("version"));
         endpoints.set("endpoints", p.path("endpoints"));
-        output.printResult(endpoints, ProfileText.endpoints(p), System.out);
+        output.print(endpoints, ProfileText.endpoints(p));
         return WayfinderCommand.EXIT_OK;
     }
 }

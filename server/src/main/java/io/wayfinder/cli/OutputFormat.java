@@ -12,9 +12,6 @@ import tools.jackson.databind.JsonNode;
 enum OutputFormat {
     table, json, yaml;
 
-    /** The help text of {@code -o} for the commands that print all three. */
-    static final String HELP = "table (default, for people), json or yaml (the API's representation, for scripts).";
-
     /** Prints a tree as this format's text (JSON indented; YAML as a configuration file writes it). */
     static void print(JsonNode tree, OutputFormat format, PrintStream out) {
         if (format == yaml) {

@@ -231,15 +231,21 @@ final class ConfigObject {
         return new ConfigObject(value, pathOf(key), errors);
     }
 
+    /** The list under a key; null when absent, or when it is something else (reported). */
+    private JsonNode list(String key) {
+        JsonNode value = value(key);
+        if (value != null && !value.isArray()) {
+            errors.add(pathOf(key), "must be a list, not " + describe(value));
+            return null;
+        }
+        return value;
+    }
+
     /** A list of mappings; an absent key is an empty list. */
     List<ConfigObject> objects(String key) {
         List<ConfigObject> out = new ArrayList<>();
-        JsonNode value = value(key);
+        JsonNode value = list(key);
         if (value == null) {
-            return out;
-        }
-        if (!value.isArray()) {
-            errors.add(pathOf(key), "must be a list, not " + describe(value));
             return out;
         }
         for (int i = 0; i < value.size(); i++) {
@@ -284,15 +290,10 @@ final class ConfigObject {
     /** The raw list items under a key (for lists that mix scalars and mappings); empty when absent. */
     List<JsonNode> items(String key) {
         List<JsonNode> out = new ArrayList<>();
-        JsonNode value = value(key);
-        if (value == null) {
-            return out;
+        JsonNode value = list(key);
+        if (value != null) {
+            value.values().forEach(out::add);
         }
-        if (!value.isArray()) {
-            errors.add(pathOf(key), "must be a list, not " + describe(value));
-            return out;
-        }
-        value.values().forEach(out::add);
         return out;
     }
 

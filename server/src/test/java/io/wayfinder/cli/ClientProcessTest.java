@@ -2,6 +2,7 @@ package io.wayfinder.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.wayfinder.api.ApiDeployment;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,7 +46,7 @@ class ClientProcessTest {
     void theServerAndTokenComeFromTheEnvironmentAndOnlyTheResultIsPrinted() throws Exception {
         try (ClientServer server = ClientServer.start(dir)) {
             Map<String, String> env = Map.of(ServerOptions.SERVER_VARIABLE, server.url,
-                    ServerOptions.TOKEN_VARIABLE, ClientServer.WRITER);
+                    ServerOptions.TOKEN_VARIABLE, ApiDeployment.WRITER);
 
             Ran exported = wayfinder(env, "", "export");
             assertThat(exported.exitCode()).isZero();
@@ -72,7 +73,7 @@ class ClientProcessTest {
             assertThat(refused.err()).startsWith("DELETE /api/v1/profiles/eu: 400 Bad Request: ");
 
             for (Ran ran : List.of(exported, dryRun, applied, refused)) {
-                assertThat(ran.out() + ran.err()).doesNotContain(ClientServer.WRITER).doesNotContain(" INFO ")
+                assertThat(ran.out() + ran.err()).doesNotContain(ApiDeployment.WRITER).doesNotContain(" INFO ")
                         .doesNotContain(" WARN ");
             }
         }
@@ -83,10 +84,10 @@ class ClientProcessTest {
         try (ClientServer server = ClientServer.start(dir)) {
             Ran ran = wayfinder(Map.of(ServerOptions.SERVER_VARIABLE, "http://127.0.0.1:1",
                             ServerOptions.TOKEN_VARIABLE, "not-the-token-0123456789"), "",
-                    "profile", "list", "--server", server.url, "--token", ClientServer.READER, "-o", "json");
+                    "profile", "list", "--server", server.url, "--token", ApiDeployment.READER, "-o", "json");
 
             assertThat(ran.exitCode()).as(ran.err()).isZero();
-            assertThat(ClientServer.JSON.readTree(ran.out()).get("profiles")).hasSize(3);
+            assertThat(ApiDeployment.JSON.readTree(ran.out()).get("profiles")).hasSize(3);
         }
     }
 

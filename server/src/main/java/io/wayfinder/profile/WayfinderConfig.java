@@ -103,7 +103,7 @@ public record WayfinderConfig(
      * cover: blocks of these prefix lengths, used when they hold at least {@code minSamples}.
      */
     public record LatencySettings(List<Path> sources, List<Integer> ipv4Levels, List<Integer> ipv6Levels,
-                                  int minSamples) {
+                                  int minSamples, LearningSettings learning) {
         /**
          * Blocks of these lengths around a client, most specific first: IPv4 /20 and /16, IPv6 /40
          * and /32, a provider's regional and national allocations. Not shorter: a /12 or /8 (IPv6
@@ -120,7 +120,26 @@ public record WayfinderConfig(
             sources = List.copyOf(sources);
             ipv4Levels = List.copyOf(ipv4Levels);
             ipv6Levels = List.copyOf(ipv6Levels);
+            java.util.Objects.requireNonNull(learning, "learning");
         }
+
+        public LatencySettings(List<Path> sources, List<Integer> ipv4Levels, List<Integer> ipv6Levels, int minSamples) {
+            this(sources, ipv4Levels, ipv6Levels, minSamples, LearningSettings.OFF);
+        }
+    }
+
+    /**
+     * Whether Wayfinder learns the latency table from measurements posted to the API
+     * ({@code latency.learn}, which needs {@code api:}), and how often the learned table is rebuilt
+     * ({@code latency.rebuildInterval}).
+     *
+     * @param rebuildInterval also the most a restart or {@code kill -9} loses of the samples
+     *                        received: the learner is checkpointed after each rebuild
+     */
+    public record LearningSettings(boolean enabled, Duration rebuildInterval) {
+        /** Once a minute: a real change reaches the answers within two rebuilds, and a crash loses a minute. */
+        public static final Duration DEFAULT_REBUILD_INTERVAL = Duration.ofSeconds(60);
+        public static final LearningSettings OFF = new LearningSettings(false, DEFAULT_REBUILD_INTERVAL);
     }
 
     /**
@@ -141,8 +160,12 @@ public record WayfinderConfig(
      * @param token the secret, after {@code ${VAR}} was replaced by the environment variable's value
      */
     public record ApiToken(String name, String token, Role role) {
-        /** What a token may do: {@code reader} reads, {@code writer} also changes profiles. */
-        public enum Role { reader, writer }
+        /**
+         * What a token may do: {@code reader} reads, {@code writer} also changes profiles (and posts
+         * measurements), {@code measurer} only posts measurements (a beacon collector or an agent
+         * holds it: it can neither read nor change anything else).
+         */
+        public enum Role { reader, writer, measurer }
 
         @Override
         public String toString() {

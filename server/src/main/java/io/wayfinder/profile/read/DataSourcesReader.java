@@ -35,7 +35,11 @@ final class DataSourcesReader {
         return new WayfinderConfig.ReloadSettings(quiet);
     }
 
-    static WayfinderConfig.LatencySettings latency(ConfigObject latency, Path base) {
+    /**
+     * @param apiOn whether the configuration has {@code api:}: learning needs it, since measurements
+     *              arrive through the API
+     */
+    static WayfinderConfig.LatencySettings latency(ConfigObject latency, Path base, boolean apiOn) {
         List<Integer> v4 = WayfinderConfig.LatencySettings.DEFAULT_IPV4_LEVELS;
         List<Integer> v6 = WayfinderConfig.LatencySettings.DEFAULT_IPV6_LEVELS;
         if (latency == null) {
@@ -54,8 +58,25 @@ final class DataSourcesReader {
             minSamples = aggregation.integer("minSamples", 1, Integer.MAX_VALUE, minSamples);
             aggregation.rejectUnknownKeys();
         }
+        WayfinderConfig.LearningSettings learning = learning(latency, apiOn);
         latency.rejectUnknownKeys();
-        return new WayfinderConfig.LatencySettings(sources, v4, v6, minSamples);
+        return new WayfinderConfig.LatencySettings(sources, v4, v6, minSamples, learning);
+    }
+
+    /** {@code latency.learn} and {@code latency.rebuildInterval}. */
+    private static WayfinderConfig.LearningSettings learning(ConfigObject latency, boolean apiOn) {
+        boolean learn = latency.bool("learn", false);
+        Duration interval = latency.duration("rebuildInterval", Duration.ofSeconds(1), Duration.ofDays(1),
+                WayfinderConfig.LearningSettings.DEFAULT_REBUILD_INTERVAL);
+        if (learn && !apiOn) {
+            latency.errors().add(latency.pathOf("learn"), "needs api: measurements arrive through the management API"
+                    + " (POST /api/v1/measurements), and the learned state is kept in its storage.dir");
+        }
+        if (!learn && latency.has("rebuildInterval")) {
+            latency.errors().add(latency.pathOf("rebuildInterval"), "applies only with learn: true (without it the"
+                    + " latency table is the configured sources, rebuilt when they change)");
+        }
+        return new WayfinderConfig.LearningSettings(learn, interval);
     }
 
     private static List<Integer> levels(ConfigObject aggregation, String key, int max) {

@@ -103,7 +103,7 @@ public record WayfinderConfig(
      * cover: blocks of these prefix lengths, used when they hold at least {@code minSamples}.
      */
     public record LatencySettings(List<Path> sources, List<Integer> ipv4Levels, List<Integer> ipv6Levels,
-                                  int minSamples, LearningSettings learning) {
+                                  int minSamples, LearningSettings learning, boolean learn, Duration rebuildInterval) {
         /**
          * Blocks of these lengths around a client, most specific first: IPv4 /20 and /16, IPv6 /40
          * and /32, a provider's regional and national allocations. Not shorter: a /12 or /8 (IPv6
@@ -115,31 +115,54 @@ public record WayfinderConfig(
         public static final List<Integer> DEFAULT_IPV6_LEVELS = List.of(40, 32);
         /** Fewer samples than this make a block's mean too noisy to prefer over the distance model. */
         public static final int DEFAULT_MIN_SAMPLES = 10;
+        /**
+         * How often the learned table is rebuilt ({@code latency.rebuildInterval}) when Wayfinder
+         * learns it ({@code latency.learn}, which needs {@code api:}). Once a minute: a real change
+         * reaches the answers within two rebuilds, and a crash loses at most a minute of samples (the
+         * learner is checkpointed after each rebuild).
+         */
+        public static final Duration DEFAULT_REBUILD_INTERVAL = Duration.ofSeconds(60);
 
         public LatencySettings {
             sources = List.copyOf(sources);
             ipv4Levels = List.copyOf(ipv4Levels);
             ipv6Levels = List.copyOf(ipv6Levels);
-            java.util.Objects.requireNonNull(learning, "learning");
+            learning = learning == null ? LearningSettings.DEFAULT : learning;
+            java.util.Objects.requireNonNull(rebuildInterval, "rebuildInterval");
         }
 
+        /** Without learning settings of its own (the defaults). */
         public LatencySettings(List<Path> sources, List<Integer> ipv4Levels, List<Integer> ipv6Levels, int minSamples) {
-            this(sources, ipv4Levels, ipv6Levels, minSamples, LearningSettings.OFF);
+            this(sources, ipv4Levels, ipv6Levels, minSamples, LearningSettings.DEFAULT);
+        }
+
+        /** Learning off ({@code latency.learn}), with these learning settings. */
+        public LatencySettings(List<Path> sources, List<Integer> ipv4Levels, List<Integer> ipv6Levels, int minSamples,
+                               LearningSettings learning) {
+            this(sources, ipv4Levels, ipv6Levels, minSamples, learning, false, DEFAULT_REBUILD_INTERVAL);
         }
     }
 
     /**
-     * Whether Wayfinder learns the latency table from measurements posted to the API
-     * ({@code latency.learn}, which needs {@code api:}), and how often the learned table is rebuilt
-     * ({@code latency.rebuildInterval}).
+     * {@code latency.halfLife} and {@code latency.learning}: how measurements are weighed and when a
+     * learned figure moves. Field by field as {@code latency.learn.LearningParameters}, which says
+     * why each default is what it is (a test keeps the two equal).
      *
-     * @param rebuildInterval also the most a restart or {@code kill -9} loses of the samples
-     *                        received: the learner is checkpointed after each rebuild
+     * @param halfLife          a sample's weight halves every half-life
+     * @param changeMinSamples  fewest recent samples of a network and region that may declare a change
+     * @param changeSigmas      standard errors by which recent and long-term means must differ for a change
+     * @param changeMinMs       milliseconds by which they must differ for a change
+     * @param holdBack          longest time sparse samples wait for {@code changeMinSamples} before they are merged
+     * @param hysteresisMs      a published figure moves only by more than this ...
+     * @param hysteresisSigmas  ... and more than this many standard deviations of its estimate
+     * @param staticSamples     samples one figure of the CSV sources counts as
+     * @param maxPendingSamples samples accepted and not yet folded in, at most
      */
-    public record LearningSettings(boolean enabled, Duration rebuildInterval) {
-        /** Once a minute: a real change reaches the answers within two rebuilds, and a crash loses a minute. */
-        public static final Duration DEFAULT_REBUILD_INTERVAL = Duration.ofSeconds(60);
-        public static final LearningSettings OFF = new LearningSettings(false, DEFAULT_REBUILD_INTERVAL);
+    public record LearningSettings(Duration halfLife, int changeMinSamples, double changeSigmas, double changeMinMs,
+                                   Duration holdBack, double hysteresisMs, double hysteresisSigmas, int staticSamples,
+                                   int maxPendingSamples) {
+        public static final LearningSettings DEFAULT = new LearningSettings(Duration.ofDays(7), 5, 4, 5,
+                Duration.ofHours(1), 1, 3, 5, 8_000_000);
     }
 
     /**

@@ -37,6 +37,8 @@ import tools.jackson.databind.node.ObjectNode;
 final class LatencyResources {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     static final String NDJSON = "application/x-ndjson";
+    /** What {@code ?source=} may say: where the measurements come from, kept with each. */
+    private static final java.util.regex.Pattern SOURCE = java.util.regex.Pattern.compile("[A-Za-z0-9._:-]{1,64}");
     /**
      * Batches read at once. Each holds up to 100,000 measurements until it is read whole (about
      * 10 MB); the others wait their turn, so memory stays bounded whatever the number of senders,
@@ -68,7 +70,10 @@ final class LatencyResources {
         return learning;
     }
 
-    /** {@code POST /api/v1/measurements}: a JSON array or JSON lines of samples; answers what was accepted and rejected. */
+    /**
+     * {@code POST /api/v1/measurements[?source=NAME]}: a JSON array or JSON lines of samples;
+     * answers what was accepted and rejected.
+     */
     void post(Context ctx) throws InterruptedException {
         LatencyLearningService service = learning();
         String type = ctx.header("Content-Type");
@@ -76,6 +81,11 @@ final class LatencyResources {
         if (!media.equals(RequestBodies.JSON) && !media.equals(NDJSON)) {
             throw new ApiException(415, (type == null ? "no Content-Type" : "Content-Type " + type) + "; send "
                     + RequestBodies.JSON + " (an array) or " + NDJSON + " (JSON lines)");
+        }
+        String source = ctx.queryParam("source") == null ? "api" : ctx.queryParam("source").strip();
+        if (!SOURCE.matcher(source).matches()) {
+            throw ApiException.badRequest("invalid query", List.of(new ProfileWrites.FieldError(null, "source",
+                    "must be 1-64 letters, digits and . _ : - (where the measurements come from: import, rum, agent:westeurope)")));
         }
         MeasurementCheck check = service.check();
         if (ctx.req().getContentLengthLong() > MeasurementStream.MAX_BYTES) {
@@ -92,7 +102,7 @@ final class LatencyResources {
         MeasurementStream.Batch batch;
         int taken;
         try (InputStream in = ctx.req().getInputStream()) {
-            batch = MeasurementStream.read(in, media.equals(NDJSON), check, clock.millis(), "api");
+            batch = MeasurementStream.read(in, media.equals(NDJSON), check, clock.millis(), source);
             taken = service.add(batch.accepted());
         } catch (IOException e) {
             throw new ApiException(400, "the body could not be read: " + e.getMessage());

@@ -1,5 +1,6 @@
 package io.wayfinder.api;
 
+import io.wayfinder.control.LatencyLearningService;
 import io.wayfinder.runtime.WayfinderServer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -95,10 +96,15 @@ final class ApiDeployment implements AutoCloseable {
     }
 
     static ApiDeployment start(Path dir, String config) throws Exception {
+        return start(dir, config, LatencyLearningService.Learners.LEARNED);
+    }
+
+    /** With this learner (latency learning's tests give {@code FakeLearning}). */
+    static ApiDeployment start(Path dir, String config, LatencyLearningService.Learners learners) throws Exception {
         Files.writeString(dir.resolve("latency.csv"), LATENCY);
         Path file = dir.resolve("wayfinder.yaml");
         Files.writeString(file, config);
-        WayfinderServer server = WayfinderServer.start(file, new WayfinderServer.Options(List.of(), 1, 50));
+        WayfinderServer server = WayfinderServer.start(file, new WayfinderServer.Options(List.of(), 1, 50).withLearners(learners));
         return new ApiDeployment(dir, file, server);
     }
 

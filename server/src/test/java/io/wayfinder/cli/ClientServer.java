@@ -2,6 +2,7 @@ package io.wayfinder.cli;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
+import io.wayfinder.control.LatencyLearningService;
 import io.wayfinder.runtime.WayfinderServer;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -85,6 +86,11 @@ final class ClientServer implements AutoCloseable {
     }
 
     static ClientServer start(Path dir, String config) throws Exception {
+        return start(dir, config, LatencyLearningService.Learners.LEARNED);
+    }
+
+    /** With this learner (latency learning's tests give {@code FakeLearning}). */
+    static ClientServer start(Path dir, String config, LatencyLearningService.Learners learners) throws Exception {
         Files.writeString(dir.resolve("latency.csv"), """
                 prefix,region,rtt_ms,samples
                 81.2.69.0/24,westeurope,10,20
@@ -103,7 +109,8 @@ final class ClientServer implements AutoCloseable {
         Level level = root.getLevel();
         root.setLevel(Level.OFF);
         try {
-            return new ClientServer(dir, file, WayfinderServer.start(file, new WayfinderServer.Options(List.of(), 1, 50)), level);
+            return new ClientServer(dir, file, WayfinderServer.start(file,
+                    new WayfinderServer.Options(List.of(), 1, 50).withLearners(learners)), level);
         } catch (Exception | Error e) {
             root.setLevel(level);
             throw e;

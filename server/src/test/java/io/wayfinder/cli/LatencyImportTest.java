@@ -27,7 +27,7 @@ class LatencyImportTest {
 
     @BeforeEach
     void start() throws Exception {
-        String config = ClientServer.SETTINGS
+        String config = io.wayfinder.api.ApiDeployment.SETTINGS
                 .replace("    - {name: dashboard,", "    - {name: beacon, token: " + MEASURER + ", role: measurer}\n    - {name: dashboard,")
                 .replace("  sources: [latency.csv]\n", "  sources: [latency.csv]\n  learn: true\n  rebuildInterval: 1h\n")
                 + ClientServer.PROFILES;
@@ -76,7 +76,7 @@ class LatencyImportTest {
                 .collect(Collectors.joining("\n")));
         ClientRun r = server.run("latency", "import", file.toString(), "--no-rebuild", "-o", "json");
         assertThat(r.exitCode()).as(r.err()).isZero();
-        JsonNode out = ClientServer.JSON.readTree(r.out());
+        JsonNode out = io.wayfinder.api.ApiDeployment.JSON.readTree(r.out());
         assertThat(out.path("accepted").asLong()).isEqualTo(150_001);
         assertThat(out.path("rejected").asLong()).isZero();
         assertThat(out.path("rebuild").isNull()).isTrue();

@@ -13,11 +13,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A server with latency learning that is killed: {@code LearningChild DIR ROUND ACKS} starts a real
- * Wayfinder with {@code latency.learn} on DIR (rebuilt every second; the learner restored from the
- * checkpoint there), says how many samples it restored, then adds batches of {@value #BATCH}
- * samples until it is killed, appending {@code added I MILLIS} to ACKS after each batch is taken.
- * A sample of batch I of round R has the time {@link #time}(R, I).
+ * A server with latency learning that is killed: {@code LearningChild DIR ROUND ACKS fake|real}
+ * starts a real Wayfinder with {@code latency.learn} on DIR (rebuilt every second; the learner, the
+ * tests' {@code FakeLearning} or Wayfinder's own, restored from the checkpoint there), says how
+ * many samples it restored (fake only), then adds batches of {@value #BATCH} samples until it is
+ * killed, appending {@code added I MILLIS} to ACKS after each batch is taken. With the fake learner
+ * a sample of batch I of round R has the time {@link #time}(R, I); with the real one, batch I is
+ * of the network {@link #network}(I), measured now.
  */
 public final class LearningChild {
     static final int BATCH = 100;
@@ -38,6 +40,11 @@ public final class LearningChild {
     private LearningChild() {
     }
 
+    /** The network of batch I with the real learner: 10.x.y.0/24, one per batch. */
+    static IpPrefix network(int batch) {
+        return IpPrefix.ofIpv4(10 << 24 | batch << 8, 24);
+    }
+
     static long time(int round, long batch) {
         return round * 100_000_000L + batch;
     }
@@ -47,17 +54,20 @@ public final class LearningChild {
         int round = Integer.parseInt(args[1]);
         Path config = dir.resolve("wayfinder.yaml");
         Files.writeString(config, CONFIG);
-        WayfinderServer server = WayfinderServer.start(config,
-                new WayfinderServer.Options(List.of(), 1, 0).withLearners(FakeLearning.learners()));
+        boolean fake = args[3].equals("fake");
+        WayfinderServer server = WayfinderServer.start(config, new WayfinderServer.Options(List.of(), 1, 0)
+                .withLearners(fake ? FakeLearning.learners() : LatencyLearningService.Learners.LEARNED));
         LatencyLearningService learning = server.learning();
         try (FileOutputStream acks = new FileOutputStream(args[2], true)) {
-            long restored = learning.coverage().regions().stream().mapToLong(r -> r.samples()).sum();
-            write(acks, "restored " + restored);
-            IpPrefix network = IpPrefix.parse("81.2.69.0/24");
-            for (long i = 0; ; i++) {
+            if (fake) {
+                long restored = learning.coverage().regions().stream().mapToLong(r -> r.samples()).sum();
+                write(acks, "restored " + restored);
+            }
+            for (int i = 0; ; i++) {
                 List<Measurement> batch = new ArrayList<>(BATCH);
                 for (int k = 0; k < BATCH; k++) {
-                    batch.add(new Measurement(network, "westeurope", 1 + k, time(round, i), "test"));
+                    batch.add(fake ? new Measurement(IpPrefix.parse("81.2.69.0/24"), "westeurope", 1 + k, time(round, i), "test")
+                            : new Measurement(network(i), "westeurope", 20 + k % 5, System.currentTimeMillis(), "test"));
                 }
                 learning.add(batch);
                 write(acks, "added " + i + " " + System.currentTimeMillis());

@@ -35,7 +35,11 @@ final class DataSourcesReader {
         return new WayfinderConfig.ReloadSettings(quiet);
     }
 
-    static WayfinderConfig.LatencySettings latency(ConfigObject latency, Path base) {
+    /**
+     * @param apiOn whether the configuration has {@code api:}: learning needs it, since measurements
+     *              arrive through the API
+     */
+    static WayfinderConfig.LatencySettings latency(ConfigObject latency, Path base, boolean apiOn) {
         List<Integer> v4 = WayfinderConfig.LatencySettings.DEFAULT_IPV4_LEVELS;
         List<Integer> v6 = WayfinderConfig.LatencySettings.DEFAULT_IPV6_LEVELS;
         if (latency == null) {
@@ -55,8 +59,25 @@ final class DataSourcesReader {
             aggregation.rejectUnknownKeys();
         }
         WayfinderConfig.LearningSettings learning = learning(latency);
+        boolean learn = latency.bool("learn", false);
+        Duration rebuildInterval = rebuildInterval(latency, learn, apiOn);
         latency.rejectUnknownKeys();
-        return new WayfinderConfig.LatencySettings(sources, v4, v6, minSamples, learning);
+        return new WayfinderConfig.LatencySettings(sources, v4, v6, minSamples, learning, learn, rebuildInterval);
+    }
+
+    /** {@code latency.rebuildInterval}, checked with {@code latency.learn}, which needs {@code api:}. */
+    private static Duration rebuildInterval(ConfigObject latency, boolean learn, boolean apiOn) {
+        Duration interval = latency.duration("rebuildInterval", Duration.ofSeconds(1), Duration.ofDays(1),
+                WayfinderConfig.LatencySettings.DEFAULT_REBUILD_INTERVAL);
+        if (learn && !apiOn) {
+            latency.errors().add(latency.pathOf("learn"), "needs api: measurements arrive through the management API"
+                    + " (POST /api/v1/measurements), and the learned state is kept in its storage.dir");
+        }
+        if (!learn && latency.has("rebuildInterval")) {
+            latency.errors().add(latency.pathOf("rebuildInterval"), "applies only with learn: true (without it the"
+                    + " latency table is the configured sources, rebuilt when they change)");
+        }
+        return interval;
     }
 
     /** {@code latency.halfLife} and the {@code latency.learning} section. */

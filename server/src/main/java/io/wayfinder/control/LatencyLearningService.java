@@ -2,10 +2,14 @@ package io.wayfinder.control;
 
 import io.wayfinder.latency.LatencyEstimator;
 import io.wayfinder.latency.learn.LatencyLearning;
+import io.wayfinder.latency.learn.LearnedLatency;
+import io.wayfinder.latency.learn.LearningParameters;
 import io.wayfinder.latency.learn.Measurement;
 import io.wayfinder.net.IpPrefix;
+import io.wayfinder.profile.WayfinderConfig;
 import io.wayfinder.time.Scheduler;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,7 +36,6 @@ import org.slf4j.LoggerFactory;
  *   learning thread: every rebuildInterval, or rebuildSoon():
  *                      learner.rebuild(now, configured table, geolocation, catalogue)
  *                        -> publish (SnapshotPublisher.latencyChanged: routing reads it)
- *                        -> coverage kept for the views
  *                        -> learner.checkpoint(storage.dir/latency-learning.checkpoint)
  *   control thread:  a configuration is applied -> estimatorFor: the learned estimator stays;
  *                      new sources (a reload) -> a rebuild soon, with their table
@@ -44,13 +47,42 @@ import org.slf4j.LoggerFactory;
  * rebuild runs at once.
  *
  * <p>Until the first rebuild after a start, routing reads the configured sources, as without
- * learning. The views ({@link #explain}) run on the learning thread, as the learner asks, so they
- * wait for a rebuild under way.
+ * learning. The views ({@link #explain}, {@link #coverage}) read what the last rebuild published,
+ * from any thread, without waiting for a rebuild under way.
  */
 public final class LatencyLearningService implements LatencySource, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LatencyLearningService.class);
     /** The checkpoint's name in the data directory ({@code storage.dir}), beside the store. */
     public static final String CHECKPOINT_FILE = "latency-learning.checkpoint";
+
+    /** Makes the learner: restored from its checkpoint when there is one, else empty. */
+    @FunctionalInterface
+    public interface Learners {
+        /** @throws IOException naming the checkpoint when it cannot be read (damaged, another version) */
+        LatencyLearning open(Path checkpoint, LearningParameters parameters) throws IOException;
+
+        /** Wayfinder's learner ({@link LearnedLatency}). */
+        Learners LEARNED = (checkpoint, parameters) -> Files.exists(checkpoint)
+                ? LearnedLatency.restore(checkpoint, parameters) : new LearnedLatency(parameters);
+    }
+
+    /**
+     * The learner's parameters from the configuration, field by field: {@code latency.halfLife} and
+     * {@code latency.learning}, and the aggregation levels as the blocks networks borrow from (those
+     * shorter than a client network, the four most specific).
+     */
+    public static LearningParameters parameters(WayfinderConfig.LatencySettings latency) {
+        WayfinderConfig.LearningSettings s = latency.learning();
+        return new LearningParameters(s.halfLife(), levels(latency.ipv4Levels(), MeasurementCheck.IPV4_NETWORK),
+                levels(latency.ipv6Levels(), MeasurementCheck.IPV6_NETWORK), s.changeMinSamples(), s.changeSigmas(),
+                s.changeMinMs(), s.holdBack(), s.hysteresisMs(), s.hysteresisSigmas(), s.staticSamples(),
+                s.maxPendingSamples());
+    }
+
+    private static List<Integer> levels(List<Integer> configured, int networkLength) {
+        return configured.stream().filter(l -> l < networkLength).sorted(java.util.Comparator.reverseOrder()).limit(4)
+                .toList();
+    }
 
     /** One rebuild: when it started, how long it took, and the size of what it built. */
     public record Rebuild(Instant at, Duration took, long networks, long cells) {
@@ -60,6 +92,7 @@ public final class LatencyLearningService implements LatencySource, AutoCloseabl
     private final Scheduler thread;
     private final Path checkpoint;
     private final AtomicLong accepted = new AtomicLong();
+    private final AtomicLong dropped = new AtomicLong();
     private final AtomicLongArray rejected = new AtomicLongArray(MeasurementCheck.Reason.values().length);
     private final AtomicLong rebuilds = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
@@ -69,7 +102,6 @@ public final class LatencyLearningService implements LatencySource, AutoCloseabl
     /** What the last rebuild built; null until the first. Served with every configuration. */
     private volatile LatencyEstimator learned;
     private volatile Rebuild last;
-    private volatile LatencyLearning.Coverage coverage;
     private volatile MeasurementCheck check;
     private volatile boolean closed;
 
@@ -141,12 +173,20 @@ public final class LatencyLearningService implements LatencySource, AutoCloseabl
         return check;
     }
 
-    /** Hands checked measurements to the learner (any thread). */
-    public void add(List<Measurement> batch) {
-        if (!batch.isEmpty()) {
-            learner.add(batch);
-            accepted.addAndGet(batch.size());
+    /**
+     * Hands checked measurements to the learner (any thread).
+     *
+     * @return how many it took: the others were dropped, because too many samples wait to be folded
+     *         in (the learner's {@code maxPendingSamples}; the next rebuild folds them in)
+     */
+    public int add(List<Measurement> batch) {
+        if (batch.isEmpty()) {
+            return 0;
         }
+        int taken = learner.add(batch);
+        accepted.addAndGet(taken);
+        dropped.addAndGet(batch.size() - taken);
+        return taken;
     }
 
     /** Counts samples rejected for a reason (any thread). */
@@ -184,7 +224,7 @@ public final class LatencyLearningService implements LatencySource, AutoCloseabl
         if (publish == null || served == null || closed) {
             return; // not started: start() schedules with the configuration of that moment
         }
-        Duration every = served.config().latency().learning().rebuildInterval();
+        Duration every = served.config().latency().rebuildInterval();
         if (every.equals(interval)) {
             return;
         }
@@ -213,7 +253,6 @@ public final class LatencyLearningService implements LatencySource, AutoCloseabl
             learned = next; // before it is posted: a configuration applied from now on is served with it
             CompletableFuture<?> published = publish.apply(next);
             LatencyLearning.Coverage c = learner.coverage();
-            coverage = c;
             Duration took = Duration.ofNanos(System.nanoTime() - started);
             Rebuild r = new Rebuild(at, took, c.networksWithOwnData() + c.networksWithBorrowedData(), cells(c));
             last = r;
@@ -257,29 +296,21 @@ public final class LatencyLearningService implements LatencySource, AutoCloseabl
 
     // --- views ----------------------------------------------------------------------------------------
 
-    /** What the learner holds for a client network, region by region; on the learning thread. */
-    public CompletableFuture<List<LatencyLearning.Evidence>> explain(IpPrefix network, List<String> regions) {
-        CompletableFuture<List<LatencyLearning.Evidence>> out = new CompletableFuture<>();
-        thread.execute(() -> {
-            try {
-                List<LatencyLearning.Evidence> evidence = new ArrayList<>();
-                for (String region : regions) {
-                    LatencyLearning.Evidence e = learner.explain(network, region);
-                    if (e != null) {
-                        evidence.add(e);
-                    }
-                }
-                out.complete(evidence);
-            } catch (RuntimeException | Error e) {
-                out.completeExceptionally(e);
+    /** What the learner holds for a client network, region by region (as of the last rebuild; any thread). */
+    public List<LatencyLearning.Evidence> explain(IpPrefix network, List<String> regions) {
+        List<LatencyLearning.Evidence> evidence = new ArrayList<>();
+        for (String region : regions) {
+            LatencyLearning.Evidence e = learner.explain(network, region);
+            if (e != null) {
+                evidence.add(e);
             }
-        });
-        return out;
+        }
+        return evidence;
     }
 
-    /** The coverage of the table served (as of the last rebuild); null before the first. */
+    /** What the learner holds (as of the last rebuild, with the samples pending since); any thread. */
     public LatencyLearning.Coverage coverage() {
-        return coverage;
+        return learner.coverage();
     }
 
     /** The last rebuild that succeeded; null before the first. */
@@ -291,6 +322,11 @@ public final class LatencyLearningService implements LatencySource, AutoCloseabl
 
     public long accepted() {
         return accepted.get();
+    }
+
+    /** Samples that passed the checks but that the learner dropped: too many were waiting to be folded in. */
+    public long dropped() {
+        return dropped.get();
     }
 
     public long rejected(MeasurementCheck.Reason reason) {

@@ -7,7 +7,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -19,7 +18,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Posts a {@link GeneratedInternet}'s raw samples to a running server's {@code POST /api/v1/measurements},
- * as JSON lines ({@code {"clientIp", "region", "rttMs", "time"}}) in batches of {@link #BATCH}, the
+ * as JSON lines ({@code {"clientIp", "region", "rttMs", "time"}}, the time in epoch milliseconds) in batches of {@link #BATCH}, the
  * request limit. One thread writes the batches while {@code senders} threads post them, each over its
  * own connection, so that the server, not this client, is what a rate measures (the writer runs
  * ahead by at most {@code senders} batches).
@@ -32,7 +31,8 @@ final class MeasurementFeed {
     private static final byte[] END = new byte[0];
 
     /** What the server said about a feed. */
-    record Result(long posted, long accepted, long rejected, int requests, long nanos, List<String> rejections) {
+    record Result(long posted, long accepted, long rejected, long dropped, int requests, long nanos,
+                  List<String> rejections) {
         double samplesPerSecond() {
             return posted / (nanos / 1e9);
         }
@@ -58,9 +58,33 @@ final class MeasurementFeed {
     /** Posts whatever {@code source} writes into its sink, in batches. */
     Result post(java.util.function.Consumer<GeneratedInternet.SampleSink> source, List<String> regionNames)
             throws IOException, InterruptedException {
+        return send(batches -> {
+            Batcher batcher = new Batcher(regionNames, batches);
+            source.accept(batcher);
+            batcher.flush();
+        });
+    }
+
+    /** Posts request bodies made beforehand (so that a rate is the server's alone). */
+    Result post(List<byte[]> bodies) throws IOException, InterruptedException {
+        return send(batches -> {
+            for (byte[] body : bodies) {
+                try {
+                    batches.put(body);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted", e);
+                }
+            }
+        });
+    }
+
+    private Result send(java.util.function.Consumer<BlockingQueue<byte[]>> producer) throws IOException, InterruptedException {
         BlockingQueue<byte[]> batches = new ArrayBlockingQueue<>(senders);
+        AtomicLong posted = new AtomicLong();
         AtomicLong accepted = new AtomicLong();
         AtomicLong rejected = new AtomicLong();
+        AtomicLong dropped = new AtomicLong();
         AtomicLong requests = new AtomicLong();
         AtomicReference<Exception> failure = new AtomicReference<>();
         List<String> rejections = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -81,12 +105,19 @@ final class MeasurementFeed {
                                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
                         HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
                         requests.incrementAndGet();
+                        for (int retry = 0; response.statusCode() == 503 && retry < 60; retry++) {
+                            Thread.sleep(1000); // the server reads a few batches at a time: Retry-After 1
+                            response = http.send(request, HttpResponse.BodyHandlers.ofString());
+                            requests.incrementAndGet();
+                        }
                         if (response.statusCode() / 100 != 2) {
                             throw new IOException("POST " + PATH + ": " + response.statusCode() + " " + response.body());
                         }
+                        posted.addAndGet(lines(body));
                         JsonNode json = JSON.readTree(response.body());
                         accepted.addAndGet(json.path("accepted").asLong());
                         rejected.addAndGet(json.path("rejected").asLong());
+                        dropped.addAndGet(json.path("dropped").asLong());
                         if (json.path("rejected").asLong() > 0 && rejections.size() < 5) {
                             rejections.add(response.body().length() > 500 ? response.body().substring(0, 500) : response.body());
                         }
@@ -101,10 +132,8 @@ final class MeasurementFeed {
         }
         long start = System.nanoTime();
         threads.forEach(Thread::start);
-        Batcher batcher = new Batcher(regionNames, batches);
         try {
-            source.accept(batcher);
-            batcher.flush();
+            producer.accept(batches);
         } finally {
             for (int i = 0; i < senders; i++) {
                 batches.put(END);
@@ -117,7 +146,17 @@ final class MeasurementFeed {
         if (failure.get() != null) {
             throw new IOException("feeding measurements failed: " + failure.get().getMessage(), failure.get());
         }
-        return new Result(batcher.posted, accepted.get(), rejected.get(), (int) requests.get(), nanos, List.copyOf(rejections));
+        return new Result(posted.get(), accepted.get(), rejected.get(), dropped.get(), (int) requests.get(), nanos, List.copyOf(rejections));
+    }
+
+    private static int lines(byte[] body) {
+        int n = 0;
+        for (byte b : body) {
+            if (b == '\n') {
+                n++;
+            }
+        }
+        return n;
     }
 
     private static void drain(BlockingQueue<byte[]> batches) {
@@ -136,7 +175,6 @@ final class MeasurementFeed {
         private final BlockingQueue<byte[]> out;
         private final StringBuilder text = new StringBuilder(BATCH * 96);
         private int inBatch;
-        long posted;
 
         Batcher(List<String> regionNames, BlockingQueue<byte[]> out) {
             this.regionNames = regionNames;
@@ -157,7 +195,6 @@ final class MeasurementFeed {
             }
             byte[] body = text.toString().getBytes(StandardCharsets.US_ASCII);
             text.setLength(0);
-            posted += inBatch;
             inBatch = 0;
             try {
                 out.put(body);
@@ -172,7 +209,6 @@ final class MeasurementFeed {
     static void line(StringBuilder out, int clientIp, String region, double rttMs, long timeMillis) {
         out.append("{\"clientIp\":\"").append(clientIp >>> 24).append('.').append((clientIp >>> 16) & 255).append('.')
                 .append((clientIp >>> 8) & 255).append('.').append(clientIp & 255).append("\",\"region\":\"").append(region)
-                .append("\",\"rttMs\":").append(rttMs).append(",\"time\":\"").append(Instant.ofEpochMilli(timeMillis))
-                .append("\"}\n");
+                .append("\",\"rttMs\":").append(rttMs).append(",\"time\":").append(timeMillis).append("}\n");
     }
 }

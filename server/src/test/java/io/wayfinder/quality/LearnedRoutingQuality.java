@@ -34,7 +34,8 @@ import java.util.stream.Stream;
  * <li><b>Nearest region:</b> the region closest to where the world's geolocation CSV puts the network.</li>
  * <li><b>CSV table:</b> today's path. The same raw samples, averaged per /24 and region into a
  *     {@code prefix,region,rtt_ms,samples} file (the mean, as a producer of such a file would write
- *     it), served by a real Wayfinder with that file as {@code latency.sources}.</li>
+ *     it), served by a real Wayfinder with that file as {@code latency.sources}. And the same with the
+ *     median of each pair's samples instead: what a robust statistic alone, without borrowing, gives.</li>
  * <li><b>Learned table:</b> a real Wayfinder with {@code api:} and learning on, no latency file; the raw
  *     samples are posted to {@code POST /api/v1/measurements} ({@link MeasurementFeed}), then a rebuild
  *     is asked for ({@code POST /api/v1/latency/rebuild}).</li>
@@ -120,12 +121,16 @@ public final class LearnedRoutingQuality {
         long from = now - 48 * HOUR;
         long to = now - 2 * HOUR;
         if (options.csv()) {
-            Path csvDir = Files.createDirectories(dir.resolve("csv"));
-            Files.copy(geoFile, csvDir.resolve("geo.csv"));
-            writeCsvTable(world, 0, from, to, csvDir.resolve("latency.csv"));
-            Files.writeString(csvDir.resolve("wayfinder.yaml"), csvConfig(world));
-            try (WayfinderServer server = start(csvDir.resolve("wayfinder.yaml"))) {
-                choices.put("CSV table", new DnsRegionAsker(server.dnsAddresses().get(0), options.dnsThreads()).ask(world));
+            // Today's table, as a producer that averages would write it, and as one that takes medians.
+            for (boolean median : new boolean[] {false, true}) {
+                Path csvDir = Files.createDirectories(dir.resolve(median ? "csv-median" : "csv"));
+                Files.copy(geoFile, csvDir.resolve("geo.csv"));
+                writeCsvTable(world, 0, from, to, median, csvDir.resolve("latency.csv"));
+                Files.writeString(csvDir.resolve("wayfinder.yaml"), csvConfig(world));
+                try (WayfinderServer server = start(csvDir.resolve("wayfinder.yaml"))) {
+                    choices.put(median ? "CSV table of medians" : "CSV table",
+                            new DnsRegionAsker(server.dnsAddresses().get(0), options.dnsThreads()).ask(world));
+                }
             }
         }
         List<MeasurementFeed.Result> feeds = new ArrayList<>();
@@ -189,7 +194,8 @@ public final class LearnedRoutingQuality {
      * Today's table: the mean of each /24's samples to each region, with their count. Samples arrive
      * network by network and region by region, so one running sum does.
      */
-    static void writeCsvTable(GeneratedInternet world, int round, long from, long to, Path file) throws IOException {
+    static void writeCsvTable(GeneratedInternet world, int round, long from, long to, boolean median, Path file)
+            throws IOException {
         List<String> names = world.regions().stream().map(Region::name).toList();
         try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
             out.write("prefix,region,rtt_ms,samples\n");
@@ -198,6 +204,7 @@ public final class LearnedRoutingQuality {
                 int region = -1;
                 double sum;
                 int count;
+                double[] values = new double[16];
 
                 @Override
                 public void accept(int clientIp, int r, double rttMs, long timeMillis) {
@@ -208,7 +215,18 @@ public final class LearnedRoutingQuality {
                         region = r;
                     }
                     sum += rttMs;
-                    count++;
+                    if (count == values.length) {
+                        values = java.util.Arrays.copyOf(values, 2 * count);
+                    }
+                    values[count++] = rttMs;
+                }
+
+                double figure() {
+                    if (!median) {
+                        return sum / count;
+                    }
+                    java.util.Arrays.sort(values, 0, count);
+                    return count % 2 == 1 ? values[count / 2] : (values[count / 2 - 1] + values[count / 2]) / 2;
                 }
 
                 void write() {
@@ -217,7 +235,7 @@ public final class LearnedRoutingQuality {
                     }
                     try {
                         out.write((network >>> 24) + "." + ((network >>> 16) & 255) + "." + ((network >>> 8) & 255)
-                                + ".0/24," + names.get(region) + "," + String.format(Locale.ROOT, "%.2f", sum / count) + ","
+                                + ".0/24," + names.get(region) + "," + String.format(Locale.ROOT, "%.2f", figure()) + ","
                                 + count + "\n");
                     } catch (IOException e) {
                         throw new UncheckedIOException(e);

@@ -1,17 +1,22 @@
 package io.wayfinder.quality;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.wayfinder.latency.learn.LearnedLatency;
+import io.wayfinder.latency.learn.LearningParameters;
 import io.wayfinder.quality.LearnedRoutingQuality.Group;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The routing-quality benchmark in small (about 3,000 networks, 20 regions, seed 1): both servers
- * really started, the samples really posted, every network really asked over DNS. Floors, not
+ * The routing-quality benchmark in small (about 3,000 networks, 20 regions, seed 1): the servers
+ * really started, the samples really posted, every network really asked over DNS. Until the learner
+ * lands, only the nearest region and the CSV tables run (the learned tests are skipped). Floors, not
  * figures: low enough that a retuned generator does not trip them, high enough that a router that
  * ignored its data would.
  */
@@ -23,7 +28,18 @@ class LearnedRoutingQualityTest {
     @BeforeAll
     static void runTheBenchmark() throws Exception {
         GeneratedInternet.Params small = GeneratedInternet.Params.standard(1, 3_000).withMaxSamples(20);
-        run = LearnedRoutingQuality.run(LearnedRoutingQuality.Options.of(small).withoutLearned(), dir);
+        LearnedRoutingQuality.Options options = LearnedRoutingQuality.Options.of(small);
+        run = LearnedRoutingQuality.run(learnerAvailable() ? options : options.withoutLearned(), dir);
+    }
+
+    /** Whether the learner is more than its contract yet (its branch lands it; until then, its stub throws). */
+    static boolean learnerAvailable() {
+        try {
+            new LearnedLatency(LearningParameters.DEFAULTS).add(List.of());
+            return true;
+        } catch (UnsupportedOperationException e) {
+            return false;
+        }
     }
 
     /**
@@ -56,6 +72,49 @@ class LearnedRoutingQualityTest {
         assertThat(csv.get(Group.MEASURED).meanExtraMs()).isLessThan(1.5)
                 .isLessThan(nearest.get(Group.MEASURED).meanExtraMs());
         assertThat(csv.get(Group.MEASURED).toFastest()).isGreaterThan(0.8);
+    }
+
+    /**
+     * The issue's promise, as a floor on a small world: the learned table sends networks to their
+     * fastest region at least as often as today's CSV table and costs no more extra RTT, measured
+     * and never-measured networks alike (the target, 97% and 0.5 ms, is the benchmark's, at 100,000).
+     */
+    @Test
+    void theLearnedTableDoesAtLeastAsWellAsTheCsvTable() {
+        assumeTrue(run.scores().containsKey("learned table"), "the learner has not landed yet");
+        Map<Group, QualityScore> learned = run.scores().get("learned table");
+        Map<Group, QualityScore> csv = run.scores().get("CSV table");
+        for (Group g : List.of(Group.MEASURED, Group.NEVER_MEASURED, Group.ALL)) {
+            assertThat(learned.get(g).meanExtraMs()).as(g.label + ": mean extra RTT").isLessThanOrEqualTo(
+                    csv.get(g).meanExtraMs());
+            assertThat(learned.get(g).toFastest()).as(g.label + ": share to the fastest region")
+                    .isGreaterThanOrEqualTo(csv.get(g).toFastest() - 0.01);
+        }
+    }
+
+    /**
+     * After a region slows by 50 ms for a tenth of the networks it serves, the measured ones among
+     * them leave it within two rebuilds, and the answers of the others stay put: under stationary
+     * noise an answer does not flip (the issue's stability promise, both ways).
+     */
+    @Test
+    void aCongestionMovesTheSlowedNetworksAndOnlyThem() {
+        assumeTrue(run.congestion() != null, "the learner has not landed yet");
+        Map<String, Double> moved = run.congestion().moved();
+        assertThat(moved.get("slowed, measured, moved after 2 rebuilds")).isGreaterThanOrEqualTo(0.8);
+        assertThat(moved.get("others, measured, changed after 2 rebuilds")).isLessThanOrEqualTo(0.02);
+        assertThat(moved.get("others, never measured, changed after 2 rebuilds")).isLessThanOrEqualTo(0.02);
+    }
+
+    /** Every sample posted was accepted: the feed speaks the API's measurement shape. */
+    @Test
+    void everySamplePostedIsAccepted() {
+        assumeTrue(!run.feeds().isEmpty(), "the learner has not landed yet");
+        for (MeasurementFeed.Result feed : run.feeds()) {
+            assertThat(feed.rejected()).isZero();
+            assertThat(feed.dropped()).isZero();
+            assertThat(feed.accepted()).isEqualTo(feed.posted()).isPositive();
+        }
     }
 
     /** The groups partition the networks as labelled. */

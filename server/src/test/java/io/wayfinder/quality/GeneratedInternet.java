@@ -22,7 +22,7 @@ import java.util.SplittableRandom;
 /**
  * A generated internet of providers and client networks whose true round-trip times to every region
  * are known, and the raw, noisy samples a measurement system would collect in it: the input of the
- * learned-table routing-quality benchmark ({@link LearnedRoutingQuality}). Richer than
+ * learned-table routing-quality benchmark fed through the API ({@link ApiRoutingQuality}). Richer than
  * {@link GeneratedWorld}, whose table arrives already averaged: here every sample is one round trip,
  * and the structure the learner is meant to exploit (providers, their peering, their address blocks)
  * is in the world but never in what the router is given. Everything follows from one seed; a world

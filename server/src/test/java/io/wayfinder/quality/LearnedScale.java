@@ -60,7 +60,7 @@ public final class LearnedScale {
         }
         System.out.printf(Locale.ROOT, "JVM %s, max heap %d MB, %d cpus; %s%n", System.getProperty("java.vm.version"),
                 Runtime.getRuntime().maxMemory() >> 20, Runtime.getRuntime().availableProcessors(),
-                LearnedRoutingQuality.uptime());
+                ApiRoutingQuality.uptime());
         for (int n : sizes) {
             measure(n, maxSamples, http, Files.createDirectories(out.resolve(Integer.toString(n))));
         }
@@ -141,7 +141,7 @@ public final class LearnedScale {
         Files.copy(dir.resolve(LatencyLearningService.CHECKPOINT_FILE),
                 data.resolve(LatencyLearningService.CHECKPOINT_FILE), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         Files.copy(dir.resolve("geo.csv"), serverDir.resolve("geo.csv"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        Files.writeString(serverDir.resolve("wayfinder.yaml"), LearnedRoutingQuality.learnedConfig(world, count + 1)
+        Files.writeString(serverDir.resolve("wayfinder.yaml"), ApiRoutingQuality.learnedConfig(world, count + 1)
                 + "storage:\n  dir: data\n");
         List<String> names = world.regions().stream().map(r -> r.name()).toList();
         // The bodies first, so that the rate is the server's, not this client's JSON writing.
@@ -164,14 +164,14 @@ public final class LearnedScale {
         batcher.flush();
         queue.drainTo(bodies);
         long t0 = System.nanoTime();
-        try (WayfinderServer server = LearnedRoutingQuality.start(serverDir.resolve("wayfinder.yaml"))) {
+        try (WayfinderServer server = ApiRoutingQuality.start(serverDir.resolve("wayfinder.yaml"))) {
             long t1 = System.nanoTime();
             URI api = URI.create("http://127.0.0.1:" + server.apiPort() + "/");
-            long first = LearnedRoutingQuality.rebuild(api);
-            String load = LearnedRoutingQuality.uptime();
-            MeasurementFeed feed = new MeasurementFeed(api, LearnedRoutingQuality.WRITER_TOKEN, 2);
+            long first = ApiRoutingQuality.rebuild(api);
+            String load = ApiRoutingQuality.uptime();
+            MeasurementFeed feed = new MeasurementFeed(api, ApiRoutingQuality.WRITER_TOKEN, 2);
             MeasurementFeed.Result result = feed.post(bodies);
-            long rebuild = LearnedRoutingQuality.rebuild(api);
+            long rebuild = ApiRoutingQuality.rebuild(api);
             System.out.printf(Locale.ROOT, "server start with the checkpoint: %.1f s; rebuild after restore %d ms%n",
                     (t1 - t0) / 1e9, first);
             System.out.printf(Locale.ROOT, "HTTP ingestion: %,d samples in %d requests of %,d, 2 connections: %.1f s, "

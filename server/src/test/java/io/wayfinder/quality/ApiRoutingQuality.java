@@ -47,7 +47,7 @@ import java.util.stream.Stream;
  *
  * <p>Everything talks to loopback only; the servers get ephemeral ports and a temporary directory.
  */
-public final class LearnedRoutingQuality {
+public final class ApiRoutingQuality {
     static final String WRITER_TOKEN = "quality-writer-token-0123456789";
     private static final long HOUR = 3_600_000L;
 
@@ -106,7 +106,7 @@ public final class LearnedRoutingQuality {
                          Map<String, Double> moved, Map<String, Integer> counts, Map<Group, QualityScore> afterScores) {
     }
 
-    private LearnedRoutingQuality() {
+    private ApiRoutingQuality() {
     }
 
     public static Run run(Options options, Path dir) throws IOException, InterruptedException {

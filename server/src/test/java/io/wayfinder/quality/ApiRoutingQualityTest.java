@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.wayfinder.latency.learn.LearnedLatency;
 import io.wayfinder.latency.learn.LearningParameters;
-import io.wayfinder.quality.LearnedRoutingQuality.Group;
+import io.wayfinder.quality.ApiRoutingQuality.Group;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -20,16 +20,16 @@ import org.junit.jupiter.api.io.TempDir;
  * figures: low enough that a retuned generator does not trip them, high enough that a router that
  * ignored its data would.
  */
-class LearnedRoutingQualityTest {
+class ApiRoutingQualityTest {
     @TempDir
     static Path dir;
-    private static LearnedRoutingQuality.Run run;
+    private static ApiRoutingQuality.Run run;
 
     @BeforeAll
     static void runTheBenchmark() throws Exception {
         GeneratedInternet.Params small = GeneratedInternet.Params.standard(1, 3_000).withMaxSamples(20);
-        LearnedRoutingQuality.Options options = LearnedRoutingQuality.Options.of(small);
-        run = LearnedRoutingQuality.run(learnerAvailable() ? options : options.withoutLearned(), dir);
+        ApiRoutingQuality.Options options = ApiRoutingQuality.Options.of(small);
+        run = ApiRoutingQuality.run(learnerAvailable() ? options : options.withoutLearned(), dir);
     }
 
     /** Whether the learner is more than its contract yet (its branch lands it; until then, its stub throws). */

@@ -244,7 +244,7 @@ final class LatencyResources {
 
     /** The learner's evidence as the API writes it: the fields of explain's {@code learned}. */
     static ObjectNode learned(LatencyLearning.Evidence e) {
-        return ServerResources.DECISION_JSON.valueToTree(view(e));
+        return DecisionJson.MAPPER.valueToTree(view(e));
     }
 
     /** The learner's evidence in the decision's terms (NaN and "none" as absent fields). */

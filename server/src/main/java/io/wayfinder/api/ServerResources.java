@@ -1,6 +1,5 @@
 package io.wayfinder.api;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
 import io.javalin.http.Context;
 import io.wayfinder.answer.Snapshot;
 import io.wayfinder.control.LatencyLearningService;
@@ -24,8 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
-import tools.jackson.databind.cfg.EnumFeature;
-import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
@@ -33,12 +30,6 @@ import tools.jackson.databind.node.ObjectNode;
 /** The read-only views of the running server: status, explain, the audit log. */
 final class ServerResources {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
-    /** As {@code explain --json} writes a decision: enums by their labels, no null fields. */
-    static final JsonMapper DECISION_JSON = JsonMapper.builder()
-            .enable(EnumFeature.WRITE_ENUMS_USING_TO_STRING)
-            .changeDefaultPropertyInclusion(inclusion -> JsonInclude.Value.construct(JsonInclude.Include.NON_NULL,
-                    JsonInclude.Include.NON_NULL))
-            .build();
     static final int DEFAULT_AUDIT_LIMIT = 100;
     static final int MAX_AUDIT_LIMIT = 1000;
 
@@ -101,7 +92,7 @@ final class ServerResources {
             decision = withLearned(decision, subnet ? network : LatencyResources.networkOf(client));
         }
         ctx.contentType("application/json");
-        ctx.result(DECISION_JSON.writeValueAsString(decision));
+        ctx.result(DecisionJson.MAPPER.writeValueAsString(decision));
     }
 
     /** Each estimate with the learner's evidence for the client's network and the estimate's region. */

@@ -79,11 +79,7 @@ final class ApplyCommand extends ClientCommand {
                 System.out.flush();
             }
         }
-        if (output == OutputFormat.table) {
-            System.out.println(summary(plan));
-        } else {
-            OutputFormat.print(result, output, System.out);
-        }
+        output.printResult(result, summary(plan) + "\n", System.out);
         return WayfinderCommand.EXIT_OK;
     }
 

@@ -2,6 +2,7 @@ package io.wayfinder.cli;
 
 import java.util.List;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import tools.jackson.databind.JsonNode;
 
@@ -20,18 +21,19 @@ final class AuditCommand extends ClientCommand {
     @Option(names = {"-p", "--profile"}, paramLabel = "NAME", description = "Only writes of this profile.")
     String profile;
 
-    @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "table", description = OutputFormat.HELP)
-    OutputFormat output;
+    @Mixin
+    OutputOption output;
 
     @Override
     int run(ApiClient api) throws ApiClient.Failure {
         JsonNode body = api.get(ApiClient.path("audit") + ApiClient.query("limit", limit == null ? null : limit.toString(),
                 "since", since, "profile", profile)).body();
-        if (output != OutputFormat.table) {
-            OutputFormat.print(body, output, System.out);
-            return WayfinderCommand.EXIT_OK;
-        }
-        JsonNode entries = body.path("entries");
+        output.print(body, render(body.path("entries")));
+        return WayfinderCommand.EXIT_OK;
+    }
+
+    /** A row per entry, each followed by the changes it made, indented. */
+    private static String render(JsonNode entries) {
         Table table = new Table("TIME", "REVISION", "ACTOR", "ACTION", "RESOURCE");
         for (JsonNode e : entries) {
             table.row(e.path("time").asString(), e.path("revision").asString(), e.path("actor").asString(),
@@ -45,7 +47,6 @@ final class AuditCommand extends ClientCommand {
                 out.append("    ").append(change.asString()).append('\n');
             }
         }
-        System.out.print(out);
-        return WayfinderCommand.EXIT_OK;
+        return out.toString();
     }
 }

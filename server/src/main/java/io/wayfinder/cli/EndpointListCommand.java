@@ -1,7 +1,7 @@
 package io.wayfinder.cli;
 
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.JsonNodeFactory;
@@ -17,21 +17,17 @@ final class EndpointListCommand extends ClientCommand {
     @Parameters(index = "0", paramLabel = "PROFILE", description = "The profile.")
     String profile;
 
-    @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "table", description = OutputFormat.HELP)
-    OutputFormat output;
+    @Mixin
+    OutputOption output;
 
     @Override
     int run(ApiClient api) throws ApiClient.Failure {
         JsonNode p = api.get(ApiClient.path("profiles", profile)).body();
-        if (output == OutputFormat.table) {
-            System.out.print(ProfileText.endpoints(p));
-        } else {
-            ObjectNode out = JsonNodeFactory.instance.objectNode();
-            out.put("profile", p.path("name").asString());
-            out.set("version", p.path("version"));
-            out.set("endpoints", p.path("endpoints"));
-            OutputFormat.print(out, output, System.out);
-        }
+        ObjectNode endpoints = JsonNodeFactory.instance.objectNode();
+        endpoints.put("profile", p.path("name").asString());
+        endpoints.set("version", p.path("version"));
+        endpoints.set("endpoints", p.path("endpoints"));
+        output.print(endpoints, ProfileText.endpoints(p));
         return WayfinderCommand.EXIT_OK;
     }
 }

@@ -1,7 +1,7 @@
 package io.wayfinder.cli;
 
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "show", mixinStandardHelpOptions = true,
@@ -14,17 +14,13 @@ final class EndpointShowCommand extends ClientCommand {
     @Parameters(index = "1", paramLabel = "ENDPOINT", description = "The endpoint.")
     String endpoint;
 
-    @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "table", description = OutputFormat.HELP)
-    OutputFormat output;
+    @Mixin
+    OutputOption output;
 
     @Override
     int run(ApiClient api) throws ApiClient.Failure {
         ApiClient.Response r = api.get(ApiClient.path("profiles", profile, "endpoints", endpoint));
-        if (output == OutputFormat.table) {
-            System.out.print(ProfileText.endpoint(profile, r.body(), r.version()));
-        } else {
-            OutputFormat.print(r.body(), output, System.out);
-        }
+        output.print(r.body(), ProfileText.endpoint(profile, r.body(), r.version()));
         return WayfinderCommand.EXIT_OK;
     }
 }

@@ -1,7 +1,7 @@
 package io.wayfinder.cli;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
 import io.wayfinder.answer.Snapshot;
+import io.wayfinder.api.DecisionJson;
 import io.wayfinder.control.LoadedConfig;
 import io.wayfinder.net.IpPrefix;
 import io.wayfinder.routing.Decision;
@@ -17,9 +17,6 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import tools.jackson.core.JacksonException;
-import tools.jackson.databind.DeserializationFeature;
-import tools.jackson.databind.cfg.EnumFeature;
-import tools.jackson.databind.json.JsonMapper;
 
 @Command(name = "explain", mixinStandardHelpOptions = true,
         description = {"Show how a profile answers a client, and why.",
@@ -29,15 +26,6 @@ import tools.jackson.databind.json.JsonMapper;
             "With --server URL (or WAYFINDER_SERVER, when no --config is given): the running",
             "server's decision, with its live health, printed the same way."})
 final class ExplainCommand implements Callable<Integer> {
-    /** Enums by their labels ("measured", as the text says), and no null fields (samples the table does not count). */
-    private static final JsonMapper JSON = JsonMapper.builder()
-            .enable(EnumFeature.WRITE_ENUMS_USING_TO_STRING)
-            .enable(EnumFeature.READ_ENUMS_USING_TO_STRING)
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .changeDefaultPropertyInclusion(inclusion -> JsonInclude.Value.construct(JsonInclude.Include.NON_NULL,
-                    JsonInclude.Include.NON_NULL))
-            .build();
-
     @Spec
     CommandSpec spec;
 
@@ -124,8 +112,8 @@ final class ExplainCommand implements Callable<Integer> {
         }
         OutputFormat format = json ? OutputFormat.json : output;
         switch (format) {
-            case json -> System.out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(decision));
-            case yaml -> OutputFormat.print(JSON.valueToTree(decision), OutputFormat.yaml, System.out);
+            case json -> System.out.println(DecisionJson.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(decision));
+            case yaml -> OutputFormat.print(DecisionJson.MAPPER.valueToTree(decision), OutputFormat.yaml, System.out);
             case table -> System.out.print(DecisionText.render(decision));
         }
         return WayfinderCommand.EXIT_OK;
@@ -137,7 +125,7 @@ final class ExplainCommand implements Callable<Integer> {
         ApiClient.Response r = api.get(ApiClient.path("explain") + ApiClient.query("profile", profile, "client", client,
                 "type", type.toUpperCase(Locale.ROOT)));
         try {
-            return JSON.treeToValue(r.body(), Decision.class);
+            return DecisionJson.MAPPER.treeToValue(r.body(), Decision.class);
         } catch (JacksonException e) {
             throw ApiClient.Failure.runtime("the server's decision cannot be read: " + e.getOriginalMessage());
         }

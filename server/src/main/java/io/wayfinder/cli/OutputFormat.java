@@ -12,9 +12,6 @@ import tools.jackson.databind.JsonNode;
 enum OutputFormat {
     table, json, yaml;
 
-    /** The help text of {@code -o} for the commands that print all three. */
-    static final String HELP = "table (default, for people), json or yaml (the API's representation, for scripts).";
-
     /** Prints a tree as this format's text (JSON indented; YAML as a configuration file writes it). */
     static void print(JsonNode tree, OutputFormat format, PrintStream out) {
         if (format == yaml) {
@@ -23,5 +20,18 @@ enum OutputFormat {
             out.println(ProfileWriter.prettyJson(tree));
         }
         out.flush();
+    }
+
+    /**
+     * Prints a command's result in this format: {@code forPeople} for a table (the text as it is, ending
+     * its own lines), else {@code tree} as JSON or YAML.
+     */
+    void printResult(JsonNode tree, String forPeople, PrintStream out) {
+        if (this == table) {
+            out.print(forPeople);
+            out.flush();
+        } else {
+            print(tree, this, out);
+        }
     }
 }

@@ -2,8 +2,6 @@ package io.wayfinder.cli;
 
 import java.util.Map;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 @Command(name = "create", mixinStandardHelpOptions = true,
@@ -11,18 +9,11 @@ import tools.jackson.databind.node.ObjectNode;
             "FILE is YAML or JSON, with the configuration file's property names: one",
             "profile, or a profiles: list with one entry. Checked before it is sent.",
             "Refused (exit 2) when a profile of that name exists (update changes one)."})
-final class ProfileCreateCommand extends ClientCommand {
-
-    @Option(names = {"-f", "--file"}, required = true, paramLabel = "FILE", description = "The profile; - reads stdin.")
-    String file;
-
-    @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "table",
-            description = "table (default), json or yaml (the profile as the server stored it).")
-    OutputFormat output;
+final class ProfileCreateCommand extends ProfileFileCommand {
 
     @Override
     int run(ApiClient api) throws ApiClient.Failure {
-        ObjectNode profile = ProfileDocuments.single(ProfileDocuments.read(file), file);
+        ObjectNode profile = profile();
         String name = profile.path("name").asString();
         ApiClient.Response created;
         try {
@@ -31,16 +22,7 @@ final class ProfileCreateCommand extends ClientCommand {
         } catch (ApiClient.Failure f) {
             throw f.status() == 412 ? f.hint("profile " + name + " exists; change it with: profile update -f " + file) : f;
         }
-        print(created.body(), "profile " + name + " created (version " + created.version() + ")", output);
+        print(created, "profile " + name + " created (version " + created.version() + ")");
         return WayfinderCommand.EXIT_OK;
-    }
-
-    /** The confirmation for people, or the resource as the server answered it. */
-    static void print(JsonNode body, String line, OutputFormat output) {
-        if (output == OutputFormat.table) {
-            System.out.println(line);
-        } else {
-            OutputFormat.print(body, output, System.out);
-        }
     }
 }

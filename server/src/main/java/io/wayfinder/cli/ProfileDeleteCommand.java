@@ -2,7 +2,7 @@ package io.wayfinder.cli;
 
 import java.util.Map;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 import tools.jackson.databind.node.JsonNodeFactory;
 
@@ -14,17 +14,14 @@ final class ProfileDeleteCommand extends ClientCommand {
     @Parameters(index = "0", paramLabel = "NAME", description = "The profile.")
     String name;
 
-    @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "table", description = OutputFormat.HELP)
-    OutputFormat output;
+    @Mixin
+    OutputOption output;
 
     @Override
     int run(ApiClient api) throws ApiClient.Failure {
         api.send("DELETE", ApiClient.path("profiles", name), null, null, Map.of());
-        if (output == OutputFormat.table) {
-            System.out.println("profile " + name + " deleted");
-        } else {
-            OutputFormat.print(JsonNodeFactory.instance.objectNode().put("profile", name).put("deleted", true), output, System.out);
-        }
+        output.print(JsonNodeFactory.instance.objectNode().put("profile", name).put("deleted", true),
+                "profile " + name + " deleted\n");
         return WayfinderCommand.EXIT_OK;
     }
 }

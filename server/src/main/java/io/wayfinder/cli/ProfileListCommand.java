@@ -1,7 +1,7 @@
 package io.wayfinder.cli;
 
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import tools.jackson.databind.JsonNode;
 
 @Command(name = "list", mixinStandardHelpOptions = true,
@@ -10,17 +10,13 @@ import tools.jackson.databind.JsonNode;
             "endpoints and version. -o json: the API's {\"revision\", \"profiles\": [...]}."})
 final class ProfileListCommand extends ClientCommand {
 
-    @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "table", description = OutputFormat.HELP)
-    OutputFormat output;
+    @Mixin
+    OutputOption output;
 
     @Override
     int run(ApiClient api) throws ApiClient.Failure {
         JsonNode body = api.get(ApiClient.path("profiles")).body();
-        if (output == OutputFormat.table) {
-            System.out.print(ProfileText.list(body.path("profiles")));
-        } else {
-            OutputFormat.print(body, output, System.out);
-        }
+        output.print(body, ProfileText.list(body.path("profiles")));
         return WayfinderCommand.EXIT_OK;
     }
 }

@@ -1,7 +1,7 @@
 package io.wayfinder.cli;
 
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 import tools.jackson.databind.JsonNode;
 
@@ -15,17 +15,13 @@ final class ProfileShowCommand extends ClientCommand {
     @Parameters(index = "0", paramLabel = "NAME", description = "The profile.")
     String name;
 
-    @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "table", description = OutputFormat.HELP)
-    OutputFormat output;
+    @Mixin
+    OutputOption output;
 
     @Override
     int run(ApiClient api) throws ApiClient.Failure {
         JsonNode profile = api.get(ApiClient.path("profiles", name)).body();
-        if (output == OutputFormat.table) {
-            System.out.print(ProfileText.show(profile));
-        } else {
-            OutputFormat.print(profile, output, System.out);
-        }
+        output.print(profile, ProfileText.show(profile));
         return WayfinderCommand.EXIT_OK;
     }
 }

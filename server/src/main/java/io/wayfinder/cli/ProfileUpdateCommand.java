@@ -1,7 +1,6 @@
 package io.wayfinder.cli;
 
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 import tools.jackson.databind.node.ObjectNode;
 
 @Command(name = "update", mixinStandardHelpOptions = true,
@@ -12,18 +11,11 @@ import tools.jackson.databind.node.ObjectNode;
             "just before. If someone else changed the profile since, the server refuses",
             "(412, exit 2) and nothing changes: it was changed by someone else; run again",
             "(when the file came from show: show it again and redo the edit)."})
-final class ProfileUpdateCommand extends ClientCommand {
-
-    @Option(names = {"-f", "--file"}, required = true, paramLabel = "FILE", description = "The profile; - reads stdin.")
-    String file;
-
-    @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "table",
-            description = "table (default), json or yaml (the profile as the server stored it).")
-    OutputFormat output;
+final class ProfileUpdateCommand extends ProfileFileCommand {
 
     @Override
     int run(ApiClient api) throws ApiClient.Failure {
-        ObjectNode profile = ProfileDocuments.single(ProfileDocuments.read(file), file);
+        ObjectNode profile = profile();
         String name = profile.path("name").asString();
         String path = ApiClient.path("profiles", name);
         boolean fromFile = profile.path("version").isIntegralNumber();
@@ -47,9 +39,9 @@ final class ProfileUpdateCommand extends ClientCommand {
                     : "profile " + name + " was changed by someone else (or deleted) since it was read; nothing was changed."
                             + " Run again");
         }
-        ProfileCreateCommand.print(updated.body(), Long.valueOf(read).equals(updated.version())
+        print(updated, Long.valueOf(read).equals(updated.version())
                 ? "profile " + name + " unchanged (version " + read + "): the server has it as the file says"
-                : "profile " + name + " updated (version " + read + " -> " + updated.version() + ")", output);
+                : "profile " + name + " updated (version " + read + " -> " + updated.version() + ")");
         return WayfinderCommand.EXIT_OK;
     }
 }

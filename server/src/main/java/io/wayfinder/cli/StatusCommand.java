@@ -92,12 +92,7 @@ final class StatusCommand implements Callable<Integer> {
     }
 
     private void print(JsonNode status) {
-        if (output == OutputFormat.table) {
-            System.out.print(render(status));
-            System.out.flush();
-        } else {
-            OutputFormat.print(status, output, System.out);
-        }
+        output.printResult(status, render(status), System.out);
     }
 
     /** The status document ({@link StatusView}) for people: a line per profile, a table of its endpoints, a summary. */

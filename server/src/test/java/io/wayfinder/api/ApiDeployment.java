@@ -1,5 +1,6 @@
 package io.wayfinder.api;
 
+import io.wayfinder.control.LatencyLearningService;
 import io.wayfinder.runtime.WayfinderServer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -26,13 +27,15 @@ import tools.jackson.databind.json.JsonMapper;
  * A real Wayfinder with {@code api:} on ephemeral loopback ports, its store in a temporary
  * directory, and clients for it: {@link HttpClient} for the API, dnsjava for DNS. Two tokens, a
  * writer ({@link #WRITER}, named {@code ci}) and a reader ({@link #READER}, named {@code dashboard}).
+ * The API's tests use it as it is; the client commands' tests through {@code cli.ClientServer}.
  */
-final class ApiDeployment implements AutoCloseable {
-    static final String WRITER = "writer-token-0123456789abcdef";
-    static final String READER = "reader-token-0123456789abcdef";
-    static final JsonMapper JSON = JsonMapper.builder().build();
+public final class ApiDeployment implements AutoCloseable {
+    public static final String WRITER = "writer-token-0123456789abcdef";
+    public static final String READER = "reader-token-0123456789abcdef";
+    public static final JsonMapper JSON = JsonMapper.builder().build();
 
-    static final String SETTINGS = """
+    /** Everything but the profiles: the listeners, the tokens, zone app.test and the data files. */
+    public static final String SETTINGS = """
             dns:
               listen: ["127.0.0.1:0"]
               rateLimit: {responsesPerSecond: 0}
@@ -45,13 +48,16 @@ final class ApiDeployment implements AutoCloseable {
               - name: app.test
                 nameservers: [ns1.app.test]
                 soa: {minimum: 60}
+            geolocation:
+              csv: geo.csv
             latency:
               sources: [latency.csv]
             reload:
               quietPeriod: 0s
             """.formatted(WRITER, READER);
 
-    static final String PROFILES = """
+    /** The two plain profiles every start has: web (Priority, two endpoints, TTL 5) and eu (one endpoint). */
+    public static final String WEB_AND_EU = """
             profiles:
               - name: web
                 trafficRoutingMethod: Priority
@@ -64,6 +70,10 @@ final class ApiDeployment implements AutoCloseable {
                 dnsConfig: {relativeName: eu}
                 endpoints:
                   - {name: only, target: 192.0.2.20}
+            """;
+
+    /** web and eu, and parent, which nests eu and nothing else. */
+    static final String PROFILES = WEB_AND_EU + """
               - name: parent
                 trafficRoutingMethod: Priority
                 dnsConfig: {relativeName: parent}
@@ -71,14 +81,21 @@ final class ApiDeployment implements AutoCloseable {
                   - {name: child, type: nested, target: eu}
             """;
 
-    static final String LATENCY = """
+    /** 81.2.69.0/24 (London) measured to westeurope and eastus. */
+    private static final String LATENCY = """
             prefix,region,rtt_ms,samples
             81.2.69.0/24,westeurope,10,20
             81.2.69.0/24,eastus,80,20
             """;
 
+    /** 81.2.69.0/24 in London. */
+    private static final String GEO = """
+            prefix,latitude,longitude,country
+            81.2.69.0/24,51.514301,-0.091224,GB
+            """;
+
     final Path dir;
-    final Path configFile;
+    public final Path configFile;
     final WayfinderServer server;
     final InetSocketAddress dns;
     final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
@@ -94,12 +111,24 @@ final class ApiDeployment implements AutoCloseable {
         return start(dir, SETTINGS + PROFILES);
     }
 
-    static ApiDeployment start(Path dir, String config) throws Exception {
-        Files.writeString(dir.resolve("latency.csv"), LATENCY);
+    /** Started from this configuration, with the data files {@link #SETTINGS} names beside it. */
+    public static ApiDeployment start(Path dir, String config) throws Exception {
+        return start(dir, config, LatencyLearningService.Learners.LEARNED);
+    }
+
+    /** The same with this learner (latency learning's tests give {@code FakeLearning}). */
+    public static ApiDeployment start(Path dir, String config, LatencyLearningService.Learners learners) throws Exception {
+        writeDataFiles(dir);
         Path file = dir.resolve("wayfinder.yaml");
         Files.writeString(file, config);
-        WayfinderServer server = WayfinderServer.start(file, new WayfinderServer.Options(List.of(), 1, 50));
+        WayfinderServer server = WayfinderServer.start(file, new WayfinderServer.Options(List.of(), 1, 50).withLearners(learners));
         return new ApiDeployment(dir, file, server);
+    }
+
+    /** The latency and geolocation files {@link #SETTINGS} names, in {@code dir}. */
+    static void writeDataFiles(Path dir) throws IOException {
+        Files.writeString(dir.resolve("latency.csv"), LATENCY);
+        Files.writeString(dir.resolve("geo.csv"), GEO);
     }
 
     /** Replaces the configuration file whole (a rename: applied at the next poll). */
@@ -110,7 +139,7 @@ final class ApiDeployment implements AutoCloseable {
     }
 
     URI uri(String path) {
-        return URI.create("http://127.0.0.1:" + server.apiPort() + path);
+        return URI.create(url() + path);
     }
 
     HttpRequest.Builder request(String path, String token) {
@@ -125,7 +154,8 @@ final class ApiDeployment implements AutoCloseable {
         return http.send(request, HttpResponse.BodyHandlers.ofString());
     }
 
-    HttpResponse<String> get(String path) throws IOException, InterruptedException {
+    /** A GET with the reader token. */
+    public HttpResponse<String> get(String path) throws IOException, InterruptedException {
         return send(request(path, READER).GET().build());
     }
 
@@ -144,7 +174,7 @@ final class ApiDeployment implements AutoCloseable {
         return send(b.build());
     }
 
-    static JsonNode json(HttpResponse<String> response) {
+    public static JsonNode json(HttpResponse<String> response) {
         return JSON.readTree(response.body());
     }
 
@@ -166,6 +196,11 @@ final class ApiDeployment implements AutoCloseable {
         resolver.setTimeout(Duration.ofSeconds(3));
         return resolver.send(Message.newQuery(Record.newRecord(Name.fromString(name, Name.root), Type.A, DClass.IN)))
                 .getRcode();
+    }
+
+    /** The API's base address, as {@code --server} takes it. */
+    public String url() {
+        return "http://127.0.0.1:" + server.apiPort();
     }
 
     @Override

@@ -149,7 +149,7 @@ class ApiModeTest {
 
     @Test
     void withoutApiNothingIsStored() throws Exception {
-        Files.writeString(dir.resolve("latency.csv"), ApiDeployment.LATENCY);
+        ApiDeployment.writeDataFiles(dir);
         Path file = dir.resolve("plain.yaml");
         Files.writeString(file, ApiDeployment.SETTINGS.replaceAll("(?s)api:.*?role: reader}\n", "") + ApiDeployment.PROFILES);
         try (WayfinderServer server = WayfinderServer.start(file, new WayfinderServer.Options(List.of(), 1, 50))) {

@@ -12,25 +12,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Bearer tokens and roles, the open endpoints, and If-Match between writers. */
 class AuthAndConcurrencyApiTest {
-    @TempDir
-    Path dir;
-    ApiDeployment api;
+    @AutoClose
+    private final ApiDeployment api;
 
-    @BeforeEach
-    void start() throws Exception {
+    AuthAndConcurrencyApiTest(@TempDir Path dir) throws Exception {
         api = ApiDeployment.start(dir);
-    }
-
-    @AfterEach
-    void stop() {
-        api.close();
     }
 
     @Test

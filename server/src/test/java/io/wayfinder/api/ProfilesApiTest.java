@@ -6,8 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.xbill.DNS.Rcode;
@@ -20,18 +19,11 @@ import tools.jackson.databind.node.ObjectNode;
  * comes back.
  */
 class ProfilesApiTest {
-    @TempDir
-    Path dir;
-    ApiDeployment api;
+    @AutoClose
+    private final ApiDeployment api;
 
-    @BeforeEach
-    void start() throws Exception {
+    ProfilesApiTest(@TempDir Path dir) throws Exception {
         api = ApiDeployment.start(dir);
-    }
-
-    @AfterEach
-    void stop() {
-        api.close();
     }
 
     @Test

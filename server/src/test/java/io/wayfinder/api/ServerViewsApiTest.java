@@ -14,8 +14,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -23,18 +22,11 @@ import tools.jackson.databind.JsonNode;
 
 /** The views of the running server: status, explain, the event stream and the audit log. */
 class ServerViewsApiTest {
-    @TempDir
-    Path dir;
-    ApiDeployment api;
+    @AutoClose
+    private final ApiDeployment api;
 
-    @BeforeEach
-    void start() throws Exception {
+    ServerViewsApiTest(@TempDir Path dir) throws Exception {
         api = ApiDeployment.start(dir);
-    }
-
-    @AfterEach
-    void stop() {
-        api.close();
     }
 
     @Test

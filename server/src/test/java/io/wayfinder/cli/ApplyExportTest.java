@@ -2,10 +2,10 @@ package io.wayfinder.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.wayfinder.api.ApiDeployment;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.parallel.ResourceLock;
@@ -16,18 +16,13 @@ import tools.jackson.databind.JsonNode;
 @ResourceLock(Resources.SYSTEM_OUT)
 @ResourceLock(Resources.SYSTEM_ERR)
 class ApplyExportTest {
-    @TempDir
-    Path dir;
-    ClientServer server;
+    private final Path dir;
+    @AutoClose
+    private final ClientServer server;
 
-    @BeforeEach
-    void start() throws Exception {
-        server = ClientServer.start(dir);
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
+    ApplyExportTest(@TempDir Path dir) throws Exception {
+        this.dir = dir;
+        this.server = ClientServer.start(dir);
     }
 
     private Path export() throws Exception {
@@ -60,7 +55,7 @@ class ApplyExportTest {
         ClientRun json = server.run("export", "-o", "json");
         Path yaml = export();
 
-        assertThat(ClientServer.JSON.readTree(json.out()))
+        assertThat(ApiDeployment.JSON.readTree(json.out()))
                 .isEqualTo(io.wayfinder.profile.read.ProfileTreeReader.parseYaml(Files.readString(yaml)));
         assertThat(server.run("export", "-o", "table").exitCode()).isEqualTo(2);
     }
@@ -95,7 +90,7 @@ class ApplyExportTest {
                 """);
         assertThat(server.revision()).isEqualTo(revision);
 
-        JsonNode json = ClientServer.JSON.readTree(server.run("apply", "-f", file.toString(), "--dry-run", "-o", "json").out());
+        JsonNode json = ApiDeployment.JSON.readTree(server.run("apply", "-f", file.toString(), "--dry-run", "-o", "json").out());
         assertThat(json.get("dryRun").asBoolean()).isTrue();
         assertThat(json.get("steps")).extracting(s -> s.get("action").asString() + " " + s.get("profile").asString())
                 .containsExactly("delete parent", "delete eu", "update web", "create shop");
@@ -142,7 +137,7 @@ class ApplyExportTest {
         ClientRun again = server.run("apply", "-f", file.toString());
         assertThat(again.out()).isEqualTo("no changes: the running profiles are the file's (3 profile(s))\n");
         ClientRun audit = server.run("audit", "--limit", "5", "-o", "json");
-        assertThat(ClientServer.JSON.readTree(audit.out()).get("entries")).extracting(e -> e.get("action").asString() + " "
+        assertThat(ApiDeployment.JSON.readTree(audit.out()).get("entries")).extracting(e -> e.get("action").asString() + " "
                 + e.get("resource").asString()).containsExactly("PUT profiles/front", "PUT profiles/back", "PUT profiles/web",
                 "DELETE profiles/eu", "DELETE profiles/parent");
     }
@@ -224,7 +219,7 @@ class ApplyExportTest {
         Path file = export();
         Files.writeString(file, Files.readString(file).replace("ttl: 5", "ttl: 6"));
         // apply reads the versions first; the test stands in for the other writer between the read and the write.
-        ApiClient api = new ApiClient(java.net.URI.create(server.url), ClientServer.WRITER);
+        ApiClient api = new ApiClient(java.net.URI.create(server.url), ApiDeployment.WRITER);
         java.util.List<ApplyPlan.Running> running = new java.util.ArrayList<>();
         for (JsonNode p : server.get("/api/v1/profiles").get("profiles")) {
             running.add(new ApplyPlan.Running(ProfileDocuments.model(p), p.get("version").asLong()));

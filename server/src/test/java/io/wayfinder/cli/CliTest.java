@@ -5,10 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.wayfinder.geo.GeoCodeCatalogue;
 import io.wayfinder.geo.RegionCatalogue;
 import io.wayfinder.net.IpPrefix;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -57,26 +54,9 @@ class CliTest {
     @TempDir
     Path tempDir;
 
-    /** What one run of the launcher did. */
-    record Run(int exitCode, String out, String err) {
-    }
-
     /** Runs {@code wayfinder args...} with System.out and System.err captured. */
-    private static Run run(String... args) {
-        PrintStream originalOut = System.out;
-        PrintStream originalErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int exitCode;
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            exitCode = WayfinderCommand.newCommandLine().execute(args);
-        } finally {
-            System.setOut(originalOut);
-            System.setErr(originalErr);
-        }
-        return new Run(exitCode, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    private static ClientRun run(String... args) {
+        return ClientRun.of(args);
     }
 
     /** A configuration in the temporary directory, with the example's data files beside it. */
@@ -96,7 +76,7 @@ class CliTest {
                 profiles:
                   - {name: orphan, trafficRoutingMethod: Priority, endpoints: [{name: e1, target: 192.0.2.1}]}
                 """);
-        Run run = run("check-config", file.toString());
+        ClientRun run = run("check-config", file.toString());
 
         assertThat(run.exitCode()).isZero();
         assertThat(run.out()).contains("note: profile orphan has no dnsConfig.relativeName and no profile nests it: it answers nothing");
@@ -106,7 +86,7 @@ class CliTest {
 
     @Test
     void serveRejectsAnUnknownLogLevelBeforeStarting() {
-        Run run = run("serve", "--config", EXAMPLE.toString(), "--log-level", "chatty");
+        ClientRun run = run("serve", "--config", EXAMPLE.toString(), "--log-level", "chatty");
 
         assertThat(run.exitCode()).isEqualTo(WayfinderCommand.EXIT_INVALID_CONFIG);
         assertThat(run.err()).contains("--log-level must be error, warn, info or debug, not chatty");
@@ -119,7 +99,7 @@ class CliTest {
              java.net.ServerSocket tcp = new java.net.ServerSocket(udp.getLocalPort(), 1, java.net.InetAddress.getLoopbackAddress())) {
             String busy = "127.0.0.1:" + udp.getLocalPort();
 
-            Run run = run("serve", "--config", config(OWN).toString(), "--listen", busy);
+            ClientRun run = run("serve", "--config", config(OWN).toString(), "--listen", busy);
 
             assertThat(run.exitCode()).isEqualTo(1);
             assertThat(run.err().strip()).endsWith(busy + " is in use; choose another with --listen HOST:PORT (port 0 picks a free one)");
@@ -131,7 +111,7 @@ class CliTest {
         try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             String busy = "127.0.0.1:" + taken.getLocalPort();
 
-            Run run = run("serve", "--config", config(OWN).toString(), "--listen", "127.0.0.1:0", "--metrics-listen", busy);
+            ClientRun run = run("serve", "--config", config(OWN).toString(), "--listen", "127.0.0.1:0", "--metrics-listen", busy);
 
             assertThat(run.exitCode()).isEqualTo(1);
             assertThat(run.err().strip()).endsWith(busy + " (metrics) is in use; choose another with --metrics-listen HOST:PORT"
@@ -141,7 +121,7 @@ class CliTest {
 
     @Test
     void serveRejectsABadMetricsListenBeforeStarting() {
-        Run run = run("serve", "--config", EXAMPLE.toString(), "--metrics-listen", "localhost:9153");
+        ClientRun run = run("serve", "--config", EXAMPLE.toString(), "--metrics-listen", "localhost:9153");
 
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).contains("--metrics-listen 'localhost:9153': the host must be an IP address");
@@ -151,7 +131,7 @@ class CliTest {
 
     @Test
     void checkConfigOfTheExampleExitsZeroAndSaysOk() {
-        Run run = run("check-config", EXAMPLE.toString());
+        ClientRun run = run("check-config", EXAMPLE.toString());
 
         assertThat(run.exitCode()).isZero();
         assertThat(run.out()).contains(EXAMPLE + ": OK, 1 zone(s), 3 profile(s)");
@@ -162,7 +142,7 @@ class CliTest {
     @ParameterizedTest(name = "check-config {0}")
     @ValueSource(strings = {"--config", "-c", "positional"})
     void checkConfigTakesTheFileAsAnOptionOrPositionally(String how) {
-        Run run = how.equals("positional") ? run("check-config", EXAMPLE.toString()) : run("check-config", how, EXAMPLE.toString());
+        ClientRun run = how.equals("positional") ? run("check-config", EXAMPLE.toString()) : run("check-config", how, EXAMPLE.toString());
 
         assertThat(run.exitCode()).isZero();
         assertThat(run.out()).startsWith(EXAMPLE + ": OK, 1 zone(s), 3 profile(s)");
@@ -179,7 +159,7 @@ class CliTest {
             --config a.yaml b.yaml                | Give the configuration once: --config a.yaml and b.yaml differ
             """)
     void checkConfigWithoutOneFileIsAUsageError(String args, String message) {
-        Run run = run(args.isEmpty() ? new String[] {"check-config"} : ("check-config " + args).split(" "));
+        ClientRun run = run(args.isEmpty() ? new String[] {"check-config"} : ("check-config " + args).split(" "));
 
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).contains(message).contains("Usage: wayfinder check-config");
@@ -204,7 +184,7 @@ class CliTest {
         Files.writeString(tempDir.resolve("data/latency.csv"), "prefix,region,rtt_ms\n81.2.69.0/24,westeurope,10\n"
                 + "81.2.70.0/24,westeurop,12\n81.2.71.7,westeurope,fast\n1.0.16.0/24,Southeast Asia,70\n");
 
-        Run run = run("check-config", file.toString());
+        ClientRun run = run("check-config", file.toString());
 
         Path csv = tempDir.resolve("data/latency.csv");
         assertThat(run.exitCode()).isEqualTo(2);
@@ -218,7 +198,7 @@ class CliTest {
     void checkConfigResolvesDataFilesBesideTheConfiguration() throws IOException {
         Path file = config(OWN);
 
-        Run run = run("check-config", file.toString());
+        ClientRun run = run("check-config", file.toString());
 
         assertThat(run.exitCode()).isZero();
         assertThat(run.out()).contains(file + ": OK, 1 zone(s), 2 profile(s)").contains(tempDir.resolve("data/geo.csv").toString());
@@ -232,7 +212,7 @@ class CliTest {
                 .replace("{name: primary, target: 192.0.2.20}", "{name: primary, target: 192.0.2.20, endpointLocation: westeurop}")
                 .replace("ttl: 30", "ttl: abc"));
 
-        Run run = run("check-config", file.toString());
+        ClientRun run = run("check-config", file.toString());
 
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.out()).isEmpty();
@@ -249,7 +229,7 @@ class CliTest {
     void checkConfigOfAMissingFileExitsTwo() {
         Path missing = tempDir.resolve("nowhere.yaml");
 
-        Run run = run("check-config", missing.toString());
+        ClientRun run = run("check-config", missing.toString());
 
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).contains(missing + " does not exist");
@@ -260,7 +240,7 @@ class CliTest {
     void checkConfigOfAnUnreadableYamlExitsTwoNamingTheLine() throws IOException {
         Path file = config("zones: [{name: example.test\nprofiles: []\n");
 
-        Run run = run("check-config", file.toString());
+        ClientRun run = run("check-config", file.toString());
 
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).contains("not valid YAML").contains("line ");
@@ -270,7 +250,7 @@ class CliTest {
     void checkConfigOfAMissingDataFileExitsTwo() throws IOException {
         Path file = config(OWN.replace("csv: data/geo.csv", "csv: data/gone.csv"));
 
-        Run run = run("check-config", file.toString());
+        ClientRun run = run("check-config", file.toString());
 
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).contains(tempDir.resolve("data/gone.csv").toString());
@@ -281,7 +261,7 @@ class CliTest {
     void checkConfigOfAMissingDataFileNamesTheFieldAndTheProblem() throws IOException {
         Path file = config(OWN.replace("csv: data/geo.csv", "csv: data/gone.csv"));
 
-        Run run = run("check-config", file.toString());
+        ClientRun run = run("check-config", file.toString());
 
         assertThat(run.err()).contains("geolocation.csv").contains("does not exist");
     }
@@ -296,7 +276,7 @@ class CliTest {
                 .write(tempDir.resolve("data/city.mmdb"));
         io.wayfinder.geo.CorruptMmdb.breakValuesMarked(mmdb);
 
-        Run run = run("check-config", file.toString());
+        ClientRun run = run("check-config", file.toString());
 
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.out()).isEmpty();
@@ -319,7 +299,7 @@ class CliTest {
     })
     void explainShowsTheChoiceItsEvidenceAndScope(String client, String chosen, String evidence, String network, int scope,
                                                   String region) {
-        Run run = run("explain", "--config", EXAMPLE.toString(), "--profile", "music", "--client", client);
+        ClientRun run = run("explain", "--config", EXAMPLE.toString(), "--profile", "music", "--client", client);
 
         assertThat(run.exitCode()).isZero();
         assertThat(run.err()).isEmpty();
@@ -338,7 +318,7 @@ class CliTest {
         "185.0.0.0/24, eu,   distance,  185.0.0.0/24, 24",
     })
     void explainJsonCarriesTheSameDecision(String client, String chosen, String evidence, String network, int scope) {
-        Run run = run("explain", "--config", EXAMPLE.toString(), "--profile", "music", "--client", client, "--json");
+        ClientRun run = run("explain", "--config", EXAMPLE.toString(), "--profile", "music", "--client", client, "--json");
 
         assertThat(run.exitCode()).isZero();
         JsonNode decision = JsonMapper.builder().build().readTree(run.out());
@@ -356,7 +336,7 @@ class CliTest {
 
     @Test
     void explainJsonHasTheDocumentedFields() {
-        Run run = run("explain", "--config", EXAMPLE.toString(), "--profile", "music", "--client", "81.2.69.7", "--json");
+        ClientRun run = run("explain", "--config", EXAMPLE.toString(), "--profile", "music", "--client", "81.2.69.7", "--json");
 
         JsonNode decision = JsonMapper.builder().build().readTree(run.out());
         assertThat(decision.propertyNames()).contains("profile", "client", "steps", "outcome", "answers", "scope");
@@ -373,7 +353,7 @@ class CliTest {
         "2001:218:2000::1,   2001:218:2000::1/128, resolver address",
     })
     void explainReadsTheClientAsAnAddressOrASubnet(String client, String network, String source) {
-        Run run = run("explain", "--config", EXAMPLE.toString(), "--profile", "music", "--client", client);
+        ClientRun run = run("explain", "--config", EXAMPLE.toString(), "--profile", "music", "--client", client);
 
         assertThat(run.out().lines().findFirst()).hasValue("client   " + network + " (" + source + ")");
     }
@@ -387,14 +367,14 @@ class CliTest {
             music     | 81.2.99.0/24    | unknown: no geolocation source places it (nor any network of its length in 81.2.96.0/19)
             """)
     void explainSaysWhereItLocatedTheClient(String profile, String client, String located) {
-        Run run = run("explain", "--config", EXAMPLE.toString(), "--profile", profile, "--client", client);
+        ClientRun run = run("explain", "--config", EXAMPLE.toString(), "--profile", profile, "--client", client);
 
         assertThat(run.out().lines().skip(1).findFirst()).hasValue("located  " + located);
     }
 
     @Test
     void explainJsonCarriesTheClientLocation() {
-        Run run = run("explain", "--config", EXAMPLE.toString(), "--profile", "music", "--client", "216.160.83.0/24", "--json");
+        ClientRun run = run("explain", "--config", EXAMPLE.toString(), "--profile", "music", "--client", "216.160.83.0/24", "--json");
 
         JsonNode where = JsonMapper.builder().build().readTree(run.out()).get("clientLocation");
         assertThat(where.get("known").asBoolean()).isTrue();
@@ -409,7 +389,7 @@ class CliTest {
     void explainWithoutGeolocationSaysSo() throws IOException {
         Path file = config(OWN.replace("geolocation: {csv: data/geo.csv}\n", ""));
 
-        Run run = run("explain", "--config", file.toString(), "--profile", "web", "--client", "81.2.69.7");
+        ClientRun run = run("explain", "--config", file.toString(), "--profile", "web", "--client", "81.2.69.7");
 
         assertThat(run.exitCode()).isZero();
         assertThat(run.out()).contains("located  unknown: the configuration has no geolocation source\n");
@@ -417,7 +397,7 @@ class CliTest {
 
     @Test
     void explainOfANestedPriorityProfileChoosesThePrimary() {
-        Run run = run("explain", "--config", EXAMPLE.toString(), "--profile", "music-eu", "--client", "81.2.69.7");
+        ClientRun run = run("explain", "--config", EXAMPLE.toString(), "--profile", "music-eu", "--client", "81.2.69.7");
 
         assertThat(run.exitCode()).isZero();
         assertThat(run.out()).containsPattern("(?m)^answer\\s+primary -> ");
@@ -425,7 +405,7 @@ class CliTest {
 
     @Test
     void explainOfAnUnknownProfileExitsTwoListingTheProfiles() {
-        Run run = run("explain", "--config", EXAMPLE.toString(), "--profile", "musik", "--client", "81.2.69.7");
+        ClientRun run = run("explain", "--config", EXAMPLE.toString(), "--profile", "musik", "--client", "81.2.69.7");
 
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).contains("no profile named 'musik'").contains("music").contains("music-eu");
@@ -434,7 +414,7 @@ class CliTest {
     @ParameterizedTest(name = "--client {0}")
     @ValueSource(strings = {"1.2.3", "81.2.69.7/33", "not-an-address"})
     void explainOfABadClientExitsTwo(String client) {
-        Run run = run("explain", "--config", EXAMPLE.toString(), "--profile", "music", "--client", client);
+        ClientRun run = run("explain", "--config", EXAMPLE.toString(), "--profile", "music", "--client", client);
 
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).startsWith("--client ");
@@ -444,7 +424,7 @@ class CliTest {
     void explainOfAnInvalidConfigurationExitsTwoWithItsErrors() throws IOException {
         Path file = config(OWN.replace("endpointLocation: westeurope", "endpointLocation: westeurop"));
 
-        Run run = run("explain", "--config", file.toString(), "--profile", "web", "--client", "81.2.69.7");
+        ClientRun run = run("explain", "--config", file.toString(), "--profile", "web", "--client", "81.2.69.7");
 
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).contains("profiles[0].endpoints[0].endpointLocation: unknown region 'westeurop'");
@@ -452,7 +432,7 @@ class CliTest {
 
     @Test
     void explainWithoutItsRequiredOptionsIsAUsageError() {
-        Run run = run("explain", "--config", EXAMPLE.toString());
+        ClientRun run = run("explain", "--config", EXAMPLE.toString());
 
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).contains("--profile").contains("--client");
@@ -462,7 +442,7 @@ class CliTest {
 
     @Test
     void geoCodesListsTheWholeHierarchyAsAnIndentedTree() {
-        Run run = run("geo-codes");
+        ClientRun run = run("geo-codes");
 
         assertThat(run.exitCode()).isZero();
         assertThat(run.err()).isEmpty();
@@ -482,7 +462,7 @@ class CliTest {
             ua     | UA       Ukraine\\n  UA-CR  Region of Crimea
             """)
     void geoCodesUnderACodeListsItAndWhatLiesBelowIt(String code, String expected) {
-        Run run = run("geo-codes", "--under", code);
+        ClientRun run = run("geo-codes", "--under", code);
 
         assertThat(run.exitCode()).isZero();
         assertThat(run.out()).isEqualTo(expected.replace("\\n", "\n") + "\n");
@@ -490,7 +470,7 @@ class CliTest {
 
     @Test
     void geoCodesUnderACountryListsItsSubdivisions() {
-        Run run = run("geo-codes", "--under", "US");
+        ClientRun run = run("geo-codes", "--under", "US");
 
         assertThat(run.out().lines()).hasSize(52).first().asString().matches("US\\s+United States");
         assertThat(run.out().lines().skip(1)).allSatisfy(line -> assertThat(line).startsWith("  US-"));
@@ -504,7 +484,7 @@ class CliTest {
             qqqqqqqqq | unknown geographic code 'qqqqqqqqq'
             """)
     void geoCodesUnderAnUnknownCodeExitsTwoWithADidYouMean(String code, String message) {
-        Run run = run("geo-codes", "--under", code);
+        ClientRun run = run("geo-codes", "--under", code);
 
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.out()).isEmpty();
@@ -513,7 +493,7 @@ class CliTest {
 
     @Test
     void regionsListsEveryBuiltInRegionUnderAHeader() {
-        Run run = run("regions");
+        ClientRun run = run("regions");
 
         assertThat(run.exitCode()).isZero();
         assertThat(run.err()).isEmpty();
@@ -531,7 +511,7 @@ class CliTest {
         String wanted = provider.toLowerCase(Locale.ROOT);
         long expected = RegionCatalogue.builtIn().all().stream().filter(r -> r.provider().equals(wanted)).count();
 
-        Run run = run("regions", "--provider", provider);
+        ClientRun run = run("regions", "--provider", provider);
 
         assertThat(run.exitCode()).isZero();
         assertThat(run.out().lines().skip(1)).hasSize((int) expected)
@@ -540,7 +520,7 @@ class CliTest {
 
     @Test
     void regionsOfAnUnknownProviderExitTwoListingTheProviders() {
-        Run run = run("regions", "--provider", "ibm");
+        ClientRun run = run("regions", "--provider", "ibm");
 
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.out()).isEmpty();
@@ -556,7 +536,7 @@ class CliTest {
     void importAzureWritesAFileCheckConfigAcceptsAndReportsWhatItLeftOut() {
         Path out = tempDir.resolve("imported.yaml");
 
-        Run run = run("import", "azure", ARM_EXPORT.toString(), "--out", out.toString(), "--zone", "music.example.test");
+        ClientRun run = run("import", "azure", ARM_EXPORT.toString(), "--out", out.toString(), "--zone", "music.example.test");
 
         assertThat(run.exitCode()).isZero();
         assertThat(run.out()).isEmpty();
@@ -565,14 +545,14 @@ class CliTest {
                 .contains("  profile music, endpoint gov: not imported: region 'USGov Virginia' is not in Wayfinder's catalogue")
                 .contains("  profile music-asia, endpoint asia-legacy: not imported: an Azure endpoint names its Azure resource")
                 .doesNotContain("placeholder");
-        Run check = run("check-config", out.toString());
+        ClientRun check = run("check-config", out.toString());
         assertThat(check.exitCode()).isZero();
         assertThat(check.out()).contains(": OK, 1 zone(s), 8 profile(s)");
     }
 
     @Test
     void importAzureWithoutOutputPrintsTheConfigurationAndSaysTheZoneIsAPlaceholder() {
-        Run run = run("import", "azure", ARM_EXPORT.toString());
+        ClientRun run = run("import", "azure", ARM_EXPORT.toString());
 
         assertThat(run.exitCode()).isZero();
         assertThat(run.out()).startsWith("# Converted from Azure Traffic Manager").contains("  - name: example.invalid\n");
@@ -593,12 +573,12 @@ class CliTest {
     })
     void importedProfilesRouteAsInAzure(String profile, String client, String answer) throws IOException {
         Path file = config("");
-        Run imported = run("import", "azure", ARM_EXPORT.toString(), "--out", file.toString(), "--zone", "music.example.test");
+        ClientRun imported = run("import", "azure", ARM_EXPORT.toString(), "--out", file.toString(), "--zone", "music.example.test");
         assertThat(imported.exitCode()).isZero();
         Files.writeString(file, "geolocation: {csv: data/geo.csv}\nlatency: {sources: [data/latency.csv]}\n",
                 java.nio.file.StandardOpenOption.APPEND);
 
-        Run run = run("explain", "--config", file.toString(), "--profile", profile, "--client", client);
+        ClientRun run = run("explain", "--config", file.toString(), "--profile", profile, "--client", client);
 
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.out()).containsPattern("(?m)^answer\\s+" + java.util.regex.Pattern.quote(answer) + "\\s");
@@ -612,7 +592,7 @@ class CliTest {
     void importAzureOfSomethingThatIsNotAnExportExitsTwo(String name, String message) throws IOException {
         Files.writeString(tempDir.resolve("notjson.json"), "<xml/>");
 
-        Run run = run("import", "azure", tempDir.resolve(name).toString());
+        ClientRun run = run("import", "azure", tempDir.resolve(name).toString());
 
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.out()).isEmpty();
@@ -621,7 +601,7 @@ class CliTest {
 
     @Test
     void importWithoutASourceIsAUsageError() {
-        Run run = run("import");
+        ClientRun run = run("import");
 
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).contains("azure");
@@ -632,7 +612,7 @@ class CliTest {
     @ParameterizedTest(name = "wayfinder {0}")
     @ValueSource(strings = {"version", "--version", "-V"})
     void versionPrintsTheProgramName(String arg) {
-        Run run = run(arg);
+        ClientRun run = run(arg);
 
         assertThat(run.exitCode()).isZero();
         assertThat(run.out()).startsWith("wayfinder ");
@@ -653,7 +633,7 @@ class CliTest {
         "''                        | Usage: wayfinder",
     })
     void helpWorksForEveryCommand(String args, String usage) {
-        Run run = run(args.isEmpty() ? new String[0] : args.split(" "));
+        ClientRun run = run(args.isEmpty() ? new String[0] : args.split(" "));
 
         assertThat(run.exitCode()).isZero();
         assertThat(run.out()).startsWith(usage);
@@ -662,7 +642,7 @@ class CliTest {
 
     @Test
     void unknownCommandIsAUsageError() {
-        Run run = run("serv");
+        ClientRun run = run("serv");
 
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).contains("serv");

@@ -2,13 +2,8 @@ package io.wayfinder.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,26 +31,11 @@ class CommandOutputTest {
     @TempDir
     Path dir;
 
-    record Ran(int exitCode, String out, String err) {
-    }
-
-    private static Ran wayfinder(String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), WayfinderCommand.class.getName()));
-        command.addAll(List.of(args));
-        Process process = new ProcessBuilder(command).start();
-        process.getOutputStream().close();
-        byte[] out = process.getInputStream().readAllBytes();
-        byte[] err = process.getErrorStream().readAllBytes();
-        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        return new Ran(process.exitValue(), new String(out, StandardCharsets.UTF_8), new String(err, StandardCharsets.UTF_8));
-    }
-
     @Test
     void statusPrintsItsTableAndNoLogLines() throws Exception {
         Path config = Files.writeString(dir.resolve("wayfinder.yaml"), CONFIG);
 
-        Ran ran = wayfinder("status", "--config", config.toString());
+        ProcessRun ran = ProcessRun.of("status", "--config", config.toString());
 
         assertThat(ran.exitCode()).as("not all is healthy").isEqualTo(StatusCommand.EXIT_UNHEALTHY);
         assertThat(ran.err()).isEmpty();
@@ -67,7 +47,7 @@ class CommandOutputTest {
     void explainWithProbesPrintsTheDecisionAndNoLogLines() throws Exception {
         Path config = Files.writeString(dir.resolve("wayfinder.yaml"), CONFIG);
 
-        Ran ran = wayfinder("explain", "--config", config.toString(), "--profile", "web", "--client", "192.0.2.1", "--probe");
+        ProcessRun ran = ProcessRun.of("explain", "--config", config.toString(), "--profile", "web", "--client", "192.0.2.1", "--probe");
 
         assertThat(ran.exitCode()).isZero();
         assertThat(ran.err()).isEmpty();
@@ -76,7 +56,7 @@ class CommandOutputTest {
 
     @Test
     void errorsStillGoToStderr() throws Exception {
-        Ran ran = wayfinder("check-config", dir.resolve("missing.yaml").toString());
+        ProcessRun ran = ProcessRun.of("check-config", dir.resolve("missing.yaml").toString());
 
         assertThat(ran.exitCode()).isEqualTo(2);
         assertThat(ran.out()).isEmpty();

@@ -2,9 +2,9 @@ package io.wayfinder.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.wayfinder.api.ApiDeployment;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.parallel.ResourceLock;
@@ -15,18 +15,11 @@ import tools.jackson.databind.JsonNode;
 @ResourceLock(Resources.SYSTEM_OUT)
 @ResourceLock(Resources.SYSTEM_ERR)
 class EndpointCommandsTest {
-    @TempDir
-    Path dir;
-    ClientServer server;
+    @AutoClose
+    private final ClientServer server;
 
-    @BeforeEach
-    void start() throws Exception {
+    EndpointCommandsTest(@TempDir Path dir) throws Exception {
         server = ClientServer.start(dir);
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
     }
 
     @Test
@@ -43,7 +36,7 @@ class EndpointCommandsTest {
 
     @Test
     void listAsJsonHasTheProfileItsVersionAndTheApisEndpoints() throws Exception {
-        JsonNode out = ClientServer.JSON.readTree(server.run("endpoint", "list", "web", "-o", "json").out());
+        JsonNode out = ApiDeployment.JSON.readTree(server.run("endpoint", "list", "web", "-o", "json").out());
 
         assertThat(out.get("profile").asString()).isEqualTo("web");
         assertThat(out.get("version").asLong()).isEqualTo(1);
@@ -63,7 +56,7 @@ class EndpointCommandsTest {
                 endpointLocation       eastus
                 """);
         ClientRun json = server.run("endpoint", "show", "parent", "us", "-o", "json");
-        assertThat(ClientServer.JSON.readTree(json.out())).isEqualTo(server.get("/api/v1/profiles/parent/endpoints/us"));
+        assertThat(ApiDeployment.JSON.readTree(json.out())).isEqualTo(server.get("/api/v1/profiles/parent/endpoints/us"));
     }
 
     @Test
@@ -83,7 +76,7 @@ class EndpointCommandsTest {
 
         ClientRun enabled = server.run("endpoint", "enable", "web", "primary", "-o", "json");
         assertThat(enabled.exitCode()).isZero();
-        assertThat(ClientServer.JSON.readTree(enabled.out())).isEqualTo(server.get("/api/v1/profiles/web/endpoints/primary"));
+        assertThat(ApiDeployment.JSON.readTree(enabled.out())).isEqualTo(server.get("/api/v1/profiles/web/endpoints/primary"));
     }
 
     @Test

@@ -2,11 +2,11 @@ package io.wayfinder.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.wayfinder.api.ApiDeployment;
 import io.wayfinder.profile.read.ProfileTreeReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.parallel.ResourceLock;
@@ -26,18 +26,13 @@ class ProfileCommandsTest {
               - {name: b, target: 192.0.2.41, weight: 3}
             """;
 
-    @TempDir
-    Path dir;
-    ClientServer server;
+    private final Path dir;
+    @AutoClose
+    private final ClientServer server;
 
-    @BeforeEach
-    void start() throws Exception {
-        server = ClientServer.start(dir);
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
+    ProfileCommandsTest(@TempDir Path dir) throws Exception {
+        this.dir = dir;
+        this.server = ClientServer.start(dir);
     }
 
     @Test
@@ -57,7 +52,7 @@ class ProfileCommandsTest {
         ClientRun run = server.run("profile", "list", "-o", "json");
 
         assertThat(run.exitCode()).isZero();
-        assertThat(ClientServer.JSON.readTree(run.out())).isEqualTo(server.get("/api/v1/profiles"));
+        assertThat(ApiDeployment.JSON.readTree(run.out())).isEqualTo(server.get("/api/v1/profiles"));
     }
 
     @Test
@@ -85,7 +80,7 @@ class ProfileCommandsTest {
         ClientRun json = server.run("profile", "show", "web", "-o", "json");
         ClientRun yaml = server.run("profile", "show", "web", "-o", "yaml");
 
-        assertThat(ClientServer.JSON.readTree(json.out())).isEqualTo(api);
+        assertThat(ApiDeployment.JSON.readTree(json.out())).isEqualTo(api);
         assertThat(ProfileTreeReader.parseYaml(yaml.out())).isEqualTo(api);
     }
 
@@ -114,7 +109,7 @@ class ProfileCommandsTest {
         ClientRun asList = server.runWithStdin("profiles:\n  - " + SHOP.replace("\n", "\n    ").replace("shop", "shop2").strip()
                 + "\n", "profile", "create", "-f", "-", "-o", "json");
         assertThat(asList.exitCode()).as(asList.err()).isZero();
-        assertThat(ClientServer.JSON.readTree(asList.out()).get("name").asString()).isEqualTo("shop2");
+        assertThat(ApiDeployment.JSON.readTree(asList.out()).get("name").asString()).isEqualTo("shop2");
     }
 
     @Test
@@ -216,9 +211,9 @@ class ProfileCommandsTest {
 
     @Test
     void aReaderTokenCannotWrite() throws Exception {
-        ClientRun run = server.runAs(ClientServer.READER, "profile", "delete", "web");
+        ClientRun run = server.runAs(ApiDeployment.READER, "profile", "delete", "web");
 
         assertThat(run.exitCode()).isEqualTo(2);
-        assertThat(run.err()).contains("403 Forbidden").doesNotContain(ClientServer.READER);
+        assertThat(run.err()).contains("403 Forbidden").doesNotContain(ApiDeployment.READER);
     }
 }

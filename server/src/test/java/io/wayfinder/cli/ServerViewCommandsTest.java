@@ -3,6 +3,7 @@ package io.wayfinder.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.wayfinder.api.ApiDeployment;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
@@ -23,7 +24,7 @@ class ServerViewCommandsTest {
     @Test
     void statusOfAHealthyServerExitsZero() throws Exception {
         try (ClientServer server = ClientServer.start(dir)) {
-            ClientRun run = server.runAs(ClientServer.READER, "status");
+            ClientRun run = server.runAs(ApiDeployment.READER, "status");
 
             assertThat(run.exitCode()).isZero();
             assertThat(run.err()).isEmpty();
@@ -33,8 +34,8 @@ class ServerViewCommandsTest {
                       primary        192.0.2.10               Unmonitored      -     -   -                    -
                     """).endsWith("healthy: 3 profile(s), 0 endpoint(s) Degraded, 0 profile(s) failing open or on fallback\n");
 
-            ClientRun json = server.runAs(ClientServer.READER, "status", "-o", "json");
-            JsonNode status = ClientServer.JSON.readTree(json.out());
+            ClientRun json = server.runAs(ApiDeployment.READER, "status", "-o", "json");
+            JsonNode status = ApiDeployment.JSON.readTree(json.out());
             assertThat(status.get("summary").get("healthy").asBoolean()).isTrue();
             assertThat(status.get("configuration").get("profiles").asString()).isEqualTo("store");
         }
@@ -54,11 +55,11 @@ class ServerViewCommandsTest {
                           - {name: up, target: 127.0.0.1}
                           - {name: down, target: 127.0.0.2}
                     """.formatted(up.getLocalPort());
-            try (ClientServer server = ClientServer.start(dir, ClientServer.SETTINGS + profiles)) {
+            try (ClientServer server = ClientServer.start(dir, ApiDeployment.SETTINGS + profiles)) {
                 await().atMost(Duration.ofSeconds(15)).until(() -> !server.get("/api/v1/status").get("summary").get("healthy")
                         .asBoolean());
 
-                ClientRun run = server.runAs(ClientServer.READER, "status");
+                ClientRun run = server.runAs(ApiDeployment.READER, "status");
 
                 assertThat(run.exitCode()).isEqualTo(StatusCommand.EXIT_UNHEALTHY);
                 assertThat(run.out()).contains("\n  down           127.0.0.2                Degraded         ")
@@ -66,9 +67,9 @@ class ServerViewCommandsTest {
                         .endsWith("NOT HEALTHY: 1 profile(s), 1 endpoint(s) Degraded, 0 profile(s) failing open or on fallback\n");
                 assertThat(run.err()).isEmpty();
 
-                ClientRun json = server.runAs(ClientServer.READER, "status", "-o", "json");
+                ClientRun json = server.runAs(ApiDeployment.READER, "status", "-o", "json");
                 assertThat(json.exitCode()).isEqualTo(StatusCommand.EXIT_UNHEALTHY);
-                assertThat(ClientServer.JSON.readTree(json.out()).get("summary").get("endpointsDegraded").asInt()).isEqualTo(1);
+                assertThat(ApiDeployment.JSON.readTree(json.out()).get("summary").get("endpointsDegraded").asInt()).isEqualTo(1);
             }
         }
     }
@@ -80,15 +81,15 @@ class ServerViewCommandsTest {
             // The file's profiles seeded the store unchanged, and nothing is probed: the same world.
             ClientRun local = ClientRun.of(concat(new String[] {"explain", "--config", server.configFile.toString(), "--json"},
                     question));
-            ClientRun remote = server.runAs(ClientServer.READER, concat(new String[] {"explain", "-o", "json"}, question));
+            ClientRun remote = server.runAs(ApiDeployment.READER, concat(new String[] {"explain", "-o", "json"}, question));
 
             assertThat(remote.exitCode()).as(remote.err()).isZero();
             assertThat(remote.out()).isEqualTo(local.out());
-            assertThat(ClientServer.JSON.readTree(remote.out()).get("answers").get(0).get("target").asString())
+            assertThat(ApiDeployment.JSON.readTree(remote.out()).get("answers").get(0).get("target").asString())
                     .isEqualTo("192.0.2.20");
 
             ClientRun localText = ClientRun.of(concat(new String[] {"explain", "--config", server.configFile.toString()}, question));
-            ClientRun remoteText = server.runAs(ClientServer.READER, concat(new String[] {"explain"}, question));
+            ClientRun remoteText = server.runAs(ApiDeployment.READER, concat(new String[] {"explain"}, question));
             assertThat(remoteText.out()).isEqualTo(localText.out()).contains("answer   only -> 192.0.2.20");
         }
     }
@@ -96,15 +97,15 @@ class ServerViewCommandsTest {
     @Test
     void explainFromTheServerChecksItsQuestionLikeTheLocalOne() throws Exception {
         try (ClientServer server = ClientServer.start(dir)) {
-            ClientRun badClient = server.runAs(ClientServer.READER, "explain", "--profile", "web", "--client", "300.1.1.1");
+            ClientRun badClient = server.runAs(ApiDeployment.READER, "explain", "--profile", "web", "--client", "300.1.1.1");
             assertThat(badClient.exitCode()).isEqualTo(2);
             assertThat(badClient.err()).startsWith("--client ");
 
-            ClientRun unknown = server.runAs(ClientServer.READER, "explain", "--profile", "nope", "--client", "192.0.2.1");
+            ClientRun unknown = server.runAs(ApiDeployment.READER, "explain", "--profile", "nope", "--client", "192.0.2.1");
             assertThat(unknown.exitCode()).isEqualTo(2);
             assertThat(unknown.err()).contains("404 Not Found: no profile named 'nope' is served");
 
-            ClientRun both = server.runAs(ClientServer.READER, "explain", "--config", server.configFile.toString(),
+            ClientRun both = server.runAs(ApiDeployment.READER, "explain", "--config", server.configFile.toString(),
                     "--profile", "web", "--client", "192.0.2.1");
             assertThat(both.exitCode()).isEqualTo(2);
             assertThat(both.err()).contains("Give --config FILE or --server URL, not both");
@@ -116,7 +117,7 @@ class ServerViewCommandsTest {
         try (ClientServer server = ClientServer.start(dir)) {
             server.run("endpoint", "disable", "web", "primary");
 
-            ClientRun run = server.runAs(ClientServer.READER, "audit", "--profile", "web");
+            ClientRun run = server.runAs(ApiDeployment.READER, "audit", "--profile", "web");
 
             assertThat(run.exitCode()).isZero();
             assertThat(run.out().lines().toList()).hasSize(5);
@@ -126,10 +127,10 @@ class ServerViewCommandsTest {
             assertThat(run.out()).contains("\n    profile web: endpoint primary: endpointStatus Enabled -> Disabled\n")
                     .contains(" seed ");
 
-            ClientRun json = server.runAs(ClientServer.READER, "audit", "--limit", "1", "-o", "json");
-            assertThat(ClientServer.JSON.readTree(json.out())).isEqualTo(server.get("/api/v1/audit?limit=1"));
+            ClientRun json = server.runAs(ApiDeployment.READER, "audit", "--limit", "1", "-o", "json");
+            assertThat(ApiDeployment.JSON.readTree(json.out())).isEqualTo(server.get("/api/v1/audit?limit=1"));
 
-            ClientRun bad = server.runAs(ClientServer.READER, "audit", "--since", "yesterday");
+            ClientRun bad = server.runAs(ApiDeployment.READER, "audit", "--since", "yesterday");
             assertThat(bad.exitCode()).isEqualTo(2);
             assertThat(bad.err()).contains("400 Bad Request").contains("\n  since: must be a UTC time");
         }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.wayfinder.profile.ListenAddress;
+import io.wayfinder.profile.read.MinimalConfig;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -21,17 +22,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The listen addresses a command line gives over the file: where metrics go, and what a busy address says. */
 class ListenOptionsIntegrationTest {
-    private static final String CONFIG = """
-            zones:
-              - name: example.test
-                nameservers: [ns1.example.test]
-            profiles:
-              - name: web
-                trafficRoutingMethod: Priority
-                dnsConfig: {relativeName: www}
-                endpoints:
-                  - {name: a, target: 192.0.2.1}
-            """;
     private static final ListenAddress ANY_PORT = ListenAddress.parse("127.0.0.1:0");
 
     @TempDir
@@ -39,7 +29,7 @@ class ListenOptionsIntegrationTest {
 
     @Test
     void metricsAreServedWhereTheCommandLineSaysEvenWithoutAMetricsSection() throws Exception {
-        Path config = Files.writeString(dir.resolve("wayfinder.yaml"), CONFIG);
+        Path config = Files.writeString(dir.resolve("wayfinder.yaml"), MinimalConfig.TEXT);
 
         try (WayfinderServer server = WayfinderServer.start(config,
                 new WayfinderServer.Options(List.of(ANY_PORT), 1, 100, ANY_PORT))) {
@@ -54,7 +44,7 @@ class ListenOptionsIntegrationTest {
 
     @Test
     void aDnsAddressInUseSaysWhichAndThatItIsInUse() throws Exception {
-        Path config = Files.writeString(dir.resolve("wayfinder.yaml"), CONFIG);
+        Path config = Files.writeString(dir.resolve("wayfinder.yaml"), MinimalConfig.TEXT);
         try (DatagramSocket udp = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
              ServerSocket tcp = new ServerSocket(udp.getLocalPort(), 1, InetAddress.getLoopbackAddress())) {
             ListenAddress busy = ListenAddress.parse("127.0.0.1:" + udp.getLocalPort());
@@ -70,7 +60,7 @@ class ListenOptionsIntegrationTest {
 
     @Test
     void aMetricsAddressInUseSaysWhichAndThatItIsInUse() throws Exception {
-        Path config = Files.writeString(dir.resolve("wayfinder.yaml"), CONFIG);
+        Path config = Files.writeString(dir.resolve("wayfinder.yaml"), MinimalConfig.TEXT);
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             ListenAddress busy = ListenAddress.parse("127.0.0.1:" + taken.getLocalPort());
 

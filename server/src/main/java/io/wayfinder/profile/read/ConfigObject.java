@@ -54,13 +54,19 @@ final class ConfigObject {
         return value == null || value.isNull() ? null : value;
     }
 
+    /** The value, or null when absent; a required value that is absent is reported. */
+    private JsonNode value(String key, boolean required) {
+        JsonNode value = value(key);
+        if (value == null && required) {
+            errors.add(pathOf(key), "is required");
+        }
+        return value;
+    }
+
     /** A scalar as text (numbers and booleans included, as YAML users write {@code name: 1}); null if absent. */
     String string(String key, boolean required) {
-        JsonNode value = value(key);
+        JsonNode value = value(key, required);
         if (value == null) {
-            if (required) {
-                errors.add(pathOf(key), "is required");
-            }
             return null;
         }
         if (!value.isValueNode()) {
@@ -118,11 +124,8 @@ final class ConfigObject {
     }
 
     Double number(String key, double min, double max, boolean required) {
-        JsonNode value = value(key);
+        JsonNode value = value(key, required);
         if (value == null) {
-            if (required) {
-                errors.add(pathOf(key), "is required");
-            }
             return null;
         }
         if (!value.isNumber()) {
@@ -228,15 +231,21 @@ final class ConfigObject {
         return new ConfigObject(value, pathOf(key), errors);
     }
 
+    /** The list under a key; null when absent, or when it is something else (reported). */
+    private JsonNode list(String key) {
+        JsonNode value = value(key);
+        if (value != null && !value.isArray()) {
+            errors.add(pathOf(key), "must be a list, not " + describe(value));
+            return null;
+        }
+        return value;
+    }
+
     /** A list of mappings; an absent key is an empty list. */
     List<ConfigObject> objects(String key) {
         List<ConfigObject> out = new ArrayList<>();
-        JsonNode value = value(key);
+        JsonNode value = list(key);
         if (value == null) {
-            return out;
-        }
-        if (!value.isArray()) {
-            errors.add(pathOf(key), "must be a list, not " + describe(value));
             return out;
         }
         for (int i = 0; i < value.size(); i++) {
@@ -281,15 +290,10 @@ final class ConfigObject {
     /** The raw list items under a key (for lists that mix scalars and mappings); empty when absent. */
     List<JsonNode> items(String key) {
         List<JsonNode> out = new ArrayList<>();
-        JsonNode value = value(key);
-        if (value == null) {
-            return out;
+        JsonNode value = list(key);
+        if (value != null) {
+            value.values().forEach(out::add);
         }
-        if (!value.isArray()) {
-            errors.add(pathOf(key), "must be a list, not " + describe(value));
-            return out;
-        }
-        value.values().forEach(out::add);
         return out;
     }
 

@@ -63,19 +63,8 @@ class ConfigReaderTest {
                   - {name: b, target: 192.0.2.2}
             """;
 
-    private static final String MINIMAL = """
-            zones:
-              - name: example.test
-                nameservers: [ns1.example.test]
-            profiles:
-              - name: web
-                trafficRoutingMethod: Priority
-                dnsConfig: {relativeName: www}
-                endpoints:
-                  - {name: a, target: 192.0.2.1}
-                  - {name: b, target: 192.0.2.2}
-                  - {name: c, target: c.example.net}
-            """;
+    private static final String MINIMAL = MinimalConfig.withEndpoints("{name: b, target: 192.0.2.2}",
+            "{name: c, target: c.example.net}");
 
     @TempDir
     Path tempDir;

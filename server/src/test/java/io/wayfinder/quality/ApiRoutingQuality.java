@@ -103,7 +103,7 @@ public final class ApiRoutingQuality {
 
     /** The congestion run: who should have moved, who did, who moved without cause. */
     record CongestionRun(GeneratedInternet.Congestion event, int[] fastestAfter, int[] afterFirst, int[] afterSecond,
-                         Map<String, Double> moved, Map<String, Integer> counts, Map<Group, QualityScore> afterScores) {
+                         Map<Moved, double[]> moved, Map<Moved, Integer> counts, Map<Group, QualityScore> afterScores) {
     }
 
     private ApiRoutingQuality() {
@@ -149,7 +149,7 @@ public final class ApiRoutingQuality {
                 int[] learned = asker.ask(world);
                 choices.put("learned table", learned);
                 if (options.congestion()) {
-                    int region = world.busiestRegion(fastest);
+                    int region = world.congestibleRegion(fastest, 50);
                     GeneratedInternet.Congestion event = world.congestion(region, 50, 0.1, fastest, options.world().seed());
                     feeds.add(feed.post(world, 1, now - HOUR, System.currentTimeMillis() - 1000, event));
                     rebuilds.add(rebuild(api));
@@ -338,42 +338,62 @@ public final class ApiRoutingQuality {
         return out;
     }
 
+    /**
+     * Kinds of networks in a congestion run. The slowed ones (in a congested block, sent to the slowed
+     * region before, and no longer fastest there) by the evidence of the slowdown they got: their own
+     * new samples to the region, at least {@code changeMinSamples} (5, the learner's default) or fewer
+     * (which the learner holds back for up to {@code holdBack}, an hour), or none (only borrowed: a
+     * measured network not measured to that region, or a never-measured one). The others: not slowed.
+     */
+    enum Moved {
+        SLOWED_OWN("slowed, 5 or more new samples to the region: moved off"),
+        SLOWED_SPARSE("slowed, 1-4 new samples to the region: moved off"),
+        SLOWED_MEASURED_NONE("slowed, measured but not to that region: moved off"),
+        SLOWED_NEVER("slowed, never measured: moved off"),
+        OTHERS_MEASURED("not slowed, measured: answer changed"),
+        OTHERS_NEVER("not slowed, never measured: answer changed");
+
+        final String label;
+
+        Moved(String label) {
+            this.label = label;
+        }
+    }
+
+    static final int CHANGE_MIN_SAMPLES = 5;
+
     static CongestionRun congestionRun(GeneratedInternet world, GeneratedInternet.Congestion event, int[] before,
                                        int[] first, int[] second) {
         int[] fastestAfter = world.fastest(event);
-        Map<String, Double> moved = new LinkedHashMap<>();
-        Map<String, Integer> counts = new LinkedHashMap<>();
         int region = event.region();
-        // Networks of congested blocks that the learned table sent to the slowed region, and should now leave.
-        for (boolean measured : new boolean[] {true, false}) {
-            String kind = measured ? "measured" : "never measured";
-            int should = 0;
-            int movedFirst = 0;
-            int movedSecond = 0;
-            int others = 0;
-            int changedFirst = 0;
-            int changedSecond = 0;
-            for (int n = 0; n < before.length; n++) {
-                if (world.measured(n) != measured) {
-                    continue;
+        int[] count = new int[Moved.values().length];
+        int[] afterFirst = new int[count.length];
+        int[] afterSecond = new int[count.length];
+        for (int n = 0; n < before.length; n++) {
+            boolean hit = event.blocks().get(world.blockOf(n));
+            Moved kind;
+            if (hit) {
+                if (before[n] != region || fastestAfter[n] == region) {
+                    continue; // not sent there, or still fastest there: nothing to move
                 }
-                boolean hit = event.blocks().get(world.blockOf(n));
-                if (hit && before[n] == region && fastestAfter[n] != region) {
-                    should++;
-                    movedFirst += first[n] != region ? 1 : 0;
-                    movedSecond += second[n] != region ? 1 : 0;
-                } else if (!hit) {
-                    others++;
-                    changedFirst += first[n] != before[n] ? 1 : 0;
-                    changedSecond += second[n] != before[n] ? 1 : 0;
-                }
+                int fresh = world.samplesFor(n, region, 1);
+                kind = !world.measured(n) ? Moved.SLOWED_NEVER : fresh >= CHANGE_MIN_SAMPLES ? Moved.SLOWED_OWN
+                        : fresh > 0 ? Moved.SLOWED_SPARSE : Moved.SLOWED_MEASURED_NONE;
+                afterFirst[kind.ordinal()] += first[n] != region ? 1 : 0;
+                afterSecond[kind.ordinal()] += second[n] != region ? 1 : 0;
+            } else {
+                kind = world.measured(n) ? Moved.OTHERS_MEASURED : Moved.OTHERS_NEVER;
+                afterFirst[kind.ordinal()] += first[n] != before[n] ? 1 : 0;
+                afterSecond[kind.ordinal()] += second[n] != before[n] ? 1 : 0;
             }
-            counts.put("slowed, " + kind, should);
-            counts.put("others, " + kind, others);
-            moved.put("slowed, " + kind + ", moved after 1 rebuild", share(movedFirst, should));
-            moved.put("slowed, " + kind + ", moved after 2 rebuilds", share(movedSecond, should));
-            moved.put("others, " + kind + ", changed after 1 rebuild", share(changedFirst, others));
-            moved.put("others, " + kind + ", changed after 2 rebuilds", share(changedSecond, others));
+            count[kind.ordinal()]++;
+        }
+        Map<Moved, double[]> moved = new EnumMap<>(Moved.class);
+        Map<Moved, Integer> counts = new EnumMap<>(Moved.class);
+        for (Moved m : Moved.values()) {
+            counts.put(m, count[m.ordinal()]);
+            moved.put(m, new double[] {share(afterFirst[m.ordinal()], count[m.ordinal()]),
+                    share(afterSecond[m.ordinal()], count[m.ordinal()])});
         }
         return new CongestionRun(event, fastestAfter, first, second, moved, counts,
                 score(world, fastestAfter, second, event));
@@ -391,6 +411,7 @@ public final class ApiRoutingQuality {
         GeneratedInternet world = run.world();
         out.append("Generated internet (seed ").append(world.params().seed()).append("): ").append(world.describe())
                 .append(".\n\n");
+        out.append(nearTies(world, run.fastest())).append("\n\n");
         out.append("Share sent to the truly fastest region / mean extra RTT / p95 extra RTT:\n\n");
         out.append("| Client networks | Count |");
         run.scores().keySet().forEach(name -> out.append(' ').append(name).append(" |"));
@@ -421,13 +442,9 @@ public final class ApiRoutingQuality {
                     world.regions().get(c.event().region()).name(), c.event().extraMs(), networks[0],
                     c.event().blocks().cardinality()));
             out.append("| Networks | Count | after 1 rebuild | after 2 rebuilds |\n|---|---:|---:|---:|\n");
-            for (String kind : List.of("measured", "never measured")) {
-                out.append(String.format(Locale.ROOT, "| slowed and sent there, %s: moved off | %,d | %s | %s |%n", kind,
-                        c.counts().get("slowed, " + kind), percent(c.moved().get("slowed, " + kind + ", moved after 1 rebuild")),
-                        percent(c.moved().get("slowed, " + kind + ", moved after 2 rebuilds"))));
-                out.append(String.format(Locale.ROOT, "| not slowed, %s: answer changed | %,d | %s | %s |%n", kind,
-                        c.counts().get("others, " + kind), percent(c.moved().get("others, " + kind + ", changed after 1 rebuild")),
-                        percent(c.moved().get("others, " + kind + ", changed after 2 rebuilds"))));
+            for (Moved m : Moved.values()) {
+                out.append(String.format(Locale.ROOT, "| %s | %,d | %s | %s |%n", m.label, c.counts().get(m),
+                        percent(c.moved().get(m)[0]), percent(c.moved().get(m)[1])));
             }
             out.append("\nLearned table after the congestion (2 rebuilds), against the new truth:\n\n");
             out.append("| Client networks | Count | learned table |\n|---|---:|---:|\n");
@@ -440,6 +457,25 @@ public final class ApiRoutingQuality {
             out.append("\nLoad: ").append(load).append('\n');
         }
         return out.toString();
+    }
+
+    /** How many networks have another region within 0.5 ms and 1 ms of their fastest: near-ties, where a miss costs little. */
+    static String nearTies(GeneratedInternet world, int[] fastest) {
+        int half = 0;
+        int one = 0;
+        for (int n = 0; n < fastest.length; n++) {
+            double best = world.trueRttMs(n, fastest[n]);
+            double second = Double.POSITIVE_INFINITY;
+            for (int r = 0; r < world.regionCount(); r++) {
+                if (r != fastest[n]) {
+                    second = Math.min(second, world.trueRttMs(n, r));
+                }
+            }
+            half += second - best < 0.5 ? 1 : 0;
+            one += second - best < 1 ? 1 : 0;
+        }
+        return String.format(Locale.ROOT, "Near-ties: %.1f%% of the networks have a second region within 0.5 ms of their "
+                + "fastest, %.1f%% within 1 ms.", 100.0 * half / fastest.length, 100.0 * one / fastest.length);
     }
 
     static String percent(Double share) {

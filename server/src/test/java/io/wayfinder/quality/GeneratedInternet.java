@@ -43,7 +43,9 @@ import java.util.SplittableRandom;
  *     /16s; never contacted: the addresses are data in requests to a loopback server), split among the
  *     registries in proportion to their areas' weight. A provider with 16 or more blocks gets whole /16
  *     allocations, a small one /20s carved out of a /16 its registry shares among several. A /20 is one
- *     <em>block</em>: one provider, one metro, 8-16 client /24s. When a registry runs out (large worlds),
+ *     <em>block</em>: one provider, one metro, 8-16 client /24s. A /16 serves one area of its provider
+ *     (the metros of one box of {@link GeneratedWorld#AREAS}: a country, a coast), but one block in ten
+ *     sits in any other metro the provider serves, possibly on another continent. When a registry runs out (large worlds),
  *     it takes /16s from the one with the most left, as transferred space does.</li>
  * <li><b>Networks:</b> /24s, 70% within 30 km of their metro, the rest 30-300 km out, with a last mile
  *     (log-normal, median 6 ms, 1-60 ms: fibre to satellite) and a jitter scale (0.3-5 ms) of their own.</li>
@@ -68,6 +70,10 @@ import java.util.SplittableRandom;
  *
  * <p>A {@link Congestion} slows one region by a fixed amount for a set of blocks; the truth and new
  * samples reflect it when it is passed in.
+ *
+ * <p>The numbers are this generator's, not measured ones: chosen to make the structure that matters
+ * for routing (peering and bad routes geolocation cannot see, blocks that share them, samples too
+ * few and too noisy to trust alone) as strong as it is said to be on the real internet, not weaker.
  */
 public final class GeneratedInternet {
 
@@ -294,10 +300,30 @@ public final class GeneratedInternet {
         int b = 0;
         for (int i = 0; i < providerCount; i++) {
             int[] bases = pool.blocks(providerRir[i], providerBlocks[i]);
-            for (int base : bases) {
-                blockBase[b] = base;
+            int[] metros = providerMetros[i];
+            int anchor = metros[0];
+            for (int k = 0; k < bases.length; k++) {
+                // A /16 (16 blocks) serves one area of the provider's (a country, a coast): its anchor's,
+                // but one block in ten goes to any metro the provider serves.
+                if (k % 16 == 0) {
+                    anchor = metros[random.nextInt(metros.length)];
+                }
+                int metro = anchor;
+                if (random.nextDouble() < 0.1) {
+                    metro = metros[random.nextInt(metros.length)];
+                } else {
+                    int pick = random.nextInt(metros.length);
+                    for (int t = 0; t < metros.length; t++) {
+                        int candidate = metros[(pick + t) % metros.length];
+                        if (metroArea[candidate] == metroArea[anchor]) {
+                            metro = candidate;
+                            break;
+                        }
+                    }
+                }
+                blockBase[b] = bases[k];
                 blockProvider[b] = i;
-                blockMetro[b] = providerMetros[i][random.nextInt(providerMetros[i].length)];
+                blockMetro[b] = metro;
                 b++;
             }
         }
@@ -678,11 +704,21 @@ public final class GeneratedInternet {
         return new Congestion(region, extraMs, blocks);
     }
 
-    /** The region that is fastest for the most networks. */
-    public int busiestRegion(int[] fastest) {
+    /**
+     * The region whose slowing by {@code extraMs} would change the fastest region of the most
+     * networks: one with close alternatives (a European region rather than Brazil, whose networks
+     * have nowhere else within 50 ms to go).
+     */
+    public int congestibleRegion(int[] fastest, double extraMs) {
         int[] count = new int[regions.size()];
-        for (int f : fastest) {
-            count[f]++;
+        for (int n = 0; n < fastest.length; n++) {
+            double slowed = trueRttMs(n, fastest[n]) + extraMs;
+            for (int r = 0; r < regions.size(); r++) {
+                if (r != fastest[n] && trueRttMs(n, r) < slowed) {
+                    count[fastest[n]]++;
+                    break;
+                }
+            }
         }
         int best = 0;
         for (int r = 1; r < count.length; r++) {

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# The learned table at scale (issue 11): for each size, LearnedScale (server test sources, where the
+# generated internet lives) builds a world of N client /24s x 20 regions, adds its samples to a
+# LearnedLatency, times a full rebuild, measures the heap the learner retains, writes a checkpoint,
+# and posts samples through the HTTP API of a server that restored it; then JMH's
+# LearnedRoutingDecisionBenchmark times the routing decision on the restored table. The load
+# average is recorded before and after each step: run it when `uptime` shows less than 1.5.
+#
+#   bench/learned/run.sh                              # 1M, 2M, 5M and 10M networks
+#   bench/learned/run.sh 1000000                      # one size
+#   HTTP_SAMPLES=2000000 SKIP_BUILD=1 bench/learned/run.sh 1000000
+#
+# Results (and the checkpoints, a few GB at 10M) go to bench/results/learned-<time>/ (git-ignored).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+SIZES=("$@")
+[[ ${#SIZES[@]} -gt 0 ]] || SIZES=(1000000 2000000 5000000 10000000)
+OUT=bench/results/learned-$(date +%Y%m%d-%H%M%S)
+mkdir -p "$OUT"
+load() { echo "$(date -Is) $1: $(uptime)" | tee -a "$OUT/load.txt"; }
+if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
+  mvn -B -q -Dstyle.color=never -pl server test-compile
+  mvn -B -q -Dstyle.color=never -pl bench -am -Dmaven.test.skip=true package
+fi
+mvn -B -q -Dstyle.color=never -pl server dependency:build-classpath -Dmdep.outputFile="$OUT/classpath.txt" >/dev/null
+CP="server/target/test-classes:server/target/classes:$(cat "$OUT/classpath.txt")"
+{
+  echo "commit $(git rev-parse --short HEAD) ($(git status --porcelain | wc -l) changed paths)"
+  java -version 2>&1 | head -1
+  echo "cpus $(nproc), $(free -g | awk '/Mem:/ {print $2 " GiB RAM"}')"
+} | tee "$OUT/machine.txt"
+for n in "${SIZES[@]}"; do
+  load "before LearnedScale $n"
+  java -Xmx14g -cp "$CP" io.wayfinder.quality.LearnedScale --out "$OUT" --http "${HTTP_SAMPLES:-5000000}" "$n" \
+    2> "$OUT/scale-$n.log" | tee "$OUT/scale-$n.txt"
+  load "after LearnedScale $n"
+  load "before JMH $n"
+  java -Xmx512m -jar bench/target/benchmarks.jar LearnedRoutingDecisionBenchmark -f 1 -wi 3 -w 2s -i 5 -r 2s -prof gc \
+    -p dir="$OUT" -p networks="$n" -rf json -rff "$OUT/jmh-$n.json" -o "$OUT/jmh-$n.txt"
+  load "after JMH $n"
+  sed -n '/^Benchmark /,$p' "$OUT/jmh-$n.txt"
+  rm -rf "$OUT/$n/server"
+done
+echo "results in $OUT"

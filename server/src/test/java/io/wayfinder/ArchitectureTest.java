@@ -34,7 +34,7 @@ import java.util.concurrent.atomic.AtomicReference;
  *   control                 metrics
  *   store
  *   answer
- *   routing                 dns (server -&gt; wire)
+ *   routing                 dns (server -&gt; wire)     traffic
  *   health     latency
  *   profile (read -&gt; model)
  *   geo
@@ -74,6 +74,7 @@ class ArchitectureTest {
     private static final String API = "io.wayfinder.api..";
     private static final String PROFILE_WRITE = "io.wayfinder.profile.write..";
     private static final String IMPORTS = "io.wayfinder.imports..";
+    private static final String TRAFFIC = "io.wayfinder.traffic..";
 
     // --- dns: the codec and the listeners -------------------------------------------------------
 
@@ -248,6 +249,12 @@ class ArchitectureTest {
     static final ArchRule latencySitsOnGeoNetSource = wayfinderDependenciesOnly(LATENCY, GEO, NET, SOURCE)
             .because("the latency table is a hot structure built from measurements and distances;"
                     + " it must not know the configuration or the routing methods that read it");
+
+    @ArchTest
+    static final ArchRule trafficSitsOnNetGeoTime = wayfinderDependenciesOnly(TRAFFIC, NET, GEO, TIME)
+            .because("Traffic View is written by the query path (answer calls it with names and a client"
+                    + " network) and read by the API; it must not know routing, the snapshot or the control"
+                    + " path, so that the query path's side of it stays a few array writes");
 
     // --- whole-graph rules ----------------------------------------------------------------------
 

@@ -16,6 +16,7 @@ import io.wayfinder.routing.RoutingPlan;
 import io.wayfinder.routing.RoutingTable;
 import io.wayfinder.routing.Target;
 import io.wayfinder.routing.Trace;
+import io.wayfinder.traffic.TrafficRecorder;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.util.function.Supplier;
@@ -41,6 +42,11 @@ import java.util.function.Supplier;
  * MultiValue answer counts) and the result for the name asked: NOERROR, NODATA or NXDOMAIN. A
  * profile reached through a CNAME counts its own answer; the profile whose CNAME it was counts
  * NOERROR. The counters are this thread's, found again only when the configuration changes.
+ *
+ * <p>With a {@link TrafficRecorder} (the server's, with {@code api:}), each profile's answer is also
+ * recorded for Traffic View: the client's network, the endpoint the profile chose (for a nested
+ * one, the nested endpoint it followed) and its region, and the RTT the performance decision
+ * estimated. A disabled profile's NXDOMAIN is not recorded (the name does not exist).
  */
 public final class QueryAnswerer implements Responder {
     /** Internal result: the name exists but has no record of the type asked. Answered as NOERROR. */
@@ -50,6 +56,8 @@ public final class QueryAnswerer implements Responder {
 
     private final Supplier<Snapshot> snapshots;
     private final AnswerCounts counts;
+    /** The event loop's Traffic View recorder, or null when nobody reads Traffic View. */
+    private final TrafficRecorder traffic;
     /** This thread's counters for the configuration answered last. */
     private AnswerCounts.Generation counted;
     private final RoutingContext context = new RoutingContext();
@@ -73,8 +81,17 @@ public final class QueryAnswerer implements Responder {
 
     /** @param counts shared by every answerer of a server; each thread counts in its own arrays */
     public QueryAnswerer(Supplier<Snapshot> snapshots, AnswerCounts counts) {
+        this(snapshots, counts, null);
+    }
+
+    /**
+     * @param traffic the recorder of the event loop this answerer runs on (only that loop may record
+     *                into it), or null to record nothing
+     */
+    public QueryAnswerer(Supplier<Snapshot> snapshots, AnswerCounts counts, TrafficRecorder traffic) {
         this.snapshots = snapshots;
         this.counts = counts;
+        this.traffic = traffic;
     }
 
     @Override
@@ -212,6 +229,9 @@ public final class QueryAnswerer implements Responder {
             clientKnown = true;
         }
         RoutingOutcome outcome = Router.route(routing, profile, context, Trace.NONE);
+        if (traffic != null) {
+            recordTraffic(profile, outcome);
+        }
         if (outcome != RoutingOutcome.ANSWER) {
             // NXDOMAIN: no endpoint enabled: as Azure, the name answers NXDOMAIN
             int result = outcome == RoutingOutcome.NXDOMAIN ? AnswerCounts.NXDOMAIN : AnswerCounts.NODATA;
@@ -248,6 +268,15 @@ public final class QueryAnswerer implements Responder {
         }
         countNested(g, wrote ? AnswerCounts.NOERROR : AnswerCounts.NODATA);
         return wrote ? Rcode.NOERROR : NODATA;
+    }
+
+    /** Traffic View: this profile's own choice (the nested endpoint it followed, or its answer). */
+    private void recordTraffic(Profile profile, RoutingOutcome outcome) {
+        Endpoint chosen = context.nestedCount() > 0 ? context.nested(0)
+                : outcome == RoutingOutcome.ANSWER ? context.answer(0) : null;
+        String region = chosen == null || chosen.region() < 0 ? null : routing.region(chosen.region()).name();
+        traffic.record(context.client(), query.hasClientSubnet(), profile.name(), chosen == null ? null : chosen.name(),
+                region, context.estimateTenths());
     }
 
     /** Counts the result in each profile that routing left through a nested endpoint. */

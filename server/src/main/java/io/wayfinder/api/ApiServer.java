@@ -18,6 +18,7 @@ import io.wayfinder.profile.WayfinderConfig;
 import io.wayfinder.profile.WayfinderConfig.ApiToken;
 import io.wayfinder.store.ProfileStore;
 import io.wayfinder.store.StoreException;
+import io.wayfinder.traffic.TrafficView;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -73,7 +74,7 @@ public final class ApiServer implements AutoCloseable {
         READ,
         /** A writer token. */
         WRITE,
-        /** A writer or a measurer token: posting measurements. */
+        /** A writer or a measurer token: posting measurements, and the agents' targets. */
         MEASURE
     }
 
@@ -85,9 +86,11 @@ public final class ApiServer implements AutoCloseable {
      * What the API serves from: the running server's parts.
      *
      * @param learning latency learning, or null when it is off ({@code latency.learn})
+     * @param traffic  Traffic View
      */
     public record Parts(SnapshotPublisher publisher, ServedConfig served, ProfileWrites writes, ProfileStore store,
-                        PrometheusRegistry metrics, BooleanSupplier ready, Clock clock, LatencyLearningService learning) {
+                        PrometheusRegistry metrics, BooleanSupplier ready, Clock clock, LatencyLearningService learning,
+                        TrafficView traffic) {
     }
 
     private final Javalin app;
@@ -158,6 +161,7 @@ public final class ApiServer implements AutoCloseable {
         ServerResources server = new ServerResources(parts.publisher()::snapshot, parts.publisher().health(), parts.served(),
                 parts.store(), parts.learning());
         LatencyResources latency = new LatencyResources(parts.learning(), parts.publisher()::snapshot, parts.clock());
+        TrafficResources traffic = new TrafficResources(parts.traffic(), parts.publisher()::snapshot);
         List<Route> r = new ArrayList<>();
         r.add(new Route(HandlerType.GET, "/healthz", Access.OPEN, ctx -> ctx.json(Map.of("status", "alive"))));
         r.add(new Route(HandlerType.GET, "/readyz", Access.OPEN, ctx -> ready(ctx, parts.ready())));
@@ -183,6 +187,8 @@ public final class ApiServer implements AutoCloseable {
         r.add(new Route(HandlerType.POST, "/api/v1/latency/rebuild", Access.WRITE, latency::rebuild));
         r.add(new Route(HandlerType.GET, "/api/v1/latency/coverage", Access.READ, latency::coverage));
         r.add(new Route(HandlerType.GET, "/api/v1/latency", Access.READ, latency::client));
+        r.add(new Route(HandlerType.GET, "/api/v1/traffic", Access.READ, traffic::traffic));
+        r.add(new Route(HandlerType.GET, "/api/v1/agent/targets", Access.MEASURE, traffic::targets));
         return List.copyOf(r);
     }
 
@@ -204,14 +210,14 @@ public final class ApiServer implements AutoCloseable {
         }
         if (token.role() == ApiToken.Role.measurer && !roles.contains(Access.MEASURE)) {
             throw new ApiException(403, "token '" + token.name() + "' is a measurer: it may only post measurements"
-                    + " (POST /api/v1/measurements)");
+                    + " (POST /api/v1/measurements) and read the agents' targets (GET /api/v1/agent/targets)");
         }
         if (roles.contains(Access.WRITE) && token.role() != ApiToken.Role.writer) {
             throw new ApiException(403, "token '" + token.name() + "' is a reader; changing profiles needs a writer token");
         }
         if (roles.contains(Access.MEASURE) && token.role() == ApiToken.Role.reader) {
-            throw new ApiException(403, "token '" + token.name() + "' is a reader; posting measurements needs a writer"
-                    + " or a measurer token");
+            throw new ApiException(403, "token '" + token.name() + "' is a reader; " + ctx.method() + " " + ctx.path()
+                    + " needs a writer or a measurer token");
         }
         ctx.attribute(TOKEN, token);
     }

@@ -16,6 +16,7 @@ import io.wayfinder.dns.server.TcpStats;
 import io.wayfinder.dns.wire.Rcode;
 import io.wayfinder.routing.Endpoint;
 import io.wayfinder.routing.Profile;
+import io.wayfinder.traffic.TrafficView;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -118,6 +119,31 @@ public final class MetricsEndpoint implements AutoCloseable {
         if (source.learning() != null) {
             registerLearning(registry, source.learning());
         }
+        if (source.traffic() != null) {
+            registerTraffic(registry, source.traffic());
+        }
+    }
+
+    /** Traffic View: networks kept, evicted, merges, the event loops' sketch replacements, saves. */
+    static void registerTraffic(PrometheusRegistry registry, TrafficView traffic) {
+        GaugeWithCallback.builder().name("wayfinder_traffic_networks")
+                .help("Client networks Traffic View keeps, over every profile (at most 5,000 a profile)")
+                .callback(cb -> cb.call(traffic.networks())).register(registry);
+        CounterWithCallback.builder().name("wayfinder_traffic_networks_evicted_total")
+                .help("Networks dropped from a full Traffic View profile to make room for busier ones")
+                .callback(cb -> cb.call(traffic.evicted())).register(registry);
+        CounterWithCallback.builder().name("wayfinder_traffic_sketch_replacements_total")
+                .help("Networks that took over a slot of an event loop's 10-second sketch (the slot's set was full)")
+                .callback(cb -> cb.call(traffic.sketchReplacements())).register(registry);
+        CounterWithCallback.builder().name("wayfinder_traffic_merges_total")
+                .help("Merges of the event loops' counts into Traffic View")
+                .callback(cb -> cb.call(traffic.merges())).register(registry);
+        GaugeWithCallback.builder().name("wayfinder_traffic_last_save_timestamp_seconds")
+                .help("When Traffic View was last written to storage.dir, Unix time; 0 when never")
+                .callback(cb -> cb.call(traffic.savedAtMillis() / 1000.0)).register(registry);
+        CounterWithCallback.builder().name("wayfinder_traffic_save_failures_total")
+                .help("Saves of Traffic View to storage.dir that failed (each logged)")
+                .callback(cb -> cb.call(traffic.saveFailures())).register(registry);
     }
 
     /** Latency learning: samples in (accepted, dropped, rejected by reason), rebuilds, and the learned table's size. */

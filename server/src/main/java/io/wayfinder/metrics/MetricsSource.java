@@ -5,6 +5,7 @@ import io.wayfinder.answer.Snapshot;
 import io.wayfinder.dns.server.AnswerDurations;
 import io.wayfinder.dns.server.ServerStats;
 import io.wayfinder.dns.server.TcpStats;
+import io.wayfinder.traffic.TrafficView;
 
 /** What the metrics read at scrape time; the running server implements it. */
 public interface MetricsSource {
@@ -51,6 +52,13 @@ public interface MetricsSource {
 
     /** Latency learning's counters, or null when it is off ({@code latency.learn}). */
     default LearningStats learning() {
+        return null;
+    }
+
+    // Traffic View (issue 12):
+
+    /** Traffic View, or null when there is none (without {@code api:}). */
+    default TrafficView traffic() {
         return null;
     }
 }

@@ -118,6 +118,9 @@ final class PerformanceRouting implements RoutingMethod {
             }
             // The decision holds wherever every lookup it made finds the same thing.
             context.widenScope(lookup.holdingLength());
+            if (bestTenths != Long.MAX_VALUE) {
+                context.estimated(bestTenths);
+            }
             Endpoint[] inRegion = members[best];
             if (tied) {
                 context.usedHash();

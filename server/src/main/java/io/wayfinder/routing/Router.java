@@ -35,6 +35,7 @@ public final class Router {
     public static RoutingOutcome route(RoutingTable table, Profile profile, RoutingContext context, Trace trace) {
         Profile current = profile;
         context.clearNested();
+        context.clearEstimate();
         for (int depth = 0; depth <= ProfileConfig.MAX_NESTING_DEPTH; depth++) {
             trace.enterProfile(current, depth);
             Availability availability = current.availability();

@@ -28,6 +28,8 @@ public final class RoutingContext {
     /** The nested endpoints the last {@link Router#route} followed, outermost first; {@link #nestedCount} of them. */
     private final Endpoint[] nested = new Endpoint[ProfileConfig.MAX_NESTING_DEPTH + 1];
     private int nestedCount;
+    /** The outermost performance decision's estimated RTT, in tenths of a millisecond; -1 when none was made. */
+    private int estimateTenths = -1;
 
     /**
      * Starts a query for a client network: the ECS address and source length, or the resolver's
@@ -45,6 +47,7 @@ public final class RoutingContext {
         wantsIpv6 = false;
         answerCount = 0;
         nestedCount = 0;
+        estimateTenths = -1;
     }
 
     /** The query asks for AAAA records (else A, or any type): MultiValue answers with addresses of that family. */
@@ -79,6 +82,31 @@ public final class RoutingContext {
     /** Routing starts at a profile: no nested endpoint followed yet. */
     void clearNested() {
         nestedCount = 0;
+    }
+
+    /** Routing starts at a profile: no estimate made yet. */
+    void clearEstimate() {
+        estimateTenths = -1;
+    }
+
+    /**
+     * A performance decision picked a region with this estimated RTT; the first one of a routing
+     * (the outermost profile's) is kept, as the region its clients are sent to.
+     */
+    void estimated(long tenths) {
+        if (estimateTenths < 0 && tenths >= 0 && tenths < Integer.MAX_VALUE) {
+            estimateTenths = (int) tenths;
+        }
+    }
+
+    /**
+     * The estimated RTT, in tenths of a millisecond, of the region the last routing's outermost
+     * performance decision chose (Traffic View keeps it per client network); -1 when no performance
+     * decision compared regions (another method, a subnet override, a single candidate region, or
+     * no estimate for the winner).
+     */
+    public int estimateTenths() {
+        return estimateTenths;
     }
 
     /** Routing followed a nested endpoint into its child profile. */

@@ -11,10 +11,16 @@ import io.wayfinder.dns.server.ServerStats;
 import io.wayfinder.dns.server.TcpStats;
 import io.wayfinder.metrics.LearningStats;
 import io.wayfinder.metrics.MetricsSource;
+import io.wayfinder.traffic.TrafficView;
 
 /** What the metrics endpoint reads at scrape time, from the parts of a running server. */
 record ServerMetrics(SnapshotPublisher publisher, DnsServer dns, ConfigReloads configReloads, AnswerCounts answerCounts,
-                     LatencyLearningService learningService) implements MetricsSource {
+                     LatencyLearningService learningService, TrafficView trafficView) implements MetricsSource {
+    @Override
+    public TrafficView traffic() {
+        return trafficView;
+    }
+
     @Override
     public LearningStats learning() {
         return learningService == null ? null : new LearningMetrics(learningService);

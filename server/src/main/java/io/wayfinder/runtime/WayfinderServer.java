@@ -34,6 +34,7 @@ import io.wayfinder.profile.WayfinderConfig;
 import io.wayfinder.store.ProfileStore;
 import io.wayfinder.store.SqliteProfileStore;
 import io.wayfinder.time.ThreadScheduler;
+import io.wayfinder.traffic.TrafficView;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
@@ -50,7 +51,9 @@ import org.slf4j.LoggerFactory;
 /**
  * A running Wayfinder, wired: the DNS listeners answering from the published snapshot, the control
  * path that publishes it ({@link SnapshotPublisher} on its own thread, with health monitoring),
- * live configuration reloads on a watcher thread, and the metrics endpoint. Objects are made here
+ * live configuration reloads on a watcher thread, the metrics endpoint and, with {@code api:}, the
+ * management API and Traffic View (its own thread merging what the event loops count, kept in
+ * {@code storage.dir}). Objects are made here
  * with constructors, in dependency order; nothing refers back to this class.
  */
 public final class WayfinderServer implements AutoCloseable {
@@ -61,6 +64,9 @@ public final class WayfinderServer implements AutoCloseable {
     /** With latency.learn: the learning service and its thread; null without. */
     private final LatencyLearningService learning;
     private final ThreadScheduler learningThread;
+    /** With api: Traffic View and the thread that merges and saves it; null without. */
+    private final TrafficView traffic;
+    private final ThreadScheduler trafficThread;
     private final NettyProber prober;
     private final SnapshotPublisher publisher;
     private final DnsServer dns;
@@ -135,12 +141,15 @@ public final class WayfinderServer implements AutoCloseable {
     }
 
     private WayfinderServer(ThreadScheduler control, ThreadScheduler watcherThread, LatencyLearningService learning,
-                            ThreadScheduler learningThread, NettyProber prober, SnapshotPublisher publisher, DnsServer dns,
+                            ThreadScheduler learningThread, TrafficView traffic, ThreadScheduler trafficThread,
+                            NettyProber prober, SnapshotPublisher publisher, DnsServer dns,
                             ConfigReloads reloads, MetricsEndpoint metrics, ProfileStore store, ApiServer api) {
         this.control = control;
         this.watcherThread = watcherThread;
         this.learning = learning;
         this.learningThread = learningThread;
+        this.traffic = traffic;
+        this.trafficThread = trafficThread;
         this.prober = prober;
         this.publisher = publisher;
         this.dns = dns;
@@ -202,7 +211,12 @@ public final class WayfinderServer implements AutoCloseable {
         // Live: every published snapshot carries the configuration; update() ignores an unchanged one.
         publisher.onPublish(snapshot -> rateLimiter.update(rateLimit(snapshot.config())));
         AnswerCounts answerCounts = new AnswerCounts();
-        DnsServer dns = new DnsServer(() -> new QueryAnswerer(publisher::snapshot, answerCounts), Math.max(1, options.threads()),
+        // With api: Traffic View (the API is what reads it), restored from storage.dir.
+        ThreadScheduler trafficThread = store == null ? null : new ThreadScheduler("traffic", clock);
+        TrafficView traffic = store == null ? null : new TrafficView(trafficThread,
+                loaded.config().storage().dir().resolve(TrafficView.FILE), TrafficView.Settings.DEFAULT);
+        DnsServer dns = new DnsServer(loop -> new QueryAnswerer(publisher::snapshot, answerCounts,
+                traffic == null ? null : traffic.recorder(loop)), Math.max(1, options.threads()),
                 rateLimiter, tcpLimits(loaded.config().dns().tcp()));
         ConfigReloads reloads = null;
         MetricsEndpoint metrics = null;
@@ -212,6 +226,9 @@ public final class WayfinderServer implements AutoCloseable {
             if (learning != null) {
                 learning.start(publisher::latencyChanged); // the first rebuild at once, from the restored state
             }
+            if (traffic != null) {
+                traffic.start();
+            }
             try {
                 dns.start(addresses(options, loaded.config()));
             } catch (BindFailure e) {
@@ -220,20 +237,22 @@ public final class WayfinderServer implements AutoCloseable {
             ServedConfig served = new ServedConfig(publisher, profiles, clock, loaded);
             reloads = new ConfigReloads(served, watcherThread, loaded, options.watchIntervalMillis(), geoFailures);
             PrometheusRegistry registry = MetricsEndpoint.registry(new ServerMetrics(publisher, dns, reloads, answerCounts,
-                    learning));
+                    learning, traffic));
             metrics = startMetrics(options.metricsListenOverride() != null ? options.metricsListenOverride()
                     : loaded.config().metricsListen(), registry);
             if (store != null) {
                 api = startApi(loaded.config(), new ApiServer.Parts(publisher, served, new ProfileWrites(served, store), store,
-                        registry, () -> publisher.snapshot() != null && !dns.addresses().isEmpty(), clock, learning));
+                        registry, () -> publisher.snapshot() != null && !dns.addresses().isEmpty(), clock, learning,
+                        traffic));
             }
             publisher.startProbing().join();
         } catch (IOException | InterruptedException | RuntimeException e) {
-            closeAll(reloads, metrics, api, learning, learningThread, publisher, dns, prober, watcherThread, control, store);
+            closeAll(reloads, metrics, api, learning, learningThread, traffic, trafficThread, publisher, dns, prober,
+                    watcherThread, control, store);
             throw e;
         }
-        return new WayfinderServer(control, watcherThread, learning, learningThread, prober, publisher, dns, reloads, metrics,
-                store, api);
+        return new WayfinderServer(control, watcherThread, learning, learningThread, traffic, trafficThread, prober, publisher,
+                dns, reloads, metrics, store, api);
     }
 
     private static ApiServer startApi(WayfinderConfig config, ApiServer.Parts parts) throws IOException {
@@ -362,16 +381,22 @@ public final class WayfinderServer implements AutoCloseable {
         return learning;
     }
 
+    /** Traffic View, or null without {@code api:}. */
+    public TrafficView trafficView() {
+        return traffic;
+    }
+
     @Override
     public void close() {
-        closeAll(reloads, metrics, api, learning, learningThread, publisher, dns, prober, watcherThread, control, store);
+        closeAll(reloads, metrics, api, learning, learningThread, traffic, trafficThread, publisher, dns, prober,
+                watcherThread, control, store);
     }
 
     /** Stops what was started, in reverse order; null for parts not started. */
     private static void closeAll(ConfigReloads reloads, MetricsEndpoint metrics, ApiServer api, LatencyLearningService learning,
-                                 ThreadScheduler learningThread, SnapshotPublisher publisher, DnsServer dns,
-                                 NettyProber prober, ThreadScheduler watcherThread, ThreadScheduler control,
-                                 ProfileStore store) {
+                                 ThreadScheduler learningThread, TrafficView traffic, ThreadScheduler trafficThread,
+                                 SnapshotPublisher publisher, DnsServer dns, NettyProber prober,
+                                 ThreadScheduler watcherThread, ThreadScheduler control, ProfileStore store) {
         if (api != null) {
             api.close(); // no write can start after this
         }
@@ -398,6 +423,12 @@ public final class WayfinderServer implements AutoCloseable {
         control.close();
         prober.close();
         dns.close();
+        if (traffic != null) {
+            traffic.close(); // after the event loops stopped: their last counts are merged and saved
+        }
+        if (trafficThread != null) {
+            trafficThread.close();
+        }
         if (store != null) {
             store.close();
         }

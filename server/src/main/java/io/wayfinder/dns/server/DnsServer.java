@@ -22,7 +22,9 @@ import java.net.NetworkInterface;
 import java.net.SocketException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -66,7 +68,7 @@ public final class DnsServer implements AutoCloseable {
     private final Transport transport = Transport.best();
     private final EventLoopGroup group;
     private final int threads;
-    private final Supplier<Responder> responders;
+    private final Function<Executor, Responder> responders;
     private final ResponseRateLimiter rateLimiter;
     private final ServerStats stats = new ServerStats();
     private final TcpStats tcpStats = new TcpStats();
@@ -88,12 +90,27 @@ public final class DnsServer implements AutoCloseable {
      * @param tcpLimits   what one TCP client may hold; read once, here
      */
     public DnsServer(Supplier<Responder> responders, int threads, ResponseRateLimiter rateLimiter, TcpLimits tcpLimits) {
+        this(loop -> responders.get(), threads, rateLimiter, tcpLimits, DnsServer::localAddresses);
+    }
+
+    /**
+     * @param responders makes the responder of a channel or TCP connection, given the event loop it
+     *                   runs on (an executor of that loop's thread: a responder that keeps per-loop
+     *                   state hands work to it there)
+     */
+    public DnsServer(Function<Executor, Responder> responders, int threads, ResponseRateLimiter rateLimiter,
+                     TcpLimits tcpLimits) {
         this(responders, threads, rateLimiter, tcpLimits, DnsServer::localAddresses);
     }
 
     /** With the host's addresses given, for tests that must stay on loopback. */
     DnsServer(Supplier<Responder> responders, int threads, ResponseRateLimiter rateLimiter, TcpLimits tcpLimits,
               HostAddresses hostAddresses) {
+        this(loop -> responders.get(), threads, rateLimiter, tcpLimits, hostAddresses);
+    }
+
+    private DnsServer(Function<Executor, Responder> responders, int threads, ResponseRateLimiter rateLimiter,
+                      TcpLimits tcpLimits, HostAddresses hostAddresses) {
         this.responders = responders;
         this.rateLimiter = rateLimiter;
         this.threads = threads;
@@ -206,7 +223,7 @@ public final class DnsServer implements AutoCloseable {
                     .handler(new ChannelInitializer<DatagramChannel>() {
                         @Override
                         protected void initChannel(DatagramChannel ch) {
-                            ch.pipeline().addLast(new UdpQueryHandler(new QueryProcessor(responders.get(), stats, rateLimiter), stats,
+                            ch.pipeline().addLast(new UdpQueryHandler(new QueryProcessor(responders.apply(ch.eventLoop()), stats, rateLimiter), stats,
                                     durations.recorder(ch.eventLoop(), false)));
                         }
                     });
@@ -248,7 +265,7 @@ public final class DnsServer implements AutoCloseable {
                             tcpSlots.release(slot);
                             tcpStats.recordReleased();
                         });
-                        ch.pipeline().addLast(new TcpQueryHandler(new QueryProcessor(responders.get(), stats, null), stats,
+                        ch.pipeline().addLast(new TcpQueryHandler(new QueryProcessor(responders.apply(ch.eventLoop()), stats, null), stats,
                                 tcpStats, tcpLimits, durations.recorder(ch.eventLoop(), true)));
                     }
                 });

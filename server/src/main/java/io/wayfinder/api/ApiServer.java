@@ -10,6 +10,7 @@ import io.javalin.security.RouteRole;
 import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
 import io.prometheus.metrics.expositionformats.ExpositionFormats;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.wayfinder.control.LatencyLearningService;
 import io.wayfinder.control.ProfileWrites;
 import io.wayfinder.control.ServedConfig;
 import io.wayfinder.control.SnapshotPublisher;
@@ -71,16 +72,22 @@ public final class ApiServer implements AutoCloseable {
         /** A reader or a writer token. */
         READ,
         /** A writer token. */
-        WRITE
+        WRITE,
+        /** A writer or a measurer token: posting measurements. */
+        MEASURE
     }
 
     /** One route: method, path (Javalin's {@code {param}} syntax), who may call it, and its handler. */
     record Route(HandlerType method, String path, Access access, Handler handler) {
     }
 
-    /** What the API serves from: the running server's parts. */
+    /**
+     * What the API serves from: the running server's parts.
+     *
+     * @param learning latency learning, or null when it is off ({@code latency.learn})
+     */
     public record Parts(SnapshotPublisher publisher, ServedConfig served, ProfileWrites writes, ProfileStore store,
-                        PrometheusRegistry metrics, BooleanSupplier ready, Clock clock) {
+                        PrometheusRegistry metrics, BooleanSupplier ready, Clock clock, LatencyLearningService learning) {
     }
 
     private final Javalin app;
@@ -149,7 +156,8 @@ public final class ApiServer implements AutoCloseable {
     private static List<Route> routes(Parts parts, EventStream events) {
         ProfileResources profiles = new ProfileResources(parts.store(), parts.writes(), parts.publisher()::snapshot);
         ServerResources server = new ServerResources(parts.publisher()::snapshot, parts.publisher().health(), parts.served(),
-                parts.store());
+                parts.store(), parts.learning());
+        LatencyResources latency = new LatencyResources(parts.learning(), parts.publisher()::snapshot, parts.clock());
         List<Route> r = new ArrayList<>();
         r.add(new Route(HandlerType.GET, "/healthz", Access.OPEN, ctx -> ctx.json(Map.of("status", "alive"))));
         r.add(new Route(HandlerType.GET, "/readyz", Access.OPEN, ctx -> ready(ctx, parts.ready())));
@@ -171,10 +179,17 @@ public final class ApiServer implements AutoCloseable {
         r.add(new Route(HandlerType.GET, "/api/v1/explain", Access.READ, server::explain));
         r.add(new Route(HandlerType.GET, "/api/v1/audit", Access.READ, server::audit));
         r.add(new Route(HandlerType.GET, "/api/v1/events", Access.READ, events::serve));
+        r.add(new Route(HandlerType.POST, "/api/v1/measurements", Access.MEASURE, latency::post));
+        r.add(new Route(HandlerType.POST, "/api/v1/latency/rebuild", Access.WRITE, latency::rebuild));
+        r.add(new Route(HandlerType.GET, "/api/v1/latency/coverage", Access.READ, latency::coverage));
+        r.add(new Route(HandlerType.GET, "/api/v1/latency", Access.READ, latency::client));
         return List.copyOf(r);
     }
 
-    /** 401 without a valid token, 403 for a reader on a write route; the token is kept for the audit log. */
+    /**
+     * 401 without a valid token; 403 for a reader on a write route, and for a measurer anywhere but
+     * the measurements; the token is kept for the audit log.
+     */
     private static void authorize(Context ctx, TokenAuth auth) {
         Set<RouteRole> roles = ctx.routeRoles();
         if (roles.contains(Access.OPEN)) {
@@ -187,8 +202,16 @@ public final class ApiServer implements AutoCloseable {
                     : "the token is not valid (it is not one of api.tokens)",
                     List.of(), Map.of("WWW-Authenticate", "Bearer realm=\"wayfinder\""));
         }
+        if (token.role() == ApiToken.Role.measurer && !roles.contains(Access.MEASURE)) {
+            throw new ApiException(403, "token '" + token.name() + "' is a measurer: it may only post measurements"
+                    + " (POST /api/v1/measurements)");
+        }
         if (roles.contains(Access.WRITE) && token.role() != ApiToken.Role.writer) {
             throw new ApiException(403, "token '" + token.name() + "' is a reader; changing profiles needs a writer token");
+        }
+        if (roles.contains(Access.MEASURE) && token.role() == ApiToken.Role.reader) {
+            throw new ApiException(403, "token '" + token.name() + "' is a reader; posting measurements needs a writer"
+                    + " or a measurer token");
         }
         ctx.attribute(TOKEN, token);
     }

@@ -2,10 +2,12 @@ package io.wayfinder.api;
 
 import io.javalin.http.Context;
 import io.wayfinder.answer.Snapshot;
+import io.wayfinder.control.LatencyLearningService;
 import io.wayfinder.control.LoadedConfig;
 import io.wayfinder.control.ProfileWrites;
 import io.wayfinder.control.ServedConfig;
 import io.wayfinder.health.HealthMonitor;
+import io.wayfinder.latency.learn.LatencyLearning;
 import io.wayfinder.net.IpPrefix;
 import io.wayfinder.profile.ConfigException;
 import io.wayfinder.profile.read.ProfileTreeReader;
@@ -15,7 +17,11 @@ import io.wayfinder.routing.Profile;
 import io.wayfinder.store.ProfileStore;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.function.Supplier;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
@@ -31,12 +37,16 @@ final class ServerResources {
     private final HealthMonitor health;
     private final ServedConfig served;
     private final ProfileStore store;
+    private final LatencyLearningService learning;
 
-    ServerResources(Supplier<Snapshot> snapshot, HealthMonitor health, ServedConfig served, ProfileStore store) {
+    /** @param learning latency learning, whose evidence explain adds to each estimate; null when it is off */
+    ServerResources(Supplier<Snapshot> snapshot, HealthMonitor health, ServedConfig served, ProfileStore store,
+                    LatencyLearningService learning) {
         this.snapshot = snapshot;
         this.health = health;
         this.served = served;
         this.store = store;
+        this.learning = learning;
     }
 
     /** {@code GET /api/v1/status}: what {@code wayfinder status} prints, from the running server. */
@@ -78,8 +88,26 @@ final class ServerResources {
             throw ApiException.notFound("no profile named '" + profile + "' is served");
         }
         Decision decision = DecisionRecorder.explain(now.routing(), p, network, subnet, type.equalsIgnoreCase("AAAA"));
+        if (learning != null) {
+            decision = withLearned(decision, subnet ? network : LatencyResources.networkOf(client));
+        }
         ctx.contentType("application/json");
         ctx.result(DecisionJson.MAPPER.writeValueAsString(decision));
+    }
+
+    /** Each estimate with the learner's evidence for the client's network and the estimate's region. */
+    private Decision withLearned(Decision decision, IpPrefix network) {
+        Set<String> regions = new LinkedHashSet<>();
+        for (Decision.Step step : decision.steps()) {
+            for (Decision.RegionEstimate e : step.estimates()) {
+                regions.add(e.region());
+            }
+        }
+        Map<String, Decision.Learned> views = new HashMap<>();
+        for (LatencyLearning.Evidence e : learning.explain(network, List.copyOf(regions))) {
+            views.put(e.region(), LatencyResources.view(e));
+        }
+        return decision.withLearned(estimate -> views.get(estimate.region()));
     }
 
     /** {@code GET /api/v1/audit?limit=&since=&profile=}: accepted writes, newest first. */

@@ -151,8 +151,17 @@ final class ApiClient {
      * @param headers     more headers ({@code If-Match})
      */
     Response send(String method, String path, JsonNode body, String contentType, Map<String, String> headers) throws Failure {
+        return send(method, path, body == null ? null : MAPPER.writeValueAsString(body), contentType, headers, REQUEST_TIMEOUT);
+    }
+
+    /**
+     * One request with a body of text already written ({@code application/x-ndjson} batches) and a
+     * timeout of its own (a rebuild of the learned table takes longer than a write).
+     */
+    Response send(String method, String path, String body, String contentType, Map<String, String> headers,
+                  Duration timeout) throws Failure {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
-                .timeout(REQUEST_TIMEOUT)
+                .timeout(timeout)
                 .header("Accept", JSON)
                 .header("User-Agent", "wayfinder-cli");
         if (token != null) {
@@ -161,7 +170,7 @@ final class ApiClient {
         headers.forEach(request::header);
         if (body != null) {
             request.header("Content-Type", contentType);
-            request.method(method, HttpRequest.BodyPublishers.ofString(MAPPER.writeValueAsString(body), StandardCharsets.UTF_8));
+            request.method(method, HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
         } else {
             request.method(method, HttpRequest.BodyPublishers.noBody());
         }
@@ -171,7 +180,7 @@ final class ApiClient {
         } catch (HttpConnectTimeoutException e) {
             throw unreachable("no connection within " + CONNECT_TIMEOUT.toSeconds() + " s");
         } catch (HttpTimeoutException e) {
-            throw Failure.runtime(method + " " + base + path + ": no answer within " + REQUEST_TIMEOUT.toSeconds() + " s");
+            throw Failure.runtime(method + " " + base + path + ": no answer within " + timeout.toSeconds() + " s");
         } catch (ConnectException e) {
             throw unreachable("connection refused");
         } catch (IOException e) {

@@ -29,6 +29,38 @@ final class DecisionText {
         return text.endsWith(".") ? text.substring(0, text.length() - 1) : text;
     }
 
+    /**
+     * "31.2 ms ± 2.1 (own: 40.5 samples, newest 3 min old; table 31.0 ms)", or for a network that
+     * borrows, "... (borrowed from 10.1.0.0/16 ...)".
+     */
+    static String learned(Decision.Learned l) {
+        StringBuilder out = new StringBuilder();
+        out.append(l.estimateMs() == null ? "no estimate" : String.format(Locale.ROOT, "%.1f ms", l.estimateMs()));
+        if (l.uncertaintyMs() != null) {
+            out.append(String.format(Locale.ROOT, " ± %.1f", l.uncertaintyMs()));
+        }
+        out.append(" (").append(l.kind());
+        if (l.borrowedFrom() != null) {
+            out.append(" from ").append(l.borrowedFrom());
+        }
+        if (l.effectiveSamples() != null && l.effectiveSamples() > 0) {
+            out.append(String.format(Locale.ROOT, "; own samples %.1f", l.effectiveSamples()));
+        }
+        if (l.ageMillis() != null) {
+            out.append(", newest ").append(age(l.ageMillis())).append(" old");
+        }
+        if (l.tableMs() != null) {
+            out.append(String.format(Locale.ROOT, "; table %.1f ms", l.tableMs()));
+        }
+        return out.append(')').toString();
+    }
+
+    /** An age in the largest unit that says it: 45 s, 12 min, 5 h, 3 d. */
+    static String age(long millis) {
+        long s = millis / 1000;
+        return s < 120 ? s + " s" : s < 7200 ? s / 60 + " min" : s < 172_800 ? s / 3600 + " h" : s / 86_400 + " d";
+    }
+
     static String render(Decision d) {
         StringBuilder out = new StringBuilder();
         out.append("client   ").append(d.client()).append(" (").append(d.clientSource()).append(")\n");
@@ -48,6 +80,9 @@ final class DecisionText {
                     String evidence = e.evidence().label() + (e.samples() != null ? " (" + e.samples() + " samples)" : "");
                     out.append(indent).append(String.format(Locale.ROOT, "  %-20s %10s  %-24s %s%n", e.region(), estimate,
                             evidence, e.network() == null ? "-" : e.network()));
+                    if (e.learned() != null) {
+                        out.append(indent).append("    learned: ").append(learned(e.learned())).append('\n');
+                    }
                 }
             }
             for (Decision.EndpointState e : step.endpoints()) {

@@ -44,6 +44,7 @@ public final class SnapshotPublisher {
     private final List<Consumer<Snapshot>> listeners = new ArrayList<>();
     private final List<Consumer<ControlEvent>> eventListeners = new ArrayList<>();
     private final AtomicLong configurations = new AtomicLong();
+    private final LatencySource latency;
     private volatile Snapshot published;
     // Touched only on the control thread:
     private LoadedConfig loaded;
@@ -51,8 +52,17 @@ public final class SnapshotPublisher {
 
     /** @param prober probes endpoints; results come back to {@code control} */
     public SnapshotPublisher(Scheduler control, Prober prober) {
+        this(control, prober, LatencySource.CONFIGURED);
+    }
+
+    /**
+     * @param prober  probes endpoints; results come back to {@code control}
+     * @param latency which estimator a configuration is served with: its own sources', or the learned one
+     */
+    public SnapshotPublisher(Scheduler control, Prober prober, LatencySource latency) {
         this.control = control;
         this.health = new HealthMonitor(prober, control, this::probed);
+        this.latency = latency;
     }
 
     /** What queries read; null until the first configuration is applied. */
@@ -94,7 +104,10 @@ public final class SnapshotPublisher {
         return post(() -> applyConfiguration(next, origin));
     }
 
-    /** Replaces the latency estimator (a rebuilt table); the configuration and health stay. */
+    /**
+     * Replaces the latency estimator (a rebuilt table); the configuration and health stay. Served
+     * until the next one, or until a configuration is applied and its {@link LatencySource} says otherwise.
+     */
     public CompletableFuture<Snapshot> latencyChanged(LatencyEstimator next) {
         return post(() -> {
             if (loaded == null) {
@@ -162,7 +175,7 @@ public final class SnapshotPublisher {
         List<String> changes = previous == null ? List.of() : logChanges(previous, next, origin);
         health.configure(next.config());
         loaded = next;
-        estimator = next.sources().estimator();
+        estimator = latency.estimatorFor(next, estimator);
         RoutingTable before = published == null ? null : published.routing();
         RoutingTable table = RoutingTable.build(next.plan(), health.statuses(), estimator, null);
         configurations.incrementAndGet();

@@ -115,6 +115,47 @@ public final class MetricsEndpoint implements AutoCloseable {
         registerReloadsAndDataFiles(registry, source);
         registerTcp(registry, source);
         registerAnswers(registry, source);
+        if (source.learning() != null) {
+            registerLearning(registry, source.learning());
+        }
+    }
+
+    /** Latency learning: samples in (accepted, dropped, rejected by reason), rebuilds, and the learned table's size. */
+    static void registerLearning(PrometheusRegistry registry, LearningStats learning) {
+        CounterWithCallback.builder().name("wayfinder_latency_samples_accepted_total")
+                .help("Latency measurements that passed the checks and were taken by the learner")
+                .callback(cb -> cb.call(learning.samplesAccepted())).register(registry);
+        CounterWithCallback.builder().name("wayfinder_latency_samples_dropped_total")
+                .help("Valid latency measurements the learner dropped: too many were waiting for the next rebuild")
+                .callback(cb -> cb.call(learning.samplesDropped())).register(registry);
+        CounterWithCallback.builder().name("wayfinder_latency_samples_rejected_total")
+                .help("Latency measurements rejected, by reason (address, region, rtt, time, format)").labelNames("reason")
+                .callback(cb -> {
+                    for (String reason : learning.rejectionReasons()) {
+                        cb.call(learning.samplesRejected(reason), reason);
+                    }
+                }).register(registry);
+        CounterWithCallback.builder().name("wayfinder_latency_rebuilds_total")
+                .help("Rebuilds of the learned latency table, by result (published, failed)").labelNames("result")
+                .callback(cb -> {
+                    cb.call(learning.rebuilds(false), "published");
+                    cb.call(learning.rebuilds(true), "failed");
+                }).register(registry);
+        GaugeWithCallback.builder().name("wayfinder_latency_rebuild_duration_seconds")
+                .help("How long the last rebuild of the learned latency table took")
+                .callback(cb -> cb.call(learning.lastRebuildSeconds())).register(registry);
+        GaugeWithCallback.builder().name("wayfinder_latency_last_rebuild_timestamp_seconds")
+                .help("When the last rebuild of the learned latency table started, Unix time; 0 before the first")
+                .callback(cb -> cb.call(learning.lastRebuildMillis() / 1000.0)).register(registry);
+        GaugeWithCallback.builder().name("wayfinder_latency_learned_networks")
+                .help("Client networks in the learned latency table (with own or borrowed data)")
+                .callback(cb -> cb.call(learning.networks())).register(registry);
+        GaugeWithCallback.builder().name("wayfinder_latency_learned_cells")
+                .help("Network-region cells of the learned latency table with samples of their own")
+                .callback(cb -> cb.call(learning.cells())).register(registry);
+        CounterWithCallback.builder().name("wayfinder_latency_checkpoint_failures_total")
+                .help("Checkpoints of the learned latency state that could not be written (each logged)")
+                .callback(cb -> cb.call(learning.failedCheckpoints())).register(registry);
     }
 
     /** Reloads and data files changed under the server: alert when the last failure is newer than the last success. */

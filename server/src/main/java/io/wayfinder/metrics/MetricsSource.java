@@ -46,4 +46,11 @@ public interface MetricsSource {
 
     /** Each transport's answer times, decode to written. */
     AnswerDurations answerDurations();
+
+    // Latency learning (issue 11):
+
+    /** Latency learning's counters, or null when it is off ({@code latency.learn}). */
+    default LearningStats learning() {
+        return null;
+    }
 }

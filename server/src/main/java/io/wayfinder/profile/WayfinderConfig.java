@@ -103,7 +103,7 @@ public record WayfinderConfig(
      * cover: blocks of these prefix lengths, used when they hold at least {@code minSamples}.
      */
     public record LatencySettings(List<Path> sources, List<Integer> ipv4Levels, List<Integer> ipv6Levels,
-                                  int minSamples) {
+                                  int minSamples, LearningSettings learning, boolean learn, Duration rebuildInterval) {
         /**
          * Blocks of these lengths around a client, most specific first: IPv4 /20 and /16, IPv6 /40
          * and /32, a provider's regional and national allocations. Not shorter: a /12 or /8 (IPv6
@@ -115,12 +115,54 @@ public record WayfinderConfig(
         public static final List<Integer> DEFAULT_IPV6_LEVELS = List.of(40, 32);
         /** Fewer samples than this make a block's mean too noisy to prefer over the distance model. */
         public static final int DEFAULT_MIN_SAMPLES = 10;
+        /**
+         * How often the learned table is rebuilt ({@code latency.rebuildInterval}) when Wayfinder
+         * learns it ({@code latency.learn}, which needs {@code api:}). Once a minute: a real change
+         * reaches the answers within two rebuilds, and a crash loses at most a minute of samples (the
+         * learner is checkpointed after each rebuild).
+         */
+        public static final Duration DEFAULT_REBUILD_INTERVAL = Duration.ofSeconds(60);
 
         public LatencySettings {
             sources = List.copyOf(sources);
             ipv4Levels = List.copyOf(ipv4Levels);
             ipv6Levels = List.copyOf(ipv6Levels);
+            learning = learning == null ? LearningSettings.DEFAULT : learning;
+            java.util.Objects.requireNonNull(rebuildInterval, "rebuildInterval");
         }
+
+        /** Without learning settings of its own (the defaults). */
+        public LatencySettings(List<Path> sources, List<Integer> ipv4Levels, List<Integer> ipv6Levels, int minSamples) {
+            this(sources, ipv4Levels, ipv6Levels, minSamples, LearningSettings.DEFAULT);
+        }
+
+        /** Learning off ({@code latency.learn}), with these learning settings. */
+        public LatencySettings(List<Path> sources, List<Integer> ipv4Levels, List<Integer> ipv6Levels, int minSamples,
+                               LearningSettings learning) {
+            this(sources, ipv4Levels, ipv6Levels, minSamples, learning, false, DEFAULT_REBUILD_INTERVAL);
+        }
+    }
+
+    /**
+     * {@code latency.halfLife} and {@code latency.learning}: how measurements are weighed and when a
+     * learned figure moves. Field by field as {@code latency.learn.LearningParameters}, which says
+     * why each default is what it is (a test keeps the two equal).
+     *
+     * @param halfLife          a sample's weight halves every half-life
+     * @param changeMinSamples  fewest recent samples of a network and region that may declare a change
+     * @param changeSigmas      standard errors by which recent and long-term means must differ for a change
+     * @param changeMinMs       milliseconds by which they must differ for a change
+     * @param holdBack          longest time sparse samples wait for {@code changeMinSamples} before they are merged
+     * @param hysteresisMs      a published figure moves only by more than this ...
+     * @param hysteresisSigmas  ... and more than this many standard deviations of its estimate
+     * @param staticSamples     samples one figure of the CSV sources counts as
+     * @param maxPendingSamples samples accepted and not yet folded in, at most
+     */
+    public record LearningSettings(Duration halfLife, int changeMinSamples, double changeSigmas, double changeMinMs,
+                                   Duration holdBack, double hysteresisMs, double hysteresisSigmas, int staticSamples,
+                                   int maxPendingSamples) {
+        public static final LearningSettings DEFAULT = new LearningSettings(Duration.ofDays(7), 5, 4, 5,
+                Duration.ofHours(1), 1, 3, 5, 8_000_000);
     }
 
     /**
@@ -141,8 +183,12 @@ public record WayfinderConfig(
      * @param token the secret, after {@code ${VAR}} was replaced by the environment variable's value
      */
     public record ApiToken(String name, String token, Role role) {
-        /** What a token may do: {@code reader} reads, {@code writer} also changes profiles. */
-        public enum Role { reader, writer }
+        /**
+         * What a token may do: {@code reader} reads, {@code writer} also changes profiles (and posts
+         * measurements), {@code measurer} only posts measurements (a beacon collector or an agent
+         * holds it: it can neither read nor change anything else).
+         */
+        public enum Role { reader, writer, measurer }
 
         @Override
         public String toString() {

@@ -57,7 +57,49 @@ public record Decision(String profile, String client, String clientSource, Clien
      * The estimated RTT from the client to a region with candidate endpoints, and its evidence.
      *
      * @param samples the measurements behind an aggregate; null where the table keeps no count
+     * @param learned with latency learning on, what the learner holds behind the estimate; null otherwise
      */
-    public record RegionEstimate(String region, Double rttMs, Evidence evidence, String network, Integer samples) {
+    public record RegionEstimate(String region, Double rttMs, Evidence evidence, String network, Integer samples,
+                                 Learned learned) {
+        public RegionEstimate(String region, Double rttMs, Evidence evidence, String network, Integer samples) {
+            this(region, rttMs, evidence, network, samples, null);
+        }
+
+        public RegionEstimate withLearned(Learned view) {
+            return new RegionEstimate(region, rttMs, evidence, network, samples, view);
+        }
+    }
+
+    /**
+     * The learner's evidence behind an estimate (latency learning, {@code latency.learn}).
+     *
+     * @param estimateMs       the learned estimate
+     * @param uncertaintyMs    its standard deviation
+     * @param kind             what it rests on: {@code own} samples, {@code borrowed} (own offset plus
+     *                         neighbours' or the model's differences between regions), {@code block},
+     *                         {@code model} or {@code none}
+     * @param network          the network the evidence is about
+     * @param effectiveSamples the network's own samples, weighted by their age (0 if none)
+     * @param ageMillis        the age of its newest sample at the last rebuild; null when it has none
+     * @param borrowedFrom     where the differences between regions were borrowed from; null for own data
+     * @param tableMs          the figure the learned table publishes (it moves only past a hysteresis
+     *                         margin, so it may lag {@code estimateMs}); null when none
+     */
+    public record Learned(Double estimateMs, Double uncertaintyMs, String kind, String network, Double effectiveSamples,
+                          Long ageMillis, String borrowedFrom, Double tableMs) {
+    }
+
+    /** The same decision with each estimate's learned view, as {@code view} gives it (null: none). */
+    public Decision withLearned(java.util.function.Function<RegionEstimate, Learned> view) {
+        List<Step> withViews = new java.util.ArrayList<>();
+        for (Step s : steps) {
+            List<RegionEstimate> estimates = new java.util.ArrayList<>();
+            for (RegionEstimate e : s.estimates()) {
+                estimates.add(e.withLearned(view.apply(e)));
+            }
+            withViews.add(new Step(s.profile(), s.method(), s.depth(), s.failOpen(), s.findings(), s.endpoints(),
+                    List.copyOf(estimates), s.chosen(), s.reason()));
+        }
+        return new Decision(profile, client, clientSource, clientLocation, List.copyOf(withViews), outcome, answers, scope);
     }
 }

@@ -7,6 +7,8 @@ import io.wayfinder.api.ApiServer;
 import io.wayfinder.answer.Snapshot;
 import io.wayfinder.control.ConfigLoader;
 import io.wayfinder.control.ConfigReloads;
+import io.wayfinder.control.LatencyLearningService;
+import io.wayfinder.control.LatencySource;
 import io.wayfinder.control.LoadedConfig;
 import io.wayfinder.control.ProfileSource;
 import io.wayfinder.control.ProfileWrites;
@@ -22,6 +24,7 @@ import io.wayfinder.dns.server.TcpLimits;
 import io.wayfinder.geo.GeoLookupFailures;
 import io.wayfinder.health.HealthMonitor;
 import io.wayfinder.health.NettyProber;
+import io.wayfinder.latency.learn.LatencyLearning;
 import io.wayfinder.metrics.MetricsEndpoint;
 import io.wayfinder.profile.ConfigException;
 import io.wayfinder.profile.ListenAddress;
@@ -55,6 +58,9 @@ public final class WayfinderServer implements AutoCloseable {
 
     private final ThreadScheduler control;
     private final ThreadScheduler watcherThread;
+    /** With latency.learn: the learning service and its thread; null without. */
+    private final LatencyLearningService learning;
+    private final ThreadScheduler learningThread;
     private final NettyProber prober;
     private final SnapshotPublisher publisher;
     private final DnsServer dns;
@@ -77,9 +83,19 @@ public final class WayfinderServer implements AutoCloseable {
      *                              when the file has none), or null
      */
     public record Options(List<ListenAddress> listenOverride, int threads, long watchIntervalMillis,
-                          ListenAddress metricsListenOverride) {
+                          ListenAddress metricsListenOverride, LatencyLearningService.Learners learners) {
         public Options(List<ListenAddress> listenOverride, int threads, long watchIntervalMillis) {
             this(listenOverride, threads, watchIntervalMillis, null);
+        }
+
+        public Options(List<ListenAddress> listenOverride, int threads, long watchIntervalMillis,
+                       ListenAddress metricsListenOverride) {
+            this(listenOverride, threads, watchIntervalMillis, metricsListenOverride, LatencyLearningService.Learners.LEARNED);
+        }
+
+        /** The same options with another learner (tests give a small one). */
+        public Options withLearners(LatencyLearningService.Learners other) {
+            return new Options(listenOverride, threads, watchIntervalMillis, metricsListenOverride, other);
         }
 
         public static Options defaults() {
@@ -118,11 +134,13 @@ public final class WayfinderServer implements AutoCloseable {
         }
     }
 
-    private WayfinderServer(ThreadScheduler control, ThreadScheduler watcherThread, NettyProber prober,
-                            SnapshotPublisher publisher, DnsServer dns, ConfigReloads reloads, MetricsEndpoint metrics,
-                            ProfileStore store, ApiServer api) {
+    private WayfinderServer(ThreadScheduler control, ThreadScheduler watcherThread, LatencyLearningService learning,
+                            ThreadScheduler learningThread, NettyProber prober, SnapshotPublisher publisher, DnsServer dns,
+                            ConfigReloads reloads, MetricsEndpoint metrics, ProfileStore store, ApiServer api) {
         this.control = control;
         this.watcherThread = watcherThread;
+        this.learning = learning;
+        this.learningThread = learningThread;
         this.prober = prober;
         this.publisher = publisher;
         this.dns = dns;
@@ -156,10 +174,29 @@ public final class WayfinderServer implements AutoCloseable {
         }
         loaded.sources().log();
         logProfiles(loaded.config());
+        // With latency.learn (which needs api:): the learner, restored from its checkpoint in storage.dir.
+        LatencyLearningService learning = null;
+        ThreadScheduler learningThread = null;
+        if (loaded.config().latency().learn()) {
+            Path checkpoint = LatencyLearningService.checkpointFile(loaded.config().storage().dir());
+            LatencyLearning learner;
+            try {
+                learner = options.learners().open(checkpoint, LatencyLearningService.parameters(loaded.config().latency()));
+            } catch (IOException | RuntimeException e) {
+                store.close();
+                throw new IOException("the learned latency state " + checkpoint + " cannot be read (" + e.getMessage()
+                        + "); move it aside to start with nothing learned, or restore it from a backup", e);
+            }
+            learningThread = new ThreadScheduler("latency-learning", clock);
+            learning = new LatencyLearningService(learner, learningThread, checkpoint);
+            LOG.info("latency learning: on, rebuilt every {} s; learned state in {}",
+                    loaded.config().latency().rebuildInterval().toSeconds(), checkpoint);
+        }
         ThreadScheduler control = new ThreadScheduler("control", clock);
         ThreadScheduler watcherThread = new ThreadScheduler("config-watcher", clock);
         NettyProber prober = new NettyProber(clock);
-        SnapshotPublisher publisher = new SnapshotPublisher(control, prober);
+        SnapshotPublisher publisher = new SnapshotPublisher(control, prober,
+                learning == null ? LatencySource.CONFIGURED : learning);
         ResponseRateLimiter rateLimiter = new ResponseRateLimiter(rateLimit(loaded.config()));
         LOG.info("response-rate limit (UDP): {}", ResponseRateLimiter.describe(rateLimiter.settings()));
         // Live: every published snapshot carries the configuration; update() ignores an unchanged one.
@@ -172,6 +209,9 @@ public final class WayfinderServer implements AutoCloseable {
         ApiServer api = null;
         try {
             publisher.configurationLoaded(loaded).join(); // the first snapshot, before any query can come
+            if (learning != null) {
+                learning.start(publisher::latencyChanged); // the first rebuild at once, from the restored state
+            }
             try {
                 dns.start(addresses(options, loaded.config()));
             } catch (BindFailure e) {
@@ -179,19 +219,21 @@ public final class WayfinderServer implements AutoCloseable {
             }
             ServedConfig served = new ServedConfig(publisher, profiles, clock, loaded);
             reloads = new ConfigReloads(served, watcherThread, loaded, options.watchIntervalMillis(), geoFailures);
-            PrometheusRegistry registry = MetricsEndpoint.registry(new ServerMetrics(publisher, dns, reloads, answerCounts));
+            PrometheusRegistry registry = MetricsEndpoint.registry(new ServerMetrics(publisher, dns, reloads, answerCounts,
+                    learning));
             metrics = startMetrics(options.metricsListenOverride() != null ? options.metricsListenOverride()
                     : loaded.config().metricsListen(), registry);
             if (store != null) {
                 api = startApi(loaded.config(), new ApiServer.Parts(publisher, served, new ProfileWrites(served, store), store,
-                        registry, () -> publisher.snapshot() != null && !dns.addresses().isEmpty(), clock));
+                        registry, () -> publisher.snapshot() != null && !dns.addresses().isEmpty(), clock, learning));
             }
             publisher.startProbing().join();
         } catch (IOException | InterruptedException | RuntimeException e) {
-            closeAll(reloads, metrics, api, publisher, dns, prober, watcherThread, control, store);
+            closeAll(reloads, metrics, api, learning, learningThread, publisher, dns, prober, watcherThread, control, store);
             throw e;
         }
-        return new WayfinderServer(control, watcherThread, prober, publisher, dns, reloads, metrics, store, api);
+        return new WayfinderServer(control, watcherThread, learning, learningThread, prober, publisher, dns, reloads, metrics,
+                store, api);
     }
 
     private static ApiServer startApi(WayfinderConfig config, ApiServer.Parts parts) throws IOException {
@@ -315,17 +357,29 @@ public final class WayfinderServer implements AutoCloseable {
         return publisher.failOpenEntries();
     }
 
+    /** Latency learning, or null without {@code latency.learn}. */
+    public LatencyLearningService learning() {
+        return learning;
+    }
+
     @Override
     public void close() {
-        closeAll(reloads, metrics, api, publisher, dns, prober, watcherThread, control, store);
+        closeAll(reloads, metrics, api, learning, learningThread, publisher, dns, prober, watcherThread, control, store);
     }
 
     /** Stops what was started, in reverse order; null for parts not started. */
-    private static void closeAll(ConfigReloads reloads, MetricsEndpoint metrics, ApiServer api, SnapshotPublisher publisher,
-                                 DnsServer dns, NettyProber prober, ThreadScheduler watcherThread, ThreadScheduler control,
+    private static void closeAll(ConfigReloads reloads, MetricsEndpoint metrics, ApiServer api, LatencyLearningService learning,
+                                 ThreadScheduler learningThread, SnapshotPublisher publisher, DnsServer dns,
+                                 NettyProber prober, ThreadScheduler watcherThread, ThreadScheduler control,
                                  ProfileStore store) {
         if (api != null) {
             api.close(); // no write can start after this
+        }
+        if (learning != null) {
+            learning.close(); // a last checkpoint: stopping loses no sample
+        }
+        if (learningThread != null) {
+            learningThread.close();
         }
         if (reloads != null) {
             reloads.close();

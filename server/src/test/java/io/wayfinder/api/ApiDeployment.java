@@ -1,5 +1,6 @@
 package io.wayfinder.api;
 
+import io.wayfinder.control.LatencyLearningService;
 import io.wayfinder.runtime.WayfinderServer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -112,10 +113,15 @@ public final class ApiDeployment implements AutoCloseable {
 
     /** Started from this configuration, with the data files {@link #SETTINGS} names beside it. */
     public static ApiDeployment start(Path dir, String config) throws Exception {
+        return start(dir, config, LatencyLearningService.Learners.LEARNED);
+    }
+
+    /** With this learner (latency learning's tests give {@code FakeLearning}). */
+    public static ApiDeployment start(Path dir, String config, LatencyLearningService.Learners learners) throws Exception {
         writeDataFiles(dir);
         Path file = dir.resolve("wayfinder.yaml");
         Files.writeString(file, config);
-        WayfinderServer server = WayfinderServer.start(file, new WayfinderServer.Options(List.of(), 1, 50));
+        WayfinderServer server = WayfinderServer.start(file, new WayfinderServer.Options(List.of(), 1, 50).withLearners(learners));
         return new ApiDeployment(dir, file, server);
     }
 

@@ -68,7 +68,8 @@ final class ApiReader {
             String token = secret(t, environment);
             ApiToken.Role role = t.choice("role", ROLES, null);
             if (role == null && !t.has("role")) {
-                errors.add(t.pathOf("role"), "is required: reader (reads) or writer (also changes profiles)");
+                errors.add(t.pathOf("role"), "is required: reader (reads), writer (also changes profiles) or measurer"
+                        + " (only posts latency measurements)");
             }
             t.rejectUnknownKeys();
             if (name != null) {

@@ -135,10 +135,10 @@ public final class ConfigReader {
         List<Region> regions = RegionsReader.regions(top);
         RegionCatalogue catalogue = RegionsReader.catalogue(regions, top);
         WayfinderConfig.GeolocationSettings geo = DataSourcesReader.geolocation(top.object("geolocation"), baseDirectory);
-        WayfinderConfig.LatencySettings latency = DataSourcesReader.latency(top.object("latency"), baseDirectory);
         WayfinderConfig.ReloadSettings reload = DataSourcesReader.reload(top.object("reload"));
         WayfinderConfig.ApiSettings api = ApiReader.api(top.object("api"), environment);
         boolean apiOn = api != null || top.has("api");
+        WayfinderConfig.LatencySettings latency = DataSourcesReader.latency(top.object("latency"), baseDirectory, apiOn);
         WayfinderConfig.StorageSettings storage = ApiReader.storage(top.object("storage"), apiOn, baseDirectory, errors);
         // With api: the store holds the profiles; the file's, if any, only seed an empty store.
         List<ProfileConfig> profiles = new ProfilesReader(validator.methodNames()).profiles(top, zones, !apiOn);

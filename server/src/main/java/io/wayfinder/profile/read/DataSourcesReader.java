@@ -35,7 +35,11 @@ final class DataSourcesReader {
         return new WayfinderConfig.ReloadSettings(quiet);
     }
 
-    static WayfinderConfig.LatencySettings latency(ConfigObject latency, Path base) {
+    /**
+     * @param apiOn whether the configuration has {@code api:}: learning needs it, since measurements
+     *              arrive through the API
+     */
+    static WayfinderConfig.LatencySettings latency(ConfigObject latency, Path base, boolean apiOn) {
         List<Integer> v4 = WayfinderConfig.LatencySettings.DEFAULT_IPV4_LEVELS;
         List<Integer> v6 = WayfinderConfig.LatencySettings.DEFAULT_IPV6_LEVELS;
         if (latency == null) {
@@ -54,8 +58,53 @@ final class DataSourcesReader {
             minSamples = aggregation.integer("minSamples", 1, Integer.MAX_VALUE, minSamples);
             aggregation.rejectUnknownKeys();
         }
+        WayfinderConfig.LearningSettings learning = learning(latency);
+        boolean learn = latency.bool("learn", false);
+        Duration rebuildInterval = rebuildInterval(latency, learn, apiOn);
         latency.rejectUnknownKeys();
-        return new WayfinderConfig.LatencySettings(sources, v4, v6, minSamples);
+        return new WayfinderConfig.LatencySettings(sources, v4, v6, minSamples, learning, learn, rebuildInterval);
+    }
+
+    /** {@code latency.rebuildInterval}, checked with {@code latency.learn}, which needs {@code api:}. */
+    private static Duration rebuildInterval(ConfigObject latency, boolean learn, boolean apiOn) {
+        Duration interval = latency.duration("rebuildInterval", Duration.ofSeconds(1), Duration.ofDays(1),
+                WayfinderConfig.LatencySettings.DEFAULT_REBUILD_INTERVAL);
+        if (learn && !apiOn) {
+            latency.errors().add(latency.pathOf("learn"), "needs api: measurements arrive through the management API"
+                    + " (POST /api/v1/measurements), and the learned state is kept in its storage.dir");
+        }
+        if (!learn && latency.has("rebuildInterval")) {
+            latency.errors().add(latency.pathOf("rebuildInterval"), "applies only with learn: true (without it the"
+                    + " latency table is the configured sources, rebuilt when they change)");
+        }
+        return interval;
+    }
+
+    /** {@code latency.halfLife} and the {@code latency.learning} section. */
+    private static WayfinderConfig.LearningSettings learning(ConfigObject latency) {
+        WayfinderConfig.LearningSettings d = WayfinderConfig.LearningSettings.DEFAULT;
+        Duration halfLife = latency.duration("halfLife", Duration.ofMinutes(1), Duration.ofDays(365), d.halfLife());
+        ConfigObject learning = latency.object("learning");
+        if (learning == null) {
+            return new WayfinderConfig.LearningSettings(halfLife, d.changeMinSamples(), d.changeSigmas(),
+                    d.changeMinMs(), d.holdBack(), d.hysteresisMs(), d.hysteresisSigmas(), d.staticSamples(),
+                    d.maxPendingSamples());
+        }
+        int changeMinSamples = learning.integer("changeMinSamples", 2, 10_000, d.changeMinSamples());
+        double changeSigmas = orElse(learning.number("changeSigmas", 0.5, 100, false), d.changeSigmas());
+        double changeMinMs = orElse(learning.number("changeMinMs", 0, 10_000, false), d.changeMinMs());
+        Duration holdBack = learning.duration("holdBack", Duration.ZERO, Duration.ofDays(30), d.holdBack());
+        double hysteresisMs = orElse(learning.number("hysteresisMs", 0, 10_000, false), d.hysteresisMs());
+        double hysteresisSigmas = orElse(learning.number("hysteresisSigmas", 0, 100, false), d.hysteresisSigmas());
+        int staticSamples = learning.integer("staticSamples", 1, 1_000_000, d.staticSamples());
+        int maxPending = learning.integer("maxPendingSamples", 1_000, 500_000_000, d.maxPendingSamples());
+        learning.rejectUnknownKeys();
+        return new WayfinderConfig.LearningSettings(halfLife, changeMinSamples, changeSigmas, changeMinMs, holdBack,
+                hysteresisMs, hysteresisSigmas, staticSamples, maxPending);
+    }
+
+    private static double orElse(Double value, double fallback) {
+        return value == null ? fallback : value;
     }
 
     private static List<Integer> levels(ConfigObject aggregation, String key, int max) {

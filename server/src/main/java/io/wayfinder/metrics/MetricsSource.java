@@ -53,4 +53,11 @@ public interface MetricsSource {
     default LearningStats learning() {
         return null;
     }
+
+    // The real-user beacon (issue 12):
+
+    /** The beacon's counters, or null when learning (which the beacon feeds) is off. */
+    default BeaconStats beacon() {
+        return null;
+    }
 }

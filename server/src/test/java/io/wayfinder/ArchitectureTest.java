@@ -38,7 +38,7 @@ import java.util.concurrent.atomic.AtomicReference;
  *   health     latency
  *   profile (read -&gt; model)
  *   geo
- *   source     text         time
+ *   source     text         time      beacon
  *   net
  * </pre>
  * The rules below hold the arrows the design depends on, and the cycle rule keeps the rest one way.
@@ -74,6 +74,7 @@ class ArchitectureTest {
     private static final String API = "io.wayfinder.api..";
     private static final String PROFILE_WRITE = "io.wayfinder.profile.write..";
     private static final String IMPORTS = "io.wayfinder.imports..";
+    private static final String BEACON = "io.wayfinder.beacon..";
 
     // --- dns: the codec and the listeners -------------------------------------------------------
 
@@ -248,6 +249,12 @@ class ArchitectureTest {
     static final ArchRule latencySitsOnGeoNetSource = wayfinderDependenciesOnly(LATENCY, GEO, NET, SOURCE)
             .because("the latency table is a hot structure built from measurements and distances;"
                     + " it must not know the configuration or the routing methods that read it");
+
+    @ArchTest
+    static final ArchRule beaconKnowsNoHttpNorWhereKeysLive = wayfinderDependenciesOnly(BEACON, NET)
+            .because("the beacon's keys, rate limit, proxy rule and script are checked without a server;"
+                    + " its routes are declared in api with the others, and its keys are kept by control in"
+                    + " the store, so that neither HTTP nor the store reaches into it");
 
     // --- whole-graph rules ----------------------------------------------------------------------
 

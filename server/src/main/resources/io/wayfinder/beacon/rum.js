@@ -1,7 +1,8 @@
 /* Wayfinder real-user beacon. After the page has loaded it fetches each region's probe a few times,
    one region after another (the first fetch opens the connection), keeps the fastest request to
    first byte by Resource Timing (the clock around the fetch where the probe sends no
-   Timing-Allow-Origin), and posts one sample a region. */
+   Timing-Allow-Origin), and posts one sample a region. A probe that fails or takes over 5 s gives no
+   sample (a timeout is not a latency). Sent with sendBeacon as text/plain: no CORS preflight. */
 (function (c, d, w) {
   var s = d.currentScript, P = w.performance;
   if (!s || !w.fetch || !P || !P.getEntriesByName || Math.random() >= c.p) return;
@@ -31,7 +32,7 @@
           var m = await time(c.t[j][1]);
           if (i && (!best || m[0] < best[0])) best = m;
         }
-      } catch (e) { continue; } /* unreachable or timed out: no sample, not a slow one */
+      } catch (e) { continue; }
       out.push({ region: c.t[j][0], rttMs: Math.max(0.1, Math.round(best[0] * 10) / 10), timing: best[1] ? "resource" : "clock" });
     }
     if (!out.length) return;

@@ -75,6 +75,9 @@ final class LatencyImportCommand extends ClientCommand {
         } catch (IOException | java.io.UncheckedIOException e) {
             throw ApiClient.Failure.usage(file + ": cannot be read: " + e.getMessage());
         }
+        if (output == OutputFormat.table) {
+            printSummary(); // before the rebuild: what was imported is said even if the rebuild is refused
+        }
         JsonNode rebuild = null;
         if (!noRebuild && accepted > 0) {
             rebuild = api.send("POST", ApiClient.path("latency", "rebuild"), null, null, Map.of(), REBUILD_TIMEOUT).body();
@@ -193,6 +196,15 @@ final class LatencyImportCommand extends ClientCommand {
             OutputFormat.print(o, output, System.out);
             return;
         }
+        if (rebuild != null) {
+            System.out.println("rebuilt in " + rebuild.path("tookMillis").asLong() + " ms: " + rebuild.path("networks").asLong()
+                    + " network(s), " + rebuild.path("cells").asLong() + " cell(s) with own samples; routing uses them now");
+        } else if (!noRebuild) {
+            System.out.println("nothing accepted: no rebuild");
+        }
+    }
+
+    private void printSummary() {
         System.out.println(accepted + " measurement(s) accepted, " + rejected + " rejected"
                 + (byReason.isEmpty() ? "" : " " + byReason) + (dropped > 0 ? ", " + dropped
                 + " dropped by the learner (too many waiting for a rebuild: send them again later)" : ""));
@@ -202,11 +214,6 @@ final class LatencyImportCommand extends ClientCommand {
         if (rejected > shown.size()) {
             System.out.println("  ... and " + (rejected - shown.size()) + " more");
         }
-        if (rebuild != null) {
-            System.out.println("rebuilt in " + rebuild.path("tookMillis").asLong() + " ms: " + rebuild.path("networks").asLong()
-                    + " network(s), " + rebuild.path("cells").asLong() + " cell(s) with own samples; routing uses them now");
-        } else if (!noRebuild) {
-            System.out.println("nothing accepted: no rebuild");
-        }
+        System.out.flush();
     }
 }

@@ -260,7 +260,10 @@ public final class MeasurementCheck {
         long t;
         if (s.timeText != null) {
             try {
-                t = OffsetDateTime.parse(s.timeText).toInstant().toEpochMilli();
+                t = utcMillis(s.timeText);
+                if (t == Long.MIN_VALUE) {
+                    t = OffsetDateTime.parse(s.timeText).toInstant().toEpochMilli();
+                }
             } catch (DateTimeParseException e) {
                 throw new Rejected(Reason.TIME, "time", describe ? "'" + s.timeText
                         + "' is not an ISO-8601 time with an offset (2026-12-06T14:00:00Z) nor epoch milliseconds" : null);
@@ -278,6 +281,66 @@ public final class MeasurementCheck {
                     + " minutes ahead is taken as now)" : null);
         }
         return Math.min(t, nowMillis);
+    }
+
+    /**
+     * {@code 2026-12-06T14:00:00Z} or {@code 2026-12-06T14:00:00.123Z} (what {@code Instant.toString}
+     * and most clients write) in epoch milliseconds, or {@link Long#MIN_VALUE} for any other form,
+     * which the general parser then reads. The general parser takes about 2 µs a time, as long as
+     * the rest of a sample's checks together; this takes a tenth of that.
+     */
+    static long utcMillis(String t) {
+        int n = t.length();
+        if (n < 20 || n > 30 || t.charAt(4) != '-' || t.charAt(7) != '-' || t.charAt(10) != 'T' || t.charAt(13) != ':'
+                || t.charAt(16) != ':' || t.charAt(n - 1) != 'Z') {
+            return Long.MIN_VALUE;
+        }
+        int year = digits(t, 0, 4);
+        int month = digits(t, 5, 2);
+        int day = digits(t, 8, 2);
+        int hour = digits(t, 11, 2);
+        int minute = digits(t, 14, 2);
+        int second = digits(t, 17, 2);
+        int millis = 0;
+        if (n > 20) {
+            if (t.charAt(19) != '.' || n == 21) {
+                return Long.MIN_VALUE;
+            }
+            int fraction = n - 21;
+            for (int i = 0; i < fraction; i++) {
+                int d = t.charAt(20 + i) - '0';
+                if (d < 0 || d > 9) {
+                    return Long.MIN_VALUE;
+                }
+                if (i < 3) {
+                    millis = millis * 10 + d;
+                }
+            }
+            for (int i = fraction; i < 3; i++) {
+                millis *= 10;
+            }
+        } else if (t.charAt(19) != 'Z') {
+            return Long.MIN_VALUE;
+        }
+        if (year < 1970 || month < 1 || month > 12 || day < 1 || day > 28 && day > java.time.YearMonth.of(year, month)
+                .lengthOfMonth() || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) {
+            return Long.MIN_VALUE; // including the -1 of a non-digit: the general parser says what is wrong
+        }
+        long days = java.time.LocalDate.of(year, month, day).toEpochDay();
+        return ((days * 24 + hour) * 60 + minute) * 60_000L + second * 1000L + millis;
+    }
+
+    /** {@code count} decimal digits from {@code at}, or -1 when one is not a digit. */
+    private static int digits(String t, int at, int count) {
+        int v = 0;
+        for (int i = at; i < at + count; i++) {
+            int d = t.charAt(i) - '0';
+            if (d < 0 || d > 9) {
+                return -1;
+            }
+            v = v * 10 + d;
+        }
+        return v;
     }
 
     private static String number(double v) {

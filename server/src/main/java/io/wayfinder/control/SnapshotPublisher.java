@@ -244,6 +244,9 @@ public final class SnapshotPublisher {
         } else if (api != null && !api.listen().equals(was.listen())) {
             LOG.warn("api.listen changed; the API listener changes only on restart");
         }
+        if (next.config().latency().learn() != previous.config().latency().learn()) {
+            LOG.warn("latency.learn changed; latency learning starts or stops only on restart");
+        }
         if (!java.util.Objects.equals(next.config().storage(), previous.config().storage())) {
             LOG.warn("storage changed; the store changes only on restart");
         }

@@ -153,6 +153,26 @@ public final class LatencyTable {
         return prefixes;
     }
 
+    /** Receives one figure a table prefix has of its own. */
+    @FunctionalInterface
+    public interface FigureVisitor {
+        void visit(boolean ipv6, long hi, long lo, int length, int column, double ms);
+    }
+
+    /**
+     * Visits every figure the table's prefixes have of their own (not inherited from a covering
+     * prefix): what its sources said, as merged at load. Not for the query path.
+     */
+    public void forEachOwnFigure(FigureVisitor visitor) {
+        prefixes.forEachEntry((entry, ipv6, hi, lo, length) -> {
+            for (int c = 0; c < columns; c++) {
+                if (ownsFigure(entry, c)) {
+                    visitor.visit(ipv6, hi, lo, length, c, tenths(entry, c) / 10.0);
+                }
+            }
+        });
+    }
+
     /** Whether the entry has a figure of its own (not inherited) for the column. */
     boolean ownsFigure(int entry, int column) {
         return rtt[entry * columns + column] != NONE && (sourceLength[entry * columns + column] & 0xFF) == prefixes.length(entry);

@@ -224,6 +224,38 @@ public final class PrefixMap {
         return entryLengths.length;
     }
 
+    /** Receives one entry's prefix as its parts. */
+    @FunctionalInterface
+    public interface EntryVisitor {
+        void visit(int entry, boolean ipv6, long hi, long lo, int length);
+    }
+
+    /**
+     * Visits every entry once with its prefix, also when the map was built without prefix objects:
+     * an interval's start lies inside the entry that names it and inside all that entry's
+     * ancestors, so masking it to their lengths gives their prefixes, and every entry names an
+     * interval or is the ancestor of one that does. Not for the query path.
+     */
+    public void forEachEntry(EntryVisitor visitor) {
+        boolean[] seen = new boolean[entryLengths.length];
+        for (int i = 0; i < v4Starts.length; i++) {
+            long start = (v4Starts[i] ^ Integer.MIN_VALUE) & 0xFFFF_FFFFL;
+            for (int e = v4Entries[i]; e != NO_ENTRY && !seen[e]; e = entryParents[e]) {
+                seen[e] = true;
+                visitor.visit(e, false, 0, start & IpPrefix.ipv4Mask(length(e)), length(e));
+            }
+        }
+        for (int i = 0; i < v6StartsHi.length; i++) {
+            long hi = v6StartsHi[i] ^ Long.MIN_VALUE;
+            long lo = v6StartsLo[i] ^ Long.MIN_VALUE;
+            for (int e = v6Entries[i]; e != NO_ENTRY && !seen[e]; e = entryParents[e]) {
+                seen[e] = true;
+                int length = length(e);
+                visitor.visit(e, true, hi & IpPrefix.highMask(length), lo & IpPrefix.lowMask(length), length);
+            }
+        }
+    }
+
     public int intervalCount() {
         return v4Starts.length + v6StartsHi.length;
     }
@@ -288,6 +320,29 @@ public final class PrefixMap {
             los[size] = prefix.lo();
             lengths[size] = (byte) prefix.length();
             prefixes[size] = prefix;
+            return size++;
+        }
+
+        /**
+         * Adds a prefix given by its parts (an IPv4 address in the low 32 bits of {@code lo}), without
+         * an {@link IpPrefix} object: for tables of millions of prefixes built from primitive arrays.
+         * Host bits are cleared. Adding prefixes in map order (IPv4 first, then by address, a shorter
+         * prefix before a longer one at the same address) makes {@link #build} linear.
+         */
+        public int add(boolean ipv6, long hi, long lo, int length) {
+            if (size == his.length) {
+                int n = size * 2;
+                this.ipv6 = Arrays.copyOf(this.ipv6, n);
+                his = Arrays.copyOf(his, n);
+                los = Arrays.copyOf(los, n);
+                lengths = Arrays.copyOf(lengths, n);
+                prefixes = Arrays.copyOf(prefixes, n);
+            }
+            this.ipv6[size] = ipv6;
+            his[size] = ipv6 ? hi & IpPrefix.highMask(length) : 0;
+            los[size] = ipv6 ? lo & IpPrefix.lowMask(length) : lo & IpPrefix.ipv4Mask(length);
+            lengths[size] = (byte) length;
+            prefixes[size] = null;
             return size++;
         }
 
@@ -390,10 +445,16 @@ public final class PrefixMap {
             mergeSort(order, scratch, 0, size);
             for (int i = 1; i < size; i++) {
                 if (compare(order[i - 1], order[i]) == 0) {
-                    throw new IllegalArgumentException("prefix " + prefixes[order[i]] + " appears more than once");
+                    throw new IllegalArgumentException("prefix " + describe(order[i]) + " appears more than once");
                 }
             }
             return order;
+        }
+
+        private String describe(int e) {
+            return prefixes[e] != null ? prefixes[e].toString()
+                    : (ipv6[e] ? new IpPrefix(true, his[e], los[e], lengths[e] & 0xFF)
+                    : new IpPrefix(false, 0, los[e], lengths[e] & 0xFF)).toString();
         }
 
         private void mergeSort(int[] a, int[] tmp, int from, int to) {

@@ -116,7 +116,7 @@ public final class ApiDeployment implements AutoCloseable {
         return start(dir, config, LatencyLearningService.Learners.LEARNED);
     }
 
-    /** With this learner (latency learning's tests give {@code FakeLearning}). */
+    /** The same with this learner (latency learning's tests give {@code FakeLearning}). */
     public static ApiDeployment start(Path dir, String config, LatencyLearningService.Learners learners) throws Exception {
         writeDataFiles(dir);
         Path file = dir.resolve("wayfinder.yaml");

@@ -3,6 +3,7 @@ package io.wayfinder.cli;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import io.wayfinder.api.ApiDeployment;
+import io.wayfinder.control.LatencyLearningService;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,6 +42,11 @@ final class ClientServer implements AutoCloseable {
     }
 
     static ClientServer start(Path dir, String config) throws Exception {
+        return start(dir, config, LatencyLearningService.Learners.LEARNED);
+    }
+
+    /** With this learner (latency learning's tests give {@code FakeLearning}). */
+    static ClientServer start(Path dir, String config, LatencyLearningService.Learners learners) throws Exception {
         // The server runs in the test's process: its log (written to whatever System.err is at the
         // time) would land in the stderr a test captures from a command. A command's own process has
         // no server; CommandOutputTest checks what it prints there.
@@ -48,7 +54,7 @@ final class ClientServer implements AutoCloseable {
         Level level = root.getLevel();
         root.setLevel(Level.OFF);
         try {
-            return new ClientServer(ApiDeployment.start(dir, config), level);
+            return new ClientServer(ApiDeployment.start(dir, config, learners), level);
         } catch (Exception | Error e) {
             root.setLevel(level);
             throw e;

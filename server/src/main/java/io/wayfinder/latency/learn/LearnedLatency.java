@@ -4,18 +4,91 @@ import io.wayfinder.geo.GeoLocator;
 import io.wayfinder.geo.RegionCatalogue;
 import io.wayfinder.latency.LatencyEstimator;
 import io.wayfinder.latency.LatencyTable;
+import io.wayfinder.latency.learn.BorrowingModel.Trust;
 import io.wayfinder.net.IpPrefix;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** The learner (being written on branch i11-learn; this is its shape, for the service to compile against). */
+/**
+ * The learner: measurements in, a {@link LatencyTable} out at every rebuild.
+ *
+ * <pre>
+ *  add() ──► Journal ──(rebuild: swap)──► Fold ──► CellStore          per cell: decayed winsorised
+ *  request    raw samples,                 winsorise,  long-term state    mean and spread, weight, time
+ *  threads    bounded                      detect change
+ *                                                │
+ *  static CSV table ──(as observations)──► Observations (sorted, one array per field)
+ *                                                │
+ *                          TrustSearch: hold out a fold, learn the variances
+ *                                                │
+ *                          BorrowingModel: μ(region, place) + blocks + network offset
+ *                                                │
+ *                          rows: own cells shrunk (limited translation), the rest borrowed;
+ *                          block rows for networks without samples; hysteresis against the
+ *                          previous table ──► LatencyRows ──► LatencyEstimator
+ * </pre>
+ *
+ * Threads: see {@link LatencyLearning}. {@code add} takes only the journal's monitor, for the
+ * time it takes to copy a batch; {@code rebuild} and {@code checkpoint} hold {@code learning};
+ * {@code explain} and {@code coverage} read the last {@link Published} state and take no lock.
+ */
 public final class LearnedLatency implements LatencyLearning {
+    private static final Logger log = LoggerFactory.getLogger(LearnedLatency.class);
+
+    /** Cells whose weight has decayed below this no longer count (about 4.3 half-lives after one sample). */
+    static final double MIN_WEIGHT = 0.05;
+    /** The pooled per-sample variance before any cell has enough samples to say: 10 ms standard deviation. */
+    static final double INITIAL_PRIOR_VARIANCE = 100;
+    /** Cells the trust search fits on (a sample of whole neighbourhoods). */
+    static final int TRUST_SAMPLE_CELLS = 200_000;
+    /** Backfitting sweeps of the full fit. */
+    static final int SWEEPS = 5;
+    /**
+     * Limited translation (Efron and Morris, 1972): shrinking an own cell towards what it would
+     * borrow moves it at most this many of its own standard errors. Shrinkage is right for the many
+     * cells that are like their neighbours and wrong for the few that are not (a bad peering, a
+     * congested path); this bound keeps those few close to their own samples.
+     */
+    static final double MAX_SHRINK_SE = 1;
+    /** At most this many regions (a cell keeps its region in a byte). */
+    static final int MAX_REGIONS = 255;
+
     private final LearningParameters parameters;
+    private final double halfLifeMinutes;
+
+    // Ingestion.
+    private final Object journalLock = new Object();
+    private Journal journal = new Journal(1 << 16);
+    private long dropped;
+    private final ConcurrentHashMap<String, Integer> regionIndex = new ConcurrentHashMap<>();
+    private final List<String> regionNames = new ArrayList<>(); // guarded by regionIndex's monitor on writes
+
+    // Learning state, guarded by learning.
+    private final ReentrantLock learning = new ReentrantLock();
+    private CellStore store = new CellStore();
+    private final Fold fold;
+    private double priorVariance = INITIAL_PRIOR_VARIANCE;
+    private Trust trust;
+    private long rebuilds;
+    private StaticCells staticCells;
+
+    private volatile Published published;
 
     public LearnedLatency(LearningParameters parameters) {
         this.parameters = parameters;
+        this.halfLifeMinutes = parameters.halfLife().toSeconds() / 60.0;
+        this.fold = new Fold(parameters);
+        int levels = Math.max(parameters.ipv4Levels().size(), parameters.ipv6Levels().size());
+        this.trust = Trust.initial(levels);
     }
 
     /**
@@ -25,35 +98,430 @@ public final class LearnedLatency implements LatencyLearning {
      *                     another version
      */
     public static LearnedLatency restore(Path file, LearningParameters parameters) throws IOException {
-        throw new UnsupportedOperationException("not yet");
+        LearnedLatency learner = new LearnedLatency(parameters);
+        Checkpoint.read(file, learner);
+        return learner;
     }
 
     public LearningParameters parameters() {
         return parameters;
     }
 
+    // ---------------------------------------------------------------------------------------------
+    // Ingestion.
+
     @Override
     public int add(List<Measurement> batch) {
-        throw new UnsupportedOperationException("not yet");
+        int n = batch.size();
+        long[] keys = new long[n];
+        int[] regions = new int[n];
+        for (int i = 0; i < n; i++) {
+            Measurement m = batch.get(i);
+            keys[i] = NetworkKeys.of(m.network());
+            regions[i] = region(m.region());
+        }
+        int taken = 0;
+        synchronized (journalLock) {
+            int max = parameters.maxPendingSamples();
+            for (int i = 0; i < n; i++) {
+                Measurement m = batch.get(i);
+                if (regions[i] >= 0 && journal.append(keys[i], regions[i], (float) m.rttMs(),
+                        Decay.minute(m.timeMillis()), max)) {
+                    taken++;
+                }
+            }
+            dropped += n - taken;
+        }
+        return taken;
     }
+
+    /** The index of a region name (lower case), registered when new; -1 beyond {@link #MAX_REGIONS}. */
+    int region(String name) {
+        Integer known = regionIndex.get(name);
+        if (known != null) {
+            return known;
+        }
+        synchronized (regionIndex) {
+            known = regionIndex.get(name);
+            if (known != null) {
+                return known;
+            }
+            if (regionNames.size() >= MAX_REGIONS) {
+                return -1;
+            }
+            int index = regionNames.size();
+            regionNames.add(name);
+            regionIndex.put(name, index);
+            return index;
+        }
+    }
+
+    List<String> regionNames() {
+        synchronized (regionIndex) {
+            return List.copyOf(regionNames);
+        }
+    }
+
+    /** Samples accepted and not yet folded in. */
+    public long pendingSamples() {
+        synchronized (journalLock) {
+            return journal.size;
+        }
+    }
+
+    private Journal takeJournal() {
+        synchronized (journalLock) {
+            Journal taken = journal;
+            journal = new Journal(Math.min(parameters.maxPendingSamples(), Math.max(1 << 16, taken.size)));
+            return taken;
+        }
+    }
+
+    /** Puts held-back samples back in front of what arrived meanwhile (they never count against the cap twice). */
+    private void putBack(Journal kept) {
+        synchronized (journalLock) {
+            Journal now = journal;
+            Journal merged = new Journal(kept.size + now.size);
+            for (Journal j : new Journal[] {kept, now}) {
+                for (int i = 0; i < j.size; i++) {
+                    merged.append(j.key[i], j.regionIndex(i), j.rttMs[i], j.minute[i], Integer.MAX_VALUE);
+                }
+            }
+            journal = merged;
+        }
+    }
+
+    /**
+     * Folds the samples added so far into the long-term state without building a table: for a
+     * service that wants to keep the journal short between rebuilds. {@link #rebuild} does it first.
+     */
+    public void fold(Instant now) {
+        learning.lock();
+        try {
+            foldLocked(Decay.minute(now.toEpochMilli()));
+        } finally {
+            learning.unlock();
+        }
+    }
+
+    private void foldLocked(int nowMinute) {
+        Journal taken = takeJournal();
+        if (taken.size == 0) {
+            return;
+        }
+        Journal kept = new Journal(16);
+        fold.fold(taken, store, nowMinute, priorVariance, kept);
+        if (kept.size > 0) {
+            putBack(kept);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Rebuild.
 
     @Override
     public LatencyEstimator rebuild(Instant now, LatencyTable staticTable, GeoLocator geo, RegionCatalogue catalogue) {
-        throw new UnsupportedOperationException("not yet");
+        learning.lock();
+        try {
+            return rebuildLocked(now, staticTable == null ? LatencyTable.empty() : staticTable, geo, catalogue);
+        } finally {
+            learning.unlock();
+        }
     }
+
+    private LatencyEstimator rebuildLocked(Instant now, LatencyTable staticTable, GeoLocator geo, RegionCatalogue catalogue) {
+        long t0 = System.nanoTime();
+        int nowMinute = Decay.minute(now.toEpochMilli());
+        fold.merged = 0;
+        fold.replaced = 0;
+        fold.heldBack = 0;
+        fold.changedCells = 0;
+        foldLocked(nowMinute);
+        long t1 = System.nanoTime();
+        if (store.cellCount() > 1024 && rebuilds % 16 == 0) {
+            int pruned = store.prune(nowMinute, halfLifeMinutes, MIN_WEIGHT);
+            if (pruned > 0) {
+                log.info("latency learning: dropped {} cells whose samples are too old to count", pruned);
+            }
+        }
+        if (staticCells == null || staticCells.table != staticTable) {
+            staticCells = StaticCells.of(staticTable, this::region);
+        }
+        List<String> names = regionNames();
+        Observations obs = observe(nowMinute, names.size());
+        priorVariance = pooledVariance();
+        long t2 = System.nanoTime();
+
+        Anchors anchors = Anchors.of(obs, names, geo, catalogue);
+        int heldOutFold = (int) (rebuilds % TrustSearch.FOLDS);
+        Observations sample = obs.sample(1, TRUST_SAMPLE_CELLS);
+        Anchors sampleAnchors = sample == obs ? anchors : Anchors.of(sample, names, geo, catalogue);
+        TrustSearch.Result learned = TrustSearch.search(sample, sampleAnchors.ofNetwork, sampleAnchors.mu, trust, heldOutFold,
+                rebuilds == 0 ? 2 : 1);
+        trust = learned.trust();
+        long t3 = System.nanoTime();
+
+        BorrowingModel model = new BorrowingModel(obs, anchors.ofNetwork, anchors.mu);
+        model.fit(trust, null, SWEEPS);
+        long t4 = System.nanoTime();
+
+        Published previous = published;
+        Published next = TableWriter.write(obs, model, anchors, learned, names, previous, parameters,
+                priorVariance, now);
+        long t5 = System.nanoTime();
+        published = next;
+        rebuilds++;
+        log.info(String.format(Locale.ROOT, "latency learning: rebuild %d: %d samples folded (%d merged, %d replacing the state of %d changed cells, %d held back), "
+                        + "%d networks, %d cells, %d table rows; trust %s; held-out error %.1f ms² over %d cells; "
+                        + "fold %.2f s, observe %.2f s, learn %.2f s, fit %.2f s, table %.2f s",
+                rebuilds, fold.merged + fold.replaced + fold.heldBack, fold.merged, fold.replaced, fold.changedCells, fold.heldBack,
+                obs.networks, obs.cells, next.table.prefixCount(), describe(trust), learned.heldOutError(),
+                learned.heldOutCells(), (t1 - t0) / 1e9, (t2 - t1) / 1e9, (t3 - t2) / 1e9, (t4 - t3) / 1e9,
+                (t5 - t4) / 1e9));
+        return new LatencyEstimator(next.table, geo, anchors.global);
+    }
+
+    static String describe(Trust t) {
+        StringBuilder out = new StringBuilder();
+        for (int l = 0; l < t.offsetVariance().length; l++) {
+            out.append(String.format(Locale.ROOT, "level %d sd %.1f/%.1f ms, ", l, Math.sqrt(t.offsetVariance()[l]),
+                    Math.sqrt(t.regionVariance()[l])));
+        }
+        return out.append(String.format(Locale.ROOT, "network sd %.1f ms, unexplained sd %.1f ms",
+                Math.sqrt(t.networkVariance()), Math.sqrt(t.noiseVariance()))).toString();
+    }
+
+    /**
+     * The evidence at this instant: every network of the store and of the static table, in table
+     * order, with its cells decayed to now, the static figures folded in as observations of
+     * {@link LearningParameters#staticSamples} samples each, and cells too old to count left out.
+     */
+    private Observations observe(int nowMinute, int regions) {
+        long[] storeKeys = new long[store.networkCount()];
+        for (int n = 0; n < storeKeys.length; n++) {
+            storeKeys[n] = Observations.sortKey(store.networkKey(n));
+        }
+        long[] staticKeys = staticCells.sortedKeys;
+        long[] all = union(storeKeys, staticKeys);
+        int maxCells = store.cellCount() + staticCells.store.cellCount();
+        long[] keys = new long[all.length];
+        int[] start = new int[all.length + 1];
+        byte[] region = new byte[maxCells];
+        float[] y = new float[maxCells];
+        float[] v = new float[maxCells];
+        float[] weight = new float[maxCells];
+        int[] age = new int[maxCells];
+        double[] w = new double[regions];
+        double[] mean = new double[regions];
+        double[] m2 = new double[regions];
+        int[] newest = new int[regions];
+        int networks = 0;
+        int c = 0;
+        for (long sortKey : all) {
+            long key = Observations.keyOf(sortKey);
+            Arrays.fill(w, 0);
+            int own = store.findNetwork(key);
+            if (own != CellStore.NONE) {
+                for (int k = store.firstCell(own); k != CellStore.NONE; k = store.nextCell(k)) {
+                    int r = store.region(k);
+                    double f = Decay.factor(nowMinute - store.minute(k), halfLifeMinutes);
+                    w[r] = store.weight(k) * f;
+                    mean[r] = store.mean(k);
+                    m2[r] = store.m2(k) * f;
+                    newest[r] = store.minute(k);
+                }
+            }
+            int fixed = staticCells.store.findNetwork(key);
+            if (fixed != CellStore.NONE) {
+                for (int k = staticCells.store.firstCell(fixed); k != CellStore.NONE; k = staticCells.store.nextCell(k)) {
+                    int r = staticCells.store.region(k);
+                    double ws = parameters.staticSamples();
+                    double ms = staticCells.store.mean(k);
+                    if (w[r] > 0) {
+                        double total = w[r] + ws;
+                        double delta = ms - mean[r];
+                        m2[r] += delta * delta * w[r] * ws / total;
+                        mean[r] += delta * ws / total;
+                        w[r] = total;
+                    } else {
+                        w[r] = ws;
+                        mean[r] = ms;
+                        m2[r] = 0;
+                        newest[r] = Integer.MIN_VALUE;
+                    }
+                }
+            }
+            int first = c;
+            for (int r = 0; r < regions; r++) {
+                if (w[r] < MIN_WEIGHT) {
+                    continue;
+                }
+                double variance = Fold.sampleVariance(w[r], m2[r], priorVariance);
+                region[c] = (byte) r;
+                y[c] = (float) mean[r];
+                v[c] = (float) (variance / w[r]);
+                weight[c] = (float) w[r];
+                age[c] = newest[r] == Integer.MIN_VALUE ? -1 : Math.max(0, nowMinute - newest[r]);
+                c++;
+            }
+            if (c > first) {
+                keys[networks] = key;
+                start[networks] = first;
+                networks++;
+            }
+        }
+        start[networks] = c;
+        int[][] levels = {parameters.ipv4Levels().stream().mapToInt(Integer::intValue).toArray(),
+                parameters.ipv6Levels().stream().mapToInt(Integer::intValue).toArray()};
+        return new Observations(regions, networks, Arrays.copyOf(keys, networks), Arrays.copyOf(start, networks + 1),
+                region, y, v, weight, age, levels);
+    }
+
+    /** The median per-sample variance of cells with five samples' weight or more: the prior of every cell's. */
+    private double pooledVariance() {
+        int cells = store.cellCount();
+        if (cells == 0) {
+            return priorVariance;
+        }
+        int stride = Math.max(1, cells / 100_000);
+        double[] values = new double[cells / stride + 1];
+        int k = 0;
+        for (int c = 0; c < cells; c += stride) {
+            double w = store.weight(c);
+            if (w >= 5) {
+                values[k++] = store.m2(c) / (w - 1);
+            }
+        }
+        if (k < 20) {
+            return priorVariance;
+        }
+        return Math.max(1, Fold.median(values, k));
+    }
+
+    /** Sorted union of two sorted arrays without duplicates. */
+    private static long[] union(long[] a, long[] b) {
+        Arrays.sort(a);
+        long[] out = new long[a.length + b.length];
+        int i = 0;
+        int j = 0;
+        int k = 0;
+        while (i < a.length || j < b.length) {
+            long next;
+            if (j >= b.length || (i < a.length && a[i] < b[j])) {
+                next = a[i++];
+            } else if (i >= a.length || b[j] < a[i]) {
+                next = b[j++];
+            } else {
+                next = a[i++];
+                j++;
+            }
+            out[k++] = next;
+        }
+        return Arrays.copyOf(out, k);
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Persistence.
 
     @Override
     public void checkpoint(Path file) throws IOException {
-        throw new UnsupportedOperationException("not yet");
+        learning.lock();
+        try {
+            Journal pending;
+            long droppedNow;
+            synchronized (journalLock) {
+                pending = journal;
+                droppedNow = dropped;
+                // Copy so that adds may go on while the file is written.
+                Journal copy = new Journal(pending.size);
+                for (int i = 0; i < pending.size; i++) {
+                    copy.append(pending.key[i], pending.regionIndex(i), pending.rttMs[i], pending.minute[i], Integer.MAX_VALUE);
+                }
+                pending = copy;
+            }
+            Checkpoint.write(file, new Checkpoint.State(regionNames(), store, pending, priorVariance, trust, rebuilds,
+                    droppedNow));
+        } finally {
+            learning.unlock();
+        }
     }
+
+    /** Called by {@link Checkpoint#read} on a fresh learner. */
+    void restoreFrom(Checkpoint.State state) {
+        learning.lock();
+        try {
+            for (String name : state.regions()) {
+                region(name);
+            }
+            store = state.store();
+            synchronized (journalLock) {
+                journal = state.pending();
+                dropped = state.dropped();
+            }
+            priorVariance = state.priorVariance();
+            if (state.trust().offsetVariance().length == trust.offsetVariance().length) {
+                trust = state.trust();
+            }
+            rebuilds = state.rebuilds();
+        } finally {
+            learning.unlock();
+        }
+    }
+
+    /** For tests: the store as it stands (only while no rebuild runs). */
+    CellStore store() {
+        return store;
+    }
+
+    Trust trust() {
+        return trust;
+    }
+
+    double priorVariance() {
+        return priorVariance;
+    }
+
+    long rebuilds() {
+        return rebuilds;
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Views.
 
     @Override
     public Evidence explain(IpPrefix client, String region) {
-        throw new UnsupportedOperationException("not yet");
+        Published p = published;
+        String name = region.toLowerCase(Locale.ROOT);
+        if (p == null) {
+            return new Evidence(name, client, Double.NaN, Double.NaN, "none", 0, -1, "", Double.NaN);
+        }
+        return p.explain(client, name);
     }
 
     @Override
     public Coverage coverage() {
-        throw new UnsupportedOperationException("not yet");
+        Published p = published;
+        long pending;
+        long droppedNow;
+        synchronized (journalLock) {
+            pending = journal.size;
+            droppedNow = dropped;
+        }
+        if (p == null) {
+            return new Coverage(0, 0, 0, List.of(), List.of(), pending, droppedNow);
+        }
+        Coverage c = p.coverage;
+        return new Coverage(c.networksWithOwnData(), c.networksWithBorrowedData(), c.networksModelOnly(), c.regions(),
+                c.trust(), pending, droppedNow);
+    }
+
+    /** The table the last rebuild published, or null before the first. */
+    LatencyTable table() {
+        Published p = published;
+        return p == null ? null : p.table;
+    }
+
+    Published published() {
+        return published;
     }
 }

@@ -1,0 +1,99 @@
+package io.wayfinder.latency;
+
+import io.wayfinder.net.PrefixMap;
+import java.util.List;
+
+/**
+ * Assembles a {@link LatencyTable} from rows that are already known whole, in the table's own
+ * layout: what the learner writes at each rebuild, with millions of rows and no
+ * {@link io.wayfinder.net.IpPrefix} object per row. Rows are added in map order (IPv4 first, then
+ * by address, a shorter prefix before a longer one at the same address), which keeps the build
+ * linear. A cell left without a figure inherits its nearest covering row's, as in a table read
+ * from CSV; a table built here has no aggregate levels (the rows of blocks take their place).
+ * Not thread-safe.
+ */
+public final class LatencyRows {
+    private static final LatencyTable.AggregateLevel[] NO_LEVELS = new LatencyTable.AggregateLevel[0];
+
+    private final List<String> regions;
+    private final int columns;
+    private final PrefixMap.Builder prefixes = new PrefixMap.Builder().withoutPrefixObjects();
+    private char[] rtt;
+    private int rows;
+    private long totalSamples;
+
+    public LatencyRows(List<String> regions, int expectedRows) {
+        this.regions = List.copyOf(regions);
+        this.columns = regions.size();
+        this.rtt = new char[Math.max(16, expectedRows) * Math.max(1, columns)];
+    }
+
+    /** Adds a row without figures and returns its number (an IPv4 address in the low 32 bits of {@code lo}). */
+    public int add(boolean ipv6, long hi, long lo, int length) {
+        int row = prefixes.add(ipv6, hi, lo, length);
+        if ((long) (row + 1) * columns > rtt.length) {
+            long n = Math.max((long) (row + 1) * columns, (long) rtt.length * 3 / 2);
+            if (n > Integer.MAX_VALUE - 16) {
+                throw new IllegalStateException("a latency table of " + (row + 1) + " rows by " + columns
+                        + " regions is too large");
+            }
+            rtt = java.util.Arrays.copyOf(rtt, (int) n);
+        }
+        java.util.Arrays.fill(rtt, row * columns, (row + 1) * columns, LatencyTable.NONE);
+        rows = row + 1;
+        return row;
+    }
+
+    /** Sets a row's figure for a column, in milliseconds (0 to {@link LatencyTable#MAX_RTT_MS}; larger is clamped). */
+    public void set(int row, int column, double ms) {
+        rtt[row * columns + column] = LatencyTable.encode(Math.max(0, Math.min(LatencyTable.MAX_RTT_MS, ms)));
+    }
+
+    /** The figure a set value reads back as (the precision the table keeps), in milliseconds. */
+    public static double rounded(double ms) {
+        return LatencyTable.tenthsOf(LatencyTable.encode(Math.max(0, Math.min(LatencyTable.MAX_RTT_MS, ms)))) / 10.0;
+    }
+
+    /** How many samples the table stands for (reported, not used by estimates). */
+    public void totalSamples(long samples) {
+        totalSamples = samples;
+    }
+
+    public int rowCount() {
+        return rows;
+    }
+
+    public LatencyTable build() {
+        PrefixMap map = prefixes.build();
+        char[] cells = rtt.length == rows * columns ? rtt : java.util.Arrays.copyOf(rtt, rows * columns);
+        rtt = null;
+        byte[] sourceLength = new byte[rows * columns];
+        // Parents before children: rows in map order have their covering rows first, but order
+        // by length anyway so that any order of add() gives the same table.
+        int[] byLength = new int[130];
+        for (int e = 0; e < rows; e++) {
+            byLength[map.length(e) + 1]++;
+        }
+        for (int l = 1; l < byLength.length; l++) {
+            byLength[l] += byLength[l - 1];
+        }
+        int[] order = new int[rows];
+        for (int e = 0; e < rows; e++) {
+            order[byLength[map.length(e)]++] = e;
+        }
+        for (int entry : order) {
+            int parent = map.parent(entry);
+            int length = map.length(entry);
+            for (int c = 0; c < columns; c++) {
+                int cell = entry * columns + c;
+                if (cells[cell] != LatencyTable.NONE) {
+                    sourceLength[cell] = (byte) length;
+                } else if (parent != PrefixMap.NO_ENTRY) {
+                    cells[cell] = cells[parent * columns + c];
+                    sourceLength[cell] = sourceLength[parent * columns + c];
+                }
+            }
+        }
+        return new LatencyTable(regions, map, cells, sourceLength, NO_LEVELS, NO_LEVELS, totalSamples);
+    }
+}

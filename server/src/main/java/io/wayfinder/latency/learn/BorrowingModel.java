@@ -1,0 +1,272 @@
+package io.wayfinder.latency.learn;
+
+/**
+ * The additive model networks borrow strength through, in milliseconds:
+ *
+ * <pre>
+ *   RTT(n, r) = μ(anchor of n, r)                       distance model, fitted per region
+ *             + Σ over block levels l of n:  o(l, b) + u(l, b, r)
+ *                                            a block's common offset, and its own differences
+ *                                            between regions (its provider's routes and peering)
+ *             + a(n)                                    the network's own offset (its last mile)
+ *             + e(n, r)                                 the rest, and the noise of the samples
+ * </pre>
+ *
+ * Every effect has a zero-mean prior with a variance from {@link Trust}: the fit is the ridge
+ * (best linear unbiased) estimate of all effects at once, so an effect seen through few or noisy
+ * samples is shrunk towards zero, i.e. towards the next coarser level, by exactly as much as the
+ * learned variances say. A network's estimate for a region it was never measured to is then
+ * {@code μ + blocks + a(n)}: its own offset, from its own samples to other regions, plus the
+ * differences between regions of its blocks (or of the distance model where its blocks know
+ * nothing of that region): it never takes a neighbour's raw mean.
+ *
+ * <p>Fitted by Gauss-Seidel backfitting, coarsest level first, then finer levels, then networks:
+ * each step is the exact ridge update of one group of effects given the others, so each sweep
+ * lowers the penalised error and a few sweeps converge. Each step is one sequential pass over the
+ * cells (blocks and networks are contiguous in {@link Observations}), so a sweep costs O(cells).
+ * A cell's samples weigh {@code 1 / (v + noiseVariance)}: its own sampling variance plus the
+ * network-by-region variance no effect explains, so that a cell of a thousand samples does not
+ * count a thousand times more than one of ten about its block.
+ */
+final class BorrowingModel {
+    /**
+     * The prior variances of the effects (ms²), learned from held-out cells ({@link TrustSearch}).
+     *
+     * @param offsetVariance per block level, most specific first: the variance of a block's common offset
+     * @param regionVariance per block level: the variance of a block's difference for one region
+     * @param networkVariance the variance of a network's own offset
+     * @param noiseVariance   the network-by-region variance no effect explains
+     */
+    record Trust(double[] offsetVariance, double[] regionVariance, double networkVariance, double noiseVariance) {
+        /** Where the search starts the first time: every effect about 10 ms, 2 ms unexplained. */
+        static Trust initial(int levels) {
+            double[] o = new double[levels];
+            double[] u = new double[levels];
+            java.util.Arrays.fill(o, 100);
+            java.util.Arrays.fill(u, 100);
+            return new Trust(o, u, 100, 4);
+        }
+
+        int coordinates() {
+            return 2 * offsetVariance.length + 2;
+        }
+
+        double get(int i) {
+            int levels = offsetVariance.length;
+            return i < levels ? offsetVariance[i] : i < 2 * levels ? regionVariance[i - levels]
+                    : i == 2 * levels ? networkVariance : noiseVariance;
+        }
+
+        Trust with(int i, double value) {
+            int levels = offsetVariance.length;
+            double[] o = offsetVariance.clone();
+            double[] u = regionVariance.clone();
+            double a = networkVariance;
+            double e = noiseVariance;
+            if (i < levels) {
+                o[i] = value;
+            } else if (i < 2 * levels) {
+                u[i - levels] = value;
+            } else if (i == 2 * levels) {
+                a = value;
+            } else {
+                e = value;
+            }
+            return new Trust(o, u, a, e);
+        }
+    }
+
+    private final Observations obs;
+    private final int regions;
+    private final int[] anchor;
+    private final float[] mu;
+
+    /** The fitted effects: {@code a[n]}, {@code offset[l][b]}, {@code effect[l][b * regions + r]}. */
+    final double[] a;
+    final float[][] offset;
+    final float[][] effect;
+
+    private double[] residual = new double[256];
+    private final double[] sumW;
+    private final double[] sumWR;
+
+    /**
+     * @param anchor per network, the index of its anchor (coarsest block, or itself)
+     * @param mu     per anchor and region, the distance model's RTT
+     */
+    BorrowingModel(Observations obs, int[] anchor, float[] mu) {
+        this.obs = obs;
+        this.regions = obs.regions;
+        this.anchor = anchor;
+        this.mu = mu;
+        a = new double[obs.networks];
+        offset = new float[obs.levels][];
+        effect = new float[obs.levels][];
+        for (int l = 0; l < obs.levels; l++) {
+            offset[l] = new float[obs.blockCount[l]];
+            effect[l] = new float[obs.blockCount[l] * regions];
+        }
+        sumW = new double[regions];
+        sumWR = new double[regions];
+    }
+
+    /** Fits every effect from zero. {@code heldOut}, when not null, marks cells the fit must not see. */
+    void fit(Trust trust, boolean[] heldOut, int sweeps) {
+        java.util.Arrays.fill(a, 0);
+        for (int l = 0; l < obs.levels; l++) {
+            java.util.Arrays.fill(offset[l], 0);
+            java.util.Arrays.fill(effect[l], 0);
+        }
+        for (int s = 0; s < sweeps; s++) {
+            for (int l = obs.levels - 1; l >= 0; l--) {
+                fitLevel(l, trust, heldOut);
+            }
+            fitNetworks(trust, heldOut);
+        }
+    }
+
+    /** The model's RTT for a network and region, without the cell's own interaction: what it borrows. */
+    double predict(int n, int r) {
+        return base(n, r, -1) + a[n];
+    }
+
+    /** The block part of a prediction at one level and coarser (a block row: the average network of the block). */
+    double blockPrediction(int n, int r, int finestLevel) {
+        double sum = mu[anchor[n] * regions + r];
+        for (int l = finestLevel; l < obs.levels; l++) {
+            int b = obs.netBlock[l][n];
+            if (b >= 0) {
+                sum += offset[l][b] + effect[l][b * regions + r];
+            }
+        }
+        return sum;
+    }
+
+    /** μ plus every block level's effects except level {@code skip}. */
+    private double base(int n, int r, int skip) {
+        double sum = mu[anchor[n] * regions + r];
+        for (int l = 0; l < obs.levels; l++) {
+            int b = obs.netBlock[l][n];
+            if (b >= 0 && l != skip) {
+                sum += offset[l][b] + effect[l][b * regions + r];
+            }
+        }
+        return sum;
+    }
+
+    private double weight(int c, Trust trust, boolean[] heldOut) {
+        return heldOut != null && heldOut[c] ? 0 : 1 / (obs.v[c] + trust.noiseVariance());
+    }
+
+    private void fitLevel(int l, Trust trust, boolean[] heldOut) {
+        int[] blockOf = obs.netBlock[l];
+        double offsetPrecision = 1 / trust.offsetVariance()[l];
+        double regionPrecision = 1 / trust.regionVariance()[l];
+        int n = 0;
+        while (n < obs.networks) {
+            int b = blockOf[n];
+            if (b < 0) {
+                n++;
+                continue;
+            }
+            int first = n;
+            while (n < obs.networks && blockOf[n] == b) {
+                n++;
+            }
+            int from = obs.cellStart[first];
+            int to = obs.cellStart[n];
+            if (residual.length < to - from) {
+                residual = new double[Integer.highestOneBit(to - from) * 2];
+            }
+            for (int m = first; m < n; m++) {
+                for (int c = obs.cellStart[m]; c < obs.cellStart[m + 1]; c++) {
+                    residual[c - from] = obs.y[c] - base(m, obs.region(c), l) - a[m];
+                }
+            }
+            // The block's offset and its region effects, alternately (two rounds: they are nearly orthogonal).
+            double o = offset[l][b];
+            int e0 = b * regions;
+            for (int round = 0; round < 2; round++) {
+                double num = 0;
+                double den = offsetPrecision;
+                for (int c = from; c < to; c++) {
+                    double w = weight(c, trust, heldOut);
+                    num += w * (residual[c - from] - effect[l][e0 + obs.region(c)]);
+                    den += w;
+                }
+                o = num / den;
+                java.util.Arrays.fill(sumW, 0);
+                java.util.Arrays.fill(sumWR, 0);
+                for (int c = from; c < to; c++) {
+                    double w = weight(c, trust, heldOut);
+                    int r = obs.region(c);
+                    sumW[r] += w;
+                    sumWR[r] += w * (residual[c - from] - o);
+                }
+                for (int r = 0; r < regions; r++) {
+                    effect[l][e0 + r] = (float) (sumWR[r] / (sumW[r] + regionPrecision));
+                }
+            }
+            offset[l][b] = (float) o;
+        }
+    }
+
+    private void fitNetworks(Trust trust, boolean[] heldOut) {
+        double precision = 1 / trust.networkVariance();
+        for (int n = 0; n < obs.networks; n++) {
+            double num = 0;
+            double den = precision;
+            for (int c = obs.cellStart[n]; c < obs.cellStart[n + 1]; c++) {
+                double w = weight(c, trust, heldOut);
+                num += w * (obs.y[c] - base(n, obs.region(c), -1));
+                den += w;
+            }
+            a[n] = num / den;
+        }
+    }
+
+    /**
+     * The most specific level whose block of the network holds cells of region r other than the
+     * network's own (and not held out): what a prediction for (n, r) borrows its region difference
+     * from. {@code obs.levels} when no block does (the distance model's difference).
+     */
+    int borrowLevel(int n, int r, boolean[] heldOut, int[][] regionCount) {
+        for (int l = 0; l < obs.levels; l++) {
+            int b = obs.netBlock[l][n];
+            if (b < 0) {
+                continue;
+            }
+            int others = regionCount[l][b * regions + r];
+            int own = 0;
+            for (int c = obs.cellStart[n]; c < obs.cellStart[n + 1]; c++) {
+                if (obs.region(c) == r && (heldOut == null || !heldOut[c])) {
+                    own++;
+                }
+            }
+            if (others - own > 0) {
+                return l;
+            }
+        }
+        return obs.levels;
+    }
+
+    /** Per level, per block and region: how many cells (not held out) the block holds. */
+    int[][] regionCounts(boolean[] heldOut) {
+        int[][] counts = new int[obs.levels][];
+        for (int l = 0; l < obs.levels; l++) {
+            counts[l] = new int[obs.blockCount[l] * regions];
+            for (int n = 0; n < obs.networks; n++) {
+                int b = obs.netBlock[l][n];
+                if (b < 0) {
+                    continue;
+                }
+                for (int c = obs.cellStart[n]; c < obs.cellStart[n + 1]; c++) {
+                    if (heldOut == null || !heldOut[c]) {
+                        counts[l][b * regions + obs.region(c)]++;
+                    }
+                }
+            }
+        }
+        return counts;
+    }
+}

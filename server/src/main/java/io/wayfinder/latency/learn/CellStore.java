@@ -1,0 +1,246 @@
+package io.wayfinder.latency.learn;
+
+import java.util.Arrays;
+
+/**
+ * The long-term statistic of every (client network, region) cell the learner has samples for, in
+ * primitive arrays: no object per network or cell.
+ *
+ * <h2>Layout</h2>
+ * Networks are numbered densely in the order they were first seen; an open-addressing table
+ * ({@code slots}, linear probing, load at most 5/8) maps a {@link NetworkKeys key} to its number.
+ * Each network heads a singly linked list of its cells through {@code cellNext}: a network is
+ * measured to a handful of regions, so a walk of two or three links beats a second hash table, and
+ * a cell costs 21 bytes (link 4, region 1, weight 4, mean 4, spread 4, minute 4) plus 20 per network.
+ *
+ * <h2>The statistic</h2>
+ * Per cell, time-decayed moments of the winsorised RTT in milliseconds: the weight {@code W} (sum
+ * of the samples' weights, each {@code 2^(-age / halfLife)}, kept as of the cell's newest sample),
+ * the weighted mean, and {@code M2}, the weighted sum of squared deviations from it (West's
+ * update). Decay is applied lazily, by rescaling {@code W} and {@code M2} when the cell is next
+ * touched: O(1) state and work per cell whatever the sample rate. Samples are winsorised before
+ * they get here (see {@link Fold}); this class only keeps the sums.
+ *
+ * <p>Not thread-safe: only the learning thread, holding the learner's lock, touches it.
+ */
+final class CellStore {
+    static final int NONE = -1;
+
+    private int[] slots; // network number + 1, 0 = empty
+    private int slotMask;
+
+    private long[] netKey;
+    private int[] netFirstCell;
+    private int networks;
+
+    private int[] cellNext;
+    private byte[] cellRegion;
+    private float[] cellWeight;
+    private float[] cellMean;
+    private float[] cellM2;
+    private int[] cellMinute;
+    private int cells;
+
+    CellStore() {
+        this(1024, 1024);
+    }
+
+    CellStore(int expectedNetworks, int expectedCells) {
+        int capacity = Integer.highestOneBit(Math.max(16, expectedNetworks * 8 / 5)) * 2;
+        slots = new int[capacity];
+        slotMask = capacity - 1;
+        netKey = new long[Math.max(16, expectedNetworks)];
+        netFirstCell = new int[netKey.length];
+        int c = Math.max(16, expectedCells);
+        cellNext = new int[c];
+        cellRegion = new byte[c];
+        cellWeight = new float[c];
+        cellMean = new float[c];
+        cellM2 = new float[c];
+        cellMinute = new int[c];
+    }
+
+    int networkCount() {
+        return networks;
+    }
+
+    int cellCount() {
+        return cells;
+    }
+
+    long networkKey(int network) {
+        return netKey[network];
+    }
+
+    int firstCell(int network) {
+        return netFirstCell[network];
+    }
+
+    int nextCell(int cell) {
+        return cellNext[cell];
+    }
+
+    int region(int cell) {
+        return cellRegion[cell] & 0xFF;
+    }
+
+    double weight(int cell) {
+        return cellWeight[cell];
+    }
+
+    double mean(int cell) {
+        return cellMean[cell];
+    }
+
+    double m2(int cell) {
+        return cellM2[cell];
+    }
+
+    int minute(int cell) {
+        return cellMinute[cell];
+    }
+
+    /** The network's number, or {@link #NONE}. */
+    int findNetwork(long key) {
+        int slot = (int) NetworkKeys.mix(key) & slotMask;
+        while (true) {
+            int v = slots[slot];
+            if (v == 0) {
+                return NONE;
+            }
+            if (netKey[v - 1] == key) {
+                return v - 1;
+            }
+            slot = (slot + 1) & slotMask;
+        }
+    }
+
+    /** The network's number, added (without cells) when new. */
+    int network(long key) {
+        int slot = (int) NetworkKeys.mix(key) & slotMask;
+        while (true) {
+            int v = slots[slot];
+            if (v == 0) {
+                break;
+            }
+            if (netKey[v - 1] == key) {
+                return v - 1;
+            }
+            slot = (slot + 1) & slotMask;
+        }
+        if (networks == netKey.length) {
+            int n = networks + (networks >> 1) + 16;
+            netKey = Arrays.copyOf(netKey, n);
+            netFirstCell = Arrays.copyOf(netFirstCell, n);
+        }
+        int number = networks++;
+        netKey[number] = key;
+        netFirstCell[number] = NONE;
+        slots[slot] = number + 1;
+        if (networks * 8L > slots.length * 5L) {
+            rehash(slots.length * 2);
+        }
+        return number;
+    }
+
+    private void rehash(int capacity) {
+        slots = new int[capacity];
+        slotMask = capacity - 1;
+        for (int n = 0; n < networks; n++) {
+            int slot = (int) NetworkKeys.mix(netKey[n]) & slotMask;
+            while (slots[slot] != 0) {
+                slot = (slot + 1) & slotMask;
+            }
+            slots[slot] = n + 1;
+        }
+    }
+
+    /** The network's cell for a region, or {@link #NONE}. */
+    int findCell(int network, int region) {
+        for (int c = netFirstCell[network]; c != NONE; c = cellNext[c]) {
+            if ((cellRegion[c] & 0xFF) == region) {
+                return c;
+            }
+        }
+        return NONE;
+    }
+
+    /** The network's cell for a region, added empty (weight 0) when new. */
+    int cell(int network, int region) {
+        int found = findCell(network, region);
+        if (found != NONE) {
+            return found;
+        }
+        if (cells == cellNext.length) {
+            int n = cells + (cells >> 1) + 16;
+            cellNext = Arrays.copyOf(cellNext, n);
+            cellRegion = Arrays.copyOf(cellRegion, n);
+            cellWeight = Arrays.copyOf(cellWeight, n);
+            cellMean = Arrays.copyOf(cellMean, n);
+            cellM2 = Arrays.copyOf(cellM2, n);
+            cellMinute = Arrays.copyOf(cellMinute, n);
+        }
+        int c = cells++;
+        cellNext[c] = netFirstCell[network];
+        netFirstCell[network] = c;
+        cellRegion[c] = (byte) region;
+        cellWeight[c] = 0;
+        cellMean[c] = 0;
+        cellM2[c] = 0;
+        cellMinute[c] = Integer.MIN_VALUE;
+        return c;
+    }
+
+    /** Replaces a cell's state. */
+    void set(int cell, double weight, double mean, double m2, int minute) {
+        cellWeight[cell] = (float) weight;
+        cellMean[cell] = (float) mean;
+        cellM2[cell] = (float) Math.max(0, m2);
+        cellMinute[cell] = minute;
+    }
+
+    /**
+     * Drops the cells whose weight, decayed to {@code minute}, is below {@code minWeight} (evidence
+     * so old it no longer counts), and the networks left without cells; renumbers what remains.
+     *
+     * @return how many cells were dropped
+     */
+    int prune(int minute, double halfLifeMinutes, double minWeight) {
+        CellStore kept = new CellStore(networks, cells);
+        int dropped = 0;
+        for (int n = 0; n < networks; n++) {
+            int into = NONE;
+            for (int c = netFirstCell[n]; c != NONE; c = cellNext[c]) {
+                double w = cellWeight[c] * Decay.factor(minute - cellMinute[c], halfLifeMinutes);
+                if (w < minWeight) {
+                    dropped++;
+                    continue;
+                }
+                if (into == NONE) {
+                    into = kept.network(netKey[n]);
+                }
+                int k = kept.cell(into, cellRegion[c] & 0xFF);
+                kept.set(k, cellWeight[c], cellMean[c], cellM2[c], cellMinute[c]);
+            }
+        }
+        if (dropped > 0) {
+            copyFrom(kept);
+        }
+        return dropped;
+    }
+
+    private void copyFrom(CellStore o) {
+        slots = o.slots;
+        slotMask = o.slotMask;
+        netKey = o.netKey;
+        netFirstCell = o.netFirstCell;
+        networks = o.networks;
+        cellNext = o.cellNext;
+        cellRegion = o.cellRegion;
+        cellWeight = o.cellWeight;
+        cellMean = o.cellMean;
+        cellM2 = o.cellM2;
+        cellMinute = o.cellMinute;
+        cells = o.cells;
+    }
+}

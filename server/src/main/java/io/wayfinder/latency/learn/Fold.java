@@ -1,0 +1,177 @@
+package io.wayfinder.latency.learn;
+
+import java.util.Arrays;
+
+/**
+ * Folds a journal of samples into the long-term statistics: groups the samples by cell, winsorises
+ * them, and for each cell either merges them into its long-term state, replaces that state when
+ * the samples show a real change, or holds them back while they are too few to tell.
+ *
+ * <h2>Why winsorised moments, and why in milliseconds</h2>
+ * RTT noise is right-skewed: retransmits and congestion add tens or hundreds of milliseconds to a
+ * few samples and never take any away. A plain mean follows those spikes; a median needs the
+ * samples kept. A winsorised mean, each sample clipped to {@code centre ± K·scale} before it is
+ * summed, keeps O(1) state, is as efficient as the mean on clean data (K = 3 clips 0.3% of a
+ * normal sample) and bounds what one spike can do to {@code K·scale / W}. Milliseconds, not log
+ * milliseconds, because the noise that matters is additive (queueing and last-mile jitter add a
+ * few milliseconds whatever the distance, so it is not a constant share of the RTT), and because
+ * the borrowing model adds a network's last mile to its block's differences between regions, which
+ * is additive too.
+ *
+ * <h2>Centre and scale</h2>
+ * A group large enough to decide a change ({@code changeMinSamples}) is centred on its own median,
+ * so that a real shift is not clipped away before it is tested; a smaller group on the cell's
+ * long-term mean. The scale is the cell's per-sample standard deviation shrunk towards the pooled
+ * one of all cells ({@code priorVariance}, with {@value #PRIOR_DEGREES} degrees of freedom), so a
+ * new cell is clipped at a sensible width and a quiet one tightly.
+ *
+ * <h2>Change detection</h2>
+ * With a 7-day half-life a 50 ms rise would take days to show in the long-term mean. So the
+ * samples since the last fold are kept apart and compared with the long-term state: when there
+ * are at least {@code changeMinSamples} of them, the long-term state is mature, and the two means
+ * differ by more than {@code changeSigmas} standard errors and {@code changeMinMs}, the recent
+ * samples replace the long-term state (the old state describes a path that no longer exists).
+ * Otherwise they are merged. Fewer than {@code changeMinSamples} recent samples on a mature cell
+ * are held back for the next fold, up to {@code holdBack}, so sparse evidence of a change adds up
+ * instead of being clipped away one sample at a time.
+ */
+final class Fold {
+    /** Clip at the centre plus or minus this many scales. */
+    static final double K = 3;
+    /** Degrees of freedom of the pooled variance in a cell's variance. */
+    static final double PRIOR_DEGREES = 3;
+    /** The scale never falls below this (ms): clipping closer than timer resolution clips signal. */
+    static final double MIN_SCALE_MS = 0.5;
+
+    private final LearningParameters parameters;
+    private final double halfLifeMinutes;
+    private double[] scratch = new double[64];
+    private int[] scratchIndex = new int[64];
+
+    /** Samples merged, samples that replaced a long-term state, samples held back; cells that changed. */
+    int merged;
+    int replaced;
+    int heldBack;
+    int changedCells;
+
+    Fold(LearningParameters parameters) {
+        this.parameters = parameters;
+        this.halfLifeMinutes = parameters.halfLife().toSeconds() / 60.0;
+    }
+
+    /** A cell's per-sample variance: its own spread shrunk towards the pooled variance. */
+    static double sampleVariance(double weight, double m2, double priorVariance) {
+        return (PRIOR_DEGREES * priorVariance + m2) / (PRIOR_DEGREES + Math.max(0, weight - 1));
+    }
+
+    /**
+     * Folds {@code journal} into {@code store}.
+     *
+     * @param nowMinute     the time of the fold
+     * @param priorVariance the pooled per-sample variance, ms²
+     * @param keep          receives the samples held back
+     */
+    void fold(Journal journal, CellStore store, int nowMinute, double priorVariance, Journal keep) {
+        int n = journal.size;
+        long[] order = new long[n];
+        for (int i = 0; i < n; i++) {
+            int network = store.network(journal.key[i]);
+            int cell = store.cell(network, journal.regionIndex(i));
+            order[i] = (long) cell << 32 | i;
+        }
+        Arrays.sort(order);
+        int start = 0;
+        while (start < n) {
+            int cell = (int) (order[start] >>> 32);
+            int end = start + 1;
+            while (end < n && (int) (order[end] >>> 32) == cell) {
+                end++;
+            }
+            group(journal, order, start, end, cell, store, nowMinute, priorVariance, keep);
+            start = end;
+        }
+    }
+
+    private void group(Journal journal, long[] order, int from, int to, int cell, CellStore store, int nowMinute,
+                       double priorVariance, Journal keep) {
+        int k = to - from;
+        if (scratch.length < k) {
+            scratch = new double[Integer.highestOneBit(k) * 2];
+            scratchIndex = new int[scratch.length];
+        }
+        int newest = Integer.MIN_VALUE;
+        int oldest = Integer.MAX_VALUE;
+        for (int j = 0; j < k; j++) {
+            int i = (int) order[from + j];
+            scratchIndex[j] = i;
+            scratch[j] = journal.rttMs[i];
+            newest = Math.max(newest, journal.minute[i]);
+            oldest = Math.min(oldest, journal.minute[i]);
+        }
+        double w0 = store.weight(cell);
+        double mean0 = store.mean(cell);
+        double m20 = store.m2(cell);
+        int minute0 = store.minute(cell);
+        int ref = w0 > 0 ? Math.max(newest, minute0) : newest;
+        if (w0 > 0) {
+            double f = Decay.factor(ref - minute0, halfLifeMinutes);
+            w0 *= f;
+            m20 *= f;
+        }
+        boolean mature = w0 >= parameters.changeMinSamples();
+        if (mature && k < parameters.changeMinSamples()
+                && (long) nowMinute - oldest < parameters.holdBack().toMinutes()) {
+            for (int j = 0; j < k; j++) {
+                int i = scratchIndex[j];
+                keep.append(journal.key[i], journal.regionIndex(i), journal.rttMs[i], journal.minute[i], Integer.MAX_VALUE);
+            }
+            heldBack += k;
+            return;
+        }
+        boolean ownCentre = k >= parameters.changeMinSamples() || w0 < 1;
+        double centre = ownCentre ? median(scratch, k) : mean0;
+        double variance = w0 > 0 ? sampleVariance(w0, m20, priorVariance) : priorVariance;
+        double scale = Math.max(MIN_SCALE_MS, Math.sqrt(variance));
+        double low = centre - K * scale;
+        double high = centre + K * scale;
+
+        // The group's decayed moments at time ref (West's weighted update), over clipped samples.
+        double wg = 0;
+        double mg = 0;
+        double m2g = 0;
+        for (int j = 0; j < k; j++) {
+            int i = scratchIndex[j];
+            double x = Math.min(high, Math.max(low, journal.rttMs[i]));
+            double w = Decay.factor(ref - journal.minute[i], halfLifeMinutes);
+            double total = wg + w;
+            double delta = x - mg;
+            mg += w * delta / total;
+            m2g += w * delta * (x - mg);
+            wg = total;
+        }
+        if (mature && k >= parameters.changeMinSamples()) {
+            double groupVariance = sampleVariance(wg, m2g, priorVariance);
+            double se = Math.sqrt(groupVariance / wg + variance / w0);
+            double shift = Math.abs(mg - mean0);
+            if (shift > parameters.changeSigmas() * se && shift > parameters.changeMinMs()) {
+                store.set(cell, wg, mg, m2g, ref);
+                replaced += k;
+                changedCells++;
+                return;
+            }
+        }
+        // Chan's combination of two sets of weighted moments.
+        double w = w0 + wg;
+        double delta = mg - mean0;
+        double mean = mean0 + delta * wg / w;
+        double m2 = m20 + m2g + delta * delta * w0 * wg / w;
+        store.set(cell, w, mean, m2, ref);
+        merged += k;
+    }
+
+    /** The median of the first k values (reorders them). */
+    static double median(double[] values, int k) {
+        Arrays.sort(values, 0, k);
+        return (k & 1) == 1 ? values[k / 2] : (values[k / 2 - 1] + values[k / 2]) / 2;
+    }
+}

@@ -1,0 +1,154 @@
+package io.wayfinder.latency.learn;
+
+import io.wayfinder.latency.LatencyTable;
+import io.wayfinder.latency.learn.LatencyLearning.Coverage;
+import io.wayfinder.latency.learn.LatencyLearning.Evidence;
+import io.wayfinder.net.IpPrefix;
+import io.wayfinder.net.PrefixMap;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * What one rebuild published: the table routing reads, and beside it (off the query path) what
+ * explains it: the observations, the fitted effects and the learned trust. Immutable once
+ * published; the views read it without a lock.
+ */
+final class Published {
+    final LatencyTable table;
+    /** Row r's network or block key (rows are in table order). */
+    final long[] rowKeys;
+    /** Per row and region, the coded standard deviation of the figure when it was published. */
+    final byte[] publishedSd;
+    final List<String> regions;
+    final Observations obs;
+    final BorrowingModel model;
+    final Anchors anchors;
+    final TrustSearch.Result learned;
+    final int[][] counts;
+    final int[] netRow;
+    final int[][] blockRow;
+    final int[][] blockFirst;
+    final Coverage coverage;
+    final Instant builtAt;
+
+    Published(LatencyTable table, long[] rowKeys, byte[] publishedSd, List<String> regions, Observations obs, BorrowingModel model,
+              Anchors anchors, TrustSearch.Result learned, int[][] counts, int[] netRow, int[][] blockRow,
+              int[][] blockFirst, Coverage coverage, Instant builtAt) {
+        this.table = table;
+        this.rowKeys = rowKeys;
+        this.publishedSd = publishedSd;
+        this.regions = List.copyOf(regions);
+        this.obs = obs;
+        this.model = model;
+        this.anchors = anchors;
+        this.learned = learned;
+        this.counts = counts;
+        this.netRow = netRow;
+        this.blockRow = blockRow;
+        this.blockFirst = blockFirst;
+        this.coverage = coverage;
+        this.builtAt = builtAt;
+    }
+
+    /** The network's index in the observations, or -1. */
+    int network(long key) {
+        long target = Observations.sortKey(key);
+        int low = 0;
+        int high = obs.networks - 1;
+        while (low <= high) {
+            int mid = (low + high) >>> 1;
+            long k = Observations.sortKey(obs.netKey[mid]);
+            if (k < target) {
+                low = mid + 1;
+            } else if (k > target) {
+                high = mid - 1;
+            } else {
+                return mid;
+            }
+        }
+        return -1;
+    }
+
+    private int block(int level, long key) {
+        long[] keys = obs.blockKey[level];
+        long target = Observations.sortKey(key);
+        int low = 0;
+        int high = obs.blockCount[level] - 1;
+        while (low <= high) {
+            int mid = (low + high) >>> 1;
+            long k = Observations.sortKey(keys[mid]);
+            if (k < target) {
+                low = mid + 1;
+            } else if (k > target) {
+                high = mid - 1;
+            } else {
+                return mid;
+            }
+        }
+        return -1;
+    }
+
+    Evidence explain(IpPrefix client, String region) {
+        IpPrefix network = client.truncate(client.ipv6() ? NetworkKeys.IPV6_NETWORK : NetworkKeys.IPV4_NETWORK);
+        int r = regions.indexOf(region);
+        double tableMs = tableFigure(client, region);
+        if (r < 0) {
+            return new Evidence(region, network, Double.NaN, Double.NaN, "none", 0, -1, "no samples for this region", tableMs);
+        }
+        double[] classVariance = learned.classVariance();
+        long key = NetworkKeys.of(client);
+        int n = network(key);
+        if (n >= 0) {
+            int level = model.borrowLevel(n, r, null, counts);
+            String from = level < obs.levels ? NetworkKeys.prefix(obs.blockKey[level][obs.netBlock[level][n]]).toString()
+                    : "distance model";
+            for (int c = obs.cellStart[n]; c < obs.cellStart[n + 1]; c++) {
+                if (obs.region(c) == r) {
+                    double v = obs.v[c];
+                    double p = classVariance[level];
+                    double lambda = v / (v + p);
+                    double limit = LearnedLatency.MAX_SHRINK_SE * Math.sqrt(v);
+                    double estimate = obs.y[c] - Math.max(-limit, Math.min(limit, lambda * (obs.y[c] - model.predict(n, r))));
+                    long age = obs.ageMinutes[c] < 0 ? -1 : Decay.millis(obs.ageMinutes[c]);
+                    return new Evidence(region, network, estimate, Math.sqrt(1 / (1 / v + 1 / p)), "own", obs.weight[c], age,
+                            String.format(java.util.Locale.ROOT, "own mean %.1f ms, shrunk towards %.1f ms (from %s)",
+                                    obs.y[c], model.predict(n, r), from), tableMs);
+                }
+            }
+            return new Evidence(region, network, model.predict(n, r), Math.sqrt(classVariance[level]), "borrowed", 0, -1,
+                    "own offset " + String.format(java.util.Locale.ROOT, "%+.1f ms", model.a[n]) + ", region differences from "
+                            + from, tableMs);
+        }
+        for (int l = 0; l < obs.levels; l++) {
+            int[] lengths = obs.levelLength[client.ipv6() ? 1 : 0];
+            if (l >= lengths.length || !NetworkKeys.hasBlock(key, lengths[l])) {
+                continue;
+            }
+            long blockKey = NetworkKeys.block(key, lengths[l]);
+            int b = block(l, blockKey);
+            if (b < 0) {
+                continue;
+            }
+            int first = blockFirst[l][b];
+            int k = TableWriter.blockClass(obs, counts, first, r, l);
+            String from = k < obs.levels ? NetworkKeys.prefix(obs.blockKey[k][obs.netBlock[k][first]]).toString()
+                    : "distance model";
+            return new Evidence(region, NetworkKeys.prefix(blockKey), model.blockPrediction(first, r, l),
+                    Math.sqrt(classVariance[k] + learned.trust().networkVariance()), "block", 0, -1,
+                    "the average network of " + NetworkKeys.prefix(blockKey) + ", region differences from " + from, tableMs);
+        }
+        return new Evidence(region, network, Double.NaN, Math.sqrt(classVariance[obs.levels] + learned.trust().networkVariance()),
+                "model", 0, -1, "distance model: " + anchors.global.describe(), tableMs);
+    }
+
+    private double tableFigure(IpPrefix client, String region) {
+        int column = table.column(region);
+        int entry = table.lookup(client);
+        if (column < 0 || entry == PrefixMap.NO_ENTRY) {
+            return Double.NaN;
+        }
+        int tenths = table.tenths(entry, column);
+        return tenths == LatencyTable.MISSING ? Double.NaN : tenths / 10.0;
+    }
+
+}

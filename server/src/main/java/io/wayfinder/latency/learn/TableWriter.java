@@ -1,0 +1,331 @@
+package io.wayfinder.latency.learn;
+
+import io.wayfinder.latency.LatencyRows;
+import io.wayfinder.latency.LatencyTable;
+import io.wayfinder.latency.learn.LatencyLearning.Coverage;
+import io.wayfinder.latency.learn.LatencyLearning.LevelTrust;
+import io.wayfinder.latency.learn.LatencyLearning.RegionCoverage;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Writes the routing table of a rebuild from the fitted {@link BorrowingModel}.
+ *
+ * <h2>Rows</h2>
+ * Every network with evidence gets a full row (one figure per region); every block of a learned
+ * level that holds such networks gets a full row too, the estimate for an average network of the
+ * block (its offset is the block's), so that a network without samples under it is answered by
+ * one lookup, as {@code covering}. The rest of the address space has no row and falls to the
+ * distance model through geolocation, as with a CSV table. So routing, and its ECS-scope logic,
+ * read the table exactly as before.
+ *
+ * <h2>Figures</h2>
+ * An own cell is its winsorised mean shrunk towards what the network would borrow for that
+ * region, by the precision of each (its sampling variance v against the learned variance P of
+ * borrowed predictions of its class): {@code y - λ (y - ŷ)}, {@code λ = v / (v + P)}, moved at
+ * most {@link LearnedLatency#MAX_SHRINK_SE} standard errors (limited translation). A cell of four
+ * noisy samples therefore lands between its samples and its neighbours', never further from the
+ * truth on average than either; one of four hundred stays on its own mean. A region without an
+ * own cell is the borrowed prediction ŷ.
+ *
+ * <h2>Hysteresis</h2>
+ * A published figure moves only when the new estimate differs from the previous table's figure
+ * for the same row and region by more than {@code max(hysteresisMs, hysteresisSigmas × √(sd² + sd₀²))},
+ * where sd is the new estimate's standard deviation and sd₀ that of the figure when it was published. This is a dead band per cell rather than a bonus
+ * for the incumbent region: a profile routes among any subset of regions, and keeping every
+ * figure still under noise keeps every pairwise order, so no profile's answer flips, whichever
+ * regions it has; the query path does no extra work; and a real change (a 50 ms rise detected by
+ * the fold) is many standard deviations and passes at once.
+ */
+final class TableWriter {
+    private TableWriter() {
+    }
+
+    static Published write(Observations obs, BorrowingModel model, Anchors anchors, TrustSearch.Result learned,
+                           List<String> regionNames, Published previous, LearningParameters parameters,
+                           double priorVariance, Instant now) {
+        int regions = obs.regions;
+        double[] classVariance = learned.classVariance();
+        double networkVariance = learned.trust().networkVariance();
+        int[][] counts = model.regionCounts(null);
+        int[] prevColumn = new int[regions];
+        Arrays.fill(prevColumn, -1);
+        if (previous != null) {
+            for (int r = 0; r < regions; r++) {
+                prevColumn[r] = previous.table.column(regionNames.get(r));
+            }
+        }
+        int blocks = 0;
+        for (int l = 0; l < obs.levels; l++) {
+            blocks += obs.blockCount[l];
+        }
+        LatencyRows rows = new LatencyRows(regionNames.subList(0, regions), obs.networks + blocks);
+        long[] rowKeys = new long[obs.networks + blocks];
+        int[] netRow = new int[obs.networks];
+        int[][] blockRow = new int[obs.levels][];
+        int[][] blockFirst = new int[obs.levels][];
+        for (int l = 0; l < obs.levels; l++) {
+            blockRow[l] = new int[obs.blockCount[l]];
+            blockFirst[l] = new int[obs.blockCount[l]];
+            Arrays.fill(blockRow[l], -1);
+        }
+        Hysteresis sticky = new Hysteresis(previous, prevColumn, parameters, new byte[(obs.networks + blocks) * regions]);
+        double[] figure = new double[regions];
+        double[] sd = new double[regions];
+        double totalWeight = 0;
+        for (int n = 0; n < obs.networks; n++) {
+            long key = obs.netKey[n];
+            for (int l = obs.levels - 1; l >= 0; l--) {
+                int b = obs.netBlock[l][n];
+                if (b < 0 || blockRow[l][b] >= 0) {
+                    continue;
+                }
+                blockFirst[l][b] = n;
+                long blockKey = obs.blockKey[l][b];
+                if (blockKey == key) {
+                    blockRow[l][b] = Integer.MAX_VALUE; // the network's own row stands for the block
+                    continue;
+                }
+                for (int r = 0; r < regions; r++) {
+                    figure[r] = model.blockPrediction(n, r, l);
+                    int k = blockClass(obs, counts, n, r, l);
+                    sd[r] = Math.sqrt(classVariance[k] + networkVariance);
+                }
+                int row = addRow(rows, blockKey, figure, sd, sticky, rowKeys);
+                blockRow[l][b] = row;
+            }
+            // The network's own row.
+            Arrays.fill(figure, Double.NaN);
+            for (int c = obs.cellStart[n]; c < obs.cellStart[n + 1]; c++) {
+                int r = obs.region(c);
+                double y = obs.y[c];
+                double v = obs.v[c];
+                double predicted = model.predict(n, r);
+                double p = classVariance[model.borrowLevel(n, r, null, counts)];
+                double lambda = v / (v + p);
+                double limit = LearnedLatency.MAX_SHRINK_SE * Math.sqrt(v);
+                double shrink = Math.max(-limit, Math.min(limit, lambda * (y - predicted)));
+                figure[r] = y - shrink;
+                sd[r] = Math.sqrt(1 / (1 / v + 1 / p));
+                totalWeight += obs.weight[c];
+            }
+            for (int r = 0; r < regions; r++) {
+                if (Double.isNaN(figure[r])) {
+                    figure[r] = model.predict(n, r);
+                    sd[r] = Math.sqrt(classVariance[model.borrowLevel(n, r, null, counts)]);
+                }
+            }
+            netRow[n] = addRow(rows, key, figure, sd, sticky, rowKeys);
+            for (int l = 0; l < obs.levels; l++) {
+                int b = obs.netBlock[l][n];
+                if (b >= 0 && blockRow[l][b] == Integer.MAX_VALUE) {
+                    blockRow[l][b] = netRow[n];
+                }
+            }
+        }
+        rows.totalSamples(Math.round(totalWeight));
+        LatencyTable table = rows.build();
+        long[] keys = Arrays.copyOf(rowKeys, rows.rowCount());
+        Coverage coverage = coverage(obs, learned, regionNames, priorVariance);
+        byte[] publishedSd = Arrays.copyOf(sticky.publishedSd, rows.rowCount() * regions);
+        return new Published(table, keys, publishedSd, regionNames.subList(0, regions), obs, model, anchors, learned,
+                counts, netRow, blockRow, blockFirst, coverage, now);
+    }
+
+    /** The most specific level at or above l whose block has cells of region r: a block row's class. */
+    static int blockClass(Observations obs, int[][] counts, int n, int r, int l) {
+        for (int k = l; k < obs.levels; k++) {
+            int b = obs.netBlock[k][n];
+            if (b >= 0 && counts[k][b * obs.regions + r] > 0) {
+                return k;
+            }
+        }
+        return obs.levels;
+    }
+
+    private static int addRow(LatencyRows rows, long key, double[] figure, double[] sd, Hysteresis sticky,
+                              long[] rowKeys) {
+        int row = rows.add(NetworkKeys.ipv6(key), NetworkKeys.hi(key), NetworkKeys.lo(key), NetworkKeys.length(key));
+        rowKeys[row] = key;
+        sticky.seek(key);
+        for (int r = 0; r < figure.length; r++) {
+            rows.set(row, r, sticky.figure(row, r, figure[r], sd[r]));
+        }
+        return row;
+    }
+
+    /** The previous table's rows, walked in step with the new ones (both are in table order). */
+    private static final class Hysteresis {
+        private final Published previous;
+        private final int[] prevColumn;
+        private final double minMs;
+        private final double sigmas;
+        private int cursor;
+        private int prevRow = -1;
+
+        /** Per row and region, the standard deviation of the figure as it was published (see {@link #code}). */
+        final byte[] publishedSd;
+
+        Hysteresis(Published previous, int[] prevColumn, LearningParameters parameters, byte[] publishedSd) {
+            this.previous = previous;
+            this.prevColumn = prevColumn;
+            this.minMs = parameters.hysteresisMs();
+            this.sigmas = parameters.hysteresisSigmas();
+            this.publishedSd = publishedSd;
+        }
+
+        /**
+         * A standard deviation in one byte: 16 steps an octave from 0.05 ms (4.4% apart), up to
+         * 3,200 ms. The dead band needs the published figure's uncertainty as well as the new
+         * one's: an estimate that has since gathered more samples drifts from the old figure by
+         * about the difference of their variances, and that drift is not a change.
+         */
+        static byte code(double sd) {
+            double q = 16 * Math.log(Math.max(0.05, sd) / 0.05) / Math.log(2);
+            return (byte) Math.min(255, Math.round(q));
+        }
+
+        static double sdOf(byte code) {
+            return 0.05 * Math.pow(2, (code & 0xFF) / 16.0);
+        }
+
+        void seek(long key) {
+            prevRow = -1;
+            if (previous == null) {
+                return;
+            }
+            long[] keys = previous.rowKeys;
+            long target = Observations.sortKey(key);
+            while (cursor < keys.length && Observations.sortKey(keys[cursor]) < target) {
+                cursor++;
+            }
+            if (cursor < keys.length && keys[cursor] == key) {
+                prevRow = cursor;
+            }
+        }
+
+        double figure(int row, int r, double estimate, double sd) {
+            int regions = prevColumn.length;
+            publishedSd[row * regions + r] = code(sd);
+            if (prevRow < 0 || prevColumn[r] < 0) {
+                return estimate;
+            }
+            int tenths = previous.table.tenths(prevRow, prevColumn[r]);
+            if (tenths == LatencyTable.MISSING) {
+                return estimate;
+            }
+            double old = tenths / 10.0;
+            int prevRegions = previous.regions.size();
+            double oldSd = sdOf(previous.publishedSd[prevRow * prevRegions + prevColumn[r]]);
+            double band = Math.max(minMs, sigmas * Math.sqrt(sd * sd + oldSd * oldSd));
+            if (Math.abs(estimate - old) <= band) {
+                publishedSd[row * regions + r] = previous.publishedSd[prevRow * prevRegions + prevColumn[r]];
+                return old;
+            }
+            return estimate;
+        }
+    }
+
+    private static Coverage coverage(Observations obs, TrustSearch.Result learned, List<String> regionNames,
+                                     double priorVariance) {
+        int regions = obs.regions;
+        long own = obs.networks;
+        long ownV4 = 0;
+        for (int n = 0; n < obs.networks; n++) {
+            if (!NetworkKeys.ipv6(obs.netKey[n])) {
+                ownV4++;
+            }
+        }
+        // Networks without samples under a block row: the coarsest blocks' /24s (/48s) less the measured ones.
+        long borrowed = 0;
+        long borrowedV4 = 0;
+        for (int l = 0; l < obs.levels; l++) {
+            for (int b = 0; b < obs.blockCount[l]; b++) {
+                long key = obs.blockKey[l][b];
+                int[] lengths = obs.levelLength[NetworkKeys.ipv6(key) ? 1 : 0];
+                if (l != lengths.length - 1) {
+                    continue;
+                }
+                int full = NetworkKeys.ipv6(key) ? NetworkKeys.IPV6_NETWORK : NetworkKeys.IPV4_NETWORK;
+                long inside = 1L << (full - NetworkKeys.length(key));
+                borrowed += inside;
+                if (!NetworkKeys.ipv6(key)) {
+                    borrowedV4 += inside;
+                }
+            }
+        }
+        long measuredInBlocks = 0;
+        long measuredInBlocksV4 = 0;
+        for (int n = 0; n < obs.networks; n++) {
+            long key = obs.netKey[n];
+            int[] lengths = obs.levelLength[NetworkKeys.ipv6(key) ? 1 : 0];
+            int coarsest = lengths.length - 1;
+            if (coarsest >= 0 && obs.netBlock[coarsest][n] >= 0) {
+                int full = NetworkKeys.ipv6(key) ? NetworkKeys.IPV6_NETWORK : NetworkKeys.IPV4_NETWORK;
+                long span = 1L << (full - NetworkKeys.length(key));
+                measuredInBlocks += span;
+                if (!NetworkKeys.ipv6(key)) {
+                    measuredInBlocksV4 += span;
+                }
+            }
+        }
+        borrowed = Math.max(0, borrowed - measuredInBlocks);
+        long modelOnly = Math.max(0, (1L << 24) - ownV4 - Math.max(0, borrowedV4 - measuredInBlocksV4));
+
+        List<RegionCoverage> perRegion = new ArrayList<>();
+        double[] samples = new double[regions];
+        long[] networks = new long[regions];
+        List<List<Integer>> ages = new ArrayList<>();
+        for (int r = 0; r < regions; r++) {
+            ages.add(new ArrayList<>());
+        }
+        int stride = Math.max(1, obs.cells / 200_000);
+        for (int c = 0; c < obs.cells; c++) {
+            int r = obs.region(c);
+            samples[r] += obs.weight[c];
+            networks[r]++;
+            if (c % stride == 0 && obs.ageMinutes[c] >= 0) {
+                ages.get(r).add(obs.ageMinutes[c]);
+            }
+        }
+        for (int r = 0; r < regions; r++) {
+            int[] a = ages.get(r).stream().mapToInt(Integer::intValue).sorted().toArray();
+            long p50 = a.length == 0 ? -1 : Decay.millis(a[(a.length - 1) / 2]);
+            long p90 = a.length == 0 ? -1 : Decay.millis(a[(int) Math.ceil(0.9 * a.length) - 1]);
+            if (networks[r] > 0) {
+                perRegion.add(new RegionCoverage(regionNames.get(r), Math.round(samples[r]), networks[r], p50, p90));
+            }
+        }
+        return new Coverage(own, borrowed, modelOnly, List.copyOf(perRegion), trust(obs, learned, priorVariance), 0, 0);
+    }
+
+    /** What was learned, level by level, for the coverage view and the logs. */
+    static List<LevelTrust> trust(Observations obs, TrustSearch.Result learned, double priorVariance) {
+        BorrowingModel.Trust t = learned.trust();
+        double typical = priorVariance; // pseudo-samples: a typical sample's variance over the level's
+        List<LevelTrust> out = new ArrayList<>();
+        for (int l = 0; l < obs.levels; l++) {
+            String level = levelName(obs, l);
+            out.add(new LevelTrust("block " + level + " offset", Math.sqrt(t.offsetVariance()[l]), typical / t.offsetVariance()[l],
+                    Double.NaN, 0));
+            out.add(new LevelTrust("block " + level + " x region", Math.sqrt(t.regionVariance()[l]),
+                    typical / t.regionVariance()[l], Math.sqrt(learned.classVariance()[l]), learned.classCells()[l]));
+        }
+        out.add(new LevelTrust("network offset", Math.sqrt(t.networkVariance()), typical / t.networkVariance(), Double.NaN, 0));
+        out.add(new LevelTrust("distance model", Double.NaN, Double.NaN, Math.sqrt(learned.classVariance()[obs.levels]),
+                learned.classCells()[obs.levels]));
+        out.add(new LevelTrust("unexplained network x region", Math.sqrt(t.noiseVariance()), typical / t.noiseVariance(),
+                Double.NaN, 0));
+        return List.copyOf(out);
+    }
+
+    static String levelName(Observations obs, int l) {
+        int[] v4 = obs.levelLength[0];
+        int[] v6 = obs.levelLength[1];
+        String a = l < v4.length ? "/" + v4[l] : "";
+        String b = l < v6.length ? "/" + v6[l] : "";
+        return a.isEmpty() ? b : b.isEmpty() ? a : a + " (IPv6 " + b + ")";
+    }
+}

@@ -1,0 +1,95 @@
+package io.wayfinder.latency.learn;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.wayfinder.latency.learn.LatencyLearning.Evidence;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** The per-cell statistic: decay, robustness to spikes, effective sample count, bounded intake. */
+class CellStatisticTest {
+
+    @Test
+    void aSamplesWeightHalvesEveryHalfLife() {
+        Samples s = new Samples(1);
+        s.add("10.0.0.0/24", "westeurope", 30, 0, 40);
+        s.rebuild();
+        assertThat(s.learner.explain(Samples.net("10.0.0.7/32"), "westeurope").effectiveSamples()).isCloseTo(40, within(0.01));
+        s.advance(Duration.ofDays(7)).rebuild();
+        Evidence week = s.learner.explain(Samples.net("10.0.0.0/24"), "westeurope");
+        assertThat(week.effectiveSamples()).isCloseTo(20, within(0.1));
+        assertThat(week.ageMillis()).isEqualTo(Duration.ofDays(7).toMillis());
+        s.advance(Duration.ofDays(7)).rebuild();
+        assertThat(s.learner.explain(Samples.net("10.0.0.0/24"), "westeurope").effectiveSamples()).isCloseTo(10, within(0.1));
+    }
+
+    @Test
+    void newSamplesOutweighOldOnesByTheirAge() {
+        Samples s = new Samples(2);
+        s.add("10.0.0.0/24", "westeurope", 40, 0, 10);
+        s.advance(Duration.ofDays(14)); // the old ten now weigh 2.5
+        s.add("10.0.0.0/24", "westeurope", 30, 0, 3);
+        s.rebuild();
+        // A change needs 5 recent samples: these 3 merge, weighted 3 against 2.5.
+        Evidence e = s.learner.explain(Samples.net("10.0.0.0/24"), "westeurope");
+        assertThat(e.effectiveSamples()).isCloseTo(5.5, within(0.05));
+        assertThat(s.learner.store().mean(0)).isCloseTo((40 * 2.5 + 30 * 3) / 5.5, within(0.05));
+    }
+
+    @Test
+    void spikesMoveTheEstimateLittle() {
+        Samples s = new Samples(3);
+        // 200 samples around 30 ms with sd 4, 10% of them spikes of +200 to +400 ms.
+        for (int i = 0; i < 200; i++) {
+            double x = 30 + 4 * s.random.nextGaussian();
+            if (i % 10 == 3) {
+                x += 200 + 200 * s.random.nextDouble();
+            }
+            s.addOne("10.0.0.0/24", "westeurope", x);
+            if (i % 20 == 19) {
+                s.advance(Duration.ofMinutes(1)).rebuild();
+            }
+        }
+        double mean = s.learner.store().mean(0);
+        // A plain mean would be about 60 ms; the winsorised one stays within a few ms of 30
+        // (each spike counts at most three standard deviations above the centre).
+        assertThat(mean).isBetween(29.0, 33.5);
+    }
+
+    @Test
+    void aSpikeAsTheFirstSampleIsForgotten() {
+        Samples s = new Samples(4);
+        s.addOne("10.0.0.0/24", "westeurope", 400);
+        s.rebuild();
+        for (int i = 0; i < 6; i++) {
+            s.advance(Duration.ofMinutes(1)).add("10.0.0.0/24", "westeurope", 30, 3, 10).rebuild();
+        }
+        assertThat(s.learner.store().mean(0)).isBetween(25.0, 40.0);
+    }
+
+    @Test
+    void addDropsAndCountsBeyondThePendingCap() {
+        LearningParameters small = new LearningParameters(LearningParameters.DEFAULT_HALF_LIFE, java.util.List.of(20, 16),
+                java.util.List.of(40, 32), 5, 4, 5, Duration.ofHours(1), 1, 3, 5, 100);
+        Samples s = new Samples(small, 5);
+        s.add("10.0.0.0/24", "westeurope", 30, 1, 80);
+        s.add("10.0.1.0/24", "westeurope", 30, 1, 80);
+        assertThat(s.learner.pendingSamples()).isEqualTo(100);
+        assertThat(s.learner.coverage().droppedSamples()).isEqualTo(60);
+        s.rebuild();
+        assertThat(s.learner.pendingSamples()).isZero();
+    }
+
+    @Test
+    void aLongerNetworkIsLearnedAsItsSlash24AndSlash48() {
+        Samples s = new Samples(6);
+        s.add("10.1.2.77/32", "westeurope", 30, 0, 5);
+        s.add("10.1.2.0/26", "westeurope", 30, 0, 5);
+        s.add("2001:db8:1:2:3::/80", "westeurope", 50, 0, 5);
+        s.rebuild();
+        assertThat(s.learner.store().networkCount()).isEqualTo(2);
+        assertThat(s.learner.explain(Samples.net("10.1.2.9/32"), "westeurope").effectiveSamples()).isCloseTo(10, within(0.01));
+        assertThat(s.learner.explain(Samples.net("2001:db8:1::/48"), "westeurope").effectiveSamples()).isCloseTo(5, within(0.01));
+    }
+}

@@ -137,6 +137,23 @@ public final class RoutingQuality {
             profile = routing.profile(PROFILE);
         }
 
+        /** The same router over an estimator built elsewhere (a learned table, say). */
+        Setup(GeneratedWorld world, GeoLocator geo, LatencyEstimator estimator) {
+            this.world = world;
+            this.geo = geo;
+            this.table = estimator.table();
+            this.model = estimator.model();
+            this.estimator = estimator;
+            WayfinderConfig config;
+            try {
+                config = ConfigLoader.reader().parse(profileYaml(), null);
+            } catch (ConfigException e) {
+                throw new IllegalStateException(e.getMessage(), e);
+            }
+            routing = RoutingTable.build(RoutingPlan.compile(config), HealthStatuses.NONE, estimator, null);
+            profile = routing.profile(PROFILE);
+        }
+
         /** The region Wayfinder's router picks for the network as an ECS /24 client. */
         int route(GeneratedWorld.Network network) {
             context.reset(network.prefix());

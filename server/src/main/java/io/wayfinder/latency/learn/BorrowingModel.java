@@ -38,12 +38,22 @@ final class BorrowingModel {
      * @param noiseVariance   the network-by-region variance no effect explains
      */
     record Trust(double[] offsetVariance, double[] regionVariance, double networkVariance, double noiseVariance) {
-        /** Where the search starts the first time: every effect about 10 ms, 2 ms unexplained. */
+        /**
+         * Where the search starts the first time, and what holds while there is too little to hold
+         * out: offsets (last miles, a provider's access network) about 10 ms; differences between
+         * regions about 10 ms for the coarsest blocks and 2 ms for finer ones; 2 ms unexplained. A
+         * network alone in its finest block cannot tell its offset from its block's difference for
+         * the one region it was measured to; these priors say that an offset is the likelier, so
+         * that what it learned carries over to the other regions.
+         */
         static Trust initial(int levels) {
             double[] o = new double[levels];
             double[] u = new double[levels];
             java.util.Arrays.fill(o, 100);
-            java.util.Arrays.fill(u, 100);
+            java.util.Arrays.fill(u, 4);
+            if (levels > 0) {
+                u[levels - 1] = 100;
+            }
             return new Trust(o, u, 100, 4);
         }
 

@@ -150,8 +150,10 @@ final class Fold {
             wg = total;
         }
         if (mature && k >= parameters.changeMinSamples()) {
-            double groupVariance = sampleVariance(wg, m2g, priorVariance);
-            double se = Math.sqrt(groupVariance / wg + variance / w0);
+            // Under "nothing changed" the recent samples come from the long-term distribution, so
+            // its variance (estimated from many samples) is the one to test with; a handful of
+            // recent samples can look tight by chance.
+            double se = Math.sqrt(variance / wg + variance / w0);
             double shift = Math.abs(mg - mean0);
             if (shift > parameters.changeSigmas() * se && shift > parameters.changeMinMs()) {
                 store.set(cell, wg, mg, m2g, ref);

@@ -72,6 +72,10 @@ public interface LatencyLearning {
      */
     record Evidence(String region, IpPrefix network, double estimateMs, double uncertaintyMs, String kind,
                     double effectiveSamples, long ageMillis, String borrowedFrom, double tableMs) {
+        /** The same evidence beside another published figure. */
+        public Evidence withTableMs(double ms) {
+            return new Evidence(region, network, estimateMs, uncertaintyMs, kind, effectiveSamples, ageMillis, borrowedFrom, ms);
+        }
     }
 
     /**

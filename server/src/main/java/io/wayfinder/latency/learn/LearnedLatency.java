@@ -59,6 +59,20 @@ public final class LearnedLatency implements LatencyLearning {
      * congested path); this bound keeps those few close to their own samples.
      */
     static final double MAX_SHRINK_SE = 1;
+    /**
+     * How far an own cell moves towards what it would borrow: {@code amount = λ (y - ŷ)}, limited
+     * to {@link #MAX_SHRINK_SE} standard errors once the cell has {@code changeMinSamples} samples'
+     * weight, as much evidence as it takes to declare a change. Below that the shrinkage is the
+     * plain Bayesian one: a cell of one or two samples cannot claim to be unusual.
+     */
+    static double shrink(double amount, double v, double weight, int changeMinSamples) {
+        if (weight < changeMinSamples) {
+            return amount;
+        }
+        double limit = MAX_SHRINK_SE * Math.sqrt(v);
+        return Math.max(-limit, Math.min(limit, amount));
+    }
+
     /** At most this many regions (a cell keeps its region in a byte). */
     static final int MAX_REGIONS = 255;
 

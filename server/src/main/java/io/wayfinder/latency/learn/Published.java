@@ -17,8 +17,6 @@ final class Published {
     final LatencyTable table;
     /** Row r's network or block key (rows are in table order). */
     final long[] rowKeys;
-    /** Per row and region, the coded standard deviation of the figure when it was published. */
-    final byte[] publishedSd;
     final List<String> regions;
     final Observations obs;
     final BorrowingModel model;
@@ -30,13 +28,13 @@ final class Published {
     final int[][] blockFirst;
     final Coverage coverage;
     final Instant builtAt;
+    final int changeMinSamples;
 
-    Published(LatencyTable table, long[] rowKeys, byte[] publishedSd, List<String> regions, Observations obs, BorrowingModel model,
+    Published(LatencyTable table, long[] rowKeys, List<String> regions, Observations obs, BorrowingModel model,
               Anchors anchors, TrustSearch.Result learned, int[][] counts, int[] netRow, int[][] blockRow,
-              int[][] blockFirst, Coverage coverage, Instant builtAt) {
+              int[][] blockFirst, Coverage coverage, Instant builtAt, int changeMinSamples) {
         this.table = table;
         this.rowKeys = rowKeys;
-        this.publishedSd = publishedSd;
         this.regions = List.copyOf(regions);
         this.obs = obs;
         this.model = model;
@@ -48,6 +46,7 @@ final class Published {
         this.blockFirst = blockFirst;
         this.coverage = coverage;
         this.builtAt = builtAt;
+        this.changeMinSamples = changeMinSamples;
     }
 
     /** The network's index in the observations, or -1. */
@@ -107,8 +106,8 @@ final class Published {
                     double v = obs.v[c];
                     double p = classVariance[level];
                     double lambda = v / (v + p);
-                    double limit = LearnedLatency.MAX_SHRINK_SE * Math.sqrt(v);
-                    double estimate = obs.y[c] - Math.max(-limit, Math.min(limit, lambda * (obs.y[c] - model.predict(n, r))));
+                    double estimate = obs.y[c] - LearnedLatency.shrink(lambda * (obs.y[c] - model.predict(n, r)), v,
+                            obs.weight[c], changeMinSamples);
                     long age = obs.ageMinutes[c] < 0 ? -1 : Decay.millis(obs.ageMinutes[c]);
                     return new Evidence(region, network, estimate, Math.sqrt(1 / (1 / v + 1 / p)), "own", obs.weight[c], age,
                             String.format(java.util.Locale.ROOT, "own mean %.1f ms, shrunk towards %.1f ms (from %s)",

@@ -25,15 +25,20 @@ import java.util.List;
  * An own cell is its winsorised mean shrunk towards what the network would borrow for that
  * region, by the precision of each (its sampling variance v against the learned variance P of
  * borrowed predictions of its class): {@code y - λ (y - ŷ)}, {@code λ = v / (v + P)}, moved at
- * most {@link LearnedLatency#MAX_SHRINK_SE} standard errors (limited translation). A cell of four
+ * most {@link LearnedLatency#MAX_SHRINK_SE} standard errors once the cell has as many samples as
+ * a change needs (limited translation; see {@link LearnedLatency#shrink}). A cell of four
  * noisy samples therefore lands between its samples and its neighbours', never further from the
  * truth on average than either; one of four hundred stays on its own mean. A region without an
  * own cell is the borrowed prediction ŷ.
  *
  * <h2>Hysteresis</h2>
  * A published figure moves only when the new estimate differs from the previous table's figure
- * for the same row and region by more than {@code max(hysteresisMs, hysteresisSigmas × √(sd² + sd₀²))},
- * where sd is the new estimate's standard deviation and sd₀ that of the figure when it was published. This is a dead band per cell rather than a bonus
+ * for the same row and region by more than {@code max(hysteresisMs, hysteresisSigmas × sd)}, where
+ * sd is the new estimate's standard deviation: the old figure stays while it is as plausible as the
+ * new one, given all that is known now. (A band on the old figure's uncertainty as well would keep
+ * a figure published while its cell was young on a wide band long after the cell had matured.)
+ * Under stationary noise a mature cell's estimate wanders by a fraction of its standard deviation
+ * between rebuilds, so its figure, and every answer that depends on it, stays put. This is a dead band per cell rather than a bonus
  * for the incumbent region: a profile routes among any subset of regions, and keeping every
  * figure still under noise keeps every pairwise order, so no profile's answer flips, whichever
  * regions it has; the query path does no extra work; and a real change (a 50 ms rise detected by
@@ -71,7 +76,7 @@ final class TableWriter {
             blockFirst[l] = new int[obs.blockCount[l]];
             Arrays.fill(blockRow[l], -1);
         }
-        Hysteresis sticky = new Hysteresis(previous, prevColumn, parameters, new byte[(obs.networks + blocks) * regions]);
+        Hysteresis sticky = new Hysteresis(previous, prevColumn, parameters);
         double[] figure = new double[regions];
         double[] sd = new double[regions];
         double totalWeight = 0;
@@ -105,9 +110,8 @@ final class TableWriter {
                 double predicted = model.predict(n, r);
                 double p = classVariance[model.borrowLevel(n, r, null, counts)];
                 double lambda = v / (v + p);
-                double limit = LearnedLatency.MAX_SHRINK_SE * Math.sqrt(v);
-                double shrink = Math.max(-limit, Math.min(limit, lambda * (y - predicted)));
-                figure[r] = y - shrink;
+                figure[r] = y - LearnedLatency.shrink(lambda * (y - predicted), v, obs.weight[c],
+                        parameters.changeMinSamples());
                 sd[r] = Math.sqrt(1 / (1 / v + 1 / p));
                 totalWeight += obs.weight[c];
             }
@@ -129,9 +133,8 @@ final class TableWriter {
         LatencyTable table = rows.build();
         long[] keys = Arrays.copyOf(rowKeys, rows.rowCount());
         Coverage coverage = coverage(obs, learned, regionNames, priorVariance);
-        byte[] publishedSd = Arrays.copyOf(sticky.publishedSd, rows.rowCount() * regions);
-        return new Published(table, keys, publishedSd, regionNames.subList(0, regions), obs, model, anchors, learned,
-                counts, netRow, blockRow, blockFirst, coverage, now);
+        return new Published(table, keys, regionNames.subList(0, regions), obs, model, anchors, learned,
+                counts, netRow, blockRow, blockFirst, coverage, now, parameters.changeMinSamples());
     }
 
     /** The most specific level at or above l whose block has cells of region r: a block row's class. */
@@ -151,7 +154,7 @@ final class TableWriter {
         rowKeys[row] = key;
         sticky.seek(key);
         for (int r = 0; r < figure.length; r++) {
-            rows.set(row, r, sticky.figure(row, r, figure[r], sd[r]));
+            rows.set(row, r, sticky.figure(r, figure[r], sd[r]));
         }
         return row;
     }
@@ -165,30 +168,11 @@ final class TableWriter {
         private int cursor;
         private int prevRow = -1;
 
-        /** Per row and region, the standard deviation of the figure as it was published (see {@link #code}). */
-        final byte[] publishedSd;
-
-        Hysteresis(Published previous, int[] prevColumn, LearningParameters parameters, byte[] publishedSd) {
+        Hysteresis(Published previous, int[] prevColumn, LearningParameters parameters) {
             this.previous = previous;
             this.prevColumn = prevColumn;
             this.minMs = parameters.hysteresisMs();
             this.sigmas = parameters.hysteresisSigmas();
-            this.publishedSd = publishedSd;
-        }
-
-        /**
-         * A standard deviation in one byte: 16 steps an octave from 0.05 ms (4.4% apart), up to
-         * 3,200 ms. The dead band needs the published figure's uncertainty as well as the new
-         * one's: an estimate that has since gathered more samples drifts from the old figure by
-         * about the difference of their variances, and that drift is not a change.
-         */
-        static byte code(double sd) {
-            double q = 16 * Math.log(Math.max(0.05, sd) / 0.05) / Math.log(2);
-            return (byte) Math.min(255, Math.round(q));
-        }
-
-        static double sdOf(byte code) {
-            return 0.05 * Math.pow(2, (code & 0xFF) / 16.0);
         }
 
         void seek(long key) {
@@ -206,9 +190,7 @@ final class TableWriter {
             }
         }
 
-        double figure(int row, int r, double estimate, double sd) {
-            int regions = prevColumn.length;
-            publishedSd[row * regions + r] = code(sd);
+        double figure(int r, double estimate, double sd) {
             if (prevRow < 0 || prevColumn[r] < 0) {
                 return estimate;
             }
@@ -217,14 +199,7 @@ final class TableWriter {
                 return estimate;
             }
             double old = tenths / 10.0;
-            int prevRegions = previous.regions.size();
-            double oldSd = sdOf(previous.publishedSd[prevRow * prevRegions + prevColumn[r]]);
-            double band = Math.max(minMs, sigmas * Math.sqrt(sd * sd + oldSd * oldSd));
-            if (Math.abs(estimate - old) <= band) {
-                publishedSd[row * regions + r] = previous.publishedSd[prevRow * prevRegions + prevColumn[r]];
-                return old;
-            }
-            return estimate;
+            return Math.abs(estimate - old) <= Math.max(minMs, sigmas * sd) ? old : estimate;
         }
     }
 

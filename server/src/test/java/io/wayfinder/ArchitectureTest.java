@@ -38,7 +38,7 @@ import java.util.concurrent.atomic.AtomicReference;
  *   health     latency
  *   profile (read -&gt; model)
  *   geo
- *   source     text         time
+ *   source     text         time      beacon
  *   net
  * </pre>
  * The rules below hold the arrows the design depends on, and the cycle rule keeps the rest one way.
@@ -75,6 +75,7 @@ class ArchitectureTest {
     private static final String PROFILE_WRITE = "io.wayfinder.profile.write..";
     private static final String IMPORTS = "io.wayfinder.imports..";
     private static final String TRAFFIC = "io.wayfinder.traffic..";
+    private static final String BEACON = "io.wayfinder.beacon..";
 
     // --- dns: the codec and the listeners -------------------------------------------------------
 
@@ -255,6 +256,11 @@ class ArchitectureTest {
             .because("Traffic View is written by the query path (answer calls it with names and a client"
                     + " network) and read by the API; it must not know routing, the snapshot or the control"
                     + " path, so that the query path's side of it stays a few array writes");
+
+    static final ArchRule beaconKnowsNoHttpNorWhereKeysLive = wayfinderDependenciesOnly(BEACON, NET)
+            .because("the beacon's keys, rate limit, proxy rule and script are checked without a server;"
+                    + " its routes are declared in api with the others, and its keys are kept by control in"
+                    + " the store, so that neither HTTP nor the store reaches into it");
 
     // --- whole-graph rules ----------------------------------------------------------------------
 

@@ -10,6 +10,8 @@ import io.javalin.security.RouteRole;
 import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
 import io.prometheus.metrics.expositionformats.ExpositionFormats;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.wayfinder.beacon.BeaconCounters;
+import io.wayfinder.control.BeaconKeys;
 import io.wayfinder.control.LatencyLearningService;
 import io.wayfinder.control.ProfileWrites;
 import io.wayfinder.control.ServedConfig;
@@ -85,12 +87,14 @@ public final class ApiServer implements AutoCloseable {
     /**
      * What the API serves from: the running server's parts.
      *
-     * @param learning latency learning, or null when it is off ({@code latency.learn})
-     * @param traffic  Traffic View
+     * @param learning       latency learning, or null when it is off ({@code latency.learn})
+     * @param traffic        Traffic View
+     * @param beaconKeys     the real-user beacon's application keys (in the store)
+     * @param beaconCounters what the beacon's endpoint did, for the metrics
      */
     public record Parts(SnapshotPublisher publisher, ServedConfig served, ProfileWrites writes, ProfileStore store,
                         PrometheusRegistry metrics, BooleanSupplier ready, Clock clock, LatencyLearningService learning,
-                        TrafficView traffic) {
+                        TrafficView traffic, BeaconKeys beaconKeys, BeaconCounters beaconCounters) {
     }
 
     private final Javalin app;
@@ -162,6 +166,8 @@ public final class ApiServer implements AutoCloseable {
                 parts.store(), parts.learning());
         LatencyResources latency = new LatencyResources(parts.learning(), parts.publisher()::snapshot, parts.clock());
         TrafficResources traffic = new TrafficResources(parts.traffic(), parts.publisher()::snapshot);
+        BeaconResources beacon = new BeaconResources(parts.beaconKeys(), parts.beaconCounters(), parts.learning(),
+                parts.publisher()::snapshot, parts.clock(), System::nanoTime);
         List<Route> r = new ArrayList<>();
         r.add(new Route(HandlerType.GET, "/healthz", Access.OPEN, ctx -> ctx.json(Map.of("status", "alive"))));
         r.add(new Route(HandlerType.GET, "/readyz", Access.OPEN, ctx -> ready(ctx, parts.ready())));
@@ -189,6 +195,16 @@ public final class ApiServer implements AutoCloseable {
         r.add(new Route(HandlerType.GET, "/api/v1/latency", Access.READ, latency::client));
         r.add(new Route(HandlerType.GET, "/api/v1/traffic", Access.READ, traffic::traffic));
         r.add(new Route(HandlerType.GET, "/api/v1/agent/targets", Access.MEASURE, traffic::targets));
+        r.add(new Route(HandlerType.POST, "/api/v1/rum/keys", Access.WRITE, beacon::createKey));
+        r.add(new Route(HandlerType.GET, "/api/v1/rum/keys", Access.READ, beacon::listKeys));
+        r.add(new Route(HandlerType.GET, "/api/v1/rum/keys/{key}", Access.READ, beacon::getKey));
+        r.add(new Route(HandlerType.DELETE, "/api/v1/rum/keys/{key}", Access.WRITE, beacon::revokeKey));
+        // The real-user beacon's public side: browsers call these without a token (see BeaconResources).
+        r.add(new Route(HandlerType.GET, "/rum.js", Access.OPEN, beacon::script));
+        r.add(new Route(HandlerType.POST, "/rum", Access.OPEN, beacon::post));
+        r.add(new Route(HandlerType.OPTIONS, "/rum", Access.OPEN, beacon::preflight));
+        r.add(new Route(HandlerType.GET, "/rum/probe", Access.OPEN, beacon::probe));
+        r.add(new Route(HandlerType.HEAD, "/rum/probe", Access.OPEN, beacon::probe));
         return List.copyOf(r);
     }
 

@@ -122,6 +122,9 @@ public final class MetricsEndpoint implements AutoCloseable {
         if (source.traffic() != null) {
             registerTraffic(registry, source.traffic());
         }
+        if (source.beacon() != null) {
+            registerBeacon(registry, source.beacon());
+        }
     }
 
     /** Traffic View: networks kept, evicted, merges, the event loops' sketch replacements, saves. */
@@ -144,6 +147,42 @@ public final class MetricsEndpoint implements AutoCloseable {
         CounterWithCallback.builder().name("wayfinder_traffic_save_failures_total")
                 .help("Saves of Traffic View to storage.dir that failed (each logged)")
                 .callback(cb -> cb.call(traffic.saveFailures())).register(registry);
+    }
+
+    /** The real-user beacon: posts accepted, rejected by reason and rate-limited; samples by timing and by rejection reason. */
+    static void registerBeacon(PrometheusRegistry registry, BeaconStats beacon) {
+        CounterWithCallback.builder().name("wayfinder_rum_posts_accepted_total")
+                .help("Posts to /rum taken (key, origin and body good); their samples are counted apart")
+                .callback(cb -> cb.call(beacon.postsAccepted())).register(registry);
+        CounterWithCallback.builder().name("wayfinder_rum_posts_rejected_total")
+                .help("Posts to /rum refused whole, by reason").labelNames("reason")
+                .callback(cb -> {
+                    for (String reason : beacon.postRejectionReasons()) {
+                        cb.call(beacon.postsRejected(reason), reason);
+                    }
+                }).register(registry);
+        CounterWithCallback.builder().name("wayfinder_rum_posts_rate_limited_total")
+                .help("Posts to /rum refused by the per-address rate limit (latency.rum.rateLimit)")
+                .callback(cb -> cb.call(beacon.postsRateLimited())).register(registry);
+        CounterWithCallback.builder().name("wayfinder_rum_samples_accepted_total")
+                .help("Beacon samples that passed the checks, by how the browser timed them (resource: Resource Timing,"
+                        + " request to first byte; clock: around the fetch)").labelNames("timing")
+                .callback(cb -> {
+                    for (String timing : beacon.timings()) {
+                        cb.call(beacon.samplesAccepted(timing), timing);
+                    }
+                }).register(registry);
+        CounterWithCallback.builder().name("wayfinder_rum_samples_rejected_total")
+                .help("Beacon samples rejected, by the rule they broke (target: a region not in latency.rum.targets)")
+                .labelNames("reason")
+                .callback(cb -> {
+                    for (String reason : beacon.sampleRejectionReasons()) {
+                        cb.call(beacon.samplesRejected(reason), reason);
+                    }
+                }).register(registry);
+        CounterWithCallback.builder().name("wayfinder_rum_samples_dropped_total")
+                .help("Valid beacon samples the learner dropped: too many were waiting for the next rebuild")
+                .callback(cb -> cb.call(beacon.samplesDropped())).register(registry);
     }
 
     /** Latency learning: samples in (accepted, dropped, rejected by reason), rebuilds, and the learned table's size. */

@@ -61,4 +61,11 @@ public interface MetricsSource {
     default TrafficView traffic() {
         return null;
     }
+
+    // The real-user beacon (issue 12):
+
+    /** The beacon's counters, or null when learning (which the beacon feeds) is off. */
+    default BeaconStats beacon() {
+        return null;
+    }
 }

@@ -2,9 +2,13 @@ package io.wayfinder.profile;
 
 import io.wayfinder.geo.Region;
 import io.wayfinder.geo.RegionCatalogue;
+import io.wayfinder.net.IpPrefix;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -103,7 +107,8 @@ public record WayfinderConfig(
      * cover: blocks of these prefix lengths, used when they hold at least {@code minSamples}.
      */
     public record LatencySettings(List<Path> sources, List<Integer> ipv4Levels, List<Integer> ipv6Levels,
-                                  int minSamples, LearningSettings learning, boolean learn, Duration rebuildInterval) {
+                                  int minSamples, LearningSettings learning, boolean learn, Duration rebuildInterval,
+                                  RumSettings rum) {
         /**
          * Blocks of these lengths around a client, most specific first: IPv4 /20 and /16, IPv6 /40
          * and /32, a provider's regional and national allocations. Not shorter: a /12 or /8 (IPv6
@@ -129,6 +134,12 @@ public record WayfinderConfig(
             ipv6Levels = List.copyOf(ipv6Levels);
             learning = learning == null ? LearningSettings.DEFAULT : learning;
             java.util.Objects.requireNonNull(rebuildInterval, "rebuildInterval");
+        }
+
+        /** Without the real-user beacon ({@code latency.rum}). */
+        public LatencySettings(List<Path> sources, List<Integer> ipv4Levels, List<Integer> ipv6Levels, int minSamples,
+                               LearningSettings learning, boolean learn, Duration rebuildInterval) {
+            this(sources, ipv4Levels, ipv6Levels, minSamples, learning, learn, rebuildInterval, null);
         }
 
         /** Without learning settings of its own (the defaults). */
@@ -163,6 +174,46 @@ public record WayfinderConfig(
                                    int maxPendingSamples) {
         public static final LearningSettings DEFAULT = new LearningSettings(Duration.ofDays(7), 5, 4, 5,
                 Duration.ofHours(1), 1, 3, 5, 8_000_000);
+    }
+
+    /**
+     * {@code latency.rum}: the real-user beacon. Browsers of the sites that include {@code /rum.js}
+     * time fetches to each target and post the results to {@code POST /rum}; the samples are learned
+     * like any others. Read live: an edit applies to the next script served and the next post.
+     *
+     * @param targets             region name to the probe URL browsers fetch for it (http or https), in
+     *                            the order written; at least one
+     * @param fetches             fetches of each target per page view: the first opens the connection,
+     *                            the fastest of the others is the sample (2-20)
+     * @param sampleRate          the share of page views that measure (0 excluded, 1 = all)
+     * @param postsPerMinute      posts one source address (IPv4, or IPv6 /64) may make a minute, on average
+     * @param burst               posts it may make at once after a quiet spell
+     * @param trackedAddresses    source addresses whose rate is tracked at once (bounded memory: the
+     *                            least recently seen is forgotten first)
+     * @param trustedProxies      peers (reverse proxies, load balancers) whose client-address header
+     *                            is believed; empty: the peer is the client
+     * @param clientAddressHeader the header such a proxy puts the client's address in
+     */
+    public record RumSettings(Map<String, String> targets, int fetches, double sampleRate, int postsPerMinute,
+                              int burst, int trackedAddresses, List<IpPrefix> trustedProxies,
+                              String clientAddressHeader) {
+        /** One to open the connection, four timed: the best of four misses a lost packet's retransmission on most page views. */
+        public static final int DEFAULT_FETCHES = 5;
+        /**
+         * A page view posts once; two a minute on average, with ten at once, leaves room for a quick
+         * reader and for a few people behind one address (an office, a carrier's NAT) while a script
+         * that loops is held to a trickle.
+         */
+        public static final int DEFAULT_POSTS_PER_MINUTE = 30;
+        public static final int DEFAULT_BURST = 10;
+        /** About 100 bytes each: 100,000 addresses are about 10 MB. */
+        public static final int DEFAULT_TRACKED_ADDRESSES = 100_000;
+        public static final String DEFAULT_CLIENT_ADDRESS_HEADER = "X-Forwarded-For";
+
+        public RumSettings {
+            targets = Collections.unmodifiableMap(new LinkedHashMap<>(targets));
+            trustedProxies = List.copyOf(trustedProxies);
+        }
     }
 
     /**

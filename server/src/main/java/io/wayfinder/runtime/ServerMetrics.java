@@ -2,6 +2,7 @@ package io.wayfinder.runtime;
 
 import io.wayfinder.answer.AnswerCounts;
 import io.wayfinder.answer.Snapshot;
+import io.wayfinder.beacon.BeaconCounters;
 import io.wayfinder.control.ConfigReloads;
 import io.wayfinder.control.LatencyLearningService;
 import io.wayfinder.control.SnapshotPublisher;
@@ -9,13 +10,15 @@ import io.wayfinder.dns.server.AnswerDurations;
 import io.wayfinder.dns.server.DnsServer;
 import io.wayfinder.dns.server.ServerStats;
 import io.wayfinder.dns.server.TcpStats;
+import io.wayfinder.metrics.BeaconStats;
 import io.wayfinder.metrics.LearningStats;
 import io.wayfinder.metrics.MetricsSource;
 import io.wayfinder.traffic.TrafficView;
 
 /** What the metrics endpoint reads at scrape time, from the parts of a running server. */
 record ServerMetrics(SnapshotPublisher publisher, DnsServer dns, ConfigReloads configReloads, AnswerCounts answerCounts,
-                     LatencyLearningService learningService, TrafficView trafficView) implements MetricsSource {
+                     LatencyLearningService learningService, TrafficView trafficView, BeaconCounters beaconCounters)
+        implements MetricsSource {
     @Override
     public TrafficView traffic() {
         return trafficView;
@@ -24,6 +27,11 @@ record ServerMetrics(SnapshotPublisher publisher, DnsServer dns, ConfigReloads c
     @Override
     public LearningStats learning() {
         return learningService == null ? null : new LearningMetrics(learningService);
+    }
+
+    @Override
+    public BeaconStats beacon() {
+        return learningService == null ? null : new BeaconMetrics(beaconCounters);
     }
 
     @Override

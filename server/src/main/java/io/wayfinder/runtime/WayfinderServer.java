@@ -7,6 +7,8 @@ import io.wayfinder.api.ApiServer;
 import io.wayfinder.answer.Snapshot;
 import io.wayfinder.control.ConfigLoader;
 import io.wayfinder.control.ConfigReloads;
+import io.wayfinder.beacon.BeaconCounters;
+import io.wayfinder.control.BeaconKeys;
 import io.wayfinder.control.LatencyLearningService;
 import io.wayfinder.control.LatencySource;
 import io.wayfinder.control.LoadedConfig;
@@ -164,8 +166,9 @@ public final class WayfinderServer implements AutoCloseable {
         Clock clock = Clock.systemUTC();
         GeoLookupFailures geoFailures = new GeoLookupFailures(clock);
         ConfigLoader.FileRead read = ConfigLoader.read(configFile);
-        // Without api: the file holds the profiles; with it, the store (seeded from the file once).
-        ProfileStore store = null;
+        // Without api: the file holds the profiles; with it, the store (seeded from the file once), which
+        // also holds the beacon's keys.
+        SqliteProfileStore store = null;
         ProfileSource profiles = ProfileSource.FILE;
         LoadedConfig loaded;
         try {
@@ -236,14 +239,15 @@ public final class WayfinderServer implements AutoCloseable {
             }
             ServedConfig served = new ServedConfig(publisher, profiles, clock, loaded);
             reloads = new ConfigReloads(served, watcherThread, loaded, options.watchIntervalMillis(), geoFailures);
+            BeaconCounters beaconCounters = new BeaconCounters();
             PrometheusRegistry registry = MetricsEndpoint.registry(new ServerMetrics(publisher, dns, reloads, answerCounts,
-                    learning, traffic));
+                    learning, traffic, beaconCounters));
             metrics = startMetrics(options.metricsListenOverride() != null ? options.metricsListenOverride()
                     : loaded.config().metricsListen(), registry);
             if (store != null) {
                 api = startApi(loaded.config(), new ApiServer.Parts(publisher, served, new ProfileWrites(served, store), store,
                         registry, () -> publisher.snapshot() != null && !dns.addresses().isEmpty(), clock, learning,
-                        traffic));
+                        traffic, new BeaconKeys(store, clock), beaconCounters));
             }
             publisher.startProbing().join();
         } catch (IOException | InterruptedException | RuntimeException e) {

@@ -40,7 +40,7 @@ import tools.jackson.databind.json.JsonMapper;
  * that two servers given the same directory cannot both take it for theirs. Within the process one
  * connection serves every call, one at a time: writes are rare (API calls), reads small.
  */
-public final class SqliteProfileStore implements ProfileStore {
+public final class SqliteProfileStore implements ProfileStore, BeaconKeyStore {
     public static final String FILE_NAME = "wayfinder.db";
     static final String LOCK_NAME = "wayfinder.db.lock";
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -83,7 +83,18 @@ public final class SqliteProfileStore implements ProfileStore {
                         after_json TEXT
                     ) STRICT"""),
             // 2: the audit log read per profile (GET /api/v1/audit?profile=) without a scan
-            List.of("CREATE INDEX audit_by_profile ON audit (profile, id)"));
+            List.of("CREATE INDEX audit_by_profile ON audit (profile, id)"),
+            // 3: the real-user beacon's application keys
+            List.of("""
+                    CREATE TABLE beacon_keys (
+                        key TEXT PRIMARY KEY,
+                        name TEXT NOT NULL,
+                        origins TEXT NOT NULL,
+                        created_at_millis INTEGER NOT NULL,
+                        created_by TEXT NOT NULL,
+                        revoked_at_millis INTEGER,
+                        revoked_by TEXT
+                    ) STRICT"""));
 
     private final Path file;
     private final Connection db;
@@ -429,6 +440,67 @@ public final class SqliteProfileStore implements ProfileStore {
             return out;
         } catch (SQLException e) {
             throw failure("read the audit log", e);
+        }
+    }
+
+    @Override
+    public synchronized List<StoredBeaconKey> beaconKeys() {
+        try (Statement s = db.createStatement(); ResultSet r = s.executeQuery("SELECT key, name, origins, created_at_millis,"
+                + " created_by, revoked_at_millis, revoked_by FROM beacon_keys ORDER BY created_at_millis, rowid")) {
+            List<StoredBeaconKey> out = new ArrayList<>();
+            while (r.next()) {
+                long revoked = r.getLong(6);
+                out.add(new StoredBeaconKey(r.getString(1), r.getString(2), JSON.readValue(r.getString(3), LINES),
+                        r.getLong(4), r.getString(5), r.wasNull() ? 0 : revoked, r.getString(7)));
+            }
+            db.commit();
+            return out;
+        } catch (SQLException e) {
+            throw failure("read the beacon keys", e);
+        }
+    }
+
+    @Override
+    public synchronized void addBeaconKey(StoredBeaconKey key) {
+        try (PreparedStatement s = db.prepareStatement("INSERT INTO beacon_keys (key, name, origins, created_at_millis,"
+                + " created_by) VALUES (?, ?, ?, ?, ?)")) {
+            s.setString(1, key.key());
+            s.setString(2, key.name());
+            s.setString(3, JSON.writeValueAsString(key.origins()));
+            s.setLong(4, key.createdMillis());
+            s.setString(5, key.createdBy());
+            s.executeUpdate();
+            db.commit(); // synchronous=FULL: on disk when this returns
+        } catch (SQLException | RuntimeException e) {
+            rollbackQuietly();
+            throw failure("add beacon key " + key.name(), e);
+        }
+    }
+
+    @Override
+    public synchronized boolean revokeBeaconKey(String key, long nowMillis, String actor) {
+        try {
+            boolean exists;
+            try (PreparedStatement s = db.prepareStatement("SELECT 1 FROM beacon_keys WHERE key = ?")) {
+                s.setString(1, key);
+                try (ResultSet r = s.executeQuery()) {
+                    exists = r.next();
+                }
+            }
+            if (exists) {
+                try (PreparedStatement s = db.prepareStatement("UPDATE beacon_keys SET revoked_at_millis = ?, revoked_by = ?"
+                        + " WHERE key = ? AND revoked_at_millis IS NULL")) {
+                    s.setLong(1, nowMillis);
+                    s.setString(2, actor);
+                    s.setString(3, key);
+                    s.executeUpdate();
+                }
+            }
+            db.commit();
+            return exists;
+        } catch (SQLException | RuntimeException e) {
+            rollbackQuietly();
+            throw failure("revoke a beacon key", e);
         }
     }
 

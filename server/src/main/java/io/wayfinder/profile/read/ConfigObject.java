@@ -297,6 +297,16 @@ final class ConfigObject {
         return out;
     }
 
+    /** Every key of this mapping, in the order written (a mapping whose keys are data, such as region names); all count as read. */
+    List<String> keys() {
+        List<String> out = new ArrayList<>();
+        for (String key : node.propertyNames()) {
+            known.add(key);
+            out.add(key);
+        }
+        return out;
+    }
+
     /** Accepts, without reading them, keys that start with this prefix (a place to put YAML anchors). */
     void ignoreKeysStartingWith(String prefix) {
         for (String key : node.propertyNames()) {

@@ -138,7 +138,7 @@ public final class ConfigReader {
         WayfinderConfig.ReloadSettings reload = DataSourcesReader.reload(top.object("reload"));
         WayfinderConfig.ApiSettings api = ApiReader.api(top.object("api"), environment);
         boolean apiOn = api != null || top.has("api");
-        WayfinderConfig.LatencySettings latency = DataSourcesReader.latency(top.object("latency"), baseDirectory, apiOn);
+        WayfinderConfig.LatencySettings latency = DataSourcesReader.latency(top.object("latency"), baseDirectory, apiOn, catalogue);
         WayfinderConfig.StorageSettings storage = ApiReader.storage(top.object("storage"), apiOn, baseDirectory, errors);
         // With api: the store holds the profiles; the file's, if any, only seed an empty store.
         List<ProfileConfig> profiles = new ProfilesReader(validator.methodNames()).profiles(top, zones, !apiOn);

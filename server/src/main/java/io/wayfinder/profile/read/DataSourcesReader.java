@@ -1,5 +1,6 @@
 package io.wayfinder.profile.read;
 
+import io.wayfinder.geo.RegionCatalogue;
 import io.wayfinder.profile.WayfinderConfig;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -39,7 +40,7 @@ final class DataSourcesReader {
      * @param apiOn whether the configuration has {@code api:}: learning needs it, since measurements
      *              arrive through the API
      */
-    static WayfinderConfig.LatencySettings latency(ConfigObject latency, Path base, boolean apiOn) {
+    static WayfinderConfig.LatencySettings latency(ConfigObject latency, Path base, boolean apiOn, RegionCatalogue catalogue) {
         List<Integer> v4 = WayfinderConfig.LatencySettings.DEFAULT_IPV4_LEVELS;
         List<Integer> v6 = WayfinderConfig.LatencySettings.DEFAULT_IPV6_LEVELS;
         if (latency == null) {
@@ -61,8 +62,9 @@ final class DataSourcesReader {
         WayfinderConfig.LearningSettings learning = learning(latency);
         boolean learn = latency.bool("learn", false);
         Duration rebuildInterval = rebuildInterval(latency, learn, apiOn);
+        WayfinderConfig.RumSettings rum = RumReader.rum(latency.object("rum"), catalogue, learn);
         latency.rejectUnknownKeys();
-        return new WayfinderConfig.LatencySettings(sources, v4, v6, minSamples, learning, learn, rebuildInterval);
+        return new WayfinderConfig.LatencySettings(sources, v4, v6, minSamples, learning, learn, rebuildInterval, rum);
     }
 
     /** {@code latency.rebuildInterval}, checked with {@code latency.learn}, which needs {@code api:}. */

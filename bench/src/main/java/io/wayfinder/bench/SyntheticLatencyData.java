@@ -101,20 +101,6 @@ public final class SyntheticLatencyData {
         return octet >= FIRST_UNMEASURED_OCTET && octet <= LAST_UNMEASURED_OCTET;
     }
 
-    /** The i-th table /24, as its 24-bit index (the address shifted right by 8). */
-    public int slash24(int i) {
-        return slash24s[i];
-    }
-
-    /** Where the generator put a /16 (by its 16-bit index). */
-    public double latitude(int slash16) {
-        return slash16Latitude[slash16];
-    }
-
-    public double longitude(int slash16) {
-        return slash16Longitude[slash16];
-    }
-
     public int prefixCount() {
         return slash24s.length;
     }

@@ -77,7 +77,7 @@ public final class TableFootprint {
         }
     }
 
-    static long usedAfterGc() throws InterruptedException {
+    private static long usedAfterGc() throws InterruptedException {
         long used = Long.MAX_VALUE;
         for (int i = 0; i < 5; i++) {
             System.gc();
@@ -118,7 +118,7 @@ public final class TableFootprint {
      * share in {@code parts}, four levels deep (the
      * aggregate levels' fields summed over levels).
      */
-    static long deepSize(Object o, String path, int depth, IdentityHashMap<Object, Boolean> seen,
+    private static long deepSize(Object o, String path, int depth, IdentityHashMap<Object, Boolean> seen,
                                  Map<String, Long> parts) throws IllegalAccessException {
         if (o == null || seen.put(o, Boolean.TRUE) != null) {
             return 0;

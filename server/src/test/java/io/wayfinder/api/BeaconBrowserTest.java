@@ -134,9 +134,10 @@ class BeaconBrowserTest {
         double us = rtt(table, "eastus");
         LOG.info("browser test: learned for 127.0.0.0/24 after delays westeurope {} ms, eastus {} ms: westeurope {} ms,"
                 + " eastus {} ms", FAST_MS, SLOW_MS, we, us);
-        assertThat(we).as("what the browser measured includes the probe's delay").isGreaterThanOrEqualTo(FAST_MS - 1);
-        assertThat(us).isGreaterThanOrEqualTo(SLOW_MS - 1);
-        assertThat(we).as("westeurope answers faster").isLessThan(us);
+        // The learner shrinks a single page view's figures a little toward what it borrows (148.2 for a
+        // 150 ms probe once), so the table is held to the delays, not to the millisecond.
+        assertThat(we).as("what the browser measured includes the probe's delay").isGreaterThanOrEqualTo(FAST_MS * 0.8);
+        assertThat(us - we).as("eastus slower by most of the delays' difference").isGreaterThanOrEqualTo((SLOW_MS - FAST_MS) * 0.8);
         assertThat(metric("wayfinder_rum_samples_accepted_total{timing=\"resource\"}"))
                 .as("the browser timed the probes with Resource Timing (Timing-Allow-Origin honoured)").isEqualTo(2);
         assertThat(answer(null)).as("the resolver's address").isEqualTo("192.0.2.40");

@@ -91,6 +91,16 @@ final class ClientServer implements AutoCloseable {
         return ApiDeployment.json(deployment.get(path));
     }
 
+    /** Queries {@code name} {@code times} times as a resolver passing ECS {@code network/24}, then merges Traffic View. */
+    void queryFrom(String name, String network, int times) throws Exception {
+        for (int i = 0; i < times; i++) {
+            if (deployment.askFor(name, network, 24) != 0) {
+                throw new AssertionError(name + " from " + network + " was not answered NOERROR");
+            }
+        }
+        deployment.mergeTraffic();
+    }
+
     /** The store's revision: it grows with every write, so an unchanged revision means nothing was written. */
     long revision() throws Exception {
         return get("/api/v1/profiles").get("revision").asLong();

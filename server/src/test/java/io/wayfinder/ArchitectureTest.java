@@ -257,6 +257,7 @@ class ArchitectureTest {
                     + " network) and read by the API; it must not know routing, the snapshot or the control"
                     + " path, so that the query path's side of it stays a few array writes");
 
+    @ArchTest
     static final ArchRule beaconKnowsNoHttpNorWhereKeysLive = wayfinderDependenciesOnly(BEACON, NET)
             .because("the beacon's keys, rate limit, proxy rule and script are checked without a server;"
                     + " its routes are declared in api with the others, and its keys are kept by control in"

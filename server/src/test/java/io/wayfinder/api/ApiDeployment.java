@@ -198,6 +198,28 @@ public final class ApiDeployment implements AutoCloseable {
                 .getRcode();
     }
 
+    /**
+     * An A query of {@code name} from this host, with an ECS option for {@code ecs}/{@code length}
+     * when {@code ecs} is not null; then Traffic View merged, so that the agents' targets show it.
+     */
+    public void query(String name, String ecs, int length) throws Exception {
+        Message q = Message.newQuery(Record.newRecord(Name.fromString(name, Name.root), Type.A, DClass.IN));
+        if (ecs != null) {
+            q.addRecord(new org.xbill.DNS.OPTRecord(1232, 0, 0, 0, List.of(new org.xbill.DNS.ClientSubnetOption(length,
+                    java.net.InetAddress.getByName(ecs)))), org.xbill.DNS.Section.ADDITIONAL);
+        }
+        SimpleResolver resolver = new SimpleResolver(dns);
+        resolver.setTimeout(Duration.ofSeconds(3));
+        if (resolver.send(q).getRcode() != 0) {
+            throw new IllegalStateException("the query of " + name + " failed");
+        }
+    }
+
+    /** Traffic View merged now (the agents' targets are read from it). */
+    public void mergeTraffic() throws Exception {
+        server.trafficView().mergeSoon().get(10, java.util.concurrent.TimeUnit.SECONDS);
+    }
+
     /** The API's base address, as {@code --server} takes it. */
     public String url() {
         return "http://127.0.0.1:" + server.apiPort();

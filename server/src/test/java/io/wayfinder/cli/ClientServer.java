@@ -91,6 +91,16 @@ final class ClientServer implements AutoCloseable {
         return ApiDeployment.json(deployment.get(path));
     }
 
+    /** A DNS query of {@code name}, with ECS when {@code ecs} is not null (see {@link ApiDeployment#query}). */
+    void query(String name, String ecs, int length) throws Exception {
+        deployment.query(name, ecs, length);
+    }
+
+    /** Traffic View merged, so that the agents' targets show the queries made. */
+    void mergeTraffic() throws Exception {
+        deployment.mergeTraffic();
+    }
+
     /** The store's revision: it grows with every write, so an unchanged revision means nothing was written. */
     long revision() throws Exception {
         return get("/api/v1/profiles").get("revision").asLong();

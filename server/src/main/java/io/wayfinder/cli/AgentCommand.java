@@ -132,10 +132,10 @@ final class AgentCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(hook);
         try {
             agent.run();
+            err.println(Instant.now() + " agent stopped"); // before the hook returns: the JVM halts then
         } finally {
             done.countDown();
         }
-        err.println(Instant.now() + " agent stopped");
         return WayfinderCommand.EXIT_OK;
     }
 

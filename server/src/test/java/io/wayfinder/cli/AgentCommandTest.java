@@ -5,12 +5,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.wayfinder.control.FakeLearning;
 import io.wayfinder.latency.learn.Measurement;
 import io.wayfinder.net.IpPrefix;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -140,6 +147,30 @@ class AgentCommandTest {
         ClientRun missing = ClientRun.of("agent", "--once", "--region", "westeurope");
         assertThat(missing.exitCode()).isEqualTo(2);
         assertThat(missing.err()).contains("Missing the server");
+    }
+
+    @Test
+    void withoutOnceItRunsRoundsUntilSigterm() throws Exception {
+        traffic();
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), WayfinderCommand.class.getName(),
+                "agent", "--region", "westeurope", "--ports", String.valueOf(port()), "--deny", denyFile.toString(),
+                "--server", server.url));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        builder.environment().put(ServerOptions.TOKEN_VARIABLE, MEASURER);
+        Process process = builder.start();
+        try (BufferedReader err = new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
+            String first = err.readLine(); // blocks until the first round is logged
+            assertThat(first).contains("round 1: 3 targets, 2 probed, 2 samples");
+            assertThat(process.isAlive()).as("it waits for the next round").isTrue();
+            process.toHandle().destroy(); // SIGTERM (Process.destroy would also close the streams read here)
+            assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            String rest = err.lines().collect(Collectors.joining("\n"));
+            assertThat(rest).endsWith("agent stopped").doesNotContain("Exception");
+        } finally {
+            process.destroyForcibly();
+        }
+        assertThat(learner.samples()).hasSize(2);
     }
 
     @Test

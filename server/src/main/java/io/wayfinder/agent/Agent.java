@@ -61,6 +61,8 @@ public final class Agent implements AutoCloseable {
         AgentHttp http = new AgentHttp(settings.server(), settings.token());
         this.source = new TargetSource(http, settings.region(), settings.limit());
         this.poster = new SamplePoster(http, SamplePoster.MAX_BATCH, settings.buffer());
+        // A burst of at most a second's tokens, and never more than can be in flight: after a quiet
+        // spell the workers start together, and from then on the attempts come at the rate.
         TokenBucket bucket = new TokenBucket(clock, settings.rate(), (int) Math.max(1, Math.min(settings.rate(), settings.concurrency())));
         this.probe = new TcpRttProbe(connector, bucket, settings.ports(), settings.attempts(), (int) settings.timeout().toMillis());
         this.intervals = new ProbeIntervals(settings.interval().toNanos());

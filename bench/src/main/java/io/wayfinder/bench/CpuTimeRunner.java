@@ -34,7 +34,7 @@ public final class CpuTimeRunner {
                 b.clients = args.length > 2 ? args[2] : "mixed";
                 b.distinct = args.length > 3 ? Integer.parseInt(args[3]) : SyntheticLatencyData.CLIENTS;
                 b.build();
-                RoutingDecisionBenchmark.Cursor cursor = new RoutingDecisionBenchmark.Cursor();
+                RouteCursor cursor = new RouteCursor();
                 yield () -> b.route(cursor).index();
             }
             case "lookup", "estimate" -> {

@@ -13,10 +13,8 @@ import io.wayfinder.profile.ConfigException;
 import io.wayfinder.routing.Endpoint;
 import io.wayfinder.routing.Profile;
 import io.wayfinder.routing.Router;
-import io.wayfinder.routing.RoutingContext;
 import io.wayfinder.routing.RoutingPlan;
 import io.wayfinder.routing.RoutingTable;
-import io.wayfinder.routing.Trace;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -140,20 +138,8 @@ public class LearnedRoutingDecisionBenchmark {
         return n == DISTINCT ? out : java.util.Arrays.copyOf(out, n);
     }
 
-    @State(Scope.Thread)
-    public static class Cursor {
-        final RoutingContext context = new RoutingContext();
-        int next;
-    }
-
     @Benchmark
-    public Endpoint route(Cursor cursor) {
-        IpPrefix[] networks = clientNetworks;
-        int i = cursor.next;
-        cursor.next = i + 1 == networks.length ? 0 : i + 1;
-        RoutingContext context = cursor.context;
-        context.reset(networks[i]);
-        Router.route(table, profile, context, Trace.NONE);
-        return context.answer(0);
+    public Endpoint route(RouteCursor cursor) {
+        return cursor.route(table, profile, clientNetworks);
     }
 }

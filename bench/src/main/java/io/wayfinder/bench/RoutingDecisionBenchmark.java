@@ -5,9 +5,7 @@ import io.wayfinder.net.IpPrefix;
 import io.wayfinder.routing.Endpoint;
 import io.wayfinder.routing.Profile;
 import io.wayfinder.routing.Router;
-import io.wayfinder.routing.RoutingContext;
 import io.wayfinder.routing.RoutingTable;
-import io.wayfinder.routing.Trace;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -96,20 +94,8 @@ public class RoutingDecisionBenchmark {
         return out;
     }
 
-    @State(Scope.Thread)
-    public static class Cursor {
-        final RoutingContext context = new RoutingContext();
-        int next;
-    }
-
     @Benchmark
-    public Endpoint route(Cursor cursor) {
-        IpPrefix[] networks = clientNetworks;
-        int i = cursor.next;
-        cursor.next = i + 1 == networks.length ? 0 : i + 1;
-        RoutingContext context = cursor.context;
-        context.reset(networks[i]);
-        Router.route(table, profile, context, Trace.NONE);
-        return context.answer(0);
+    public Endpoint route(RouteCursor cursor) {
+        return cursor.route(table, profile, clientNetworks);
     }
 }

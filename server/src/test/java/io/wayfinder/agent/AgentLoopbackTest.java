@@ -54,11 +54,11 @@ class AgentLoopbackTest {
         answering.configureBlocking(false);
         denied.configureBlocking(false);
         for (int i = 0; i < 3; i++) {
-            d.query("www.app.test", "127.0.2.0", 24);
+            assertThat(d.askFor("www.app.test", "127.0.2.0", 24)).isZero();
         }
-        d.query("www.app.test", "127.0.3.0", 24);
-        d.query("www.app.test", "127.0.3.0", 24);
-        d.query("www.app.test", null, 0);
+        assertThat(d.askFor("www.app.test", "127.0.3.0", 24)).isZero();
+        assertThat(d.askFor("www.app.test", "127.0.3.0", 24)).isZero();
+        assertThat(d.rcode("www.app.test")).as("from 127.0.0.1, without ECS").isZero();
         d.mergeTraffic();
     }
 

@@ -3,6 +3,7 @@ package io.wayfinder.api;
 import io.wayfinder.control.LatencyLearningService;
 import io.wayfinder.runtime.WayfinderServer;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -14,9 +15,12 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.xbill.DNS.ClientSubnetOption;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
+import org.xbill.DNS.OPTRecord;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.SimpleResolver;
 import org.xbill.DNS.Type;
@@ -191,33 +195,26 @@ public final class ApiDeployment implements AutoCloseable {
     }
 
     /** The DNS response code for an A query of the name. */
-    int rcode(String name) throws IOException {
+    public int rcode(String name) throws IOException {
         SimpleResolver resolver = new SimpleResolver(dns);
         resolver.setTimeout(Duration.ofSeconds(3));
         return resolver.send(Message.newQuery(Record.newRecord(Name.fromString(name, Name.root), Type.A, DClass.IN)))
                 .getRcode();
     }
 
-    /**
-     * An A query of {@code name} from this host, with an ECS option for {@code ecs}/{@code length}
-     * when {@code ecs} is not null; then Traffic View merged, so that the agents' targets show it.
-     */
-    public void query(String name, String ecs, int length) throws Exception {
+    /** An A query of the name as a resolver passing ECS {@code network/length} asks it; its response code. */
+    public int askFor(String name, String network, int length) throws IOException {
         Message q = Message.newQuery(Record.newRecord(Name.fromString(name, Name.root), Type.A, DClass.IN));
-        if (ecs != null) {
-            q.addRecord(new org.xbill.DNS.OPTRecord(1232, 0, 0, 0, List.of(new org.xbill.DNS.ClientSubnetOption(length,
-                    java.net.InetAddress.getByName(ecs)))), org.xbill.DNS.Section.ADDITIONAL);
-        }
+        q.addRecord(new OPTRecord(1232, 0, 0, 0, List.of(new ClientSubnetOption(length, InetAddress.getByName(network)))),
+                org.xbill.DNS.Section.ADDITIONAL);
         SimpleResolver resolver = new SimpleResolver(dns);
         resolver.setTimeout(Duration.ofSeconds(3));
-        if (resolver.send(q).getRcode() != 0) {
-            throw new IllegalStateException("the query of " + name + " failed");
-        }
+        return resolver.send(q).getRcode();
     }
 
-    /** Traffic View merged now (the agents' targets are read from it). */
+    /** Folds the event loops' Traffic View counts in now (the server does it every 10 s). */
     public void mergeTraffic() throws Exception {
-        server.trafficView().mergeSoon().get(10, java.util.concurrent.TimeUnit.SECONDS);
+        server.trafficView().mergeSoon().get(10, TimeUnit.SECONDS);
     }
 
     /** The API's base address, as {@code --server} takes it. */

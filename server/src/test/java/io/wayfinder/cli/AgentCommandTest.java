@@ -66,12 +66,9 @@ class AgentCommandTest {
     }
 
     private void traffic() throws Exception {
-        for (int i = 0; i < 3; i++) {
-            server.query("www.app.test", "127.0.2.0", 24);
-        }
-        server.query("www.app.test", "127.0.3.0", 24);
-        server.query("www.app.test", null, 0);
-        server.mergeTraffic();
+        server.queryFrom("www.app.test", "127.0.2.0", 3);
+        server.queryFrom("www.app.test", "127.0.3.0", 1);
+        server.queryWithoutEcs("www.app.test");
     }
 
     private static int connections(ServerSocketChannel listener) throws Exception {

@@ -91,13 +91,21 @@ final class ClientServer implements AutoCloseable {
         return ApiDeployment.json(deployment.get(path));
     }
 
-    /** A DNS query of {@code name}, with ECS when {@code ecs} is not null (see {@link ApiDeployment#query}). */
-    void query(String name, String ecs, int length) throws Exception {
-        deployment.query(name, ecs, length);
+    /** Queries {@code name} {@code times} times as a resolver passing ECS {@code network/24}, then merges Traffic View. */
+    void queryFrom(String name, String network, int times) throws Exception {
+        for (int i = 0; i < times; i++) {
+            if (deployment.askFor(name, network, 24) != 0) {
+                throw new AssertionError(name + " from " + network + " was not answered NOERROR");
+            }
+        }
+        deployment.mergeTraffic();
     }
 
-    /** Traffic View merged, so that the agents' targets show the queries made. */
-    void mergeTraffic() throws Exception {
+    /** Queries {@code name} once without ECS (the network counted is the resolver's, 127.0.0.0/24), then merges Traffic View. */
+    void queryWithoutEcs(String name) throws Exception {
+        if (deployment.rcode(name) != 0) {
+            throw new AssertionError(name + " was not answered NOERROR");
+        }
         deployment.mergeTraffic();
     }
 

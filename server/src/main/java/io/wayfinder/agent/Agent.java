@@ -93,12 +93,13 @@ public final class Agent implements AutoCloseable {
      * @param flush    what posting did (posted counts samples of earlier rounds too)
      * @param waiting  samples kept for the next post
      * @param dropped  samples dropped from a full buffer since the start
+     * @param failedPosts posts that failed since the start (their samples were kept, or dropped later)
      * @param targetsError why the targets could not be fetched (null when they were, or were not due)
      * @param targetsRefused whether the server refused the request for targets (4xx: wrong token or region)
      */
     public record Round(int number, String region, int targets, int denied, int notDue, int probed, int samples,
                         int timeouts, int errors, SamplePoster.Flush flush, int waiting, long dropped,
-                        String targetsError, boolean targetsRefused) {
+                        long failedPosts, String targetsError, boolean targetsRefused) {
 
         /** Whether nothing failed: the targets were had and what was measured was posted. */
         public boolean ok() {
@@ -117,7 +118,7 @@ public final class Agent implements AutoCloseable {
                     .append(" samples, ").append(timeouts).append(" timeouts, ").append(errors).append(" errors, ")
                     .append(denied).append(" denied, ").append(notDue).append(" not due; posted ").append(flush.posted())
                     .append(" (").append(flush.accepted()).append(" accepted), ").append(waiting).append(" waiting, ")
-                    .append(dropped).append(" dropped");
+                    .append(dropped).append(" dropped, ").append(failedPosts).append(" failed posts");
             if (targetsError != null) {
                 b.append("; targets not refreshed: ").append(targetsError);
             }
@@ -185,7 +186,7 @@ public final class Agent implements AutoCloseable {
         SamplePoster.Flush flush = targets == null && poster.waiting() == 0
                 ? new SamplePoster.Flush(0, 0, 0, null, false) : poster.flush(region);
         Round round = new Round(number, region, list.size(), denied, notDue, probed.size(), samples.size(), timeouts, errors,
-                flush, poster.waiting(), poster.dropped(), targetsError, refused);
+                flush, poster.waiting(), poster.dropped(), poster.failedPosts(), targetsError, refused);
         log.accept(round.line());
         return round;
     }

@@ -153,7 +153,9 @@ class AgentLoopbackTest {
             assertThat(r.probed()).as("the targets kept from before").isEqualTo(2);
             assertThat(r.flush().failed()).isTrue();
             assertThat(r.waiting()).isEqualTo(2);
-            assertThat(r.line()).contains("post failed, kept for the next round").doesNotContain(MEASURER);
+            assertThat(r.failedPosts()).isEqualTo(1);
+            assertThat(r.line()).contains("0 dropped, 1 failed posts; targets not refreshed: GET /api/v1/agent/targets")
+                    .contains("post failed, kept for the next round").doesNotContain(MEASURER);
         } finally {
             d = ApiDeployment.start(dir, config(), (checkpoint, parameters) -> learner = new FakeLearning());
         }

@@ -7,6 +7,9 @@ import java.util.concurrent.TimeUnit;
  * time, and a sleep. Tests give one whose sleep moves its time on at once, so that the rate limit and
  * the per-target interval are checked without waiting (round trips are always measured on
  * {@link System#nanoTime}: they are what the agent reports, not what it schedules by).
+ *
+ * <p>Not {@code time.Scheduler}: that runs short tasks on one thread at set times, while the agent's
+ * workers must block for their token in the middle of a round, which only a sleep expresses.
  */
 public interface AgentClock {
 

@@ -38,7 +38,7 @@ import java.util.concurrent.atomic.AtomicReference;
  *   health     latency
  *   profile (read -&gt; model)
  *   geo
- *   source     text         time      beacon
+ *   source     text         time      beacon     agent
  *   net
  * </pre>
  * The rules below hold the arrows the design depends on, and the cycle rule keeps the rest one way.
@@ -76,6 +76,7 @@ class ArchitectureTest {
     private static final String IMPORTS = "io.wayfinder.imports..";
     private static final String TRAFFIC = "io.wayfinder.traffic..";
     private static final String BEACON = "io.wayfinder.beacon..";
+    private static final String AGENT = "io.wayfinder.agent..";
 
     // --- dns: the codec and the listeners -------------------------------------------------------
 
@@ -262,6 +263,20 @@ class ArchitectureTest {
             .because("the beacon's keys, rate limit, proxy rule and script are checked without a server;"
                     + " its routes are declared in api with the others, and its keys are kept by control in"
                     + " the store, so that neither HTTP nor the store reaches into it");
+
+    @ArchTest
+    static final ArchRule agentTalksToTheServerOnlyOverHttp = wayfinderDependenciesOnly(AGENT, NET)
+            .because("a region agent runs on a host where no server runs and reaches the server only through"
+                    + " the public API (targets, measurements); were it to use the server's classes, the API"
+                    + " would stop being its contract and an agent would need the server's version to run");
+
+    @ArchTest
+    static final ArchRule onlyCliStartsAnAgent = noClasses()
+            .that().resideOutsideOfPackages(AGENT, CLI)
+            .should().dependOnClassesThat().resideInAPackage(AGENT)
+            .because("the agent is a process of its own, started by wayfinder agent; the server must not"
+                    + " depend on it (it learns from the agent's samples through POST /api/v1/measurements"
+                    + " like any other sender)");
 
     // --- whole-graph rules ----------------------------------------------------------------------
 

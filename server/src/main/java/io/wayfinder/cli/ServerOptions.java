@@ -45,8 +45,13 @@ final class ServerOptions {
             throw ApiClient.Failure.usage("Missing the server: --server URL or the environment variable " + SERVER_VARIABLE
                     + " (the server's api.listen, as http://127.0.0.1:8080)");
         }
+        return new ApiClient(base(s), tokenOrNull());
+    }
+
+    /** The token given on the command line or in the environment, or null. */
+    String tokenOrNull() {
         String t = token != null ? token : System.getenv(TOKEN_VARIABLE);
-        return new ApiClient(base(s), t == null || t.isBlank() ? null : t.strip());
+        return t == null || t.isBlank() ? null : t.strip();
     }
 
     /** {@code http://host:port} from what was given; a bare {@code host:port} is taken as http. */

@@ -10,7 +10,7 @@ import picocli.CommandLine;
         description = "Self-hosted DNS traffic manager: performance routing over an internet latency table.",
         subcommands = {ServeCommand.class, CheckConfigCommand.class, ExplainCommand.class, StatusCommand.class,
                 ProfileCommand.class, EndpointCommand.class, ApplyCommand.class, ExportCommand.class, AuditCommand.class,
-                LatencyCommand.class, TrafficCommand.class,
+                LatencyCommand.class, TrafficCommand.class, AgentCommand.class,
                 DemoEndpointsCommand.class, GeoCodesCommand.class, RegionsCommand.class, ImportCommand.class, VersionCommand.class,
                 CommandLine.HelpCommand.class})
 public final class WayfinderCommand implements Runnable {

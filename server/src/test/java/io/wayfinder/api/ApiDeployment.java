@@ -195,7 +195,7 @@ public final class ApiDeployment implements AutoCloseable {
     }
 
     /** The DNS response code for an A query of the name. */
-    int rcode(String name) throws IOException {
+    public int rcode(String name) throws IOException {
         SimpleResolver resolver = new SimpleResolver(dns);
         resolver.setTimeout(Duration.ofSeconds(3));
         return resolver.send(Message.newQuery(Record.newRecord(Name.fromString(name, Name.root), Type.A, DClass.IN)))

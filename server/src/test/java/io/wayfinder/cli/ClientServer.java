@@ -101,6 +101,14 @@ final class ClientServer implements AutoCloseable {
         deployment.mergeTraffic();
     }
 
+    /** Queries {@code name} once without ECS (the network counted is the resolver's, 127.0.0.0/24), then merges Traffic View. */
+    void queryWithoutEcs(String name) throws Exception {
+        if (deployment.rcode(name) != 0) {
+            throw new AssertionError(name + " was not answered NOERROR");
+        }
+        deployment.mergeTraffic();
+    }
+
     /** The store's revision: it grows with every write, so an unchanged revision means nothing was written. */
     long revision() throws Exception {
         return get("/api/v1/profiles").get("revision").asLong();

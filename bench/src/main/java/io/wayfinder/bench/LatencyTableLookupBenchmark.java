@@ -23,10 +23,11 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * The parts of the routing decision, on the same synthetic table and client mix as
  * {@link RoutingDecisionBenchmark}: {@link #lookup} is one longest-prefix match in the table's
- * {@code PrefixMap} (flattened intervals, 16-bit first-level index); {@link #lookupWithHoldingLength}
+ * {@code PrefixMap} (flattened intervals, a first-level index sized to the table); {@link #lookupWithHoldingLength}
  * adds the ECS holding-length search the estimator does after it; {@link #estimateFourRegions}
- * is what Performance routing asks of {@link LatencyEstimator} for one client (reset, then one
- * estimate per region: table entry, aggregates, distance model). Run with {@code -prof gc}.
+ * is what Performance routing asked of {@link LatencyEstimator} for one client (reset, then one
+ * estimate per region: table entry, aggregates, distance model), and {@link #rowTenthsFourRegions}
+ * what it asks now on the query path. Run with {@code -prof gc}.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -103,6 +104,27 @@ public class LatencyTableLookupBenchmark {
         for (int r = 0; r < columns.length; r++) {
             estimator.estimate(lookup, columns[r], latitudes[r], longitudes[r]);
             sum += lookup.rttMs();
+        }
+        return sum;
+    }
+
+    /**
+     * The query path's shortcut for the same clients: the four regions' figures read from the
+     * client's table row when it settles them ({@link LatencyEstimator#rowTenths}), else the full
+     * estimates; what {@link #estimateFourRegions} costs once the decision no longer records evidence.
+     */
+    @Benchmark
+    public long rowTenthsFourRegions(Cursor cursor) {
+        LatencyEstimator.Lookup lookup = cursor.lookup;
+        lookup.reset(cursor.next(clients));
+        long sum = 0;
+        for (int r = 0; r < columns.length; r++) {
+            int tenths = estimator.rowTenths(lookup, columns[r]);
+            if (tenths == LatencyEstimator.UNSETTLED) {
+                estimator.estimate(lookup, columns[r], latitudes[r], longitudes[r]);
+                tenths = (int) Math.round(lookup.rttMs() * 10);
+            }
+            sum += tenths;
         }
         return sum;
     }

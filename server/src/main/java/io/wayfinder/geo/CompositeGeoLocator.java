@@ -31,6 +31,22 @@ public final class CompositeGeoLocator implements GeoLocator {
         return best == null ? GeoLocation.unknown(holds) : best.holdingFor(holds);
     }
 
+    /** As {@link #locate(IpPrefix)}, asking every source the same way (so nothing is allocated unless a source does). */
+    @Override
+    public void locate(IpPrefix client, Found out) {
+        GeoLocation best = null;
+        int holding = 0;
+        for (GeoLocator source : sources) {
+            source.locate(client, out);
+            holding = Math.max(holding, out.holdingLength());
+            GeoLocation found = out.location();
+            if (found.known() && (best == null || found.sourceLength() > best.sourceLength())) {
+                best = found;
+            }
+        }
+        out.set(best == null ? GeoLocation.UNKNOWN : best, holding);
+    }
+
     @Override
     public String describe() {
         return sources.length == 0 ? "none"

@@ -105,6 +105,14 @@ public final class CsvGeoTable implements GeoLocator {
         return entry == PrefixMap.NO_ENTRY ? GeoLocation.unknown(holds) : locations[entry].holdingFor(holds);
     }
 
+    /** As {@link #locate(IpPrefix)}, with the row's own location: no object per query. */
+    @Override
+    public void locate(IpPrefix client, Found out) {
+        int interval = prefixes.interval(client);
+        int entry = prefixes.entryAt(interval);
+        out.set(entry == PrefixMap.NO_ENTRY ? GeoLocation.UNKNOWN : locations[entry], prefixes.holdingLength(interval, client));
+    }
+
     public int size() {
         return locations.length;
     }

@@ -35,6 +35,12 @@ public record GeoLocation(double latitude, double longitude, String countryCode,
         this(latitude, longitude, countryCode, "", network, network.length());
     }
 
+    /**
+     * The unknown location {@link GeoLocator#locate(IpPrefix, GeoLocator.Found)} hands out, shared;
+     * its network says nothing (the holding length is given beside it).
+     */
+    public static final GeoLocation UNKNOWN = unknown(IpPrefix.ofIpv4(0, 0));
+
     /** The source knows nothing of this network (and of any network of its length inside {@code holds}). */
     public static GeoLocation unknown(IpPrefix holds) {
         return new GeoLocation(Double.NaN, Double.NaN, "", "", holds, -1);

@@ -13,6 +13,11 @@ public interface GeoLocator {
         }
 
         @Override
+        public void locate(IpPrefix client, Found out) {
+            out.set(GeoLocation.UNKNOWN, 0);
+        }
+
+        @Override
         public String describe() {
             return "none";
         }
@@ -30,6 +35,40 @@ public interface GeoLocator {
     static GeoLocation locateOrUnknown(GeoLocator locator, IpPrefix client) {
         GeoLocation found = locator.locate(client);
         return found != null ? found : GeoLocation.unknown(client);
+    }
+
+    /**
+     * {@link #locate}, for the query path: the same answer without allocating, as the source keeps
+     * it. {@code out.location()} has the latitude, longitude, codes and source length that
+     * locate() would give (or is {@linkplain GeoLocation#known unknown}), but its {@code network()}
+     * is the source's own; how far the answer holds is {@code out.holdingLength()}, the length of
+     * the network locate() would name. This default calls locate(), so it allocates whatever that
+     * does (a {@link GeoCache} hit: nothing); sources that can answer without objects override it.
+     */
+    default void locate(IpPrefix client, Found out) {
+        GeoLocation found = locateOrUnknown(this, client);
+        out.set(found, found.network().length());
+    }
+
+    /** Where {@link #locate(IpPrefix, Found)} leaves its answer; one per thread, reused. Not thread-safe. */
+    final class Found {
+        private GeoLocation location = GeoLocation.UNKNOWN;
+        private int holdingLength;
+
+        public void set(GeoLocation sourceLocation, int holds) {
+            location = sourceLocation;
+            holdingLength = holds;
+        }
+
+        /** The source's location (its network() is the source's entry, not how far it holds). */
+        public GeoLocation location() {
+            return location;
+        }
+
+        /** The prefix length around the client for which this answer holds. */
+        public int holdingLength() {
+            return holdingLength;
+        }
     }
 
     /** One line for logs: the source and its size. */

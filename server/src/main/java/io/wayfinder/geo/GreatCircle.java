@@ -12,7 +12,12 @@ public final class GreatCircle {
         double p2 = Math.toRadians(lat2);
         double dp = p2 - p1;
         double dl = Math.toRadians(lon2 - lon1);
-        double a = Math.sin(dp / 2) * Math.sin(dp / 2) + Math.cos(p1) * Math.cos(p2) * Math.sin(dl / 2) * Math.sin(dl / 2);
+        // Each sine once: s * s is the same double as sin(x) * sin(x), so the result is bit for bit
+        // the textbook expression's, at two trigonometric calls fewer (the distance model runs this
+        // once per region on the query path).
+        double sp = Math.sin(dp / 2);
+        double sl = Math.sin(dl / 2);
+        double a = sp * sp + Math.cos(p1) * Math.cos(p2) * sl * sl;
         return 2 * EARTH_RADIUS_KM * Math.asin(Math.min(1, Math.sqrt(a)));
     }
 }

@@ -27,7 +27,8 @@ import io.wayfinder.net.PrefixMap;
  * own prefix is not enough: a more specific prefix inside it would answer differently.)
  *
  * <p>Immutable and shared; per-query state lives in the caller's {@link Lookup}, so the query path
- * allocates nothing here except on the distance path.
+ * allocates nothing here (on the distance path, nothing as long as the geolocator does not: see
+ * {@link GeoLocator#locate(IpPrefix, GeoLocator.Found)}).
  */
 public final class LatencyEstimator {
     private final LatencyTable table;
@@ -63,8 +64,16 @@ public final class LatencyEstimator {
 
         private IpPrefix client;
         private int entry;
+        /**
+         * The longest aggregate level of the client's family that is not longer than the client's
+         * network (-1 when none is); set with {@link #entry}. A table figure at least this long
+         * cannot be beaten by an aggregate: see {@link LatencyEstimator#rowTenths}.
+         */
+        private int longestLevel;
         private final int[] blocks = new int[MAX_LEVELS];
-        private GeoLocation location;
+        /** The geolocation, as the source keeps it (valid once {@link #located}); no object per query. */
+        private final GeoLocator.Found found = new GeoLocator.Found();
+        private boolean located;
         private int holding;
 
         // Result of the last estimate().
@@ -78,7 +87,7 @@ public final class LatencyEstimator {
             client = clientNetwork;
             entry = UNKNOWN;
             java.util.Arrays.fill(blocks, UNKNOWN);
-            location = null;
+            located = false;
             holding = 0;
         }
 
@@ -112,9 +121,13 @@ public final class LatencyEstimator {
             return samples;
         }
 
-        /** The client's geolocation, if an estimate needed it (null otherwise). */
+        /**
+         * The client's geolocation, if an estimate needed it (null otherwise), holding for the
+         * network it does. Built on each call, for explanations: the query path reads the source's
+         * own location and the holding length instead, so that it allocates nothing.
+         */
         public GeoLocation location() {
-            return location;
+            return located ? found.location().holdingFor(client.truncate(found.holdingLength())) : null;
         }
 
         private void hold(int length) {
@@ -131,6 +144,57 @@ public final class LatencyEstimator {
         }
     }
 
+    /** What {@link #rowTenths} returns when the client's table row alone does not settle the estimate. */
+    public static final int UNSETTLED = -2;
+
+    /**
+     * The estimate {@link #estimate} would give for a column, in tenths of a millisecond, when the
+     * client's table row settles it alone; else {@link #UNSETTLED}. The query path's shortcut for
+     * the common case (a client inside a measured network): one longest-prefix match, then one cell
+     * per region, with no aggregate or geolocation lookup and no evidence recorded.
+     *
+     * <p>The row settles a column when its figure (own or inherited) is about a network that
+     * contains the whole client network, so that estimate() does not climb to an ancestor, and no
+     * aggregate level lies strictly between that figure's length and the client's, so that no
+     * aggregate could be more specific. Then estimate() returns exactly this figure: the same
+     * tenths, and the same lookups, so the same holding length. Anything else (no entry, a missing
+     * figure, an aggregate that might win, a region the table never measured) is left to
+     * estimate(), which reuses the entry looked up here.
+     */
+    public int rowTenths(Lookup lookup, int column) {
+        if (column < 0) {
+            return UNSETTLED;
+        }
+        int entry = lookup.entry == Lookup.UNKNOWN ? lookUpEntry(lookup) : lookup.entry;
+        if (entry == PrefixMap.NO_ENTRY) {
+            return UNSETTLED;
+        }
+        int tenths = table.tenths(entry, column);
+        int length = table.sourceLength(entry, column);
+        if (tenths == LatencyTable.MISSING || length > lookup.client.length() || length < lookup.longestLevel) {
+            return UNSETTLED;
+        }
+        return tenths;
+    }
+
+    /** Looks the client's table entry up once per client, with how far it holds. */
+    private int lookUpEntry(Lookup lookup) {
+        IpPrefix client = lookup.client;
+        PrefixMap prefixes = table.prefixes();
+        int interval = prefixes.interval(client);
+        lookup.entry = prefixes.entryAt(interval);
+        lookup.hold(prefixes.holdingLength(interval, client));
+        int longest = -1;
+        for (AggregateLevel level : table.levelArray(client.ipv6())) {
+            if (level.length() <= client.length()) {
+                longest = level.length(); // most specific first: the first that fits is the longest
+                break;
+            }
+        }
+        lookup.longestLevel = longest;
+        return lookup.entry;
+    }
+
     /**
      * Estimates the RTT from the lookup's client to a region, leaving the answer in the lookup.
      *
@@ -145,13 +209,7 @@ public final class LatencyEstimator {
         int bestSamples = 0;
 
         if (column >= 0) {
-            if (lookup.entry == Lookup.UNKNOWN) {
-                PrefixMap prefixes = table.prefixes();
-                int interval = prefixes.interval(client);
-                lookup.entry = prefixes.entryAt(interval);
-                lookup.hold(prefixes.holdingLength(interval, client));
-            }
-            int entry = lookup.entry;
+            int entry = lookup.entry == Lookup.UNKNOWN ? lookUpEntry(lookup) : lookup.entry;
             // The entry can be longer than an ECS client network; its ancestors that contain the
             // whole client network still are evidence for it.
             while (entry != PrefixMap.NO_ENTRY && table.tenths(entry, column) != LatencyTable.MISSING
@@ -200,11 +258,12 @@ public final class LatencyEstimator {
             lookup.set(bestMs, bestKind, bestLength, bestSamples);
             return;
         }
-        if (lookup.location == null) {
-            lookup.location = GeoLocator.locateOrUnknown(geo, client);
-            lookup.hold(lookup.location.network().length());
+        if (!lookup.located) {
+            geo.locate(client, lookup.found);
+            lookup.located = true;
+            lookup.hold(lookup.found.holdingLength());
         }
-        GeoLocation where = lookup.location;
+        GeoLocation where = lookup.found.location();
         if (!where.known()) {
             lookup.set(Double.POSITIVE_INFINITY, Evidence.NONE, 0, 0);
             return;

@@ -58,6 +58,9 @@ final class PerformanceRouting implements RoutingMethod {
         /** {@code members[g]} are the candidates in region {@code regions[g]}. */
         private final RegionRef[] regions;
         private final Endpoint[][] members;
+        /** {@code regions[g].column()} and {@code .seed()}, side by side for the query path's loop. */
+        private final int[] columns;
+        private final long[] seeds;
 
         ByLatency(SubnetMap overrides, Availability availability, RoutingInputs inputs) {
             this.overrides = overrides;
@@ -76,6 +79,12 @@ final class PerformanceRouting implements RoutingMethod {
                 members[g] = group.getValue().toArray(new Endpoint[0]);
                 g++;
             }
+            this.columns = new int[regions.length];
+            this.seeds = new long[regions.length];
+            for (int k = 0; k < regions.length; k++) {
+                columns[k] = regions[k].column();
+                seeds[k] = regions[k].seed();
+            }
         }
 
         @Override
@@ -89,6 +98,9 @@ final class PerformanceRouting implements RoutingMethod {
             if (members.length == 1 && members[0].length == 1) {
                 // Nothing to compare: the answer is the same for every client (ECS scope 0).
                 return Chooser.answer(members[0][0], Reason.ONLY_CANDIDATE, context, trace);
+            }
+            if (trace == Trace.NONE && chooseFromTableRow(context)) {
+                return RoutingOutcome.ANSWER;
             }
             LatencyEstimator.Lookup lookup = context.lookup();
             long clientHash = context.clientHash();
@@ -116,8 +128,56 @@ final class PerformanceRouting implements RoutingMethod {
                     }
                 }
             }
+            return answer(best, bestTenths, tied, context, trace);
+        }
+
+        /**
+         * The same decision as {@link #choose}'s loop when the client's table row settles every
+         * region ({@link LatencyEstimator#rowTenths}): one longest-prefix match and one cell per
+         * region, no evidence recorded (so only without a trace). Hashes are computed only on a tie:
+         * {@code bestScore} is the rendezvous score of {@code best} once {@code scored}.
+         *
+         * @return false, having answered nothing, when some region needs other evidence; the
+         *         lookup keeps the entry found, so the full loop does not look it up again
+         */
+        private boolean chooseFromTableRow(RoutingContext context) {
+            LatencyEstimator.Lookup lookup = context.lookup();
+            int best = -1;
+            int bestTenths = Integer.MAX_VALUE;
+            long bestScore = 0;
+            boolean scored = false;
+            boolean tied = false;
+            for (int g = 0; g < columns.length; g++) {
+                int tenths = estimator.rowTenths(lookup, columns[g]);
+                if (tenths == LatencyEstimator.UNSETTLED) {
+                    return false;
+                }
+                if (best < 0 || tenths < bestTenths) {
+                    best = g;
+                    bestTenths = tenths;
+                    scored = false;
+                    tied = false;
+                } else if (tenths == bestTenths) {
+                    tied = true;
+                    if (!scored) {
+                        bestScore = StableHash.score(context.clientHash(), seeds[best]);
+                        scored = true;
+                    }
+                    long score = StableHash.score(context.clientHash(), seeds[g]);
+                    if (Long.compareUnsigned(score, bestScore) > 0) {
+                        best = g;
+                        bestScore = score;
+                    }
+                }
+            }
+            answer(best, bestTenths, tied, context, Trace.NONE);
+            return true;
+        }
+
+        /** Answers with region {@code best}'s endpoint, widening the scope to what the decision used. */
+        private RoutingOutcome answer(int best, long bestTenths, boolean tied, RoutingContext context, Trace trace) {
             // The decision holds wherever every lookup it made finds the same thing.
-            context.widenScope(lookup.holdingLength());
+            context.widenScope(context.lookup().holdingLength());
             if (bestTenths != Long.MAX_VALUE) {
                 context.estimated(bestTenths);
             }
@@ -129,7 +189,7 @@ final class PerformanceRouting implements RoutingMethod {
                 return Chooser.answer(inRegion[0], tied ? Reason.LOWEST_LATENCY_TIE : Reason.LOWEST_LATENCY, context, trace);
             }
             context.usedHash();
-            Endpoint chosen = inRegion[Rendezvous.pick(inRegion, inRegion.length, clientHash)];
+            Endpoint chosen = inRegion[Rendezvous.pick(inRegion, inRegion.length, context.clientHash())];
             return Chooser.answer(chosen, Reason.SHARED_REGION, context, trace);
         }
 

@@ -402,6 +402,32 @@ class PerformanceRoutingTest {
         assertThat(counts).containsOnlyKeys("c0", "an");
     }
 
+    /**
+     * The query path allocates nothing on any evidence path: a measured client, one with an
+     * aggregate and a distance estimate (203.0.113.0/24), and one with only the distance model.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"81.2.69.0/24", "1.0.16.0/24", "203.0.113.0/24", "198.18.0.0/24", "198.18.7.0/24"})
+    void routingAllocatesNothingOnAnyEvidencePath(String client) {
+        IpPrefix network = IpPrefix.parse(client);
+        Profile web = TABLE.profile("web");
+        RoutingContext context = new RoutingContext();
+        com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        for (int i = 0; i < 1000; i++) { // load the classes and make every lazy holder first
+            context.reset(network);
+            Router.route(TABLE, web, context, Trace.NONE);
+        }
+        long before = threads.getCurrentThreadAllocatedBytes();
+        for (int i = 0; i < 10_000; i++) {
+            context.reset(network);
+            Router.route(TABLE, web, context, Trace.NONE);
+        }
+        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        // A location object per query would be 400 KB.
+        assertThat(allocated).as("bytes allocated by 10,000 decisions for %s", client).isLessThan(4096);
+    }
+
     // --- the scope must hold for every network inside it -------------------------------------
 
     /**

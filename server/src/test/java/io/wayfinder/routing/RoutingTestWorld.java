@@ -88,6 +88,12 @@ final class RoutingTestWorld {
         return this;
     }
 
+    /** Aggregation levels and the samples a block needs, as {@link LatencyTableBuilder#aggregation}. */
+    RoutingTestWorld aggregation(int[] ipv4Levels, int[] ipv6Levels, int minSamples) {
+        latency.aggregation(ipv4Levels, ipv6Levels, minSamples);
+        return this;
+    }
+
     RoutingTestWorld model(DistanceModel distanceModel) {
         this.model = distanceModel;
         return this;

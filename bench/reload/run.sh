@@ -1,0 +1,209 @@
+#!/usr/bin/env bash
+# Start-up and reload of a large latency table, on loopback: how long `wayfinder serve` takes from
+# exec to its first answer with a PREFIXES-prefix table (default 1,000,000 /24s x 4 regions), its RSS
+# peak, and what a reload of the table (the CSV replaced by a rename) does to query latency under a
+# steady, moderate load (io.wayfinder.bench.ReloadLoad: RATE q/s of ECS queries across the table).
+#
+#   bench/reload/run.sh                      # build, then one start-up and one reload
+#   SKIP_BUILD=1 bench/reload/run.sh         # reuse server/target and bench/target
+#   WAYFINDER_JAVA_OPTS="-Xmx2g" bench/reload/run.sh
+#
+# Knobs (environment): PREFIXES (1000000), RATE (5000 q/s), WARMUP (10 s of load, not counted),
+# IDLE (20 s measured before the reload), AFTER (20 s measured after it), PORT (15450; the next free
+# one from there), WAYFINDER_JAR (measure that jar instead of server/target's).
+# The tables are generated once per size into bench/results/reload-data-<PREFIXES>/ (two tables with
+# the same prefixes and other figures, as bench/dnsperf/run.sh generates them). The server runs with
+# -Xlog:gc into the results, so the pauses during the reload can be read next to the latencies.
+# Writes bench/results/reload-<date>/ (git-ignored): load.txt (one line a second: wall ms, second,
+# sent, received, p50/p99/max ms), server.log, gc.log, summary.md; prints the summary.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+cd "$ROOT"
+PREFIXES="${PREFIXES:-1000000}"
+RATE="${RATE:-5000}"
+WARMUP="${WARMUP:-10}"
+IDLE="${IDLE:-20}"
+AFTER="${AFTER:-20}"
+PORT="${PORT:-15450}"
+
+log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+now_ms() { date +%s%3N; }
+
+STAMP="$(date +%Y%m%d-%H%M%S)"
+OUT="bench/results/reload-$STAMP"
+DATA="bench/results/reload-data-$PREFIXES"
+mkdir -p "$OUT" "$DATA"
+TMP="$(mktemp -d /tmp/wayfinder-reload.XXXXXX)"
+SERVER_PID=""; LOAD_PID=""
+cleanup() {
+    local rc=$?
+    for pid in $LOAD_PID $SERVER_PID; do kill -TERM "$pid" 2>/dev/null || true; done
+    for pid in $LOAD_PID $SERVER_PID; do
+        for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+        kill -KILL "$pid" 2>/dev/null || true
+    done
+    rm -rf "$TMP"
+    [ $rc -eq 0 ] || log "failed (exit $rc); outputs so far in $OUT"
+    exit $rc
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# ---------------------------------------------------------------- jars (private copies)
+if [ "${SKIP_BUILD:-0}" != 1 ] && [ -z "${WAYFINDER_JAR:-}" ]; then
+    log "building server and bench (mvn package, tests skipped)"
+    mvn -B -q -o -Dstyle.color=never -pl bench -am -Dmaven.test.skip=true package > "$OUT/build.log" 2>&1 \
+        || { tail -30 "$OUT/build.log" >&2; die "build failed"; }
+fi
+cp "${WAYFINDER_JAR:-server/target/wayfinder-0.1.0-SNAPSHOT-all.jar}" "$TMP/wf.jar"
+cp bench/target/benchmarks.jar "$TMP/bench.jar"
+
+# ---------------------------------------------------------------- data (deterministic, cached)
+# The generator of bench/dnsperf/run.sh: PREFIXES distinct /24s, four regions, a home region plus
+# noise from a Park-Miller generator. SEED changes the figures only: table 2 is a reload of table 1.
+gen() { # seed file
+    awk -v n="$PREFIXES" -v seed="$1" -v csv="$2" 'BEGIN {
+        split("westeurope northeurope eastus southeastasia", reg, " ")
+        d[1,1]=6;   d[1,2]=16;  d[1,3]=85;  d[1,4]=160
+        d[2,1]=16;  d[2,2]=6;   d[2,3]=75;  d[2,4]=175
+        d[3,1]=85;  d[3,2]=75;  d[3,3]=6;   d[3,4]=230
+        d[4,1]=160; d[4,2]=175; d[4,3]=230; d[4,4]=6
+        x = seed
+        print "# synthetic, deterministic (bench/reload/run.sh)" > csv
+        print "prefix,region,rtt_ms,samples" > csv
+        count = 0
+        for (i = 0; count < n; i++) {
+            p = (i * 11400713 + 5023) % 16777216
+            a = int(p / 65536); b = int(p / 256) % 256; c = p % 256
+            if (a == 0 || a == 10 || a == 127 || a >= 224) continue
+            count++
+            pre = a "." b "." c ".0/24"
+            x = (16807 * x) % 2147483647; h = 1 + int(x / 2147483647 * 4)
+            for (j = 1; j <= 4; j++) {
+                x = (16807 * x) % 2147483647
+                printf "%s,%s,%.1f,100\n", pre, reg[j], int((d[h,j] + x / 2147483647 * 40) * 10 + 0.5) / 10 > csv
+            }
+        }
+    }'
+}
+for s in 1 2; do
+    if [ ! -s "$DATA/latency-$s.csv" ]; then
+        log "generating table $s: $PREFIXES /24 prefixes x 4 regions"
+        gen $((20240917 + s)) "$DATA/latency-$s.csv.tmp" && mv "$DATA/latency-$s.csv.tmp" "$DATA/latency-$s.csv"
+    fi
+done
+cp "$DATA/latency-1.csv" "$TMP/latency.csv"
+cp "$DATA/latency-2.csv" "$TMP/latency.next"   # same file system as latency.csv: the reload is a rename
+
+port_free() { ! ss -Hlnu "( sport = :$1 )" | grep -q .; }
+while ! port_free "$PORT"; do PORT=$((PORT + 1)); done
+cat > "$TMP/wayfinder.yaml" <<EOF
+dns:
+  listen: ["127.0.0.1:$PORT"]
+  rateLimit: {responsesPerSecond: 0}   # one client asking one name: RRL would drop it
+zones:
+  - name: routed.test
+    nameservers:
+      - {name: ns1.routed.test, addresses: [127.0.0.1]}
+latency:
+  sources: [$TMP/latency.csv]
+profiles:
+  - name: bench
+    trafficRoutingMethod: Performance
+    dnsConfig: {relativeName: www, ttl: 30}
+    endpoints:
+      - {name: we, type: external, target: 192.0.2.11, endpointLocation: westeurope}
+      - {name: ne, type: external, target: 192.0.2.12, endpointLocation: northeurope}
+      - {name: us, type: external, target: 192.0.2.13, endpointLocation: eastus}
+      - {name: asia, type: external, target: 192.0.2.14, endpointLocation: southeastasia}
+EOF
+
+{
+    echo "commit $(git rev-parse --short HEAD) ($(git status --porcelain -- server/src/main | wc -l) changed paths in server/src/main)"
+    echo "jar: ${WAYFINDER_JAR:-server/target}; WAYFINDER_JAVA_OPTS=${WAYFINDER_JAVA_OPTS:-}"
+    echo "$(java -version 2>&1 | head -1); $(nproc) cpus; $(free -g | awk '/Mem:/ { print $2 " GiB RAM" }')"
+} > "$OUT/setup.txt"
+
+# ---------------------------------------------------------------- start-up
+LOAD_UPTIME_START="$(uptime)"
+log "starting wayfinder serve with $PREFIXES prefixes on 127.0.0.1:$PORT ($LOAD_UPTIME_START)"
+t0=$(now_ms)
+# shellcheck disable=SC2086
+java ${WAYFINDER_JAVA_OPTS:-} -Xlog:gc*:file="$OUT/gc.log":uptime,level,tags -jar "$TMP/wf.jar" \
+    serve --config "$TMP/wayfinder.yaml" > "$OUT/server.log" 2>&1 &
+SERVER_PID=$!
+ready=$(java -Xmx64m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -cp "$TMP/bench.jar" io.wayfinder.bench.ReloadLoad \
+    --port "$PORT" --wait-ready-ms 300000) || die "no answer within 300 s; see $OUT/server.log"
+STARTUP_MS=$((ready - t0))
+STARTUP_HWM_KB=$(awk '/VmHWM/ { print $2 }' "/proc/$SERVER_PID/status")
+log "first answer after $STARTUP_MS ms; RSS peak so far $((STARTUP_HWM_KB / 1024)) MiB"
+
+# ---------------------------------------------------------------- load, idle, reload, after
+java -Xmx256m -XX:+UseSerialGC -cp "$TMP/bench.jar" io.wayfinder.bench.ReloadLoad --port "$PORT" \
+    --csv "$TMP/latency.csv" --rate "$RATE" --seconds 600 --stop-file "$TMP/stop" > "$OUT/load.txt" 2>&1 &
+LOAD_PID=$!
+sleep $((WARMUP + IDLE))
+LOAD_UPTIME_RELOAD="$(uptime)"
+applied_before=$(grep -c ': applied' "$OUT/server.log" || true)
+log "reload: renaming the changed table over latency.csv ($LOAD_UPTIME_RELOAD)"
+t_reload=$(now_ms)
+mv "$TMP/latency.next" "$TMP/latency.csv"
+for _ in $(seq 1200); do
+    [ "$(grep -c ': applied' "$OUT/server.log" || true)" -gt "$applied_before" ] && break
+    grep -q 'rejected\|could not be' "$OUT/server.log" && die "the reload failed; see $OUT/server.log"
+    sleep 0.1
+done
+line=$(grep ': applied' "$OUT/server.log" | tail -1)
+[ -n "$line" ] || die "no reload within 120 s"
+t_done=$(date -d "$(awk '{ print $1 }' <<<"$line")" +%s%3N)
+RELOAD_MS=$((t_done - t_reload))
+log "reload applied after $RELOAD_MS ms (log: $line)"
+sleep "$AFTER"
+touch "$TMP/stop"
+wait "$LOAD_PID" || true
+LOAD_PID=""
+END_HWM_KB=$(awk '/VmHWM/ { print $2 }' "/proc/$SERVER_PID/status")
+LOAD_UPTIME_END="$(uptime)"
+
+# GC pauses (G1 "Pause ..." lines) between two JVM uptimes (s); the JVM started at t0, near enough.
+gc_pauses() { # from_uptime_s to_uptime_s
+    awk -v a="$1" -v b="$2" '/Pause/ && /ms$/ { t = $1; gsub(/[\[\]s]/, "", t); if (t + 0 >= a && t + 0 <= b) {
+        ms = $NF; sub(/ms/, "", ms); n++; sum += ms; if (ms + 0 > mx) mx = ms + 0 } }
+        END { printf "%d pauses, %.0f ms in total, longest %.1f ms", n, sum, mx }' "$OUT/gc.log"
+}
+up_reload=$(awk -v t="$t_reload" -v t0="$t0" 'BEGIN { printf "%.3f", (t - t0) / 1000 }')
+up_done=$(awk -v t="$t_done" -v t0="$t0" 'BEGIN { printf "%.3f", (t - t0) / 1000 + 1 }')
+up_idle=$(awk -v t="$t_reload" -v t0="$t0" -v i="$IDLE" 'BEGIN { printf "%.3f", (t - t0) / 1000 - i }')
+
+# ---------------------------------------------------------------- summary
+# A second counts as "during the reload" when it overlaps [rename, applied + 1 s] (late answers land
+# in the second after); "idle" is the IDLE seconds before the rename; "after", the rest.
+window() { # from_ms to_ms: the seconds that overlap it
+    awk -v a="$1" -v b="$2" '!/^#/ && $1 > a && $1 - 1000 < b {
+            n++; p50[n] = $5; p99[n] = $6; if ($6 > w99) w99 = $6; if ($7 > mx) mx = $7; sent += $3; recv += $4 }
+        function med(v, n,   i, j, t) { for (i = 2; i <= n; i++) for (j = i; j > 1 && v[j] < v[j-1]; j--) { t = v[j]; v[j] = v[j-1]; v[j-1] = t }
+            return n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2 }
+        END { if (n == 0) { print "| - | - | - | - | - | - |"; exit }
+              printf "| %d | %.3f ms | %.3f ms | %.3f ms | %.1f ms | %d/%d |\n", n, med(p50, n), w99, med(p99, n), mx, recv, sent }' "$OUT/load.txt"
+}
+{
+    echo "## Start-up and reload, $PREFIXES prefixes x 4 regions, $(date -Is)"
+    echo
+    sed 's/^/    /' "$OUT/setup.txt"
+    echo
+    echo "- Start-up (exec to first answer): **$STARTUP_MS ms**; RSS peak until then: **$((STARTUP_HWM_KB / 1024)) MiB** (VmHWM); load: \`$LOAD_UPTIME_START\`"
+    echo "- Reload (rename to the log line \`configuration ...: applied\`): **$RELOAD_MS ms**; RSS peak by the end: $((END_HWM_KB / 1024)) MiB; load at the reload: \`$LOAD_UPTIME_RELOAD\`, at the end: \`$LOAD_UPTIME_END\`"
+    echo "- GC: $(gc_pauses "$up_idle" "$up_reload") in the idle window; $(gc_pauses "$up_reload" "$up_done") during the reload"
+    echo
+    echo "Query latency at $RATE q/s (per-second figures; p50 = median of the seconds' p50s):"
+    echo
+    echo "| Window | seconds | p50 | p99, worst second | p99, median second | max | answered/sent |"
+    echo "|---|---:|---:|---:|---:|---:|---:|"
+    echo "| idle, before the reload $(window $((t_reload - IDLE * 1000)) $((t_reload - 1000)))"
+    echo "| during the reload $(window "$t_reload" $((t_done + 1000)))"
+    echo "| after the reload $(window $((t_done + 2000)) $((t_done + AFTER * 1000)))"
+} > "$OUT/summary.md"
+cat "$OUT/summary.md"
+echo
+echo "outputs: $OUT"

@@ -48,15 +48,29 @@ public final class CsvLines {
 
     /** The next data line split on commas, or null at the end of the file. */
     public String[] next() throws IOException {
+        String line = nextLine();
+        return line == null ? null : split(line);
+    }
+
+    /**
+     * The next data line, stripped, not split: for a reader of millions of rows that parses the
+     * common row in place and hands only the others to {@link #split}. Null at the end of the file.
+     */
+    public String nextLine() throws IOException {
         String line;
         while ((line = in.readLine()) != null) {
             lineNumber++;
             String trimmed = line.strip();
             if (!trimmed.isEmpty() && trimmed.charAt(0) != '#') {
-                return trimmed.split(",", -1);
+                return trimmed;
             }
         }
         return null;
+    }
+
+    /** A line of {@link #nextLine} split on commas, as {@link #next} returns it. */
+    public String[] split(String line) {
+        return line.split(",", -1);
     }
 
     public SourceFormatException error(String message) {

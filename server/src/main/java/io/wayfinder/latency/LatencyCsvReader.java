@@ -3,10 +3,11 @@ package io.wayfinder.latency;
 import io.wayfinder.geo.Region;
 import io.wayfinder.geo.RegionCatalogue;
 import io.wayfinder.net.IpPrefix;
+import io.wayfinder.source.ByteLines;
 import io.wayfinder.source.CsvLines;
 import io.wayfinder.source.SourceFormatException;
-import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -45,15 +46,23 @@ public final class LatencyCsvReader {
     /** Adds every row of the file to the builder; returns the number of rows read. */
     public int read(Path file, LatencyTableBuilder into) throws IOException {
         int rows = 0;
-        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            CsvLines lines = new CsvLines(file, in);
+        try (InputStream in = Files.newInputStream(file)) {
+            ByteLines raw = new ByteLines(in);
+            CsvLines lines = new CsvLines(file, raw::readLine);
             lines.expectHeader("prefix", "region", "rtt_ms");
-            String line;
-            while ((line = lines.nextLine()) != null) {
+            while (raw.advance()) {
+                if (addCommonRow(raw.bytes(), raw.start(), raw.end(), into)) {
+                    lines.countLine();
+                    rows++;
+                    continue;
+                }
+                raw.keep(); // the general path reads it again, as text (or skips it, and the comments and blank lines after)
+                String line = lines.nextLine();
+                if (line == null) {
+                    break;
+                }
                 try {
-                    if (!addCommonRow(line, into)) {
-                        add(lines, lines.split(line), into);
-                    }
+                    add(lines, lines.split(line), into);
                     rows++;
                 } catch (SourceFormatException e) {
                     lines.reject(e);
@@ -67,52 +76,35 @@ public final class LatencyCsvReader {
     }
 
     /**
-     * Adds the row if it is a common one: {@code a.b.c.d/len,region,rtt[,samples]} with decimal
-     * octets and length without leading zeros, host bits clear, a region spelling met before (or
-     * known to the catalogue), an RTT of digits with at most one point and 15 digits, within range,
-     * and samples of 1 to 9 digits without a leading zero. Anything else returns false, untouched.
+     * Adds the row {@code line[from, to)} if it is a common one: {@code a.b.c.d/len,region,rtt[,samples]},
+     * ASCII, with decimal octets and length without leading zeros, host bits clear, a region spelling
+     * met before (or known to the catalogue), an RTT of digits with at most one point and 15 digits,
+     * within range, and samples of 1 to 9 digits without a leading zero. Anything else returns false,
+     * untouched: it may still be a good row (IPv6, spaces, {@code 1e2}) or a comment.
      */
-    private boolean addCommonRow(String line, LatencyTableBuilder into) {
+    private boolean addCommonRow(byte[] line, int from, int to, LatencyTableBuilder into) {
         long address = 0;
-        int i = 0;
+        int i = from;
         for (int octet = 0; octet < 4; octet++) {
-            int end = decimalEnd(line, i, 3);
-            int value = end < 0 ? 256 : Integer.parseInt(line, i, end, 10);
-            if (value > 255 || line.charAt(end) != (octet < 3 ? '.' : '/')) {
+            int end = decimalEnd(line, i, to, 3);
+            int value = end < 0 ? 256 : decimal(line, i, end);
+            if (value > 255 || line[end] != (octet < 3 ? '.' : '/')) {
                 return false;
             }
             address = address << 8 | value;
             i = end + 1;
         }
-        int end = decimalEnd(line, i, 2);
-        int length = end < 0 ? 33 : Integer.parseInt(line, i, end, 10);
-        if (length > 32 || line.charAt(end) != ',' || (address & ~IpPrefix.ipv4Mask(length) & 0xFFFF_FFFFL) != 0) {
+        int end = decimalEnd(line, i, to, 2);
+        int length = end < 0 ? 33 : decimal(line, i, end);
+        if (length > 32 || line[end] != ',' || (address & ~IpPrefix.ipv4Mask(length) & 0xFFFF_FFFFL) != 0) {
             return false;
         }
-        return addCommonRest(line, end + 1, address, length, into);
-    }
-
-    /**
-     * Where the digits from {@code i} end: 1 to {@code max} of them, no leading zero, followed by
-     * another character; -1 when they are not so.
-     */
-    private static int decimalEnd(String line, int i, int max) {
-        int end = i;
-        while (end < line.length() && end - i <= max && line.charAt(end) >= '0' && line.charAt(end) <= '9') {
-            end++;
+        i = end + 1;
+        int comma = i;
+        while (comma < to && line[comma] != ',') {
+            comma++;
         }
-        boolean ok = end > i && end - i <= max && end < line.length() && (end - i == 1 || line.charAt(i) != '0');
-        return ok ? end : -1;
-    }
-
-    /** The region, RTT and samples of a common row whose prefix is parsed ({@link #addCommonRow}). */
-    private boolean addCommonRest(String line, int i, long address, int length, LatencyTableBuilder into) {
-        int n = line.length();
-        int comma = line.indexOf(',', i);
-        if (comma < 0) {
-            return false;
-        }
-        Region region = spelledRegion(line, i, comma);
+        Region region = comma < to ? spelledRegion(line, i, comma) : null;
         if (region == null) {
             return false;
         }
@@ -120,8 +112,8 @@ public final class LatencyCsvReader {
         long mantissa = 0;
         int digits = 0;
         int fraction = -1;
-        for (; i < n; i++) {
-            char ch = line.charAt(i);
+        for (; i < to; i++) {
+            byte ch = line[i];
             if (ch >= '0' && ch <= '9') {
                 mantissa = mantissa * 10 + (ch - '0');
                 digits++;
@@ -142,42 +134,81 @@ public final class LatencyCsvReader {
             return false;
         }
         int samples = 1;
-        if (i < n) {
-            if (line.charAt(i) != ',' || i + 1 >= n || line.charAt(i + 1) == '0' || n - (i + 1) > 9) {
+        if (i < to) {
+            int first = i + 1;
+            if (line[i] != ',' || first == to || to - first > 9 || line[first] == '0') {
                 return false;
             }
-            samples = 0;
-            for (i++; i < n; i++) {
-                char ch = line.charAt(i);
-                if (ch < '0' || ch > '9') {
-                    return false;
-                }
-                samples = samples * 10 + (ch - '0');
+            samples = decimal(line, first, to);
+            if (samples < 0) {
+                return false;
             }
         }
         into.add(false, 0, address, length, region.name(), rtt, samples);
         return true;
     }
 
+    /**
+     * Where the digits from {@code i} end: 1 to {@code max} of them, no leading zero, followed by
+     * another byte before {@code to}; -1 when they are not so.
+     */
+    private static int decimalEnd(byte[] line, int i, int to, int max) {
+        int end = i;
+        while (end < to && end - i <= max && line[end] >= '0' && line[end] <= '9') {
+            end++;
+        }
+        boolean ok = end > i && end - i <= max && end < to && (end - i == 1 || line[i] != '0');
+        return ok ? end : -1;
+    }
+
+    /** The value of the decimal digits {@code line[from, to)}, or -1 if one is not a digit. */
+    private static int decimal(byte[] line, int from, int to) {
+        int value = 0;
+        for (int i = from; i < to; i++) {
+            int digit = line[i] - '0';
+            if (digit < 0 || digit > 9) {
+                return -1;
+            }
+            value = value * 10 + digit;
+        }
+        return value;
+    }
+
     /** The region of the field {@code line[from, to)}, from the spellings met so far; null for the general path. */
-    private Region spelledRegion(String line, int from, int to) {
+    private Region spelledRegion(byte[] line, int from, int to) {
         int length = to - from;
         for (int k = 0; k < spellingCount; k++) {
-            String s = spellings[k];
-            if (s.length() == length && line.regionMatches(from, s, 0, length)) {
+            if (sameAscii(spellings[k], line, from, length)) {
                 return spelled[k];
             }
         }
         if (spellingCount == MAX_SPELLINGS) {
             return null;
         }
-        String written = line.substring(from, to);
+        for (int i = from; i < to; i++) {
+            if (line[i] < 0) {
+                return null; // not ASCII: the general path decodes it
+            }
+        }
+        String written = new String(line, from, length, StandardCharsets.US_ASCII);
         Region region = regions.find(written.strip()).orElse(null);
         if (region != null) {
             spellings[spellingCount] = written;
             spelled[spellingCount++] = region;
         }
         return region;
+    }
+
+    private static boolean sameAscii(String s, byte[] line, int from, int length) {
+        if (s.length() != length) {
+            return false;
+        }
+        for (int i = 0; i < length; i++) {
+            if (s.charAt(i) != line[from + i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** One row into the builder, or the row's error. */

@@ -20,13 +20,24 @@ public final class CsvLines {
     /** Bad rows reported one by one; beyond these, only how many more there are. */
     public static final int MAX_REPORTED = 20;
 
+    /** Where lines come from: a {@link BufferedReader}, or {@link ByteLines} for a reader that parses most rows itself. */
+    @FunctionalInterface
+    public interface LineSource {
+        /** The next line without its ending, or null at the end. */
+        String readLine() throws IOException;
+    }
+
     private final Path file;
-    private final BufferedReader in;
+    private final LineSource in;
     private int lineNumber;
     private final List<String> rejected = new ArrayList<>();
     private int moreRejected;
 
     public CsvLines(Path file, BufferedReader in) {
+        this(file, in::readLine);
+    }
+
+    public CsvLines(Path file, LineSource in) {
         this.file = file;
         this.in = in;
     }
@@ -66,6 +77,11 @@ public final class CsvLines {
             }
         }
         return null;
+    }
+
+    /** Counts a data line the caller read and parsed itself from the same source, so that later errors name the right line. */
+    public void countLine() {
+        lineNumber++;
     }
 
     /** A line of {@link #nextLine} split on commas, as {@link #next} returns it. */

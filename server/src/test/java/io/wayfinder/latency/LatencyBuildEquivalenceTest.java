@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -23,7 +24,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class LatencyBuildEquivalenceTest {
     private static final RegionCatalogue REGIONS = RegionCatalogue.builtIn();
     private static final String[] REGION_SPELLINGS = {"westeurope", "northeurope", "eastus", "southeastasia",
-        "WestEurope", " eastus ", "West Europe", "uksouth", "japaneast"};
+        "WestEurope", " eastus ", "West Europe", "uksouth", "japaneast", "\u2003eastus"};
     private static final String[] RTT_SPELLINGS = {"12", "12.5", "0.05", "1e2", "12.", ".5", "0012.30", "59999.9",
         "60000", "0", "0.0", "1.23456789012345678", " 7.5"};
     private static final String[] SAMPLE_SPELLINGS = {"100", "1", "007", "3.0", "999999999", "2147483647", " 4"};
@@ -60,6 +61,28 @@ class LatencyBuildEquivalenceTest {
         assertThat(now.prefixCount()).isEqualTo(before.prefixCount());
         assertThat(samples(now.sample(500))).isEqualTo(samples(before.sample(500)));
         assertThat(dump(now.build())).isEqualTo(dump(before.build()));
+    }
+
+    @Test
+    void malformedUtf8IsTheSameErrorAsBefore() throws IOException {
+        Path file = dir.resolve("malformed.csv");
+        byte[] bad = "prefix,region,rtt_ms\n10.0.0.0/24,westeurope,5\n10.0.1.0/24,west\u00ffeurope,5\n"
+                .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        Files.write(file, bad);
+
+        Class<?> now = thrown(() -> new LatencyCsvReader(REGIONS).read(file, new LatencyTableBuilder()));
+        Class<?> before = thrown(() -> new ReferenceLatencyCsvReader(REGIONS).read(file, new ReferenceLatencyTableBuilder()));
+
+        assertThat(now).isEqualTo(before).isEqualTo(java.nio.charset.MalformedInputException.class);
+    }
+
+    private static Class<?> thrown(Read read) {
+        try {
+            read.run();
+            return null;
+        } catch (IOException e) {
+            return e.getClass();
+        }
     }
 
     private interface Read {
@@ -102,13 +125,16 @@ class LatencyBuildEquivalenceTest {
             String samples = samplesKind == 0 ? "" : samplesKind == 1 ? "," + SAMPLE_SPELLINGS[random.nextInt(SAMPLE_SPELLINGS.length)]
                     : "," + (1 + random.nextInt(200));
             out.append(prefix).append(',').append(region).append(',').append(rtt).append(samples)
-                    .append(random.nextInt(50) == 0 ? "\r\n" : "\n");
+                    .append(random.nextInt(50) == 0 ? "\r\n" : random.nextInt(50) == 0 ? "\r" : "\n");
             if (random.nextInt(100) == 0) {
-                out.append(random.nextBoolean() ? "\n" : "  # a comment\n");
+                out.append(random.nextBoolean() ? "\n" : random.nextBoolean() ? "  # a comment\n" : "# mesuré à Zürich\r\n");
             }
             if (withBadRows && random.nextInt(200) == 0) {
                 out.append(BAD_ROWS[random.nextInt(BAD_ROWS.length)]).append('\n');
             }
+        }
+        if (random.nextBoolean()) {
+            out.setLength(out.length() - 1); // the last line without its line ending
         }
         return out.toString();
     }

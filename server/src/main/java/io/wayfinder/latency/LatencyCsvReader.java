@@ -32,6 +32,8 @@ public final class LatencyCsvReader {
     private static final int MAX_DECIMAL_DIGITS = 15;
     /** Region spellings remembered for the fast path; a file with more takes the general path for the rest. */
     private static final int MAX_SPELLINGS = 64;
+    /** Rows read before the builder is sized for the rest of the file (enough for a stable bytes-per-row figure). */
+    private static final int ROWS_BEFORE_ESTIMATE = 4096;
 
     private final RegionCatalogue regions;
     /** Region fields as written (unstripped) and their regions, for the fast path; filled as they are met. */
@@ -47,10 +49,20 @@ public final class LatencyCsvReader {
     public int read(Path file, LatencyTableBuilder into) throws IOException {
         int rows = 0;
         try (InputStream in = Files.newInputStream(file)) {
+            long size = Files.size(file);
+            int prefixesBefore = into.prefixCount();
             ByteLines raw = new ByteLines(in);
             CsvLines lines = new CsvLines(file, raw::readLine);
             lines.expectHeader("prefix", "region", "rtt_ms");
+            long headerBytes = raw.consumed();
             while (raw.advance()) {
+                if (rows == ROWS_BEFORE_ESTIMATE) {
+                    // Size the builder's arrays once for the whole file, from the rows so far.
+                    double bytesPerRow = (double) (raw.consumed() - headerBytes) / rows;
+                    double more = (size - raw.consumed()) / bytesPerRow * 1.05;
+                    double prefixesPerRow = (double) (into.prefixCount() - prefixesBefore) / rows;
+                    into.expectMore((int) Math.min(Integer.MAX_VALUE, more), (int) Math.min(Integer.MAX_VALUE, more * prefixesPerRow));
+                }
                 if (addCommonRow(raw.bytes(), raw.start(), raw.end(), into)) {
                     lines.countLine();
                     rows++;

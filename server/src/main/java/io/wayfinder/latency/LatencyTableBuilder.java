@@ -120,11 +120,7 @@ public final class LatencyTableBuilder {
         }
         int column = column(region);
         if (observations == obsEntry.length) {
-            int n = observations * 2;
-            obsEntry = Arrays.copyOf(obsEntry, n);
-            obsColumn = Arrays.copyOf(obsColumn, n);
-            obsWeightedRtt = Arrays.copyOf(obsWeightedRtt, n);
-            obsSamples = Arrays.copyOf(obsSamples, n);
+            growObservations(observations * 2);
         }
         obsEntry[observations] = entry;
         obsColumn[observations] = (short) column;
@@ -156,6 +152,32 @@ public final class LatencyTableBuilder {
         recentRegions[slot] = region;
         recentColumns[slot] = column;
         return column;
+    }
+
+    /**
+     * Makes room for this many more measurements and new prefixes, at once: a reader that can
+     * estimate them (from the file's size) spares the collector a series of ever larger copies of
+     * each array. Only a hint: more may be added, and room left unused is only held until the
+     * builder is dropped.
+     */
+    public LatencyTableBuilder expectMore(int measurements, int newPrefixes) {
+        long rows = (long) observations + measurements;
+        long prefixCount = (long) entries.size() + newPrefixes;
+        if (rows > obsEntry.length && rows < Integer.MAX_VALUE - 16) {
+            growObservations((int) rows);
+        }
+        if (prefixCount < Integer.MAX_VALUE / 4) {
+            entries.ensureCapacity((int) prefixCount);
+            prefixes.ensureCapacity((int) prefixCount);
+        }
+        return this;
+    }
+
+    private void growObservations(int n) {
+        obsEntry = Arrays.copyOf(obsEntry, n);
+        obsColumn = Arrays.copyOf(obsColumn, n);
+        obsWeightedRtt = Arrays.copyOf(obsWeightedRtt, n);
+        obsSamples = Arrays.copyOf(obsSamples, n);
     }
 
     public int prefixCount() {

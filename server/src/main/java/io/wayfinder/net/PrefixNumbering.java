@@ -48,13 +48,26 @@ public final class PrefixNumbering {
         }
     }
 
+    /** Makes room for this many prefixes in all, at once (a reader that can estimate its count saves the regrowths). */
+    public void ensureCapacity(int prefixes) {
+        if (prefixes > his.length) {
+            grow(prefixes);
+        }
+        if (prefixes * 2L > slots.length && prefixes < 1 << 29) {
+            rehash(Integer.highestOneBit(prefixes - 1) << 2);
+        }
+    }
+
+    private void grow(int n) {
+        ipv6 = Arrays.copyOf(ipv6, n);
+        his = Arrays.copyOf(his, n);
+        los = Arrays.copyOf(los, n);
+        lengths = Arrays.copyOf(lengths, n);
+    }
+
     private int add(int slot, boolean v6, long hi, long lo, int length) {
         if (size == his.length) {
-            int n = size * 2;
-            ipv6 = Arrays.copyOf(ipv6, n);
-            his = Arrays.copyOf(his, n);
-            los = Arrays.copyOf(los, n);
-            lengths = Arrays.copyOf(lengths, n);
+            grow(size * 2);
         }
         int row = size++;
         ipv6[row] = v6;

@@ -23,6 +23,8 @@ public final class ByteLines {
     private byte[] buffer = new byte[1 << 16];
     private int position;
     private int limit;
+    /** Bytes read and dropped from the front of the buffer so far: {@code dropped + position} have been consumed. */
+    private long dropped;
     private int start;
     private int end;
     private boolean endOfInput;
@@ -85,6 +87,7 @@ public final class ByteLines {
     /** Reads more input behind what is unread, moving that to the front of the buffer (which grows if it is full). */
     private void fill() throws IOException {
         if (position > 0) {
+            dropped += position;
             System.arraycopy(buffer, position, buffer, 0, limit - position);
             limit -= position;
             position = 0;
@@ -113,6 +116,11 @@ public final class ByteLines {
     /** Where the current line ends in {@link #bytes()}, its line ending excluded. */
     public int end() {
         return end;
+    }
+
+    /** How many bytes the lines so far took, their line endings included. */
+    public long consumed() {
+        return dropped + position;
     }
 
     /** Makes the next {@link #readLine} return the current line. */

@@ -9,7 +9,8 @@
 #   WAYFINDER_JAVA_OPTS="-Xmx2g" bench/reload/run.sh
 #
 # Knobs (environment): PREFIXES (1000000), RATE (5000 q/s), WARMUP (10 s of load, not counted),
-# IDLE (20 s measured before the reload), AFTER (20 s measured after it), PORT (15450; the next free
+# RELOADS (3: the tables alternate), IDLE (20 s measured before each reload), AFTER (20 s measured
+# after the last), PORT (15450; the next free
 # one from there), WAYFINDER_JAR (measure that jar instead of server/target's).
 # The tables are generated once per size into bench/results/reload-data-<PREFIXES>/ (two tables with
 # the same prefixes and other figures, as bench/dnsperf/run.sh generates them). The server runs with
@@ -24,6 +25,7 @@ RATE="${RATE:-5000}"
 WARMUP="${WARMUP:-10}"
 IDLE="${IDLE:-20}"
 AFTER="${AFTER:-20}"
+RELOADS="${RELOADS:-3}"
 PORT="${PORT:-15450}"
 
 log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
@@ -93,8 +95,11 @@ for s in 1 2; do
         gen $((20240917 + s)) "$DATA/latency-$s.csv.tmp" && mv "$DATA/latency-$s.csv.tmp" "$DATA/latency-$s.csv"
     fi
 done
-cp "$DATA/latency-1.csv" "$TMP/latency.csv"
-cp "$DATA/latency-2.csv" "$TMP/latency.next"   # same file system as latency.csv: the reload is a rename
+# Two tables in the temp dir; a reload hard-links the other one to latency.next and renames that
+# over latency.csv (a rename: the watcher loads it at once, without a quiet period).
+cp "$DATA/latency-1.csv" "$TMP/table-1.csv"
+cp "$DATA/latency-2.csv" "$TMP/table-2.csv"
+ln -f "$TMP/table-1.csv" "$TMP/latency.csv"
 
 port_free() { ! ss -Hlnu "( sport = :$1 )" | grep -q .; }
 while ! port_free "$PORT"; do PORT=$((PORT + 1)); done
@@ -143,22 +148,27 @@ log "first answer after $STARTUP_MS ms; RSS peak so far $((STARTUP_HWM_KB / 1024
 java -Xmx256m -XX:+UseSerialGC -cp "$TMP/bench.jar" io.wayfinder.bench.ReloadLoad --port "$PORT" \
     --csv "$TMP/latency.csv" --rate "$RATE" --seconds 600 --stop-file "$TMP/stop" > "$OUT/load.txt" 2>&1 &
 LOAD_PID=$!
-sleep $((WARMUP + IDLE))
-LOAD_UPTIME_RELOAD="$(uptime)"
-applied_before=$(grep -c ': applied' "$OUT/server.log" || true)
-log "reload: renaming the changed table over latency.csv ($LOAD_UPTIME_RELOAD)"
-t_reload=$(now_ms)
-mv "$TMP/latency.next" "$TMP/latency.csv"
-for _ in $(seq 1200); do
-    [ "$(grep -c ': applied' "$OUT/server.log" || true)" -gt "$applied_before" ] && break
-    grep -q 'rejected\|could not be' "$OUT/server.log" && die "the reload failed; see $OUT/server.log"
-    sleep 0.1
+sleep "$WARMUP"
+T_RELOAD=(); T_DONE=(); UPTIME_RELOAD=()
+for k in $(seq "$RELOADS"); do
+    sleep "$IDLE"
+    UPTIME_RELOAD+=("$(uptime)")
+    applied_before=$(grep -c ': applied' "$OUT/server.log" || true)
+    log "reload $k: renaming table $((k % 2 + 1)) over latency.csv (${UPTIME_RELOAD[-1]})"
+    ln -f "$TMP/table-$((k % 2 + 1)).csv" "$TMP/latency.next"
+    t_reload=$(now_ms)
+    mv "$TMP/latency.next" "$TMP/latency.csv"
+    for _ in $(seq 1200); do
+        [ "$(grep -c ': applied' "$OUT/server.log" || true)" -gt "$applied_before" ] && break
+        grep -q 'rejected\|could not be' "$OUT/server.log" && die "the reload failed; see $OUT/server.log"
+        sleep 0.1
+    done
+    line=$(grep ': applied' "$OUT/server.log" | tail -1)
+    [ "$(grep -c ': applied' "$OUT/server.log" || true)" -gt "$applied_before" ] || die "no reload within 120 s"
+    t_done=$(date -d "$(awk '{ print $1 }' <<<"$line")" +%s%3N)
+    T_RELOAD+=("$t_reload"); T_DONE+=("$t_done")
+    log "reload $k applied after $((t_done - t_reload)) ms"
 done
-line=$(grep ': applied' "$OUT/server.log" | tail -1)
-[ -n "$line" ] || die "no reload within 120 s"
-t_done=$(date -d "$(awk '{ print $1 }' <<<"$line")" +%s%3N)
-RELOAD_MS=$((t_done - t_reload))
-log "reload applied after $RELOAD_MS ms (log: $line)"
 sleep "$AFTER"
 touch "$TMP/stop"
 wait "$LOAD_PID" || true
@@ -170,11 +180,9 @@ LOAD_UPTIME_END="$(uptime)"
 gc_pauses() { # from_uptime_s to_uptime_s
     awk -v a="$1" -v b="$2" '/Pause/ && /ms$/ { t = $1; gsub(/[\[\]s]/, "", t); if (t + 0 >= a && t + 0 <= b) {
         ms = $NF; sub(/ms/, "", ms); n++; sum += ms; if (ms + 0 > mx) mx = ms + 0 } }
-        END { printf "%d pauses, %.0f ms in total, longest %.1f ms", n, sum, mx }' "$OUT/gc.log"
+        END { printf "%d, %.0f ms, %.1f ms", n, sum, mx }' "$OUT/gc.log"
 }
-up_reload=$(awk -v t="$t_reload" -v t0="$t0" 'BEGIN { printf "%.3f", (t - t0) / 1000 }')
-up_done=$(awk -v t="$t_done" -v t0="$t0" 'BEGIN { printf "%.3f", (t - t0) / 1000 + 1 }')
-up_idle=$(awk -v t="$t_reload" -v t0="$t0" -v i="$IDLE" 'BEGIN { printf "%.3f", (t - t0) / 1000 - i }')
+uptime_s() { awk -v t="$1" -v t0="$t0" 'BEGIN { printf "%.3f", (t - t0) / 1000 }'; }
 
 # ---------------------------------------------------------------- summary
 # A second counts as "during the reload" when it overlaps [rename, applied + 1 s] (late answers land
@@ -184,8 +192,8 @@ window() { # from_ms to_ms: the seconds that overlap it
             n++; p50[n] = $5; p99[n] = $6; if ($6 > w99) w99 = $6; if ($7 > mx) mx = $7; sent += $3; recv += $4 }
         function med(v, n,   i, j, t) { for (i = 2; i <= n; i++) for (j = i; j > 1 && v[j] < v[j-1]; j--) { t = v[j]; v[j] = v[j-1]; v[j-1] = t }
             return n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2 }
-        END { if (n == 0) { print "| - | - | - | - | - | - |"; exit }
-              printf "| %d | %.3f ms | %.3f ms | %.3f ms | %.1f ms | %d/%d |\n", n, med(p50, n), w99, med(p99, n), mx, recv, sent }' "$OUT/load.txt"
+        END { if (n == 0) { print "- | - | - | - | - | - |"; exit }
+              printf "%d | %.3f ms | %.3f ms | %.3f ms | %.1f ms | %d/%d |\n", n, med(p50, n), w99, med(p99, n), mx, recv, sent }' "$OUT/load.txt"
 }
 {
     echo "## Start-up and reload, $PREFIXES prefixes x 4 regions, $(date -Is)"
@@ -193,16 +201,21 @@ window() { # from_ms to_ms: the seconds that overlap it
     sed 's/^/    /' "$OUT/setup.txt"
     echo
     echo "- Start-up (exec to first answer): **$STARTUP_MS ms**; RSS peak until then: **$((STARTUP_HWM_KB / 1024)) MiB** (VmHWM); load: \`$LOAD_UPTIME_START\`"
-    echo "- Reload (rename to the log line \`configuration ...: applied\`): **$RELOAD_MS ms**; RSS peak by the end: $((END_HWM_KB / 1024)) MiB; load at the reload: \`$LOAD_UPTIME_RELOAD\`, at the end: \`$LOAD_UPTIME_END\`"
-    echo "- GC: $(gc_pauses "$up_idle" "$up_reload") in the idle window; $(gc_pauses "$up_reload" "$up_done") during the reload"
+    echo "- RSS peak by the end (after $RELOADS reloads): $((END_HWM_KB / 1024)) MiB; load at the end: \`$LOAD_UPTIME_END\`"
     echo
-    echo "Query latency at $RATE q/s (per-second figures; p50 = median of the seconds' p50s):"
+    echo "Query latency at $RATE q/s, per reload: the $IDLE s before it (idle) and the seconds that overlap it"
+    echo "(rename to the log line \`configuration ...: applied\`, + 1 s). Per-second figures: p50 = median of the"
+    echo "seconds' p50s; p99 worst and median of the seconds' p99s. GC: G1 pauses in the window (count, sum, longest)."
     echo
-    echo "| Window | seconds | p50 | p99, worst second | p99, median second | max | answered/sent |"
-    echo "|---|---:|---:|---:|---:|---:|---:|"
-    echo "| idle, before the reload $(window $((t_reload - IDLE * 1000)) $((t_reload - 1000)))"
-    echo "| during the reload $(window "$t_reload" $((t_done + 1000)))"
-    echo "| after the reload $(window $((t_done + 2000)) $((t_done + AFTER * 1000)))"
+    echo "| Reload | Window | load (1 min) | reload ms | seconds | p50 | p99, worst second | p99, median second | max | answered/sent | GC pauses |"
+    echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"
+    for i in "${!T_RELOAD[@]}"; do
+        tr=${T_RELOAD[$i]}; td=${T_DONE[$i]}; load=$(awk -F'load average: ' '{ split($2, a, ","); print a[1] }' <<<"${UPTIME_RELOAD[$i]}")
+        echo "| $((i + 1)) | idle | $load | | | $(window $((tr - IDLE * 1000)) $((tr - 1000))) $(gc_pauses "$(uptime_s $((tr - IDLE * 1000)))" "$(uptime_s "$tr")") |"
+        echo "| $((i + 1)) | reload | $load | $((td - tr)) | $(window "$tr" $((td + 1000))) $(gc_pauses "$(uptime_s "$tr")" "$(uptime_s $((td + 1000)))") |"
+    done
+    td=${T_DONE[-1]}
+    echo "| | after the last | | | $(window $((td + 2000)) $((td + AFTER * 1000))) $(gc_pauses "$(uptime_s $((td + 2000)))" "$(uptime_s $((td + AFTER * 1000)))") |"
 } > "$OUT/summary.md"
 cat "$OUT/summary.md"
 echo

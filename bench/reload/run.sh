@@ -146,7 +146,7 @@ log "first answer after $STARTUP_MS ms; RSS peak so far $((STARTUP_HWM_KB / 1024
 
 # ---------------------------------------------------------------- load, idle, reload, after
 java -Xmx256m -XX:+UseSerialGC -cp "$TMP/bench.jar" io.wayfinder.bench.ReloadLoad --port "$PORT" \
-    --csv "$TMP/latency.csv" --rate "$RATE" --seconds 600 --stop-file "$TMP/stop" > "$OUT/load.txt" 2>&1 &
+    --csv "$TMP/latency.csv" --rate "$RATE" --seconds 600 --stop-file "$TMP/stop" --raw "$OUT/answers.txt" > "$OUT/load.txt" 2>&1 &
 LOAD_PID=$!
 sleep "$WARMUP"
 T_RELOAD=(); T_DONE=(); UPTIME_RELOAD=()
@@ -167,7 +167,7 @@ for k in $(seq "$RELOADS"); do
     [ "$(grep -c ': applied' "$OUT/server.log" || true)" -gt "$applied_before" ] || die "no reload within 120 s"
     t_done=$(date -d "$(awk '{ print $1 }' <<<"$line")" +%s%3N)
     T_RELOAD+=("$t_reload"); T_DONE+=("$t_done")
-    log "reload $k applied after $((t_done - t_reload)) ms"
+    log "reload $k applied after $((t_done - t_reload)) ms; server: $(grep -o 'reloaded in .*' "$OUT/server.log" | tail -1)"
 done
 sleep "$AFTER"
 touch "$TMP/stop"
@@ -187,13 +187,16 @@ uptime_s() { awk -v t="$1" -v t0="$t0" 'BEGIN { printf "%.3f", (t - t0) / 1000 }
 # ---------------------------------------------------------------- summary
 # A second counts as "during the reload" when it overlaps [rename, applied + 1 s] (late answers land
 # in the second after); "idle" is the IDLE seconds before the rename; "after", the rest.
-window() { # from_ms to_ms: the seconds that overlap it
-    awk -v a="$1" -v b="$2" '!/^#/ && $1 > a && $1 - 1000 < b {
-            n++; p50[n] = $5; p99[n] = $6; if ($6 > w99) w99 = $6; if ($7 > mx) mx = $7; sent += $3; recv += $4 }
-        function med(v, n,   i, j, t) { for (i = 2; i <= n; i++) for (j = i; j > 1 && v[j] < v[j-1]; j--) { t = v[j]; v[j] = v[j-1]; v[j-1] = t }
-            return n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2 }
-        END { if (n == 0) { print "- | - | - | - | - | - |"; exit }
-              printf "%d | %.3f ms | %.3f ms | %.3f ms | %.1f ms | %d/%d |\n", n, med(p50, n), w99, med(p99, n), mx, recv, sent }' "$OUT/load.txt"
+# Percentiles over every answer received in [from_ms, to_ms) (answers.txt: receive ms, latency us),
+# and the worst second's p99 (load.txt) among the seconds that overlap the window.
+window() { # from_ms to_ms
+    local exact worst
+    exact=$(awk -v a="$1" -v b="$2" '$1 >= a && $1 < b { print $2 }' "$OUT/answers.txt" | sort -n | awk '{ v[NR] = $1 }
+        function at(q,   i) { i = int(NR * q + 0.999999); if (i < 1) i = 1; return v[i] / 1000 }
+        END { if (NR == 0) { print "- | - | - | - | 0"; exit }
+              printf "%.3f ms | %.3f ms | %.2f ms | %.1f ms | %d", at(0.5), at(0.99), at(0.999), v[NR] / 1000, NR }')
+    worst=$(awk -v a="$1" -v b="$2" '!/^#/ && $1 > a && $1 - 1000 < b { if ($6 > w) w = $6 } END { printf "%.3f ms", w }' "$OUT/load.txt")
+    echo "$exact | $worst |"
 }
 {
     echo "## Start-up and reload, $PREFIXES prefixes x 4 regions, $(date -Is)"
@@ -203,19 +206,22 @@ window() { # from_ms to_ms: the seconds that overlap it
     echo "- Start-up (exec to first answer): **$STARTUP_MS ms**; RSS peak until then: **$((STARTUP_HWM_KB / 1024)) MiB** (VmHWM); load: \`$LOAD_UPTIME_START\`"
     echo "- RSS peak by the end (after $RELOADS reloads): $((END_HWM_KB / 1024)) MiB; load at the end: \`$LOAD_UPTIME_END\`"
     echo
-    echo "Query latency at $RATE q/s, per reload: the $IDLE s before it (idle) and the seconds that overlap it"
-    echo "(rename to the log line \`configuration ...: applied\`, + 1 s). Per-second figures: p50 = median of the"
-    echo "seconds' p50s; p99 worst and median of the seconds' p99s. GC: G1 pauses in the window (count, sum, longest)."
+    echo "Query latency at $RATE q/s, per reload: the $IDLE s before it (idle) and the reload itself (rename to the"
+    echo "log line \`configuration ...: applied\`, + 1 s for late answers). Percentiles over every answer received in"
+    echo "the window; the worst second's p99 beside them. GC: G1 pauses in the window (count, sum, longest)."
     echo
-    echo "| Reload | Window | load (1 min) | reload ms | seconds | p50 | p99, worst second | p99, median second | max | answered/sent | GC pauses |"
+    echo "| Reload | Window | load (1 min) | reload ms | p50 | p99 | p99.9 | max | answers | p99, worst second | GC pauses |"
     echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"
     for i in "${!T_RELOAD[@]}"; do
         tr=${T_RELOAD[$i]}; td=${T_DONE[$i]}; load=$(awk -F'load average: ' '{ split($2, a, ","); print a[1] }' <<<"${UPTIME_RELOAD[$i]}")
-        echo "| $((i + 1)) | idle | $load | | | $(window $((tr - IDLE * 1000)) $((tr - 1000))) $(gc_pauses "$(uptime_s $((tr - IDLE * 1000)))" "$(uptime_s "$tr")") |"
+        echo "| $((i + 1)) | idle | $load | | $(window $((tr - IDLE * 1000)) $((tr - 1000))) $(gc_pauses "$(uptime_s $((tr - IDLE * 1000)))" "$(uptime_s "$tr")") |"
         echo "| $((i + 1)) | reload | $load | $((td - tr)) | $(window "$tr" $((td + 1000))) $(gc_pauses "$(uptime_s "$tr")" "$(uptime_s $((td + 1000)))") |"
     done
     td=${T_DONE[-1]}
     echo "| | after the last | | | $(window $((td + 2000)) $((td + AFTER * 1000))) $(gc_pauses "$(uptime_s $((td + 2000)))" "$(uptime_s $((td + AFTER * 1000)))") |"
+    echo
+    echo "The server's own figures (load + apply, from its log; not in builds before this line was added):"
+    grep -o 'reloaded in .*' "$OUT/server.log" | sed 's/^/    /' || echo "    (none)"
 } > "$OUT/summary.md"
 cat "$OUT/summary.md"
 echo

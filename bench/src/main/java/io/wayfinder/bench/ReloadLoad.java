@@ -32,8 +32,10 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <pre>
  *   java -cp bench/target/benchmarks.jar io.wayfinder.bench.ReloadLoad --port P --name www.routed.test
- *       --csv latency.csv [--rate 5000] [--seconds 60] [--stop-file F] [--wait-ready-ms N]
+ *       --csv latency.csv [--rate 5000] [--seconds 60] [--stop-file F] [--raw FILE] [--wait-ready-ms N]
  * </pre>
+ * {@code --raw FILE}: also writes every answer, at the end, as {@code receive-epoch-ms latency-us}
+ * lines, for percentiles over any window (kept in two {@code int} arrays meanwhile).
  * {@code --wait-ready-ms N}: instead of a load, asks once every 10 ms until an answer comes (or N
  * ms pass) and prints the epoch ms of the first answer: the end of a start-up.
  */
@@ -48,6 +50,7 @@ public final class ReloadLoad {
         int rate = 5000;
         int seconds = 60;
         Path stopFile = null;
+        Path raw = null;
         long waitReadyMs = -1;
         for (int i = 0; i < args.length; i += 2) {
             String v = args[i + 1];
@@ -59,6 +62,7 @@ public final class ReloadLoad {
                 case "--rate" -> rate = Integer.parseInt(v);
                 case "--seconds" -> seconds = Integer.parseInt(v);
                 case "--stop-file" -> stopFile = Path.of(v);
+                case "--raw" -> raw = Path.of(v);
                 case "--wait-ready-ms" -> waitReadyMs = Long.parseLong(v);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
@@ -68,7 +72,11 @@ public final class ReloadLoad {
             System.exit(waitReady(server, name, waitReadyMs) ? 0 : 3);
         }
         List<byte[]> queries = queries(name, csv, 1 << 16);
-        new ReloadLoad().run(server, queries, rate, seconds, stopFile, System.out);
+        ReloadLoad load = new ReloadLoad(rate, seconds);
+        load.run(server, queries, rate, seconds, stopFile, System.out);
+        if (raw != null) {
+            load.writeRaw(raw);
+        }
     }
 
     /** Asks until the first answer; prints its epoch ms. */
@@ -146,6 +154,27 @@ public final class ReloadLoad {
 
     private final long[] sentAt = new long[IDS];
     private volatile boolean stopping;
+    /** Every answer: when it came (ms since the start) and its latency (µs); written by the receiver only. */
+    private final int[] rawAt;
+    private final int[] rawMicros;
+    private int rawCount;
+    private long startWallMillis;
+
+    private ReloadLoad(int rate, int seconds) {
+        int capacity = (int) Math.min(Integer.MAX_VALUE - 16, (long) rate * (seconds + 10));
+        rawAt = new int[capacity];
+        rawMicros = new int[capacity];
+    }
+
+    private void writeRaw(Path file) throws IOException {
+        try (PrintStream out = new PrintStream(new java.io.BufferedOutputStream(Files.newOutputStream(file), 1 << 16))) {
+            for (int i = 0; i < rawCount; i++) {
+                out.print(startWallMillis + rawAt[i]);
+                out.print(' ');
+                out.println(rawMicros[i]);
+            }
+        }
+    }
 
     private void run(InetSocketAddress server, List<byte[]> queries, int rate, int seconds, Path stopFile,
                      PrintStream out) throws Exception {
@@ -155,6 +184,7 @@ public final class ReloadLoad {
         int[] sentPerSecond = new int[seconds + 2];
         long start = System.nanoTime();
         long startWall = System.currentTimeMillis();
+        startWallMillis = startWall;
         Thread receiver = new Thread(() -> receive(ch, start, startWall, seconds, sentPerSecond, out), "receiver");
         receiver.setDaemon(true);
         receiver.start();
@@ -220,6 +250,10 @@ public final class ReloadLoad {
                     if (at != 0 && n < micros.length) {
                         micros[n++] = (now - at) / 1000;
                         sentAt[id] = 0;
+                        if (rawCount < rawAt.length) {
+                            rawAt[rawCount] = (int) ((now - start) / 1_000_000);
+                            rawMicros[rawCount++] = (int) ((now - at) / 1000);
+                        }
                     }
                 }
             }

@@ -7,6 +7,7 @@
 #   bench/reload/run.sh                      # build, then one start-up and one reload
 #   SKIP_BUILD=1 bench/reload/run.sh         # reuse server/target and bench/target
 #   WAYFINDER_JAVA_OPTS="-Xmx2g" bench/reload/run.sh
+#   LAUNCHER_DEFAULTS=0 WAYFINDER_JAR=old.jar bench/reload/run.sh   # without bin/wayfinder's JVM defaults
 #
 # Knobs (environment): PREFIXES (1000000), RATE (5000 q/s), WARMUP (10 s of load, not counted),
 # RELOADS (3: the tables alternate), IDLE (20 s measured before each reload), AFTER (20 s measured
@@ -101,6 +102,10 @@ cp "$DATA/latency-1.csv" "$TMP/table-1.csv"
 cp "$DATA/latency-2.csv" "$TMP/table-2.csv"
 ln -f "$TMP/table-1.csv" "$TMP/latency.csv"
 
+# The JVM options bin/wayfinder adds (LAUNCHER_DEFAULTS=0: none, as the launcher had none before them).
+LAUNCHER_OPTS=""
+[ "${LAUNCHER_DEFAULTS:-1}" = 0 ] || LAUNCHER_OPTS="$(sed -n 's/^default_java_opts="\(.*\)"$/\1/p' bin/wayfinder)"
+
 port_free() { ! ss -Hlnu "( sport = :$1 )" | grep -q .; }
 while ! port_free "$PORT"; do PORT=$((PORT + 1)); done
 cat > "$TMP/wayfinder.yaml" <<EOF
@@ -126,7 +131,7 @@ EOF
 
 {
     echo "commit $(git rev-parse --short HEAD) ($(git status --porcelain -- server/src/main | wc -l) changed paths in server/src/main)"
-    echo "jar: ${WAYFINDER_JAR:-server/target}; WAYFINDER_JAVA_OPTS=${WAYFINDER_JAVA_OPTS:-}"
+    echo "jar: ${WAYFINDER_JAR:-server/target}; launcher defaults: ${LAUNCHER_OPTS:-none}; WAYFINDER_JAVA_OPTS=${WAYFINDER_JAVA_OPTS:-}"
     echo "$(java -version 2>&1 | head -1); $(nproc) cpus; $(free -g | awk '/Mem:/ { print $2 " GiB RAM" }')"
 } > "$OUT/setup.txt"
 
@@ -135,7 +140,7 @@ LOAD_UPTIME_START="$(uptime)"
 log "starting wayfinder serve with $PREFIXES prefixes on 127.0.0.1:$PORT ($LOAD_UPTIME_START)"
 t0=$(now_ms)
 # shellcheck disable=SC2086
-java ${WAYFINDER_JAVA_OPTS:-} -Xlog:gc*:file="$OUT/gc.log":uptime,level,tags -jar "$TMP/wf.jar" \
+java $LAUNCHER_OPTS ${WAYFINDER_JAVA_OPTS:-} -Xlog:gc*:file="$OUT/gc.log":uptime,level,tags -jar "$TMP/wf.jar" \
     serve --config "$TMP/wayfinder.yaml" > "$OUT/server.log" 2>&1 &
 SERVER_PID=$!
 ready=$(java -Xmx64m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -cp "$TMP/bench.jar" io.wayfinder.bench.ReloadLoad \

@@ -3,6 +3,7 @@ package io.wayfinder.latency;
 import io.wayfinder.latency.LatencyTable.AggregateLevel;
 import io.wayfinder.net.IpPrefix;
 import io.wayfinder.net.PrefixMap;
+import io.wayfinder.net.PrefixNumbering;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -14,6 +15,12 @@ import java.util.Map;
  * Collects measurements (prefix, region, RTT, samples) and builds an immutable {@link LatencyTable}.
  * Several measurements of the same prefix and region are merged into their sample-weighted mean.
  * Not thread-safe; meant for the control path.
+ *
+ * <p>Allocation: a build of millions of prefixes runs on a server that answers queries meanwhile,
+ * and what stays alive through it is copied by every young collection until it is promoted. So
+ * nothing here is an object per prefix or per measurement: prefixes are numbered in primitive
+ * arrays ({@link PrefixNumbering}), measurements are parallel primitive arrays, and the few
+ * {@link IpPrefix} objects {@link #sample} hands out are made on demand.
  */
 public final class LatencyTableBuilder {
     /**
@@ -26,8 +33,8 @@ public final class LatencyTableBuilder {
 
     // The table keeps no IpPrefix objects (they would cost ~40 bytes a prefix): only the builder does.
     private final PrefixMap.Builder prefixes = new PrefixMap.Builder().withoutPrefixObjects();
-    private final Map<IpPrefix, Integer> entryOf = new HashMap<>();
-    private final List<IpPrefix> entryPrefixes = new ArrayList<>();
+    /** The table's prefixes; a prefix's number is its entry in {@link #prefixes}. */
+    private final PrefixNumbering entries = new PrefixNumbering(1024);
     private final List<String> regions = new ArrayList<>();
     private final Map<String, Integer> columnOf = new HashMap<>();
 
@@ -37,6 +44,11 @@ public final class LatencyTableBuilder {
     private double[] obsWeightedRtt = new double[64];
     private int[] obsSamples = new int[64];
     private int observations;
+    /** Region strings recently passed to add() (compared by identity) and their columns. */
+    private final String[] recentRegions = new String[16];
+    private final int[] recentColumns = new int[16];
+    private int recentCount;
+    private int recentNext;
 
     private int[] ipv4Levels = DEFAULT_IPV4_LEVELS;
     private int[] ipv6Levels = DEFAULT_IPV6_LEVELS;
@@ -77,6 +89,14 @@ public final class LatencyTableBuilder {
      * @param samples how many measurements the figure summarises, at least 1
      */
     public LatencyTableBuilder add(IpPrefix prefix, String region, double rttMs, int samples) {
+        return add(prefix.ipv6(), prefix.hi(), prefix.lo(), prefix.length(), region, rttMs, samples);
+    }
+
+    /**
+     * The same, the prefix given by its parts (host bits cleared; an IPv4 address in the low 32 bits
+     * of {@code lo}): for readers of millions of rows, without an {@link IpPrefix} per row.
+     */
+    public LatencyTableBuilder add(boolean ipv6, long hi, long lo, int length, String region, double rttMs, int samples) {
         if (!(rttMs >= 0) || Double.isInfinite(rttMs)) {
             throw new IllegalArgumentException("rtt " + rttMs + " ms is not a non-negative number");
         }
@@ -87,11 +107,36 @@ public final class LatencyTableBuilder {
         if (samples < 1) {
             throw new IllegalArgumentException("samples must be at least 1, not " + samples);
         }
-        Integer entry = entryOf.get(prefix);
-        if (entry == null) {
-            entry = prefixes.add(prefix);
-            entryOf.put(prefix, entry);
-            entryPrefixes.add(prefix);
+        int max = ipv6 ? 128 : 32;
+        if (length < 0 || length > max) {
+            throw new IllegalArgumentException("prefix length " + length + " is outside 0-" + max);
+        }
+        long maskedHi = ipv6 ? hi & IpPrefix.highMask(length) : 0;
+        long maskedLo = ipv6 ? lo & IpPrefix.lowMask(length) : lo & IpPrefix.ipv4Mask(length);
+        int known = entries.size();
+        int entry = entries.number(ipv6, maskedHi, maskedLo, length);
+        if (entry == known) {
+            prefixes.add(ipv6, maskedHi, maskedLo, length);
+        }
+        int column = column(region);
+        if (observations == obsEntry.length) {
+            growObservations(observations * 2);
+        }
+        obsEntry[observations] = entry;
+        obsColumn[observations] = (short) column;
+        obsWeightedRtt[observations] = rttMs * samples;
+        obsSamples[observations] = samples;
+        observations++;
+        return this;
+    }
+
+    /** The column of a region name, a new one if it is new. */
+    private int column(String region) {
+        // A reader passes the catalogue's one String per region: most rows need no hashing.
+        for (int i = 0; i < recentCount; i++) {
+            if (recentRegions[i] == region) {
+                return recentColumns[i];
+            }
         }
         String name = region.strip().toLowerCase(Locale.ROOT);
         Integer column = columnOf.get(name);
@@ -103,19 +148,36 @@ public final class LatencyTableBuilder {
             regions.add(name);
             columnOf.put(name, column);
         }
-        if (observations == obsEntry.length) {
-            int n = observations * 2;
-            obsEntry = Arrays.copyOf(obsEntry, n);
-            obsColumn = Arrays.copyOf(obsColumn, n);
-            obsWeightedRtt = Arrays.copyOf(obsWeightedRtt, n);
-            obsSamples = Arrays.copyOf(obsSamples, n);
+        int slot = recentCount < recentRegions.length ? recentCount++ : (recentNext++ & (recentRegions.length - 1));
+        recentRegions[slot] = region;
+        recentColumns[slot] = column;
+        return column;
+    }
+
+    /**
+     * Makes room for this many more measurements and new prefixes, at once: a reader that can
+     * estimate them (from the file's size) spares the collector a series of ever larger copies of
+     * each array. Only a hint: more may be added, and room left unused is only held until the
+     * builder is dropped.
+     */
+    public LatencyTableBuilder expectMore(int measurements, int newPrefixes) {
+        long rows = (long) observations + measurements;
+        long prefixCount = (long) entries.size() + newPrefixes;
+        if (rows > obsEntry.length && rows < Integer.MAX_VALUE - 16) {
+            growObservations((int) rows);
         }
-        obsEntry[observations] = entry;
-        obsColumn[observations] = (short) (int) column;
-        obsWeightedRtt[observations] = rttMs * samples;
-        obsSamples[observations] = samples;
-        observations++;
+        if (prefixCount < Integer.MAX_VALUE / 4) {
+            entries.ensureCapacity((int) prefixCount);
+            prefixes.ensureCapacity((int) prefixCount);
+        }
         return this;
+    }
+
+    private void growObservations(int n) {
+        obsEntry = Arrays.copyOf(obsEntry, n);
+        obsColumn = Arrays.copyOf(obsColumn, n);
+        obsWeightedRtt = Arrays.copyOf(obsWeightedRtt, n);
+        obsSamples = Arrays.copyOf(obsSamples, n);
     }
 
     public int prefixCount() {
@@ -138,7 +200,7 @@ public final class LatencyTableBuilder {
         double stride = Math.max(1.0, (double) observations / limit);
         for (double i = 0; i < observations && out.size() < limit; i += stride) {
             int k = (int) i;
-            out.add(new Measurement(entryPrefixes.get(obsEntry[k]), regions.get(obsColumn[k]),
+            out.add(new Measurement(entries.prefix(obsEntry[k]), regions.get(obsColumn[k]),
                     obsWeightedRtt[k] / obsSamples[k]));
         }
         return out;
@@ -207,52 +269,67 @@ public final class LatencyTableBuilder {
     }
 
     /**
+     * How many blocks of this length the family's entries at least as long fall in (or a few more:
+     * a size, not a count to rely on). {@link PrefixMap#forEachEntry} visits entries by their first
+     * address, so the entries of one block come one after the other.
+     */
+    private static int blockCount(PrefixMap map, boolean ipv6, int length, long hiMask, long loMask) {
+        int[] count = {0};
+        long[] last = {-1, -1};
+        map.forEachEntry((entry, v6, hi, lo, entryLength) -> {
+            if (v6 == ipv6 && entryLength >= length && (count[0] == 0 || (hi & hiMask) != last[0] || (lo & loMask) != last[1])) {
+                count[0]++;
+                last[0] = hi & hiMask;
+                last[1] = lo & loMask;
+            }
+        });
+        return count[0];
+    }
+
+    /**
      * Sums the entries' own measurements (not inherited ones) over the blocks of one length. An
      * entry counts toward a block when it lies inside it, i.e. when it is at least as long.
      */
     private AggregateLevel aggregate(PrefixMap map, boolean ipv6, int length, double[] weighted, long[] samples,
                                      int columns) {
-        Map<IpPrefix, Integer> blockOf = new HashMap<>();
-        List<IpPrefix> blockPrefixes = new ArrayList<>();
-        double[] blockWeighted = new double[16 * Math.max(1, columns)];
+        long hiMask = ipv6 ? IpPrefix.highMask(length) : 0;
+        long loMask = ipv6 ? IpPrefix.lowMask(length) : IpPrefix.ipv4Mask(length);
+        // Sized once: regrowing these for the 650,000 /20s of a 1M table took some 40 large copies.
+        int expected = Math.max(16, blockCount(map, ipv6, length, hiMask, loMask));
+        PrefixNumbering blockOf = new PrefixNumbering(expected);
+        double[] blockWeighted = new double[expected * Math.max(1, columns)];
         long[] blockSamples = new long[blockWeighted.length];
         for (int e = 0; e < map.entryCount(); e++) {
-            IpPrefix prefix = entryPrefixes.get(e);
-            if (prefix.ipv6() != ipv6 || prefix.length() < length) {
+            if (entries.ipv6(e) != ipv6 || entries.length(e) < length) {
                 continue;
             }
-            IpPrefix block = prefix.truncate(length);
-            Integer index = blockOf.get(block);
-            if (index == null) {
-                index = blockPrefixes.size();
-                blockOf.put(block, index);
-                blockPrefixes.add(block);
-                if ((index + 1) * columns > blockWeighted.length) {
-                    blockWeighted = Arrays.copyOf(blockWeighted, blockWeighted.length * 2);
-                    blockSamples = Arrays.copyOf(blockSamples, blockSamples.length * 2);
-                }
+            int index = blockOf.number(ipv6, entries.hi(e) & hiMask, entries.lo(e) & loMask, length);
+            if ((index + 1) * columns > blockWeighted.length) {
+                blockWeighted = Arrays.copyOf(blockWeighted, blockWeighted.length * 2);
+                blockSamples = Arrays.copyOf(blockSamples, blockSamples.length * 2);
             }
             for (int c = 0; c < columns; c++) {
                 blockWeighted[index * columns + c] += weighted[e * columns + c];
                 blockSamples[index * columns + c] += samples[e * columns + c];
             }
         }
-        PrefixMap.Builder blocks = new PrefixMap.Builder().withoutPrefixObjects();
-        List<Integer> kept = new ArrayList<>();
-        for (int b = 0; b < blockPrefixes.size(); b++) {
+        PrefixMap.Builder blocks = new PrefixMap.Builder().withoutPrefixObjects().ensureCapacity(blockOf.size());
+        int[] kept = new int[blockOf.size()];
+        int keptCount = 0;
+        for (int b = 0; b < blockOf.size(); b++) {
             boolean enough = false;
             for (int c = 0; c < columns; c++) {
                 enough |= blockSamples[b * columns + c] >= minSamples;
             }
             if (enough) {
-                blocks.add(blockPrefixes.get(b));
-                kept.add(b);
+                blocks.add(ipv6, blockOf.hi(b), blockOf.lo(b), length);
+                kept[keptCount++] = b;
             }
         }
-        char[] rtt = new char[kept.size() * columns];
-        int[] count = new int[kept.size() * columns];
-        for (int k = 0; k < kept.size(); k++) {
-            int b = kept.get(k);
+        char[] rtt = new char[keptCount * columns];
+        int[] count = new int[keptCount * columns];
+        for (int k = 0; k < keptCount; k++) {
+            int b = kept[k];
             for (int c = 0; c < columns; c++) {
                 long n = blockSamples[b * columns + c];
                 rtt[k * columns + c] = n >= minSamples ? LatencyTable.encode(blockWeighted[b * columns + c] / n) : LatencyTable.NONE;

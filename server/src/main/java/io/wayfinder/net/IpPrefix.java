@@ -33,6 +33,11 @@ public record IpPrefix(boolean ipv6, long hi, long lo, int length) implements Co
      */
     @Override
     public int hashCode() {
+        return hash(ipv6, hi, lo, length);
+    }
+
+    /** {@link #hashCode()} of the prefix with these parts, for tables keyed by prefixes kept as primitives. */
+    public static int hash(boolean ipv6, long hi, long lo, int length) {
         long h = hi * 0x9E37_79B9_7F4A_7C15L ^ lo ^ ((long) length << 56) ^ (ipv6 ? 0x5555_5555_0000_0000L : 0);
         h = (h ^ (h >>> 30)) * 0xBF58_476D_1CE4_E5B9L; // SplitMix64's finaliser
         h = (h ^ (h >>> 27)) * 0x94D0_49BB_1331_11EBL;

@@ -305,15 +305,26 @@ public final class PrefixMap {
             return this;
         }
 
+        /** Makes room for this many prefixes in all, at once (saves the regrowths of a large table). */
+        public Builder ensureCapacity(int count) {
+            if (count > his.length) {
+                grow(count);
+            }
+            return this;
+        }
+
+        private void grow(int n) {
+            ipv6 = Arrays.copyOf(ipv6, n);
+            his = Arrays.copyOf(his, n);
+            los = Arrays.copyOf(los, n);
+            lengths = Arrays.copyOf(lengths, n);
+            prefixes = Arrays.copyOf(prefixes, n);
+        }
+
         /** Adds a prefix and returns its entry number. Each prefix may be added once. */
         public int add(IpPrefix prefix) {
             if (size == his.length) {
-                int n = size * 2;
-                ipv6 = Arrays.copyOf(ipv6, n);
-                his = Arrays.copyOf(his, n);
-                los = Arrays.copyOf(los, n);
-                lengths = Arrays.copyOf(lengths, n);
-                prefixes = Arrays.copyOf(prefixes, n);
+                grow(size * 2);
             }
             ipv6[size] = prefix.ipv6();
             his[size] = prefix.hi();
@@ -331,12 +342,7 @@ public final class PrefixMap {
          */
         public int add(boolean ipv6, long hi, long lo, int length) {
             if (size == his.length) {
-                int n = size * 2;
-                this.ipv6 = Arrays.copyOf(this.ipv6, n);
-                his = Arrays.copyOf(his, n);
-                los = Arrays.copyOf(los, n);
-                lengths = Arrays.copyOf(lengths, n);
-                prefixes = Arrays.copyOf(prefixes, n);
+                grow(size * 2);
             }
             this.ipv6[size] = ipv6;
             his[size] = ipv6 ? hi & IpPrefix.highMask(length) : 0;

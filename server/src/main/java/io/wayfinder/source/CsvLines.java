@@ -20,13 +20,24 @@ public final class CsvLines {
     /** Bad rows reported one by one; beyond these, only how many more there are. */
     public static final int MAX_REPORTED = 20;
 
+    /** Where lines come from: a {@link BufferedReader}, or {@link ByteLines} for a reader that parses most rows itself. */
+    @FunctionalInterface
+    public interface LineSource {
+        /** The next line without its ending, or null at the end. */
+        String readLine() throws IOException;
+    }
+
     private final Path file;
-    private final BufferedReader in;
+    private final LineSource in;
     private int lineNumber;
     private final List<String> rejected = new ArrayList<>();
     private int moreRejected;
 
     public CsvLines(Path file, BufferedReader in) {
+        this(file, in::readLine);
+    }
+
+    public CsvLines(Path file, LineSource in) {
         this.file = file;
         this.in = in;
     }
@@ -48,15 +59,34 @@ public final class CsvLines {
 
     /** The next data line split on commas, or null at the end of the file. */
     public String[] next() throws IOException {
+        String line = nextLine();
+        return line == null ? null : split(line);
+    }
+
+    /**
+     * The next data line, stripped, not split: for a reader of millions of rows that parses the
+     * common row in place and hands only the others to {@link #split}. Null at the end of the file.
+     */
+    public String nextLine() throws IOException {
         String line;
         while ((line = in.readLine()) != null) {
             lineNumber++;
             String trimmed = line.strip();
             if (!trimmed.isEmpty() && trimmed.charAt(0) != '#') {
-                return trimmed.split(",", -1);
+                return trimmed;
             }
         }
         return null;
+    }
+
+    /** Counts a data line the caller read and parsed itself from the same source, so that later errors name the right line. */
+    public void countLine() {
+        lineNumber++;
+    }
+
+    /** A line of {@link #nextLine} split on commas, as {@link #next} returns it. */
+    public String[] split(String line) {
+        return line.split(",", -1);
     }
 
     public SourceFormatException error(String message) {

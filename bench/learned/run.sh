@@ -22,7 +22,7 @@ if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
   mvn -B -q -Dstyle.color=never -pl server test-compile
   mvn -B -q -Dstyle.color=never -pl bench -am -Dmaven.test.skip=true package
 fi
-mvn -B -q -Dstyle.color=never -pl server dependency:build-classpath -Dmdep.outputFile="$OUT/classpath.txt" >/dev/null
+mvn -B -q -Dstyle.color=never -pl server dependency:build-classpath -Dmdep.outputFile="$PWD/$OUT/classpath.txt" >/dev/null
 CP="server/target/test-classes:server/target/classes:$(cat "$OUT/classpath.txt")"
 {
   echo "commit $(git rev-parse --short HEAD) ($(git status --porcelain | wc -l) changed paths)"

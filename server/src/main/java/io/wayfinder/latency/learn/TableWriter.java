@@ -66,8 +66,10 @@ final class TableWriter {
         for (int l = 0; l < obs.levels; l++) {
             blocks += obs.blockCount[l];
         }
-        LatencyRows rows = new LatencyRows(regionNames.subList(0, regions), obs.networks + blocks);
-        long[][] rowKeys = {new long[obs.networks + blocks]}; // grows with the dark blocks' rows
+        int expectedRows = (int) Math.min(Integer.MAX_VALUE / Math.max(1, 2 * regions),
+                (long) obs.networks + blocks + DarkBlocks.atMost(obs));
+        LatencyRows rows = new LatencyRows(regionNames.subList(0, regions), expectedRows);
+        long[][] rowKeys = {new long[expectedRows]};
         int[] netRow = new int[obs.networks];
         int[][] blockRow = new int[obs.levels][];
         int[][] blockFirst = new int[obs.levels][];
@@ -218,6 +220,28 @@ final class TableWriter {
                     }
                 }
             }
+        }
+
+        /**
+         * An upper bound of the rows written (the finest blocks of the coarsest blocks, less the
+         * finest blocks with networks), so that the table's arrays are sized once: at ten million
+         * networks, growing them by half would take another half gigabyte for a moment.
+         */
+        static long atMost(Observations obs) {
+            int top = obs.levels - 1;
+            if (top < 1) {
+                return 0;
+            }
+            long total = 0;
+            for (int b = 0; b < obs.blockCount[top]; b++) {
+                long key = obs.blockKey[top][b];
+                int[] lengths = obs.levelLength[NetworkKeys.ipv6(key) ? 1 : 0];
+                int split = lengths.length < 2 ? 0 : lengths[0] - NetworkKeys.length(key);
+                if (split > 0 && split <= MAX_SPLIT_BITS) {
+                    total += 1L << split;
+                }
+            }
+            return Math.max(0, total - obs.blockCount[0]);
         }
 
         /** Network n is next: when it starts another coarsest block, the previous one's dark blocks are written. */

@@ -10,6 +10,7 @@
 #   bench/learned/run.sh 1000000                      # one size
 #   HTTP_SAMPLES=2000000 SKIP_BUILD=1 bench/learned/run.sh 1000000
 #   JMH_ONLY=bench/results/learned-<time> bench/learned/run.sh 10000000   # JMH again on that run's checkpoint
+#   SKIP_JMH=1 bench/learned/run.sh 1000000          # LearnedScale only (JMH later, with JMH_ONLY)
 #
 # Results (and the checkpoints, a few GB at 10M) go to bench/results/learned-<time>/ (git-ignored).
 set -euo pipefail
@@ -38,6 +39,7 @@ for n in "${SIZES[@]}"; do
       2> "$OUT/scale-$n.log" | tee "$OUT/scale-$n.txt"
     load "after LearnedScale $n"
   fi
+  [[ "${SKIP_JMH:-0}" != 1 ]] || continue
   # JMH runs one benchmark at a time per machine (/tmp/jmh.lock): wait while another holds it.
   while :; do
     load "before JMH $n"

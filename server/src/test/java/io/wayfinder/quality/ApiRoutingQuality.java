@@ -422,6 +422,15 @@ public final class ApiRoutingQuality {
             run.scores().values().forEach(s -> out.append(' ').append(s.get(g).cell()).append(" |"));
             out.append('\n');
         }
+        out.append("\nNear-ties counted as hits: share sent to a region within 0.5 ms of the truly fastest:\n\n");
+        out.append("| Client networks |");
+        run.scores().keySet().forEach(name -> out.append(' ').append(name).append(" |"));
+        out.append("\n|---|").append("---:|".repeat(run.scores().size())).append('\n');
+        for (Group g : Group.values()) {
+            out.append("| ").append(g.label).append(" |");
+            run.scores().values().forEach(s -> out.append(' ').append(s.get(g).nearCell()).append(" |"));
+            out.append('\n');
+        }
         for (MeasurementFeed.Result feed : run.feeds()) {
             out.append(String.format(Locale.ROOT, "%nFed %,d samples in %d requests: %,d accepted, %,d rejected, %,d dropped, "
                             + "%.1f s (%,.0f samples/s).", feed.posted(), feed.requests(), feed.accepted(), feed.rejected(),

@@ -84,7 +84,8 @@ public final class LearnedScale {
         LearningParameters params = new LearningParameters(d.halfLife(), d.ipv4Levels(), d.ipv6Levels(),
                 d.changeMinSamples(), d.changeSigmas(), d.changeMinMs(), d.holdBack(), d.hysteresisMs(),
                 d.hysteresisSigmas(), d.staticSamples(), (int) Math.min(Integer.MAX_VALUE, samples + 1));
-        LearnedLatency learner = new LearnedLatency(params);
+        LearnedLatency[] box = {new LearnedLatency(params)}; // dropped below, to weigh the estimator alone
+        LearnedLatency learner = box[0];
         List<String> names = world.regions().stream().map(r -> r.name()).toList();
         long now = System.currentTimeMillis();
         long t2 = System.nanoTime();
@@ -93,7 +94,7 @@ public final class LearnedScale {
         world.samples(0, now - 48 * 3_600_000L, now - 3_600_000L, null, (ip, region, rtt, time) -> {
             batch.add(new Measurement(IpPrefix.ofIpv4(ip & 0xffffff00, 24), names.get(region), rtt, time, "bench"));
             if (batch.size() == MeasurementFeed.BATCH) {
-                taken[0] += learner.add(batch);
+                taken[0] += box[0].add(batch);
                 batch.clear();
             }
         });
@@ -122,9 +123,12 @@ public final class LearnedScale {
         learner.checkpoint(checkpoint);
         long t8 = System.nanoTime();
         System.out.printf(Locale.ROOT, "checkpoint: %.1f s, %.0f MB%n", (t8 - t7) / 1e9, Files.size(checkpoint) / 1048576.0);
-        if (again.table() == null) {
-            System.out.println(learner); // keeps both reachable until here
-        }
+        learner = null;
+        box[0] = null;
+        long tableOnly = usedAfterGc() - beforeLearner;
+        System.out.printf(Locale.ROOT, "of which the routing table (the estimator alone, the learner dropped): %.0f MB = "
+                + "%.1f B per network, %,d rows%n", tableOnly / 1048576.0, (double) tableOnly / world.networkCount(),
+                again.table().prefixCount());
         if (http > 0) {
             again = null;
             ingest(world, dir, http);

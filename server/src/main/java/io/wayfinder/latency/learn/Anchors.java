@@ -14,13 +14,18 @@ import java.util.Optional;
 /**
  * Where the distance model is evaluated, and the model itself, fitted per region.
  *
- * <p>An <em>anchor</em> is a network's coarsest block (a /16, say), or the network itself when it
- * has none. The distance part of the {@link BorrowingModel} is evaluated once per anchor and
- * region, at the anchor's location: the coordinate-wise median of up to three of its networks'
- * geolocations (so one wrong row of a geolocation source does not move it). Geolocating and
- * computing great circles per anchor, not per network, keeps a rebuild of ten million networks
- * to some hundred thousand lookups; and the model only has to supply the differences between
- * regions that no block of the network knows, which vary slowly with place.
+ * <p>An <em>anchor</em> is a network's finest block (a /20, say: one provider in one metro), or the
+ * network itself when it has none. The distance part of the {@link BorrowingModel} is evaluated
+ * once per anchor and region, at the anchor's location: the coordinate-wise median of up to three
+ * of its networks' geolocations (so one wrong row of a geolocation source does not move it).
+ * Geolocating and computing great circles per anchor, not per network, keeps a rebuild of ten
+ * million networks to about a million lookups. The anchor is the finest block, not the coarsest:
+ * a coarse block (a /16) serves a whole area of its provider, and some of its /20s sit in other
+ * metros, even on other continents; evaluated at the /16's centre, the distance part would leave
+ * the block effects of those /20s to explain hundreds of milliseconds between regions, which
+ * their zero-mean priors shrink away exactly where the network has no sample of its own.
+ * Coarser blocks' rows (an average network of the block) take μ at the median of their anchors'
+ * locations ({@link #blockMu}).
  *
  * <p>Per region r: {@code μ_r(km) = intercept_r + slope_r × km}, fitted by least squares on a
  * spread sample of cells whose networks the locator can place, the slope bounded below by light
@@ -40,14 +45,31 @@ final class Anchors {
     final double[] intercept;
     final double[] slope;
     final int[] pairs;
+    /** Per block level, per block and region: μ at the block's location, for its row. */
+    final float[][] blockMu;
     /** The distance model of all regions together, for clients the table does not cover. */
     final DistanceModel global;
+    /** Per anchor, its location (NaN when the locator cannot place it). */
+    final double[] lat;
+    final double[] lon;
+    private final GeoLocator geo;
+    private final double[] regionLat;
+    private final double[] regionLon;
+    private final double[] meanY;
 
-    private Anchors(int count, int[] ofNetwork, float[] mu, double[] intercept, double[] slope, int[] pairs,
-                    DistanceModel global) {
+    private Anchors(int count, int[] ofNetwork, float[] mu, float[][] blockMu, double[] intercept, double[] slope,
+                    int[] pairs, DistanceModel global, double[] lat, double[] lon, GeoLocator geo, double[] regionLat,
+                    double[] regionLon, double[] meanY) {
+        this.lat = lat;
+        this.lon = lon;
+        this.geo = geo;
+        this.regionLat = regionLat;
+        this.regionLon = regionLon;
+        this.meanY = meanY;
         this.count = count;
         this.ofNetwork = ofNetwork;
         this.mu = mu;
+        this.blockMu = blockMu;
         this.intercept = intercept;
         this.slope = slope;
         this.pairs = pairs;
@@ -69,7 +91,7 @@ final class Anchors {
         int count = 0;
         long last = 0;
         for (int n = 0; n < obs.networks; n++) {
-            long key = obs.anchorKey(n);
+            long key = obs.fineAnchorKey(n);
             if (n == 0 || key != last) {
                 count++;
                 last = key;
@@ -78,28 +100,36 @@ final class Anchors {
         }
         double[] lat = new double[count];
         double[] lon = new double[count];
+        // A median of fewer than three places is not robust to one wrong row: an anchor of one or
+        // two networks takes its coarsest block's location instead (when it has one).
+        int top = obs.levels - 1;
+        double[][] coarse = top >= 0 ? new double[obs.blockCount[top]][] : new double[0][];
         int n = 0;
         for (int a = 0; a < count; a++) {
             int first = n;
             while (n < obs.networks && ofNetwork[n] == a) {
                 n++;
             }
-            int members = n - first;
-            int[] picks = members >= 3 ? new int[] {first, first + members / 2, n - 1}
-                    : members == 2 ? new int[] {first, n - 1} : new int[] {first};
-            double[] las = new double[picks.length];
-            double[] los = new double[picks.length];
-            int known = 0;
-            for (int p : picks) {
-                GeoLocation where = GeoLocator.locateOrUnknown(geo, NetworkKeys.prefix(obs.netKey[p]));
-                if (where.known()) {
-                    las[known] = where.latitude();
-                    los[known] = where.longitude();
-                    known++;
+            double[] where;
+            int b = top > 0 ? obs.netBlock[top][first] : -1;
+            if (n - first >= 3 || b < 0) {
+                where = locate(obs, geo, first, n);
+            } else {
+                if (coarse[b] == null) {
+                    int from = first;
+                    while (from > 0 && obs.netBlock[top][from - 1] == b) {
+                        from--;
+                    }
+                    int to = n;
+                    while (to < obs.networks && obs.netBlock[top][to] == b) {
+                        to++;
+                    }
+                    coarse[b] = locate(obs, geo, from, to);
                 }
+                where = coarse[b];
             }
-            lat[a] = known == 0 ? Double.NaN : median(las, known);
-            lon[a] = known == 0 ? Double.NaN : median(los, known);
+            lat[a] = where[0];
+            lon[a] = where[1];
         }
 
         // Per-region least squares on a spread sample of cells at their anchor's location.
@@ -145,17 +175,77 @@ final class Anchors {
 
         float[] mu = new float[count * regions];
         for (int a = 0; a < count; a++) {
-            for (int r = 0; r < regions; r++) {
-                double value;
-                if (Double.isNaN(lat[a]) || Double.isNaN(regionLat[r])) {
-                    value = Double.isNaN(meanY[r]) ? global.lastMileMs() : meanY[r];
-                } else {
-                    value = intercept[r] + slope[r] * GreatCircle.kilometres(lat[a], lon[a], regionLat[r], regionLon[r]);
+            muAt(lat[a], lon[a], regionLat, regionLon, intercept, slope, meanY, global, mu, a * regions);
+        }
+        // Coarser blocks: the median of up to three of their anchors' locations (the finest level's
+        // blocks are anchors themselves, or hold only networks that are).
+        float[][] blockMu = new float[obs.levels][];
+        for (int l = 0; l < obs.levels; l++) {
+            int[] blockOf = obs.netBlock[l];
+            float[] out = new float[obs.blockCount[l] * regions];
+            blockMu[l] = out;
+            int m = 0;
+            while (m < obs.networks) {
+                int b = blockOf[m];
+                if (b < 0) {
+                    m++;
+                    continue;
                 }
-                mu[a * regions + r] = (float) value;
+                int first = m;
+                while (m < obs.networks && blockOf[m] == b) {
+                    m++;
+                }
+                int[] picks = {ofNetwork[first], ofNetwork[first + (m - first) / 2], ofNetwork[m - 1]};
+                double[] las = new double[3];
+                double[] los = new double[3];
+                int known = 0;
+                int previousAnchor = -1;
+                for (int a : picks) {
+                    if (a != previousAnchor && !Double.isNaN(lat[a])) {
+                        las[known] = lat[a];
+                        los[known] = lon[a];
+                        known++;
+                    }
+                    previousAnchor = a;
+                }
+                muAt(known == 0 ? Double.NaN : median(las, known), known == 0 ? Double.NaN : median(los, known),
+                        regionLat, regionLon, intercept, slope, meanY, global, out, b * regions);
             }
         }
-        return new Anchors(count, ofNetwork, mu, intercept, slope, pairs, global);
+        return new Anchors(count, ofNetwork, mu, blockMu, intercept, slope, pairs, global, lat, lon, geo, regionLat,
+                regionLon, meanY);
+    }
+
+    /**
+     * μ per region at where the locator places {@code key}'s first address, into {@code out}
+     * ({@code [0, regions)}); the location as {@code {latitude, longitude}}, or null (and nothing
+     * written) when the locator cannot place it.
+     */
+    double[] muOf(long key, float[] out) {
+        GeoLocation where = GeoLocator.locateOrUnknown(geo, NetworkKeys.prefix(key));
+        if (!where.known()) {
+            return null;
+        }
+        muAt(where.latitude(), where.longitude(), regionLat, regionLon, intercept, slope, meanY, global, out, 0);
+        return new double[] {where.latitude(), where.longitude()};
+    }
+
+    /** A place: the 1° by 1° cell of a location (about 100 km), where networks of every provider share the roads. */
+    static long place(double latitude, double longitude) {
+        return (long) Math.floor(latitude + 90) * 400 + (long) Math.floor(longitude + 180);
+    }
+
+    private static void muAt(double lat, double lon, double[] regionLat, double[] regionLon, double[] intercept,
+                             double[] slope, double[] meanY, DistanceModel global, float[] out, int at) {
+        for (int r = 0; r < regionLat.length; r++) {
+            double value;
+            if (Double.isNaN(lat) || Double.isNaN(regionLat[r])) {
+                value = Double.isNaN(meanY[r]) ? global.lastMileMs() : meanY[r];
+            } else {
+                value = intercept[r] + slope[r] * GreatCircle.kilometres(lat, lon, regionLat[r], regionLon[r]);
+            }
+            out[at + r] = (float) value;
+        }
     }
 
     /** Intercept, slope (at least light in fibre) and R² of the least-squares line through sums; defaults when too few. */
@@ -173,6 +263,25 @@ final class Anchors {
         double ssResidual = s[5] - 2 * slope * s[4] - 2 * intercept * s[2] + slope * slope * s[3]
                 + 2 * slope * intercept * s[1] + n * intercept * intercept;
         return new double[] {intercept, slope, ssTotal > 0 ? 1 - ssResidual / ssTotal : 0};
+    }
+
+    /** The coordinate-wise median of the locations of up to three of networks [first, end): first, middle, last. */
+    private static double[] locate(Observations obs, GeoLocator geo, int first, int end) {
+        int members = end - first;
+        int[] picks = members >= 3 ? new int[] {first, first + members / 2, end - 1}
+                : members == 2 ? new int[] {first, end - 1} : new int[] {first};
+        double[] las = new double[picks.length];
+        double[] los = new double[picks.length];
+        int known = 0;
+        for (int p : picks) {
+            GeoLocation where = GeoLocator.locateOrUnknown(geo, NetworkKeys.prefix(obs.netKey[p]));
+            if (where.known()) {
+                las[known] = where.latitude();
+                los[known] = where.longitude();
+                known++;
+            }
+        }
+        return known == 0 ? new double[] {Double.NaN, Double.NaN} : new double[] {median(las, known), median(los, known)};
     }
 
     private static double median(double[] v, int k) {

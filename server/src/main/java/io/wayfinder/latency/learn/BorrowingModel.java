@@ -90,6 +90,7 @@ final class BorrowingModel {
     private final int regions;
     private final int[] anchor;
     private final float[] mu;
+    private final float[][] blockMu;
 
     /** The fitted effects: {@code a[n]}, {@code offset[l][b]}, {@code effect[l][b * regions + r]}. */
     final double[] a;
@@ -101,14 +102,17 @@ final class BorrowingModel {
     private final double[] sumWR;
 
     /**
-     * @param anchor per network, the index of its anchor (coarsest block, or itself)
-     * @param mu     per anchor and region, the distance model's RTT
+     * @param anchor  per network, the index of its anchor (finest block, or itself)
+     * @param mu      per anchor and region, the distance model's RTT
+     * @param blockMu per level, per block and region, the distance model's RTT at the block's
+     *                location (for block rows); null where only networks are predicted
      */
-    BorrowingModel(Observations obs, int[] anchor, float[] mu) {
+    BorrowingModel(Observations obs, int[] anchor, float[] mu, float[][] blockMu) {
         this.obs = obs;
         this.regions = obs.regions;
         this.anchor = anchor;
         this.mu = mu;
+        this.blockMu = blockMu;
         a = new double[obs.networks];
         offset = new float[obs.levels][];
         effect = new float[obs.levels][];
@@ -142,7 +146,8 @@ final class BorrowingModel {
 
     /** The block part of a prediction at one level and coarser (a block row: the average network of the block). */
     double blockPrediction(int n, int r, int finestLevel) {
-        double sum = mu[anchor[n] * regions + r];
+        int own = obs.netBlock[finestLevel][n];
+        double sum = blockMu != null && own >= 0 ? blockMu[finestLevel][own * regions + r] : mu[anchor[n] * regions + r];
         for (int l = finestLevel; l < obs.levels; l++) {
             int b = obs.netBlock[l][n];
             if (b >= 0) {

@@ -275,7 +275,7 @@ public final class LearnedLatency implements LatencyLearning {
         trust = learned.trust();
         long t3 = System.nanoTime();
 
-        BorrowingModel model = new BorrowingModel(obs, anchors.ofNetwork, anchors.mu);
+        BorrowingModel model = new BorrowingModel(obs, anchors.ofNetwork, anchors.mu, anchors.blockMu);
         model.fit(trust, null, SWEEPS);
         long t4 = System.nanoTime();
 

@@ -142,6 +142,20 @@ final class Observations {
     }
 
     /** The key of the network's coarsest block, or its own key without one. */
+    /**
+     * The network's finest block (or, without one, the network itself): where the distance part of
+     * its estimate is evaluated ({@link Anchors}).
+     */
+    long fineAnchorKey(int n) {
+        for (int l = 0; l < levels; l++) {
+            int b = netBlock[l][n];
+            if (b >= 0) {
+                return blockKey[l][b];
+            }
+        }
+        return netKey[n];
+    }
+
     long anchorKey(int n) {
         for (int l = levels - 1; l >= 0; l--) {
             int b = netBlock[l][n];

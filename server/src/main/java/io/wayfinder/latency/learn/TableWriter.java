@@ -66,8 +66,10 @@ final class TableWriter {
         for (int l = 0; l < obs.levels; l++) {
             blocks += obs.blockCount[l];
         }
-        LatencyRows rows = new LatencyRows(regionNames.subList(0, regions), obs.networks + blocks);
-        long[] rowKeys = new long[obs.networks + blocks];
+        int expectedRows = (int) Math.min(Integer.MAX_VALUE / Math.max(1, 2 * regions),
+                (long) obs.networks + blocks + DarkBlocks.atMost(obs));
+        LatencyRows rows = new LatencyRows(regionNames.subList(0, regions), expectedRows);
+        long[][] rowKeys = {new long[expectedRows]};
         int[] netRow = new int[obs.networks];
         int[][] blockRow = new int[obs.levels][];
         int[][] blockFirst = new int[obs.levels][];
@@ -80,8 +82,11 @@ final class TableWriter {
         double[] figure = new double[regions];
         double[] sd = new double[regions];
         double totalWeight = 0;
+        DarkBlocks dark = new DarkBlocks(obs, model, anchors, counts, classVariance, networkVariance, rows, sticky,
+                rowKeys);
         for (int n = 0; n < obs.networks; n++) {
             long key = obs.netKey[n];
+            dark.enter(n);
             for (int l = obs.levels - 1; l >= 0; l--) {
                 int b = obs.netBlock[l][n];
                 if (b < 0 || blockRow[l][b] >= 0) {
@@ -93,6 +98,7 @@ final class TableWriter {
                     blockRow[l][b] = Integer.MAX_VALUE; // the network's own row stands for the block
                     continue;
                 }
+                dark.writeBefore(blockKey);
                 for (int r = 0; r < regions; r++) {
                     figure[r] = model.blockPrediction(n, r, l);
                     int k = blockClass(obs, counts, n, r, l);
@@ -121,6 +127,7 @@ final class TableWriter {
                     sd[r] = Math.sqrt(classVariance[model.borrowLevel(n, r, null, counts)]);
                 }
             }
+            dark.writeBefore(key);
             netRow[n] = addRow(rows, key, figure, sd, sticky, rowKeys);
             for (int l = 0; l < obs.levels; l++) {
                 int b = obs.netBlock[l][n];
@@ -129,12 +136,228 @@ final class TableWriter {
                 }
             }
         }
+        dark.writeAll();
         rows.totalSamples(Math.round(totalWeight));
         LatencyTable table = rows.build();
-        long[] keys = Arrays.copyOf(rowKeys, rows.rowCount());
+        long[] keys = Arrays.copyOf(rowKeys[0], rows.rowCount());
         Coverage coverage = coverage(obs, learned, regionNames, priorVariance);
         return new Published(table, keys, regionNames.subList(0, regions), obs, model, anchors, learned,
                 counts, netRow, blockRow, blockFirst, coverage, now, parameters.changeMinSamples());
+    }
+
+    /**
+     * Rows for the finest-level blocks (/20s) without a measured network that lie in a coarsest
+     * block (/16) with one, wherever the locator places them: the estimate for an average network
+     * of such a block is the distance model at its own location, plus the coarser blocks' effects
+     * (its provider's routes and peering), plus the regional differences of its place: the mean
+     * finest-level region effect of the measured blocks, of every provider, in the same 1° cell,
+     * shrunk by one pseudo-block. Without such a row the block falls under its /16's row, which is
+     * evaluated at the /16's location and knows nothing of the /20's metro (a /16 serves a whole
+     * area of its provider, and some of its /20s sit elsewhere). Written in table order, between
+     * the rows of the measured networks, as the table and {@link Hysteresis} expect.
+     */
+    private static final class DarkBlocks {
+        /** At most 2^8 finest blocks are looked at per coarsest block (a /16 holds 16 /20s). */
+        private static final int MAX_SPLIT_BITS = 8;
+
+        private final Observations obs;
+        private final BorrowingModel model;
+        private final Anchors anchors;
+        private final int[][] counts;
+        private final double[] classVariance;
+        private final double networkVariance;
+        private final LatencyRows rows;
+        private final Hysteresis sticky;
+        private final long[][] rowKeysHolder;
+        private final int top;
+        private final java.util.HashMap<Long, double[]> places = new java.util.HashMap<>();
+        private final float[] mu;
+        private final double[] figure;
+        private final double[] sd;
+        private int coarse = -1;
+        private long[] pending = new long[0];
+        private int pendingCount;
+        private int next;
+        private int firstOfCoarse;
+        int written;
+
+        DarkBlocks(Observations obs, BorrowingModel model, Anchors anchors, int[][] counts, double[] classVariance,
+                   double networkVariance, LatencyRows rows, Hysteresis sticky, long[][] rowKeys) {
+            this.obs = obs;
+            this.model = model;
+            this.anchors = anchors;
+            this.counts = counts;
+            this.classVariance = classVariance;
+            this.networkVariance = networkVariance;
+            this.rows = rows;
+            this.sticky = sticky;
+            this.rowKeysHolder = rowKeys;
+            this.top = obs.levels - 1;
+            int regions = obs.regions;
+            mu = new float[regions];
+            figure = new double[regions];
+            sd = new double[regions];
+            if (top < 1) {
+                return;
+            }
+            int last = -1;
+            for (int n = 0; n < obs.networks; n++) {
+                int b = obs.netBlock[0][n];
+                if (b < 0 || b == last) {
+                    continue;
+                }
+                last = b;
+                int a = anchors.ofNetwork[n];
+                if (Double.isNaN(anchors.lat[a])) {
+                    continue;
+                }
+                double[] sums = places.computeIfAbsent(Anchors.place(anchors.lat[a], anchors.lon[a]),
+                        k -> new double[2 * regions]);
+                for (int r = 0; r < regions; r++) {
+                    if (counts[0][b * regions + r] > 0) {
+                        sums[r] += model.effect[0][b * regions + r];
+                        sums[regions + r]++;
+                    }
+                }
+            }
+        }
+
+        /**
+         * An upper bound of the rows written (the finest blocks of the coarsest blocks, less the
+         * finest blocks with networks), so that the table's arrays are sized once: at ten million
+         * networks, growing them by half would take another half gigabyte for a moment.
+         */
+        static long atMost(Observations obs) {
+            int top = obs.levels - 1;
+            if (top < 1) {
+                return 0;
+            }
+            long total = 0;
+            for (int b = 0; b < obs.blockCount[top]; b++) {
+                long key = obs.blockKey[top][b];
+                int[] lengths = obs.levelLength[NetworkKeys.ipv6(key) ? 1 : 0];
+                int split = lengths.length < 2 ? 0 : lengths[0] - NetworkKeys.length(key);
+                if (split > 0 && split <= MAX_SPLIT_BITS) {
+                    total += 1L << split;
+                }
+            }
+            return Math.max(0, total - obs.blockCount[0]);
+        }
+
+        /** Network n is next: when it starts another coarsest block, the previous one's dark blocks are written. */
+        void enter(int n) {
+            if (top < 1) {
+                return;
+            }
+            int b = obs.netBlock[top][n];
+            if (b == coarse) {
+                return;
+            }
+            writeAll();
+            coarse = b;
+            pendingCount = 0;
+            next = 0;
+            firstOfCoarse = n;
+            if (b < 0) {
+                return;
+            }
+            long blockKey = obs.blockKey[top][b];
+            int[] lengths = obs.levelLength[NetworkKeys.ipv6(blockKey) ? 1 : 0];
+            if (lengths.length < 2) {
+                return;
+            }
+            int fine = lengths[0];
+            int split = fine - NetworkKeys.length(blockKey);
+            if (split <= 0 || split > MAX_SPLIT_BITS) {
+                return;
+            }
+            boolean[] taken = new boolean[1 << split];
+            int shift = 64 - fine;
+            long base = blockKey & ~0xFFL;
+            for (int m = n; m < obs.networks && obs.netBlock[top][m] == b; m++) {
+                long key = obs.netKey[m];
+                int length = NetworkKeys.length(key);
+                long address = key & ~0xFFL;
+                int from = (int) ((address - base) >>> shift);
+                int span = length >= fine ? 1 : 1 << (fine - length);
+                for (int i = from; i < from + span && i < taken.length; i++) {
+                    taken[i] = true;
+                }
+            }
+            if (pending.length < taken.length) {
+                pending = new long[taken.length];
+            }
+            long family = blockKey & 1;
+            for (int i = 0; i < taken.length; i++) {
+                if (!taken[i]) {
+                    pending[pendingCount++] = base | ((long) i << shift) | (long) fine << 1 | family;
+                }
+            }
+        }
+
+        /** Writes the pending dark blocks that come before {@code key} in table order. */
+        void writeBefore(long key) {
+            long limit = Observations.sortKey(key);
+            while (next < pendingCount && Observations.sortKey(pending[next]) < limit) {
+                write(pending[next++]);
+            }
+        }
+
+        void writeAll() {
+            while (next < pendingCount) {
+                write(pending[next++]);
+            }
+        }
+
+        private void write(long key) {
+            double[] where = anchors.muOf(key, mu);
+            if (where == null) {
+                return;
+            }
+            int regions = obs.regions;
+            double[] place = places.get(Anchors.place(where[0], where[1]));
+            for (int r = 0; r < regions; r++) {
+                double sum = mu[r];
+                for (int l = 1; l <= top; l++) {
+                    int b = find(l, key);
+                    if (b >= 0) {
+                        sum += model.offset[l][b] + model.effect[l][b * regions + r];
+                    }
+                }
+                if (place != null) {
+                    sum += place[r] / (place[regions + r] + 1);
+                }
+                figure[r] = sum;
+                int k = blockClass(obs, counts, firstOfCoarse, r, 1);
+                sd[r] = Math.sqrt(classVariance[k] + networkVariance);
+            }
+            addRow(rows, key, figure, sd, sticky, rowKeysHolder);
+            written++;
+        }
+
+        /** The block of level l holding {@code key}, or -1. */
+        private int find(int l, long key) {
+            int[] lengths = obs.levelLength[NetworkKeys.ipv6(key) ? 1 : 0];
+            if (l >= lengths.length || !NetworkKeys.hasBlock(key, lengths[l])) {
+                return -1;
+            }
+            long target = Observations.sortKey(NetworkKeys.block(key, lengths[l]));
+            long[] keys = obs.blockKey[l];
+            int lo = 0;
+            int hi = obs.blockCount[l] - 1;
+            while (lo <= hi) {
+                int mid = (lo + hi) >>> 1;
+                long k = Observations.sortKey(keys[mid]);
+                if (k < target) {
+                    lo = mid + 1;
+                } else if (k > target) {
+                    hi = mid - 1;
+                } else {
+                    return mid;
+                }
+            }
+            return -1;
+        }
     }
 
     /** The most specific level at or above l whose block has cells of region r: a block row's class. */
@@ -149,9 +372,12 @@ final class TableWriter {
     }
 
     private static int addRow(LatencyRows rows, long key, double[] figure, double[] sd, Hysteresis sticky,
-                              long[] rowKeys) {
+                              long[][] rowKeys) {
         int row = rows.add(NetworkKeys.ipv6(key), NetworkKeys.hi(key), NetworkKeys.lo(key), NetworkKeys.length(key));
-        rowKeys[row] = key;
+        if (row >= rowKeys[0].length) {
+            rowKeys[0] = Arrays.copyOf(rowKeys[0], Math.max(row + 1, rowKeys[0].length + rowKeys[0].length / 2));
+        }
+        rowKeys[0][row] = key;
         sticky.seek(key);
         for (int r = 0; r < figure.length; r++) {
             rows.set(row, r, sticky.figure(r, figure[r], sd[r]));

@@ -59,7 +59,7 @@ final class TrustSearch {
                 }
             }
         }
-        BorrowingModel model = new BorrowingModel(sample, anchor, mu);
+        BorrowingModel model = new BorrowingModel(sample, anchor, mu, null);
         if (hiddenCount < 20) {
             return new Result(start, fallbackClasses(sample.levels, start), new long[sample.levels + 1], Double.NaN, 0, hiddenCount);
         }

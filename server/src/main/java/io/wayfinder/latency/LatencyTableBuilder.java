@@ -25,7 +25,8 @@ public final class LatencyTableBuilder {
     private static final int DEFAULT_MIN_SAMPLES = 10;
 
     // The table keeps no IpPrefix objects (they would cost ~40 bytes a prefix): only the builder does.
-    private final PrefixMap.Builder prefixes = new PrefixMap.Builder().withoutPrefixObjects();
+    private final PrefixMap.Builder prefixes = new PrefixMap.Builder().withoutPrefixObjects()
+            .directIpv4Index(LatencyTable.DIRECT_INDEX_MIN_IPV4_PREFIXES);
     private final Map<IpPrefix, Integer> entryOf = new HashMap<>();
     private final List<IpPrefix> entryPrefixes = new ArrayList<>();
     private final List<String> regions = new ArrayList<>();
@@ -142,6 +143,15 @@ public final class LatencyTableBuilder {
                     obsWeightedRtt[k] / obsSamples[k]));
         }
         return out;
+    }
+
+    /**
+     * Keeps the direct IPv4 index from this many IPv4 prefixes on, instead of
+     * {@link LatencyTable#DIRECT_INDEX_MIN_IPV4_PREFIXES} (tests force it on small tables with 0).
+     */
+    public LatencyTableBuilder directIndexFrom(int ipv4Prefixes) {
+        prefixes.directIpv4Index(ipv4Prefixes);
+        return this;
     }
 
     public LatencyTable build() {

@@ -23,7 +23,8 @@ import java.util.Arrays;
  *
  * <p>Memory: about 8 bytes per IPv4 interval, 20 per IPv6 interval, plus 9 bytes per entry and an
  * index per family: 256 KiB up to 65,536 intervals, then at most 4 bytes per interval (64 MiB at
- * most). A table of n prefixes has at most 2n+1 intervals.
+ * most). A table of n prefixes has at most 2n+1 intervals. The direct IPv4 index, when asked for,
+ * adds 64 MiB.
  *
  * <h2>Direct IPv4 index (optional)</h2>
  * Even with the first-level index, a cold lookup in a 10M table is three dependent cache misses

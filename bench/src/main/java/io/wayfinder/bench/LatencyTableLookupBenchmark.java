@@ -96,6 +96,23 @@ public class LatencyTableLookupBenchmark {
         return map.entryAt(interval) + map.holdingLength(interval, client);
     }
 
+    /**
+     * What the estimator now does for the table entry: for an IPv4 client of /24 or longer, one
+     * read of the table's direct /24 index when it has one and settles the client's /24; otherwise
+     * {@link #lookupWithHoldingLength}.
+     */
+    @Benchmark
+    public int directOrLookupWithHoldingLength(Cursor cursor) {
+        IpPrefix client = cursor.next(clients);
+        PrefixMap map = table.prefixes();
+        int slot = client.ipv6() || client.length() < 24 ? PrefixMap.NOT_DIRECT : map.directIpv4(client.ipv4());
+        if (slot != PrefixMap.NOT_DIRECT) {
+            return PrefixMap.directEntry(slot) + PrefixMap.directHolding(slot);
+        }
+        int interval = map.interval(client);
+        return map.entryAt(interval) + map.holdingLength(interval, client);
+    }
+
     @Benchmark
     public double estimateFourRegions(Cursor cursor) {
         LatencyEstimator.Lookup lookup = cursor.lookup;

@@ -162,16 +162,24 @@ public final class SyntheticLatencyData {
         return 0.02 * km + 5 + 15 * random.nextDouble();
     }
 
+    /**
+     * From how many IPv4 prefixes the tables built here keep the direct /24 index: the server's
+     * threshold unless {@code -Dwayfinder.bench.directIndexFrom=N} says otherwise (with JMH:
+     * {@code -jvmArgsAppend -Dwayfinder.bench.directIndexFrom=0} forces it on, {@code =2147483647} off).
+     */
+    static final int DIRECT_INDEX_FROM = Integer.getInteger("wayfinder.bench.directIndexFrom",
+            io.wayfinder.latency.LatencyTable.DIRECT_INDEX_MIN_IPV4_PREFIXES);
+
     /** Generates, fills and builds the table in one go (the builder is garbage afterwards). */
     public LatencyTable buildTable() {
-        LatencyTableBuilder builder = new LatencyTableBuilder();
+        LatencyTableBuilder builder = new LatencyTableBuilder().directIndexFrom(DIRECT_INDEX_FROM);
         fill(builder);
         return builder.build();
     }
 
     /** The latency estimator a deployment would build: the table, the CSV geolocator and the fitted model. */
     public LatencyEstimator estimator() {
-        LatencyTableBuilder builder = new LatencyTableBuilder();
+        LatencyTableBuilder builder = new LatencyTableBuilder().directIndexFrom(DIRECT_INDEX_FROM);
         fill(builder);
         LatencyTable table = builder.build();
         GeoLocator geo = geoLocator();

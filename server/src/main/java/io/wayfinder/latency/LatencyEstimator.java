@@ -181,9 +181,17 @@ public final class LatencyEstimator {
     private int lookUpEntry(Lookup lookup) {
         IpPrefix client = lookup.client;
         PrefixMap prefixes = table.prefixes();
-        int interval = prefixes.interval(client);
-        lookup.entry = prefixes.entryAt(interval);
-        lookup.hold(prefixes.holdingLength(interval, client));
+        // An IPv4 client of /24 or longer: one read of the direct index, when the table has one
+        // and the client's /24 holds no interval boundary (see PrefixMap's design note).
+        int slot = client.ipv6() || client.length() < 24 ? PrefixMap.NOT_DIRECT : prefixes.directIpv4(client.ipv4());
+        if (slot != PrefixMap.NOT_DIRECT) {
+            lookup.entry = PrefixMap.directEntry(slot);
+            lookup.hold(PrefixMap.directHolding(slot));
+        } else {
+            int interval = prefixes.interval(client);
+            lookup.entry = prefixes.entryAt(interval);
+            lookup.hold(prefixes.holdingLength(interval, client));
+        }
         int longest = -1;
         for (AggregateLevel level : table.levelArray(client.ipv6())) {
             if (level.length() <= client.length()) {

@@ -17,7 +17,8 @@ public final class LatencyRows {
 
     private final List<String> regions;
     private final int columns;
-    private final PrefixMap.Builder prefixes = new PrefixMap.Builder().withoutPrefixObjects();
+    private final PrefixMap.Builder prefixes = new PrefixMap.Builder().withoutPrefixObjects()
+            .directIpv4Index(LatencyTable.DIRECT_INDEX_MIN_IPV4_PREFIXES);
     private char[] rtt;
     private int rows;
     private long totalSamples;
@@ -61,6 +62,15 @@ public final class LatencyRows {
 
     public int rowCount() {
         return rows;
+    }
+
+    /**
+     * Keeps the direct IPv4 index from this many IPv4 prefixes on, instead of
+     * {@link LatencyTable#DIRECT_INDEX_MIN_IPV4_PREFIXES} (tests force it on small tables with 0).
+     */
+    public LatencyRows directIndexFrom(int ipv4Prefixes) {
+        prefixes.directIpv4Index(ipv4Prefixes);
+        return this;
     }
 
     public LatencyTable build() {

@@ -40,6 +40,13 @@ public final class LatencyTable {
     public static final int MISSING = -1;
     /** The largest figure a table keeps, in milliseconds; larger ones are refused, never clamped. */
     public static final int MAX_RTT_MS = 60_000;
+    /**
+     * From how many IPv4 prefixes a table's {@link PrefixMap} keeps the direct /24 index (64 MiB,
+     * see its design note). Below this the interval search stays mostly in cache, while a random
+     * slot of the index is a miss: {@code RoutingDecisionBenchmark}'s p50 was 120 ns slower with the
+     * index at 100k /24s and 130 ns faster at 300k (bench/README.md, "the direct /24 index").
+     */
+    public static final int DIRECT_INDEX_MIN_IPV4_PREFIXES = 300_000;
     /** The code of a cell without a figure. */
     static final char NONE = 0xFFFF;
     /** Codes below this are tenths of a millisecond; from it on, whole milliseconds from 500 ms. */

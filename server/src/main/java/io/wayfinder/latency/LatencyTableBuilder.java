@@ -32,7 +32,8 @@ public final class LatencyTableBuilder {
     private static final int DEFAULT_MIN_SAMPLES = 10;
 
     // The table keeps no IpPrefix objects (they would cost ~40 bytes a prefix): only the builder does.
-    private final PrefixMap.Builder prefixes = new PrefixMap.Builder().withoutPrefixObjects();
+    private final PrefixMap.Builder prefixes = new PrefixMap.Builder().withoutPrefixObjects()
+            .directIpv4Index(LatencyTable.DIRECT_INDEX_MIN_IPV4_PREFIXES);
     /** The table's prefixes; a prefix's number is its entry in {@link #prefixes}. */
     private final PrefixNumbering entries = new PrefixNumbering(1024);
     private final List<String> regions = new ArrayList<>();
@@ -204,6 +205,15 @@ public final class LatencyTableBuilder {
                     obsWeightedRtt[k] / obsSamples[k]));
         }
         return out;
+    }
+
+    /**
+     * Keeps the direct IPv4 index from this many IPv4 prefixes on, instead of
+     * {@link LatencyTable#DIRECT_INDEX_MIN_IPV4_PREFIXES} (tests force it on small tables with 0).
+     */
+    public LatencyTableBuilder directIndexFrom(int ipv4Prefixes) {
+        prefixes.directIpv4Index(ipv4Prefixes);
+        return this;
     }
 
     public LatencyTable build() {

@@ -23,11 +23,31 @@ import java.util.Arrays;
  *
  * <p>Memory: about 8 bytes per IPv4 interval, 20 per IPv6 interval, plus 9 bytes per entry and an
  * index per family: 256 KiB up to 65,536 intervals, then at most 4 bytes per interval (64 MiB at
- * most). A table of n prefixes has at most 2n+1 intervals.
+ * most). A table of n prefixes has at most 2n+1 intervals. The direct IPv4 index, when asked for,
+ * adds 64 MiB.
+ *
+ * <h2>Direct IPv4 index (optional)</h2>
+ * Even with the first-level index, a cold lookup in a 10M table is three dependent cache misses
+ * (index slot, interval starts, interval entry) and the ECS holding length reads the starts again.
+ * A map built {@link Builder#directIpv4Index with a direct index} also keeps one {@code int} per
+ * /24 of the IPv4 space (2^24 slots, 64 MiB whatever the table size), precomputed at build by one
+ * pass over the intervals: for a /24 that lies inside one interval, its entry and the holding
+ * length of any IPv4 client of length 24 to 32 inside it, packed as {@code (entry + 1) << 6 |
+ * holding}; for a /24 that an interval boundary cuts (a longer prefix starts or ends inside it),
+ * or whose holding length depends on the client's length, {@link #NOT_DIRECT}. Such a client's
+ * lookup is then one array read ({@link #directIpv4}); everything else takes the search. The
+ * holding length of a /24 inside one interval depends neither on the client's address in it nor,
+ * when it is the same for /24 and /32 clients, on the length in between: it only grows with the
+ * length (every /L network's first address is also a /L' one's for L' > L).
  */
 public final class PrefixMap {
 
     public static final int NO_ENTRY = -1;
+    /** What {@link #directIpv4} gives where the direct index does not settle the lookup (or there is none). */
+    public static final int NOT_DIRECT = -1;
+    /** Direct slots keep the entry above 6 bits of holding length; all ones is {@link #NOT_DIRECT}. */
+    private static final int DIRECT_HOLDING_BITS = 6;
+    private static final int MAX_DIRECT_ENTRIES = (1 << (32 - DIRECT_HOLDING_BITS)) - 2;
 
     private static final int MIN_INDEX_BITS = 16;
     private static final int MAX_INDEX_BITS = 24;
@@ -45,9 +65,12 @@ public final class PrefixMap {
     private final byte[] entryLengths;
     private final int[] entryParents;
     private final IpPrefix[] entryPrefixesOrNull;
+    /** One packed slot per /24 (see the design note), or null when the map was built without it. */
+    private final int[] v4DirectOrNull;
 
     private PrefixMap(int[] v4Starts, int[] v4Entries, long[] v6StartsHi, long[] v6StartsLo, int[] v6Entries,
-                      byte[] entryLengths, int[] entryParents, IpPrefix[] entryPrefixesOrNull, int v4Bits, int v6Bits) {
+                      byte[] entryLengths, int[] entryParents, IpPrefix[] entryPrefixesOrNull, int v4Bits, int v6Bits,
+                      boolean direct) {
         this.v4Starts = v4Starts;
         this.v4Entries = v4Entries;
         this.v6StartsHi = v6StartsHi;
@@ -64,6 +87,32 @@ public final class PrefixMap {
             int c = Long.compareUnsigned(v6StartsHi[i] ^ Long.MIN_VALUE, (long) t << v6Shift);
             return c < 0 || (c == 0 && v6StartsLo[i] == Long.MIN_VALUE);
         });
+        this.v4DirectOrNull = direct && entryLengths.length <= MAX_DIRECT_ENTRIES ? directIpv4Index() : null;
+    }
+
+    /** The same map sharing all its arrays, with {@code direct} as its direct IPv4 index. */
+    private PrefixMap(PrefixMap map, boolean direct) {
+        this.v4Starts = map.v4Starts;
+        this.v4Entries = map.v4Entries;
+        this.v4Index = map.v4Index;
+        this.v4Shift = map.v4Shift;
+        this.v6StartsHi = map.v6StartsHi;
+        this.v6StartsLo = map.v6StartsLo;
+        this.v6Entries = map.v6Entries;
+        this.v6Index = map.v6Index;
+        this.v6Shift = map.v6Shift;
+        this.entryLengths = map.entryLengths;
+        this.entryParents = map.entryParents;
+        this.entryPrefixesOrNull = map.entryPrefixesOrNull;
+        this.v4DirectOrNull = direct && entryLengths.length <= MAX_DIRECT_ENTRIES ? directIpv4Index() : null;
+    }
+
+    /**
+     * This map with a direct IPv4 index, sharing everything else (what {@link Builder#directIpv4Index}
+     * asks for; here so that the index's build time can be measured on its own).
+     */
+    public PrefixMap withDirectIpv4Index() {
+        return new PrefixMap(this, true);
     }
 
     public static PrefixMap empty() {
@@ -73,6 +122,67 @@ public final class PrefixMap {
     /** The entry of the most specific prefix that contains this IPv4 address, or {@link #NO_ENTRY}. */
     public int lookupIpv4(int address) {
         return v4Entries[intervalIpv4(address)];
+    }
+
+    /**
+     * The direct index's slot for the /24 of this IPv4 address, or {@link #NOT_DIRECT}: valid only
+     * for a client network of length 24 to 32 (shorter ones span several /24s). Read it with
+     * {@link #directEntry} and {@link #directHolding}, which then equal {@link #entryAt} and
+     * {@link #holdingLength} of the client's interval.
+     */
+    public int directIpv4(int address) {
+        int[] direct = v4DirectOrNull;
+        return direct == null ? NOT_DIRECT : direct[address >>> 8];
+    }
+
+    /** The entry a {@link #directIpv4} slot names, or {@link #NO_ENTRY}. */
+    public static int directEntry(int slot) {
+        return (slot >>> DIRECT_HOLDING_BITS) - 1;
+    }
+
+    /** The holding length a {@link #directIpv4} slot gives (for clients of length 24 to 32). */
+    public static int directHolding(int slot) {
+        return slot & ((1 << DIRECT_HOLDING_BITS) - 1);
+    }
+
+    /** Whether the map keeps a direct IPv4 index (see the design note). */
+    public boolean hasDirectIpv4Index() {
+        return v4DirectOrNull != null;
+    }
+
+    /**
+     * One pass over the IPv4 intervals filling their slot ranges: a /24 inside interval i gets
+     * i's entry and the holding length of its /24 and /32 clients when those agree; /24s that a
+     * boundary cuts, and the rare ones whose holding length depends on the client's length, get
+     * {@link #NOT_DIRECT}.
+     */
+    private int[] directIpv4Index() {
+        int slots = 1 << 24;
+        int[] direct = new int[slots];
+        int cursor = 0; // slots before it are filled
+        int n = v4Starts.length;
+        for (int i = 0; i < n; i++) {
+            long start = (v4Starts[i] ^ Integer.MIN_VALUE) & 0xFFFF_FFFFL;
+            boolean last = i + 1 >= n;
+            long next = last ? 1L << 32 : (v4Starts[i + 1] ^ Integer.MIN_VALUE) & 0xFFFF_FFFFL;
+            int firstSlot = (int) ((start + 255) >>> 8);
+            int endSlot = (int) (next >>> 8);
+            if (firstSlot > cursor) {
+                Arrays.fill(direct, cursor, firstSlot, NOT_DIRECT); // cut by the boundary at start
+                cursor = firstSlot;
+            }
+            int entryBits = (v4Entries[i] + 1) << DIRECT_HOLDING_BITS;
+            long nextLo = last ? 0 : next;
+            for (int slot = cursor; slot < endSlot; slot++) {
+                long address = (long) slot << 8;
+                int h24 = holdingLength(0, start, last, 0, nextLo, 0, address, 24, 32);
+                int h32 = holdingLength(0, start, last, 0, nextLo, 0, address, 32, 32);
+                direct[slot] = h24 == h32 ? entryBits | h24 : NOT_DIRECT;
+            }
+            cursor = Math.max(cursor, endSlot);
+        }
+        Arrays.fill(direct, cursor, slots, NOT_DIRECT);
+        return direct;
     }
 
     /** The entry of the most specific prefix that contains the IPv6 address {@code hi:lo}, or {@link #NO_ENTRY}. */
@@ -104,8 +214,6 @@ public final class PrefixMap {
      * may be reused: the ECS scope it allows.
      */
     public int holdingLength(int interval, IpPrefix client) {
-        int length = client.length();
-        int width = client.ipv6() ? 128 : 32;
         long startHi;
         long startLo;
         long nextHi;
@@ -125,11 +233,19 @@ public final class PrefixMap {
             nextHi = last ? 0 : v6StartsHi[i + 1] ^ Long.MIN_VALUE;
             nextLo = last ? 0 : v6StartsLo[i + 1] ^ Long.MIN_VALUE;
         }
+        return holdingLength(startHi, startLo, last, nextHi, nextLo, client.hi(), client.lo(), client.length(),
+                client.ipv6() ? 128 : 32);
+    }
+
+    /**
+     * {@link #holdingLength(int, IpPrefix)} for an interval given by its start and the next one's
+     * (unless it is the last), and a client by its parts (IPv4 in the low 32 bits, width 32).
+     */
+    private static int holdingLength(long startHi, long startLo, boolean last, long nextHi, long nextLo,
+                                     long clientHi, long clientLo, int length, int width) {
         if (length == 0) {
             return 0;
         }
-        long clientHi = client.hi();
-        long clientLo = client.lo();
         // The smallest s such that client/s starts at or after the interval's start. For s up to
         // the bits client and start share, client/s starts where start/s does: at or after start
         // only from start's own alignment on. One bit further, client/s starts above start.
@@ -298,6 +414,7 @@ public final class PrefixMap {
         private IpPrefix[] prefixes = new IpPrefix[16];
         private int size;
         private boolean keepPrefixes = true;
+        private int directFromIpv4Prefixes = Integer.MAX_VALUE;
 
         /** Drop the {@link IpPrefix} objects after building (saves memory for very large tables). */
         public Builder withoutPrefixObjects() {
@@ -319,6 +436,15 @@ public final class PrefixMap {
             los = Arrays.copyOf(los, n);
             lengths = Arrays.copyOf(lengths, n);
             prefixes = Arrays.copyOf(prefixes, n);
+        }
+
+        /**
+         * Also build the direct IPv4 index (see the map's design note; 64 MiB) when the map has at
+         * least this many IPv4 prefixes: below that the search is short and mostly in cache anyway.
+         */
+        public Builder directIpv4Index(int fromIpv4Prefixes) {
+            directFromIpv4Prefixes = fromIpv4Prefixes;
+            return this;
         }
 
         /** Adds a prefix and returns its entry number. Each prefix may be added once. */
@@ -386,7 +512,8 @@ public final class PrefixMap {
             return new PrefixMap(v4Starts, Arrays.copyOf(v4.entries, v4.count), v6Hi, v6Lo,
                     Arrays.copyOf(v6.entries, v6.count), Arrays.copyOf(lengths, size), parents,
                     keepPrefixes ? Arrays.copyOf(prefixes, size) : new IpPrefix[size],
-                    indexBits > 0 ? indexBits : indexBits(v4Starts.length), indexBits > 0 ? indexBits : indexBits(v6Hi.length));
+                    indexBits > 0 ? indexBits : indexBits(v4Starts.length), indexBits > 0 ? indexBits : indexBits(v6Hi.length),
+                    firstV6 >= directFromIpv4Prefixes);
         }
 
         /**

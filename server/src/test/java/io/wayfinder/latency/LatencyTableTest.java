@@ -368,4 +368,33 @@ class LatencyTableTest {
     private static IpPrefix p(String text) {
         return IpPrefix.parse(text);
     }
+
+    /**
+     * Both ways to a table (CSV measurements through the builder, and rows as the learner's
+     * TableWriter writes them) keep the direct IPv4 index from the threshold on, and not below it.
+     */
+    @Test
+    void bothBuildersKeepTheDirectIndexFromTheirThresholdOn() {
+        int n = LatencyTable.DIRECT_INDEX_MIN_IPV4_PREFIXES;
+        LatencyRows rows = new LatencyRows(List.of("eastus"), n);
+        LatencyRows fewer = new LatencyRows(List.of("eastus"), n);
+        for (int i = 0; i < n; i++) {
+            long address = 0x0A00_0000L + ((long) i << 8);
+            rows.set(rows.add(false, 0, address, 24), 0, 10 + i % 50);
+            if (i > 0) {
+                fewer.set(fewer.add(false, 0, address, 24), 0, 10 + i % 50);
+            }
+        }
+        LatencyTable learned = rows.build();
+        assertThat(learned.prefixes().hasDirectIpv4Index()).isTrue();
+        assertThat(fewer.build().prefixes().hasDirectIpv4Index()).isFalse();
+        int slot = learned.prefixes().directIpv4(0x0A00_0105);
+        assertThat(PrefixMap.directEntry(slot)).isEqualTo(learned.lookup(p("10.0.1.5")));
+        assertThat(PrefixMap.directHolding(slot)).isEqualTo(24);
+
+        LatencyTableBuilder measured = new LatencyTableBuilder().add(p("10.1.2.0/24"), "eastus", 10, 1);
+        assertThat(measured.build().prefixes().hasDirectIpv4Index()).isFalse();
+        assertThat(measured.directIndexFrom(1).build().prefixes().hasDirectIpv4Index()).isTrue();
+        assertThat(new LatencyRows(List.of("eastus"), 1).directIndexFrom(0).build().prefixes().hasDirectIpv4Index()).isTrue();
+    }
 }

@@ -414,6 +414,81 @@ class PrefixMapTest {
         assertThat(failures).isEmpty();
     }
 
+    /**
+     * The direct IPv4 index, forced on for random nested tables (prefixes of every length: /24s cut
+     * by longer prefixes, /24s inside short ones, holes): for every /24 of the address space that
+     * it settles, an IPv4 client of a random length from 24 to 32 at a random address in it gets the
+     * search's entry and holding length; and at random /24+ clients near prefix boundaries as well.
+     */
+    @ParameterizedTest(name = "{0} IPv4 prefixes")
+    @ValueSource(ints = {1, 300, 3_000})
+    void theDirectIpv4IndexGivesTheSearchesEntryAndHoldingLength(int count) {
+        Random random = new Random(0xD1EC7L + count);
+        List<IpPrefix> prefixes = new ArrayList<>(randomPrefixes(random, false, count));
+        prefixes.addAll(randomPrefixes(random, true, 50));
+        PrefixMap.Builder builder = new PrefixMap.Builder().directIpv4Index(0);
+        prefixes.forEach(builder::add);
+        PrefixMap map = builder.build();
+        assertThat(map.hasDirectIpv4Index()).isTrue();
+
+        List<String> failures = new ArrayList<>();
+        int direct = 0;
+        for (int slot = 0; slot < 1 << 24 && failures.size() < 10; slot++) {
+            int entrySlot = map.directIpv4(slot << 8);
+            if (entrySlot == PrefixMap.NOT_DIRECT) {
+                continue;
+            }
+            direct++;
+            IpPrefix client = IpPrefix.ofIpv4(slot << 8 | random.nextInt(256), 24 + random.nextInt(9));
+            checkDirect(map, client, entrySlot, failures);
+        }
+        int cut = 0;
+        for (int i = 0; i < 100_000 && failures.size() < 10; i++) {
+            IpPrefix host = probe(random, prefixes);
+            if (host.ipv6()) {
+                continue;
+            }
+            IpPrefix client = host.truncate(24 + random.nextInt(9));
+            int entrySlot = map.directIpv4(client.ipv4());
+            if (entrySlot == PrefixMap.NOT_DIRECT) {
+                cut++;
+            } else {
+                checkDirect(map, client, entrySlot, failures);
+            }
+        }
+        assertThat(failures).isEmpty();
+        assertThat(direct).as("/24s the index settles").isGreaterThan((1 << 24) / 2);
+        if (count > 1) {
+            assertThat(cut).as("probes in /24s a boundary cuts").isGreaterThan(1_000);
+        }
+    }
+
+    private static void checkDirect(PrefixMap map, IpPrefix client, int slot, List<String> failures) {
+        int interval = map.interval(client);
+        int entry = map.entryAt(interval);
+        int holding = map.holdingLength(interval, client);
+        if (PrefixMap.directEntry(slot) != entry || PrefixMap.directHolding(slot) != holding) {
+            failures.add(client + ": direct entry " + PrefixMap.directEntry(slot) + " /" + PrefixMap.directHolding(slot)
+                    + ", search " + entry + " /" + holding);
+        }
+    }
+
+    @ParameterizedTest(name = "{0} IPv4 prefixes, from {1}: {2}")
+    @CsvSource({"0, 0, true", "5, 5, true", "5, 6, false", "5, 2147483647, false"})
+    void theDirectIndexIsBuiltFromItsThresholdOfIpv4PrefixesOn(int count, int from, boolean built) {
+        PrefixMap.Builder builder = new PrefixMap.Builder().directIpv4Index(from);
+        for (int i = 0; i < count; i++) {
+            builder.add(IpPrefix.ofIpv4(0x0A00_0000 + (i << 8), 24));
+        }
+        builder.add(IpPrefix.parse("2001:db8::/32"));
+        PrefixMap map = builder.build();
+        assertThat(map.hasDirectIpv4Index()).isEqualTo(built);
+        assertThat(new PrefixMap.Builder().build().hasDirectIpv4Index()).isFalse();
+        if (!built) {
+            assertThat(map.directIpv4(0x0A00_0000)).isEqualTo(PrefixMap.NOT_DIRECT);
+        }
+    }
+
     @ParameterizedTest(name = "{0} intervals -> {1} bits")
     @CsvSource({"1, 16", "65536, 16", "131071, 16", "131072, 17", "2000001, 20", "16777216, 24", "20000001, 24"})
     void theIndexHasAboutOneSlotPerIntervalWithin16To24Bits(int intervals, int bits) {

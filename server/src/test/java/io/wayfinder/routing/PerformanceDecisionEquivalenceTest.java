@@ -23,7 +23,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * that tie, regions the table never measured, random aggregation levels, geolocation, health) and
  * random clients (inside measured networks, under covering prefixes, in aggregate or distance space,
  * with every ECS length) must get the same endpoint, the same ECS scope and the same estimate, on
- * the query path and in explanations.
+ * the query path and in explanations. The query path and explanations run on the table with the
+ * direct IPv4 index forced on (small as it is), the oracle on the same table without it: IPv4
+ * clients of /24 and longer then take the direct index where their /24 holds no boundary.
  */
 class PerformanceDecisionEquivalenceTest {
     private static final String[] REGIONS = {"westeurope", "northeurope", "eastus", "southeastasia", "westus2", "japaneast"};
@@ -57,6 +59,32 @@ class PerformanceDecisionEquivalenceTest {
         assertThat(settledByRow).as("clients settled by their table row, of %d", compared).isBetween(compared / 10, compared - compared / 10);
     }
 
+    /** ... and only if IPv4 clients of /24 and longer often take the direct index, and often cannot. */
+    @Test
+    void theWorldsExerciseTheDirectIndexAndTheSearch() {
+        int direct = 0;
+        int searched = 0;
+        for (long seed = 1; seed <= WORLDS; seed++) {
+            Random random = new Random(seed);
+            World world = world(random);
+            var prefixes = world.table.estimator().table().prefixes();
+            assertThat(prefixes.hasDirectIpv4Index()).isTrue();
+            assertThat(world.oracleTable.estimator().table().prefixes().hasDirectIpv4Index()).isFalse();
+            for (int i = 0; i < 400; i++) {
+                IpPrefix client = client(random, world.prefixes);
+                if (!client.ipv6() && client.length() >= 24) {
+                    if (prefixes.directIpv4(client.ipv4()) != io.wayfinder.net.PrefixMap.NOT_DIRECT) {
+                        direct++;
+                    } else {
+                        searched++;
+                    }
+                }
+            }
+        }
+        assertThat(direct).as("IPv4 /24+ clients the direct index answers").isGreaterThan(1_000);
+        assertThat(searched).as("IPv4 /24+ clients in a /24 a boundary cuts").isGreaterThan(100);
+    }
+
     /** Routes 400 random clients of world {@code seed}; returns how many, and how many the table row settled. */
     private static int[] compare(long seed, List<String> different) {
         Random random = new Random(seed);
@@ -66,7 +94,7 @@ class PerformanceDecisionEquivalenceTest {
         int settledByRow = 0;
         for (int i = 0; i < 400; i++) {
             IpPrefix client = client(random, world.prefixes);
-            Expected expected = oracle(table, client);
+            Expected expected = oracle(world.oracleTable, client);
             RoutingContext context = new RoutingContext();
             context.reset(client);
             RoutingOutcome outcome = Router.route(table, table.profile("perf"), context, Trace.NONE);
@@ -100,7 +128,7 @@ class PerformanceDecisionEquivalenceTest {
                     int tenths = estimator.rowTenths(fast, region.column());
                     LatencyEstimator.Lookup full = new LatencyEstimator.Lookup();
                     full.reset(client);
-                    estimator.estimate(full, region.column(), region.latitude(), region.longitude());
+                    world.oracleTable.estimator().estimate(full, region.column(), region.latitude(), region.longitude());
                     if (tenths != LatencyEstimator.UNSETTLED) {
                         assertThat(Math.round(full.rttMs() * 10)).as("%s to %s", client, region.name()).isEqualTo(tenths);
                         assertThat(fast.holdingLength()).as("%s to %s: holding length", client, region.name())
@@ -111,7 +139,8 @@ class PerformanceDecisionEquivalenceTest {
         }
     }
 
-    private record World(RoutingTable table, List<IpPrefix> prefixes) {
+    /** {@code table} with the direct IPv4 index, {@code oracleTable} the same world without it. */
+    private record World(RoutingTable table, RoutingTable oracleTable, List<IpPrefix> prefixes) {
     }
 
     private static World world(Random random) {
@@ -167,7 +196,8 @@ class PerformanceDecisionEquivalenceTest {
                 world.located(prefix.toString(), -60 + random.nextDouble() * 120, -180 + random.nextDouble() * 360);
             }
         }
-        return new World(world.build(), prefixes);
+        RoutingTable withDirectIndex = world.directIndexFrom(0).build();
+        return new World(withDirectIndex, world.directIndexFrom(Integer.MAX_VALUE).build(), prefixes);
     }
 
     /** Figures that often tie, or differ by a tenth, or round to one; some above 500 ms (whole milliseconds). */
@@ -205,9 +235,10 @@ class PerformanceDecisionEquivalenceTest {
             long hi = near.hi() & IpPrefix.highMask(Math.min(64, keep)) | random.nextLong() & ~IpPrefix.highMask(Math.min(64, keep));
             return IpPrefix.ofIpv6(hi, random.nextLong(), length);
         }
-        int length = switch (random.nextInt(4)) {
+        int length = switch (random.nextInt(5)) {
             case 0 -> 24;
             case 1 -> 32;
+            case 2 -> random.nextInt(33); // every ECS length, /0 to /7 included
             default -> 8 + random.nextInt(25);
         };
         int mask = (int) IpPrefix.ipv4Mask(Math.min(32, keep));

@@ -105,6 +105,12 @@ final class RoutingTestWorld {
         return this;
     }
 
+    /** Builds the latency table with the direct IPv4 index from this many IPv4 prefixes on (0: always). */
+    RoutingTestWorld directIndexFrom(int ipv4Prefixes) {
+        latency.directIndexFrom(ipv4Prefixes);
+        return this;
+    }
+
     RoutingTable build() {
         LatencyTable table = latency.build();
         LatencyEstimator estimator = new LatencyEstimator(table, locator(Map.copyOf(geo)), model);

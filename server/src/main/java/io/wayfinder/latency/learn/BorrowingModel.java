@@ -24,6 +24,9 @@ package io.wayfinder.latency.learn;
  * each step is the exact ridge update of one group of effects given the others, so each sweep
  * lowers the penalised error and a few sweeps converge. Each step is one sequential pass over the
  * cells (blocks and networks are contiguous in {@link Observations}), so a sweep costs O(cells).
+ * The blocks of one level share no effect, nor do the networks, so each step runs on the
+ * {@link Lanes}, on ranges of networks cut between blocks: exactly the sequential updates, in the
+ * same order within each range.
  * A cell's samples weigh {@code 1 / (v + noiseVariance)}: its own sampling variance plus the
  * network-by-region variance no effect explains, so that a cell of a thousand samples does not
  * count a thousand times more than one of ten about its block.
@@ -97,9 +100,23 @@ final class BorrowingModel {
     final float[][] offset;
     final float[][] effect;
 
-    private double[] residual = new double[256];
-    private final double[] sumW;
-    private final double[] sumWR;
+    /** Networks [cuts[p], cuts[p + 1]) are part p of every pass ({@link Lanes#cuts}): no block spans two parts. */
+    private final int[] cuts;
+    /** Per part, its scratch: a block's residuals, and per region the sums of its weights and weighted residuals. */
+    private final Scratch[] scratch;
+
+    private static final class Scratch {
+        double[] residual = new double[256];
+        double[] weight = new double[256];
+        int[] region = new int[256];
+        final double[] sumW;
+        final double[] sumWR;
+
+        Scratch(int regions) {
+            sumW = new double[regions];
+            sumWR = new double[regions];
+        }
+    }
 
     /**
      * @param anchor  per network, the index of its anchor (finest block, or itself)
@@ -120,8 +137,21 @@ final class BorrowingModel {
             offset[l] = new float[obs.blockCount[l]];
             effect[l] = new float[obs.blockCount[l] * regions];
         }
-        sumW = new double[regions];
-        sumWR = new double[regions];
+        cuts = Lanes.cuts(obs, Lanes.parts(obs.cells));
+        scratch = new Scratch[cuts.length - 1];
+        for (int p = 0; p < scratch.length; p++) {
+            scratch[p] = new Scratch(regions);
+        }
+    }
+
+    /** Runs {@code pass} over each part of the networks, the parts on the {@link Lanes}. */
+    private void eachPart(PartPass pass) {
+        Lanes.run(scratch.length, p -> pass.run(cuts[p], cuts[p + 1], scratch[p]));
+    }
+
+    @FunctionalInterface
+    private interface PartPass {
+        void run(int from, int to, Scratch scratch);
     }
 
     /** Fits every effect from zero. {@code heldOut}, when not null, marks cells the fit must not see. */
@@ -133,9 +163,10 @@ final class BorrowingModel {
         }
         for (int s = 0; s < sweeps; s++) {
             for (int l = obs.levels - 1; l >= 0; l--) {
-                fitLevel(l, trust, heldOut);
+                int level = l;
+                eachPart((from, to, scratch) -> fitLevel(level, trust, heldOut, from, to, scratch));
             }
-            fitNetworks(trust, heldOut);
+            eachPart((from, to, scratch) -> fitNetworks(trust, heldOut, from, to));
         }
     }
 
@@ -173,62 +204,76 @@ final class BorrowingModel {
         return heldOut != null && heldOut[c] ? 0 : 1 / (obs.v[c] + trust.noiseVariance());
     }
 
-    private void fitLevel(int l, Trust trust, boolean[] heldOut) {
+    private void fitLevel(int l, Trust trust, boolean[] heldOut, int fromNetwork, int toNetwork, Scratch scratch) {
         int[] blockOf = obs.netBlock[l];
         double offsetPrecision = 1 / trust.offsetVariance()[l];
         double regionPrecision = 1 / trust.regionVariance()[l];
-        int n = 0;
-        while (n < obs.networks) {
+        double[] sumW = scratch.sumW;
+        double[] sumWR = scratch.sumWR;
+        int n = fromNetwork;
+        while (n < toNetwork) {
             int b = blockOf[n];
             if (b < 0) {
                 n++;
                 continue;
             }
             int first = n;
-            while (n < obs.networks && blockOf[n] == b) {
+            while (n < toNetwork && blockOf[n] == b) {
                 n++;
             }
             int from = obs.cellStart[first];
             int to = obs.cellStart[n];
-            if (residual.length < to - from) {
-                residual = new double[Integer.highestOneBit(to - from) * 2];
+            if (scratch.residual.length < to - from) {
+                int size = Integer.highestOneBit(to - from) * 2;
+                scratch.residual = new double[size];
+                scratch.weight = new double[size];
+                scratch.region = new int[size];
             }
+            // The block's cells' residuals, weights and regions, once: both rounds read them twice.
+            double[] residual = scratch.residual;
+            double[] weight = scratch.weight;
+            int[] region = scratch.region;
             for (int m = first; m < n; m++) {
                 for (int c = obs.cellStart[m]; c < obs.cellStart[m + 1]; c++) {
-                    residual[c - from] = obs.y[c] - base(m, obs.region(c), l) - a[m];
+                    int r = obs.region(c);
+                    residual[c - from] = obs.y[c] - base(m, r, l) - a[m];
+                    weight[c - from] = weight(c, trust, heldOut);
+                    region[c - from] = r;
                 }
             }
             // The block's offset and its region effects, alternately (two rounds: they are nearly orthogonal).
             double o = offset[l][b];
             int e0 = b * regions;
+            float[] effects = effect[l];
+            int count = to - from;
             for (int round = 0; round < 2; round++) {
                 double num = 0;
                 double den = offsetPrecision;
-                for (int c = from; c < to; c++) {
-                    double w = weight(c, trust, heldOut);
-                    num += w * (residual[c - from] - effect[l][e0 + obs.region(c)]);
+                for (int i = 0; i < count; i++) {
+                    double w = weight[i];
+                    num += w * (residual[i] - effects[e0 + region[i]]);
                     den += w;
                 }
                 o = num / den;
                 java.util.Arrays.fill(sumW, 0);
                 java.util.Arrays.fill(sumWR, 0);
-                for (int c = from; c < to; c++) {
-                    double w = weight(c, trust, heldOut);
-                    int r = obs.region(c);
+                for (int i = 0; i < count; i++) {
+                    double w = weight[i];
+                    int r = region[i];
                     sumW[r] += w;
-                    sumWR[r] += w * (residual[c - from] - o);
+                    sumWR[r] += w * (residual[i] - o);
                 }
                 for (int r = 0; r < regions; r++) {
-                    effect[l][e0 + r] = (float) (sumWR[r] / (sumW[r] + regionPrecision));
+                    effects[e0 + r] = (float) (sumWR[r] / (sumW[r] + regionPrecision));
                 }
             }
             offset[l][b] = (float) o;
         }
     }
 
-    private void fitNetworks(Trust trust, boolean[] heldOut) {
+    private void fitNetworks(Trust trust, boolean[] heldOut, int fromNetwork, int toNetwork) {
         double precision = 1 / trust.networkVariance();
-        for (int n = 0; n < obs.networks; n++) {
+        for (int n = fromNetwork; n < toNetwork; n++) {
             double num = 0;
             double den = precision;
             for (int c = obs.cellStart[n]; c < obs.cellStart[n + 1]; c++) {
@@ -270,18 +315,23 @@ final class BorrowingModel {
         int[][] counts = new int[obs.levels][];
         for (int l = 0; l < obs.levels; l++) {
             counts[l] = new int[obs.blockCount[l] * regions];
-            for (int n = 0; n < obs.networks; n++) {
-                int b = obs.netBlock[l][n];
-                if (b < 0) {
-                    continue;
-                }
-                for (int c = obs.cellStart[n]; c < obs.cellStart[n + 1]; c++) {
-                    if (heldOut == null || !heldOut[c]) {
-                        counts[l][b * regions + obs.region(c)]++;
+        }
+        eachPart((from, to, scratch) -> {
+            for (int l = 0; l < obs.levels; l++) {
+                int[] count = counts[l];
+                for (int n = from; n < to; n++) {
+                    int b = obs.netBlock[l][n];
+                    if (b < 0) {
+                        continue;
+                    }
+                    for (int c = obs.cellStart[n]; c < obs.cellStart[n + 1]; c++) {
+                        if (heldOut == null || !heldOut[c]) {
+                            count[b * regions + obs.region(c)]++;
+                        }
                     }
                 }
             }
-        }
+        });
         return counts;
     }
 }

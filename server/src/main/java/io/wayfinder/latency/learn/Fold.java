@@ -74,8 +74,15 @@ final class Fold {
     void fold(Journal journal, CellStore store, int nowMinute, double priorVariance, Journal keep) {
         int n = journal.size;
         long[] order = new long[n];
+        // Samples come in runs of one network (a client's batch): look the key up once a run.
+        long lastKey = 0;
+        int network = CellStore.NONE;
         for (int i = 0; i < n; i++) {
-            int network = store.network(journal.key[i]);
+            long key = journal.key[i];
+            if (network == CellStore.NONE || key != lastKey) {
+                network = store.network(key);
+                lastKey = key;
+            }
             int cell = store.cell(network, journal.regionIndex(i));
             order[i] = (long) cell << 32 | i;
         }

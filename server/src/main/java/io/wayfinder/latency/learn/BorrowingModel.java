@@ -111,10 +111,16 @@ final class BorrowingModel {
         int[] region = new int[256];
         final double[] sumW;
         final double[] sumWR;
+        /** One network's part of {@link #base}, looked up once for all its cells ({@link #hoist}). */
+        int muRow;
+        final int[] effectRow;
+        final float[] blockOffset;
 
-        Scratch(int regions) {
+        Scratch(int regions, int levels) {
             sumW = new double[regions];
             sumWR = new double[regions];
+            effectRow = new int[levels];
+            blockOffset = new float[levels];
         }
     }
 
@@ -140,7 +146,7 @@ final class BorrowingModel {
         cuts = Lanes.cuts(obs, Lanes.parts(obs.cells));
         scratch = new Scratch[cuts.length - 1];
         for (int p = 0; p < scratch.length; p++) {
-            scratch[p] = new Scratch(regions);
+            scratch[p] = new Scratch(regions, obs.levels);
         }
     }
 
@@ -166,7 +172,7 @@ final class BorrowingModel {
                 int level = l;
                 eachPart((from, to, scratch) -> fitLevel(level, trust, heldOut, from, to, scratch));
             }
-            eachPart((from, to, scratch) -> fitNetworks(trust, heldOut, from, to));
+            eachPart((from, to, scratch) -> fitNetworks(trust, heldOut, from, to, scratch));
         }
     }
 
@@ -195,6 +201,29 @@ final class BorrowingModel {
             int b = obs.netBlock[l][n];
             if (b >= 0 && l != skip) {
                 sum += offset[l][b] + effect[l][b * regions + r];
+            }
+        }
+        return sum;
+    }
+
+    /** Prepares {@link #base(Scratch, int)} for network n without level {@code skip}. */
+    private void hoist(int n, int skip, Scratch s) {
+        s.muRow = anchor[n] * regions;
+        for (int l = 0; l < obs.levels; l++) {
+            int b = obs.netBlock[l][n];
+            boolean used = b >= 0 && l != skip;
+            s.effectRow[l] = used ? b * regions : -1;
+            s.blockOffset[l] = used ? offset[l][b] : 0;
+        }
+    }
+
+    /** {@link #base(int, int, int)} for the network {@link #hoist}ed into s: the same sum, in the same order. */
+    private double base(Scratch s, int r) {
+        double sum = mu[s.muRow + r];
+        for (int l = 0; l < s.effectRow.length; l++) {
+            int row = s.effectRow[l];
+            if (row >= 0) {
+                sum += s.blockOffset[l] + effect[l][row + r];
             }
         }
         return sum;
@@ -234,9 +263,11 @@ final class BorrowingModel {
             double[] weight = scratch.weight;
             int[] region = scratch.region;
             for (int m = first; m < n; m++) {
+                hoist(m, l, scratch);
+                double am = a[m];
                 for (int c = obs.cellStart[m]; c < obs.cellStart[m + 1]; c++) {
                     int r = obs.region(c);
-                    residual[c - from] = obs.y[c] - base(m, r, l) - a[m];
+                    residual[c - from] = obs.y[c] - base(scratch, r) - am;
                     weight[c - from] = weight(c, trust, heldOut);
                     region[c - from] = r;
                 }
@@ -271,14 +302,15 @@ final class BorrowingModel {
         }
     }
 
-    private void fitNetworks(Trust trust, boolean[] heldOut, int fromNetwork, int toNetwork) {
+    private void fitNetworks(Trust trust, boolean[] heldOut, int fromNetwork, int toNetwork, Scratch scratch) {
         double precision = 1 / trust.networkVariance();
         for (int n = fromNetwork; n < toNetwork; n++) {
             double num = 0;
             double den = precision;
+            hoist(n, -1, scratch);
             for (int c = obs.cellStart[n]; c < obs.cellStart[n + 1]; c++) {
                 double w = weight(c, trust, heldOut);
-                num += w * (obs.y[c] - base(n, obs.region(c), -1));
+                num += w * (obs.y[c] - base(scratch, obs.region(c)));
                 den += w;
             }
             a[n] = num / den;
@@ -291,18 +323,23 @@ final class BorrowingModel {
      * from. {@code obs.levels} when no block does (the distance model's difference).
      */
     int borrowLevel(int n, int r, boolean[] heldOut, int[][] regionCount) {
+        int own = 0;
+        for (int c = obs.cellStart[n]; c < obs.cellStart[n + 1]; c++) {
+            if (obs.region(c) == r && (heldOut == null || !heldOut[c])) {
+                own++;
+            }
+        }
+        return borrowLevel(n, r, own, regionCount);
+    }
+
+    /** {@link #borrowLevel(int, int, boolean[], int[][])} given the network's own cells of region r (not held out). */
+    int borrowLevel(int n, int r, int own, int[][] regionCount) {
         for (int l = 0; l < obs.levels; l++) {
             int b = obs.netBlock[l][n];
             if (b < 0) {
                 continue;
             }
             int others = regionCount[l][b * regions + r];
-            int own = 0;
-            for (int c = obs.cellStart[n]; c < obs.cellStart[n + 1]; c++) {
-                if (obs.region(c) == r && (heldOut == null || !heldOut[c])) {
-                    own++;
-                }
-            }
             if (others - own > 0) {
                 return l;
             }

@@ -114,7 +114,7 @@ final class TableWriter {
                 double y = obs.y[c];
                 double v = obs.v[c];
                 double predicted = model.predict(n, r);
-                double p = classVariance[model.borrowLevel(n, r, null, counts)];
+                double p = classVariance[model.borrowLevel(n, r, 1, counts)]; // one cell a region
                 double lambda = v / (v + p);
                 figure[r] = y - LearnedLatency.shrink(lambda * (y - predicted), v, obs.weight[c],
                         parameters.changeMinSamples());
@@ -124,7 +124,7 @@ final class TableWriter {
             for (int r = 0; r < regions; r++) {
                 if (Double.isNaN(figure[r])) {
                     figure[r] = model.predict(n, r);
-                    sd[r] = Math.sqrt(classVariance[model.borrowLevel(n, r, null, counts)]);
+                    sd[r] = Math.sqrt(classVariance[model.borrowLevel(n, r, 0, counts)]);
                 }
             }
             dark.writeBefore(key);

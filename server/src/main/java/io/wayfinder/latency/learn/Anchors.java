@@ -196,6 +196,11 @@ final class Anchors {
                     m++;
                 }
                 int[] picks = {ofNetwork[first], ofNetwork[first + (m - first) / 2], ofNetwork[m - 1]};
+                if (picks[0] == picks[2]) {
+                    // One anchor (a finest block is its networks' anchor): its location, so its μ.
+                    System.arraycopy(mu, picks[0] * regions, out, b * regions, regions);
+                    continue;
+                }
                 double[] las = new double[3];
                 double[] los = new double[3];
                 int known = 0;

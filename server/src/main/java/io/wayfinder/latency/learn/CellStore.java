@@ -206,6 +206,16 @@ final class CellStore {
      * @return how many cells were dropped
      */
     int prune(int minute, double halfLifeMinutes, double minWeight) {
+        // Count first (one sequential pass): most prunes drop nothing, and copying every cell into a
+        // new store to find that out cost more than a whole rebuild's layout at ten million networks.
+        Decay.Factors decay = new Decay.Factors(halfLifeMinutes);
+        boolean any = false;
+        for (int c = 0; c < cells && !any; c++) {
+            any = cellWeight[c] * decay.of(minute - cellMinute[c]) < minWeight;
+        }
+        if (!any) {
+            return 0;
+        }
         CellStore kept = new CellStore(networks, cells);
         int dropped = 0;
         for (int n = 0; n < networks; n++) {

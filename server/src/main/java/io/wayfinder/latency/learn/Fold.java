@@ -73,6 +73,21 @@ final class Fold {
      */
     void fold(Journal journal, CellStore store, int nowMinute, double priorVariance, Journal keep) {
         int n = journal.size;
+        // At most a new network per run of one key and a new cell per run of one key and region:
+        // room for them at once (exact when samples come client by client, as beacons post them),
+        // and what was not needed given back after.
+        int keyRuns = 0;
+        int cellRuns = 0;
+        for (int i = 0; i < n; i++) {
+            boolean newKey = i == 0 || journal.key[i] != journal.key[i - 1];
+            if (newKey) {
+                keyRuns++;
+            }
+            if (newKey || journal.region[i] != journal.region[i - 1]) {
+                cellRuns++;
+            }
+        }
+        store.reserve(keyRuns, cellRuns);
         long[] order = new long[n];
         // Samples come in runs of one network (a client's batch): look the key up once a run.
         long lastKey = 0;
@@ -97,6 +112,7 @@ final class Fold {
             group(journal, order, start, end, cell, store, nowMinute, priorVariance, keep);
             start = end;
         }
+        store.trim();
     }
 
     private void group(Journal journal, long[] order, int from, int to, int cell, CellStore store, int nowMinute,

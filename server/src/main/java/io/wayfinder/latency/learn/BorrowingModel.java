@@ -104,6 +104,7 @@ final class BorrowingModel {
     private final int[] cuts;
     /** Per part, its scratch: a block's residuals, and per region the sums of its weights and weighted residuals. */
     private final Scratch[] scratch;
+    private Scratch predictScratch;
 
     private static final class Scratch {
         double[] residual = new double[256];
@@ -179,6 +180,21 @@ final class BorrowingModel {
     /** The model's RTT for a network and region, without the cell's own interaction: what it borrows. */
     double predict(int n, int r) {
         return base(n, r, -1) + a[n];
+    }
+
+    /**
+     * {@link #predict} for every region, into {@code out}: the same sums, the network's blocks
+     * looked up once. Not thread-safe (one scratch); for the table writer's single pass.
+     */
+    void predictAll(int n, double[] out) {
+        if (predictScratch == null) {
+            predictScratch = new Scratch(regions, obs.levels);
+        }
+        hoist(n, -1, predictScratch);
+        double an = a[n];
+        for (int r = 0; r < regions; r++) {
+            out[r] = base(predictScratch, r) + an;
+        }
     }
 
     /** The block part of a prediction at one level and coarser (a block row: the average network of the block). */

@@ -55,11 +55,14 @@ final class Anchors {
     private final GeoLocator geo;
     private final double[] regionLat;
     private final double[] regionLon;
+    /** Per region, the cosine of its latitude: computed once, not once per anchor ({@link GreatCircle}). */
+    private final double[] regionCos;
     private final double[] meanY;
 
     private Anchors(int count, int[] ofNetwork, float[] mu, float[][] blockMu, double[] intercept, double[] slope,
                     int[] pairs, DistanceModel global, double[] lat, double[] lon, GeoLocator geo, double[] regionLat,
-                    double[] regionLon, double[] meanY) {
+                    double[] regionLon, double[] regionCos, double[] meanY) {
+        this.regionCos = regionCos;
         this.lat = lat;
         this.lon = lon;
         this.geo = geo;
@@ -80,10 +83,12 @@ final class Anchors {
         int regions = obs.regions;
         double[] regionLat = new double[regions];
         double[] regionLon = new double[regions];
+        double[] regionCos = new double[regions];
         for (int r = 0; r < regions; r++) {
             Optional<Region> region = r < regionNames.size() ? catalogue.find(regionNames.get(r)) : Optional.empty();
             regionLat[r] = region.map(Region::latitude).orElse(Double.NaN);
             regionLon[r] = region.map(Region::longitude).orElse(Double.NaN);
+            regionCos[r] = Math.cos(Math.toRadians(regionLat[r]));
         }
 
         // Anchors, numbered in network order (a block's networks are contiguous).
@@ -137,13 +142,18 @@ final class Anchors {
         double[] meanY = new double[regions];
         long[] cellsOf = new long[regions];
         int stride = Math.max(1, obs.cells / FIT_SAMPLE);
+        int nextFitCell = 0;
         for (int m = 0; m < obs.networks; m++) {
             for (int c = obs.cellStart[m]; c < obs.cellStart[m + 1]; c++) {
                 int r = obs.region(c);
                 meanY[r] += obs.y[c];
                 cellsOf[r]++;
                 int a = ofNetwork[m];
-                if (c % stride != 0 || Double.isNaN(lat[a]) || Double.isNaN(regionLat[r])) {
+                if (c != nextFitCell) {
+                    continue;
+                }
+                nextFitCell += stride; // every stride-th cell (a counter, not c % stride: this loop sees every cell)
+                if (Double.isNaN(lat[a]) || Double.isNaN(regionLat[r])) {
                     continue;
                 }
                 double x = GreatCircle.kilometres(lat[a], lon[a], regionLat[r], regionLon[r]);
@@ -175,7 +185,7 @@ final class Anchors {
 
         float[] mu = new float[count * regions];
         for (int a = 0; a < count; a++) {
-            muAt(lat[a], lon[a], regionLat, regionLon, intercept, slope, meanY, global, mu, a * regions);
+            muAt(lat[a], lon[a], regionLat, regionCos, regionLon, intercept, slope, meanY, global, mu, a * regions);
         }
         // Coarser blocks: the median of up to three of their anchors' locations (the finest level's
         // blocks are anchors themselves, or hold only networks that are).
@@ -196,6 +206,11 @@ final class Anchors {
                     m++;
                 }
                 int[] picks = {ofNetwork[first], ofNetwork[first + (m - first) / 2], ofNetwork[m - 1]};
+                if (picks[0] == picks[2]) {
+                    // One anchor (a finest block is its networks' anchor): its location, so its μ.
+                    System.arraycopy(mu, picks[0] * regions, out, b * regions, regions);
+                    continue;
+                }
                 double[] las = new double[3];
                 double[] los = new double[3];
                 int known = 0;
@@ -209,11 +224,11 @@ final class Anchors {
                     previousAnchor = a;
                 }
                 muAt(known == 0 ? Double.NaN : median(las, known), known == 0 ? Double.NaN : median(los, known),
-                        regionLat, regionLon, intercept, slope, meanY, global, out, b * regions);
+                        regionLat, regionCos, regionLon, intercept, slope, meanY, global, out, b * regions);
             }
         }
         return new Anchors(count, ofNetwork, mu, blockMu, intercept, slope, pairs, global, lat, lon, geo, regionLat,
-                regionLon, meanY);
+                regionLon, regionCos, meanY);
     }
 
     /**
@@ -226,7 +241,7 @@ final class Anchors {
         if (!where.known()) {
             return null;
         }
-        muAt(where.latitude(), where.longitude(), regionLat, regionLon, intercept, slope, meanY, global, out, 0);
+        muAt(where.latitude(), where.longitude(), regionLat, regionCos, regionLon, intercept, slope, meanY, global, out, 0);
         return new double[] {where.latitude(), where.longitude()};
     }
 
@@ -235,14 +250,17 @@ final class Anchors {
         return (long) Math.floor(latitude + 90) * 400 + (long) Math.floor(longitude + 180);
     }
 
-    private static void muAt(double lat, double lon, double[] regionLat, double[] regionLon, double[] intercept,
+    private static void muAt(double lat, double lon, double[] regionLat, double[] regionCos, double[] regionLon, double[] intercept,
                              double[] slope, double[] meanY, DistanceModel global, float[] out, int at) {
+        double p = Math.toRadians(lat);
+        double cosP = Math.cos(p);
         for (int r = 0; r < regionLat.length; r++) {
             double value;
             if (Double.isNaN(lat) || Double.isNaN(regionLat[r])) {
                 value = Double.isNaN(meanY[r]) ? global.lastMileMs() : meanY[r];
             } else {
-                value = intercept[r] + slope[r] * GreatCircle.kilometres(lat, lon, regionLat[r], regionLon[r]);
+                value = intercept[r] + slope[r] * GreatCircle.kilometres(p, cosP, lon, Math.toRadians(regionLat[r]),
+                        regionCos[r], regionLon[r]);
             }
             out[at + r] = (float) value;
         }

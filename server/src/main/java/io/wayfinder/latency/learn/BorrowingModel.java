@@ -24,6 +24,9 @@ package io.wayfinder.latency.learn;
  * each step is the exact ridge update of one group of effects given the others, so each sweep
  * lowers the penalised error and a few sweeps converge. Each step is one sequential pass over the
  * cells (blocks and networks are contiguous in {@link Observations}), so a sweep costs O(cells).
+ * The blocks of one level share no effect, nor do the networks, so each step runs on the
+ * {@link Lanes}, on ranges of networks cut between blocks: exactly the sequential updates, in the
+ * same order within each range.
  * A cell's samples weigh {@code 1 / (v + noiseVariance)}: its own sampling variance plus the
  * network-by-region variance no effect explains, so that a cell of a thousand samples does not
  * count a thousand times more than one of ten about its block.
@@ -97,9 +100,30 @@ final class BorrowingModel {
     final float[][] offset;
     final float[][] effect;
 
-    private double[] residual = new double[256];
-    private final double[] sumW;
-    private final double[] sumWR;
+    /** Networks [cuts[p], cuts[p + 1]) are part p of every pass ({@link Lanes#cuts}): no block spans two parts. */
+    private final int[] cuts;
+    /** Per part, its scratch: a block's residuals, and per region the sums of its weights and weighted residuals. */
+    private final Scratch[] scratch;
+    private Scratch predictScratch;
+
+    private static final class Scratch {
+        double[] residual = new double[256];
+        double[] weight = new double[256];
+        int[] region = new int[256];
+        final double[] sumW;
+        final double[] sumWR;
+        /** One network's part of {@link #base}, looked up once for all its cells ({@link #hoist}). */
+        int muRow;
+        final int[] effectRow;
+        final float[] blockOffset;
+
+        Scratch(int regions, int levels) {
+            sumW = new double[regions];
+            sumWR = new double[regions];
+            effectRow = new int[levels];
+            blockOffset = new float[levels];
+        }
+    }
 
     /**
      * @param anchor  per network, the index of its anchor (finest block, or itself)
@@ -120,8 +144,21 @@ final class BorrowingModel {
             offset[l] = new float[obs.blockCount[l]];
             effect[l] = new float[obs.blockCount[l] * regions];
         }
-        sumW = new double[regions];
-        sumWR = new double[regions];
+        cuts = Lanes.cuts(obs, Lanes.parts(obs.cells));
+        scratch = new Scratch[cuts.length - 1];
+        for (int p = 0; p < scratch.length; p++) {
+            scratch[p] = new Scratch(regions, obs.levels);
+        }
+    }
+
+    /** Runs {@code pass} over each part of the networks, the parts on the {@link Lanes}. */
+    private void eachPart(PartPass pass) {
+        Lanes.run(scratch.length, p -> pass.run(cuts[p], cuts[p + 1], scratch[p]));
+    }
+
+    @FunctionalInterface
+    private interface PartPass {
+        void run(int from, int to, Scratch scratch);
     }
 
     /** Fits every effect from zero. {@code heldOut}, when not null, marks cells the fit must not see. */
@@ -133,15 +170,31 @@ final class BorrowingModel {
         }
         for (int s = 0; s < sweeps; s++) {
             for (int l = obs.levels - 1; l >= 0; l--) {
-                fitLevel(l, trust, heldOut);
+                int level = l;
+                eachPart((from, to, scratch) -> fitLevel(level, trust, heldOut, from, to, scratch));
             }
-            fitNetworks(trust, heldOut);
+            eachPart((from, to, scratch) -> fitNetworks(trust, heldOut, from, to, scratch));
         }
     }
 
     /** The model's RTT for a network and region, without the cell's own interaction: what it borrows. */
     double predict(int n, int r) {
         return base(n, r, -1) + a[n];
+    }
+
+    /**
+     * {@link #predict} for every region, into {@code out}: the same sums, the network's blocks
+     * looked up once. Not thread-safe (one scratch); for the table writer's single pass.
+     */
+    void predictAll(int n, double[] out) {
+        if (predictScratch == null) {
+            predictScratch = new Scratch(regions, obs.levels);
+        }
+        hoist(n, -1, predictScratch);
+        double an = a[n];
+        for (int r = 0; r < regions; r++) {
+            out[r] = base(predictScratch, r) + an;
+        }
     }
 
     /** The block part of a prediction at one level and coarser (a block row: the average network of the block). */
@@ -169,71 +222,111 @@ final class BorrowingModel {
         return sum;
     }
 
+    /** Prepares {@link #base(Scratch, int)} for network n without level {@code skip}. */
+    private void hoist(int n, int skip, Scratch s) {
+        s.muRow = anchor[n] * regions;
+        for (int l = 0; l < obs.levels; l++) {
+            int b = obs.netBlock[l][n];
+            boolean used = b >= 0 && l != skip;
+            s.effectRow[l] = used ? b * regions : -1;
+            s.blockOffset[l] = used ? offset[l][b] : 0;
+        }
+    }
+
+    /** {@link #base(int, int, int)} for the network {@link #hoist}ed into s: the same sum, in the same order. */
+    private double base(Scratch s, int r) {
+        double sum = mu[s.muRow + r];
+        for (int l = 0; l < s.effectRow.length; l++) {
+            int row = s.effectRow[l];
+            if (row >= 0) {
+                sum += s.blockOffset[l] + effect[l][row + r];
+            }
+        }
+        return sum;
+    }
+
     private double weight(int c, Trust trust, boolean[] heldOut) {
         return heldOut != null && heldOut[c] ? 0 : 1 / (obs.v[c] + trust.noiseVariance());
     }
 
-    private void fitLevel(int l, Trust trust, boolean[] heldOut) {
+    private void fitLevel(int l, Trust trust, boolean[] heldOut, int fromNetwork, int toNetwork, Scratch scratch) {
         int[] blockOf = obs.netBlock[l];
         double offsetPrecision = 1 / trust.offsetVariance()[l];
         double regionPrecision = 1 / trust.regionVariance()[l];
-        int n = 0;
-        while (n < obs.networks) {
+        double[] sumW = scratch.sumW;
+        double[] sumWR = scratch.sumWR;
+        int n = fromNetwork;
+        while (n < toNetwork) {
             int b = blockOf[n];
             if (b < 0) {
                 n++;
                 continue;
             }
             int first = n;
-            while (n < obs.networks && blockOf[n] == b) {
+            while (n < toNetwork && blockOf[n] == b) {
                 n++;
             }
             int from = obs.cellStart[first];
             int to = obs.cellStart[n];
-            if (residual.length < to - from) {
-                residual = new double[Integer.highestOneBit(to - from) * 2];
+            if (scratch.residual.length < to - from) {
+                int size = Integer.highestOneBit(to - from) * 2;
+                scratch.residual = new double[size];
+                scratch.weight = new double[size];
+                scratch.region = new int[size];
             }
+            // The block's cells' residuals, weights and regions, once: both rounds read them twice.
+            double[] residual = scratch.residual;
+            double[] weight = scratch.weight;
+            int[] region = scratch.region;
             for (int m = first; m < n; m++) {
+                hoist(m, l, scratch);
+                double am = a[m];
                 for (int c = obs.cellStart[m]; c < obs.cellStart[m + 1]; c++) {
-                    residual[c - from] = obs.y[c] - base(m, obs.region(c), l) - a[m];
+                    int r = obs.region(c);
+                    residual[c - from] = obs.y[c] - base(scratch, r) - am;
+                    weight[c - from] = weight(c, trust, heldOut);
+                    region[c - from] = r;
                 }
             }
             // The block's offset and its region effects, alternately (two rounds: they are nearly orthogonal).
             double o = offset[l][b];
             int e0 = b * regions;
+            float[] effects = effect[l];
+            int count = to - from;
             for (int round = 0; round < 2; round++) {
                 double num = 0;
                 double den = offsetPrecision;
-                for (int c = from; c < to; c++) {
-                    double w = weight(c, trust, heldOut);
-                    num += w * (residual[c - from] - effect[l][e0 + obs.region(c)]);
+                for (int i = 0; i < count; i++) {
+                    double w = weight[i];
+                    num += w * (residual[i] - effects[e0 + region[i]]);
                     den += w;
                 }
                 o = num / den;
                 java.util.Arrays.fill(sumW, 0);
                 java.util.Arrays.fill(sumWR, 0);
-                for (int c = from; c < to; c++) {
-                    double w = weight(c, trust, heldOut);
-                    int r = obs.region(c);
+                for (int i = 0; i < count; i++) {
+                    double w = weight[i];
+                    int r = region[i];
                     sumW[r] += w;
-                    sumWR[r] += w * (residual[c - from] - o);
+                    sumWR[r] += w * (residual[i] - o);
                 }
                 for (int r = 0; r < regions; r++) {
-                    effect[l][e0 + r] = (float) (sumWR[r] / (sumW[r] + regionPrecision));
+                    effects[e0 + r] = (float) (sumWR[r] / (sumW[r] + regionPrecision));
                 }
             }
             offset[l][b] = (float) o;
         }
     }
 
-    private void fitNetworks(Trust trust, boolean[] heldOut) {
+    private void fitNetworks(Trust trust, boolean[] heldOut, int fromNetwork, int toNetwork, Scratch scratch) {
         double precision = 1 / trust.networkVariance();
-        for (int n = 0; n < obs.networks; n++) {
+        for (int n = fromNetwork; n < toNetwork; n++) {
             double num = 0;
             double den = precision;
+            hoist(n, -1, scratch);
             for (int c = obs.cellStart[n]; c < obs.cellStart[n + 1]; c++) {
                 double w = weight(c, trust, heldOut);
-                num += w * (obs.y[c] - base(n, obs.region(c), -1));
+                num += w * (obs.y[c] - base(scratch, obs.region(c)));
                 den += w;
             }
             a[n] = num / den;
@@ -246,18 +339,23 @@ final class BorrowingModel {
      * from. {@code obs.levels} when no block does (the distance model's difference).
      */
     int borrowLevel(int n, int r, boolean[] heldOut, int[][] regionCount) {
+        int own = 0;
+        for (int c = obs.cellStart[n]; c < obs.cellStart[n + 1]; c++) {
+            if (obs.region(c) == r && (heldOut == null || !heldOut[c])) {
+                own++;
+            }
+        }
+        return borrowLevel(n, r, own, regionCount);
+    }
+
+    /** {@link #borrowLevel(int, int, boolean[], int[][])} given the network's own cells of region r (not held out). */
+    int borrowLevel(int n, int r, int own, int[][] regionCount) {
         for (int l = 0; l < obs.levels; l++) {
             int b = obs.netBlock[l][n];
             if (b < 0) {
                 continue;
             }
             int others = regionCount[l][b * regions + r];
-            int own = 0;
-            for (int c = obs.cellStart[n]; c < obs.cellStart[n + 1]; c++) {
-                if (obs.region(c) == r && (heldOut == null || !heldOut[c])) {
-                    own++;
-                }
-            }
             if (others - own > 0) {
                 return l;
             }
@@ -270,18 +368,23 @@ final class BorrowingModel {
         int[][] counts = new int[obs.levels][];
         for (int l = 0; l < obs.levels; l++) {
             counts[l] = new int[obs.blockCount[l] * regions];
-            for (int n = 0; n < obs.networks; n++) {
-                int b = obs.netBlock[l][n];
-                if (b < 0) {
-                    continue;
-                }
-                for (int c = obs.cellStart[n]; c < obs.cellStart[n + 1]; c++) {
-                    if (heldOut == null || !heldOut[c]) {
-                        counts[l][b * regions + obs.region(c)]++;
+        }
+        eachPart((from, to, scratch) -> {
+            for (int l = 0; l < obs.levels; l++) {
+                int[] count = counts[l];
+                for (int n = from; n < to; n++) {
+                    int b = obs.netBlock[l][n];
+                    if (b < 0) {
+                        continue;
+                    }
+                    for (int c = obs.cellStart[n]; c < obs.cellStart[n + 1]; c++) {
+                        if (heldOut == null || !heldOut[c]) {
+                            count[b * regions + obs.region(c)]++;
+                        }
                     }
                 }
             }
-        }
+        });
         return counts;
     }
 }

@@ -40,6 +40,8 @@ final class CellStore {
     private float[] cellM2;
     private int[] cellMinute;
     private int cells;
+    /** A {@link #reserve} grew the arrays since the last {@link #trim}. */
+    private boolean reserved;
 
     CellStore() {
         this(1024, 1024);
@@ -155,6 +157,58 @@ final class CellStore {
         }
     }
 
+    /**
+     * Makes room for {@code moreNetworks} networks and {@code moreCells} cells beyond those held,
+     * at once: a fold of ninety million samples into an empty store would otherwise copy the cell
+     * arrays some forty times over as they grow by half, and rehash the table twenty times.
+     */
+    void reserve(int moreNetworks, int moreCells) {
+        long needNetworks = (long) networks + moreNetworks;
+        if (needNetworks > netKey.length) {
+            reserved = true;
+            int n = (int) Math.min(Integer.MAX_VALUE - 16, needNetworks);
+            netKey = Arrays.copyOf(netKey, n);
+            netFirstCell = Arrays.copyOf(netFirstCell, n);
+        }
+        if (needNetworks * 8 > slots.length * 5L) {
+            long capacity = Long.highestOneBit(Math.max(16, needNetworks * 8 / 5)) * 2;
+            rehash((int) Math.min(1 << 30, capacity));
+        }
+        long needCells = (long) cells + moreCells;
+        if (needCells > cellNext.length) {
+            reserved = true;
+            resizeCells((int) Math.min(Integer.MAX_VALUE - 16, needCells));
+        }
+    }
+
+    /**
+     * After a {@link #reserve}: gives back room beyond half again what is held (the slack growth by
+     * half leaves anyway), when the reservation overestimated (samples of many clients interleaved).
+     */
+    void trim() {
+        if (!reserved) {
+            return;
+        }
+        reserved = false;
+        if (cellNext.length > cells + (cells >> 1) + 1024) {
+            resizeCells(cells + (cells >> 1) + 16);
+        }
+        if (netKey.length > networks + (networks >> 1) + 1024) {
+            int n = networks + (networks >> 1) + 16;
+            netKey = Arrays.copyOf(netKey, n);
+            netFirstCell = Arrays.copyOf(netFirstCell, n);
+        }
+    }
+
+    private void resizeCells(int n) {
+        cellNext = Arrays.copyOf(cellNext, n);
+        cellRegion = Arrays.copyOf(cellRegion, n);
+        cellWeight = Arrays.copyOf(cellWeight, n);
+        cellMean = Arrays.copyOf(cellMean, n);
+        cellM2 = Arrays.copyOf(cellM2, n);
+        cellMinute = Arrays.copyOf(cellMinute, n);
+    }
+
     /** The network's cell for a region, or {@link #NONE}. */
     int findCell(int network, int region) {
         for (int c = netFirstCell[network]; c != NONE; c = cellNext[c]) {
@@ -172,13 +226,7 @@ final class CellStore {
             return found;
         }
         if (cells == cellNext.length) {
-            int n = cells + (cells >> 1) + 16;
-            cellNext = Arrays.copyOf(cellNext, n);
-            cellRegion = Arrays.copyOf(cellRegion, n);
-            cellWeight = Arrays.copyOf(cellWeight, n);
-            cellMean = Arrays.copyOf(cellMean, n);
-            cellM2 = Arrays.copyOf(cellM2, n);
-            cellMinute = Arrays.copyOf(cellMinute, n);
+            resizeCells(cells + (cells >> 1) + 16);
         }
         int c = cells++;
         cellNext[c] = netFirstCell[network];
@@ -206,6 +254,16 @@ final class CellStore {
      * @return how many cells were dropped
      */
     int prune(int minute, double halfLifeMinutes, double minWeight) {
+        // Count first (one sequential pass): most prunes drop nothing, and copying every cell into a
+        // new store to find that out cost more than a whole rebuild's layout at ten million networks.
+        Decay.Factors decay = new Decay.Factors(halfLifeMinutes);
+        boolean any = false;
+        for (int c = 0; c < cells && !any; c++) {
+            any = cellWeight[c] * decay.of(minute - cellMinute[c]) < minWeight;
+        }
+        if (!any) {
+            return 0;
+        }
         CellStore kept = new CellStore(networks, cells);
         int dropped = 0;
         for (int n = 0; n < networks; n++) {

@@ -18,4 +18,35 @@ final class Decay {
     static double factor(long elapsedMinutes, double halfLifeMinutes) {
         return elapsedMinutes <= 0 ? 1 : Math.pow(2, -elapsedMinutes / halfLifeMinutes);
     }
+
+    /**
+     * {@link #factor} memoised per whole minute of age for one half-life: a rebuild decays every
+     * cell to the same instant, and ages repeat (ten million networks, a few thousand distinct
+     * minutes), so a lookup replaces a {@code pow} per cell. The same values as {@link #factor}.
+     */
+    static final class Factors {
+        private static final int SPAN = 1 << 16; // 45 days of minutes
+        private final double halfLifeMinutes;
+        private final double[] memo = new double[SPAN];
+
+        Factors(double halfLifeMinutes) {
+            this.halfLifeMinutes = halfLifeMinutes;
+        }
+
+        double of(long elapsedMinutes) {
+            if (elapsedMinutes <= 0) {
+                return 1;
+            }
+            if (elapsedMinutes >= SPAN) {
+                return factor(elapsedMinutes, halfLifeMinutes);
+            }
+            int i = (int) elapsedMinutes;
+            double f = memo[i];
+            if (f == 0) {
+                f = factor(elapsedMinutes, halfLifeMinutes);
+                memo[i] = f;
+            }
+            return f;
+        }
+    }
 }

@@ -73,9 +73,31 @@ final class Fold {
      */
     void fold(Journal journal, CellStore store, int nowMinute, double priorVariance, Journal keep) {
         int n = journal.size;
-        long[] order = new long[n];
+        // At most a new network per run of one key and a new cell per run of one key and region:
+        // room for them at once (exact when samples come client by client, as beacons post them),
+        // and what was not needed given back after.
+        int keyRuns = 0;
+        int cellRuns = 0;
         for (int i = 0; i < n; i++) {
-            int network = store.network(journal.key[i]);
+            boolean newKey = i == 0 || journal.key[i] != journal.key[i - 1];
+            if (newKey) {
+                keyRuns++;
+            }
+            if (newKey || journal.region[i] != journal.region[i - 1]) {
+                cellRuns++;
+            }
+        }
+        store.reserve(keyRuns, cellRuns);
+        long[] order = new long[n];
+        // Samples come in runs of one network (a client's batch): look the key up once a run.
+        long lastKey = 0;
+        int network = CellStore.NONE;
+        for (int i = 0; i < n; i++) {
+            long key = journal.key[i];
+            if (network == CellStore.NONE || key != lastKey) {
+                network = store.network(key);
+                lastKey = key;
+            }
             int cell = store.cell(network, journal.regionIndex(i));
             order[i] = (long) cell << 32 | i;
         }
@@ -90,11 +112,20 @@ final class Fold {
             group(journal, order, start, end, cell, store, nowMinute, priorVariance, keep);
             start = end;
         }
+        store.trim();
     }
 
     private void group(Journal journal, long[] order, int from, int to, int cell, CellStore store, int nowMinute,
                        double priorVariance, Journal keep) {
         int k = to - from;
+        if (k == 1 && store.weight(cell) == 0) {
+            // A new cell's first sample: its own centre, so nothing to clip; the general path below
+            // would give exactly this (weight 1, mean the sample, no spread) at some fifty times the work.
+            int i = (int) order[from];
+            store.set(cell, 1, journal.rttMs[i], 0, journal.minute[i]);
+            merged++;
+            return;
+        }
         if (scratch.length < k) {
             scratch = new double[Integer.highestOneBit(k) * 2];
             scratchIndex = new int[scratch.length];

@@ -311,15 +311,21 @@ public final class LearnedLatency implements LatencyLearning {
      * {@link LearningParameters#staticSamples} samples each, and cells too old to count left out.
      */
     private Observations observe(int nowMinute, int regions) {
-        long[] storeKeys = new long[store.networkCount()];
-        for (int n = 0; n < storeKeys.length; n++) {
+        // The store's networks in table order, with their numbers (no lookup by key per network),
+        // merged with the static table's networks (already in table order).
+        int storeNetworks = store.networkCount();
+        long[] storeKeys = new long[storeNetworks];
+        int[] storeNumber = new int[storeNetworks];
+        for (int n = 0; n < storeNetworks; n++) {
             storeKeys[n] = Observations.sortKey(store.networkKey(n));
+            storeNumber[n] = n;
         }
+        RadixSort.sort(storeKeys, storeNumber, storeNetworks);
         long[] staticKeys = staticCells.sortedKeys;
-        long[] all = union(storeKeys, staticKeys);
+        int maxNetworks = storeNetworks + staticKeys.length;
         int maxCells = store.cellCount() + staticCells.store.cellCount();
-        long[] keys = new long[all.length];
-        int[] start = new int[all.length + 1];
+        long[] keys = new long[maxNetworks];
+        int[] start = new int[maxNetworks + 1];
         byte[] region = new byte[maxCells];
         float[] y = new float[maxCells];
         float[] v = new float[maxCells];
@@ -329,23 +335,41 @@ public final class LearnedLatency implements LatencyLearning {
         double[] mean = new double[regions];
         double[] m2 = new double[regions];
         int[] newest = new int[regions];
+        Decay.Factors decay = new Decay.Factors(halfLifeMinutes);
         int networks = 0;
         int c = 0;
-        for (long sortKey : all) {
+        int i = 0;
+        int j = 0;
+        while (i < storeNetworks || j < staticKeys.length) {
+            long sortKey;
+            int own = CellStore.NONE;
+            boolean inStatic;
+            if (j >= staticKeys.length || (i < storeNetworks && storeKeys[i] < staticKeys[j])) {
+                sortKey = storeKeys[i];
+                own = storeNumber[i++];
+                inStatic = false;
+            } else if (i >= storeNetworks || staticKeys[j] < storeKeys[i]) {
+                sortKey = staticKeys[j++];
+                inStatic = true;
+            } else {
+                sortKey = storeKeys[i];
+                own = storeNumber[i++];
+                j++;
+                inStatic = true;
+            }
             long key = Observations.keyOf(sortKey);
             Arrays.fill(w, 0);
-            int own = store.findNetwork(key);
             if (own != CellStore.NONE) {
                 for (int k = store.firstCell(own); k != CellStore.NONE; k = store.nextCell(k)) {
                     int r = store.region(k);
-                    double f = Decay.factor(nowMinute - store.minute(k), halfLifeMinutes);
+                    double f = decay.of(nowMinute - store.minute(k));
                     w[r] = store.weight(k) * f;
                     mean[r] = store.mean(k);
                     m2[r] = store.m2(k) * f;
                     newest[r] = store.minute(k);
                 }
             }
-            int fixed = staticCells.store.findNetwork(key);
+            int fixed = inStatic ? staticCells.store.findNetwork(key) : CellStore.NONE;
             if (fixed != CellStore.NONE) {
                 for (int k = staticCells.store.firstCell(fixed); k != CellStore.NONE; k = staticCells.store.nextCell(k)) {
                     int r = staticCells.store.region(k);
@@ -410,28 +434,6 @@ public final class LearnedLatency implements LatencyLearning {
             return priorVariance;
         }
         return Math.max(1, Fold.median(values, k));
-    }
-
-    /** Sorted union of two sorted arrays without duplicates. */
-    private static long[] union(long[] a, long[] b) {
-        Arrays.sort(a);
-        long[] out = new long[a.length + b.length];
-        int i = 0;
-        int j = 0;
-        int k = 0;
-        while (i < a.length || j < b.length) {
-            long next;
-            if (j >= b.length || (i < a.length && a[i] < b[j])) {
-                next = a[i++];
-            } else if (i >= a.length || b[j] < a[i]) {
-                next = b[j++];
-            } else {
-                next = a[i++];
-                j++;
-            }
-            out[k++] = next;
-        }
-        return Arrays.copyOf(out, k);
     }
 
     // ---------------------------------------------------------------------------------------------

@@ -81,6 +81,7 @@ final class TableWriter {
         Hysteresis sticky = new Hysteresis(previous, prevColumn, parameters);
         double[] figure = new double[regions];
         double[] sd = new double[regions];
+        double[] predictedAll = new double[regions];
         double totalWeight = 0;
         DarkBlocks dark = new DarkBlocks(obs, model, anchors, counts, classVariance, networkVariance, rows, sticky,
                 rowKeys);
@@ -109,12 +110,13 @@ final class TableWriter {
             }
             // The network's own row.
             Arrays.fill(figure, Double.NaN);
+            model.predictAll(n, predictedAll);
             for (int c = obs.cellStart[n]; c < obs.cellStart[n + 1]; c++) {
                 int r = obs.region(c);
                 double y = obs.y[c];
                 double v = obs.v[c];
-                double predicted = model.predict(n, r);
-                double p = classVariance[model.borrowLevel(n, r, null, counts)];
+                double predicted = predictedAll[r];
+                double p = classVariance[model.borrowLevel(n, r, 1, counts)]; // one cell a region
                 double lambda = v / (v + p);
                 figure[r] = y - LearnedLatency.shrink(lambda * (y - predicted), v, obs.weight[c],
                         parameters.changeMinSamples());
@@ -123,8 +125,8 @@ final class TableWriter {
             }
             for (int r = 0; r < regions; r++) {
                 if (Double.isNaN(figure[r])) {
-                    figure[r] = model.predict(n, r);
-                    sd[r] = Math.sqrt(classVariance[model.borrowLevel(n, r, null, counts)]);
+                    figure[r] = predictedAll[r];
+                    sd[r] = Math.sqrt(classVariance[model.borrowLevel(n, r, 0, counts)]);
                 }
             }
             dark.writeBefore(key);

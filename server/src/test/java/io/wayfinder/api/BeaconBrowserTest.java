@@ -234,7 +234,13 @@ class BeaconBrowserTest {
         options.setBinary(CHROMIUM.toFile());
         options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--disable-dev-shm-usage", "--user-data-dir=" + dir.resolve("chromium-profile"));
+                "--disable-dev-shm-usage", "--user-data-dir=" + dir.resolve("chromium-profile"),
+                // Loopback only: the page and the probes are on 127.0.0.x; every other host name the
+                // browser might look up on its own (updates, safe browsing, metrics) fails here, so
+                // nothing it does can reach beyond 127.0.0.0/8.
+                "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.*", "--no-pings", "--disable-domain-reliability",
+                "--disable-client-side-phishing-detection", "--disable-features=MediaRouter,OptimizationHints,Translate",
+                "--no-proxy-server");
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(new File(CHROMEDRIVER.toString())).usingAnyFreePort()
                 .withLogOutput(new java.io.OutputStream() {

@@ -26,6 +26,8 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+# shellcheck source=../lib/bench-profile.sh
+source "$ROOT/bench/lib/bench-profile.sh"
 RUNS="${RUNS:-3}"
 DURATION="${DURATION:-20}"
 WARMUP="${WARMUP:-30}"
@@ -238,26 +240,8 @@ EOF
 
 # ---------------------------------------------------------------- Wayfinder: Performance profile
 wf_config() { # port
-    cat <<EOF
-dns:
-  listen: ["127.0.0.1:$1"]
-  rateLimit: {responsesPerSecond: 0}   # dnsperf is one client asking one name: RRL would drop it
-zones:
-  - name: routed.test
-    nameservers:
-      - {name: ns1.routed.test, addresses: [127.0.0.1]}
-latency:
-  sources: [$TMP/latency.csv]
-profiles:
-  - name: bench
-    trafficRoutingMethod: Performance
-    dnsConfig: {relativeName: www, ttl: 30}
-    endpoints:
-      - {name: we, type: external, target: ${TARGET[westeurope]}, endpointLocation: westeurope}
-      - {name: ne, type: external, target: ${TARGET[northeurope]}, endpointLocation: northeurope}
-      - {name: us, type: external, target: ${TARGET[eastus]}, endpointLocation: eastus}
-      - {name: asia, type: external, target: ${TARGET[southeastasia]}, endpointLocation: southeastasia}
-EOF
+    bench_profile_config "$1" "$TMP/latency.csv" "${TARGET[westeurope]}" "${TARGET[northeurope]}" "${TARGET[eastus]}" \
+        "${TARGET[southeastasia]}"
 }
 # The Wayfinder jar. It is always run from a private copy: other builds in the tree may rewrite
 # server/target while we measure. WAYFINDER_JAR=FILE: that jar. WAYFINDER_REV=REV: built from that

@@ -20,6 +20,8 @@
 # sent, received, p50/p99/max ms), server.log, gc.log, summary.md; prints the summary.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+# shellcheck source=../lib/bench-profile.sh
+source "$ROOT/bench/lib/bench-profile.sh"
 cd "$ROOT"
 PREFIXES="${PREFIXES:-1000000}"
 RATE="${RATE:-5000}"
@@ -108,26 +110,7 @@ LAUNCHER_OPTS=""
 
 port_free() { ! ss -Hlnu "( sport = :$1 )" | grep -q .; }
 while ! port_free "$PORT"; do PORT=$((PORT + 1)); done
-cat > "$TMP/wayfinder.yaml" <<EOF
-dns:
-  listen: ["127.0.0.1:$PORT"]
-  rateLimit: {responsesPerSecond: 0}   # one client asking one name: RRL would drop it
-zones:
-  - name: routed.test
-    nameservers:
-      - {name: ns1.routed.test, addresses: [127.0.0.1]}
-latency:
-  sources: [$TMP/latency.csv]
-profiles:
-  - name: bench
-    trafficRoutingMethod: Performance
-    dnsConfig: {relativeName: www, ttl: 30}
-    endpoints:
-      - {name: we, type: external, target: 192.0.2.11, endpointLocation: westeurope}
-      - {name: ne, type: external, target: 192.0.2.12, endpointLocation: northeurope}
-      - {name: us, type: external, target: 192.0.2.13, endpointLocation: eastus}
-      - {name: asia, type: external, target: 192.0.2.14, endpointLocation: southeastasia}
-EOF
+bench_profile_config "$PORT" "$TMP/latency.csv" 192.0.2.11 192.0.2.12 192.0.2.13 192.0.2.14 > "$TMP/wayfinder.yaml"
 
 {
     echo "commit $(git rev-parse --short HEAD) ($(git status --porcelain -- server/src/main | wc -l) changed paths in server/src/main)"

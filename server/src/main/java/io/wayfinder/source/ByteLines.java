@@ -17,6 +17,13 @@ import java.util.Arrays;
  * after {@link #keep} so that the line is read again. Not thread-safe.
  */
 public final class ByteLines {
+    /**
+     * The longest line read: far beyond any row of a data file, and a bound on the buffer, so that a
+     * file that is not one (a binary replaced under the path, a file without line ends) fails with
+     * an error instead of growing the buffer until the heap runs out.
+     */
+    public static final int MAX_LINE_BYTES = 1 << 20;
+
     private final InputStream in;
     private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder();
     /** Bytes read and not yet consumed: {@code buffer[position, limit)}; the current line is {@code [start, end)}. */
@@ -93,7 +100,11 @@ public final class ByteLines {
             position = 0;
         }
         if (limit == buffer.length) {
-            buffer = Arrays.copyOf(buffer, buffer.length * 2);
+            if (buffer.length >= MAX_LINE_BYTES) {
+                throw new IOException("a line longer than " + MAX_LINE_BYTES + " bytes starts at byte " + dropped
+                        + ": not a data file of lines");
+            }
+            buffer = Arrays.copyOf(buffer, Math.min(buffer.length * 2, MAX_LINE_BYTES));
         }
         int n = in.read(buffer, limit, buffer.length - limit);
         if (n < 0) {

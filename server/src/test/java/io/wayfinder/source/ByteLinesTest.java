@@ -1,6 +1,7 @@
 package io.wayfinder.source;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
@@ -11,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -97,5 +99,25 @@ class ByteLinesTest {
         public int read(byte[] b, int off, int len) {
             return in.read(b, off, Math.min(len, n));
         }
+    }
+
+    @Test
+    void aLineOverTheLimitIsAnErrorNotAnEverGrowingBuffer() throws IOException {
+        byte[] endless = new byte[ByteLines.MAX_LINE_BYTES + 10];
+        java.util.Arrays.fill(endless, (byte) 'x');
+        byte[] file = ("10.0.0.0/24,westeurope,5\n" + new String(endless, StandardCharsets.US_ASCII)).getBytes(StandardCharsets.US_ASCII);
+        ByteLines lines = new ByteLines(new ByteArrayInputStream(file));
+        assertThat(lines.advance()).isTrue();
+        assertThatThrownBy(lines::advance).isInstanceOf(IOException.class)
+                .hasMessageContaining("longer than " + ByteLines.MAX_LINE_BYTES + " bytes starts at byte 25");
+    }
+
+    @Test
+    void aLineJustUnderTheLimitIsRead() throws IOException {
+        byte[] longest = new byte[ByteLines.MAX_LINE_BYTES - 1];
+        java.util.Arrays.fill(longest, (byte) 'x');
+        ByteLines lines = new ByteLines(new ByteArrayInputStream(longest));
+        assertThat(lines.readLine()).hasSize(ByteLines.MAX_LINE_BYTES - 1);
+        assertThat(lines.readLine()).isNull();
     }
 }

@@ -11,7 +11,8 @@
 #   PIN=0 bench/tcp/run.sh                    # no taskset: servers and dnsperf share both cores
 #
 # Knobs (environment): CLIENTS (default "1 100 1000"), PIPELINE (queries in flight per connection,
-# default 4: dnsperf -q = clients x PIPELINE), RUNS (3), DURATION (s per run, 10), WARMUP (s of load
+# default 4) and MIN_IN_FLIGHT (default 64): dnsperf -q = max(clients x PIPELINE, MIN_IN_FLIGHT), so
+# one client keeps 64 queries under way on its connection, 1,000 clients 4 each; RUNS (3), DURATION (s per run, 10), WARMUP (s of load
 # before measuring: Wayfinder's JIT; default 20, NSD and gdnsd 3), PREFIXES (latency table and
 # nets map, 100000), MAX_CLIENTS (what every server is configured to let in, default 2000),
 # PIN (1: servers on CPU SERVER_CPU, default 0, dnsperf on LOAD_CPU, default 1), WAYFINDER_JAVA_OPTS
@@ -31,6 +32,7 @@ source "$ROOT/bench/lib/bench-profile.sh"
 source "$ROOT/bench/lib/servers.sh"
 CLIENTS="${CLIENTS:-1 100 1000}"
 PIPELINE="${PIPELINE:-4}"
+MIN_IN_FLIGHT="${MIN_IN_FLIGHT:-64}"
 RUNS="${RUNS:-3}"
 DURATION="${DURATION:-10}"
 WARMUP="${WARMUP:-20}"
@@ -125,7 +127,8 @@ done
 for id in "${SERVERS[@]}"; do echo "${NAME[$id]} A" > "$TMP/queries-$id.txt"; done
 HZ=$(getconf CLK_TCK)
 dnsperf_opts() { # clients -> dnsperf's threads and queries in flight (all connections together)
-    echo "-c $1 -T $(( ($1 + 255) / 256 )) -q $(( $1 * PIPELINE ))"
+    local q=$(( $1 * PIPELINE ))
+    echo "-c $1 -T $(( ($1 + 255) / 256 )) -q $(( q > MIN_IN_FLIGHT ? q : MIN_IN_FLIGHT ))"
 }
 
 # shellcheck disable=SC2086  # the dnsperf options are words
@@ -168,7 +171,7 @@ for id in "${SERVERS[@]}"; do
 done
 
 printf 'round\tserver\tclients\tqps\tcompleted\tlost\treconnections\tconnections\tserver_cores\tdnsperf_cores\tother_cores\tload1\tserver_cpu_us_per_query\tnoerror_pct\n' > "$OUT/runs.tsv"
-log "measuring: $RUNS rounds x clients ($CLIENTS) x ${#SERVERS[@]} servers x ${DURATION} s, $PIPELINE queries in flight per connection"
+log "measuring: $RUNS rounds x clients ($CLIENTS) x ${#SERVERS[@]} servers x ${DURATION} s"
 for round in $(seq "$RUNS"); do
     for c in $CLIENTS; do
         for id in "${SERVERS[@]}"; do
@@ -196,9 +199,9 @@ range() { # id clients column-name -> min-max
     echo
     echo "Machine: $(nproc --all) cores, $(awk -F: '/model name/ { print $2; exit }' /proc/cpuinfo | sed 's/^ *//'), kernel $(uname -r)." \
          "$([ "$PIN" = 1 ] && echo "Servers pinned to CPU $SERVER_CPU, dnsperf to CPU $LOAD_CPU (taskset)." || echo "Not pinned.")"
-    echo "dnsperf $("$DNSPERF" -h 2>&1 | awk '/^Version/ { print $2 }') \`-m tcp -l $DURATION -e\`, \`-c N -T ceil(N/256) -q N*$PIPELINE\`" \
-         "($PIPELINE queries in flight per connection); ECS runs add \`-E $ECS_OPT\` ($BENCH_PREFIX)."
-    echo "Medians of $RUNS interleaved runs; CPU µs/query = the server's CPU time (user + system) over the answers dnsperf counted."
+    echo "dnsperf $("$DNSPERF" -h 2>&1 | awk '/^Version/ { print $2 }') \`-m tcp -l $DURATION -e\`, \`-c N -T ceil(N/256) -q max(N*$PIPELINE, $MIN_IN_FLIGHT)\`" \
+         "(queries in flight: $PIPELINE per connection, at least $MIN_IN_FLIGHT in all); ECS runs add \`-E $ECS_OPT\` ($BENCH_PREFIX)."
+    echo "Medians of $RUNS interleaved runs (the dnsperf options of each point are in its raw output); CPU µs/query = the server's CPU time (user + system) over the answers dnsperf counted."
     echo
     for id in "${SERVERS[@]}"; do echo "- $id: ${SETUP[$id]}"; done
     echo

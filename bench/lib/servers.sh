@@ -11,7 +11,7 @@
 #   wayfinder_jar TMP OUT               TMP/wf.jar (WAYFINDER_JAR, WAYFINDER_REV or the working tree)
 #   start_bg ID LOG CMD...              PID[ID], and the pid in PIDS for stop_servers
 #   wait_answers ID PORT NAME           until dig gets an address back (over UDP), at most 180 s
-#   trap stop_servers EXIT
+#   trap stop_at_exit EXIT; trap 'exit 130' INT TERM
 # shellcheck shell=bash
 
 log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
@@ -213,6 +213,14 @@ stop_servers() { # TERM, then KILL after 5 s
         for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
         kill -KILL "$pid" 2>/dev/null || true
     done
+}
+
+stop_at_exit() { # the EXIT trap: stops the servers, removes TMP (unless KEEP_TMP=1), says where OUT is on failure
+    local rc=$?
+    stop_servers
+    if [ "${KEEP_TMP:-0}" = 1 ]; then log "kept $TMP"; else rm -rf "$TMP"; fi
+    [ $rc -eq 0 ] || log "failed (exit $rc); raw outputs so far in $OUT"
+    exit $rc
 }
 
 wait_answers() { # id port name [dig options]: until dig gets an address, while the server lives

@@ -62,14 +62,7 @@ fi
 TMP="$(mktemp -d /tmp/tcp-bench.XXXXXX)"
 OUT="$ROOT/bench/results/tcp-$(date +%Y%m%d-%H%M%S)"
 mkdir -p "$OUT"
-cleanup() {
-    local rc=$?
-    stop_servers
-    if [ "${KEEP_TMP:-0}" = 1 ]; then log "kept $TMP"; else rm -rf "$TMP"; fi
-    [ $rc -eq 0 ] || log "failed (exit $rc); raw outputs so far in $OUT"
-    exit $rc
-}
-trap cleanup EXIT
+trap stop_at_exit EXIT
 trap 'exit 130' INT TERM
 
 NSD_PORT=$(next_port "$PORT_BASE")

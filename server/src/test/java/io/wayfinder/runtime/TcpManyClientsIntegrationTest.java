@@ -57,7 +57,7 @@ class TcpManyClientsIntegrationTest {
             for (int c = 0; c < CONNECTIONS; c++) { // every connection has its queries under way at once
                 ByteArrayOutputStream all = new ByteArrayOutputStream();
                 for (int q = 0; q < PIPELINED; q++) {
-                    all.write(framed(DnsServerIntegrationTest.rawQuery(c * PIPELINED + q)));
+                    all.write(TcpFramingIntegrationTest.framed(DnsServerIntegrationTest.rawQuery(c * PIPELINED + q)));
                 }
                 sockets.get(c).getOutputStream().write(all.toByteArray());
             }
@@ -65,7 +65,8 @@ class TcpManyClientsIntegrationTest {
                 DataInputStream in = new DataInputStream(sockets.get(c).getInputStream());
                 for (int q = 0; q < PIPELINED; q++) {
                     byte[] answer = readFramed(in);
-                    assertThat(id(answer)).as("connection %d, answer %d", c, q).isEqualTo(c * PIPELINED + q);
+                    assertThat(TcpFramingIntegrationTest.id(answer)).as("connection %d, answer %d", c, q)
+                            .isEqualTo(c * PIPELINED + q);
                     assertThat(new Message(answer).getRcode()).isEqualTo(Rcode.NOERROR);
                 }
             }
@@ -85,8 +86,10 @@ class TcpManyClientsIntegrationTest {
         int queries = 200;
         for (int q = 0; q < queries; q++) {
             byte[] query = DnsServerIntegrationTest.rawQuery(q);
-            // some bare, some with an OPT record padded (RFC 7830) to up to 4 KB
-            all.write(framed(q % 3 == 0 ? query : padded(query, random.nextInt(4096))));
+            // some bare, some with an OPT record padded (RFC 7830) by up to 4 KB
+            byte[] message = q % 3 == 0 ? query
+                    : TcpFramingIntegrationTest.padded(query, query.length + 15 + random.nextInt(4096));
+            all.write(TcpFramingIntegrationTest.framed(message));
         }
         byte[] bytes = all.toByteArray();
         try (Socket socket = new Socket(deployment.ipv4.getAddress(), deployment.ipv4.getPort())) {
@@ -102,37 +105,16 @@ class TcpManyClientsIntegrationTest {
             DataInputStream in = new DataInputStream(socket.getInputStream());
             for (int q = 0; q < queries; q++) {
                 byte[] answer = readFramed(in);
-                assertThat(id(answer)).isEqualTo(q);
+                assertThat(TcpFramingIntegrationTest.id(answer)).isEqualTo(q);
                 assertThat(new Message(answer).getRcode()).isEqualTo(Rcode.NOERROR);
             }
         }
-    }
-
-    /** The query with an OPT record holding one Padding option of {@code padding} bytes. */
-    private static byte[] padded(byte[] query, int padding) {
-        byte[] option = new byte[4 + padding];
-        option[1] = 12;
-        option[2] = (byte) (padding >>> 8);
-        option[3] = (byte) padding;
-        return DnsServerIntegrationTest.withOpt(query, option);
-    }
-
-    private static byte[] framed(byte[] message) {
-        byte[] out = new byte[2 + message.length];
-        out[0] = (byte) (message.length >>> 8);
-        out[1] = (byte) message.length;
-        System.arraycopy(message, 0, out, 2, message.length);
-        return out;
     }
 
     private static byte[] readFramed(DataInputStream in) throws IOException {
         byte[] answer = new byte[in.readUnsignedShort()];
         in.readFully(answer);
         return answer;
-    }
-
-    private static int id(byte[] message) {
-        return ((message[0] & 0xFF) << 8) | (message[1] & 0xFF);
     }
 
     /** A counter summed over its labels (0 before anything was counted). */

@@ -5,15 +5,16 @@
 # all on 127.0.0.1. The load is dnsperf -m tcp: N persistent connections (dnsperf opens at most
 # 256 per thread, so 1,000 clients take 4 threads), queries pipelined on each.
 #
-#   bench/tcp/run.sh                          # defaults: 3 interleaved rounds of 10 s per point, ~8 min
+#   bench/tcp/run.sh                          # defaults: 3 interleaved rounds of 10 s per point, ~6 min
 #   RUNS=5 DURATION=15 bench/tcp/run.sh
-#   CLIENTS="100 1000" PIPELINE=1 bench/tcp/run.sh
+#   CLIENTS="100 1000" PIPELINE=1 MIN_IN_FLIGHT=1 bench/tcp/run.sh   # one query at a time per connection
 #   PIN=0 bench/tcp/run.sh                    # no taskset: servers and dnsperf share both cores
 #
 # Knobs (environment): CLIENTS (default "1 100 1000"), PIPELINE (queries in flight per connection,
 # default 4) and MIN_IN_FLIGHT (default 64): dnsperf -q = max(clients x PIPELINE, MIN_IN_FLIGHT), so
-# one client keeps 64 queries under way on its connection, 1,000 clients 4 each; RUNS (3), DURATION (s per run, 10), WARMUP (s of load
-# before measuring: Wayfinder's JIT; default 20, NSD and gdnsd 3), PREFIXES (latency table and
+# one client keeps 64 queries under way on its connection, 1,000 clients 4 each; RUNS (3), DURATION
+# (s per run, 10), WARMUP (s of load before measuring: Wayfinder's JIT; default 20, NSD and gdnsd
+# 3), PREFIXES (latency table and
 # nets map, 100000), MAX_CLIENTS (what every server is configured to let in, default 2000),
 # PIN (1: servers on CPU SERVER_CPU, default 0, dnsperf on LOAD_CPU, default 1), WAYFINDER_JAVA_OPTS
 # (default -Xmx1g), WAYFINDER_JAR / WAYFINDER_REV (which Wayfinder: see bench/lib/servers.sh),

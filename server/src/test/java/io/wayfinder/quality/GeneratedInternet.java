@@ -652,6 +652,11 @@ public final class GeneratedInternet {
         return CELL_TERM_SD_MS * gaussian(mix(params.seed(), 0xe95L, n, region));
     }
 
+    /** The network's last mile, the same towards every region (so no part of which region is fastest). */
+    double lastMileMs(int n) {
+        return lastMile[n];
+    }
+
     /** The network's jitter scale: its samples are the true RTT + this x log-normal(0, {@link #NOISE_SIGMA}) (+ spikes). */
     double jitterMs(int n) {
         return jitter[n];

@@ -32,6 +32,14 @@ import java.util.stream.IntStream;
  *     (which maximises the expected share sent to the fastest; "max P(fastest)"). No router that sees
  *     the same samples can beat them in expectation on either score; whatever they miss is the
  *     noise's, not the learner's.</li>
+ * <li><b>/20 row + own samples:</b> closer to what a learner that borrows per /20 can know: the
+ *     /20's true row (the mean over its networks of the structural RTT less the last mile, per
+ *     region), the network's last mile, and how far its networks stray from the row (the sd of that
+ *     deviation over the /20's networks and regions); the prior of a pair is the row + the last mile
+ *     with that sd (and the term's 0.5 ms), treated as independent per pair, combined with the
+ *     pair's samples as above; the lowest posterior mean wins. Not a strict bound (the deviations of a
+ *     network are correlated across regions and the oracle ignores it), a yardstick for /20 rows:
+ *     what a perfect /20 row would give.</li>
  * </ul>
  *
  * <p>For never-measured networks, the oracle is the structure: a dark /20's figures are what
@@ -50,6 +58,7 @@ public final class QualityCeiling {
     static final String MLE = "oracle: own samples (MLE), structure where none";
     static final String BAYES_MEAN = "oracle: Bayes, min E[extra]";
     static final String BAYES_HIT = "oracle: Bayes, max P(fastest)";
+    static final String ROW = "oracle: /20 row + own samples";
 
     /**
      * The noise law of a sample: true RTT + jitter x log-normal(0, sigma), plus with probability
@@ -245,6 +254,7 @@ public final class QualityCeiling {
         int[] mle = new int[networks];
         int[] bayesMean = new int[networks];
         int[] bayesHit = new int[networks];
+        int[] row = new int[networks];
         NoiseLaw law = NoiseLaw.of(world.params());
         int blocks = world.blockCount();
         int chunk = Math.max(1, blocks / (threads * 16));
@@ -254,7 +264,7 @@ public final class QualityCeiling {
             int to = Math.min(blocks, from + chunk);
             Chooser chooser = new Chooser(world, law);
             for (int k = from; k < to; k++) {
-                chooser.block(k, structure, mle, bayesMean, bayesHit);
+                chooser.block(k, structure, mle, bayesMean, bayesHit, row);
             }
         });
         java.util.concurrent.ForkJoinPool pool = new java.util.concurrent.ForkJoinPool(threads);
@@ -268,6 +278,7 @@ public final class QualityCeiling {
         out.put(MLE, mle);
         out.put(BAYES_MEAN, bayesMean);
         out.put(BAYES_HIT, bayesHit);
+        out.put(ROW, row);
         return out;
     }
 
@@ -294,7 +305,7 @@ public final class QualityCeiling {
             estimate = new double[regions];
         }
 
-        void block(int k, int[] structure, int[] mle, int[] bayesMean, int[] bayesHit) {
+        void block(int k, int[] structure, int[] mle, int[] bayesMean, int[] bayesHit, int[] row) {
             int start = world.blockStart(k);
             int end = world.blockEnd(k);
             for (int[] c : counts) {
@@ -310,13 +321,27 @@ public final class QualityCeiling {
                 samples[i][region][c] = rtt;
             });
             double termSd = GeneratedInternet.CELL_TERM_SD_MS;
+            // The /20's row (structure less last mile, averaged over its networks) and its networks' spread around it.
+            double[][] structurals = new double[end - start][regions];
+            double[] blockRow = new double[regions];
+            for (int n = start; n < end; n++) {
+                for (int r = 0; r < regions; r++) {
+                    structurals[n - start][r] = world.structuralRttMs(n, k, r);
+                    blockRow[r] += (structurals[n - start][r] - world.lastMileMs(n)) / (end - start);
+                }
+            }
+            double squares = 0;
+            for (int n = start; n < end; n++) {
+                for (int r = 0; r < regions; r++) {
+                    double d = structurals[n - start][r] - world.lastMileMs(n) - blockRow[r];
+                    squares += d * d;
+                }
+            }
+            double rowSd = Math.sqrt(squares / ((end - start) * regions) + termSd * termSd);
             for (int n = start; n < end; n++) {
                 int i = n - start;
                 double jitter = world.jitterMs(n);
-                double[] structural = new double[regions];
-                for (int r = 0; r < regions; r++) {
-                    structural[r] = world.structuralRttMs(n, k, r);
-                }
+                double[] structural = structurals[i];
                 structure[n] = GeneratedInternet.argmin(structural);
                 for (int r = 0; r < regions; r++) {
                     estimate[r] = counts[i][r] == 0 ? structural[r] : QualityCeiling.mle(samples[i][r], counts[i][r], jitter, law);
@@ -328,6 +353,11 @@ public final class QualityCeiling {
                 }
                 bayesMean[n] = GeneratedInternet.argmin(estimate);
                 bayesHit[n] = mostLikelyFastest(cells, regions);
+                for (int r = 0; r < regions; r++) {
+                    cells[r].compute(blockRow[r] + world.lastMileMs(n), rowSd, samples[i][r], counts[i][r], jitter, law);
+                    estimate[r] = cells[r].mean;
+                }
+                row[n] = GeneratedInternet.argmin(estimate);
             }
         }
 

@@ -24,6 +24,10 @@ import java.util.stream.IntStream;
  *     maximum-likelihood estimate of the true RTT from that pair's samples alone, under the true noise
  *     law (the network's jitter scale, log-normal(0, 0.8), the spike share and range, rounding to
  *     0.01 ms); the structural RTT for pairs without samples.</li>
+ * <li><b>Own samples only (minimum):</b> no oracle at all for measured networks: the region whose
+ *     lowest sample is lowest, among those the network has samples to (it misses whenever its
+ *     fastest region has none). A statistic any learner can keep (one number per pair) and which
+ *     needs no noise law. Never-measured networks get the structure, as above.</li>
  * <li><b>Bayes oracle:</b> the exact posterior of each pair's true RTT: the prior is the truth's own
  *     law given the structure (structural RTT + normal(0, 0.5), at least 1 ms), the likelihood that of
  *     the pair's samples under the true noise law. The pairs of a network are independent given the
@@ -56,6 +60,7 @@ public final class QualityCeiling {
     /** The names of the routers, as the report's columns. */
     static final String STRUCTURE = "oracle: structure only";
     static final String MLE = "oracle: own samples (MLE), structure where none";
+    static final String MIN = "own samples only (minimum)";
     static final String BAYES_MEAN = "oracle: Bayes, min E[extra]";
     static final String BAYES_HIT = "oracle: Bayes, max P(fastest)";
     static final String ROW = "oracle: /20 row + own samples";
@@ -255,6 +260,7 @@ public final class QualityCeiling {
         int[] bayesMean = new int[networks];
         int[] bayesHit = new int[networks];
         int[] row = new int[networks];
+        int[] min = new int[networks];
         NoiseLaw law = NoiseLaw.of(world.params());
         int blocks = world.blockCount();
         int chunk = Math.max(1, blocks / (threads * 16));
@@ -264,7 +270,7 @@ public final class QualityCeiling {
             int to = Math.min(blocks, from + chunk);
             Chooser chooser = new Chooser(world, law);
             for (int k = from; k < to; k++) {
-                chooser.block(k, structure, mle, bayesMean, bayesHit, row);
+                chooser.block(k, structure, mle, min, bayesMean, bayesHit, row);
             }
         });
         java.util.concurrent.ForkJoinPool pool = new java.util.concurrent.ForkJoinPool(threads);
@@ -276,6 +282,7 @@ public final class QualityCeiling {
         Map<String, int[]> out = new LinkedHashMap<>();
         out.put(STRUCTURE, structure);
         out.put(MLE, mle);
+        out.put(MIN, min);
         out.put(BAYES_MEAN, bayesMean);
         out.put(BAYES_HIT, bayesHit);
         out.put(ROW, row);
@@ -305,7 +312,7 @@ public final class QualityCeiling {
             estimate = new double[regions];
         }
 
-        void block(int k, int[] structure, int[] mle, int[] bayesMean, int[] bayesHit, int[] row) {
+        void block(int k, int[] structure, int[] mle, int[] min, int[] bayesMean, int[] bayesHit, int[] row) {
             int start = world.blockStart(k);
             int end = world.blockEnd(k);
             for (int[] c : counts) {
@@ -347,6 +354,11 @@ public final class QualityCeiling {
                     estimate[r] = counts[i][r] == 0 ? structural[r] : QualityCeiling.mle(samples[i][r], counts[i][r], jitter, law);
                 }
                 mle[n] = GeneratedInternet.argmin(estimate);
+                for (int r = 0; r < regions; r++) {
+                    estimate[r] = counts[i][r] > 0 ? Arrays.stream(samples[i][r], 0, counts[i][r]).min().getAsDouble()
+                            : world.measured(n) ? Double.POSITIVE_INFINITY : structural[r];
+                }
+                min[n] = GeneratedInternet.argmin(estimate);
                 for (int r = 0; r < regions; r++) {
                     cells[r].compute(structural[r], termSd, samples[i][r], counts[i][r], jitter, law);
                     estimate[r] = cells[r].mean;

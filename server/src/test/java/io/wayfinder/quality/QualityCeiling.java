@@ -404,25 +404,17 @@ public final class QualityCeiling {
      * runs it, without the CSV tables and the congestion) is a column of the same tables.
      */
     public static void main(String[] args) throws Exception {
-        int networks = 100_000;
-        long seed = 1;
-        int regions = 20;
-        int maxSamples = 40;
         int threads = Runtime.getRuntime().availableProcessors();
         boolean learned = false;
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--networks" -> networks = Integer.parseInt(args[++i].replace("_", ""));
-                case "--seed" -> seed = Long.parseLong(args[++i]);
-                case "--regions" -> regions = Integer.parseInt(args[++i]);
-                case "--max-samples" -> maxSamples = Integer.parseInt(args[++i]);
-                case "--threads" -> threads = Integer.parseInt(args[++i]);
+        List<String> others = new ArrayList<>();
+        GeneratedInternet.Params params = ApiRoutingQuality.worldParams(args, others);
+        for (int i = 0; i < others.size(); i++) {
+            switch (others.get(i)) {
+                case "--threads" -> threads = Integer.parseInt(others.get(++i));
                 case "--learned" -> learned = true;
-                default -> throw new IllegalArgumentException("unknown argument " + args[i]);
+                default -> throw new IllegalArgumentException("unknown argument " + others.get(i));
             }
         }
-        GeneratedInternet.Params params = GeneratedInternet.Params.standard(seed, networks).withRegions(regions)
-                .withMaxSamples(maxSamples);
         Path dir = Files.createTempDirectory("wayfinder-ceiling-");
         String loadBefore = ApiRoutingQuality.uptime();
         long start = System.nanoTime();

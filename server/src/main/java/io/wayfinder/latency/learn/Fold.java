@@ -70,8 +70,12 @@ final class Fold {
      * @param nowMinute     the time of the fold
      * @param priorVariance the pooled per-sample variance, ms²
      * @param keep          receives the samples held back
+     * @param keepLimit     at most this many samples are held back in all ({@code keep.size} at
+     *                      the end); a cell whose samples would pass it merges them instead, so
+     *                      that what waits for a change to show stays bounded however fast
+     *                      samples arrive
      */
-    void fold(Journal journal, CellStore store, int nowMinute, double priorVariance, Journal keep) {
+    void fold(Journal journal, CellStore store, int nowMinute, double priorVariance, Journal keep, int keepLimit) {
         int n = journal.size;
         // At most a new network per run of one key and a new cell per run of one key and region:
         // room for them at once (exact when samples come client by client, as beacons post them),
@@ -109,14 +113,14 @@ final class Fold {
             while (end < n && (int) (order[end] >>> 32) == cell) {
                 end++;
             }
-            group(journal, order, start, end, cell, store, nowMinute, priorVariance, keep);
+            group(journal, order, start, end, cell, store, nowMinute, priorVariance, keep, keepLimit);
             start = end;
         }
         store.trim();
     }
 
     private void group(Journal journal, long[] order, int from, int to, int cell, CellStore store, int nowMinute,
-                       double priorVariance, Journal keep) {
+                       double priorVariance, Journal keep, int keepLimit) {
         int k = to - from;
         if (k == 1 && store.weight(cell) == 0) {
             // A new cell's first sample: its own centre, so nothing to clip; the general path below
@@ -151,7 +155,7 @@ final class Fold {
         }
         boolean mature = w0 >= parameters.changeMinSamples();
         if (mature && k < parameters.changeMinSamples()
-                && (long) nowMinute - oldest < parameters.holdBack().toMinutes()) {
+                && (long) nowMinute - oldest < parameters.holdBack().toMinutes() && (long) keep.size + k <= keepLimit) {
             for (int j = 0; j < k; j++) {
                 int i = scratchIndex[j];
                 keep.append(journal.key[i], journal.regionIndex(i), journal.rttMs[i], journal.minute[i], Integer.MAX_VALUE);

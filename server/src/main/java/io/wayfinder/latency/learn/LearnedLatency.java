@@ -50,8 +50,15 @@ public final class LearnedLatency implements LatencyLearning {
     static final double INITIAL_PRIOR_VARIANCE = 100;
     /** Cells the trust search fits on (a sample of whole neighbourhoods). */
     static final int TRUST_SAMPLE_CELLS = 200_000;
-    /** Backfitting sweeps of the full fit. */
+    /** Backfitting sweeps of the full fit, at most (fewer once they stop moving the effects: {@link BorrowingModel#TOLERANCE_MS}). */
     static final int SWEEPS = 5;
+    /**
+     * The trust is learned again from held-out cells at the first rebuild of a learner (a start or
+     * a restore) and at every {@value}th after; the rebuilds between keep the last search's trust
+     * and class variances. The variances are properties of the whole internet's latency, and move
+     * over days, not minutes; each search is a few dozen fits of its sample.
+     */
+    static final int TRUST_EVERY = 5;
     /**
      * Limited translation (Efron and Morris, 1972): shrinking an own cell towards what it would
      * borrow moves it at most this many of its own standard errors. Shrinkage is right for the many
@@ -104,6 +111,9 @@ public final class LearnedLatency implements LatencyLearning {
     private final Fold fold;
     private double priorVariance = INITIAL_PRIOR_VARIANCE;
     private Trust trust;
+    /** The last trust search's result, and the rebuild it ran at; null until the first rebuild. */
+    private TrustSearch.Result searched;
+    private long searchedAt;
     private long rebuilds;
     private StaticCells staticCells;
 
@@ -296,32 +306,44 @@ public final class LearnedLatency implements LatencyLearning {
         long t2 = System.nanoTime();
 
         Anchors anchors = Anchors.of(obs, names, geo, catalogue);
-        int heldOutFold = (int) (rebuilds % TrustSearch.FOLDS);
-        Observations sample = obs.sample(1, TRUST_SAMPLE_CELLS);
-        Anchors sampleAnchors = sample == obs ? anchors : Anchors.of(sample, names, geo, catalogue);
-        TrustSearch.Result learned = TrustSearch.search(sample, sampleAnchors.ofNetwork, sampleAnchors.mu, trust, heldOutFold,
-                rebuilds == 0 ? 2 : 1);
-        trust = learned.trust();
+        boolean search = trustSearchDue();
+        if (search) {
+            // Each search hides another of the five folds.
+            int heldOutFold = (int) ((rebuilds / TRUST_EVERY) % TrustSearch.FOLDS);
+            Observations sample = obs.sample(1, TRUST_SAMPLE_CELLS);
+            Anchors sampleAnchors = sample == obs ? anchors : Anchors.of(sample, names, geo, catalogue);
+            searched = TrustSearch.search(sample, sampleAnchors.ofNetwork, sampleAnchors.mu, trust, heldOutFold,
+                    rebuilds == 0 ? 2 : 1);
+            searchedAt = rebuilds;
+            trust = searched.trust();
+        }
+        TrustSearch.Result learned = searched;
         long t3 = System.nanoTime();
 
+        Published previous = published;
         BorrowingModel model = new BorrowingModel(obs, anchors.ofNetwork, anchors.mu, anchors.blockMu);
-        model.fit(trust, null, SWEEPS);
+        int sweeps = model.fit(trust, null, SWEEPS, BorrowingModel.TOLERANCE_MS, previous == null ? null : previous.obs,
+                previous == null ? null : previous.model);
         long t4 = System.nanoTime();
 
-        Published previous = published;
         Published next = TableWriter.write(obs, model, anchors, learned, names, previous, parameters,
                 priorVariance, now);
         long t5 = System.nanoTime();
         published = next;
         rebuilds++;
         log.info(String.format(Locale.ROOT, "latency learning: rebuild %d: %d samples folded (%d merged, %d replacing the state of %d changed cells, %d held back), "
-                        + "%d networks, %d cells, %d table rows; trust %s; held-out error %.1f ms² over %d cells; "
-                        + "fold %.2f s, observe %.2f s, learn %.2f s, fit %.2f s, table %.2f s",
+                        + "%d networks, %d cells, %d table rows; trust %s%s; held-out error %.1f ms² over %d cells; "
+                        + "fold %.2f s, observe %.2f s, learn %.2f s, fit %.2f s (%d sweeps%s), table %.2f s",
                 rebuilds, fold.merged + fold.replaced + fold.heldBack, fold.merged, fold.replaced, fold.changedCells, fold.heldBack,
-                obs.networks, obs.cells, next.table.prefixCount(), describe(trust), learned.heldOutError(),
-                learned.heldOutCells(), (t1 - t0) / 1e9, (t2 - t1) / 1e9, (t3 - t2) / 1e9, (t4 - t3) / 1e9,
-                (t5 - t4) / 1e9));
+                obs.networks, obs.cells, next.table.prefixCount(), describe(trust), search ? "" : " (kept)",
+                learned.heldOutError(), learned.heldOutCells(), (t1 - t0) / 1e9, (t2 - t1) / 1e9, (t3 - t2) / 1e9,
+                (t4 - t3) / 1e9, sweeps, previous == null ? "" : ", warm", (t5 - t4) / 1e9));
         return new LatencyEstimator(next.table, geo, anchors.global);
+    }
+
+    /** The first rebuild of this learner, every {@link #TRUST_EVERY}th after, and any after a search that had too little to hold out. */
+    private boolean trustSearchDue() {
+        return searched == null || searched.evaluations() == 0 || rebuilds - searchedAt >= TRUST_EVERY;
     }
 
     static String describe(Trust t) {
@@ -524,6 +546,11 @@ public final class LearnedLatency implements LatencyLearning {
 
     long rebuilds() {
         return rebuilds;
+    }
+
+    /** For tests: the rebuild (counted from 0) whose trust search the trust is from; -1 before the first. */
+    long trustSearchedAt() {
+        return searched == null ? -1 : searchedAt;
     }
 
     // ---------------------------------------------------------------------------------------------

@@ -31,7 +31,7 @@ import java.util.Random;
  * networks' addresses, shuffled, the low bit set for a measured one).
  *
  * <pre>
- *   java -Xmx14g -cp ... io.wayfinder.quality.LearnedScale --out DIR [--max-samples 1] [--http 5000000] 1000000 10000000
+ *   java -Xmx9g -cp ... io.wayfinder.quality.LearnedScale --out DIR [--max-samples 1] [--http 5000000] 1000000 10000000
  * </pre>
  *
  * One sample per measured pair by default ({@code --max-samples 1}): what the table holds depends
@@ -112,6 +112,13 @@ public final class LearnedScale {
         System.out.printf(Locale.ROOT, "add (in process, %,d-sample batches, including making the samples): %.1f s, "
                 + "%,.0f samples/s; %,d taken%n", MeasurementFeed.BATCH, (t3 - t2) / 1e9, samples / ((t3 - t2) / 1e9), taken[0]);
 
+        int networkCount = world.networkCount();
+        if (http == 0) {
+            // Nothing needs the world any more: let it go (788 MB at 10 M), so that a 10 M learner's
+            // second rebuild, which holds the first one's table and observations, fits in 9 GB.
+            world = null;
+            beforeLearner = base;
+        }
         RegionCatalogue catalogue = RegionCatalogue.builtIn();
         long cpu = threadCpu();
         long process = processCpu();
@@ -132,7 +139,7 @@ public final class LearnedScale {
         estimator = null;
         long retained = usedAfterGc() - beforeLearner;
         System.out.printf(Locale.ROOT, "heap retained by the learner and its estimator: %.0f MB = %.1f B per network%n",
-                retained / 1048576.0, (double) retained / world.networkCount());
+                retained / 1048576.0, (double) retained / networkCount);
         Path checkpoint = dir.resolve(LatencyLearningService.CHECKPOINT_FILE);
         long t7 = System.nanoTime();
         learner.checkpoint(checkpoint);
@@ -142,7 +149,7 @@ public final class LearnedScale {
         box[0] = null;
         long tableOnly = usedAfterGc() - beforeLearner;
         System.out.printf(Locale.ROOT, "of which the routing table (the estimator alone, the learner dropped): %.0f MB = "
-                + "%.1f B per network, %,d rows%n", tableOnly / 1048576.0, (double) tableOnly / world.networkCount(),
+                + "%.1f B per network, %,d rows%n", tableOnly / 1048576.0, (double) tableOnly / networkCount,
                 again.table().prefixCount());
         if (http > 0) {
             again = null;

@@ -363,42 +363,47 @@ final class BorrowingModel {
                 scratch.region = new int[size];
             }
             // The block's cells' residuals, weights and regions, once: both rounds read them twice.
+            // The first round's offset sums, and the per-region weights (the same in both rounds),
+            // are summed on the way, cell by cell in the order the rounds' loops take them.
             double[] residual = scratch.residual;
             double[] weight = scratch.weight;
             int[] region = scratch.region;
+            int e0 = b * regions;
+            float[] effects = effect[l];
+            java.util.Arrays.fill(sumW, 0);
+            double num = 0;
+            double den = offsetPrecision;
             for (int m = first; m < n; m++) {
                 hoist(m, l, scratch);
                 double am = a[m];
                 for (int c = obs.cellStart[m]; c < obs.cellStart[m + 1]; c++) {
                     int r = obs.region(c);
-                    residual[c - from] = obs.y[c] - base(scratch, r) - am;
-                    weight[c - from] = weight(c, trust, heldOut);
+                    double res = obs.y[c] - base(scratch, r) - am;
+                    double w = weight(c, trust, heldOut);
+                    residual[c - from] = res;
+                    weight[c - from] = w;
                     region[c - from] = r;
+                    num += w * (res - effects[e0 + r]);
+                    den += w;
+                    sumW[r] += w;
                 }
             }
             // The block's offset and its region effects, alternately (two rounds: they are nearly orthogonal).
-            double o = offset[l][b];
-            int e0 = b * regions;
-            float[] effects = effect[l];
+            double o = 0;
             int count = to - from;
             float offsetBefore = offset[l][b];
             System.arraycopy(effects, e0, scratch.before, 0, regions);
             for (int round = 0; round < 2; round++) {
-                double num = 0;
-                double den = offsetPrecision;
-                for (int i = 0; i < count; i++) {
-                    double w = weight[i];
-                    num += w * (residual[i] - effects[e0 + region[i]]);
-                    den += w;
+                if (round > 0) {
+                    num = 0; // den is the same sum as the first round's
+                    for (int i = 0; i < count; i++) {
+                        num += weight[i] * (residual[i] - effects[e0 + region[i]]);
+                    }
                 }
                 o = num / den;
-                java.util.Arrays.fill(sumW, 0);
                 java.util.Arrays.fill(sumWR, 0);
                 for (int i = 0; i < count; i++) {
-                    double w = weight[i];
-                    int r = region[i];
-                    sumW[r] += w;
-                    sumWR[r] += w * (residual[i] - o);
+                    sumWR[region[i]] += weight[i] * (residual[i] - o);
                 }
                 for (int r = 0; r < regions; r++) {
                     effects[e0 + r] = (float) (sumWR[r] / (sumW[r] + regionPrecision));

@@ -52,13 +52,7 @@ public final class LearnedLatency implements LatencyLearning {
     static final int TRUST_SAMPLE_CELLS = 200_000;
     /** Backfitting sweeps of the full fit, at most (fewer once they stop moving the effects: {@link BorrowingModel#TOLERANCE_MS}). */
     static final int SWEEPS = 5;
-    /**
-     * The trust is learned again from held-out cells at the first rebuild of a learner (a start or
-     * a restore) and at every {@value}th after; the rebuilds between keep the last search's trust
-     * and class variances. The variances are properties of the whole internet's latency, and move
-     * over days, not minutes; each search is a few dozen fits of its sample.
-     */
-    static final int TRUST_EVERY = 5;
+
     /**
      * Limited translation (Efron and Morris, 1972): shrinking an own cell towards what it would
      * borrow moves it at most this many of its own standard errors. Shrinkage is right for the many
@@ -111,9 +105,6 @@ public final class LearnedLatency implements LatencyLearning {
     private final Fold fold;
     private double priorVariance = INITIAL_PRIOR_VARIANCE;
     private Trust trust;
-    /** The last trust search's result, and the rebuild it ran at; null until the first rebuild. */
-    private TrustSearch.Result searched;
-    private long searchedAt;
     private long rebuilds;
     private StaticCells staticCells;
 
@@ -306,18 +297,16 @@ public final class LearnedLatency implements LatencyLearning {
         long t2 = System.nanoTime();
 
         Anchors anchors = Anchors.of(obs, names, geo, catalogue);
-        boolean search = trustSearchDue();
-        if (search) {
-            // Each search hides another of the five folds.
-            int heldOutFold = (int) ((rebuilds / TRUST_EVERY) % TrustSearch.FOLDS);
-            Observations sample = obs.sample(1, TRUST_SAMPLE_CELLS);
-            Anchors sampleAnchors = sample == obs ? anchors : Anchors.of(sample, names, geo, catalogue);
-            searched = TrustSearch.search(sample, sampleAnchors.ofNetwork, sampleAnchors.mu, trust, heldOutFold,
-                    rebuilds == 0 ? 2 : 1);
-            searchedAt = rebuilds;
-            trust = searched.trust();
-        }
-        TrustSearch.Result learned = searched;
+        // The trust is searched at every rebuild. Searching only every fifth (keeping the last
+        // search's trust between) was tried and measured: after a congestion event the networks
+        // that borrow the slowed region's difference moved off it half as often (the routing
+        // quality report's congestion rows), because the trust does move when paths change.
+        int heldOutFold = (int) (rebuilds % TrustSearch.FOLDS);
+        Observations sample = obs.sample(1, TRUST_SAMPLE_CELLS);
+        Anchors sampleAnchors = sample == obs ? anchors : Anchors.of(sample, names, geo, catalogue);
+        TrustSearch.Result learned = TrustSearch.search(sample, sampleAnchors.ofNetwork, sampleAnchors.mu, trust, heldOutFold,
+                rebuilds == 0 ? 2 : 1);
+        trust = learned.trust();
         long t3 = System.nanoTime();
 
         Published previous = published;
@@ -332,18 +321,13 @@ public final class LearnedLatency implements LatencyLearning {
         published = next;
         rebuilds++;
         log.info(String.format(Locale.ROOT, "latency learning: rebuild %d: %d samples folded (%d merged, %d replacing the state of %d changed cells, %d held back), "
-                        + "%d networks, %d cells, %d table rows; trust %s%s; held-out error %.1f ms² over %d cells; "
+                        + "%d networks, %d cells, %d table rows; trust %s; held-out error %.1f ms² over %d cells; "
                         + "fold %.2f s, observe %.2f s, learn %.2f s, fit %.2f s (%d sweeps%s), table %.2f s",
                 rebuilds, fold.merged + fold.replaced + fold.heldBack, fold.merged, fold.replaced, fold.changedCells, fold.heldBack,
-                obs.networks, obs.cells, next.table.prefixCount(), describe(trust), search ? "" : " (kept)",
+                obs.networks, obs.cells, next.table.prefixCount(), describe(trust),
                 learned.heldOutError(), learned.heldOutCells(), (t1 - t0) / 1e9, (t2 - t1) / 1e9, (t3 - t2) / 1e9,
                 (t4 - t3) / 1e9, sweeps, previous == null ? "" : ", warm", (t5 - t4) / 1e9));
         return new LatencyEstimator(next.table, geo, anchors.global);
-    }
-
-    /** The first rebuild of this learner, every {@link #TRUST_EVERY}th after, and any after a search that had too little to hold out. */
-    private boolean trustSearchDue() {
-        return searched == null || searched.evaluations() == 0 || rebuilds - searchedAt >= TRUST_EVERY;
     }
 
     static String describe(Trust t) {
@@ -548,10 +532,6 @@ public final class LearnedLatency implements LatencyLearning {
         return rebuilds;
     }
 
-    /** For tests: the rebuild (counted from 0) whose trust search the trust is from; -1 before the first. */
-    long trustSearchedAt() {
-        return searched == null ? -1 : searchedAt;
-    }
 
     // ---------------------------------------------------------------------------------------------
     // Views.

@@ -8,7 +8,6 @@ import io.wayfinder.geo.RegionCatalogue;
 import io.wayfinder.latency.LatencyTable;
 import io.wayfinder.latency.learn.BorrowingModel.Trust;
 import io.wayfinder.net.IpPrefix;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,8 +16,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The rebuild's shortcuts that change the arithmetic, not the estimate: the full fit stops once a
- * sweep moves no effect by more than its tolerance, starts warm from the last rebuild's effects
- * (found by key), and the trust is searched at the first rebuild and every fifth after.
+ * sweep moves no effect by more than its tolerance, and starts warm from the last rebuild's
+ * effects (found by key).
  */
 class WarmFitTest {
     private static final String[] REGIONS = {"westeurope", "northeurope", "eastus", "westus2"};
@@ -120,19 +119,5 @@ class WarmFitTest {
             }
         }
         return -1;
-    }
-
-    @Test
-    void theTrustIsSearchedAtTheFirstRebuildAndEveryFifthAfter() {
-        LearnedLatency learner = world(0);
-        assertThat(learner.trustSearchedAt()).isZero();
-        Instant at = NOW;
-        for (int rebuild = 1; rebuild <= 11; rebuild++) {
-            at = at.plus(Duration.ofMinutes(1));
-            learner.rebuild(at, LatencyTable.empty(), GeoLocator.NONE, RegionCatalogue.builtIn());
-            assertThat(learner.trustSearchedAt()).as("after rebuild %d", rebuild)
-                    .isEqualTo(rebuild / LearnedLatency.TRUST_EVERY * LearnedLatency.TRUST_EVERY);
-        }
-        assertThat(learner.published().learned.evaluations()).isPositive();
     }
 }

@@ -99,6 +99,8 @@ final class BorrowingModel {
     final double[] a;
     final float[][] offset;
     final float[][] effect;
+    /** The largest change of any effect in the last sweep of the last {@link #fit}, ms (for the log). */
+    double lastMoved = Double.NaN;
 
     /** Networks [cuts[p], cuts[p + 1]) are part p of every pass ({@link Lanes#cuts}): no block spans two parts. */
     private final int[] cuts;
@@ -209,6 +211,7 @@ final class BorrowingModel {
             for (Scratch p : scratch) {
                 moved = Math.max(moved, p.moved);
             }
+            lastMoved = moved;
             if (moved <= tolerance) {
                 return s + 1;
             }

@@ -322,11 +322,11 @@ public final class LearnedLatency implements LatencyLearning {
         rebuilds++;
         log.info(String.format(Locale.ROOT, "latency learning: rebuild %d: %d samples folded (%d merged, %d replacing the state of %d changed cells, %d held back), "
                         + "%d networks, %d cells, %d table rows; trust %s; held-out error %.1f ms² over %d cells; "
-                        + "fold %.2f s, observe %.2f s, learn %.2f s, fit %.2f s (%d sweeps%s), table %.2f s",
+                        + "fold %.2f s, observe %.2f s, learn %.2f s, fit %.2f s (%d sweeps%s, the last moving effects by %.3f ms at most), table %.2f s",
                 rebuilds, fold.merged + fold.replaced + fold.heldBack, fold.merged, fold.replaced, fold.changedCells, fold.heldBack,
                 obs.networks, obs.cells, next.table.prefixCount(), describe(trust),
                 learned.heldOutError(), learned.heldOutCells(), (t1 - t0) / 1e9, (t2 - t1) / 1e9, (t3 - t2) / 1e9,
-                (t4 - t3) / 1e9, sweeps, previous == null ? "" : ", warm", (t5 - t4) / 1e9));
+                (t4 - t3) / 1e9, sweeps, previous == null ? "" : ", warm", model.lastMoved, (t5 - t4) / 1e9));
         return new LatencyEstimator(next.table, geo, anchors.global);
     }
 

@@ -115,10 +115,7 @@ final class Anchors {
         int[] cuts = Lanes.cuts(obs, Lanes.parts(obs.cells));
         Lanes.run(cuts.length - 1, part -> {
             int n = cuts[part];
-            int end = cuts[part + 1];
-            int firstAnchor = n < obs.networks ? ofNetwork[n] : anchorCount;
-            int endAnchor = end < obs.networks ? ofNetwork[end] : anchorCount;
-            for (int a = firstAnchor; a < endAnchor; a++) {
+            for (int a = firstAnchor(ofNetwork, cuts[part], anchorCount); a < firstAnchor(ofNetwork, cuts[part + 1], anchorCount); a++) {
                 int first = n;
                 while (n < obs.networks && ofNetwork[n] == a) {
                     n++;
@@ -198,18 +195,19 @@ final class Anchors {
             blockMu[l] = new float[obs.blockCount[l] * regions];
         }
         Lanes.run(cuts.length - 1, part -> {
-            int from = cuts[part];
-            int end = cuts[part + 1];
-            int firstAnchor = from < obs.networks ? ofNetwork[from] : anchorCount;
-            int endAnchor = end < obs.networks ? ofNetwork[end] : anchorCount;
-            for (int a = firstAnchor; a < endAnchor; a++) {
+            for (int a = firstAnchor(ofNetwork, cuts[part], anchorCount); a < firstAnchor(ofNetwork, cuts[part + 1], anchorCount); a++) {
                 muAt(lat[a], lon[a], regionLat, regionCos, regionLon, intercept, slope, meanY, global, mu, a * regions);
             }
-            blockMus(obs, ofNetwork, lat, lon, mu, blockMu, from, end, regionLat, regionCos, regionLon, intercept, slope,
+            blockMus(obs, ofNetwork, lat, lon, mu, blockMu, cuts[part], cuts[part + 1], regionLat, regionCos, regionLon, intercept, slope,
                     meanY, global);
         });
         return new Anchors(count, ofNetwork, mu, blockMu, intercept, slope, pairs, global, lat, lon, geo, regionLat,
                 regionLon, regionCos, meanY);
+    }
+
+    /** The first anchor of network n and after ({@code count} past the last network): a part's anchors start there. */
+    private static int firstAnchor(int[] ofNetwork, int n, int count) {
+        return n < ofNetwork.length ? ofNetwork[n] : count;
     }
 
     /**

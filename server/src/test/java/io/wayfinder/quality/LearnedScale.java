@@ -124,8 +124,10 @@ public final class LearnedScale {
         if (http == 0) {
             // Nothing needs the world any more: let it go (788 MB at 10 M), so that a 10 M learner's
             // second rebuild, which holds the first one's table and observations, fits in 9 GB.
+            // What it weighed comes off the baseline (the samples it made, now the learner's, stay).
+            long withWorld = usedAfterGc();
             world = null;
-            beforeLearner = base;
+            beforeLearner -= withWorld - usedAfterGc();
         }
         RegionCatalogue catalogue = RegionCatalogue.builtIn();
         long cpu = threadCpu();

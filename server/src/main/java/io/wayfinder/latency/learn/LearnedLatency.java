@@ -52,7 +52,6 @@ public final class LearnedLatency implements LatencyLearning {
     static final int TRUST_SAMPLE_CELLS = 200_000;
     /** Backfitting sweeps of the full fit, at most (fewer once they stop moving the effects: {@link BorrowingModel#TOLERANCE_MS}). */
     static final int SWEEPS = 5;
-
     /**
      * Limited translation (Efron and Morris, 1972): shrinking an own cell towards what it would
      * borrow moves it at most this many of its own standard errors. Shrinkage is right for the many

@@ -105,7 +105,7 @@ final class Fold {
             int cell = store.cell(network, journal.regionIndex(i));
             order[i] = (long) cell << 32 | i;
         }
-        Arrays.sort(order);
+        groupByCell(order, n, store.cellCount());
         int start = 0;
         while (start < n) {
             int cell = (int) (order[start] >>> 32);
@@ -117,6 +117,36 @@ final class Fold {
             start = end;
         }
         store.trim();
+    }
+
+    /** Samples of a fold at most this many are grouped by a counting sort ({@link #groupByCell}). */
+    static final int MAX_COUNTING_SAMPLES = 1 << 24;
+
+    /**
+     * Sorts {@code order[0, n)} ({@code cell << 32 | sample}, the samples in order) by cell, and
+     * by sample within a cell. A fold between rebuilds groups a few million samples arriving in no
+     * order over at most a few times as many cells: there a counting sort by cell (stable, so the
+     * samples stay in order) takes two linear passes where {@link Arrays#sort} compares its way
+     * through; otherwise (a fold into many more cells, or of more samples than a fold between
+     * rebuilds takes) {@code Arrays.sort}, which also finds an order that is sorted already.
+     */
+    static void groupByCell(long[] order, int n, int cells) {
+        if (n > MAX_COUNTING_SAMPLES || cells > 4L * n) {
+            Arrays.sort(order, 0, n);
+            return;
+        }
+        int[] at = new int[cells + 1];
+        for (int i = 0; i < n; i++) {
+            at[(int) (order[i] >>> 32) + 1]++;
+        }
+        for (int c = 0; c < cells; c++) {
+            at[c + 1] += at[c];
+        }
+        long[] sorted = new long[n];
+        for (int i = 0; i < n; i++) {
+            sorted[at[(int) (order[i] >>> 32)]++] = order[i];
+        }
+        System.arraycopy(sorted, 0, order, 0, n);
     }
 
     private void group(Journal journal, long[] order, int from, int to, int cell, CellStore store, int nowMinute,

@@ -183,7 +183,7 @@ public final class LatencyLearningService implements LatencySource, AutoCloseabl
      * Hands checked measurements to the learner (any thread).
      *
      * @return how many it took: the others were dropped, because too many samples wait to be folded
-     *         in (the learner's {@code maxPendingSamples}; the next rebuild folds them in)
+     *         in (the learner's {@code maxPendingSamples}; a fold soon, or the next rebuild, takes them)
      */
     public int add(List<Measurement> batch) {
         if (batch.isEmpty()) {

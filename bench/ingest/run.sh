@@ -2,9 +2,11 @@
 # Ingestion rate of POST /api/v1/measurements on loopback: builds the server and bench jars, then
 # io.wayfinder.bench.MeasurementLoad starts `wayfinder serve` with latency.learn (Wayfinder's own
 # learner) and posts pre-generated batches of 100,000 samples from 2 connections for 30 s after a
-# 10 s warm-up, and prints samples accepted per second.
+# 10 s warm-up, and prints samples posted, kept by the learner (per second), dropped at its pending
+# cap and rejected, and the server's own pending and dropped counts at the end.
 #
 #   bench/ingest/run.sh                              # JSON arrays, 2 connections, 30 s
+#   bench/ingest/run.sh --seconds 60                 # the sustained run the README quotes
 #   bench/ingest/run.sh --format ndjson --connections 4 --seconds 60
 #   SKIP_BUILD=1 bench/ingest/run.sh                 # reuse server/target and bench/target
 set -euo pipefail

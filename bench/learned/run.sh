@@ -11,6 +11,8 @@
 #   HTTP_SAMPLES=2000000 SKIP_BUILD=1 bench/learned/run.sh 1000000
 #   JMH_ONLY=bench/results/learned-<time> bench/learned/run.sh 10000000   # JMH again on that run's checkpoint
 #   SKIP_JMH=1 bench/learned/run.sh 1000000          # LearnedScale only (JMH later, with JMH_ONLY)
+#   HEAP=9g SCALE_ARGS="--http 0 --first-only" SKIP_JMH=1 bench/learned/run.sh 10000000
+#                                                    # on a shared machine: 9 GB, no HTTP step, one rebuild
 #
 # Results (and the checkpoints, a few GB at 10M) go to bench/results/learned-<time>/ (git-ignored).
 set -euo pipefail
@@ -35,7 +37,9 @@ CP="server/target/test-classes:server/target/classes:$(cat "$OUT/classpath.txt")
 for n in "${SIZES[@]}"; do
   if [[ -z "${JMH_ONLY:-}" ]]; then
     load "before LearnedScale $n"
-    java -Xmx14g -cp "$CP" io.wayfinder.quality.LearnedScale --out "$OUT" --http "${HTTP_SAMPLES:-5000000}" "$n" \
+    # shellcheck disable=SC2086
+    java -Xmx"${HEAP:-14g}" -cp "$CP" io.wayfinder.quality.LearnedScale --out "$OUT" --http "${HTTP_SAMPLES:-5000000}" \
+      ${SCALE_ARGS:-} "$n" \
       2> "$OUT/scale-$n.log" | tee "$OUT/scale-$n.txt"
     load "after LearnedScale $n"
   fi

@@ -113,7 +113,7 @@ final class LatencyResources {
         out.put("accepted", taken);
         out.put("rejected", batch.rejected());
         if (taken < batch.accepted().size()) {
-            // Valid, but the learner has too many samples waiting for the next rebuild: send them again later.
+            // Valid, but the learner has too many new samples waiting to be folded in: send them again later.
             out.put("dropped", batch.accepted().size() - taken);
         }
         ObjectNode byReason = out.putObject("rejectedByReason");

@@ -181,7 +181,7 @@ public final class MetricsEndpoint implements AutoCloseable {
                     }
                 }).register(registry);
         CounterWithCallback.builder().name("wayfinder_rum_samples_dropped_total")
-                .help("Valid beacon samples the learner dropped: too many were waiting for the next rebuild")
+                .help("Valid beacon samples the learner dropped: too many new samples were waiting to be folded in")
                 .callback(cb -> cb.call(beacon.samplesDropped())).register(registry);
     }
 
@@ -191,7 +191,7 @@ public final class MetricsEndpoint implements AutoCloseable {
                 .help("Latency measurements that passed the checks and were taken by the learner")
                 .callback(cb -> cb.call(learning.samplesAccepted())).register(registry);
         CounterWithCallback.builder().name("wayfinder_latency_samples_dropped_total")
-                .help("Valid latency measurements the learner dropped: too many were waiting for the next rebuild")
+                .help("Valid latency measurements the learner dropped: too many new samples were waiting to be folded in")
                 .callback(cb -> cb.call(learning.samplesDropped())).register(registry);
         CounterWithCallback.builder().name("wayfinder_latency_samples_rejected_total")
                 .help("Latency measurements rejected, by reason (address, region, rtt, time, format)").labelNames("reason")

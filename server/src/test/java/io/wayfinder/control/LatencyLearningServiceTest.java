@@ -238,4 +238,28 @@ class LatencyLearningServiceTest {
         learningThread.advance(Duration.ofMinutes(5));
         assertThat(learner.rebuilds).as("no rebuild after stopping").isEqualTo(1);
     }
+
+    @Test
+    void samplesAreFoldedInBetweenRebuildsOnceAFoldIsDue() {
+        io.wayfinder.latency.learn.LearningParameters d = io.wayfinder.latency.learn.LearningParameters.DEFAULTS;
+        io.wayfinder.latency.learn.LearnedLatency learned = new io.wayfinder.latency.learn.LearnedLatency(
+                new io.wayfinder.latency.learn.LearningParameters(d.halfLife(), d.ipv4Levels(), d.ipv6Levels(),
+                        d.changeMinSamples(), d.changeSigmas(), d.changeMinMs(), d.holdBack(), d.hysteresisMs(),
+                        d.hysteresisSigmas(), d.staticSamples(), 80)); // a fold is due at 10 new samples
+        ManualScheduler thread = new ManualScheduler(START);
+        LatencyLearningService folding = new LatencyLearningService(learned, thread, dir.resolve("other.checkpoint"));
+        List<Measurement> nine = java.util.Collections.nCopies(9,
+                new Measurement(NET, "westeurope", 20, START.toEpochMilli(), "test"));
+        folding.add(nine);
+        thread.runPending();
+        assertThat(folding.folds()).isZero();
+        assertThat(learned.pendingSamples()).isEqualTo(9);
+        folding.add(nine);
+        folding.add(nine); // one fold queued for both
+        thread.runPending();
+        assertThat(folding.folds()).isEqualTo(1);
+        assertThat(learned.pendingSamples()).isZero();
+        assertThat(folding.rebuilds()).isZero(); // folded, no table built
+        assertThat(folding.accepted()).isEqualTo(27);
+    }
 }

@@ -103,39 +103,45 @@ final class Anchors {
             }
             ofNetwork[n] = count - 1;
         }
+        int anchorCount = count;
         double[] lat = new double[count];
         double[] lon = new double[count];
         // A median of fewer than three places is not robust to one wrong row: an anchor of one or
         // two networks takes its coarsest block's location instead (when it has one).
         int top = obs.levels - 1;
         double[][] coarse = top >= 0 ? new double[obs.blockCount[top]][] : new double[0][];
-        int n = 0;
-        for (int a = 0; a < count; a++) {
-            int first = n;
-            while (n < obs.networks && ofNetwork[n] == a) {
-                n++;
-            }
-            double[] where;
-            int b = top > 0 ? obs.netBlock[top][first] : -1;
-            if (n - first >= 3 || b < 0) {
-                where = locate(obs, geo, first, n);
-            } else {
-                if (coarse[b] == null) {
-                    int from = first;
-                    while (from > 0 && obs.netBlock[top][from - 1] == b) {
-                        from--;
-                    }
-                    int to = n;
-                    while (to < obs.networks && obs.netBlock[top][to] == b) {
-                        to++;
-                    }
-                    coarse[b] = locate(obs, geo, from, to);
+        // On the lanes, by ranges of networks cut between blocks of every level: no anchor, and no
+        // coarsest block, spans two parts, so each part writes its own anchors and blocks.
+        int[] cuts = Lanes.cuts(obs, Lanes.parts(obs.cells));
+        Lanes.run(cuts.length - 1, part -> {
+            int n = cuts[part];
+            for (int a = firstAnchor(ofNetwork, cuts[part], anchorCount); a < firstAnchor(ofNetwork, cuts[part + 1], anchorCount); a++) {
+                int first = n;
+                while (n < obs.networks && ofNetwork[n] == a) {
+                    n++;
                 }
-                where = coarse[b];
+                double[] where;
+                int b = top > 0 ? obs.netBlock[top][first] : -1;
+                if (n - first >= 3 || b < 0) {
+                    where = locate(obs, geo, first, n);
+                } else {
+                    if (coarse[b] == null) {
+                        int from = first;
+                        while (from > 0 && obs.netBlock[top][from - 1] == b) {
+                            from--;
+                        }
+                        int to = n;
+                        while (to < obs.networks && obs.netBlock[top][to] == b) {
+                            to++;
+                        }
+                        coarse[b] = locate(obs, geo, from, to);
+                    }
+                    where = coarse[b];
+                }
+                lat[a] = where[0];
+                lon[a] = where[1];
             }
-            lat[a] = where[0];
-            lon[a] = where[1];
-        }
+        });
 
         // Per-region least squares on a spread sample of cells at their anchor's location.
         double[][] sums = new double[regions + 1][6]; // n, Σx, Σy, Σxx, Σxy, Σyy; the last row pools all regions
@@ -184,25 +190,48 @@ final class Anchors {
                 : DistanceModel.UNFITTED;
 
         float[] mu = new float[count * regions];
-        for (int a = 0; a < count; a++) {
-            muAt(lat[a], lon[a], regionLat, regionCos, regionLon, intercept, slope, meanY, global, mu, a * regions);
-        }
-        // Coarser blocks: the median of up to three of their anchors' locations (the finest level's
-        // blocks are anchors themselves, or hold only networks that are).
         float[][] blockMu = new float[obs.levels][];
         for (int l = 0; l < obs.levels; l++) {
+            blockMu[l] = new float[obs.blockCount[l] * regions];
+        }
+        Lanes.run(cuts.length - 1, part -> {
+            for (int a = firstAnchor(ofNetwork, cuts[part], anchorCount); a < firstAnchor(ofNetwork, cuts[part + 1], anchorCount); a++) {
+                muAt(lat[a], lon[a], regionLat, regionCos, regionLon, intercept, slope, meanY, global, mu, a * regions);
+            }
+            blockMus(obs, ofNetwork, lat, lon, mu, blockMu, cuts[part], cuts[part + 1], regionLat, regionCos, regionLon, intercept, slope,
+                    meanY, global);
+        });
+        return new Anchors(count, ofNetwork, mu, blockMu, intercept, slope, pairs, global, lat, lon, geo, regionLat,
+                regionLon, regionCos, meanY);
+    }
+
+    /** The first anchor of network n and after ({@code count} past the last network): a part's anchors start there. */
+    private static int firstAnchor(int[] ofNetwork, int n, int count) {
+        return n < ofNetwork.length ? ofNetwork[n] : count;
+    }
+
+    /**
+     * Coarser blocks' μ, for the blocks of networks [from, end) (whole blocks: a cut): the median of
+     * up to three of their anchors' locations (the finest level's blocks are anchors themselves, or
+     * hold only networks that are).
+     */
+    private static void blockMus(Observations obs, int[] ofNetwork, double[] lat, double[] lon, float[] mu,
+                                 float[][] blockMu, int from, int end, double[] regionLat, double[] regionCos,
+                                 double[] regionLon, double[] intercept, double[] slope, double[] meanY,
+                                 DistanceModel global) {
+        int regions = obs.regions;
+        for (int l = 0; l < obs.levels; l++) {
             int[] blockOf = obs.netBlock[l];
-            float[] out = new float[obs.blockCount[l] * regions];
-            blockMu[l] = out;
-            int m = 0;
-            while (m < obs.networks) {
+            float[] out = blockMu[l];
+            int m = from;
+            while (m < end) {
                 int b = blockOf[m];
                 if (b < 0) {
                     m++;
                     continue;
                 }
                 int first = m;
-                while (m < obs.networks && blockOf[m] == b) {
+                while (m < end && blockOf[m] == b) {
                     m++;
                 }
                 int[] picks = {ofNetwork[first], ofNetwork[first + (m - first) / 2], ofNetwork[m - 1]};
@@ -227,8 +256,6 @@ final class Anchors {
                         regionLat, regionCos, regionLon, intercept, slope, meanY, global, out, b * regions);
             }
         }
-        return new Anchors(count, ofNetwork, mu, blockMu, intercept, slope, pairs, global, lat, lon, geo, regionLat,
-                regionLon, regionCos, meanY);
     }
 
     /**

@@ -99,6 +99,8 @@ final class BorrowingModel {
     final double[] a;
     final float[][] offset;
     final float[][] effect;
+    /** The largest change of any effect in the last sweep of the last {@link #fit}, ms (for the log). */
+    double lastMoved = Double.NaN;
 
     /** Networks [cuts[p], cuts[p + 1]) are part p of every pass ({@link Lanes#cuts}): no block spans two parts. */
     private final int[] cuts;
@@ -106,12 +108,16 @@ final class BorrowingModel {
     private final Scratch[] scratch;
     private Scratch predictScratch;
 
-    private static final class Scratch {
+    /** A pass's scratch (one per thread): use {@link #scratch()} for {@link #predictAll(int, double[], Scratch)}. */
+    static final class Scratch {
         double[] residual = new double[256];
         double[] weight = new double[256];
         int[] region = new int[256];
         final double[] sumW;
         final double[] sumWR;
+        /** A block's region effects before its update; the largest change of any effect in this part's pass. */
+        final float[] before;
+        double moved;
         /** One network's part of {@link #base}, looked up once for all its cells ({@link #hoist}). */
         int muRow;
         final int[] effectRow;
@@ -120,6 +126,7 @@ final class BorrowingModel {
         Scratch(int regions, int levels) {
             sumW = new double[regions];
             sumWR = new double[regions];
+            before = new float[regions];
             effectRow = new int[levels];
             blockOffset = new float[levels];
         }
@@ -161,19 +168,93 @@ final class BorrowingModel {
         void run(int from, int to, Scratch scratch);
     }
 
-    /** Fits every effect from zero. {@code heldOut}, when not null, marks cells the fit must not see. */
+    /**
+     * The full fit stops after a sweep that moved no effect by more than this (ms): a hundredth of
+     * the table's resolution (a tenth of a millisecond), a thousandth of the hysteresis band.
+     */
+    static final double TOLERANCE_MS = 0.01;
+
+    /** Fits every effect from zero, {@code sweeps} sweeps. {@code heldOut}, when not null, marks cells the fit must not see. */
     void fit(Trust trust, boolean[] heldOut, int sweeps) {
+        fit(trust, heldOut, sweeps, 0, null, null);
+    }
+
+    /**
+     * Fits every effect, starting from zero or, warm, from an earlier fit's effects of the same
+     * networks and blocks ({@code previous} fitted on {@code previousObs}; new ones start at zero):
+     * sweeps until one moves no effect by more than {@code tolerance} ms, at most {@code maxSweeps}.
+     * Backfitting converges to the same ridge estimate from any start; between two rebuilds most
+     * effects barely move, so a warm start needs a sweep or two where a cold one needs five.
+     *
+     * @return the sweeps run
+     */
+    int fit(Trust trust, boolean[] heldOut, int maxSweeps, double tolerance, Observations previousObs,
+            BorrowingModel previous) {
         java.util.Arrays.fill(a, 0);
         for (int l = 0; l < obs.levels; l++) {
             java.util.Arrays.fill(offset[l], 0);
             java.util.Arrays.fill(effect[l], 0);
         }
-        for (int s = 0; s < sweeps; s++) {
+        if (previous != null) {
+            warmStart(previousObs, previous);
+        }
+        for (int s = 0; s < maxSweeps; s++) {
+            for (Scratch p : scratch) {
+                p.moved = 0;
+            }
             for (int l = obs.levels - 1; l >= 0; l--) {
                 int level = l;
                 eachPart((from, to, scratch) -> fitLevel(level, trust, heldOut, from, to, scratch));
             }
             eachPart((from, to, scratch) -> fitNetworks(trust, heldOut, from, to, scratch));
+            double moved = 0;
+            for (Scratch p : scratch) {
+                moved = Math.max(moved, p.moved);
+            }
+            lastMoved = moved;
+            if (moved <= tolerance) {
+                return s + 1;
+            }
+        }
+        return maxSweeps;
+    }
+
+    /** Copies the effects of the networks and blocks {@code previous} knew, found by key (both in table order). */
+    private void warmStart(Observations before, BorrowingModel previous) {
+        if (before.levels != obs.levels) {
+            return;
+        }
+        copyByKey(before.netKey, before.networks, obs.netKey, obs.networks, (from, to) -> a[to] = previous.a[from]);
+        int columns = Math.min(regions, previous.regions);
+        for (int l = 0; l < obs.levels; l++) {
+            float[] oldOffset = previous.offset[l];
+            float[] oldEffect = previous.effect[l];
+            float[] newOffset = offset[l];
+            float[] newEffect = effect[l];
+            int oldRegions = previous.regions;
+            copyByKey(before.blockKey[l], before.blockCount[l], obs.blockKey[l], obs.blockCount[l], (from, to) -> {
+                newOffset[to] = oldOffset[from];
+                System.arraycopy(oldEffect, from * oldRegions, newEffect, to * regions, columns);
+            });
+        }
+    }
+
+    @FunctionalInterface
+    private interface Copy {
+        void copy(int from, int to);
+    }
+
+    /** Walks two key arrays in table order ({@link Observations#sortKey}) and copies each key found in both. */
+    private static void copyByKey(long[] fromKeys, int fromCount, long[] toKeys, int toCount, Copy copy) {
+        int i = 0;
+        for (int j = 0; j < toCount; j++) {
+            long target = Observations.sortKey(toKeys[j]);
+            while (i < fromCount && Observations.sortKey(fromKeys[i]) < target) {
+                i++;
+            }
+            if (i < fromCount && fromKeys[i] == toKeys[j]) {
+                copy.copy(i, j);
+            }
         }
     }
 
@@ -188,13 +269,23 @@ final class BorrowingModel {
      */
     void predictAll(int n, double[] out) {
         if (predictScratch == null) {
-            predictScratch = new Scratch(regions, obs.levels);
+            predictScratch = scratch();
         }
-        hoist(n, -1, predictScratch);
+        predictAll(n, out, predictScratch);
+    }
+
+    /** {@link #predictAll(int, double[])} with the caller's scratch: one per thread. */
+    void predictAll(int n, double[] out, Scratch s) {
+        hoist(n, -1, s);
         double an = a[n];
         for (int r = 0; r < regions; r++) {
-            out[r] = base(predictScratch, r) + an;
+            out[r] = base(s, r) + an;
         }
+    }
+
+    /** A scratch for one thread's predictions. */
+    Scratch scratch() {
+        return new Scratch(regions, obs.levels);
     }
 
     /** The block part of a prediction at one level and coarser (a block row: the average network of the block). */
@@ -275,46 +366,58 @@ final class BorrowingModel {
                 scratch.region = new int[size];
             }
             // The block's cells' residuals, weights and regions, once: both rounds read them twice.
+            // The first round's offset sums, and the per-region weights (the same in both rounds),
+            // are summed on the way, cell by cell in the order the rounds' loops take them.
             double[] residual = scratch.residual;
             double[] weight = scratch.weight;
             int[] region = scratch.region;
+            int e0 = b * regions;
+            float[] effects = effect[l];
+            java.util.Arrays.fill(sumW, 0);
+            double num = 0;
+            double den = offsetPrecision;
             for (int m = first; m < n; m++) {
                 hoist(m, l, scratch);
                 double am = a[m];
                 for (int c = obs.cellStart[m]; c < obs.cellStart[m + 1]; c++) {
                     int r = obs.region(c);
-                    residual[c - from] = obs.y[c] - base(scratch, r) - am;
-                    weight[c - from] = weight(c, trust, heldOut);
+                    double res = obs.y[c] - base(scratch, r) - am;
+                    double w = weight(c, trust, heldOut);
+                    residual[c - from] = res;
+                    weight[c - from] = w;
                     region[c - from] = r;
+                    num += w * (res - effects[e0 + r]);
+                    den += w;
+                    sumW[r] += w;
                 }
             }
             // The block's offset and its region effects, alternately (two rounds: they are nearly orthogonal).
-            double o = offset[l][b];
-            int e0 = b * regions;
-            float[] effects = effect[l];
+            double o = 0;
             int count = to - from;
+            float offsetBefore = offset[l][b];
+            System.arraycopy(effects, e0, scratch.before, 0, regions);
             for (int round = 0; round < 2; round++) {
-                double num = 0;
-                double den = offsetPrecision;
-                for (int i = 0; i < count; i++) {
-                    double w = weight[i];
-                    num += w * (residual[i] - effects[e0 + region[i]]);
-                    den += w;
+                if (round > 0) {
+                    num = 0; // den is the same sum as the first round's
+                    for (int i = 0; i < count; i++) {
+                        num += weight[i] * (residual[i] - effects[e0 + region[i]]);
+                    }
                 }
                 o = num / den;
-                java.util.Arrays.fill(sumW, 0);
                 java.util.Arrays.fill(sumWR, 0);
                 for (int i = 0; i < count; i++) {
-                    double w = weight[i];
-                    int r = region[i];
-                    sumW[r] += w;
-                    sumWR[r] += w * (residual[i] - o);
+                    sumWR[region[i]] += weight[i] * (residual[i] - o);
                 }
                 for (int r = 0; r < regions; r++) {
                     effects[e0 + r] = (float) (sumWR[r] / (sumW[r] + regionPrecision));
                 }
             }
             offset[l][b] = (float) o;
+            double moved = Math.abs(offset[l][b] - offsetBefore);
+            for (int r = 0; r < regions; r++) {
+                moved = Math.max(moved, Math.abs(effects[e0 + r] - scratch.before[r]));
+            }
+            scratch.moved = Math.max(scratch.moved, moved);
         }
     }
 
@@ -329,7 +432,9 @@ final class BorrowingModel {
                 num += w * (obs.y[c] - base(scratch, obs.region(c)));
                 den += w;
             }
-            a[n] = num / den;
+            double next = num / den;
+            scratch.moved = Math.max(scratch.moved, Math.abs(next - a[n]));
+            a[n] = next;
         }
     }
 

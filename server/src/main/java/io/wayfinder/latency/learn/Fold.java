@@ -70,8 +70,12 @@ final class Fold {
      * @param nowMinute     the time of the fold
      * @param priorVariance the pooled per-sample variance, ms²
      * @param keep          receives the samples held back
+     * @param keepLimit     at most this many samples are held back in all ({@code keep.size} at
+     *                      the end); a cell whose samples would pass it merges them instead, so
+     *                      that what waits for a change to show stays bounded however fast
+     *                      samples arrive
      */
-    void fold(Journal journal, CellStore store, int nowMinute, double priorVariance, Journal keep) {
+    void fold(Journal journal, CellStore store, int nowMinute, double priorVariance, Journal keep, int keepLimit) {
         int n = journal.size;
         // At most a new network per run of one key and a new cell per run of one key and region:
         // room for them at once (exact when samples come client by client, as beacons post them),
@@ -101,7 +105,7 @@ final class Fold {
             int cell = store.cell(network, journal.regionIndex(i));
             order[i] = (long) cell << 32 | i;
         }
-        Arrays.sort(order);
+        groupByCell(order, n, store.cellCount());
         int start = 0;
         while (start < n) {
             int cell = (int) (order[start] >>> 32);
@@ -109,14 +113,44 @@ final class Fold {
             while (end < n && (int) (order[end] >>> 32) == cell) {
                 end++;
             }
-            group(journal, order, start, end, cell, store, nowMinute, priorVariance, keep);
+            group(journal, order, start, end, cell, store, nowMinute, priorVariance, keep, keepLimit);
             start = end;
         }
         store.trim();
     }
 
+    /** Samples of a fold at most this many are grouped by a counting sort ({@link #groupByCell}). */
+    static final int MAX_COUNTING_SAMPLES = 1 << 24;
+
+    /**
+     * Sorts {@code order[0, n)} ({@code cell << 32 | sample}, the samples in order) by cell, and
+     * by sample within a cell. A fold between rebuilds groups a few million samples arriving in no
+     * order over at most a few times as many cells: there a counting sort by cell (stable, so the
+     * samples stay in order) takes two linear passes where {@link Arrays#sort} compares its way
+     * through; otherwise (a fold into many more cells, or of more samples than a fold between
+     * rebuilds takes) {@code Arrays.sort}, which also finds an order that is sorted already.
+     */
+    static void groupByCell(long[] order, int n, int cells) {
+        if (n > MAX_COUNTING_SAMPLES || cells > 4L * n) {
+            Arrays.sort(order, 0, n);
+            return;
+        }
+        int[] at = new int[cells + 1];
+        for (int i = 0; i < n; i++) {
+            at[(int) (order[i] >>> 32) + 1]++;
+        }
+        for (int c = 0; c < cells; c++) {
+            at[c + 1] += at[c];
+        }
+        long[] sorted = new long[n];
+        for (int i = 0; i < n; i++) {
+            sorted[at[(int) (order[i] >>> 32)]++] = order[i];
+        }
+        System.arraycopy(sorted, 0, order, 0, n);
+    }
+
     private void group(Journal journal, long[] order, int from, int to, int cell, CellStore store, int nowMinute,
-                       double priorVariance, Journal keep) {
+                       double priorVariance, Journal keep, int keepLimit) {
         int k = to - from;
         if (k == 1 && store.weight(cell) == 0) {
             // A new cell's first sample: its own centre, so nothing to clip; the general path below
@@ -151,7 +185,7 @@ final class Fold {
         }
         boolean mature = w0 >= parameters.changeMinSamples();
         if (mature && k < parameters.changeMinSamples()
-                && (long) nowMinute - oldest < parameters.holdBack().toMinutes()) {
+                && (long) nowMinute - oldest < parameters.holdBack().toMinutes() && (long) keep.size + k <= keepLimit) {
             for (int j = 0; j < k; j++) {
                 int i = scratchIndex[j];
                 keep.append(journal.key[i], journal.regionIndex(i), journal.rttMs[i], journal.minute[i], Integer.MAX_VALUE);

@@ -36,6 +36,22 @@ public interface LatencyLearning {
     int add(List<Measurement> batch);
 
     /**
+     * Whether so many samples wait that the learning thread should {@link #fold} them before the
+     * next rebuild (any thread; cheap). A learner that folds only at rebuilds says false.
+     */
+    default boolean foldDue() {
+        return false;
+    }
+
+    /**
+     * Folds the samples waiting into what was learned, without building a table (learning thread,
+     * like {@link #rebuild}): keeps the pending samples, and the fold a rebuild starts with, short
+     * when samples arrive faster than rebuilds take them.
+     */
+    default void fold(Instant now) {
+    }
+
+    /**
      * Builds the estimator routing reads: learned estimates for every network with evidence, the
      * static table's figures (the configured CSV sources, combined with what was learned), and the
      * fitted distance model for the rest. Off the query path; may take seconds at 10 M networks.

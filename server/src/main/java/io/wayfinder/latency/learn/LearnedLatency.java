@@ -50,7 +50,7 @@ public final class LearnedLatency implements LatencyLearning {
     static final double INITIAL_PRIOR_VARIANCE = 100;
     /** Cells the trust search fits on (a sample of whole neighbourhoods). */
     static final int TRUST_SAMPLE_CELLS = 200_000;
-    /** Backfitting sweeps of the full fit. */
+    /** Backfitting sweeps of the full fit, at most (fewer once they stop moving the effects: {@link BorrowingModel#TOLERANCE_MS}). */
     static final int SWEEPS = 5;
     /**
      * Limited translation (Efron and Morris, 1972): shrinking an own cell towards what it would
@@ -81,8 +81,20 @@ public final class LearnedLatency implements LatencyLearning {
 
     // Ingestion.
     private final Object journalLock = new Object();
+    /** New samples, not yet folded: at most {@code maxPendingSamples} (the cap {@link #add} drops at). */
     private Journal journal = new Journal(1 << 16);
     private long dropped;
+    /**
+     * Samples a fold held back (a mature cell's few recent samples, waiting for enough to test a
+     * change), folded again with the next fold's new samples. Apart from {@link #journal} so that
+     * they do not count against the cap of new samples: otherwise, when every cell is mature and
+     * samples arrive a few per cell between folds, the held-back samples fill the cap and new ones
+     * are dropped. Bounded on their own by {@code maxPendingSamples} ({@link Fold#fold}'s keep
+     * limit: beyond it a cell merges instead of waiting), and by {@code holdBack} in time.
+     * Guarded by {@code learning}; its size is published in {@link #heldBackCount}.
+     */
+    private Journal heldBack = new Journal(16);
+    private volatile int heldBackCount;
     private final ConcurrentHashMap<String, Integer> regionIndex = new ConcurrentHashMap<>();
     private final List<String> regionNames = new ArrayList<>(); // guarded by regionIndex's monitor on writes
 
@@ -176,12 +188,29 @@ public final class LearnedLatency implements LatencyLearning {
         }
     }
 
-    /** Samples accepted and not yet folded in. */
+    /** Samples accepted and not yet folded in: new ones and those a fold held back. */
     public long pendingSamples() {
         synchronized (journalLock) {
-            return journal.size;
+            return journal.size + (long) heldBackCount;
         }
     }
+
+    /**
+     * Whether enough new samples wait that the learning thread should fold them now rather than at
+     * the next rebuild: {@link #FOLD_SHARE} of the cap, and at least as many as were held back (a
+     * fold goes over those again, so each new sample costs at most about two folded).
+     */
+    @Override
+    public boolean foldDue() {
+        int waiting;
+        synchronized (journalLock) {
+            waiting = journal.size;
+        }
+        return waiting >= Math.max(1, (long) (parameters.maxPendingSamples() * FOLD_SHARE)) && waiting >= heldBackCount;
+    }
+
+    /** {@link #foldDue} once this share of {@code maxPendingSamples} new samples wait. */
+    static final double FOLD_SHARE = 0.125;
 
     private Journal takeJournal() {
         synchronized (journalLock) {
@@ -191,24 +220,24 @@ public final class LearnedLatency implements LatencyLearning {
         }
     }
 
-    /** Puts held-back samples back in front of what arrived meanwhile (they never count against the cap twice). */
-    private void putBack(Journal kept) {
-        synchronized (journalLock) {
-            Journal now = journal;
-            Journal merged = new Journal(kept.size + now.size);
-            for (Journal j : new Journal[] {kept, now}) {
-                for (int i = 0; i < j.size; i++) {
-                    merged.append(j.key[i], j.regionIndex(i), j.rttMs[i], j.minute[i], Integer.MAX_VALUE);
-                }
-            }
-            journal = merged;
+    /** The held-back samples, then {@code later}: the order a fold takes them in. */
+    private static Journal concat(Journal first, Journal later) {
+        Journal all = new Journal(first.size + later.size);
+        for (Journal j : new Journal[] {first, later}) {
+            System.arraycopy(j.key, 0, all.key, all.size, j.size);
+            System.arraycopy(j.region, 0, all.region, all.size, j.size);
+            System.arraycopy(j.rttMs, 0, all.rttMs, all.size, j.size);
+            System.arraycopy(j.minute, 0, all.minute, all.size, j.size);
+            all.size += j.size;
         }
+        return all;
     }
 
     /**
      * Folds the samples added so far into the long-term state without building a table: for a
      * service that wants to keep the journal short between rebuilds. {@link #rebuild} does it first.
      */
+    @Override
     public void fold(Instant now) {
         learning.lock();
         try {
@@ -220,14 +249,14 @@ public final class LearnedLatency implements LatencyLearning {
 
     private void foldLocked(int nowMinute) {
         Journal taken = takeJournal();
-        if (taken.size == 0) {
+        if (taken.size == 0 && heldBack.size == 0) {
             return;
         }
+        Journal all = heldBack.size == 0 ? taken : concat(heldBack, taken);
         Journal kept = new Journal(16);
-        fold.fold(taken, store, nowMinute, priorVariance, kept);
-        if (kept.size > 0) {
-            putBack(kept);
-        }
+        fold.fold(all, store, nowMinute, priorVariance, kept, parameters.maxPendingSamples());
+        heldBack = kept;
+        heldBackCount = kept.size;
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -267,6 +296,10 @@ public final class LearnedLatency implements LatencyLearning {
         long t2 = System.nanoTime();
 
         Anchors anchors = Anchors.of(obs, names, geo, catalogue);
+        // The trust is searched at every rebuild. Searching only every fifth (keeping the last
+        // search's trust between) was tried and measured: after a congestion event the networks
+        // that borrow the slowed region's difference moved off it half as often (the routing
+        // quality report's congestion rows), because the trust does move when paths change.
         int heldOutFold = (int) (rebuilds % TrustSearch.FOLDS);
         Observations sample = obs.sample(1, TRUST_SAMPLE_CELLS);
         Anchors sampleAnchors = sample == obs ? anchors : Anchors.of(sample, names, geo, catalogue);
@@ -275,11 +308,12 @@ public final class LearnedLatency implements LatencyLearning {
         trust = learned.trust();
         long t3 = System.nanoTime();
 
+        Published previous = published;
         BorrowingModel model = new BorrowingModel(obs, anchors.ofNetwork, anchors.mu, anchors.blockMu);
-        model.fit(trust, null, SWEEPS);
+        int sweeps = model.fit(trust, null, SWEEPS, BorrowingModel.TOLERANCE_MS, previous == null ? null : previous.obs,
+                previous == null ? null : previous.model);
         long t4 = System.nanoTime();
 
-        Published previous = published;
         Published next = TableWriter.write(obs, model, anchors, learned, names, previous, parameters,
                 priorVariance, now);
         long t5 = System.nanoTime();
@@ -287,11 +321,11 @@ public final class LearnedLatency implements LatencyLearning {
         rebuilds++;
         log.info(String.format(Locale.ROOT, "latency learning: rebuild %d: %d samples folded (%d merged, %d replacing the state of %d changed cells, %d held back), "
                         + "%d networks, %d cells, %d table rows; trust %s; held-out error %.1f ms² over %d cells; "
-                        + "fold %.2f s, observe %.2f s, learn %.2f s, fit %.2f s, table %.2f s",
+                        + "fold %.2f s, observe %.2f s, learn %.2f s, fit %.2f s (%d sweeps%s, the last moving effects by %.3f ms at most), table %.2f s",
                 rebuilds, fold.merged + fold.replaced + fold.heldBack, fold.merged, fold.replaced, fold.changedCells, fold.heldBack,
-                obs.networks, obs.cells, next.table.prefixCount(), describe(trust), learned.heldOutError(),
-                learned.heldOutCells(), (t1 - t0) / 1e9, (t2 - t1) / 1e9, (t3 - t2) / 1e9, (t4 - t3) / 1e9,
-                (t5 - t4) / 1e9));
+                obs.networks, obs.cells, next.table.prefixCount(), describe(trust),
+                learned.heldOutError(), learned.heldOutCells(), (t1 - t0) / 1e9, (t2 - t1) / 1e9, (t3 - t2) / 1e9,
+                (t4 - t3) / 1e9, sweeps, previous == null ? "" : ", warm", model.lastMoved, (t5 - t4) / 1e9));
         return new LatencyEstimator(next.table, geo, anchors.global);
     }
 
@@ -446,14 +480,10 @@ public final class LearnedLatency implements LatencyLearning {
             Journal pending;
             long droppedNow;
             synchronized (journalLock) {
-                pending = journal;
                 droppedNow = dropped;
-                // Copy so that adds may go on while the file is written.
-                Journal copy = new Journal(pending.size);
-                for (int i = 0; i < pending.size; i++) {
-                    copy.append(pending.key[i], pending.regionIndex(i), pending.rttMs[i], pending.minute[i], Integer.MAX_VALUE);
-                }
-                pending = copy;
+                // A copy, held-back samples first (the order a fold takes them in), so that adds
+                // may go on while the file is written.
+                pending = concat(heldBack, journal);
             }
             Checkpoint.write(file, new Checkpoint.State(regionNames(), store, pending, priorVariance, trust, rebuilds,
                     droppedNow));
@@ -471,7 +501,7 @@ public final class LearnedLatency implements LatencyLearning {
             }
             store = state.store();
             synchronized (journalLock) {
-                journal = state.pending();
+                journal = state.pending(); // the held-back ones among them are held back again at the first fold
                 dropped = state.dropped();
             }
             priorVariance = state.priorVariance();
@@ -501,6 +531,7 @@ public final class LearnedLatency implements LatencyLearning {
         return rebuilds;
     }
 
+
     // ---------------------------------------------------------------------------------------------
     // Views.
 
@@ -520,7 +551,7 @@ public final class LearnedLatency implements LatencyLearning {
         long pending;
         long droppedNow;
         synchronized (journalLock) {
-            pending = journal.size;
+            pending = journal.size + (long) heldBackCount;
             droppedNow = dropped;
         }
         if (p == null) {

@@ -27,8 +27,9 @@ import java.util.List;
  *                          (default 3)
  * @param staticSamples     how many samples one figure of the configured CSV sources counts as
  *                          (default 5; the CSV keeps no per-prefix sample count)
- * @param maxPendingSamples samples accepted but not yet folded in, at most (default 8,000,000,
- *                          about 170 MB); beyond it {@code add} drops and counts
+ * @param maxPendingSamples new samples accepted but not yet folded in, at most (default 8,000,000,
+ *                          17 bytes each: about 140 MB); beyond it {@code add} drops and counts.
+ *                          Samples a fold holds back are bounded by as many again, on their own
  */
 public record LearningParameters(Duration halfLife, List<Integer> ipv4Levels, List<Integer> ipv6Levels,
                                  int changeMinSamples, double changeSigmas, double changeMinMs, Duration holdBack,

@@ -79,67 +79,74 @@ final class TableWriter {
             Arrays.fill(blockRow[l], -1);
         }
         Hysteresis sticky = new Hysteresis(previous, prevColumn, parameters);
-        double[] figure = new double[regions];
-        double[] sd = new double[regions];
-        double[] predictedAll = new double[regions];
-        double totalWeight = 0;
-        DarkBlocks dark = new DarkBlocks(obs, model, anchors, counts, classVariance, networkVariance, rows, sticky,
-                rowKeys);
-        for (int n = 0; n < obs.networks; n++) {
-            long key = obs.netKey[n];
-            dark.enter(n);
-            for (int l = obs.levels - 1; l >= 0; l--) {
-                int b = obs.netBlock[l][n];
-                if (b < 0 || blockRow[l][b] >= 0) {
-                    continue;
-                }
-                blockFirst[l][b] = n;
-                long blockKey = obs.blockKey[l][b];
-                if (blockKey == key) {
-                    blockRow[l][b] = Integer.MAX_VALUE; // the network's own row stands for the block
-                    continue;
-                }
-                dark.writeBefore(blockKey);
-                for (int r = 0; r < regions; r++) {
-                    figure[r] = model.blockPrediction(n, r, l);
-                    int k = blockClass(obs, counts, n, r, l);
-                    sd[r] = Math.sqrt(classVariance[k] + networkVariance);
-                }
-                int row = addRow(rows, blockKey, figure, sd, sticky, rowKeys);
-                blockRow[l][b] = row;
-            }
-            // The network's own row.
-            Arrays.fill(figure, Double.NaN);
-            model.predictAll(n, predictedAll);
-            for (int c = obs.cellStart[n]; c < obs.cellStart[n + 1]; c++) {
-                int r = obs.region(c);
-                double y = obs.y[c];
-                double v = obs.v[c];
-                double predicted = predictedAll[r];
-                double p = classVariance[model.borrowLevel(n, r, 1, counts)]; // one cell a region
-                double lambda = v / (v + p);
-                figure[r] = y - LearnedLatency.shrink(lambda * (y - predicted), v, obs.weight[c],
-                        parameters.changeMinSamples());
-                sd[r] = Math.sqrt(1 / (1 / v + 1 / p));
-                totalWeight += obs.weight[c];
-            }
-            for (int r = 0; r < regions; r++) {
-                if (Double.isNaN(figure[r])) {
-                    figure[r] = predictedAll[r];
-                    sd[r] = Math.sqrt(classVariance[model.borrowLevel(n, r, 0, counts)]);
-                }
-            }
-            dark.writeBefore(key);
-            netRow[n] = addRow(rows, key, figure, sd, sticky, rowKeys);
-            for (int l = 0; l < obs.levels; l++) {
-                int b = obs.netBlock[l][n];
-                if (b >= 0 && blockRow[l][b] == Integer.MAX_VALUE) {
-                    blockRow[l][b] = netRow[n];
+        for (int l = 0; l < obs.levels; l++) {
+            Arrays.fill(blockFirst[l], -1);
+            int[] of = obs.netBlock[l];
+            for (int n = 0; n < obs.networks; n++) {
+                int b = of[n];
+                if (b >= 0 && blockFirst[l][b] < 0) {
+                    blockFirst[l][b] = n;
                 }
             }
         }
+        double[] totalWeight = {0}; // summed in network and cell order, as before the pipeline
+        DarkBlocks dark = new DarkBlocks(obs, model, anchors, counts, classVariance, networkVariance, rows, sticky,
+                rowKeys);
+        // The figures of a chunk of networks are computed (on the pool) while the previous chunk's
+        // rows are written (on this thread, in table order, as hysteresis and the table need).
+        Figures[] buffers = {new Figures(obs, model, counts, classVariance, networkVariance, blockFirst, parameters),
+            new Figures(obs, model, counts, classVariance, networkVariance, blockFirst, parameters)};
+        boolean pipelined = Lanes.parts(obs.cells) > 1;
+        int chunks = (obs.networks + Figures.CHUNK - 1) / Figures.CHUNK;
+        if (pipelined && chunks > 0) {
+            buffers[0].compute(0);
+        }
+        for (int k = 0; k < chunks; k++) {
+            Figures current = buffers[k & 1];
+            Figures next = buffers[(k + 1) & 1];
+            int chunk = k;
+            if (!pipelined) {
+                current.compute(chunk);
+            }
+            Lanes.run(pipelined && chunk + 1 < chunks ? 2 : 1, part -> {
+                if (part == 1) {
+                    next.compute(chunk + 1);
+                    return;
+                }
+                for (int n = current.from; n < current.to; n++) {
+                    long key = obs.netKey[n];
+                    dark.enter(n);
+                    for (int l = obs.levels - 1; l >= 0; l--) {
+                        int b = obs.netBlock[l][n];
+                        if (b < 0 || blockFirst[l][b] != n) {
+                            continue;
+                        }
+                        long blockKey = obs.blockKey[l][b];
+                        if (blockKey == key) {
+                            blockRow[l][b] = Integer.MAX_VALUE; // the network's own row stands for the block
+                            continue;
+                        }
+                        dark.writeBefore(blockKey);
+                        blockRow[l][b] = addRow(rows, blockKey, current.figure, current.sd, current.offset(n, l),
+                                regions, sticky, rowKeys);
+                    }
+                    for (int c = obs.cellStart[n]; c < obs.cellStart[n + 1]; c++) {
+                        totalWeight[0] += obs.weight[c];
+                    }
+                    dark.writeBefore(key);
+                    netRow[n] = addRow(rows, key, current.figure, current.sd, current.offset(n, obs.levels), regions,
+                            sticky, rowKeys);
+                    for (int l = 0; l < obs.levels; l++) {
+                        int b = obs.netBlock[l][n];
+                        if (b >= 0 && blockRow[l][b] == Integer.MAX_VALUE) {
+                            blockRow[l][b] = netRow[n];
+                        }
+                    }
+                }
+            });
+        }
         dark.writeAll();
-        rows.totalSamples(Math.round(totalWeight));
+        rows.totalSamples(Math.round(totalWeight[0]));
         LatencyTable table = rows.build();
         long[] keys = Arrays.copyOf(rowKeys[0], rows.rowCount());
         Coverage coverage = coverage(obs, learned, regionNames, priorVariance);
@@ -333,7 +340,7 @@ final class TableWriter {
                 int k = blockClass(obs, counts, firstOfCoarse, r, 1);
                 sd[r] = Math.sqrt(classVariance[k] + networkVariance);
             }
-            addRow(rows, key, figure, sd, sticky, rowKeysHolder);
+            addRow(rows, key, figure, sd, 0, obs.regions, sticky, rowKeysHolder);
             written++;
         }
 
@@ -362,6 +369,95 @@ final class TableWriter {
         }
     }
 
+    /**
+     * The figures and deviations of the rows of a chunk of {@link #CHUNK} networks: per network,
+     * its block rows that start at it (slot l, the block of level l) and its own row (slot
+     * {@code levels}), {@code regions} values each. Reads the model and the observations only, so
+     * that the next chunk is computed on another thread while this one is written; each value is
+     * computed exactly as the single pass computed it.
+     */
+    private static final class Figures {
+        static final int CHUNK = 8192;
+
+        private final Observations obs;
+        private final BorrowingModel model;
+        private final int[][] counts;
+        private final double[] classVariance;
+        private final double networkVariance;
+        private final int[][] blockFirst;
+        private final LearningParameters parameters;
+        private final BorrowingModel.Scratch scratch;
+        private final double[] predicted;
+        private final int stride;
+        final double[] figure;
+        final double[] sd;
+        int from;
+        int to;
+
+        Figures(Observations obs, BorrowingModel model, int[][] counts, double[] classVariance, double networkVariance,
+                int[][] blockFirst, LearningParameters parameters) {
+            this.obs = obs;
+            this.model = model;
+            this.counts = counts;
+            this.classVariance = classVariance;
+            this.networkVariance = networkVariance;
+            this.blockFirst = blockFirst;
+            this.parameters = parameters;
+            this.scratch = model.scratch();
+            this.predicted = new double[obs.regions];
+            this.stride = (obs.levels + 1) * obs.regions;
+            int size = Math.min(CHUNK, obs.networks) * stride;
+            figure = new double[size];
+            sd = new double[size];
+        }
+
+        /** Where network n's row of slot l starts in {@link #figure} and {@link #sd}. */
+        int offset(int n, int slot) {
+            return (n - from) * stride + slot * obs.regions;
+        }
+
+        void compute(int chunk) {
+            from = chunk * CHUNK;
+            to = Math.min(obs.networks, from + CHUNK);
+            int regions = obs.regions;
+            for (int n = from; n < to; n++) {
+                long key = obs.netKey[n];
+                for (int l = obs.levels - 1; l >= 0; l--) {
+                    int b = obs.netBlock[l][n];
+                    if (b < 0 || blockFirst[l][b] != n || obs.blockKey[l][b] == key) {
+                        continue;
+                    }
+                    int at = offset(n, l);
+                    for (int r = 0; r < regions; r++) {
+                        figure[at + r] = model.blockPrediction(n, r, l);
+                        int k = blockClass(obs, counts, n, r, l);
+                        sd[at + r] = Math.sqrt(classVariance[k] + networkVariance);
+                    }
+                }
+                // The network's own row.
+                int at = offset(n, obs.levels);
+                Arrays.fill(figure, at, at + regions, Double.NaN);
+                model.predictAll(n, predicted, scratch);
+                for (int c = obs.cellStart[n]; c < obs.cellStart[n + 1]; c++) {
+                    int r = obs.region(c);
+                    double y = obs.y[c];
+                    double v = obs.v[c];
+                    double p = classVariance[model.borrowLevel(n, r, 1, counts)]; // one cell a region
+                    double lambda = v / (v + p);
+                    figure[at + r] = y - LearnedLatency.shrink(lambda * (y - predicted[r]), v, obs.weight[c],
+                            parameters.changeMinSamples());
+                    sd[at + r] = Math.sqrt(1 / (1 / v + 1 / p));
+                }
+                for (int r = 0; r < regions; r++) {
+                    if (Double.isNaN(figure[at + r])) {
+                        figure[at + r] = predicted[r];
+                        sd[at + r] = Math.sqrt(classVariance[model.borrowLevel(n, r, 0, counts)]);
+                    }
+                }
+            }
+        }
+    }
+
     /** The most specific level at or above l whose block has cells of region r: a block row's class. */
     static int blockClass(Observations obs, int[][] counts, int n, int r, int l) {
         for (int k = l; k < obs.levels; k++) {
@@ -373,16 +469,17 @@ final class TableWriter {
         return obs.levels;
     }
 
-    private static int addRow(LatencyRows rows, long key, double[] figure, double[] sd, Hysteresis sticky,
-                              long[][] rowKeys) {
+    /** Adds a row of {@code regions} figures and deviations, from {@code offset} in the arrays. */
+    private static int addRow(LatencyRows rows, long key, double[] figure, double[] sd, int offset, int regions,
+                              Hysteresis sticky, long[][] rowKeys) {
         int row = rows.add(NetworkKeys.ipv6(key), NetworkKeys.hi(key), NetworkKeys.lo(key), NetworkKeys.length(key));
         if (row >= rowKeys[0].length) {
             rowKeys[0] = Arrays.copyOf(rowKeys[0], Math.max(row + 1, rowKeys[0].length + rowKeys[0].length / 2));
         }
         rowKeys[0][row] = key;
         sticky.seek(key);
-        for (int r = 0; r < figure.length; r++) {
-            rows.set(row, r, sticky.figure(r, figure[r], sd[r]));
+        for (int r = 0; r < regions; r++) {
+            rows.set(row, r, sticky.figure(r, figure[offset + r], sd[offset + r]));
         }
         return row;
     }
@@ -480,21 +577,23 @@ final class TableWriter {
         List<RegionCoverage> perRegion = new ArrayList<>();
         double[] samples = new double[regions];
         long[] networks = new long[regions];
-        List<List<Integer>> ages = new ArrayList<>();
-        for (int r = 0; r < regions; r++) {
-            ages.add(new ArrayList<>());
-        }
         int stride = Math.max(1, obs.cells / 200_000);
+        int[][] ages = new int[regions][16]; // a sample of the cells' ages per region, unboxed
+        int[] agesOf = new int[regions];
         for (int c = 0; c < obs.cells; c++) {
             int r = obs.region(c);
             samples[r] += obs.weight[c];
             networks[r]++;
             if (c % stride == 0 && obs.ageMinutes[c] >= 0) {
-                ages.get(r).add(obs.ageMinutes[c]);
+                if (agesOf[r] == ages[r].length) {
+                    ages[r] = Arrays.copyOf(ages[r], ages[r].length * 2);
+                }
+                ages[r][agesOf[r]++] = obs.ageMinutes[c];
             }
         }
         for (int r = 0; r < regions; r++) {
-            int[] a = ages.get(r).stream().mapToInt(Integer::intValue).sorted().toArray();
+            int[] a = Arrays.copyOf(ages[r], agesOf[r]);
+            Arrays.sort(a);
             long p50 = a.length == 0 ? -1 : Decay.millis(a[(a.length - 1) / 2]);
             long p90 = a.length == 0 ? -1 : Decay.millis(a[(int) Math.ceil(0.9 * a.length) - 1]);
             if (networks[r] > 0) {

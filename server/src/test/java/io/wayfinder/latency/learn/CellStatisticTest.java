@@ -81,6 +81,78 @@ class CellStatisticTest {
         assertThat(s.learner.pendingSamples()).isZero();
     }
 
+    private static LearningParameters cap(int maxPending) {
+        return new LearningParameters(LearningParameters.DEFAULT_HALF_LIFE, java.util.List.of(20, 16),
+                java.util.List.of(40, 32), 5, 4, 5, Duration.ofHours(1), 1, 3, 5, maxPending);
+    }
+
+    /** Ten networks with ten samples each to westeurope: mature cells, whose next few samples a fold holds back. */
+    private static Samples tenMatureNetworks(int maxPending) {
+        Samples s = new Samples(cap(maxPending), 8);
+        for (int n = 0; n < 10; n++) {
+            s.add("10.0." + n + ".0/24", "westeurope", 30, 1, 10);
+            s.learner.fold(s.now);
+        }
+        s.rebuild();
+        return s;
+    }
+
+    @Test
+    void heldBackSamplesDoNotCountAgainstTheCapOfNewOnes() {
+        Samples s = tenMatureNetworks(100);
+        for (int n = 0; n < 10; n++) {
+            s.add("10.0." + n + ".0/24", "westeurope", 30, 1, 3); // too few to test a change: held back
+        }
+        s.advance(Duration.ofMinutes(1)).rebuild();
+        assertThat(s.learner.pendingSamples()).isEqualTo(30);
+        s.add("10.1.0.0/24", "westeurope", 30, 1, 100);
+        assertThat(s.learner.coverage().droppedSamples()).isZero();
+        assertThat(s.learner.pendingSamples()).isEqualTo(130);
+    }
+
+    @Test
+    void heldBackSamplesAreBoundedByTheCapAndTheRestMerged() {
+        Samples s = tenMatureNetworks(30);
+        double before = s.learner.store().weight(0);
+        for (int round = 0; round < 5; round++) {
+            for (int n = 0; n < 10; n++) {
+                s.add("10.0." + n + ".0/24", "westeurope", 30, 1, 2);
+            }
+            s.learner.fold(s.now);
+            // Each cell holds its recent samples back while they are fewer than five, but never more than 30 in all.
+            assertThat(s.learner.pendingSamples()).isLessThanOrEqualTo(30);
+        }
+        assertThat(s.learner.coverage().droppedSamples()).isZero();
+        double weight = 0;
+        for (int c = 0; c < s.learner.store().cellCount(); c++) {
+            weight += s.learner.store().weight(c);
+        }
+        // 100 samples before, 100 added: what is not pending was merged, none lost.
+        assertThat(weight + s.learner.pendingSamples()).isCloseTo(200, within(0.01));
+        assertThat(s.learner.store().weight(0)).isGreaterThan(before);
+    }
+
+    @Test
+    void aFoldIsDueOnceAnEighthOfTheCapOfNewSamplesWaitsAndAsManyAsAreHeldBack() {
+        Samples s = tenMatureNetworks(80); // a fold is due at 10 new samples
+        assertThat(s.learner.foldDue()).isFalse();
+        s.add("10.1.0.0/24", "westeurope", 30, 1, 9);
+        assertThat(s.learner.foldDue()).isFalse();
+        s.add("10.1.0.0/24", "westeurope", 30, 1, 1);
+        assertThat(s.learner.foldDue()).isTrue();
+        s.learner.fold(s.now);
+        assertThat(s.learner.foldDue()).isFalse();
+        for (int n = 0; n < 10; n++) {
+            s.add("10.0." + n + ".0/24", "westeurope", 30, 1, 4); // 40 held back at the fold
+        }
+        s.learner.fold(s.now);
+        assertThat(s.learner.pendingSamples()).isEqualTo(40);
+        s.add("10.2.0.0/24", "westeurope", 30, 1, 39);
+        assertThat(s.learner.foldDue()).isFalse(); // a fold would go over the 40 held back for 39 new ones
+        s.add("10.2.0.0/24", "westeurope", 30, 1, 1);
+        assertThat(s.learner.foldDue()).isTrue();
+    }
+
     @Test
     void aLongerNetworkIsLearnedAsItsSlash24AndSlash48() {
         Samples s = new Samples(6);

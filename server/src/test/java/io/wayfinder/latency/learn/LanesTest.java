@@ -95,6 +95,21 @@ class LanesTest {
     }
 
     @ParameterizedTest
+    @ValueSource(ints = {1, 7, 1000, 100_000, 5_000_000})
+    void aFoldGroupsItsSamplesByCellAsSortingWould(int cells) {
+        int n = 200_000; // more cells than four a sample: Arrays.sort; fewer: the counting sort
+        SplittableRandom random = new SplittableRandom(cells);
+        long[] order = new long[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = (long) random.nextInt(cells) << 32 | i;
+        }
+        long[] expected = order.clone();
+        Arrays.sort(expected);
+        Fold.groupByCell(order, n, cells);
+        assertThat(order).isEqualTo(expected);
+    }
+
+    @ParameterizedTest
     @ValueSource(longs = {-5, 0, 1, 59, 10_080, 65_535, 65_536, 1_000_000})
     void memoisedDecayIsTheDecay(long elapsed) {
         Decay.Factors factors = new Decay.Factors(10_080);

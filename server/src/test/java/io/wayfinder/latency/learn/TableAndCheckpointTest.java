@@ -125,15 +125,19 @@ class TableAndCheckpointTest {
         assertThat(back.rebuilds()).isEqualTo(s.learner.rebuilds());
         assertThat(back.regionNames()).isEqualTo(s.learner.regionNames());
         // The same rebuild from either gives the same estimates (the original's table also keeps
-        // some old figures by hysteresis, which a restored learner starts without), and two
-        // learners restored from the file the same tables.
+        // some old figures by hysteresis, which a restored learner starts without; and its fit
+        // starts warm from its last one, where the restored one's starts from zero: five sweeps
+        // from zero leave this small world's effects a few tenths of a millisecond short of where
+        // more sweeps take them), and two learners restored from the file the same tables.
         s.learner.rebuild(s.now, LatencyTable.empty(), GeoLocator.NONE, RegionCatalogue.builtIn());
         LatencyTable two = back.rebuild(s.now, LatencyTable.empty(), GeoLocator.NONE, RegionCatalogue.builtIn()).table();
         for (String client : List.of("10.1.1.0/24", "10.3.0.0/24", "2001:db8:2::/48", "10.1.200.0/24")) {
             for (String region : List.of("westeurope", "eastus")) {
-                assertThat(back.explain(IpPrefix.parse(client), region))
-                        .isEqualTo(s.learner.explain(IpPrefix.parse(client), region).withTableMs(
-                                back.explain(IpPrefix.parse(client), region).tableMs()));
+                LatencyLearning.Evidence restored = back.explain(IpPrefix.parse(client), region);
+                LatencyLearning.Evidence original = s.learner.explain(IpPrefix.parse(client), region);
+                assertThat(restored.estimateMs()).isCloseTo(original.estimateMs(), within(0.5));
+                assertThat(restored.withTableMs(0)).usingRecursiveComparison().ignoringFields("estimateMs")
+                        .isEqualTo(original.withTableMs(0));
             }
         }
         LearnedLatency third = LearnedLatency.restore(file, LearningParameters.DEFAULTS);

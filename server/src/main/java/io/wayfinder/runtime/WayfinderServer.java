@@ -23,6 +23,7 @@ import io.wayfinder.dns.server.BindFailure;
 import io.wayfinder.dns.server.DnsServer;
 import io.wayfinder.dns.server.ServerStats;
 import io.wayfinder.dns.server.TcpLimits;
+import io.wayfinder.dns.server.UdpTransport;
 import io.wayfinder.geo.GeoLookupFailures;
 import io.wayfinder.health.HealthMonitor;
 import io.wayfinder.health.NettyProber;
@@ -220,7 +221,7 @@ public final class WayfinderServer implements AutoCloseable {
                 loaded.config().storage().dir().resolve(TrafficView.FILE), TrafficView.Settings.DEFAULT);
         DnsServer dns = new DnsServer(loop -> new QueryAnswerer(publisher::snapshot, answerCounts,
                 traffic == null ? null : traffic.recorder(loop)), Math.max(1, options.threads()),
-                rateLimiter, tcpLimits(loaded.config().dns().tcp()));
+                rateLimiter, tcpLimits(loaded.config().dns().tcp()), UdpTransport.parse(loaded.config().dns().udpTransport()));
         ConfigReloads reloads = null;
         MetricsEndpoint metrics = null;
         ApiServer api = null;

@@ -49,6 +49,7 @@ public enum UdpTransport {
      */
     NativeUdpListeners select() {
         if (this == NETTY) {
+            LOG.info("UDP transport: netty (netty)");
             return null;
         }
         NativeUdpListeners ffm;

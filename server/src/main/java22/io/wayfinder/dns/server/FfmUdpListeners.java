@@ -30,8 +30,9 @@ final class FfmUdpListeners implements NativeUdpListeners {
             return "needs native access: run java with --enable-native-access=ALL-UNNAMED (bin/wayfinder does on Java 22+)";
         }
         try {
-            return LinuxUdp.unsupported(); // also binds the system calls: a libc without them fails here
-        } catch (Throwable t) {
+            LinuxUdp.link();
+            return null;
+        } catch (Throwable t) { // a libc without one of the calls
             return "cannot bind the system calls: " + t;
         }
     }

@@ -79,9 +79,9 @@ final class LinuxUdp {
     private LinuxUdp() {
     }
 
-    /** Null: touching this class binds the calls (an error here says which one libc lacks). */
-    static String unsupported() {
-        return null;
+    /** Binds the system calls (this class's initialisation) now: an error here names what libc lacks. */
+    static void link() {
+        // the static initialisers did the work
     }
 
     private static MethodHandle errnoCall(String name, FunctionDescriptor descriptor) {

@@ -16,7 +16,7 @@ USER = [
     ("encode", re.compile(r"io\.wayfinder\.dns\.wire\.(ResponseWriter|NameCompressor)")),
     ("route (answer, routing, latency table)", re.compile(r"io\.wayfinder\.(answer|routing|latency|net|geo|traffic)\.")),
     ("rate limit, counters, timing", re.compile(r"io\.wayfinder\.dns\.(ratelimit|server\.(ServerStats|AnswerDurations))|LongAdder|Striped64|clock_gettime|nanoTime")),
-    ("FFM downcall and batch loop", re.compile(r"io\.wayfinder\.dns\.server\.(FfmUdpSocket|LinuxUdp)|jdk\.internal\.foreign|java\.lang\.foreign|MemorySegment|nep_invoker|downcall|Invokers\$Holder|LambdaForm")),
+    ("FFM downcall, method handles, batch loop", re.compile(r"io\.wayfinder\.dns\.server\.(FfmUdpSocket|LinuxUdp)|jdk\.internal\.foreign|java\.lang\.foreign|MemorySegment|nep_invoker|downcall|Invokers\$Holder|LambdaForm")),
     ("JNI (Netty native epoll)", re.compile(r"Java_io_netty|netty_epoll|netty_unix|libnetty")),
     ("Netty pipeline, buffers, event loop", re.compile(r"io\.netty\.")),
     ("query processor, handler", re.compile(r"io\.wayfinder\.dns\.server\.")),

@@ -56,7 +56,8 @@ public enum UdpTransport {
         try {
             ffm = (NativeUdpListeners) Class.forName(FFM_CLASS).getDeclaredConstructor().newInstance();
         } catch (ReflectiveOperationException | LinkageError e) {
-            String why = "needs Java 22 or later (running " + Runtime.version() + ")";
+            String why = Runtime.version().feature() < 22 ? "needs Java 22 or later (running " + Runtime.version() + ")"
+                    : "is not in this jar (built without a JDK 22+; see server/pom.xml, profile java25)";
             if (this == FFM) {
                 throw new IllegalStateException("dns.udpTransport ffm " + why, e);
             }

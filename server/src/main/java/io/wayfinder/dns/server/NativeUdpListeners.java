@@ -15,13 +15,8 @@ import java.util.function.Function;
  * {@link AnswerDurations.Recorder}.
  */
 interface NativeUdpListeners {
-    /**
-     * Why this cannot run here (platform, missing native access), or null when it can.
-     *
-     * @param strict true when a missing {@code --enable-native-access} should count as unavailable
-     *               (auto: fall back to Netty rather than run with the JVM's warning, or be denied)
-     */
-    String unavailable(boolean strict);
+    /** Why this cannot run here (platform, native access denied, a call libc lacks), or null when it can. */
+    String unavailable();
 
     /**
      * Binds {@code sockets} UDP sockets to {@code address} with SO_REUSEPORT (port 0: the first one's

@@ -14,9 +14,10 @@ import org.slf4j.LoggerFactory;
  *       {@code recvmmsg}/{@code sendmmsg} through the Foreign Function &amp; Memory API, with no
  *       object per datagram. Java 22+ on Linux x86_64/aarch64 only (its classes are in the jar's
  *       {@code META-INF/versions/22}).
- *   <li>{@link #AUTO}: FFM where it can run and the JVM grants native access
- *       ({@code --enable-native-access=ALL-UNNAMED}, which {@code bin/wayfinder} passes on Java 22+),
- *       else Netty. FFM is the default where it runs because it measured faster: bench/README.md.
+ *   <li>{@link #AUTO}: FFM where it can run (Java 22+, Linux x86_64/aarch64, native access not
+ *       denied: the launchers pass {@code --enable-native-access=ALL-UNNAMED}; without it Java 24+
+ *       warns, as it does for Netty's epoll library), else Netty. FFM is the default where it runs
+ *       because it took less CPU per answer: bench/README.md.
  * </ul>
  *
  * TCP is always Netty's.
@@ -64,7 +65,7 @@ public enum UdpTransport {
             LOG.info("UDP transport: netty (auto; ffm {})", why);
             return null;
         }
-        String unavailable = ffm.unavailable(this == AUTO);
+        String unavailable = ffm.unavailable();
         if (unavailable != null) {
             if (this == FFM) {
                 throw new IllegalStateException("dns.udpTransport ffm cannot run here: " + unavailable);

@@ -21,13 +21,15 @@ final class FfmUdpListeners implements NativeUdpListeners {
     static final int RECEIVE_TIMEOUT_MILLIS = 100;
 
     @Override
-    public String unavailable(boolean strict) {
+    public String unavailable() {
         String platform = platform();
         if (platform != null) {
             return platform;
         }
-        if (strict && !FfmUdpListeners.class.getModule().isNativeAccessEnabled()) {
-            return "needs native access: run java with --enable-native-access=ALL-UNNAMED (bin/wayfinder does on Java 22+)";
+        // False only where the JVM denies it (--illegal-native-access=deny, or a later Java's default);
+        // Java 22-25 allow it without the flag, 24+ with a warning that Netty's epoll library also causes.
+        if (!FfmUdpListeners.class.getModule().isNativeAccessEnabled()) {
+            return "needs native access: run java with --enable-native-access=ALL-UNNAMED (bin/wayfinder does)";
         }
         try {
             LinuxUdp.link();

@@ -39,7 +39,7 @@ perf record -F 999 -g -p "$pid" -o "$OUT/perf.data" -- sleep "$SECONDS_RECORDED"
 # System calls in 5 s of the same load, and how many datagrams each batch call moved (tracepoints;
 # skipped where they cannot be read). Answers in those 5 s: the server's answer counter is not
 # exposed here, so dnsperf's rate stands in for it.
-perf stat -x, -e 'syscalls:sys_enter_recvmmsg,syscalls:sys_enter_sendmmsg,syscalls:sys_enter_epoll_wait,syscalls:sys_enter_recvmsg,syscalls:sys_enter_sendmsg' \
+perf stat -x, -e 'syscalls:sys_enter_recvmmsg,syscalls:sys_enter_sendmmsg,syscalls:sys_enter_epoll_wait,syscalls:sys_enter_epoll_pwait,syscalls:sys_enter_recvmsg,syscalls:sys_enter_sendmsg' \
     -p "$pid" -- sleep 5 2> "$OUT/syscalls.csv" || true
 "$(dirname "$java")/jcmd" "$pid" Compiler.perfmap > /dev/null   # JIT symbols for perf (/tmp/perf-<pid>.map)
 wait %2 2>/dev/null || true

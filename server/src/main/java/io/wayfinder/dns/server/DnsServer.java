@@ -44,6 +44,9 @@ import org.slf4j.LoggerFactory;
  *
  * With epoll, each event loop owns its own UDP socket on the port and the kernel spreads
  * datagrams over them, so every core answers UDP; datagrams are read in batches (recvmmsg).
+ * With the FFM transport ({@link UdpTransport}, Java 22+), UDP leaves Netty: {@code threads}
+ * sockets on the port, each served by a thread of its own ({@link NativeUdpListeners}) through the
+ * same {@link QueryProcessor}; TCP stays on the event loops.
  *
  * <p>TCP connections are bounded by {@link TcpLimits}: a slot each, globally and per client
  * ({@link ConnectionLimiter}: over either limit a connection is closed as soon as it is accepted),
@@ -119,12 +122,6 @@ public final class DnsServer implements AutoCloseable {
     DnsServer(Supplier<Responder> responders, int threads, ResponseRateLimiter rateLimiter, TcpLimits tcpLimits,
               HostAddresses hostAddresses) {
         this(loop -> responders.get(), threads, rateLimiter, tcpLimits, hostAddresses, UdpTransport.NETTY);
-    }
-
-    /** With the host's addresses and the UDP transport given, for tests. */
-    DnsServer(Supplier<Responder> responders, int threads, ResponseRateLimiter rateLimiter, TcpLimits tcpLimits,
-              HostAddresses hostAddresses, UdpTransport udp) {
-        this(loop -> responders.get(), threads, rateLimiter, tcpLimits, hostAddresses, udp);
     }
 
     private DnsServer(Function<Executor, Responder> responders, int threads, ResponseRateLimiter rateLimiter,

@@ -9,6 +9,16 @@
 #   WAYFINDER_JAVA_OPTS_VARIANTS="|-Xmx1g -XX:+UseParallelGC|-Xmx1g -XX:+UseSerialGC" bench/dnsperf/run.sh
 #       (one Wayfinder per variant, '|'-separated, an empty variant = JVM defaults; all measured
 #        in the same rounds so they see the same machine load)
+#   WAYFINDER_VARIANTS="netty17|netty25|ffm25" bench/dnsperf/run.sh
+#       (one Wayfinder per variant: <udpTransport><Java major>, i.e. dns.udpTransport netty, ffm or
+#        auto, run by Java 17 (the java on PATH, or JAVA17_HOME) or 25 (JAVA25_HOME, else the JDK 25
+#        found under /usr/lib/jvm); each with -Xmx1g --enable-native-access=ALL-UNNAMED and
+#        WAYFINDER_JAVA_OPTS; measured in the same rounds)
+#
+# Pinning (PIN=1, the default, where taskset exists): every server on CPU SERVER_CPUS (default 0),
+# dnsperf on DNSPERF_CPUS (default 1), so that the server's CPU time is not shared with the load
+# generator's and each server has the same one core; gdnsd then runs 1 UDP thread and Wayfinder sizes
+# itself to the 1 CPU it sees. PIN=0: no pinning (the kernel spreads everything over all cores).
 #
 # Other knobs (environment): WARMUP (s, Wayfinder JVM warm-up before measuring, default 30),
 # PREFIXES (latency-table size, default 100000), DNSPERF_SETTINGS / DNSPERF_OPTS (below),
@@ -37,6 +47,15 @@ PREFIXES="${PREFIXES:-100000}"
 DNSPERF_SETTINGS="${DNSPERF_SETTINGS:--c 8 -T 2 -q 128|-c 16 -T 2 -q 512}"
 if [ -n "${DNSPERF_OPTS:-}" ]; then SETTINGS=("$DNSPERF_OPTS"); else IFS='|' read -r -a SETTINGS <<<"$DNSPERF_SETTINGS"; fi
 NSD_SERVER_COUNT="${NSD_SERVER_COUNT:-1}"
+PIN="${PIN:-1}"
+command -v taskset >/dev/null || PIN=0
+SERVER_CPUS="${SERVER_CPUS:-0}"
+DNSPERF_CPUS="${DNSPERF_CPUS:-1}"
+SERVER_PIN=(); DNSPERF_PIN=()
+if [ "$PIN" = 1 ]; then
+    SERVER_PIN=(taskset -c "$SERVER_CPUS"); DNSPERF_PIN=(taskset -c "$DNSPERF_CPUS")
+    GDNSD_UDP_THREADS="${GDNSD_UDP_THREADS:-1}"
+fi
 GDNSD_UDP_THREADS="${GDNSD_UDP_THREADS:-2}"
 WAYFINDER_THREADS="${WAYFINDER_THREADS:-}"
 PORT_BASE="${PORT_BASE:-15350}"
@@ -47,6 +66,26 @@ else
     JVM_VARIANTS=("${WAYFINDER_JAVA_OPTS:-}")
 fi
 [ "${#JVM_VARIANTS[@]}" -gt 0 ] || JVM_VARIANTS=("")
+# Per Wayfinder: the java that runs it, its dns.udpTransport, a label (empty: the java on PATH, auto).
+WF_JAVA=(); WF_TRANSPORT=(); WF_LABEL=()
+java_home_of() { # major -> a JDK home, from JAVA<major>_HOME or /usr/lib/jvm
+    local v="JAVA$1_HOME" d
+    if [ -n "${!v:-}" ]; then echo "${!v}"; return; fi
+    for d in /usr/lib/jvm/*-"$1"-* /usr/lib/jvm/*-"$1"; do [ -x "$d/bin/java" ] && { echo "$d"; return; }; done
+    return 1
+}
+if [ -n "${WAYFINDER_VARIANTS:-}" ]; then
+    IFS='|' read -r -a names <<<"$WAYFINDER_VARIANTS"
+    JVM_VARIANTS=()
+    for v in "${names[@]}"; do
+        [[ $v =~ ^(netty|ffm|auto)([0-9]+)$ ]] || { echo "WAYFINDER_VARIANTS: '$v' is not <netty|ffm|auto><java major>" >&2; exit 2; }
+        home=$(java_home_of "${BASH_REMATCH[2]}") || { echo "no JDK ${BASH_REMATCH[2]}: set JAVA${BASH_REMATCH[2]}_HOME" >&2; exit 2; }
+        WF_JAVA+=("$home/bin/java"); WF_TRANSPORT+=("${BASH_REMATCH[1]}"); WF_LABEL+=("$v")
+        JVM_VARIANTS+=("-Xmx1g --enable-native-access=ALL-UNNAMED ${WAYFINDER_JAVA_OPTS:-}")
+    done
+else
+    for _ in "${JVM_VARIANTS[@]}"; do WF_JAVA+=(java); WF_TRANSPORT+=(""); WF_LABEL+=(""); done
+fi
 
 log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
@@ -285,10 +324,10 @@ start_bg() { # id logfile cmd...
     PID[$id]=$!; PIDS+=("$!")
 }
 log "starting NSD on 127.0.0.1:$NSD_PORT, gdnsd on 127.0.0.1:$GDNSD_PORT, Wayfinder on 127.0.0.1:${WF_PORTS[*]}"
-start_bg nsd "$OUT/nsd.log" "$NSD" -d -c "$TMP/nsd/nsd.conf"
+start_bg nsd "$OUT/nsd.log" "${SERVER_PIN[@]}" "$NSD" -d -c "$TMP/nsd/nsd.conf"
 SERVERS+=(nsd); PORT[nsd]=$NSD_PORT; NAME[nsd]=www.static.test; ECS[nsd]=""
 ANSWERS[nsd]="static A"; SETUP[nsd]="NSD $( { "$NSD" -v 2>&1 || true; } | awk 'NR==1{print $3}'), server-count $NSD_SERVER_COUNT"
-start_bg gdnsd "$OUT/gdnsd.log" "$GDNSD" -c "$TMP/gdnsd" start
+start_bg gdnsd "$OUT/gdnsd.log" "${SERVER_PIN[@]}" "$GDNSD" -c "$TMP/gdnsd" start
 SERVERS+=(gdnsd); PORT[gdnsd]=$GDNSD_PORT; NAME[gdnsd]=www.plugin.test; ECS[gdnsd]=$ECS_OPT
 ANSWERS[gdnsd]="geoip plugin (nets map, $PREFIXES /24s), ECS"
 SETUP[gdnsd]="gdnsd $( { "$GDNSD" -h 2>&1 || true; } | awk '/version/{print $3; exit}'), udp_threads $GDNSD_UDP_THREADS"
@@ -296,15 +335,16 @@ declare -A GCSTART
 for i in "${!JVM_VARIANTS[@]}"; do
     id="wf$i"; opts="${JVM_VARIANTS[$i]}"
     wf_config "${WF_PORTS[$i]}" > "$TMP/wf-$i.yaml"
+    [ -z "${WF_TRANSPORT[$i]}" ] || sed -i "s/^dns:\$/dns:\n  udpTransport: ${WF_TRANSPORT[$i]}/" "$TMP/wf-$i.yaml"
     cp "$TMP/wf-$i.yaml" "$OUT/"
     threads=(); [ -z "$WAYFINDER_THREADS" ] || threads=(--threads "$WAYFINDER_THREADS")
     GCSTART[$id]=$(date +%s.%N)
     # shellcheck disable=SC2086  # the options are words
-    start_bg "$id" "$OUT/wayfinder-$i.log" java $opts "-Xlog:gc:file=$OUT/wf-$i-gc.log:uptime" \
+    start_bg "$id" "$OUT/wayfinder-$i.log" "${SERVER_PIN[@]}" "${WF_JAVA[$i]}" $opts "-Xlog:gc:file=$OUT/wf-$i-gc.log:uptime" \
         -jar "$TMP/wf.jar" serve --config "$TMP/wf-$i.yaml" "${threads[@]}"
     SERVERS+=("$id"); PORT[$id]=${WF_PORTS[$i]}; NAME[$id]=www.routed.test; ECS[$id]=$ECS_OPT
     ANSWERS[$id]="Performance profile, $PREFIXES-prefix latency table, ECS"
-    SETUP[$id]="Wayfinder, JVM: ${opts:-defaults}${WAYFINDER_THREADS:+, --threads $WAYFINDER_THREADS}"
+    SETUP[$id]="Wayfinder${WF_LABEL[$i]:+ ${WF_LABEL[$i]}}, JVM: ${opts:-defaults}${WAYFINDER_THREADS:+, --threads $WAYFINDER_THREADS}"
 done
 cp "$TMP/nsd/nsd.conf" "$TMP/nsd/static.test.zone" "$TMP/gdnsd/config" "$TMP/gdnsd/zones/plugin.test" "$OUT/"
 
@@ -363,7 +403,7 @@ perf_run() { # id label seconds options -> writes $OUT/<label>.txt
     { echo "# $(date -Is) uptime: $(uptime)"; echo "# dnsperf -s 127.0.0.1 -p ${PORT[$id]} -d queries(${NAME[$id]} A) -l $secs -e ${ecs[*]} $opts"; } > "$OUT/$label.txt"
     s0=$(tree_ticks "${PID[$id]}"); b0=$(busy_ticks); i0=$(irq_ticks); t0=$(date +%s.%N)
     local TIMEFORMAT='%3U %3S'
-    times=$( { time "$DNSPERF" -s 127.0.0.1 -p "${PORT[$id]}" -d "$TMP/queries-$id.txt" -l "$secs" -e "${ecs[@]}" $opts >> "$OUT/$label.txt" 2>&1 ; } 2>&1 )
+    times=$( { time "${DNSPERF_PIN[@]}" "$DNSPERF" -s 127.0.0.1 -p "${PORT[$id]}" -d "$TMP/queries-$id.txt" -l "$secs" -e "${ecs[@]}" $opts >> "$OUT/$label.txt" 2>&1 ; } 2>&1 )
     t1=$(date +%s.%N); s1=$(tree_ticks "${PID[$id]}"); b1=$(busy_ticks); i1=$(irq_ticks)
     echo "# after: $(uptime)" >> "$OUT/$label.txt"
     awk -v f="$OUT/$label.txt" -v t0="$t0" -v t1="$t1" -v s="$((s1 - s0))" -v b="$((b1 - b0))" -v irq="$((i1 - i0))" -v hz="$CLK_TCK" \
@@ -465,6 +505,7 @@ for id in "${SERVERS[@]}"; do BEST[$id]=$(best_setting "$id"); done
     echo "## dnsperf on loopback, $(date -Is)"
     echo
     echo "Machine: $(nproc) cores, $(awk -F: '/model name/ { print $2; exit }' /proc/cpuinfo | sed 's/^ *//'), kernel $(uname -r)."
+    if [ "$PIN" = 1 ]; then echo "Pinned (taskset): every server on CPU $SERVER_CPUS, dnsperf on CPU $DNSPERF_CPUS."; else echo "Not pinned (PIN=0)."; fi
     echo "dnsperf $("$DNSPERF" -h 2>&1 | awk '/^Version/ { print $2 }'): \`-l $DURATION -e\` plus the settings below, one name per server;" \
          "ECS runs add \`-E $ECS_OPT\` ($BENCH_PREFIX, fastest region $BENCH_REGION)."
     echo "Medians of $RUNS interleaved runs ($(awk -F'\t' -v n=$C_COUNTED 'NR > 1 && $n == 0' "$OUT/runs.tsv" | wc -l) more were" \
@@ -492,7 +533,7 @@ for id in "${SERVERS[@]}"; do BEST[$id]=$(best_setting "$id"); done
         echo "Median queries/s at every setting (same settings for all):"
         echo
         printf '| dnsperf |'; for id in "${SERVERS[@]}"; do
-            case $id in nsd) printf ' NSD |' ;; gdnsd) printf ' gdnsd |' ;; *) printf ' Wayfinder (JVM: %s) |' "${JVM_VARIANTS[${id#wf}]:-defaults}" ;; esac
+            case $id in nsd) printf ' NSD |' ;; gdnsd) printf ' gdnsd |' ;; *) printf ' Wayfinder %s(JVM: %s) |' "${WF_LABEL[${id#wf}]:+${WF_LABEL[${id#wf}]} }" "${JVM_VARIANTS[${id#wf}]:-defaults}" ;; esac
         done; echo
         printf '|---|'; for _ in "${SERVERS[@]}"; do printf -- '---:|'; done; echo
         for k in "${!SETTINGS[@]}"; do

@@ -17,8 +17,6 @@ import io.wayfinder.routing.RoutingTable;
 import io.wayfinder.routing.Target;
 import io.wayfinder.routing.Trace;
 import io.wayfinder.traffic.TrafficRecorder;
-import java.net.Inet4Address;
-import java.net.InetAddress;
 import java.util.function.Supplier;
 
 /**
@@ -362,9 +360,8 @@ public final class QueryAnswerer implements Responder {
                     ? IpPrefix.ofIpv4(IpPrefix.toIpv4Int(a, 0), q.clientSubnetSourceLength())
                     : IpPrefix.ofIpv6(IpPrefix.readLong(a, 0), IpPrefix.readLong(a, 8), q.clientSubnetSourceLength());
         }
-        InetAddress address = q.sender().getAddress();
-        byte[] bytes = address.getAddress();
-        return address instanceof Inet4Address ? IpPrefix.ofIpv4(IpPrefix.toIpv4Int(bytes, 0), 32)
+        byte[] bytes = q.senderAddress();
+        return bytes.length == 4 ? IpPrefix.ofIpv4(IpPrefix.toIpv4Int(bytes, 0), 32)
                 : IpPrefix.ofIpv6(IpPrefix.readLong(bytes, 0), IpPrefix.readLong(bytes, 8), 128);
     }
 }

@@ -233,6 +233,9 @@ public final class SnapshotPublisher {
         if (!next.config().dns().tcp().equals(previous.config().dns().tcp())) {
             LOG.warn("dns.tcp changed; TCP connection limits change only on restart");
         }
+        if (!next.config().dns().udpTransport().equals(previous.config().dns().udpTransport())) {
+            LOG.warn("dns.udpTransport changed; the UDP transport changes only on restart");
+        }
         if (!java.util.Objects.equals(next.config().metricsListen(), previous.config().metricsListen())) {
             LOG.warn("metrics.listen changed; the metrics listener changes only on restart");
         }

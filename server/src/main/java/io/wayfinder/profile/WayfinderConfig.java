@@ -70,9 +70,17 @@ public record WayfinderConfig(
     }
 
     /** Where the DNS server listens, and the limits it puts on clients. */
-    public record DnsSettings(List<ListenAddress> listen, TcpSettings tcp, RateLimitSettings rateLimit) {
+    /**
+     * @param udpTransport {@code dns.udpTransport}: {@code auto} (the default), {@code netty} or {@code ffm}
+     */
+    public record DnsSettings(List<ListenAddress> listen, TcpSettings tcp, RateLimitSettings rateLimit, String udpTransport) {
+        public static final List<String> UDP_TRANSPORTS = List.of("auto", "netty", "ffm");
+
         public DnsSettings {
             listen = List.copyOf(listen);
+            if (!UDP_TRANSPORTS.contains(udpTransport)) {
+                throw new IllegalArgumentException("udpTransport must be one of " + UDP_TRANSPORTS + ", not " + udpTransport);
+            }
         }
     }
 

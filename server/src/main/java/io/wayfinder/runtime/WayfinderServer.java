@@ -23,6 +23,7 @@ import io.wayfinder.dns.server.BindFailure;
 import io.wayfinder.dns.server.DnsServer;
 import io.wayfinder.dns.server.ServerStats;
 import io.wayfinder.dns.server.TcpLimits;
+import io.wayfinder.dns.server.UdpTransport;
 import io.wayfinder.geo.GeoLookupFailures;
 import io.wayfinder.health.HealthMonitor;
 import io.wayfinder.health.NettyProber;
@@ -218,9 +219,16 @@ public final class WayfinderServer implements AutoCloseable {
         ThreadScheduler trafficThread = store == null ? null : new ThreadScheduler("traffic", clock);
         TrafficView traffic = store == null ? null : new TrafficView(trafficThread,
                 loaded.config().storage().dir().resolve(TrafficView.FILE), TrafficView.Settings.DEFAULT);
-        DnsServer dns = new DnsServer(loop -> new QueryAnswerer(publisher::snapshot, answerCounts,
-                traffic == null ? null : traffic.recorder(loop)), Math.max(1, options.threads()),
-                rateLimiter, tcpLimits(loaded.config().dns().tcp()));
+        DnsServer dns;
+        try {
+            dns = new DnsServer(loop -> new QueryAnswerer(publisher::snapshot, answerCounts,
+                    traffic == null ? null : traffic.recorder(loop)), Math.max(1, options.threads()),
+                    rateLimiter, tcpLimits(loaded.config().dns().tcp()), UdpTransport.parse(loaded.config().dns().udpTransport()));
+        } catch (IllegalStateException e) { // dns.udpTransport: ffm where it cannot run; the message says why
+            closeAll(null, null, null, learning, learningThread, traffic, trafficThread, publisher, null, prober,
+                    watcherThread, control, store);
+            throw new IOException(e.getMessage(), e);
+        }
         ConfigReloads reloads = null;
         MetricsEndpoint metrics = null;
         ApiServer api = null;
@@ -426,7 +434,9 @@ public final class WayfinderServer implements AutoCloseable {
         }
         control.close();
         prober.close();
-        dns.close();
+        if (dns != null) {
+            dns.close();
+        }
         if (traffic != null) {
             traffic.close(); // after the event loops stopped: their last counts are merged and saved
         }

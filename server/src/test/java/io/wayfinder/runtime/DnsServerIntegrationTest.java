@@ -14,6 +14,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -36,19 +37,28 @@ import org.xbill.DNS.Type;
  * The real server on ephemeral loopback ports, asked with dnsjava over UDP and TCP, IPv4 and IPv6.
  * Each test states one behaviour a resolver relies on.
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS) // one server for the class; a subclass serves it another way (configText)
 class DnsServerIntegrationTest {
     @TempDir
     static Path dir;
     static TestDeployment deployment;
 
     @BeforeAll
-    static void start() throws Exception {
-        deployment = TestDeployment.start(dir);
+    void start() throws Exception {
+        deployment = TestDeployment.start(dir, configText());
     }
 
     @AfterAll
-    static void stop() {
-        deployment.close();
+    void stop() {
+        if (deployment != null) {
+            deployment.close();
+            deployment = null;
+        }
+    }
+
+    /** The configuration the server starts with. */
+    String configText() {
+        return TestDeployment.config();
     }
 
     @ParameterizedTest(name = "tcp={0}")

@@ -123,7 +123,7 @@ public final class ResponseRateLimiter {
         }
         ResponseKind kind = ResponseClassifier.kind(decodeStatus, response, start);
         long name = ResponseClassifier.nameHash(kind, query, response, start);
-        byte[] address = query.sender().getAddress().getAddress();
+        byte[] address = query.senderAddress();
         int verdict = admit(s, network(address, s), kind, name);
         if ((verdict & STARTED) != 0) {
             logStart(s, address, kind, query);

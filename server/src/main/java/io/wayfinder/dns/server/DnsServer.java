@@ -44,6 +44,9 @@ import org.slf4j.LoggerFactory;
  *
  * With epoll, each event loop owns its own UDP socket on the port and the kernel spreads
  * datagrams over them, so every core answers UDP; datagrams are read in batches (recvmmsg).
+ * With the FFM transport ({@link UdpTransport}, Java 22+), UDP leaves Netty: {@code threads}
+ * sockets on the port, each served by a thread of its own ({@link NativeUdpListeners}) through the
+ * same {@link QueryProcessor}; TCP stays on the event loops.
  *
  * <p>TCP connections are bounded by {@link TcpLimits}: a slot each, globally and per client
  * ({@link ConnectionLimiter}: over either limit a connection is closed as soon as it is accepted),
@@ -76,6 +79,9 @@ public final class DnsServer implements AutoCloseable {
     private final TcpLimits tcpLimits;
     private final ConnectionLimiter tcpSlots;
     private final List<Channel> channels = new ArrayList<>();
+    /** The FFM UDP listeners (Java 22+), or null when Netty serves UDP. */
+    private final NativeUdpListeners nativeUdp;
+    private final List<NativeUdpListeners.Listener> nativeListeners = new ArrayList<>();
     private final List<InetSocketAddress> bound = new ArrayList<>();
     private final HostAddresses hostAddresses;
 
@@ -90,7 +96,7 @@ public final class DnsServer implements AutoCloseable {
      * @param tcpLimits   what one TCP client may hold; read once, here
      */
     public DnsServer(Supplier<Responder> responders, int threads, ResponseRateLimiter rateLimiter, TcpLimits tcpLimits) {
-        this(loop -> responders.get(), threads, rateLimiter, tcpLimits, DnsServer::localAddresses);
+        this(loop -> responders.get(), threads, rateLimiter, tcpLimits, DnsServer::localAddresses, UdpTransport.NETTY);
     }
 
     /**
@@ -100,17 +106,27 @@ public final class DnsServer implements AutoCloseable {
      */
     public DnsServer(Function<Executor, Responder> responders, int threads, ResponseRateLimiter rateLimiter,
                      TcpLimits tcpLimits) {
-        this(responders, threads, rateLimiter, tcpLimits, DnsServer::localAddresses);
+        this(responders, threads, rateLimiter, tcpLimits, UdpTransport.NETTY);
+    }
+
+    /**
+     * @param udp which code serves UDP ({@link UdpTransport}); the choice is logged
+     * @throws IllegalStateException when {@link UdpTransport#FFM} is asked for where it cannot run
+     */
+    public DnsServer(Function<Executor, Responder> responders, int threads, ResponseRateLimiter rateLimiter,
+                     TcpLimits tcpLimits, UdpTransport udp) {
+        this(responders, threads, rateLimiter, tcpLimits, DnsServer::localAddresses, udp);
     }
 
     /** With the host's addresses given, for tests that must stay on loopback. */
     DnsServer(Supplier<Responder> responders, int threads, ResponseRateLimiter rateLimiter, TcpLimits tcpLimits,
               HostAddresses hostAddresses) {
-        this(loop -> responders.get(), threads, rateLimiter, tcpLimits, hostAddresses);
+        this(loop -> responders.get(), threads, rateLimiter, tcpLimits, hostAddresses, UdpTransport.NETTY);
     }
 
     private DnsServer(Function<Executor, Responder> responders, int threads, ResponseRateLimiter rateLimiter,
-                      TcpLimits tcpLimits, HostAddresses hostAddresses) {
+                      TcpLimits tcpLimits, HostAddresses hostAddresses, UdpTransport udp) {
+        this.nativeUdp = udp.select();
         this.responders = responders;
         this.rateLimiter = rateLimiter;
         this.threads = threads;
@@ -191,16 +207,31 @@ public final class DnsServer implements AutoCloseable {
     private InetSocketAddress bindBoth(InetSocketAddress address) throws InterruptedException, BindException {
         int attempts = address.getPort() == 0 ? 10 : 1;
         for (int attempt = 1; ; attempt++) {
-            List<Channel> udp = bindUdp(address);
-            InetSocketAddress actual = (InetSocketAddress) udp.get(0).localAddress();
+            List<Channel> udp = new ArrayList<>();
+            NativeUdpListeners.Listener udpNative = null;
+            InetSocketAddress actual;
+            if (nativeUdp != null) {
+                udpNative = bindNativeUdp(address);
+                actual = udpNative.localAddress();
+            } else {
+                udp = bindUdp(address);
+                actual = (InetSocketAddress) udp.get(0).localAddress();
+            }
             try {
                 Channel tcp = bindTcp(new InetSocketAddress(address.getAddress(), actual.getPort()));
                 channels.addAll(udp);
                 channels.add(tcp);
-                LOG.info("DNS listening on {} (UDP x{} and TCP, {})", format(actual), udp.size(), transport.name().toLowerCase());
+                if (udpNative != null) {
+                    nativeListeners.add(udpNative);
+                }
+                LOG.info("DNS listening on {} (UDP x{} {}, TCP {})", format(actual), udpNative != null ? threads : udp.size(),
+                        udpNative != null ? "ffm" : transport.name().toLowerCase(), transport.name().toLowerCase());
                 return actual;
             } catch (Exception e) {
                 udp.forEach(Channel::close);
+                if (udpNative != null) {
+                    udpNative.close();
+                }
                 if (attempt >= attempts) {
                     throw new BindFailure("cannot listen on TCP " + format(actual) + ": " + e.getMessage(), actual, e);
                 }
@@ -241,6 +272,16 @@ public final class DnsServer implements AutoCloseable {
             }
         }
         return out;
+    }
+
+    /** The FFM path: {@code threads} SO_REUSEPORT sockets, a thread each (see {@link NativeUdpListeners}). */
+    private NativeUdpListeners.Listener bindNativeUdp(InetSocketAddress address) throws BindException {
+        try {
+            return nativeUdp.bind(address, threads, loop -> new NativeUdpListeners.Serving(
+                    new QueryProcessor(responders.apply(loop), stats, rateLimiter), durations.recorder(loop, false)), stats);
+        } catch (java.io.IOException e) {
+            throw new BindFailure("cannot listen on UDP " + format(address) + ": " + e.getMessage(), address, e);
+        }
     }
 
     private Channel bindTcp(InetSocketAddress address) throws InterruptedException {
@@ -305,6 +346,10 @@ public final class DnsServer implements AutoCloseable {
             ch.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
         }
         channels.clear();
+        for (NativeUdpListeners.Listener l : nativeListeners) {
+            l.close();
+        }
+        nativeListeners.clear();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
     }
 

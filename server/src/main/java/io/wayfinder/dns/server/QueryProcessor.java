@@ -44,6 +44,37 @@ final class QueryProcessor {
         }
         ByteBuf out = allocator.ioBuffer(tcp ? 1024 : 512);
         out.writerIndex(prefix);
+        if (!respond(status, tcp, out, prefix)) {
+            out.release();
+            return null;
+        }
+        return out;
+    }
+
+    /**
+     * The same for a UDP transport that owns its buffers (the FFM path on Java 22+): the sender was
+     * written with {@code query().rawSender(...)}, and the response goes into {@code out}, cleared
+     * first; nothing is allocated.
+     *
+     * @return whether {@code out} holds a response to send (false: the packet is dropped)
+     */
+    boolean processUdp(ByteBuf packet, ByteBuf out) {
+        int status = QueryDecoder.decode(packet, null, false, query);
+        if (status == QueryDecoder.DROP) {
+            stats.recordDrop();
+            return false;
+        }
+        out.clear();
+        return respond(status, false, out, 0);
+    }
+
+    /** Where a transport with its own buffers writes the sender before {@link #processUdp}. */
+    DnsQuery query() {
+        return query;
+    }
+
+    /** Writes the response to the decoded query after {@code prefix}; false when the rate limit drops it. */
+    private boolean respond(int status, boolean tcp, ByteBuf out, int prefix) {
         int rcode;
         if (status != QueryDecoder.OK) {
             writer.error(out, query, status);
@@ -62,8 +93,7 @@ final class QueryProcessor {
         if (limiter != null && !tcp) {
             int verdict = limiter.check(query, status, out, prefix);
             if (verdict == ResponseRateLimiter.DROP) {
-                out.release();
-                return null;
+                return false;
             }
             if (verdict == ResponseRateLimiter.SLIP) {
                 boolean authoritative = (out.getUnsignedShort(prefix + 2) & AA) != 0;
@@ -72,6 +102,6 @@ final class QueryProcessor {
             }
         }
         stats.recordAnswer(rcode);
-        return out;
+        return true;
     }
 }

@@ -1,7 +1,9 @@
 package io.wayfinder.dns.wire;
 
 import io.netty.buffer.ByteBuf;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 
 /**
  * One decoded query, as the answering code needs it. Mutable and reused: each event-loop thread
@@ -52,8 +54,17 @@ public final class DnsQuery {
 
     // Where it came from
     ByteBuf packet;
+    /** The sender as the transport gave it; null when it gave raw bytes (see {@link #rawSenderAddress}). */
     InetSocketAddress sender;
     boolean tcp;
+    /**
+     * A transport that reads datagrams into memory it owns (the FFM UDP path) copies the sender's
+     * address here, with no object per datagram, and decodes with a null sender.
+     */
+    private final byte[] rawIpv4 = new byte[4];
+    private final byte[] rawIpv6 = new byte[16];
+    private boolean rawIsIpv6;
+    private int rawPort;
 
     public int id() {
         return id;
@@ -117,15 +128,52 @@ public final class DnsQuery {
         return tsig;
     }
 
+    /**
+     * The sender's address and port. Allocates when the transport gave raw bytes (then made once
+     * per query, on demand): for logs and explanations; the query path reads {@link #senderAddress()}.
+     */
     public InetSocketAddress sender() {
+        if (sender == null) {
+            try {
+                byte[] a = rawIsIpv6 ? rawIpv6 : rawIpv4;
+                sender = new InetSocketAddress(InetAddress.getByAddress(a.clone()), rawPort);
+            } catch (UnknownHostException e) {
+                throw new IllegalStateException(e); // 4 or 16 bytes: cannot happen
+            }
+        }
         return sender;
+    }
+
+    /**
+     * The sender's address: 4 bytes (IPv4) or 16 (IPv6). With raw bytes from the transport it is
+     * this query's own array (no allocation; overwritten by the next packet): read it, do not keep it.
+     */
+    public byte[] senderAddress() {
+        if (sender == null) {
+            return rawIsIpv6 ? rawIpv6 : rawIpv4;
+        }
+        return sender.getAddress().getAddress();
+    }
+
+    /**
+     * Where a transport with its own buffers writes the sender's address (4 bytes for IPv4, 16 for
+     * IPv6) before {@link QueryDecoder#decode} with a null sender; {@link #rawSender} says which.
+     */
+    public byte[] rawSenderAddress(boolean ipv6) {
+        return ipv6 ? rawIpv6 : rawIpv4;
+    }
+
+    /** Marks the next packet's sender as the bytes in {@link #rawSenderAddress(boolean)}. */
+    public void rawSender(boolean ipv6, int port) {
+        rawIsIpv6 = ipv6;
+        rawPort = port;
     }
 
     public boolean overTcp() {
         return tcp;
     }
 
-    /** Clears what a new packet must set; cheap, called once per packet. */
+    /** Clears what a new packet must set; cheap, called once per packet. A null sender: the raw one. */
     void reset(ByteBuf packet, InetSocketAddress sender, boolean tcp) {
         this.packet = packet;
         this.sender = sender;

@@ -35,7 +35,12 @@ public final class QueryDecoder {
     private QueryDecoder() {
     }
 
-    /** Decodes the readable bytes of {@code packet} into {@code query}; returns a status above. */
+    /**
+     * Decodes the readable bytes of {@code packet} into {@code query}; returns a status above.
+     *
+     * @param sender where it came from, or null when the transport wrote it into the query (see
+     *               {@link DnsQuery#rawSender})
+     */
     public static int decode(ByteBuf packet, InetSocketAddress sender, boolean tcp, DnsQuery query) {
         query.reset(packet, sender, tcp);
         int base = packet.readerIndex();

@@ -19,7 +19,7 @@ final class ListenReader {
 
     static WayfinderConfig.DnsSettings dns(ConfigObject dns, ConfigErrors errors) {
         if (dns == null) {
-            return new WayfinderConfig.DnsSettings(List.of(DEFAULT_DNS), TcpSettings.DEFAULTS, RateLimitSettings.DEFAULTS);
+            return new WayfinderConfig.DnsSettings(List.of(DEFAULT_DNS), TcpSettings.DEFAULTS, RateLimitSettings.DEFAULTS, "auto");
         }
         List<ListenAddress> listen = new ArrayList<>();
         List<String> texts = dns.strings("listen");
@@ -39,11 +39,20 @@ final class ListenReader {
         }
         TcpSettings tcp = tcp(dns.object("tcp"));
         RateLimitSettings rateLimit = rateLimit(dns.object("rateLimit"));
+        String udpTransport = dns.string("udpTransport", false);
+        if (udpTransport == null) {
+            udpTransport = "auto";
+        } else if (!WayfinderConfig.DnsSettings.UDP_TRANSPORTS.contains(udpTransport.toLowerCase(java.util.Locale.ROOT))) {
+            errors.add(dns.pathOf("udpTransport"), "must be one of auto, netty, ffm (not '" + udpTransport + "')");
+            udpTransport = "auto";
+        } else {
+            udpTransport = udpTransport.toLowerCase(java.util.Locale.ROOT);
+        }
         dns.rejectUnknownKeys();
         if (listen.isEmpty()) {
             listen.add(DEFAULT_DNS);
         }
-        return new WayfinderConfig.DnsSettings(listen, tcp, rateLimit);
+        return new WayfinderConfig.DnsSettings(listen, tcp, rateLimit, udpTransport);
     }
 
     private static TcpSettings tcp(ConfigObject tcp) {

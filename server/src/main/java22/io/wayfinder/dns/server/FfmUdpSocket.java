@@ -1,0 +1,232 @@
+package io.wayfinder.dns.server;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.wayfinder.dns.wire.DnsQuery;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.net.InetSocketAddress;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One UDP socket and the thread that serves it: one {@code recvmmsg} per batch, each datagram
+ * answered in place, one {@code sendmmsg} for the batch's answers.
+ *
+ * <p><b>Layout</b> (one native arena per socket, allocated once; nothing per datagram):
+ * <pre>
+ *   recv: BATCH x mmsghdr ─msg_iov─> BATCH x iovec ─> in[i]   (IN_BYTES each; ByteBuf views made once)
+ *                         ─msg_name─> BATCH x sockaddr (32 bytes each; the kernel writes the sender)
+ *   send: BATCH x mmsghdr ─msg_iov─> BATCH x iovec ─> out[i]  (OUT_BYTES each; ByteBuf views made once)
+ *                         ─msg_name─> the sockaddr slot of the query it answers (no copy)
+ * </pre>
+ * The query is decoded from {@code in[i]} and its answer written into {@code out[i]} by the same
+ * {@link QueryProcessor#processUdp} the Netty path calls; only the sender's 4 or 16 address bytes
+ * are copied (into the query, so that the rate limiter and routing read them without an object).
+ *
+ * <p>{@code OUT_BYTES} is 64 KiB, not the 1232 a UDP answer is cut to: the writer truncates after
+ * writing, so an answer may pass the limit before {@code finish} cuts it; only the bytes written are
+ * ever touched (the rest of the reservation stays untouched virtual memory).
+ *
+ * <p><b>Threading.</b> The socket's thread is the only one that touches the buffers, the processor
+ * and the duration recorder. {@link #execute} queues a task (the Traffic View hand-off) that the
+ * thread runs between two batches: at once when datagrams flow, within the receive timeout when
+ * idle. {@link #stop} sets the flag, {@code shutdown}s the socket (which wakes a blocked receive)
+ * and joins; the timeout bounds it even if the wake-up is lost.
+ */
+final class FfmUdpSocket implements Executor {
+    private static final Logger LOG = LoggerFactory.getLogger(FfmUdpSocket.class);
+    /** Datagrams per system call: Netty's path reads 16 per recvmmsg; 32 halves the calls under load. */
+    static final int BATCH = 32;
+    /** The largest query read whole (as the Netty path); longer ones are dropped (MSG_TRUNC). */
+    static final int IN_BYTES = 4096;
+    static final int OUT_BYTES = 64 << 10;
+
+    private final int fd;
+    private final InetSocketAddress local;
+    private final String where;
+    private final Arena arena = Arena.ofShared();
+    private final MemorySegment state = LinuxUdp.callState(arena);
+    private final MemorySegment recvVec = arena.allocate(LinuxUdp.MMSGHDR_SIZE * BATCH, 8);
+    private final MemorySegment recvIov = arena.allocate(LinuxUdp.IOVEC_SIZE * BATCH, 8);
+    private final MemorySegment sendVec = arena.allocate(LinuxUdp.MMSGHDR_SIZE * BATCH, 8);
+    private final MemorySegment sendIov = arena.allocate(LinuxUdp.IOVEC_SIZE * BATCH, 8);
+    private final MemorySegment names = arena.allocate(LinuxUdp.SOCKADDR_SIZE * BATCH, 8);
+    private final MemorySegment inMemory = arena.allocate((long) IN_BYTES * BATCH, 64);
+    private final MemorySegment outMemory = arena.allocate((long) OUT_BYTES * BATCH, 64);
+    private final ByteBuf[] in = new ByteBuf[BATCH];
+    private final ByteBuf[] out = new ByteBuf[BATCH];
+    private final QueryProcessor processor;
+    private final AnswerDurations.Recorder durations;
+    private final ServerStats stats;
+    private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    private final LogThrottle socketErrors = new LogThrottle();
+    private final Thread thread;
+    private volatile boolean stopping;
+    private boolean closed;
+
+    FfmUdpSocket(int fd, InetSocketAddress local, int index, Function<Executor, NativeUdpListeners.Serving> serving,
+                 ServerStats stats) {
+        this.fd = fd;
+        this.local = local;
+        this.where = "UDP socket " + DnsServer.format(local) + " (ffm #" + index + ")";
+        this.stats = stats;
+        for (int i = 0; i < BATCH; i++) {
+            long m = LinuxUdp.MMSGHDR_SIZE * i;
+            recvIov.set(ValueLayout.JAVA_LONG, LinuxUdp.IOVEC_SIZE * i, inMemory.address() + (long) IN_BYTES * i);
+            recvIov.set(ValueLayout.JAVA_LONG, LinuxUdp.IOVEC_SIZE * i + 8, IN_BYTES);
+            recvVec.set(ValueLayout.JAVA_LONG, m + LinuxUdp.MSG_NAME, names.address() + LinuxUdp.SOCKADDR_SIZE * i);
+            recvVec.set(ValueLayout.JAVA_INT, m + LinuxUdp.MSG_NAMELEN, (int) LinuxUdp.SOCKADDR_SIZE);
+            recvVec.set(ValueLayout.JAVA_LONG, m + LinuxUdp.MSG_IOV, recvIov.address() + LinuxUdp.IOVEC_SIZE * i);
+            recvVec.set(ValueLayout.JAVA_LONG, m + LinuxUdp.MSG_IOVLEN, 1);
+            sendVec.set(ValueLayout.JAVA_LONG, m + LinuxUdp.MSG_IOV, sendIov.address() + LinuxUdp.IOVEC_SIZE * i);
+            sendVec.set(ValueLayout.JAVA_LONG, m + LinuxUdp.MSG_IOVLEN, 1);
+            in[i] = Unpooled.wrappedBuffer(inMemory.asSlice((long) IN_BYTES * i, IN_BYTES).asByteBuffer());
+            out[i] = Unpooled.wrappedBuffer(outMemory.asSlice((long) OUT_BYTES * i, OUT_BYTES).asByteBuffer()).clear();
+        }
+        NativeUdpListeners.Serving s = serving.apply(this);
+        this.processor = s.processor();
+        this.durations = s.durations();
+        this.thread = new Thread(this::run, "dns-udp-ffm-" + local.getPort() + "-" + index);
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    /** Runs {@code task} on this socket's thread, between two batches. */
+    @Override
+    public void execute(Runnable task) {
+        tasks.add(task);
+    }
+
+    private void run() {
+        int received = 0;
+        while (!stopping) {
+            for (int i = 0; i < received; i++) { // the kernel wrote the sender's length there: room for the next one
+                recvVec.set(ValueLayout.JAVA_INT, LinuxUdp.MMSGHDR_SIZE * i + LinuxUdp.MSG_NAMELEN, (int) LinuxUdp.SOCKADDR_SIZE);
+            }
+            int n = LinuxUdp.recvmmsg(state, fd, recvVec, BATCH, LinuxUdp.MSG_WAITFORONE);
+            if (n < 0) {
+                received = 0;
+                int errno = LinuxUdp.errno(state);
+                if (errno != LinuxUdp.EAGAIN && errno != LinuxUdp.EINTR && !stopping) {
+                    logSocketError("recvmmsg", errno);
+                }
+            } else {
+                received = n;
+                if (n > 0) {
+                    send(answer(n));
+                }
+            }
+            runTasks();
+        }
+    }
+
+    /** Answers the {@code n} datagrams received; returns how many answers are ready in the send vector. */
+    private int answer(int n) {
+        int ready = 0;
+        DnsQuery query = processor.query();
+        for (int i = 0; i < n; i++) {
+            long m = LinuxUdp.MMSGHDR_SIZE * i;
+            try {
+                if ((recvVec.get(ValueLayout.JAVA_INT, m + LinuxUdp.MSG_FLAGS) & LinuxUdp.MSG_TRUNC) != 0) {
+                    stats.recordDrop();
+                    continue;
+                }
+                long name = LinuxUdp.SOCKADDR_SIZE * i;
+                boolean ipv6 = names.get(ValueLayout.JAVA_SHORT, name) == LinuxUdp.AF_INET6;
+                byte[] address = query.rawSenderAddress(ipv6);
+                MemorySegment.copy(names, ValueLayout.JAVA_BYTE, name + (ipv6 ? 8 : 4), address, 0, address.length);
+                query.rawSender(ipv6, ((names.get(ValueLayout.JAVA_BYTE, name + 2) & 0xFF) << 8)
+                        | (names.get(ValueLayout.JAVA_BYTE, name + 3) & 0xFF));
+                ByteBuf packet = in[i].setIndex(0, recvVec.get(ValueLayout.JAVA_INT, m + LinuxUdp.MSG_LEN));
+                long start = System.nanoTime();
+                ByteBuf response = out[i];
+                if (processor.processUdp(packet, response)) {
+                    long s = LinuxUdp.MMSGHDR_SIZE * ready;
+                    sendVec.set(ValueLayout.JAVA_LONG, s + LinuxUdp.MSG_NAME, names.address() + name);
+                    sendVec.set(ValueLayout.JAVA_INT, s + LinuxUdp.MSG_NAMELEN, recvVec.get(ValueLayout.JAVA_INT, m + LinuxUdp.MSG_NAMELEN));
+                    sendIov.set(ValueLayout.JAVA_LONG, LinuxUdp.IOVEC_SIZE * ready, outMemory.address() + (long) OUT_BYTES * i);
+                    sendIov.set(ValueLayout.JAVA_LONG, LinuxUdp.IOVEC_SIZE * ready + 8, response.writerIndex());
+                    ready++;
+                    durations.record(System.nanoTime() - start);
+                }
+            } catch (Throwable t) { // an Error while answering (a RuntimeException is a SERVFAIL inside): that datagram is lost
+                stats.recordListenerError(t, where);
+            }
+        }
+        return ready;
+    }
+
+    /** Sends the first {@code ready} answers; a datagram the kernel refuses is skipped, the rest still go. */
+    private void send(int ready) {
+        int sent = 0;
+        while (sent < ready) {
+            int r = LinuxUdp.sendmmsg(state, fd, sent == 0 ? sendVec : sendVec.asSlice(LinuxUdp.MMSGHDR_SIZE * sent), ready - sent);
+            if (r > 0) {
+                sent += r;
+                continue;
+            }
+            int errno = LinuxUdp.errno(state);
+            if (errno == LinuxUdp.EINTR) {
+                continue;
+            }
+            logSocketError("sendmmsg", errno);
+            sent++;
+        }
+    }
+
+    private void runTasks() {
+        Runnable task;
+        while ((task = tasks.poll()) != null) {
+            try {
+                task.run();
+            } catch (Throwable t) {
+                stats.recordListenerError(t, where);
+            }
+        }
+    }
+
+    /** A failing system call concerns a client or a passing shortage: logged at most every 10 s, the socket serves on. */
+    private void logSocketError(String call, int errno) {
+        long suppressed = socketErrors.admit();
+        if (suppressed >= 0) {
+            LOG.warn("{} on {}: {} {}", call, where, LinuxUdp.describe(errno), LogThrottle.tail(suppressed));
+        }
+    }
+
+    /** Asks the thread to stop and waits for it (at most a few receive timeouts). */
+    void stop() {
+        stopping = true;
+        if (thread.isAlive()) {
+            LinuxUdp.shutdown(state, fd);
+            try {
+                thread.join(20L * FfmUdpListeners.RECEIVE_TIMEOUT_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Closes the socket and frees the memory; call after {@link #stop} (a thread that did not stop keeps both). */
+    synchronized void close() {
+        if (closed || thread.isAlive()) {
+            if (!closed) {
+                LOG.warn("{}: its thread did not stop; the socket is left open", where);
+            }
+            return;
+        }
+        closed = true;
+        LinuxUdp.close(state, fd);
+        arena.close();
+    }
+
+    InetSocketAddress localAddress() {
+        return local;
+    }
+}

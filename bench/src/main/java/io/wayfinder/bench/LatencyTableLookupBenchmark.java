@@ -33,7 +33,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx10g", "-Xms2g"})
+// Huge pages for the heap, as bin/wayfinder asks for them where the kernel offers them (madvise).
+@Fork(value = 1, jvmArgsAppend = {"-Xmx10g", "-Xms2g", "-XX:+UseTransparentHugePages"})
 @State(Scope.Benchmark)
 public class LatencyTableLookupBenchmark {
 

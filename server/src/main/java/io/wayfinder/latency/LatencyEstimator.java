@@ -70,6 +70,13 @@ public final class LatencyEstimator {
          * cannot be beaten by an aggregate: see {@link LatencyEstimator#rowTenths}.
          */
         private int longestLevel;
+        /**
+         * The direct index found {@link #entry} with the table's mark: its row settles every column
+         * for this client, with no check of the figures' source lengths (see {@link LatencyTable}).
+         */
+        private boolean rowSettled;
+        /** The client's row in the table's settled /24s, {@link SettledSlash24Rows#NO_ROW}, or {@link #UNKNOWN}. */
+        private int settledRow;
         private final int[] blocks = new int[MAX_LEVELS];
         /** The geolocation, as the source keeps it (valid once {@link #located}); no object per query. */
         private final GeoLocator.Found found = new GeoLocator.Found();
@@ -86,6 +93,8 @@ public final class LatencyEstimator {
         public void reset(IpPrefix clientNetwork) {
             client = clientNetwork;
             entry = UNKNOWN;
+            rowSettled = false;
+            settledRow = UNKNOWN;
             java.util.Arrays.fill(blocks, UNKNOWN);
             located = false;
             holding = 0;
@@ -159,13 +168,21 @@ public final class LatencyEstimator {
      * aggregate could be more specific. Then estimate() returns exactly this figure: the same
      * tenths, and the same lookups, so the same holding length. Anything else (no entry, a missing
      * figure, an aggregate that might win, a region the table never measured) is left to
-     * estimate(), which reuses the entry looked up here.
+     * estimate(), which reuses the entry looked up here. When the direct index found the entry
+     * marked as settling its whole row, the figure is returned without reading its source length.
      */
     public int rowTenths(Lookup lookup, int column) {
         if (column < 0) {
             return UNSETTLED;
         }
+        int row = lookup.settledRow == Lookup.UNKNOWN ? lookUpSettledRow(lookup) : lookup.settledRow;
+        if (row != SettledSlash24Rows.NO_ROW) {
+            return table.settledTenths(row, column);
+        }
         int entry = lookup.entry == Lookup.UNKNOWN ? lookUpEntry(lookup) : lookup.entry;
+        if (lookup.rowSettled) {
+            return table.tenths(entry, column);
+        }
         if (entry == PrefixMap.NO_ENTRY) {
             return UNSETTLED;
         }
@@ -177,6 +194,21 @@ public final class LatencyEstimator {
         return tenths;
     }
 
+    /**
+     * Finds an IPv4 client of /24 or longer among the table's settled /24s, once per client. Such
+     * a /24 is a table prefix with nothing inside it, so what was found holds for the /24: the
+     * same as {@link #lookUpEntry} would hold, without reading the direct index.
+     */
+    private int lookUpSettledRow(Lookup lookup) {
+        IpPrefix client = lookup.client;
+        int row = client.ipv6() || client.length() < 24 ? SettledSlash24Rows.NO_ROW : table.settledRow(client.ipv4());
+        lookup.settledRow = row;
+        if (row != SettledSlash24Rows.NO_ROW) {
+            lookup.hold(24);
+        }
+        return row;
+    }
+
     /** Looks the client's table entry up once per client, with how far it holds. */
     private int lookUpEntry(Lookup lookup) {
         IpPrefix client = lookup.client;
@@ -186,6 +218,7 @@ public final class LatencyEstimator {
         int slot = client.ipv6() || client.length() < 24 ? PrefixMap.NOT_DIRECT : prefixes.directIpv4(client.ipv4());
         if (slot != PrefixMap.NOT_DIRECT) {
             lookup.entry = PrefixMap.directEntry(slot);
+            lookup.rowSettled = PrefixMap.directMarked(slot);
             lookup.hold(PrefixMap.directHolding(slot));
         } else {
             int interval = prefixes.interval(client);

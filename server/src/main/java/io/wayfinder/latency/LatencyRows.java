@@ -17,8 +17,9 @@ public final class LatencyRows {
 
     private final List<String> regions;
     private final int columns;
-    private final PrefixMap.Builder prefixes = new PrefixMap.Builder().withoutPrefixObjects()
-            .directIpv4Index(LatencyTable.DIRECT_INDEX_MIN_IPV4_PREFIXES);
+    private final PrefixMap.Builder prefixes = new PrefixMap.Builder().withoutPrefixObjects();
+    /** From how many IPv4 prefixes the table keeps the direct /24 index (see {@link LatencyTable}). */
+    private int directIndexFrom = LatencyTable.DIRECT_INDEX_MIN_IPV4_PREFIXES;
     private char[] rtt;
     private int rows;
     private long totalSamples;
@@ -69,7 +70,7 @@ public final class LatencyRows {
      * {@link LatencyTable#DIRECT_INDEX_MIN_IPV4_PREFIXES} (tests force it on small tables with 0).
      */
     public LatencyRows directIndexFrom(int ipv4Prefixes) {
-        prefixes.directIpv4Index(ipv4Prefixes);
+        directIndexFrom = ipv4Prefixes;
         return this;
     }
 
@@ -104,6 +105,6 @@ public final class LatencyRows {
                 }
             }
         }
-        return new LatencyTable(regions, map, cells, sourceLength, NO_LEVELS, NO_LEVELS, totalSamples);
+        return new LatencyTable(regions, map, cells, sourceLength, NO_LEVELS, NO_LEVELS, totalSamples, directIndexFrom);
     }
 }

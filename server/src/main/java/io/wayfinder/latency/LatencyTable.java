@@ -60,17 +60,44 @@ public final class LatencyTable {
     private final AggregateLevel[] ipv4Levels;
     private final AggregateLevel[] ipv6Levels;
     private final long totalSamples;
+    /** The settled /24s' rows, reached without the direct index; null where there is no direct index. */
+    private final SettledSlash24Rows settledSlash24OrNull;
 
+    /**
+     * @param directIndexFrom from how many IPv4 prefixes to give {@code prefixes} the direct /24
+     *                        index, its slots marked where {@link #settlesDirectClients} holds
+     */
     LatencyTable(List<String> regions, PrefixMap prefixes, char[] rtt, byte[] sourceLength,
-                 AggregateLevel[] ipv4Levels, AggregateLevel[] ipv6Levels, long totalSamples) {
+                 AggregateLevel[] ipv4Levels, AggregateLevel[] ipv6Levels, long totalSamples, int directIndexFrom) {
         this.regions = List.copyOf(regions);
         this.columns = regions.size();
-        this.prefixes = prefixes;
         this.rtt = rtt;
         this.sourceLength = sourceLength;
         this.ipv4Levels = ipv4Levels;
         this.ipv6Levels = ipv6Levels;
         this.totalSamples = totalSamples;
+        this.prefixes = prefixes.ipv4PrefixCount() >= directIndexFrom
+                ? prefixes.withDirectIpv4Index(this::settlesDirectClients) : prefixes;
+        this.settledSlash24OrNull = this.prefixes.hasDirectIpv4Index()
+                ? SettledSlash24Rows.of(this.prefixes, rtt, columns) : null;
+    }
+
+    /**
+     * Whether an entry's row alone settles every column for any client the direct index finds it
+     * for (IPv4, length 24 to 32, inside the entry's prefix, which is then no longer than 24): each
+     * figure is known and at least as long as every aggregate level, so no aggregate can be more
+     * specific ({@link LatencyEstimator#rowTenths}'s conditions, taken for the longest level that
+     * any such client could have). The query path then reads the row and nothing else.
+     */
+    private boolean settlesDirectClients(int entry) {
+        int longestLevel = ipv4Levels.length == 0 ? 0 : ipv4Levels[0].length();
+        int from = entry * columns;
+        for (int cell = from; cell < from + columns; cell++) {
+            if (rtt[cell] == NONE || (sourceLength[cell] & 0xFF) < longestLevel) {
+                return false;
+            }
+        }
+        return true;
     }
 
     public static LatencyTable empty() {
@@ -118,6 +145,21 @@ public final class LatencyTable {
      */
     public int tenths(int entry, int column) {
         return tenthsOf(rtt[entry * columns + column]);
+    }
+
+    /**
+     * The row of a settled /24 (one whose own row settles every column, see
+     * {@link SettledSlash24Rows}) for this IPv4 address, or {@link SettledSlash24Rows#NO_ROW}: valid
+     * for clients of length 24 to 32, whose lookups then hold for the /24.
+     */
+    int settledRow(int ipv4Address) {
+        SettledSlash24Rows rows = settledSlash24OrNull;
+        return rows == null ? SettledSlash24Rows.NO_ROW : rows.row(ipv4Address);
+    }
+
+    /** A figure of a {@link #settledRow}, as {@link #tenths}. */
+    int settledTenths(int row, int column) {
+        return settledSlash24OrNull.tenths(row, column);
     }
 
     /** The length of the prefix the effective figure of an entry for a column came from. */

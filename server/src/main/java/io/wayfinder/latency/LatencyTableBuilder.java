@@ -32,8 +32,9 @@ public final class LatencyTableBuilder {
     private static final int DEFAULT_MIN_SAMPLES = 10;
 
     // The table keeps no IpPrefix objects (they would cost ~40 bytes a prefix): only the builder does.
-    private final PrefixMap.Builder prefixes = new PrefixMap.Builder().withoutPrefixObjects()
-            .directIpv4Index(LatencyTable.DIRECT_INDEX_MIN_IPV4_PREFIXES);
+    private final PrefixMap.Builder prefixes = new PrefixMap.Builder().withoutPrefixObjects();
+    /** From how many IPv4 prefixes the table keeps the direct /24 index (see {@link LatencyTable}). */
+    private int directIndexFrom = LatencyTable.DIRECT_INDEX_MIN_IPV4_PREFIXES;
     /** The table's prefixes; a prefix's number is its entry in {@link #prefixes}. */
     private final PrefixNumbering entries = new PrefixNumbering(1024);
     private final List<String> regions = new ArrayList<>();
@@ -212,7 +213,7 @@ public final class LatencyTableBuilder {
      * {@link LatencyTable#DIRECT_INDEX_MIN_IPV4_PREFIXES} (tests force it on small tables with 0).
      */
     public LatencyTableBuilder directIndexFrom(int ipv4Prefixes) {
-        prefixes.directIpv4Index(ipv4Prefixes);
+        directIndexFrom = ipv4Prefixes;
         return this;
     }
 
@@ -258,7 +259,7 @@ public final class LatencyTableBuilder {
         for (int i = 0; i < v6.length; i++) {
             v6[i] = aggregate(map, true, ipv6Levels[i], weighted, samples, columns);
         }
-        return new LatencyTable(regions, map, rtt, sourceLength, v4, v6, totalSamples);
+        return new LatencyTable(regions, map, rtt, sourceLength, v4, v6, totalSamples, directIndexFrom);
     }
 
     /** Entries ordered so that every prefix comes after all prefixes that contain it. */

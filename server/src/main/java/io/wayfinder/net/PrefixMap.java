@@ -1,6 +1,7 @@
 package io.wayfinder.net;
 
 import java.util.Arrays;
+import java.util.function.IntPredicate;
 
 /**
  * An immutable longest-prefix-match map from IP addresses to the prefixes it was built from.
@@ -32,8 +33,8 @@ import java.util.Arrays;
  * A map built {@link Builder#directIpv4Index with a direct index} also keeps one {@code int} per
  * /24 of the IPv4 space (2^24 slots, 64 MiB whatever the table size), precomputed at build by one
  * pass over the intervals: for a /24 that lies inside one interval, its entry and the holding
- * length of any IPv4 client of length 24 to 32 inside it, packed as {@code (entry + 1) << 6 |
- * holding}; for a /24 that an interval boundary cuts (a longer prefix starts or ends inside it),
+ * length of any IPv4 client of length 24 to 32 inside it, packed as {@code (entry + 1) << 7 |
+ * mark << 6 | holding} (the mark is the owner's, see {@link #withDirectIpv4Index(IntPredicate)}); for a /24 that an interval boundary cuts (a longer prefix starts or ends inside it),
  * or whose holding length depends on the client's length, {@link #NOT_DIRECT}. Such a client's
  * lookup is then one array read ({@link #directIpv4}); everything else takes the search. The
  * holding length of a /24 inside one interval depends neither on the client's address in it nor,
@@ -45,9 +46,15 @@ public final class PrefixMap {
     public static final int NO_ENTRY = -1;
     /** What {@link #directIpv4} gives where the direct index does not settle the lookup (or there is none). */
     public static final int NOT_DIRECT = -1;
-    /** Direct slots keep the entry above 6 bits of holding length; all ones is {@link #NOT_DIRECT}. */
+    /**
+     * Direct slots keep the entry above a mark bit and 6 bits of holding length; all ones is
+     * {@link #NOT_DIRECT}.
+     */
     private static final int DIRECT_HOLDING_BITS = 6;
-    private static final int MAX_DIRECT_ENTRIES = (1 << (32 - DIRECT_HOLDING_BITS)) - 2;
+    private static final int DIRECT_MARK = 1 << DIRECT_HOLDING_BITS;
+    private static final int DIRECT_ENTRY_SHIFT = DIRECT_HOLDING_BITS + 1;
+    private static final int MAX_DIRECT_ENTRIES = (1 << (32 - DIRECT_ENTRY_SHIFT)) - 2;
+    private static final IntPredicate NO_MARKS = entry -> false;
 
     private static final int MIN_INDEX_BITS = 16;
     private static final int MAX_INDEX_BITS = 24;
@@ -65,12 +72,14 @@ public final class PrefixMap {
     private final byte[] entryLengths;
     private final int[] entryParents;
     private final IpPrefix[] entryPrefixesOrNull;
+    /** How many of the entries are IPv4 prefixes. */
+    private final int ipv4Prefixes;
     /** One packed slot per /24 (see the design note), or null when the map was built without it. */
     private final int[] v4DirectOrNull;
 
     private PrefixMap(int[] v4Starts, int[] v4Entries, long[] v6StartsHi, long[] v6StartsLo, int[] v6Entries,
                       byte[] entryLengths, int[] entryParents, IpPrefix[] entryPrefixesOrNull, int v4Bits, int v6Bits,
-                      boolean direct) {
+                      int ipv4Prefixes, boolean direct) {
         this.v4Starts = v4Starts;
         this.v4Entries = v4Entries;
         this.v6StartsHi = v6StartsHi;
@@ -87,11 +96,12 @@ public final class PrefixMap {
             int c = Long.compareUnsigned(v6StartsHi[i] ^ Long.MIN_VALUE, (long) t << v6Shift);
             return c < 0 || (c == 0 && v6StartsLo[i] == Long.MIN_VALUE);
         });
-        this.v4DirectOrNull = direct && entryLengths.length <= MAX_DIRECT_ENTRIES ? directIpv4Index() : null;
+        this.ipv4Prefixes = ipv4Prefixes;
+        this.v4DirectOrNull = direct && entryLengths.length <= MAX_DIRECT_ENTRIES ? directIpv4Index(NO_MARKS) : null;
     }
 
-    /** The same map sharing all its arrays, with {@code direct} as its direct IPv4 index. */
-    private PrefixMap(PrefixMap map, boolean direct) {
+    /** The same map sharing all its arrays, with a direct IPv4 index whose slots carry these marks. */
+    private PrefixMap(PrefixMap map, IntPredicate marked) {
         this.v4Starts = map.v4Starts;
         this.v4Entries = map.v4Entries;
         this.v4Index = map.v4Index;
@@ -104,7 +114,8 @@ public final class PrefixMap {
         this.entryLengths = map.entryLengths;
         this.entryParents = map.entryParents;
         this.entryPrefixesOrNull = map.entryPrefixesOrNull;
-        this.v4DirectOrNull = direct && entryLengths.length <= MAX_DIRECT_ENTRIES ? directIpv4Index() : null;
+        this.ipv4Prefixes = map.ipv4Prefixes;
+        this.v4DirectOrNull = entryLengths.length <= MAX_DIRECT_ENTRIES ? directIpv4Index(marked) : null;
     }
 
     /**
@@ -112,7 +123,22 @@ public final class PrefixMap {
      * asks for; here so that the index's build time can be measured on its own).
      */
     public PrefixMap withDirectIpv4Index() {
-        return new PrefixMap(this, true);
+        return new PrefixMap(this, NO_MARKS);
+    }
+
+    /**
+     * This map with a direct IPv4 index whose slots also carry one bit the owner chooses per entry
+     * ({@link #directMarked}), sharing everything else. The bit comes with the slot's one read: an
+     * owner that keeps data per entry can say there, for instance, that the entry's data needs no
+     * further check, and save the query path a read of its own (a cache miss on a large table).
+     */
+    public PrefixMap withDirectIpv4Index(IntPredicate marked) {
+        return new PrefixMap(this, marked);
+    }
+
+    /** How many of the map's prefixes are IPv4 ones. */
+    public int ipv4PrefixCount() {
+        return ipv4Prefixes;
     }
 
     public static PrefixMap empty() {
@@ -137,7 +163,12 @@ public final class PrefixMap {
 
     /** The entry a {@link #directIpv4} slot names, or {@link #NO_ENTRY}. */
     public static int directEntry(int slot) {
-        return (slot >>> DIRECT_HOLDING_BITS) - 1;
+        return (slot >>> DIRECT_ENTRY_SHIFT) - 1;
+    }
+
+    /** Whether the entry of a {@link #directIpv4} slot was marked ({@link #withDirectIpv4Index(IntPredicate)}). */
+    public static boolean directMarked(int slot) {
+        return (slot & DIRECT_MARK) != 0;
     }
 
     /** The holding length a {@link #directIpv4} slot gives (for clients of length 24 to 32). */
@@ -156,7 +187,7 @@ public final class PrefixMap {
      * boundary cuts, and the rare ones whose holding length depends on the client's length, get
      * {@link #NOT_DIRECT}.
      */
-    private int[] directIpv4Index() {
+    private int[] directIpv4Index(IntPredicate marked) {
         int slots = 1 << 24;
         int[] direct = new int[slots];
         int cursor = 0; // slots before it are filled
@@ -171,7 +202,8 @@ public final class PrefixMap {
                 Arrays.fill(direct, cursor, firstSlot, NOT_DIRECT); // cut by the boundary at start
                 cursor = firstSlot;
             }
-            int entryBits = (v4Entries[i] + 1) << DIRECT_HOLDING_BITS;
+            int entry = v4Entries[i];
+            int entryBits = (entry + 1) << DIRECT_ENTRY_SHIFT | (entry != NO_ENTRY && marked.test(entry) ? DIRECT_MARK : 0);
             long nextLo = last ? 0 : next;
             for (int slot = cursor; slot < endSlot; slot++) {
                 long address = (long) slot << 8;
@@ -513,7 +545,7 @@ public final class PrefixMap {
                     Arrays.copyOf(v6.entries, v6.count), Arrays.copyOf(lengths, size), parents,
                     keepPrefixes ? Arrays.copyOf(prefixes, size) : new IpPrefix[size],
                     indexBits > 0 ? indexBits : indexBits(v4Starts.length), indexBits > 0 ? indexBits : indexBits(v6Hi.length),
-                    firstV6 >= directFromIpv4Prefixes);
+                    firstV6, firstV6 >= directFromIpv4Prefixes);
         }
 
         /**

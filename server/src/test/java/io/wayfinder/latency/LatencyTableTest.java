@@ -397,4 +397,31 @@ class LatencyTableTest {
         assertThat(measured.directIndexFrom(1).build().prefixes().hasDirectIpv4Index()).isTrue();
         assertThat(new LatencyRows(List.of("eastus"), 1).directIndexFrom(0).build().prefixes().hasDirectIpv4Index()).isTrue();
     }
+
+    /**
+     * The direct index marks an entry whose row settles every region on its own: all figures known
+     * and none shorter than the longest aggregate level (/20 by default). An entry with a gap, or
+     * with a figure inherited from a /16 (an aggregate /20 could be more specific), is not marked.
+     */
+    @Test
+    void theDirectIndexMarksOnlyRowsThatSettleEveryRegion() {
+        LatencyTable table = new LatencyTableBuilder()
+                .add(p("10.1.0.0/24"), "eastus", 10, 1).add(p("10.1.0.0/24"), "westeurope", 20, 1)
+                .add(p("10.1.1.0/24"), "eastus", 10, 1)
+                .add(p("10.2.0.0/16"), "westeurope", 30, 1).add(p("10.2.0.0/24"), "eastus", 10, 1)
+                .add(p("10.3.0.0/20"), "westeurope", 30, 1).add(p("10.3.0.0/24"), "eastus", 10, 1)
+                .directIndexFrom(0).build();
+        PrefixMap map = table.prefixes();
+        assertThat(PrefixMap.directMarked(map.directIpv4(0x0A01_0005))).as("both own").isTrue();
+        assertThat(PrefixMap.directMarked(map.directIpv4(0x0A01_0105))).as("westeurope missing").isFalse();
+        assertThat(PrefixMap.directMarked(map.directIpv4(0x0A02_0005))).as("westeurope from the /16").isFalse();
+        assertThat(PrefixMap.directMarked(map.directIpv4(0x0A03_0005))).as("westeurope from the /20").isTrue();
+        assertThat(PrefixMap.directEntry(map.directIpv4(0x0A01_0005))).isEqualTo(table.lookup(p("10.1.0.5")));
+
+        LatencyTable withoutLevels = new LatencyTableBuilder().aggregation(new int[0], new int[0], 10)
+                .add(p("10.2.0.0/16"), "westeurope", 30, 1).add(p("10.2.0.0/24"), "eastus", 10, 1)
+                .directIndexFrom(0).build();
+        assertThat(PrefixMap.directMarked(withoutLevels.prefixes().directIpv4(0x0A02_0005)))
+                .as("inherited, and no aggregate to beat it").isTrue();
+    }
 }

@@ -187,7 +187,7 @@ final class ReferenceLatencyTableBuilder {
         for (int i = 0; i < v6.length; i++) {
             v6[i] = aggregate(map, true, ipv6Levels[i], weighted, samples, columns);
         }
-        return new LatencyTable(regions, map, rtt, sourceLength, v4, v6, totalSamples);
+        return new LatencyTable(regions, map, rtt, sourceLength, v4, v6, totalSamples, Integer.MAX_VALUE);
     }
 
     /** Entries ordered so that every prefix comes after all prefixes that contain it. */

@@ -463,6 +463,32 @@ class PrefixMapTest {
         }
     }
 
+    /** The owner's mark rides in each slot beside the entry, which it leaves as it was. */
+    @Test
+    void directSlotsCarryTheOwnersMarkOfTheirEntry() {
+        Random random = new Random(0x3A7CL);
+        PrefixMap.Builder builder = new PrefixMap.Builder();
+        randomPrefixes(random, false, 3_000).forEach(builder::add);
+        PrefixMap plain = builder.build().withDirectIpv4Index();
+        PrefixMap marked = plain.withDirectIpv4Index(entry -> entry % 3 == 0);
+        int checked = 0;
+        for (int slot = 0; slot < 1 << 24; slot += 7) {
+            int before = plain.directIpv4(slot << 8);
+            int after = marked.directIpv4(slot << 8);
+            if (before == PrefixMap.NOT_DIRECT) {
+                assertThat(after).isEqualTo(PrefixMap.NOT_DIRECT);
+                continue;
+            }
+            int entry = PrefixMap.directEntry(before);
+            assertThat(PrefixMap.directEntry(after)).isEqualTo(entry);
+            assertThat(PrefixMap.directHolding(after)).isEqualTo(PrefixMap.directHolding(before));
+            assertThat(PrefixMap.directMarked(before)).isFalse();
+            assertThat(PrefixMap.directMarked(after)).isEqualTo(entry != PrefixMap.NO_ENTRY && entry % 3 == 0);
+            checked++;
+        }
+        assertThat(checked).isGreaterThan(1_000_000);
+    }
+
     private static void checkDirect(PrefixMap map, IpPrefix client, int slot, List<String> failures) {
         int interval = map.interval(client);
         int entry = map.entryAt(interval);

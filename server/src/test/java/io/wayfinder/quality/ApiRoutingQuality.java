@@ -496,27 +496,19 @@ public final class ApiRoutingQuality {
      * [--no-congestion]}: prints the report as Markdown.
      */
     public static void main(String[] args) throws Exception {
-        int networks = 100_000;
-        long seed = 1;
-        int regions = 20;
-        int maxSamples = 40;
         boolean csv = true;
         boolean learned = true;
         boolean congestion = true;
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--networks" -> networks = Integer.parseInt(args[++i].replace("_", ""));
-                case "--seed" -> seed = Long.parseLong(args[++i]);
-                case "--regions" -> regions = Integer.parseInt(args[++i]);
-                case "--max-samples" -> maxSamples = Integer.parseInt(args[++i]);
+        List<String> others = new ArrayList<>();
+        GeneratedInternet.Params params = worldParams(args, others);
+        for (String arg : others) {
+            switch (arg) {
                 case "--no-csv" -> csv = false;
                 case "--no-learned" -> learned = false;
                 case "--no-congestion" -> congestion = false;
-                default -> throw new IllegalArgumentException("unknown argument " + args[i]);
+                default -> throw new IllegalArgumentException("unknown argument " + arg);
             }
         }
-        GeneratedInternet.Params params = GeneratedInternet.Params.standard(seed, networks).withRegions(regions)
-                .withMaxSamples(maxSamples);
         Options options = new Options(params, csv, learned, learned && congestion, 2, 4);
         Path dir = Files.createTempDirectory("wayfinder-quality-");
         String loadBefore = uptime();
@@ -526,6 +518,27 @@ public final class ApiRoutingQuality {
                 (System.nanoTime() - start) / 1e9);
         System.out.print(report(run, load));
         deleteTree(dir);
+    }
+
+    /**
+     * The world of {@code [--networks N] [--seed S] [--regions R] [--max-samples M]} (the README's:
+     * 100,000 networks, seed 1, 20 regions, 40 samples); every other argument goes to {@code others}, in order.
+     */
+    static GeneratedInternet.Params worldParams(String[] args, List<String> others) {
+        int networks = 100_000;
+        long seed = 1;
+        int regions = 20;
+        int maxSamples = 40;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--networks" -> networks = Integer.parseInt(args[++i].replace("_", ""));
+                case "--seed" -> seed = Long.parseLong(args[++i]);
+                case "--regions" -> regions = Integer.parseInt(args[++i]);
+                case "--max-samples" -> maxSamples = Integer.parseInt(args[++i]);
+                default -> others.add(args[i]);
+            }
+        }
+        return GeneratedInternet.Params.standard(seed, networks).withRegions(regions).withMaxSamples(maxSamples);
     }
 
     static String uptime() {

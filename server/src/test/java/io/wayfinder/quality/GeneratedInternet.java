@@ -86,6 +86,16 @@ public final class GeneratedInternet {
     /** Fibre round trip, ms per great-circle km (light at 2/3 c, there and back). */
     public static final double FIBRE_MS_PER_KM = 0.01;
 
+    /** The sd of the per-network-region term of the true RTT, ms. */
+    static final double CELL_TERM_SD_MS = 0.5;
+
+    /** The sd of the log of a sample's queueing noise, in jitter scales (log-normal(0, 0.8)). */
+    static final double NOISE_SIGMA = 0.8;
+
+    /** A spike adds uniform(SPIKE_MIN_MS, SPIKE_MAX_MS). */
+    static final double SPIKE_MIN_MS = 20;
+    static final double SPIKE_MAX_MS = 300;
+
     /** /24s per /20 block: 8-16, mean 12 (dense enough that 10 M networks fit the unicast space). */
     static final int MIN_PER_BLOCK = 8;
     static final int MAX_PER_BLOCK = 16;
@@ -619,7 +629,12 @@ public final class GeneratedInternet {
         return trueRttMs(n, blockOf(n), region, congestion);
     }
 
-    private double trueRttMs(int n, int block, int region, Congestion congestion) {
+    /**
+     * The true RTT without the per-network-region term and without the floor of 1 ms: distance x the
+     * metro's inflation + last mile + the provider's peering (bad route included). What an oracle
+     * that knew the whole structure of the world, but not the term, would predict.
+     */
+    double structuralRttMs(int n, int block, int region) {
         int r = regions.size();
         double lat = Math.toRadians(latitude[n]);
         double lon = Math.toRadians(longitude[n]);
@@ -628,8 +643,27 @@ public final class GeneratedInternet {
         double z = Math.sin(lat);
         double dot = Math.max(-1, Math.min(1, x * regionX[region] + y * regionY[region] + z * regionZ[region]));
         double km = Math.acos(dot) * 6371.0088;
-        double rtt = km * FIBRE_MS_PER_KM * inflation[blockMetro[block] * r + region] + lastMile[n]
-                + peering[blockProvider[block] * r + region] + 0.5 * gaussian(mix(params.seed(), 0xe95L, n, region));
+        return km * FIBRE_MS_PER_KM * inflation[blockMetro[block] * r + region] + lastMile[n]
+                + peering[blockProvider[block] * r + region];
+    }
+
+    /** The small term of one network and region (normal, sd {@link #CELL_TERM_SD_MS}) that no structure explains. */
+    double cellTermMs(int n, int region) {
+        return CELL_TERM_SD_MS * gaussian(mix(params.seed(), 0xe95L, n, region));
+    }
+
+    /** The network's last mile, the same towards every region (so no part of which region is fastest). */
+    double lastMileMs(int n) {
+        return lastMile[n];
+    }
+
+    /** The network's jitter scale: its samples are the true RTT + this x log-normal(0, {@link #NOISE_SIGMA}) (+ spikes). */
+    double jitterMs(int n) {
+        return jitter[n];
+    }
+
+    private double trueRttMs(int n, int block, int region, Congestion congestion) {
+        double rtt = structuralRttMs(n, block, region) + cellTermMs(n, region);
         if (congestion != null && congestion.region() == region && congestion.blocks().get(block)) {
             rtt += congestion.extraMs();
         }
@@ -762,9 +796,9 @@ public final class GeneratedInternet {
                     }
                     double truth = trueRttMs(n, k, region, congestion);
                     for (int s = 0; s < count; s++) {
-                        double rtt = truth + jitter[n] * Math.exp(0.8 * gaussian(random));
+                        double rtt = truth + jitter[n] * Math.exp(NOISE_SIGMA * gaussian(random));
                         if (random.nextDouble() < params.spikeShare()) {
-                            rtt += 20 + 280 * random.nextDouble();
+                            rtt += SPIKE_MIN_MS + (SPIKE_MAX_MS - SPIKE_MIN_MS) * random.nextDouble();
                         }
                         int host = 1 + random.nextInt(254);
                         long time = fromMillis + (long) (random.nextDouble() * span);

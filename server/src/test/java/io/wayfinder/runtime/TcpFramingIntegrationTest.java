@@ -76,7 +76,7 @@ class TcpFramingIntegrationTest {
     }
 
     /** The query with an OPT record holding one Padding option (RFC 7830) that brings it to {@code size} bytes. */
-    private static byte[] padded(byte[] query, int size) {
+    static byte[] padded(byte[] query, int size) {
         int padding = size - query.length - 11 - 4;
         byte[] option = new byte[4 + padding];
         option[1] = 12;
@@ -87,7 +87,7 @@ class TcpFramingIntegrationTest {
         return out;
     }
 
-    private static byte[] framed(byte[] message) {
+    static byte[] framed(byte[] message) {
         byte[] out = new byte[2 + message.length];
         out[0] = (byte) (message.length >>> 8);
         out[1] = (byte) message.length;
@@ -122,7 +122,7 @@ class TcpFramingIntegrationTest {
         return answers;
     }
 
-    private static int id(byte[] message) {
+    static int id(byte[] message) {
         return ((message[0] & 0xFF) << 8) | (message[1] & 0xFF);
     }
 }

@@ -141,10 +141,8 @@ final class TcpQueryHandler extends ChannelInboundHandlerAdapter {
             if (readable < 2 + length) {
                 break;
             }
-            ByteBuf message = input.slice(input.readerIndex() + 2, length); // answered before input changes
-            input.skipBytes(2 + length);
             answered = true;
-            answer(message, now);
+            answerInPlace(input, length, now);
             if (pending >= maxPending) {
                 ctx.flush(); // what the kernel takes now completes at once, and the loop carries on
             }
@@ -157,6 +155,22 @@ final class TcpQueryHandler extends ChannelInboundHandlerAdapter {
         }
         updateIdle(now);
         arm();
+    }
+
+    /**
+     * Answers the message at the start of {@code in} (after its length field) where it lies: the
+     * buffer's indices are narrowed to it while it is answered, not a slice made (a slice and its
+     * leak-aware wrapper were two objects per query), then moved past it.
+     */
+    private void answerInPlace(ByteBuf in, int length, long now) {
+        int start = in.readerIndex() + 2;
+        int limit = in.writerIndex();
+        in.setIndex(start, start + length);
+        try {
+            answer(in, now);
+        } finally {
+            in.setIndex(start + length, limit);
+        }
     }
 
     private void answer(ByteBuf message, long now) {

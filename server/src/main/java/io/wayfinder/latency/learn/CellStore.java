@@ -16,10 +16,11 @@ import java.util.Arrays;
  * <h2>The statistic</h2>
  * Per cell, time-decayed moments of the winsorised RTT in milliseconds: the weight {@code W} (sum
  * of the samples' weights, each {@code 2^(-age / halfLife)}, kept as of the cell's newest sample),
- * the weighted mean, and {@code M2}, the weighted sum of squared deviations from it (West's
- * update). Decay is applied lazily, by rescaling {@code W} and {@code M2} when the cell is next
- * touched: O(1) state and work per cell whatever the sample rate. Samples are winsorised before
- * they get here (see {@link Fold}); this class only keeps the sums.
+ * the weighted mean, and {@code M2}, the weighted sum of squared deviations (West's update; of
+ * samples clipped less tightly above than the mean's, see {@link Fold}). Decay is applied lazily,
+ * by rescaling {@code W} and {@code M2} when the cell is next touched: O(1) state and work per
+ * cell whatever the sample rate. Samples are winsorised before they get here (see {@link Fold});
+ * this class only keeps the sums.
  *
  * <p>Not thread-safe: only the learning thread, holding the learner's lock, touches it.
  */

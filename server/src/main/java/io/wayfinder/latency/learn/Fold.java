@@ -18,6 +18,19 @@ import java.util.Arrays;
  * the borrowing model adds a network's last mile to its block's differences between regions, which
  * is additive too.
  *
+ * <h2>Clipped tighter above</h2>
+ * The noise is one-sided, and most of its variance is in the upper tail (queueing, log-normal
+ * in shape, besides the spikes). So a group centred on its own median counts a sample towards the
+ * mean at most {@value #K_ABOVE} scale above the median, and up to {@value #K} below: a mean
+ * nearer the fast end of the samples, with less variance than one clipped at three scales. It
+ * estimates the RTT low; but a network's jitter is the same towards every region, so the bias is
+ * nearly the same in all its cells, comparisons between regions keep it out, and the borrowing
+ * model's network offset absorbs it. The spread is still taken over samples clipped at
+ * {@value #K} scales either way (the borrowing model's variances, the hysteresis and the change
+ * test were set against it, and with the tighter spread more answers flipped under unchanged
+ * noise). A few samples merging into the long-term mean are clipped {@value #K} scales either
+ * way: they are what sparse evidence of a change becomes when it has waited long enough.
+ *
  * <h2>Centre and scale</h2>
  * A group large enough to decide a change ({@code changeMinSamples}) is centred on its own median,
  * so that a real shift is not clipped away before it is tested; a smaller group on the cell's
@@ -38,6 +51,8 @@ import java.util.Arrays;
 final class Fold {
     /** Clip at the centre plus or minus this many scales. */
     static final double K = 3;
+    /** A group centred on its own median counts towards the mean at most this many scales above it. */
+    static final double K_ABOVE = 1;
     /** Degrees of freedom of the pooled variance in a cell's variance. */
     static final double PRIOR_DEGREES = 3;
     /** The scale never falls below this (ms): clipping closer than timer resolution clips signal. */
@@ -199,19 +214,29 @@ final class Fold {
         double scale = Math.max(MIN_SCALE_MS, Math.sqrt(variance));
         double low = centre - K * scale;
         double high = centre + K * scale;
+        // One-sided noise: above a group's own median the mean counts a sample at most K_ABOVE
+        // scales up; around the long-term mean (a few samples merging) it stays K either way.
+        double highForMean = centre + (ownCentre ? K_ABOVE : K) * scale;
 
-        // The group's decayed moments at time ref (West's weighted update), over clipped samples.
+        // The group's decayed moments at time ref (West's weighted update): the mean over samples
+        // clipped to [low, highForMean], the spread over samples clipped to [low, high] (about
+        // their own mean), as before the tighter clip, so that what the spread feeds (the scale,
+        // the change test, the estimates' variances) is unchanged.
         double wg = 0;
         double mg = 0;
+        double spreadMean = 0;
         double m2g = 0;
         for (int j = 0; j < k; j++) {
             int i = scratchIndex[j];
-            double x = Math.min(high, Math.max(low, journal.rttMs[i]));
+            double raw = journal.rttMs[i];
+            double x = Math.min(highForMean, Math.max(low, raw));
+            double xs = Math.min(high, Math.max(low, raw));
             double w = Decay.factor(ref - journal.minute[i], halfLifeMinutes);
             double total = wg + w;
-            double delta = x - mg;
-            mg += w * delta / total;
-            m2g += w * delta * (x - mg);
+            mg += w * (x - mg) / total;
+            double delta = xs - spreadMean;
+            spreadMean += w * delta / total;
+            m2g += w * delta * (xs - spreadMean);
             wg = total;
         }
         if (mature && k >= parameters.changeMinSamples()) {

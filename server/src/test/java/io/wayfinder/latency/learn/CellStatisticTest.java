@@ -58,6 +58,40 @@ class CellStatisticTest {
     }
 
     @Test
+    void aGroupsMeanIsClippedOneScaleAboveItsMedianAndThreeBelowItsSpreadThreeEitherWay() {
+        Samples s = new Samples(9);
+        // Two new cells, each a group centred on its own median (30 ms), scaled by the initial pooled sd (10 ms).
+        for (int i = 0; i < 5; i++) {
+            s.addOne("10.0.0.0/24", "westeurope", 30);
+            s.addOne("10.0.1.0/24", "westeurope", 30);
+        }
+        s.addOne("10.0.0.0/24", "westeurope", 70);
+        s.addOne("10.0.1.0/24", "westeurope", 5);
+        s.learner.fold(s.now);
+        CellStore store = s.learner.store();
+        // Above: 70 counts as 40 in the mean (one scale up; three would let it count as 60), and as
+        // 60 in the spread (three scales up: 30 x5 and 60 have mean 35 and M2 5 x 25 + 625).
+        assertThat(store.mean(0)).isCloseTo((5 * 30 + 40) / 6.0, within(1e-4));
+        assertThat(store.m2(0)).isCloseTo(750, within(1e-2));
+        // Below: 5 is within three scales of the median and counts in full in both.
+        assertThat(store.mean(1)).isCloseTo((5 * 30 + 5) / 6.0, within(1e-4));
+        double m = (5 * 30 + 5) / 6.0;
+        assertThat(store.m2(1)).isCloseTo(5 * (30 - m) * (30 - m) + (5 - m) * (5 - m), within(1e-2));
+    }
+
+    @Test
+    void aFewSamplesMergingIntoTheLongTermMeanAreClippedThreeScalesEitherWay() {
+        LearningParameters p = cap(1_000_000);
+        Samples s = new Samples(p, 10);
+        s.add("10.0.0.0/24", "westeurope", 30, 0, 2); // an immature cell: the next few samples merge around its mean
+        s.learner.fold(s.now);
+        s.addOne("10.0.0.0/24", "westeurope", 45);
+        s.learner.fold(s.now);
+        // Scale: (3 x 100 + 0) / (3 + 1) = 75 ms², 8.66 ms; 45 is within three of them above 30 and counts in full.
+        assertThat(s.learner.store().mean(0)).isCloseTo((2 * 30 + 45) / 3.0, within(1e-4));
+    }
+
+    @Test
     void aSpikeAsTheFirstSampleIsForgotten() {
         Samples s = new Samples(4);
         s.addOne("10.0.0.0/24", "westeurope", 400);

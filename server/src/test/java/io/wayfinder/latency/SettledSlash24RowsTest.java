@@ -82,4 +82,17 @@ class SettledSlash24RowsTest {
         assertThat(table.prefixes().hasDirectIpv4Index()).isFalse();
         assertThat(table.settledRow(0x0A00_0001)).isEqualTo(SettledSlash24Rows.NO_ROW);
     }
+
+    /** The batch pre-pass reads a settled /24's row, and otherwise the direct index's slot. */
+    @Test
+    void touchReadsTheSettledRowOrElseTheDirectSlot() {
+        LatencyTable table = new LatencyTableBuilder().directIndexFrom(0)
+                .add(IpPrefix.parse("10.0.0.0/24"), "eastus", 12.5, 1)
+                .add(IpPrefix.parse("10.0.1.0/24"), "eastus", 30, 1).add(IpPrefix.parse("10.0.1.64/26"), "eastus", 40, 1)
+                .build();
+        LatencyEstimator estimator = new LatencyEstimator(table, null, null);
+        assertThat(estimator.touch(0x0A00_0007)).isEqualTo(125);
+        assertThat(estimator.touch(0x0A00_0107)).as("cut by the /26").isEqualTo(PrefixMap.NOT_DIRECT);
+        assertThat(estimator.touch(0x0B00_0007)).isEqualTo(table.prefixes().directIpv4(0x0B00_0007));
+    }
 }

@@ -38,6 +38,8 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 # shellcheck source=../lib/bench-profile.sh
 source "$ROOT/bench/lib/bench-profile.sh"
+# shellcheck source=../lib/servers.sh
+source "$ROOT/bench/lib/servers.sh"   # log, die, as_root, find_tool, next_port, median, busy_ticks; REGIONS, TARGET, STATIC_A
 RUNS="${RUNS:-3}"
 DURATION="${DURATION:-20}"
 WARMUP="${WARMUP:-30}"
@@ -87,12 +89,8 @@ else
     for _ in "${JVM_VARIANTS[@]}"; do WF_JAVA+=(java); WF_TRANSPORT+=(""); WF_LABEL+=(""); done
 fi
 
-log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
-die() { log "ERROR: $*"; exit 1; }
 
 # ---------------------------------------------------------------- tools (Debian packages)
-as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else die "need root or sudo to run: $*"; fi; }
-find_tool() { command -v "$1" 2>/dev/null || { [ -x "/usr/sbin/$1" ] && echo "/usr/sbin/$1"; } || true; }
 missing=()
 [ -n "$(find_tool dnsperf)" ] || missing+=(dnsperf)
 [ -n "$(find_tool nsd)" ] || missing+=(nsd)
@@ -132,8 +130,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-port_free() { ! ss -Hlntu "( sport = :$1 )" | grep -q .; }
-next_port() { local p=$1; while ! port_free "$p"; do p=$((p + 1)); done; echo "$p"; }
 NSD_PORT=$(next_port "$PORT_BASE")
 GDNSD_PORT=$(next_port $((NSD_PORT + 1)))
 WF_PORTS=()
@@ -146,9 +142,6 @@ for _ in "${JVM_VARIANTS[@]}"; do p=$(next_port $((p + 1))); WF_PORTS+=("$p"); d
 # generator (exact in awk's doubles, so every awk gives the same table). Also writes gdnsd's nets
 # file (each /24 -> its regions fastest first, as its geoip plugin would order datacenters) and
 # the fastest region of every prefix (for checking answers).
-REGIONS=(westeurope northeurope eastus southeastasia)
-declare -A TARGET=([westeurope]=192.0.2.11 [northeurope]=192.0.2.12 [eastus]=192.0.2.13 [southeastasia]=192.0.2.14)
-STATIC_A=192.0.2.53
 log "generating a latency table of $PREFIXES /24 prefixes"
 awk -v n="$PREFIXES" -v csv="$TMP/latency.csv" -v nets="$TMP/nets" -v best="$TMP/fastest.txt" 'BEGIN {
     split("westeurope northeurope eastus southeastasia", reg, " ")
@@ -391,7 +384,6 @@ tree_ticks() { # CPU ticks (user+system) of a process and its descendants
     done
     echo "$sum"
 }
-busy_ticks() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9; exit }' /proc/stat; }
 irq_ticks() { awk '/^cpu / { print $7 + $8; exit }' /proc/stat; }   # hard+soft interrupts (loopback delivery)
 
 # shellcheck disable=SC2086  # the dnsperf options are words
@@ -435,7 +427,6 @@ wait_quiet() {
     done
 }
 
-median() { sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) { print "nan"; exit } if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 # runs.tsv columns
 C_ROUND=1 C_SERVER=2 C_SETTING=3 C_QPS=4 C_LAT=5 C_LOST=6 C_SRV=7 C_PERF=8 C_IRQ=9 C_OTHER=10 C_LOAD=11 C_START=12 C_END=13 C_USQ=14 C_QUIET=15 C_COUNTED=16

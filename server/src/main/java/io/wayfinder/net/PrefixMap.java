@@ -30,7 +30,7 @@ import java.util.function.IntPredicate;
  * <h2>Direct IPv4 index (optional)</h2>
  * Even with the first-level index, a cold lookup in a 10M table is three dependent cache misses
  * (index slot, interval starts, interval entry) and the ECS holding length reads the starts again.
- * A map built {@link Builder#directIpv4Index with a direct index} also keeps one {@code int} per
+ * A map {@link #withDirectIpv4Index with a direct index} also keeps one {@code int} per
  * /24 of the IPv4 space (2^24 slots, 64 MiB whatever the table size), precomputed at build by one
  * pass over the intervals: for a /24 that lies inside one interval, its entry and the holding
  * length of any IPv4 client of length 24 to 32 inside it, packed as {@code (entry + 1) << 7 |
@@ -79,7 +79,7 @@ public final class PrefixMap {
 
     private PrefixMap(int[] v4Starts, int[] v4Entries, long[] v6StartsHi, long[] v6StartsLo, int[] v6Entries,
                       byte[] entryLengths, int[] entryParents, IpPrefix[] entryPrefixesOrNull, int v4Bits, int v6Bits,
-                      int ipv4Prefixes, boolean direct) {
+                      int ipv4Prefixes) {
         this.v4Starts = v4Starts;
         this.v4Entries = v4Entries;
         this.v6StartsHi = v6StartsHi;
@@ -97,7 +97,7 @@ public final class PrefixMap {
             return c < 0 || (c == 0 && v6StartsLo[i] == Long.MIN_VALUE);
         });
         this.ipv4Prefixes = ipv4Prefixes;
-        this.v4DirectOrNull = direct && entryLengths.length <= MAX_DIRECT_ENTRIES ? directIpv4Index(NO_MARKS) : null;
+        this.v4DirectOrNull = null;
     }
 
     /** The same map sharing all its arrays, with a direct IPv4 index whose slots carry these marks. */
@@ -118,10 +118,7 @@ public final class PrefixMap {
         this.v4DirectOrNull = entryLengths.length <= MAX_DIRECT_ENTRIES ? directIpv4Index(marked) : null;
     }
 
-    /**
-     * This map with a direct IPv4 index, sharing everything else (what {@link Builder#directIpv4Index}
-     * asks for; here so that the index's build time can be measured on its own).
-     */
+    /** This map with a direct IPv4 index and no marks, sharing everything else. */
     public PrefixMap withDirectIpv4Index() {
         return new PrefixMap(this, NO_MARKS);
     }
@@ -446,7 +443,6 @@ public final class PrefixMap {
         private IpPrefix[] prefixes = new IpPrefix[16];
         private int size;
         private boolean keepPrefixes = true;
-        private int directFromIpv4Prefixes = Integer.MAX_VALUE;
 
         /** Drop the {@link IpPrefix} objects after building (saves memory for very large tables). */
         public Builder withoutPrefixObjects() {
@@ -468,15 +464,6 @@ public final class PrefixMap {
             los = Arrays.copyOf(los, n);
             lengths = Arrays.copyOf(lengths, n);
             prefixes = Arrays.copyOf(prefixes, n);
-        }
-
-        /**
-         * Also build the direct IPv4 index (see the map's design note; 64 MiB) when the map has at
-         * least this many IPv4 prefixes: below that the search is short and mostly in cache anyway.
-         */
-        public Builder directIpv4Index(int fromIpv4Prefixes) {
-            directFromIpv4Prefixes = fromIpv4Prefixes;
-            return this;
         }
 
         /** Adds a prefix and returns its entry number. Each prefix may be added once. */
@@ -545,7 +532,7 @@ public final class PrefixMap {
                     Arrays.copyOf(v6.entries, v6.count), Arrays.copyOf(lengths, size), parents,
                     keepPrefixes ? Arrays.copyOf(prefixes, size) : new IpPrefix[size],
                     indexBits > 0 ? indexBits : indexBits(v4Starts.length), indexBits > 0 ? indexBits : indexBits(v6Hi.length),
-                    firstV6, firstV6 >= directFromIpv4Prefixes);
+                    firstV6);
         }
 
         /**

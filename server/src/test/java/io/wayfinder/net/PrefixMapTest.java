@@ -426,9 +426,9 @@ class PrefixMapTest {
         Random random = new Random(0xD1EC7L + count);
         List<IpPrefix> prefixes = new ArrayList<>(randomPrefixes(random, false, count));
         prefixes.addAll(randomPrefixes(random, true, 50));
-        PrefixMap.Builder builder = new PrefixMap.Builder().directIpv4Index(0);
+        PrefixMap.Builder builder = new PrefixMap.Builder();
         prefixes.forEach(builder::add);
-        PrefixMap map = builder.build();
+        PrefixMap map = builder.build().withDirectIpv4Index();
         assertThat(map.hasDirectIpv4Index()).isTrue();
 
         List<String> failures = new ArrayList<>();
@@ -499,15 +499,18 @@ class PrefixMapTest {
         }
     }
 
+    /** An owner (the latency table) keeps the direct index from a threshold of IPv4 prefixes on, as counted here. */
     @ParameterizedTest(name = "{0} IPv4 prefixes, from {1}: {2}")
     @CsvSource({"0, 0, true", "5, 5, true", "5, 6, false", "5, 2147483647, false"})
-    void theDirectIndexIsBuiltFromItsThresholdOfIpv4PrefixesOn(int count, int from, boolean built) {
-        PrefixMap.Builder builder = new PrefixMap.Builder().directIpv4Index(from);
+    void theIpv4PrefixCountDecidesTheDirectIndexFromAThreshold(int count, int from, boolean built) {
+        PrefixMap.Builder builder = new PrefixMap.Builder();
         for (int i = 0; i < count; i++) {
             builder.add(IpPrefix.ofIpv4(0x0A00_0000 + (i << 8), 24));
         }
         builder.add(IpPrefix.parse("2001:db8::/32"));
-        PrefixMap map = builder.build();
+        PrefixMap plain = builder.build();
+        assertThat(plain.ipv4PrefixCount()).isEqualTo(count);
+        PrefixMap map = plain.ipv4PrefixCount() >= from ? plain.withDirectIpv4Index() : plain;
         assertThat(map.hasDirectIpv4Index()).isEqualTo(built);
         assertThat(new PrefixMap.Builder().build().hasDirectIpv4Index()).isFalse();
         if (!built) {

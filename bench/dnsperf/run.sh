@@ -143,42 +143,7 @@ for _ in "${JVM_VARIANTS[@]}"; do p=$(next_port $((p + 1))); WF_PORTS+=("$p"); d
 # file (each /24 -> its regions fastest first, as its geoip plugin would order datacenters) and
 # the fastest region of every prefix (for checking answers).
 log "generating a latency table of $PREFIXES /24 prefixes"
-awk -v n="$PREFIXES" -v csv="$TMP/latency.csv" -v nets="$TMP/nets" -v best="$TMP/fastest.txt" 'BEGIN {
-    split("westeurope northeurope eastus southeastasia", reg, " ")
-    # base RTT (ms) from a client "at" region h to region j
-    d[1,1]=6;   d[1,2]=16;  d[1,3]=85;  d[1,4]=160
-    d[2,1]=16;  d[2,2]=6;   d[2,3]=75;  d[2,4]=175
-    d[3,1]=85;  d[3,2]=75;  d[3,3]=6;   d[3,4]=230
-    d[4,1]=160; d[4,2]=175; d[4,3]=230; d[4,4]=6
-    x = 20240917
-    print "# synthetic, deterministic (bench/dnsperf/run.sh)" > csv
-    print "prefix,region,rtt_ms,samples" > csv
-    count = 0
-    for (i = 0; count < n; i++) {
-        p = (i * 11400713 + 5023) % 16777216
-        a = int(p / 65536); b = int(p / 256) % 256; c = p % 256
-        if (a == 0 || a == 10 || a == 127 || a >= 224) continue
-        count++
-        pre = a "." b "." c ".0/24"
-        x = (16807 * x) % 2147483647; h = 1 + int(x / 2147483647 * 4)
-        min = 1e9
-        for (j = 1; j <= 4; j++) {
-            x = (16807 * x) % 2147483647
-            r[j] = int((d[h,j] + x / 2147483647 * 40) * 10 + 0.5) / 10
-            if (r[j] < min) min = r[j]
-        }
-        first = 0
-        for (j = 1; j <= 4; j++) {            # no ties: the first fastest keeps the minimum
-            if (r[j] == min) { if (first) r[j] += 0.1; else first = j }
-        }
-        # regions sorted fastest first (insertion sort of 4)
-        for (j = 1; j <= 4; j++) o[j] = j
-        for (j = 2; j <= 4; j++) for (k = j; k > 1 && r[o[k]] < r[o[k-1]]; k--) { t = o[k]; o[k] = o[k-1]; o[k-1] = t }
-        for (j = 1; j <= 4; j++) printf "%s,%s,%.1f,100\n", pre, reg[j], r[j] > csv
-        printf "%s => [ %s, %s, %s, %s ]\n", pre, reg[o[1]], reg[o[2]], reg[o[3]], reg[o[4]] > nets
-        print pre, reg[o[1]] > best
-    }
-}'
+latency_data "$TMP" "$PREFIXES"   # bench/lib/servers.sh: TMP/latency.csv, TMP/nets (gdnsd), TMP/fastest.txt
 # The benchmark ECS subnet: the first prefix of the table. Checks: the first prefix fastest to each region.
 read -r BENCH_PREFIX BENCH_REGION < "$TMP/fastest.txt"
 CHECK_PREFIXES=()

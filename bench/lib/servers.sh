@@ -42,7 +42,7 @@ STATIC_A=192.0.2.53
 # space), each with an RTT to the four regions: a "home" region near the client plus noise, from
 # a Park-Miller generator (exact in awk's doubles, so every awk gives the same table). Writes the
 # Wayfinder CSV, gdnsd's nets file (each /24 -> its regions fastest first) and the fastest region
-# of every prefix (for checking answers). The same table as bench/dnsperf/run.sh's.
+# of every prefix (for checking answers). bench/dnsperf/run.sh and bench/tcp/run.sh both use it.
 latency_data() {
     awk -v n="$2" -v csv="$1/latency.csv" -v nets="$1/nets" -v best="$1/fastest.txt" 'BEGIN {
         split("westeurope northeurope eastus southeastasia", reg, " ")

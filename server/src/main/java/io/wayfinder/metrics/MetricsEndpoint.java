@@ -272,7 +272,7 @@ public final class MetricsEndpoint implements AutoCloseable {
                 .help("Bytes held for TCP clients: answers not yet taken, and parts of queries not yet complete")
                 .callback(cb -> cb.call(source.tcpStats().bufferedBytes())).register(registry);
         CounterWithCallback.builder().name("wayfinder_dns_listener_errors_total")
-                .help("Exceptions and errors that reached a DNS listener (logged; not the queries answered SERVFAIL)")
+                .help("Exceptions and errors that reached a DNS listener, and failed recvmmsg/sendmmsg calls (logged; not the queries answered SERVFAIL)")
                 .callback(cb -> cb.call(source.dnsStats().listenerErrors())).register(registry);
     }
 

@@ -55,7 +55,18 @@ public final class ServerStats {
         }
     }
 
-    /** Exceptions and errors that reached a listener (not the SERVFAILs of {@link #failures()}). */
+    /**
+     * A system call of a listener that failed (the FFM transport's recvmmsg or sendmmsg), which its
+     * caller logs with the errno at most every 10 s: counted with {@link #listenerErrors()}.
+     */
+    void recordSocketError() {
+        listenerErrors.increment();
+    }
+
+    /**
+     * Exceptions and errors that reached a listener, and failed system calls of the FFM transport
+     * (not the SERVFAILs of {@link #failures()}).
+     */
     public long listenerErrors() {
         return listenerErrors.sum();
     }

@@ -194,6 +194,7 @@ final class FfmUdpSocket implements Executor {
 
     /** A failing system call concerns a client or a passing shortage: logged at most every 10 s, the socket serves on. */
     private void logSocketError(String call, int errno) {
+        stats.recordSocketError();
         long suppressed = socketErrors.admit();
         if (suppressed >= 0) {
             LOG.warn("{} on {}: {} {}", call, where, LinuxUdp.describe(errno), LogThrottle.tail(suppressed));

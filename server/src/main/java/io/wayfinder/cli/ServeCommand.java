@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -95,10 +96,25 @@ final class ServeCommand implements Callable<Integer> {
                 return WayfinderCommand.EXIT_INVALID_INPUT;
             }
         }
-        WayfinderServer server;
+        // The hook goes in before the server starts: a SIGTERM while it starts (DNS may already
+        // answer before the metrics listener is up) waits for the start to end, then stops what
+        // started, with the closing line, instead of ending the JVM with nothing closed.
+        AtomicReference<WayfinderServer> running = new AtomicReference<>();
+        CountDownLatch startEnded = new CountDownLatch(1);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            awaitUninterruptibly(startEnded);
+            WayfinderServer started = running.get();
+            if (started != null) {
+                LOG.info("stopping: {} responses sent since start", started.dnsStats().responses());
+                started.close();
+                LOG.info("stopped");
+            }
+            stopped.countDown();
+        }, "shutdown"));
         try {
             long watch = WayfinderServer.Options.defaults().watchIntervalMillis();
-            server = WayfinderServer.start(config, new WayfinderServer.Options(override, threads, watch, metrics));
+            running.set(WayfinderServer.start(config, new WayfinderServer.Options(override, threads, watch, metrics)));
         } catch (ConfigException e) {
             ConfigLoading.report(config, e, System.err);
             return WayfinderCommand.EXIT_INVALID_CONFIG;
@@ -108,15 +124,25 @@ final class ServeCommand implements Callable<Integer> {
         } catch (IOException e) {
             System.err.println("cannot start: " + e.getMessage());
             return WayfinderCommand.EXIT_RUNTIME_FAILURE;
+        } finally {
+            startEnded.countDown();
         }
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            LOG.info("stopping: {} responses sent since start", server.dnsStats().responses());
-            server.close();
-            LOG.info("stopped");
-            stopped.countDown();
-        }, "shutdown"));
         stopped.await();
         return 0;
+    }
+
+    private static void awaitUninterruptibly(CountDownLatch latch) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                latch.await();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -87,14 +87,13 @@ public final class ConfigReloads implements AutoCloseable {
         long loaded = System.nanoTime();
         boolean applied = next != null && apply(next);
         if (applied) {
+            // The time first: whoever sees the count grow sees the time of that reload too.
+            lastApplied = clock.millis();
+            reloads.incrementAndGet();
+            quietMillis = quietMillis(next);
             // How long a reload takes is what an operator of a large latency table wants to know (issue 13).
             LOG.info("configuration {}: reloaded in {} ms (loading its files {} ms, off the event loops)", file,
                     (System.nanoTime() - started) / 1_000_000, (loaded - started) / 1_000_000);
-        }
-        if (applied) {
-            reloads.incrementAndGet();
-            lastApplied = clock.millis();
-            quietMillis = quietMillis(next);
         } else {
             rejected.incrementAndGet();
             lastRejected = clock.millis();

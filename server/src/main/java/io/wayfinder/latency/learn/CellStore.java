@@ -11,7 +11,8 @@ import java.util.Arrays;
  * ({@code slots}, linear probing, load at most 5/8) maps a {@link NetworkKeys key} to its number.
  * Each network heads a singly linked list of its cells through {@code cellNext}: a network is
  * measured to a handful of regions, so a walk of two or three links beats a second hash table, and
- * a cell costs 21 bytes (link 4, region 1, weight 4, mean 4, spread 4, minute 4) plus 20 per network.
+ * a cell costs 23 bytes (link 4, region 1, weight 4, mean 4, spread 4, minute 4, floor 2) plus 20 per
+ * network.
  *
  * <h2>The statistic</h2>
  * Per cell, time-decayed moments of the winsorised RTT in milliseconds: the weight {@code W} (sum
@@ -22,10 +23,20 @@ import java.util.Arrays;
  * cell whatever the sample rate. Samples are winsorised before they get here (see {@link Fold});
  * this class only keeps the sums.
  *
+ * <p>And the cell's floor, its lowest (winsorised) sample, decayed as {@link FloorExcess} says: kept
+ * as its distance below the mean in hundredths of a millisecond in a {@code char} (2 bytes rather
+ * than a 4-byte float: the distance is a few noise scales, well under 655 ms, and 0.01 ms is the
+ * samples' own resolution), {@link #NO_FLOOR} when unknown (a cell read from a checkpoint of
+ * version 1, or built from the static table).
+ *
  * <p>Not thread-safe: only the learning thread, holding the learner's lock, touches it.
  */
 final class CellStore {
     static final int NONE = -1;
+    /** A cell's floor is unknown. */
+    static final char NO_FLOOR = 0xFFFF;
+    /** The largest distance between mean and floor kept, in hundredths of a millisecond. */
+    private static final int MAX_GAP = NO_FLOOR - 1;
 
     private int[] slots; // network number + 1, 0 = empty
     private int slotMask;
@@ -40,6 +51,8 @@ final class CellStore {
     private float[] cellMean;
     private float[] cellM2;
     private int[] cellMinute;
+    /** Mean minus floor in hundredths of a ms, or {@link #NO_FLOOR}. */
+    private char[] cellGap;
     private int cells;
     /** A {@link #reserve} grew the arrays since the last {@link #trim}. */
     private boolean reserved;
@@ -61,6 +74,7 @@ final class CellStore {
         cellMean = new float[c];
         cellM2 = new float[c];
         cellMinute = new int[c];
+        cellGap = new char[c];
     }
 
     int networkCount() {
@@ -101,6 +115,29 @@ final class CellStore {
 
     int minute(int cell) {
         return cellMinute[cell];
+    }
+
+    /** The cell's mean minus its floor (ms), or NaN when its floor is unknown. */
+    double gap(int cell) {
+        char g = cellGap[cell];
+        return g == NO_FLOOR ? Double.NaN : g / 100.0;
+    }
+
+    /** The cell's floor (ms), or NaN when unknown. */
+    double floor(int cell) {
+        return cellMean[cell] - gap(cell);
+    }
+
+    /** The stored form of a gap (ms, NaN for none), rounded to a hundredth of a ms and clamped. */
+    static char gapCode(double gapMs) {
+        if (Double.isNaN(gapMs)) {
+            return NO_FLOOR;
+        }
+        return (char) Math.max(0, Math.min(MAX_GAP, Math.round(gapMs * 100)));
+    }
+
+    char gapCode(int cell) {
+        return cellGap[cell];
     }
 
     /** The network's number, or {@link #NONE}. */
@@ -208,6 +245,7 @@ final class CellStore {
         cellMean = Arrays.copyOf(cellMean, n);
         cellM2 = Arrays.copyOf(cellM2, n);
         cellMinute = Arrays.copyOf(cellMinute, n);
+        cellGap = Arrays.copyOf(cellGap, n);
     }
 
     /** The network's cell for a region, or {@link #NONE}. */
@@ -237,15 +275,28 @@ final class CellStore {
         cellMean[c] = 0;
         cellM2[c] = 0;
         cellMinute[c] = Integer.MIN_VALUE;
+        cellGap[c] = NO_FLOOR;
         return c;
     }
 
-    /** Replaces a cell's state. */
+    /** Replaces a cell's state, its floor unknown. */
     void set(int cell, double weight, double mean, double m2, int minute) {
+        setCoded(cell, weight, mean, m2, minute, NO_FLOOR);
+    }
+
+    /** Replaces a cell's state, with its floor (ms; NaN for unknown; above the mean counts as the mean). */
+    void set(int cell, double weight, double mean, double m2, int minute, double floor) {
+        float m = (float) mean;
+        setCoded(cell, weight, mean, m2, minute, gapCode(Double.isNaN(floor) ? Double.NaN : m - floor));
+    }
+
+    /** Replaces a cell's state, its floor in stored form (as {@link #gapCode(int)} gives it). */
+    void setCoded(int cell, double weight, double mean, double m2, int minute, char gapCode) {
         cellWeight[cell] = (float) weight;
         cellMean[cell] = (float) mean;
         cellM2[cell] = (float) Math.max(0, m2);
         cellMinute[cell] = minute;
+        cellGap[cell] = gapCode;
     }
 
     /**
@@ -279,7 +330,7 @@ final class CellStore {
                     into = kept.network(netKey[n]);
                 }
                 int k = kept.cell(into, cellRegion[c] & 0xFF);
-                kept.set(k, cellWeight[c], cellMean[c], cellM2[c], cellMinute[c]);
+                kept.setCoded(k, cellWeight[c], cellMean[c], cellM2[c], cellMinute[c], cellGap[c]);
             }
         }
         if (dropped > 0) {
@@ -300,6 +351,7 @@ final class CellStore {
         cellMean = o.cellMean;
         cellM2 = o.cellM2;
         cellMinute = o.cellMinute;
+        cellGap = o.cellGap;
         cells = o.cells;
     }
 }

@@ -60,6 +60,8 @@ final class Fold {
 
     private final LearningParameters parameters;
     private final double halfLifeMinutes;
+    /** How a floor fades as its weight decays; the learner sets it at every rebuild. */
+    FloorExcess floorExcess = FloorExcess.NONE;
     private double[] scratch = new double[64];
     private int[] scratchIndex = new int[64];
 
@@ -171,7 +173,7 @@ final class Fold {
             // A new cell's first sample: its own centre, so nothing to clip; the general path below
             // would give exactly this (weight 1, mean the sample, no spread) at some fifty times the work.
             int i = (int) order[from];
-            store.set(cell, 1, journal.rttMs[i], 0, journal.minute[i]);
+            store.set(cell, 1, journal.rttMs[i], 0, journal.minute[i], journal.rttMs[i]);
             merged++;
             return;
         }
@@ -189,6 +191,8 @@ final class Fold {
             oldest = Math.min(oldest, journal.minute[i]);
         }
         double w0 = store.weight(cell);
+        double w0Stored = w0;
+        double gap0 = store.gap(cell);
         double mean0 = store.mean(cell);
         double m20 = store.m2(cell);
         int minute0 = store.minute(cell);
@@ -226,10 +230,12 @@ final class Fold {
         double mg = 0;
         double spreadMean = 0;
         double m2g = 0;
+        double floorG = Double.POSITIVE_INFINITY; // the group's lowest sample, clipped as for the mean
         for (int j = 0; j < k; j++) {
             int i = scratchIndex[j];
             double raw = journal.rttMs[i];
             double x = Math.min(highForMean, Math.max(low, raw));
+            floorG = Math.min(floorG, x);
             double xs = Math.min(high, Math.max(low, raw));
             double w = Decay.factor(ref - journal.minute[i], halfLifeMinutes);
             double total = wg + w;
@@ -246,7 +252,7 @@ final class Fold {
             double se = Math.sqrt(variance / wg + variance / w0);
             double shift = Math.abs(mg - mean0);
             if (shift > parameters.changeSigmas() * se && shift > parameters.changeMinMs()) {
-                store.set(cell, wg, mg, m2g, ref);
+                store.set(cell, wg, mg, m2g, ref, floorG);
                 replaced += k;
                 changedCells++;
                 return;
@@ -257,8 +263,28 @@ final class Fold {
         double delta = mg - mean0;
         double mean = mean0 + delta * wg / w;
         double m2 = m20 + m2g + delta * delta * w0 * wg / w;
-        store.set(cell, w, mean, m2, ref);
+        // The long-term floor is kept as a distance below the mean, and moves with it: merged samples
+        // that raise the mean (a rise too small or too sparse to replace the state) raise the floor
+        // as much, so that the estimate follows a real rise as the mean does.
+        store.set(cell, w, mean, m2, ref, Math.min(floorG, decayedFloor(mean, gap0, w0Stored, w0, scale)));
         merged += k;
+    }
+
+    /**
+     * The long-term floor, kept as its distance below the mean ({@code mean}, the merged one), decayed
+     * from weight {@code w} to {@code wNow} ({@link FloorExcess#decayedGap});
+     * a cell without one (read from an old checkpoint) is given the floor expected at its weight,
+     * once {@link FloorExcess} is learned; before, none (+infinity: the group's own floor is kept,
+     * unknown if the cell had no weight).
+     */
+    private double decayedFloor(double mean, double gap0, double w, double wNow, double scale) {
+        if (w <= 0) {
+            return Double.POSITIVE_INFINITY;
+        }
+        if (Double.isNaN(gap0)) {
+            return floorExcess.calibrated() ? mean - scale * floorExcess.at(wNow) : Double.NaN;
+        }
+        return mean - floorExcess.decayedGap(gap0, w, wNow);
     }
 
     /** The median of the first k values (reorders them). */

@@ -103,6 +103,8 @@ public final class LearnedLatency implements LatencyLearning {
     private CellStore store = new CellStore();
     private final Fold fold;
     private double priorVariance = INITIAL_PRIOR_VARIANCE;
+    /** How far floors sit below means, learned at every rebuild (see {@link FloorExcess}). */
+    private FloorExcess floorExcess = FloorExcess.NONE;
     private Trust trust;
     private long rebuilds;
     private StaticCells staticCells;
@@ -291,6 +293,8 @@ public final class LearnedLatency implements LatencyLearning {
             staticCells = StaticCells.of(staticTable, this::region);
         }
         List<String> names = regionNames();
+        floorExcess = fitFloorExcess();
+        fold.floorExcess = floorExcess;
         Observations obs = observe(nowMinute, names.size());
         priorVariance = pooledVariance();
         long t2 = System.nanoTime();
@@ -394,11 +398,13 @@ public final class LearnedLatency implements LatencyLearning {
             long key = Observations.keyOf(sortKey);
             Arrays.fill(w, 0);
             if (own != CellStore.NONE) {
+                double scale = networkScale(own);
                 for (int k = store.firstCell(own); k != CellStore.NONE; k = store.nextCell(k)) {
                     int r = store.region(k);
                     double f = decay.of(nowMinute - store.minute(k));
                     w[r] = store.weight(k) * f;
-                    mean[r] = store.mean(k);
+                    // The floor's estimate on the mean's level, of less variance than the mean.
+                    mean[r] = floorExcess.estimate(store.mean(k), store.gap(k), store.weight(k), w[r], scale);
                     m2[r] = store.m2(k) * f;
                     newest[r] = store.minute(k);
                 }
@@ -447,6 +453,40 @@ public final class LearnedLatency implements LatencyLearning {
                 parameters.ipv6Levels().stream().mapToInt(Integer::intValue).toArray()};
         return new Observations(regions, networks, Arrays.copyOf(keys, networks), Arrays.copyOf(start, networks + 1),
                 region, y, v, weight, age, levels);
+    }
+
+    /**
+     * A network's noise scale (ms): the spread of all its cells pooled (its last mile's jitter is
+     * the same towards every region), shrunk towards the pooled variance of all cells as a cell's is.
+     */
+    private double networkScale(int network) {
+        double m2 = 0;
+        double degrees = 0;
+        for (int k = store.firstCell(network); k != CellStore.NONE; k = store.nextCell(k)) {
+            m2 += store.m2(k);
+            degrees += Math.max(0, store.weight(k) - 1);
+        }
+        double variance = (Fold.PRIOR_DEGREES * priorVariance + m2) / (Fold.PRIOR_DEGREES + degrees);
+        return Math.max(Fold.MIN_SCALE_MS, Math.sqrt(variance));
+    }
+
+    /** Cells at most this many learn {@link FloorExcess}: a sample of networks beyond, the same work at any size. */
+    private static final int FLOOR_FIT_CELLS = 2_000_000;
+
+    /** {@link FloorExcess} learned from the store's cells (from a sample of its networks when large). */
+    private FloorExcess fitFloorExcess() {
+        int networks = store.networkCount();
+        int stride = Math.max(1, (int) (store.cellCount() / (long) FLOOR_FIT_CELLS));
+        FloorExcess.Fitter fitter = new FloorExcess.Fitter();
+        for (int n = 0; n < networks; n += stride) {
+            double scale = networkScale(n);
+            for (int k = store.firstCell(n); k != CellStore.NONE; k = store.nextCell(k)) {
+                fitter.add(store.weight(k), store.gap(k), scale);
+            }
+        }
+        FloorExcess fitted = fitter.fit();
+        log.info("latency learning: floor excess {}", fitted);
+        return fitted;
     }
 
     /** The median per-sample variance of cells with five samples' weight or more: the prior of every cell's. */

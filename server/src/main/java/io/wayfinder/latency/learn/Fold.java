@@ -263,16 +263,17 @@ final class Fold {
         double delta = mg - mean0;
         double mean = mean0 + delta * wg / w;
         double m2 = m20 + m2g + delta * delta * w0 * wg / w;
-        // The long-term floor is kept as a distance below the mean, and moves with it: merged samples
-        // that raise the mean (a rise too small or too sparse to replace the state) raise the floor
-        // as much, so that the estimate follows a real rise as the mean does.
-        store.set(cell, w, mean, m2, ref, Math.min(floorG, decayedFloor(mean, gap0, w0Stored, w0, scale)));
+        // The floor of all the samples, the old ones' decayed: not moved with the mean, so that it is
+        // the same whatever groups the samples came in. A rise too small or too sparse to replace the
+        // state still shows: the estimate never strays from the mean by more than noise allows
+        // (FloorExcess#estimate).
+        store.set(cell, w, mean, m2, ref, Math.min(floorG, decayedFloor(mean0, gap0, w0Stored, w0, scale)));
         merged += k;
     }
 
     /**
-     * The long-term floor, kept as its distance below the mean ({@code mean}, the merged one), decayed
-     * from weight {@code w} to {@code wNow} ({@link FloorExcess#decayedGap});
+     * The long-term floor, kept as its distance below the long-term mean, decayed from weight
+     * {@code w} to {@code wNow} ({@link FloorExcess#decayedGap});
      * a cell without one (read from an old checkpoint) is given the floor expected at its weight,
      * once {@link FloorExcess} is learned; before, none (+infinity: the group's own floor is kept,
      * unknown if the cell had no weight).

@@ -123,27 +123,17 @@ final class FloorExcess {
 
     /**
      * A cell's estimate on the mean's level: its floor, decayed to {@code wNow}, plus the excess
-     * expected at that weight; but never more than {@value #MAX_CORRECTION} standard errors of the
-     * mean away from the mean (limited translation). Under unchanged noise the floor's correction
-     * stays well inside that band; when a rise merged into the mean (too sparse to replace the
-     * cell's state) the floor, set by the old samples, would hide it, and the band lets the
-     * estimate follow the mean beyond noise. The mean itself without a floor or a calibration.
+     * expected at that weight. The mean itself without a floor or a calibration.
      *
-     * @param gap           mean minus floor (ms), as of weight {@code w}; NaN when the cell has no floor
-     * @param scale         the network's noise scale (ms)
-     * @param standardError the mean's standard error (ms)
+     * @param gap   mean minus floor (ms), as of weight {@code w}; NaN when the cell has no floor
+     * @param scale the network's noise scale (ms)
      */
-    double estimate(double mean, double gap, double w, double wNow, double scale, double standardError) {
+    double estimate(double mean, double gap, double w, double wNow, double scale) {
         if (!calibrated || Double.isNaN(gap)) {
             return mean;
         }
-        double correction = decayedGap(gap, w, wNow) - scale * at(wNow);
-        double band = MAX_CORRECTION * standardError;
-        return mean - Math.max(-band, Math.min(band, correction));
+        return mean - decayedGap(gap, w, wNow) + scale * at(wNow);
     }
-
-    /** The floor moves an estimate at most this many standard errors of the mean from the mean. */
-    static final double MAX_CORRECTION = 2;
 
     static int bucket(double w) {
         return (int) Math.min(MAX_COUNT, Math.round(w));

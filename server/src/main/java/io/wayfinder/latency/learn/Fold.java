@@ -53,6 +53,8 @@ final class Fold {
     static final double K = 3;
     /** A group centred on its own median counts towards the mean at most this many scales above it. */
     static final double K_ABOVE = 1;
+    /** A merged group whose lowest sample is this many scales above the cell's estimate shows a rise. */
+    static final double RISE_SCALES = 2;
     /** Degrees of freedom of the pooled variance in a cell's variance. */
     static final double PRIOR_DEGREES = 3;
     /** The scale never falls below this (ms): clipping closer than timer resolution clips signal. */
@@ -263,11 +265,18 @@ final class Fold {
         double delta = mg - mean0;
         double mean = mean0 + delta * wg / w;
         double m2 = m20 + m2g + delta * delta * w0 * wg / w;
-        // The floor of all the samples, the old ones' decayed: not moved with the mean, so that it is
-        // the same whatever groups the samples came in. A rise too small or too sparse to replace the
-        // state still shows: the estimate never strays from the mean by more than noise allows
-        // (FloorExcess#estimate).
-        store.set(cell, w, mean, m2, ref, Math.min(floorG, decayedFloor(mean0, gap0, w0Stored, w0, scale)));
+        // The floor of all the samples, the old ones' decayed: the same whatever groups the samples
+        // came in, so that a new low sample lowers it and a high one leaves it. But when even the
+        // group's lowest sample lies well above what the cell's floor stood for (its estimate, plus
+        // RISE_SCALES scales: rarely so under unchanged noise), the path rose: a rise too small or
+        // too sparse to replace the state, which merges. The old floor then rises with the mean,
+        // so that the estimate follows the rise as the mean does.
+        double floor0 = decayedFloor(mean0, gap0, w0Stored, w0, scale);
+        double level0 = floor0 + scale * floorExcess.at(w0);
+        if (floorG > level0 + RISE_SCALES * scale) {
+            floor0 += mean - mean0;
+        }
+        store.set(cell, w, mean, m2, ref, Math.min(floorG, floor0));
         merged += k;
     }
 

@@ -293,7 +293,9 @@ public final class LearnedLatency implements LatencyLearning {
             staticCells = StaticCells.of(staticTable, this::region);
         }
         List<String> names = regionNames();
-        floorExcess = fitFloorExcess();
+        if (!floorExcess.calibrated() || System.getenv("WF_FLOOR_FREEZE") == null) {
+            floorExcess = fitFloorExcess();
+        }
         fold.floorExcess = floorExcess;
         Observations obs = observe(nowMinute, names.size());
         priorVariance = pooledVariance();
@@ -404,9 +406,8 @@ public final class LearnedLatency implements LatencyLearning {
                     double f = decay.of(nowMinute - store.minute(k));
                     w[r] = store.weight(k) * f;
                     // The floor's estimate on the mean's level, of less variance than the mean.
+                    mean[r] = floorExcess.estimate(store.mean(k), store.gap(k), store.weight(k), w[r], scale);
                     m2[r] = store.m2(k) * f;
-                    double standardError = Math.sqrt(Fold.sampleVariance(w[r], m2[r], priorVariance) / Math.max(w[r], 1e-9));
-                    mean[r] = floorExcess.estimate(store.mean(k), store.gap(k), store.weight(k), w[r], scale, standardError);
                     newest[r] = store.minute(k);
                 }
             }

@@ -33,7 +33,8 @@ import java.util.zip.CheckedOutputStream;
  *   int    levels; per level: double offset variance, double region variance;
  *          double network variance; double noise variance
  *   int    networks; per network: long key, int cells;
- *          per cell: byte region, float weight, float mean, float M2, int minute
+ *          per cell: byte region, float weight, float mean, float M2, int minute,
+ *          char floor (mean minus floor in hundredths of a ms, 0xFFFF for none; from version 2)
  *   int    pending samples; per sample: long key, byte region, float rtt, int minute
  *   long   CRC-32C of every byte above
  * </pre>
@@ -44,9 +45,14 @@ import java.util.zip.CheckedOutputStream;
  * checksum does not match is refused with an {@link IOException} that names the file and says
  * which. (The previous table, which hysteresis compares with, is not kept: the first rebuild
  * after a restart publishes fresh figures, from the same evidence.)
+ *
+ * <p>Version 1 (before cells kept a floor, {@link FloorExcess}) is still read: its cells get no
+ * floor, so their estimates are their means until new samples give them one (see {@link Fold}).
  */
 final class Checkpoint {
-    static final int VERSION = 1;
+    static final int VERSION = 2;
+    /** The oldest version read: 1 lacks the cells' floors. */
+    static final int OLDEST_VERSION = 1;
     private static final byte[] MAGIC = "WFLEARN\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
     record State(List<String> regions, CellStore store, Journal pending, double priorVariance, Trust trust,
@@ -97,6 +103,7 @@ final class Checkpoint {
                     out.writeFloat((float) store.mean(c));
                     out.writeFloat((float) store.m2(c));
                     out.writeInt(store.minute(c));
+                    out.writeChar(store.gapCode(c));
                 }
             }
             Journal p = s.pending();
@@ -143,13 +150,13 @@ final class Checkpoint {
                 throw new IOException(file + ": not a Wayfinder latency checkpoint (wrong magic bytes)");
             }
             int version = in.readInt();
-            if (version != VERSION) {
-                throw new IOException(file + ": latency checkpoint version " + version + ", this Wayfinder reads version "
-                        + VERSION);
+            if (version < OLDEST_VERSION || version > VERSION) {
+                throw new IOException(file + ": latency checkpoint version " + version + ", this Wayfinder reads versions "
+                        + OLDEST_VERSION + " to " + VERSION);
             }
             State state;
             try {
-                state = body(in);
+                state = body(in, version);
             } catch (EOFException e) {
                 throw new IOException(file + ": latency checkpoint is truncated or damaged (it ends early)", e);
             } catch (RuntimeException e) {
@@ -166,7 +173,7 @@ final class Checkpoint {
         }
     }
 
-    private static State body(DataInputStream in) throws IOException {
+    private static State body(DataInputStream in, int version) throws IOException {
         int regions = count(in.readInt(), LearnedLatency.MAX_REGIONS, "regions");
         List<String> names = new ArrayList<>();
         for (int i = 0; i < regions; i++) {
@@ -194,7 +201,12 @@ final class Checkpoint {
                     throw new IllegalStateException("a cell names region " + region + " of " + regions);
                 }
                 int cell = store.cell(network, region);
-                store.set(cell, in.readFloat(), in.readFloat(), in.readFloat(), in.readInt());
+                float weight = in.readFloat();
+                float mean = in.readFloat();
+                float m2 = in.readFloat();
+                int minute = in.readInt();
+                char gap = version >= 2 ? in.readChar() : CellStore.NO_FLOOR;
+                store.setCoded(cell, weight, mean, m2, minute, gap);
             }
         }
         int pending = count(in.readInt(), Integer.MAX_VALUE, "pending samples");

@@ -84,6 +84,21 @@ final class Fold {
     }
 
     /**
+     * A network's noise scale (ms): the spread of all its cells pooled (its last mile's jitter is
+     * the same towards every region), shrunk towards the pooled variance of all cells as a cell's
+     * is. What {@link FloorExcess} measures a floor's distance below the mean in.
+     */
+    static double networkScale(CellStore store, int network, double priorVariance) {
+        double m2 = 0;
+        double degrees = 0;
+        for (int k = store.firstCell(network); k != CellStore.NONE; k = store.nextCell(k)) {
+            m2 += store.m2(k);
+            degrees += Math.max(0, store.weight(k) - 1);
+        }
+        return Math.max(MIN_SCALE_MS, Math.sqrt((PRIOR_DEGREES * priorVariance + m2) / (PRIOR_DEGREES + degrees)));
+    }
+
+    /**
      * Folds {@code journal} into {@code store}.
      *
      * @param nowMinute     the time of the fold

@@ -293,9 +293,7 @@ public final class LearnedLatency implements LatencyLearning {
             staticCells = StaticCells.of(staticTable, this::region);
         }
         List<String> names = regionNames();
-        if (!floorExcess.calibrated() || System.getenv("WF_FLOOR_FREEZE") == null) {
-            floorExcess = fitFloorExcess();
-        }
+        floorExcess = fitFloorExcess();
         fold.floorExcess = floorExcess;
         Observations obs = observe(nowMinute, names.size());
         priorVariance = pooledVariance();
@@ -400,7 +398,7 @@ public final class LearnedLatency implements LatencyLearning {
             long key = Observations.keyOf(sortKey);
             Arrays.fill(w, 0);
             if (own != CellStore.NONE) {
-                double scale = networkScale(own);
+                double scale = Fold.networkScale(store, own, priorVariance);
                 for (int k = store.firstCell(own); k != CellStore.NONE; k = store.nextCell(k)) {
                     int r = store.region(k);
                     double f = decay.of(nowMinute - store.minute(k));
@@ -457,21 +455,6 @@ public final class LearnedLatency implements LatencyLearning {
                 region, y, v, weight, age, levels);
     }
 
-    /**
-     * A network's noise scale (ms): the spread of all its cells pooled (its last mile's jitter is
-     * the same towards every region), shrunk towards the pooled variance of all cells as a cell's is.
-     */
-    private double networkScale(int network) {
-        double m2 = 0;
-        double degrees = 0;
-        for (int k = store.firstCell(network); k != CellStore.NONE; k = store.nextCell(k)) {
-            m2 += store.m2(k);
-            degrees += Math.max(0, store.weight(k) - 1);
-        }
-        double variance = (Fold.PRIOR_DEGREES * priorVariance + m2) / (Fold.PRIOR_DEGREES + degrees);
-        return Math.max(Fold.MIN_SCALE_MS, Math.sqrt(variance));
-    }
-
     /** Cells at most this many learn {@link FloorExcess}: a sample of networks beyond, the same work at any size. */
     private static final int FLOOR_FIT_CELLS = 2_000_000;
 
@@ -481,13 +464,13 @@ public final class LearnedLatency implements LatencyLearning {
         int stride = Math.max(1, (int) (store.cellCount() / (long) FLOOR_FIT_CELLS));
         FloorExcess.Fitter fitter = new FloorExcess.Fitter();
         for (int n = 0; n < networks; n += stride) {
-            double scale = networkScale(n);
+            double scale = Fold.networkScale(store, n, priorVariance);
             for (int k = store.firstCell(n); k != CellStore.NONE; k = store.nextCell(k)) {
                 fitter.add(store.weight(k), store.gap(k), scale);
             }
         }
         FloorExcess fitted = fitter.fit();
-        log.info("latency learning: floor excess {}", fitted);
+        log.debug("latency learning: floor excess {}", fitted);
         return fitted;
     }
 
@@ -547,6 +530,10 @@ public final class LearnedLatency implements LatencyLearning {
                 dropped = state.dropped();
             }
             priorVariance = state.priorVariance();
+            // Derived from the cells, so learned again rather than stored: the folds before the
+            // first rebuild decay floors by it.
+            floorExcess = fitFloorExcess();
+            fold.floorExcess = floorExcess;
             if (state.trust().offsetVariance().length == trust.offsetVariance().length) {
                 trust = state.trust();
             }

@@ -53,7 +53,11 @@ final class Fold {
     static final double K = 3;
     /** A group centred on its own median counts towards the mean at most this many scales above it. */
     static final double K_ABOVE = 1;
-    /** A merged group whose lowest sample is this many scales above the cell's estimate shows a rise. */
+    /**
+     * A merged group whose lowest sample is this many scales above the long-term mean shows a rise:
+     * under log-normal queueing about one sample in twenty (and the spikes) gets there by chance,
+     * two in a row one time in four hundred.
+     */
     static final double RISE_SCALES = 2;
     /** Degrees of freedom of the pooled variance in a cell's variance. */
     static final double PRIOR_DEGREES = 3;
@@ -282,13 +286,12 @@ final class Fold {
         double m2 = m20 + m2g + delta * delta * w0 * wg / w;
         // The floor of all the samples, the old ones' decayed: the same whatever groups the samples
         // came in, so that a new low sample lowers it and a high one leaves it. But when even the
-        // group's lowest sample lies well above what the cell's floor stood for (its estimate, plus
-        // RISE_SCALES scales: rarely so under unchanged noise), the path rose: a rise too small or
-        // too sparse to replace the state, which merges. The old floor then rises with the mean,
-        // so that the estimate follows the rise as the mean does.
+        // group's lowest sample lies RISE_SCALES scales above the long-term mean (rarely so under
+        // unchanged noise; a merging sample counts at most K scales above it), the path rose: a
+        // rise too small or too sparse to replace the state, which merges. The old floor then rises
+        // with the mean, so that the estimate follows the rise as the mean does.
         double floor0 = decayedFloor(mean0, gap0, w0Stored, w0, scale);
-        double level0 = floor0 + scale * floorExcess.at(w0);
-        if (floorG > level0 + RISE_SCALES * scale) {
+        if (w0 > 0 && floorG > mean0 + RISE_SCALES * scale) {
             floor0 += mean - mean0;
         }
         store.set(cell, w, mean, m2, ref, Math.min(floorG, floor0));

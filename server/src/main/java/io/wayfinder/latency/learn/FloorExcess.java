@@ -16,14 +16,15 @@ import java.util.Arrays;
  *
  * <h2>Why a correction by count</h2>
  * The minimum of ten samples sits lower than the minimum of two: comparing raw floors favours the
- * region with more samples. So the estimate is {@code floor + scale · D(n)}, where {@code D(n)} is
- * the mean of {@code (mean - floor) / scale} over all cells with about n samples' weight. The
- * winsorised mean's expectation barely depends on n, so the estimate has (nearly) the same
- * expectation at every n, the mean's level, and close to the floor's variance. {@code D} is
+ * region with more samples. So the floor's estimate is {@code floor + scale · D(n)}, where
+ * {@code D(n)} is the mean of {@code (mean - floor) / scale} over all cells with about n samples'
+ * weight: it has the winsorised mean's expectation at every n (which itself depends only a little
+ * on n, see the README), and close to the floor's variance. A cell's estimate takes it with a
+ * share of {@value #FLOOR_SHARE}, the mean the rest ({@link #estimate}). {@code D} is
  * learned from the cells rather than derived from a noise law (no law is assumed: whatever the
  * shape of the queueing tail, its cells show it), kept non-decreasing in n, and {@code D(1) = 0}: a
  * single sample is its own mean and floor. The scale is the network's (its cells' spread pooled,
- * see {@link LearnedLatency}): a network's last-mile jitter is the same towards every region, and a
+ * {@link Fold#networkScale}): a network's last-mile jitter is the same towards every region, and a
  * per-cell scale of two samples would be too noisy to correct by.
  *
  * <h2>Decay</h2>
@@ -31,6 +32,7 @@ import java.util.Arrays;
  * {@code w'}, its floor counts as the floor of fewer samples: its distance below the mean is scaled
  * by {@code D(w') / D(w)} ({@link #decayedGap}), so that old evidence fades towards the mean at the
  * pace of the half-life, and a cell whose weight has decayed to one sample is back at its mean.
+ * (How the floor itself is kept, and follows a rise, is {@link Fold}'s.)
  *
  * <p>Until enough cells have been seen to learn {@code D} ({@value #MIN_CELLS}), there is no
  * correction and the estimate is the mean: a small learner behaves as before.

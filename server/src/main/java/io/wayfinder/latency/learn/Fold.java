@@ -47,6 +47,13 @@ import java.util.Arrays;
  * Otherwise they are merged. Fewer than {@code changeMinSamples} recent samples on a mature cell
  * are held back for the next fold, up to {@code holdBack}, so sparse evidence of a change adds up
  * instead of being clipped away one sample at a time.
+ *
+ * <h2>The floor</h2>
+ * Each cell also keeps its floor, its lowest sample (clipped as for the mean): what
+ * {@link FloorExcess} turns into a less noisy estimate. A new cell, or a replaced state, takes its
+ * group's; a merge keeps the lower of the group's and the old one (decayed), so that the floor is
+ * the same whatever groups the samples came in, except when the merging group shows a rise
+ * ({@value #RISE_SCALES} scales above the long-term mean): the old floor then rises with the mean.
  */
 final class Fold {
     /** Clip at the centre plus or minus this many scales. */
@@ -300,10 +307,10 @@ final class Fold {
 
     /**
      * The long-term floor, kept as its distance below the long-term mean, decayed from weight
-     * {@code w} to {@code wNow} ({@link FloorExcess#decayedGap});
-     * a cell without one (read from an old checkpoint) is given the floor expected at its weight,
-     * once {@link FloorExcess} is learned; before, none (+infinity: the group's own floor is kept,
-     * unknown if the cell had no weight).
+     * {@code w} to {@code wNow} ({@link FloorExcess#decayedGap}). A cell with no weight has none
+     * (+infinity: the group's own floor is taken); a cell without one (read from a version 1
+     * checkpoint) is given the floor expected at its weight once {@link FloorExcess} is learned,
+     * and before that stays without (NaN).
      */
     private double decayedFloor(double mean, double gap0, double w, double wNow, double scale) {
         if (w <= 0) {

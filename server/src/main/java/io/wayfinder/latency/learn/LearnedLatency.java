@@ -403,7 +403,7 @@ public final class LearnedLatency implements LatencyLearning {
                     int r = store.region(k);
                     double f = decay.of(nowMinute - store.minute(k));
                     w[r] = store.weight(k) * f;
-                    // The floor's estimate on the mean's level, of less variance than the mean.
+                    // The mean moved towards the floor's estimate of it, which varies less (FloorExcess).
                     mean[r] = floorExcess.estimate(store.mean(k), store.gap(k), store.weight(k), w[r], scale);
                     m2[r] = store.m2(k) * f;
                     newest[r] = store.minute(k);

@@ -222,24 +222,21 @@ public final class LatencyTableBuilder {
         int entries = map.entryCount();
         int columns = regions.size();
 
-        double[] weighted = new double[entries * columns];
-        long[] samples = new long[entries * columns];
         long totalSamples = 0;
         for (int i = 0; i < observations; i++) {
-            int cell = obsEntry[i] * columns + obsColumn[i];
-            weighted[cell] += obsWeightedRtt[i];
-            samples[cell] += obsSamples[i];
             totalSamples += obsSamples[i];
         }
+        MergedCells merged = new MergedCells(obsEntry, obsColumn, obsWeightedRtt, obsSamples, observations, entries, columns);
 
         char[] rtt = new char[entries * columns];
         byte[] sourceLength = new byte[entries * columns];
         for (int entry : byLengthAscending(map)) {
             int parent = map.parent(entry);
+            merged.load(entry);
             for (int c = 0; c < columns; c++) {
                 int cell = entry * columns + c;
-                if (samples[cell] > 0) {
-                    rtt[cell] = LatencyTable.encode(weighted[cell] / samples[cell]);
+                if (merged.samples[c] > 0) {
+                    rtt[cell] = LatencyTable.encode(merged.weighted[c] / merged.samples[c]);
                     sourceLength[cell] = (byte) map.length(entry);
                 } else if (parent != PrefixMap.NO_ENTRY) {
                     // Parents are shorter, so they were filled before their children.
@@ -253,11 +250,11 @@ public final class LatencyTableBuilder {
 
         AggregateLevel[] v4 = new AggregateLevel[ipv4Levels.length];
         for (int i = 0; i < v4.length; i++) {
-            v4[i] = aggregate(map, false, ipv4Levels[i], weighted, samples, columns);
+            v4[i] = aggregate(map, false, ipv4Levels[i], merged, columns);
         }
         AggregateLevel[] v6 = new AggregateLevel[ipv6Levels.length];
         for (int i = 0; i < v6.length; i++) {
-            v6[i] = aggregate(map, true, ipv6Levels[i], weighted, samples, columns);
+            v6[i] = aggregate(map, true, ipv6Levels[i], merged, columns);
         }
         return new LatencyTable(regions, map, rtt, sourceLength, v4, v6, totalSamples, directIndexFrom);
     }
@@ -301,8 +298,7 @@ public final class LatencyTableBuilder {
      * Sums the entries' own measurements (not inherited ones) over the blocks of one length. An
      * entry counts toward a block when it lies inside it, i.e. when it is at least as long.
      */
-    private AggregateLevel aggregate(PrefixMap map, boolean ipv6, int length, double[] weighted, long[] samples,
-                                     int columns) {
+    private AggregateLevel aggregate(PrefixMap map, boolean ipv6, int length, MergedCells merged, int columns) {
         long hiMask = ipv6 ? IpPrefix.highMask(length) : 0;
         long loMask = ipv6 ? IpPrefix.lowMask(length) : IpPrefix.ipv4Mask(length);
         // Sized once: regrowing these for the 650,000 /20s of a 1M table took some 40 large copies.
@@ -319,9 +315,10 @@ public final class LatencyTableBuilder {
                 blockWeighted = Arrays.copyOf(blockWeighted, blockWeighted.length * 2);
                 blockSamples = Arrays.copyOf(blockSamples, blockSamples.length * 2);
             }
+            merged.load(e);
             for (int c = 0; c < columns; c++) {
-                blockWeighted[index * columns + c] += weighted[e * columns + c];
-                blockSamples[index * columns + c] += samples[e * columns + c];
+                blockWeighted[index * columns + c] += merged.weighted[c];
+                blockSamples[index * columns + c] += merged.samples[c];
             }
         }
         PrefixMap.Builder blocks = new PrefixMap.Builder().withoutPrefixObjects().ensureCapacity(blockOf.size());

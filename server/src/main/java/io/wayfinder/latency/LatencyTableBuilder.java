@@ -31,11 +31,12 @@ public final class LatencyTableBuilder {
     private static final int[] DEFAULT_IPV6_LEVELS = {40, 32};
     private static final int DEFAULT_MIN_SAMPLES = 10;
 
-    // The table keeps no IpPrefix objects (they would cost ~40 bytes a prefix): only the builder does.
-    private final PrefixMap.Builder prefixes = new PrefixMap.Builder().withoutPrefixObjects();
     /** From how many IPv4 prefixes the table keeps the direct /24 index (see {@link LatencyTable}). */
     private int directIndexFrom = LatencyTable.DIRECT_INDEX_MIN_IPV4_PREFIXES;
-    /** The table's prefixes; a prefix's number is its entry in {@link #prefixes}. */
+    /**
+     * The table's prefixes; a prefix's number is its entry in the table's map, which is built over
+     * these same arrays ({@link PrefixNumbering#mapBuilder}; the table keeps no IpPrefix objects).
+     */
     private final PrefixNumbering entries = new PrefixNumbering(1024);
     private final List<String> regions = new ArrayList<>();
     private final Map<String, Integer> columnOf = new HashMap<>();
@@ -115,11 +116,7 @@ public final class LatencyTableBuilder {
         }
         long maskedHi = ipv6 ? hi & IpPrefix.highMask(length) : 0;
         long maskedLo = ipv6 ? lo & IpPrefix.lowMask(length) : lo & IpPrefix.ipv4Mask(length);
-        int known = entries.size();
         int entry = entries.number(ipv6, maskedHi, maskedLo, length);
-        if (entry == known) {
-            prefixes.add(ipv6, maskedHi, maskedLo, length);
-        }
         int column = column(region);
         if (observations == obsEntry.length) {
             growObservations(observations * 2);
@@ -170,7 +167,6 @@ public final class LatencyTableBuilder {
         }
         if (prefixCount < Integer.MAX_VALUE / 4) {
             entries.ensureCapacity((int) prefixCount);
-            prefixes.ensureCapacity((int) prefixCount);
         }
         return this;
     }
@@ -183,7 +179,7 @@ public final class LatencyTableBuilder {
     }
 
     public int prefixCount() {
-        return prefixes.size();
+        return entries.size();
     }
 
     /** One measurement, as added (merged per prefix and region only at build). */
@@ -218,7 +214,7 @@ public final class LatencyTableBuilder {
     }
 
     public LatencyTable build() {
-        PrefixMap map = prefixes.build();
+        PrefixMap map = entries.mapBuilder().build();
         int entries = map.entryCount();
         int columns = regions.size();
 
@@ -321,7 +317,6 @@ public final class LatencyTableBuilder {
                 blockSamples[index * columns + c] += merged.samples[c];
             }
         }
-        PrefixMap.Builder blocks = new PrefixMap.Builder().withoutPrefixObjects().ensureCapacity(blockOf.size());
         int[] kept = new int[blockOf.size()];
         int keptCount = 0;
         for (int b = 0; b < blockOf.size(); b++) {
@@ -330,8 +325,16 @@ public final class LatencyTableBuilder {
                 enough |= blockSamples[b * columns + c] >= minSamples;
             }
             if (enough) {
-                blocks.add(ipv6, blockOf.hi(b), blockOf.lo(b), length);
                 kept[keptCount++] = b;
+            }
+        }
+        PrefixMap.Builder blocks;
+        if (keptCount == blockOf.size()) {
+            blocks = blockOf.mapBuilder(); // every block kept, numbered as in blockOf: no second copy of them
+        } else {
+            blocks = new PrefixMap.Builder().withoutPrefixObjects().ensureCapacity(keptCount);
+            for (int k = 0; k < keptCount; k++) {
+                blocks.add(ipv6, blockOf.hi(kept[k]), blockOf.lo(kept[k]), length);
             }
         }
         char[] rtt = new char[keptCount * columns];

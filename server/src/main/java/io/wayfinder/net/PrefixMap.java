@@ -468,6 +468,23 @@ public final class PrefixMap {
             return this;
         }
 
+        /**
+         * A builder without prefix objects that starts with these prefixes, entries 0 to size - 1,
+         * in these arrays themselves, not copies (a {@link PrefixNumbering} hands its own: a table of a
+         * million prefixes then keeps one set of them while it is built, not two). The arrays' owner
+         * must not change them while the builder is used; an {@link #add} writes past size, or into
+         * new arrays once they are full.
+         */
+        static Builder over(boolean[] ipv6, long[] his, long[] los, byte[] lengths, int size) {
+            Builder builder = new Builder().withoutPrefixObjects();
+            builder.ipv6 = ipv6;
+            builder.his = his;
+            builder.los = los;
+            builder.lengths = lengths;
+            builder.size = size;
+            return builder;
+        }
+
         /** Makes room for this many prefixes in all, at once (saves the regrowths of a large table). */
         public Builder ensureCapacity(int count) {
             if (count > his.length) {
@@ -545,7 +562,7 @@ public final class PrefixMap {
             v4.trim();
             v6.trim();
             return new PrefixMap(v4.v4Starts, v4.entries, v6.hi, v6.lo, v6.entries,
-                    size == lengths.length ? lengths : Arrays.copyOf(lengths, size), parents,
+                    Arrays.copyOf(lengths, size), parents,
                     prefixesOrNull == null ? null : Arrays.copyOf(prefixesOrNull, size),
                     indexBits > 0 ? indexBits : indexBits(v4.count), indexBits > 0 ? indexBits : indexBits(v6.count),
                     firstV6);

@@ -188,20 +188,54 @@ public final class LatencyTableBuilder {
 
     /**
      * Up to {@code limit} measurements spread evenly over everything added, in a fixed order, so
-     * that fitting a model to the table costs the same on every load of the same data.
+     * that fitting a model to the table costs the same on every load of the same data. An
+     * unmodifiable view that makes each {@link Measurement} when it is read: a reload fits its
+     * distance model to 200,000 of them while queries are answered, and a list of them all (14 MB
+     * of small objects) was what the young collections of a reload copied; one at a time, they
+     * die young. Measurements added later are not in it.
      */
     public List<Measurement> sample(int limit) {
-        List<Measurement> out = new ArrayList<>();
         if (observations == 0 || limit <= 0) {
-            return out;
+            return List.of();
         }
+        int[] picks = new int[(int) Math.min(limit, observations)];
+        int count = 0;
         double stride = Math.max(1.0, (double) observations / limit);
-        for (double i = 0; i < observations && out.size() < limit; i += stride) {
-            int k = (int) i;
-            out.add(new Measurement(entries.prefix(obsEntry[k]), regions.get(obsColumn[k]),
-                    obsWeightedRtt[k] / obsSamples[k]));
+        for (double i = 0; i < observations && count < limit; i += stride) {
+            picks[count++] = (int) i;
         }
-        return out;
+        return new SampleView(Arrays.copyOf(picks, count), obsEntry, obsColumn, obsWeightedRtt, obsSamples);
+    }
+
+    /**
+     * The measurements {@link #sample} picked, made on each read. The arrays are the builder's as
+     * they were: later adds only write past the picks, or into new arrays once these are full.
+     */
+    private final class SampleView extends java.util.AbstractList<Measurement> implements java.util.RandomAccess {
+        private final int[] picks;
+        private final int[] entryOf;
+        private final short[] columnOf;
+        private final double[] weightedRtt;
+        private final int[] samplesOf;
+
+        SampleView(int[] picks, int[] entryOf, short[] columnOf, double[] weightedRtt, int[] samplesOf) {
+            this.picks = picks;
+            this.entryOf = entryOf;
+            this.columnOf = columnOf;
+            this.weightedRtt = weightedRtt;
+            this.samplesOf = samplesOf;
+        }
+
+        @Override
+        public Measurement get(int index) {
+            int k = picks[index];
+            return new Measurement(entries.prefix(entryOf[k]), regions.get(columnOf[k]), weightedRtt[k] / samplesOf[k]);
+        }
+
+        @Override
+        public int size() {
+            return picks.length;
+        }
     }
 
     /**

@@ -19,7 +19,7 @@
 # -Xlog:safepoint with wall-clock times (safepoints.log), which bench/reload/attribute.py matches to
 # answers.txt: how many of the slow answers were in flight while the JVM was stopped.
 # Writes bench/results/reload-<date>/ (git-ignored): load.txt (one line a second: wall ms, second,
-# sent, received, p50/p99/max ms), server.log, gc.log, summary.md; prints the summary.
+# sent, received, p50/p99/max ms), answers.txt, server.log, gc.log, safepoints.log, summary.md; prints the summary.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 # shellcheck source=../lib/bench-profile.sh

@@ -15,9 +15,11 @@
 # one from there), WAYFINDER_JAR (measure that jar instead of server/target's).
 # The tables are generated once per size into bench/results/reload-data-<PREFIXES>/ (two tables with
 # the same prefixes and other figures, as bench/dnsperf/run.sh generates them). The server runs with
-# -Xlog:gc into the results, so the pauses during the reload can be read next to the latencies.
+# -Xlog:gc into the results, so the pauses during the reload can be read next to the latencies, and
+# -Xlog:safepoint with wall-clock times (safepoints.log), which bench/reload/attribute.py matches to
+# answers.txt: how many of the slow answers were in flight while the JVM was stopped.
 # Writes bench/results/reload-<date>/ (git-ignored): load.txt (one line a second: wall ms, second,
-# sent, received, p50/p99/max ms), server.log, gc.log, summary.md; prints the summary.
+# sent, received, p50/p99/max ms), answers.txt, server.log, gc.log, safepoints.log, summary.md; prints the summary.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 # shellcheck source=../lib/bench-profile.sh
@@ -123,7 +125,8 @@ LOAD_UPTIME_START="$(uptime)"
 log "starting wayfinder serve with $PREFIXES prefixes on 127.0.0.1:$PORT ($LOAD_UPTIME_START)"
 t0=$(now_ms)
 # shellcheck disable=SC2086
-java $LAUNCHER_OPTS ${WAYFINDER_JAVA_OPTS:-} -Xlog:gc*:file="$OUT/gc.log":uptime,level,tags -jar "$TMP/wf.jar" \
+java $LAUNCHER_OPTS ${WAYFINDER_JAVA_OPTS:-} -Xlog:gc*:file="$OUT/gc.log":uptime,level,tags \
+    -Xlog:safepoint:file="$OUT/safepoints.log":utctime,level,tags -jar "$TMP/wf.jar" \
     serve --config "$TMP/wayfinder.yaml" > "$OUT/server.log" 2>&1 &
 SERVER_PID=$!
 ready=$(java -Xmx64m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -cp "$TMP/bench.jar" io.wayfinder.bench.ReloadLoad \

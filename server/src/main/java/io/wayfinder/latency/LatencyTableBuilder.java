@@ -31,11 +31,12 @@ public final class LatencyTableBuilder {
     private static final int[] DEFAULT_IPV6_LEVELS = {40, 32};
     private static final int DEFAULT_MIN_SAMPLES = 10;
 
-    // The table keeps no IpPrefix objects (they would cost ~40 bytes a prefix): only the builder does.
-    private final PrefixMap.Builder prefixes = new PrefixMap.Builder().withoutPrefixObjects();
     /** From how many IPv4 prefixes the table keeps the direct /24 index (see {@link LatencyTable}). */
     private int directIndexFrom = LatencyTable.DIRECT_INDEX_MIN_IPV4_PREFIXES;
-    /** The table's prefixes; a prefix's number is its entry in {@link #prefixes}. */
+    /**
+     * The table's prefixes; a prefix's number is its entry in the table's map, which is built over
+     * these same arrays ({@link PrefixNumbering#mapBuilder}; the table keeps no IpPrefix objects).
+     */
     private final PrefixNumbering entries = new PrefixNumbering(1024);
     private final List<String> regions = new ArrayList<>();
     private final Map<String, Integer> columnOf = new HashMap<>();
@@ -115,11 +116,7 @@ public final class LatencyTableBuilder {
         }
         long maskedHi = ipv6 ? hi & IpPrefix.highMask(length) : 0;
         long maskedLo = ipv6 ? lo & IpPrefix.lowMask(length) : lo & IpPrefix.ipv4Mask(length);
-        int known = entries.size();
         int entry = entries.number(ipv6, maskedHi, maskedLo, length);
-        if (entry == known) {
-            prefixes.add(ipv6, maskedHi, maskedLo, length);
-        }
         int column = column(region);
         if (observations == obsEntry.length) {
             growObservations(observations * 2);
@@ -170,7 +167,6 @@ public final class LatencyTableBuilder {
         }
         if (prefixCount < Integer.MAX_VALUE / 4) {
             entries.ensureCapacity((int) prefixCount);
-            prefixes.ensureCapacity((int) prefixCount);
         }
         return this;
     }
@@ -183,7 +179,7 @@ public final class LatencyTableBuilder {
     }
 
     public int prefixCount() {
-        return prefixes.size();
+        return entries.size();
     }
 
     /** One measurement, as added (merged per prefix and region only at build). */
@@ -192,20 +188,54 @@ public final class LatencyTableBuilder {
 
     /**
      * Up to {@code limit} measurements spread evenly over everything added, in a fixed order, so
-     * that fitting a model to the table costs the same on every load of the same data.
+     * that fitting a model to the table costs the same on every load of the same data. An
+     * unmodifiable view that makes each {@link Measurement} when it is read: a reload fits its
+     * distance model to 200,000 of them while queries are answered, and a list of them all (14 MB
+     * of small objects) was what the young collections of a reload copied; one at a time, they
+     * die young. Measurements added later are not in it.
      */
     public List<Measurement> sample(int limit) {
-        List<Measurement> out = new ArrayList<>();
         if (observations == 0 || limit <= 0) {
-            return out;
+            return List.of();
         }
+        int[] picks = new int[(int) Math.min(limit, observations)];
+        int count = 0;
         double stride = Math.max(1.0, (double) observations / limit);
-        for (double i = 0; i < observations && out.size() < limit; i += stride) {
-            int k = (int) i;
-            out.add(new Measurement(entries.prefix(obsEntry[k]), regions.get(obsColumn[k]),
-                    obsWeightedRtt[k] / obsSamples[k]));
+        for (double i = 0; i < observations && count < limit; i += stride) {
+            picks[count++] = (int) i;
         }
-        return out;
+        return new SampleView(Arrays.copyOf(picks, count), obsEntry, obsColumn, obsWeightedRtt, obsSamples);
+    }
+
+    /**
+     * The measurements {@link #sample} picked, made on each read. The arrays are the builder's as
+     * they were: later adds only write past the picks, or into new arrays once these are full.
+     */
+    private final class SampleView extends java.util.AbstractList<Measurement> implements java.util.RandomAccess {
+        private final int[] picks;
+        private final int[] entryOf;
+        private final short[] columnOf;
+        private final double[] weightedRtt;
+        private final int[] samplesOf;
+
+        SampleView(int[] picks, int[] entryOf, short[] columnOf, double[] weightedRtt, int[] samplesOf) {
+            this.picks = picks;
+            this.entryOf = entryOf;
+            this.columnOf = columnOf;
+            this.weightedRtt = weightedRtt;
+            this.samplesOf = samplesOf;
+        }
+
+        @Override
+        public Measurement get(int index) {
+            int k = picks[index];
+            return new Measurement(entries.prefix(entryOf[k]), regions.get(columnOf[k]), weightedRtt[k] / samplesOf[k]);
+        }
+
+        @Override
+        public int size() {
+            return picks.length;
+        }
     }
 
     /**
@@ -218,28 +248,25 @@ public final class LatencyTableBuilder {
     }
 
     public LatencyTable build() {
-        PrefixMap map = prefixes.build();
+        PrefixMap map = entries.mapBuilder().build();
         int entries = map.entryCount();
         int columns = regions.size();
 
-        double[] weighted = new double[entries * columns];
-        long[] samples = new long[entries * columns];
         long totalSamples = 0;
         for (int i = 0; i < observations; i++) {
-            int cell = obsEntry[i] * columns + obsColumn[i];
-            weighted[cell] += obsWeightedRtt[i];
-            samples[cell] += obsSamples[i];
             totalSamples += obsSamples[i];
         }
+        MergedCells merged = new MergedCells(obsEntry, obsColumn, obsWeightedRtt, obsSamples, observations, entries, columns);
 
         char[] rtt = new char[entries * columns];
         byte[] sourceLength = new byte[entries * columns];
         for (int entry : byLengthAscending(map)) {
             int parent = map.parent(entry);
+            merged.load(entry);
             for (int c = 0; c < columns; c++) {
                 int cell = entry * columns + c;
-                if (samples[cell] > 0) {
-                    rtt[cell] = LatencyTable.encode(weighted[cell] / samples[cell]);
+                if (merged.samples[c] > 0) {
+                    rtt[cell] = LatencyTable.encode(merged.weighted[c] / merged.samples[c]);
                     sourceLength[cell] = (byte) map.length(entry);
                 } else if (parent != PrefixMap.NO_ENTRY) {
                     // Parents are shorter, so they were filled before their children.
@@ -253,11 +280,11 @@ public final class LatencyTableBuilder {
 
         AggregateLevel[] v4 = new AggregateLevel[ipv4Levels.length];
         for (int i = 0; i < v4.length; i++) {
-            v4[i] = aggregate(map, false, ipv4Levels[i], weighted, samples, columns);
+            v4[i] = aggregate(map, false, ipv4Levels[i], merged, columns);
         }
         AggregateLevel[] v6 = new AggregateLevel[ipv6Levels.length];
         for (int i = 0; i < v6.length; i++) {
-            v6[i] = aggregate(map, true, ipv6Levels[i], weighted, samples, columns);
+            v6[i] = aggregate(map, true, ipv6Levels[i], merged, columns);
         }
         return new LatencyTable(regions, map, rtt, sourceLength, v4, v6, totalSamples, directIndexFrom);
     }
@@ -301,8 +328,7 @@ public final class LatencyTableBuilder {
      * Sums the entries' own measurements (not inherited ones) over the blocks of one length. An
      * entry counts toward a block when it lies inside it, i.e. when it is at least as long.
      */
-    private AggregateLevel aggregate(PrefixMap map, boolean ipv6, int length, double[] weighted, long[] samples,
-                                     int columns) {
+    private AggregateLevel aggregate(PrefixMap map, boolean ipv6, int length, MergedCells merged, int columns) {
         long hiMask = ipv6 ? IpPrefix.highMask(length) : 0;
         long loMask = ipv6 ? IpPrefix.lowMask(length) : IpPrefix.ipv4Mask(length);
         // Sized once: regrowing these for the 650,000 /20s of a 1M table took some 40 large copies.
@@ -319,12 +345,12 @@ public final class LatencyTableBuilder {
                 blockWeighted = Arrays.copyOf(blockWeighted, blockWeighted.length * 2);
                 blockSamples = Arrays.copyOf(blockSamples, blockSamples.length * 2);
             }
+            merged.load(e);
             for (int c = 0; c < columns; c++) {
-                blockWeighted[index * columns + c] += weighted[e * columns + c];
-                blockSamples[index * columns + c] += samples[e * columns + c];
+                blockWeighted[index * columns + c] += merged.weighted[c];
+                blockSamples[index * columns + c] += merged.samples[c];
             }
         }
-        PrefixMap.Builder blocks = new PrefixMap.Builder().withoutPrefixObjects().ensureCapacity(blockOf.size());
         int[] kept = new int[blockOf.size()];
         int keptCount = 0;
         for (int b = 0; b < blockOf.size(); b++) {
@@ -333,8 +359,16 @@ public final class LatencyTableBuilder {
                 enough |= blockSamples[b * columns + c] >= minSamples;
             }
             if (enough) {
-                blocks.add(ipv6, blockOf.hi(b), blockOf.lo(b), length);
                 kept[keptCount++] = b;
+            }
+        }
+        PrefixMap.Builder blocks;
+        if (keptCount == blockOf.size()) {
+            blocks = blockOf.mapBuilder(); // every block kept, numbered as in blockOf: no second copy of them
+        } else {
+            blocks = new PrefixMap.Builder().withoutPrefixObjects().ensureCapacity(keptCount);
+            for (int k = 0; k < keptCount; k++) {
+                blocks.add(ipv6, blockOf.hi(kept[k]), blockOf.lo(kept[k]), length);
             }
         }
         char[] rtt = new char[keptCount * columns];

@@ -360,9 +360,13 @@ public final class PrefixMap {
         return entryParents[entry];
     }
 
-    /** The prefix of an entry (kept for explanations and tests; not for the query path). */
+    /**
+     * The prefix of an entry (kept for explanations and tests; not for the query path), or null
+     * when the map was built {@link Builder#withoutPrefixObjects without prefix objects}.
+     */
     public IpPrefix prefix(int entry) {
-        return entryPrefixesOrNull[entry];
+        IpPrefix[] prefixes = entryPrefixesOrNull;
+        return prefixes == null ? null : prefixes[entry];
     }
 
     public int entryCount() {
@@ -434,20 +438,51 @@ public final class PrefixMap {
         return Math.max(MIN_INDEX_BITS, Math.min(MAX_INDEX_BITS, floorLog2));
     }
 
-    /** Collects prefixes, then flattens them into a {@link PrefixMap}. Not thread-safe. */
+    /**
+     * Collects prefixes, then flattens them into a {@link PrefixMap}. Not thread-safe.
+     *
+     * <p>Allocation: a table of a million prefixes is rebuilt while queries are answered, and each
+     * array of that size is a humongous allocation for G1 (above half a region), which can start a
+     * collection cycle, a pause, once the heap is past its occupancy threshold (bench/reload/run.sh).
+     * So a builder {@link #withoutPrefixObjects without prefix objects} keeps no {@link IpPrefix}
+     * array at all (not even one of nulls), and the IPv4 intervals are collected as {@code int}s.
+     */
     public static final class Builder {
         private boolean[] ipv6 = new boolean[16];
         private long[] his = new long[16];
         private long[] los = new long[16];
         private byte[] lengths = new byte[16];
-        private IpPrefix[] prefixes = new IpPrefix[16];
+        /** The prefixes as added, or null for a builder without prefix objects. */
+        private IpPrefix[] prefixesOrNull = new IpPrefix[16];
         private int size;
-        private boolean keepPrefixes = true;
 
-        /** Drop the {@link IpPrefix} objects after building (saves memory for very large tables). */
+        /**
+         * Keep no {@link IpPrefix} objects, in the builder or the map (saves memory for very large
+         * tables): the map's {@link PrefixMap#prefix} then gives null. Before any {@link #add}.
+         */
         public Builder withoutPrefixObjects() {
-            keepPrefixes = false;
+            if (size > 0) {
+                throw new IllegalStateException("withoutPrefixObjects() after add()");
+            }
+            prefixesOrNull = null;
             return this;
+        }
+
+        /**
+         * A builder without prefix objects that starts with these prefixes, entries 0 to size - 1,
+         * in these arrays themselves, not copies (a {@link PrefixNumbering} hands its own: a table of a
+         * million prefixes then keeps one set of them while it is built, not two). The arrays' owner
+         * must not change them while the builder is used; an {@link #add} writes past size, or into
+         * new arrays once they are full.
+         */
+        static Builder over(boolean[] ipv6, long[] his, long[] los, byte[] lengths, int size) {
+            Builder builder = new Builder().withoutPrefixObjects();
+            builder.ipv6 = ipv6;
+            builder.his = his;
+            builder.los = los;
+            builder.lengths = lengths;
+            builder.size = size;
+            return builder;
         }
 
         /** Makes room for this many prefixes in all, at once (saves the regrowths of a large table). */
@@ -463,7 +498,9 @@ public final class PrefixMap {
             his = Arrays.copyOf(his, n);
             los = Arrays.copyOf(los, n);
             lengths = Arrays.copyOf(lengths, n);
-            prefixes = Arrays.copyOf(prefixes, n);
+            if (prefixesOrNull != null) {
+                prefixesOrNull = Arrays.copyOf(prefixesOrNull, n);
+            }
         }
 
         /** Adds a prefix and returns its entry number. Each prefix may be added once. */
@@ -475,7 +512,9 @@ public final class PrefixMap {
             his[size] = prefix.hi();
             los[size] = prefix.lo();
             lengths[size] = (byte) prefix.length();
-            prefixes[size] = prefix;
+            if (prefixesOrNull != null) {
+                prefixesOrNull[size] = prefix;
+            }
             return size++;
         }
 
@@ -493,7 +532,9 @@ public final class PrefixMap {
             his[size] = ipv6 ? hi & IpPrefix.highMask(length) : 0;
             los[size] = ipv6 ? lo & IpPrefix.lowMask(length) : lo & IpPrefix.ipv4Mask(length);
             lengths[size] = (byte) length;
-            prefixes[size] = null;
+            if (prefixesOrNull != null) {
+                prefixesOrNull[size] = null;
+            }
             return size++;
         }
 
@@ -515,23 +556,15 @@ public final class PrefixMap {
             while (firstV6 < size && !ipv6[order[firstV6]]) {
                 firstV6++;
             }
-            Intervals v4 = flatten(order, 0, firstV6, parents, 0, 0xFFFF_FFFFL);
-            Intervals v6 = flatten(order, firstV6, size, parents, -1L, -1L);
-
-            int[] v4Starts = new int[v4.count];
-            for (int i = 0; i < v4.count; i++) {
-                v4Starts[i] = (int) v4.lo[i] ^ Integer.MIN_VALUE;
-            }
-            long[] v6Hi = new long[v6.count];
-            long[] v6Lo = new long[v6.count];
-            for (int i = 0; i < v6.count; i++) {
-                v6Hi[i] = v6.hi[i] ^ Long.MIN_VALUE;
-                v6Lo[i] = v6.lo[i] ^ Long.MIN_VALUE;
-            }
-            return new PrefixMap(v4Starts, Arrays.copyOf(v4.entries, v4.count), v6Hi, v6Lo,
-                    Arrays.copyOf(v6.entries, v6.count), Arrays.copyOf(lengths, size), parents,
-                    keepPrefixes ? Arrays.copyOf(prefixes, size) : new IpPrefix[size],
-                    indexBits > 0 ? indexBits : indexBits(v4Starts.length), indexBits > 0 ? indexBits : indexBits(v6Hi.length),
+            Intervals v4 = flatten(order, 0, firstV6, parents, false, 0, 0xFFFF_FFFFL);
+            Intervals v6 = flatten(order, firstV6, size, parents, true, -1L, -1L);
+            order = null; // before the map's own arrays are allocated: one large array less alive at a time
+            v4.trim();
+            v6.trim();
+            return new PrefixMap(v4.v4Starts, v4.entries, v6.hi, v6.lo, v6.entries,
+                    Arrays.copyOf(lengths, size), parents,
+                    prefixesOrNull == null ? null : Arrays.copyOf(prefixesOrNull, size),
+                    indexBits > 0 ? indexBits : indexBits(v4.count), indexBits > 0 ? indexBits : indexBits(v6.count),
                     firstV6);
         }
 
@@ -540,8 +573,9 @@ public final class PrefixMap {
          * prefixes that contain the current position: a prefix starts an interval where it begins,
          * and where it ends the prefix below it on the stack (its parent) resumes.
          */
-        private Intervals flatten(int[] order, int from, int to, int[] parents, long maxHi, long maxLo) {
-            Intervals out = new Intervals(Math.max(4, 2 * (to - from) + 1));
+        private Intervals flatten(int[] order, int from, int to, int[] parents, boolean v6, long maxHi, long maxLo) {
+            // At most one interval where each prefix starts and one where it ends, and the first.
+            Intervals out = new Intervals(v6, 2 * (to - from) + 1);
             out.emit(0, 0, NO_ENTRY);
             int[] stack = new int[130];
             int depth = 0;
@@ -604,7 +638,7 @@ public final class PrefixMap {
         }
 
         private String describe(int e) {
-            return prefixes[e] != null ? prefixes[e].toString()
+            return prefixesOrNull != null && prefixesOrNull[e] != null ? prefixesOrNull[e].toString()
                     : (ipv6[e] ? new IpPrefix(true, his[e], los[e], lengths[e] & 0xFF)
                     : new IpPrefix(false, 0, los[e], lengths[e] & 0xFF)).toString();
         }
@@ -653,37 +687,68 @@ public final class PrefixMap {
         }
     }
 
-    /** A growing list of interval starts; consecutive intervals never name the same entry. */
+    /**
+     * The interval starts of one family, sized for the most there can be (so never regrown) and
+     * stored as the map keeps them (sign bit flipped): IPv4 starts as {@code int}s, 8 bytes an
+     * interval with the entries, IPv6 ones as two {@code long}s. Consecutive intervals never name
+     * the same entry.
+     */
     private static final class Intervals {
+        private static final int[] NO_INTS = new int[0];
+        private static final long[] NO_LONGS = new long[0];
+
+        final boolean ipv6;
+        /** IPv4 starts, or empty for IPv6. */
+        int[] v4Starts;
+        /** IPv6 starts, upper and lower half, or empty for IPv4. */
         long[] hi;
         long[] lo;
         int[] entries;
         int count;
 
-        Intervals(int capacity) {
-            hi = new long[capacity];
-            lo = new long[capacity];
+        Intervals(boolean ipv6, int capacity) {
+            this.ipv6 = ipv6;
+            v4Starts = ipv6 ? NO_INTS : new int[capacity];
+            hi = ipv6 ? new long[capacity] : NO_LONGS;
+            lo = ipv6 ? new long[capacity] : NO_LONGS;
             entries = new int[capacity];
         }
 
+        /** Starts an interval at {@code startHi:startLo} (IPv4: the address in the low 32 bits of startLo). */
         void emit(long startHi, long startLo, int entry) {
-            if (count > 0 && hi[count - 1] == startHi && lo[count - 1] == startLo) {
+            if (count > 0 && startsAt(count - 1, startHi, startLo)) {
                 // A later prefix starting at the same address is more specific: it wins.
                 count--;
             }
             if (count > 0 && entries[count - 1] == entry) {
                 return;
             }
-            if (count == hi.length) {
-                int n = count * 2;
-                hi = Arrays.copyOf(hi, n);
-                lo = Arrays.copyOf(lo, n);
-                entries = Arrays.copyOf(entries, n);
+            if (ipv6) {
+                hi[count] = startHi ^ Long.MIN_VALUE;
+                lo[count] = startLo ^ Long.MIN_VALUE;
+            } else {
+                v4Starts[count] = (int) startLo ^ Integer.MIN_VALUE;
             }
-            hi[count] = startHi;
-            lo[count] = startLo;
             entries[count] = entry;
             count++;
+        }
+
+        private boolean startsAt(int i, long startHi, long startLo) {
+            return ipv6 ? hi[i] == (startHi ^ Long.MIN_VALUE) && lo[i] == (startLo ^ Long.MIN_VALUE)
+                    : v4Starts[i] == ((int) startLo ^ Integer.MIN_VALUE);
+        }
+
+        /** Cuts the arrays to the intervals emitted (a copy only when fewer than the most). */
+        void trim() {
+            if (count < entries.length) {
+                entries = Arrays.copyOf(entries, count);
+                if (ipv6) {
+                    hi = Arrays.copyOf(hi, count);
+                    lo = Arrays.copyOf(lo, count);
+                } else {
+                    v4Starts = Arrays.copyOf(v4Starts, count);
+                }
+            }
         }
     }
 }

@@ -365,6 +365,23 @@ class LatencyTableTest {
         assertThat(builder.sample(0)).isEmpty();
     }
 
+    @Test
+    void aSampleKeepsWhatItPickedWhenMoreIsAddedAfter() {
+        LatencyTableBuilder builder = new LatencyTableBuilder();
+        for (int i = 0; i < 60; i++) { // past the builder's first arrays (64 measurements), so they are regrown
+            builder.add(IpPrefix.ofIpv4(0x0A00_0000 + (i << 8), 24), "eastus", i, 1);
+        }
+        List<LatencyTableBuilder.Measurement> sample = builder.sample(3);
+        List<LatencyTableBuilder.Measurement> before = List.copyOf(sample);
+
+        for (int i = 0; i < 100; i++) {
+            builder.add(IpPrefix.ofIpv4(0x0B00_0000 + (i << 8), 24), "westeurope", 500 + i, 1);
+        }
+
+        assertThat(sample).isEqualTo(before);
+        assertThat(sample).extracting(LatencyTableBuilder.Measurement::rttMs).containsExactly(0.0, 20.0, 40.0);
+    }
+
     private static IpPrefix p(String text) {
         return IpPrefix.parse(text);
     }

@@ -288,6 +288,32 @@ class PrefixMapTest {
         assertThat(map.length(inner)).isEqualTo(16);
     }
 
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', textBlock = """
+            true  | 10.1.0.0/16
+            false | 10.1.0.0/16
+            true  | 2001:db8::/32
+            false | 2001:db8::/32
+            """)
+    void aPrefixAddedTwiceIsNamedWithOrWithoutPrefixObjects(boolean objects, String prefix) {
+        PrefixMap.Builder builder = objects ? new PrefixMap.Builder() : new PrefixMap.Builder().withoutPrefixObjects();
+        builder.add(IpPrefix.parse("10.0.0.0/8"));
+        builder.add(IpPrefix.parse(prefix));
+        IpPrefix again = IpPrefix.parse(prefix);
+        builder.add(again.ipv6(), again.hi(), again.lo(), again.length());
+
+        assertThatThrownBy(builder::build).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("prefix " + prefix + " appears more than once");
+    }
+
+    @Test
+    void withoutPrefixObjectsIsRefusedAfterAnAdd() {
+        PrefixMap.Builder builder = new PrefixMap.Builder();
+        builder.add(IpPrefix.parse("10.0.0.0/8"));
+
+        assertThatThrownBy(builder::withoutPrefixObjects).isInstanceOf(IllegalStateException.class);
+    }
+
     @Test
     void lookupOfAPrefixUsesItsFirstAddress() {
         PrefixMap map = build(List.of("10.0.0.0/8", "10.1.0.0/24"));

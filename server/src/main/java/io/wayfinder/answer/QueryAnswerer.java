@@ -71,6 +71,11 @@ public final class QueryAnswerer implements Responder {
     private Zone glueZone;
     /** Message offsets of the NS names written, per name server of {@link #glueZone}; grows, never per query. */
     private int[] nsOffsets = new int[8];
+    /**
+     * The sum of what {@link #prefetch} read. Never read itself: storing it keeps the JIT from
+     * dropping reads whose values nothing else uses.
+     */
+    private int prefetched;
 
     /** An answerer whose counts nobody reads (explanations, tests, benchmarks of routing alone). */
     public QueryAnswerer(Supplier<Snapshot> snapshots) {
@@ -130,6 +135,43 @@ public final class QueryAnswerer implements Responder {
             }
             w.finish(rcode, true, scope());
         }
+    }
+
+    /**
+     * For a name that is a profile's: touches the client's latency-table row when routing through
+     * that profile may read it ({@link RoutingTable#touch}). The client is the one {@link #respond}
+     * routes (the ECS subnet, else the sender); an IPv6 client is skipped (its lookup has no direct
+     * index to read ahead), and so is a name reached only through a CNAME. A name lookup and at most
+     * two reads of the table; no answer state is touched, and nothing is allocated when the
+     * transport gave the sender as raw bytes (the FFM path, the one caller).
+     */
+    @Override
+    public void prefetch(DnsQuery q) {
+        if (q.qclass() != RecordType.IN) {
+            return; // refused before routing
+        }
+        Snapshot snapshot = snapshots.get();
+        NameNode node = snapshot.zones().names.get(q.lowerName(), 0, q.nameLength());
+        if (node == null || node.kind != NameNode.Kind.PROFILE) {
+            return;
+        }
+        int address;
+        int length;
+        if (q.hasClientSubnet()) {
+            if (q.clientSubnetFamily() != 1) {
+                return;
+            }
+            address = IpPrefix.toIpv4Int(q.clientSubnetAddress(), 0);
+            length = q.clientSubnetSourceLength();
+        } else {
+            byte[] sender = q.senderAddress();
+            if (sender.length != 4) {
+                return;
+            }
+            address = IpPrefix.toIpv4Int(sender, 0);
+            length = 32;
+        }
+        prefetched += snapshot.routing().touch(node.profileIndex, address, length);
     }
 
     /**

@@ -14,4 +14,14 @@ import io.wayfinder.dns.wire.ResponseWriter;
  */
 public interface Responder {
     void respond(DnsQuery query, ResponseWriter writer, ByteBuf out);
+
+    /**
+     * Reads ahead, without waiting for it, what {@link #respond} will read first from memory that
+     * is likely cold for this query (a client's latency-table row): a transport that has a batch
+     * of decoded queries calls it for each before it answers them, so that their cache misses
+     * overlap. Optional. It must not change any answer or state an answer depends on, take a lock,
+     * allocate or throw, and may do nothing.
+     */
+    default void prefetch(DnsQuery query) {
+    }
 }

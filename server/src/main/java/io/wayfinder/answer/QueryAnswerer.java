@@ -72,8 +72,8 @@ public final class QueryAnswerer implements Responder {
     /** Message offsets of the NS names written, per name server of {@link #glueZone}; grows, never per query. */
     private int[] nsOffsets = new int[8];
     /**
-     * The sum of what {@link #prefetch} read. Never read itself: storing it keeps the JIT from
-     * dropping reads whose values nothing else uses.
+     * The sum of what {@link #prefetch} read. Storing it keeps the JIT from dropping reads whose
+     * values nothing else uses; only tests read it back.
      */
     private int prefetched;
 
@@ -172,6 +172,11 @@ public final class QueryAnswerer implements Responder {
             length = 32;
         }
         prefetched += snapshot.routing().touch(node.profileIndex, address, length);
+    }
+
+    /** What {@link #prefetch} has read so far, summed: for tests, to see that it read and what. */
+    int prefetched() {
+        return prefetched;
     }
 
     /**

@@ -80,7 +80,7 @@ public class QueryBatchBenchmark {
             out.clear();
             answerer.respond(queries[i], writer, out);
             int plain = out.hashCode();
-            answerer.prefetch(queries[i]);
+            answerer.prefetch(queries, i + 1);
             out.clear();
             answerer.respond(queries[i], writer, out);
             if (out.hashCode() != plain || (out.getUnsignedByte(3) & 0xF) != 0) {
@@ -131,9 +131,7 @@ public class QueryBatchBenchmark {
         for (int i = 0; i < BATCH; i++) {
             sum += QueryDecoder.decode(packets[i], null, false, queries[i]);
         }
-        for (int i = 0; i < BATCH; i++) {
-            answerer.prefetch(queries[i]);
-        }
+        answerer.prefetch(queries, BATCH);
         for (int i = 0; i < BATCH; i++) {
             sum += respond(i);
         }

@@ -189,17 +189,25 @@ public final class RoutingTable {
     }
 
     /**
-     * Reads ahead what routing this client through profile {@code profileIndex} will read first from
-     * the latency table ({@link LatencyEstimator#touch}), when that profile may read it at all: for
-     * a pass over a batch of queries before they are answered, so that their cache misses overlap.
-     * Changes nothing, allocates nothing, takes no lock.
+     * Whether routing an IPv4 client network of this length through profile {@code profileIndex}
+     * may read the client's latency-table row first, so that {@link #touch} reads what it will: the
+     * profile (or a nested one it can answer through) may read latency, and the client is /24 or
+     * longer (for a shorter one the estimator's first read is an interval search, not the row).
+     */
+    public boolean readsRow(int profileIndex, int clientLength) {
+        return clientLength >= 24 && readsLatency[profileIndex];
+    }
+
+    /**
+     * Reads ahead what routing an IPv4 client will read first from the latency table
+     * ({@link LatencyEstimator#touch}), where {@link #readsRow} says it will: for a pass over a
+     * batch of queries before they are answered, so that their cache misses overlap. Changes
+     * nothing, allocates nothing, takes no lock.
      *
-     * @param length the client network's length; shorter than /24 nothing is read, as the
-     *               estimator's first read for such a client is an interval search, not the row
      * @return a figure that means nothing; the caller keeps a sum of them so that the reads are
      *         not optimised away
      */
-    public int touch(int profileIndex, int ipv4Address, int length) {
-        return length >= 24 && readsLatency[profileIndex] ? estimator.touch(ipv4Address) : 0;
+    public int touch(int ipv4Address) {
+        return estimator.touch(ipv4Address);
     }
 }

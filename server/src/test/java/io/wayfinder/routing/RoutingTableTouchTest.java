@@ -9,9 +9,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * {@link RoutingTable#touch}: it reads the client's latency row ({@code LatencyEstimator.touch})
- * exactly when routing through the profile may read it: a Performance choice with something to
- * compare, in the profile or a nested one it can answer through, for a client of /24 or longer.
+ * {@link RoutingTable#readsRow}: true exactly when routing through the profile may read the
+ * client's latency row: a Performance choice with something to compare, in the profile or a nested
+ * one it can answer through, for a client of /24 or longer. {@link RoutingTable#touch} reads it.
  */
 class RoutingTableTouchTest {
     private static final RoutingTable TABLE = RoutingTestWorld.profiles("""
@@ -65,11 +65,11 @@ class RoutingTableTouchTest {
     private static final int CLIENT = IpPrefix.parse("81.2.69.7/32").ipv4();
 
     @Test
-    void theClientsRowGivesAFigureToTellTheCasesApart() {
-        assertThat(TABLE.estimator().touch(CLIENT)).as("the settled row's first figure").isNotZero();
+    void touchReadsTheEstimatorsRow() {
+        assertThat(TABLE.touch(CLIENT)).as("the settled row's first figure").isNotZero().isEqualTo(TABLE.estimator().touch(CLIENT));
     }
 
-    @ParameterizedTest(name = "{0}, client /{1}: reads the row {2}")
+    @ParameterizedTest(name = "{0}, client /{1}: reads the row: {2}")
     @CsvSource({
         "web, 32, true",
         "web, 24, true",
@@ -82,8 +82,7 @@ class RoutingTableTouchTest {
         "outer, 32, true",     // through the nested Performance profile
         "outer-one, 32, false",
     })
-    void touchesTheRowExactlyWhenRoutingMayReadIt(String profile, int length, boolean reads) {
-        int expected = reads ? TABLE.estimator().touch(CLIENT) : 0;
-        assertThat(TABLE.touch(TABLE.profile(profile).index(), CLIENT, length)).isEqualTo(expected);
+    void readsTheRowExactlyWhenRoutingMayReadIt(String profile, int length, boolean reads) {
+        assertThat(TABLE.readsRow(TABLE.profile(profile).index(), length)).isEqualTo(reads);
     }
 }

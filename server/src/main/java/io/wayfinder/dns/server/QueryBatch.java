@@ -24,11 +24,14 @@ final class QueryBatch {
     private final DnsQuery[] queries;
     /** {@code statuses[i]}: the decoder's status of slot {@code i}'s datagram; DROP when it has nothing to answer. */
     private final int[] statuses;
+    /** The queries of the batch in hand that the responder will answer, in slot order: what it prefetches for. */
+    private final DnsQuery[] answerable;
 
     QueryBatch(QueryProcessor processor, int capacity) {
         this.processor = processor;
         this.queries = new DnsQuery[capacity];
         this.statuses = new int[capacity];
+        this.answerable = new DnsQuery[capacity];
         for (int i = 0; i < capacity; i++) {
             queries[i] = new DnsQuery();
         }
@@ -55,11 +58,18 @@ final class QueryBatch {
         statuses[slot] = QueryDecoder.DROP;
     }
 
-    /** Reads ahead for slots {@code 0 .. count - 1}; see {@link QueryProcessor#prefetch}. */
+    /**
+     * Reads ahead for the queries of slots {@code 0 .. count - 1} that the responder will answer
+     * (decoded {@link QueryDecoder#OK}; not a FORMERR, NOTIMP or dropped one), in one call.
+     */
     void prefetch(int count) {
+        int n = 0;
         for (int i = 0; i < count; i++) {
-            processor.prefetch(queries[i], statuses[i]);
+            if (statuses[i] == QueryDecoder.OK) {
+                answerable[n++] = queries[i];
+            }
         }
+        processor.prefetch(answerable, n);
     }
 
     /**

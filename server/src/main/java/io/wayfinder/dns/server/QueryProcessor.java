@@ -72,11 +72,12 @@ final class QueryProcessor {
         return status;
     }
 
-    /** Reads ahead for a query {@link #decodeUdp} accepted ({@link Responder#prefetch}); changes nothing. */
-    void prefetch(DnsQuery query, int status) {
-        if (status == QueryDecoder.OK) {
-            responder.prefetch(query);
-        }
+    /**
+     * Reads ahead for {@code queries[0 .. count - 1]}, each one {@link #decodeUdp} gave
+     * {@link QueryDecoder#OK} ({@link Responder#prefetch}); changes nothing.
+     */
+    void prefetch(DnsQuery[] queries, int count) {
+        responder.prefetch(queries, count);
     }
 
     /**

@@ -64,8 +64,10 @@ class FfmBatchPrefetchTest {
             }
 
             @Override
-            public void prefetch(DnsQuery query) {
-                calls.add("P" + query.id());
+            public void prefetch(DnsQuery[] queries, int count) {
+                for (int i = 0; i < count; i++) {
+                    calls.add("P" + queries[i].id());
+                }
             }
         };
         server = new DnsServer(loop -> recording, 1, new ResponseRateLimiter(ResponseRateSettings.OFF),

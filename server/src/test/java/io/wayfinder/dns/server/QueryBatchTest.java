@@ -116,8 +116,10 @@ class QueryBatchTest {
             }
 
             @Override
-            public void prefetch(DnsQuery query) {
-                prefetched.add(query.id());
+            public void prefetch(DnsQuery[] queries, int count) {
+                for (int i = 0; i < count; i++) {
+                    prefetched.add(queries[i].id());
+                }
             }
         };
         QueryBatch batch = new QueryBatch(new QueryProcessor(recording, new ServerStats(), null), 8);
@@ -229,9 +231,9 @@ class QueryBatchTest {
         }
 
         @Override
-        public void prefetch(DnsQuery query) {
-            prefetched = true;
-            answerer.prefetch(query);
+        public void prefetch(DnsQuery[] queries, int count) {
+            prefetched |= count > 0;
+            answerer.prefetch(queries, count);
         }
 
         boolean prefetchedAnything() {

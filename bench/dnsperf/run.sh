@@ -28,7 +28,9 @@
 # 2 more times; the disturbed ones stay in the raw outputs but are not counted),
 # WAYFINDER_JAR / WAYFINDER_REV (which Wayfinder, see below), WAYFINDER_JARS="A.jar|B.jar" (one jar
 # per Wayfinder variant, in the same order, e.g. WAYFINDER_VARIANTS="ffm25|ffm25" to measure two
-# builds in the same rounds; the jar's file name is added to its label), PORT_BASE (default 15350; free ports
+# builds in the same rounds; the jar's file name is added to its label), START_WAIT (s a server may
+# take to answer once the ones before it do, default 180; more for 10M prefixes on a busy machine),
+# PORT_BASE (default 15350; free ports
 # from there), KEEP_TMP=1 (keep the temp dir).
 #
 # The servers are measured in interleaved rounds (NSD, gdnsd, Wayfinder, NSD, ...) so slow drifts in
@@ -320,7 +322,7 @@ cp "$TMP/nsd/nsd.conf" "$TMP/nsd/static.test.zone" "$TMP/gdnsd/config" "$TMP/gdn
 
 q() { "$DIG" +time=1 +tries=1 @127.0.0.1 -p "$1" "$2" A "${@:3}"; }
 for id in "${SERVERS[@]}"; do
-    deadline=$((SECONDS + 180))
+    deadline=$((SECONDS + ${START_WAIT:-180}))
     until q "${PORT[$id]}" "${NAME[$id]}" +short 2>/dev/null | grep -Eq '^[0-9]+(\.[0-9]+){3}$'; do
         kill -0 "${PID[$id]}" 2>/dev/null || die "$id exited; see $OUT/*.log"
         [ $SECONDS -lt $deadline ] || die "$id does not answer on port ${PORT[$id]}"

@@ -32,7 +32,7 @@ public interface Chooser {
 
     /**
      * Whether {@link #choose} may read the client's latency-table row: then a batch's pass ahead of
-     * the answers touches that row ({@link RoutingTable#touch}). False for every method but
+     * the answers touches that row ({@link RoutingTable#readsRow}). False for every method but
      * Performance, and for a Performance choice that has nothing to compare.
      */
     default boolean readsLatency() {

@@ -134,6 +134,7 @@ public final class PrefetchTestWorld {
         return (a >>> 24) + "." + (a >>> 16 & 0xFF) + "." + (a >>> 8 & 0xFF) + "." + (a & 0xFF);
     }
 
+    /** An address from its text, without a name lookup. */
     public static InetAddress address(String text) {
         try {
             return InetAddress.getByName(text);

@@ -14,7 +14,6 @@ import io.wayfinder.dns.ratelimit.ResponseRateSettings;
 import io.wayfinder.dns.wire.DnsQuery;
 import io.wayfinder.dns.wire.Rcode;
 import io.wayfinder.dns.wire.ResponseWriter;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -156,7 +155,7 @@ class QueryBatchTest {
                 case 5 -> PrefetchTestWorld.query(id, "boom.app.test", Type.A, ecs);
                 default -> PrefetchTestWorld.query(id, name, types[random.nextInt(types.length)], ecs);
             };
-            out.add(new Datagram(bytes, new InetSocketAddress(address(sender), 1024 + id)));
+            out.add(new Datagram(bytes, new InetSocketAddress(PrefetchTestWorld.address(sender), 1024 + id)));
         }
         Collections.shuffle(out, random);
         return out;
@@ -195,14 +194,6 @@ class QueryBatchTest {
         byte[] a = sender.getAddress().getAddress();
         System.arraycopy(a, 0, query.rawSenderAddress(a.length == 16), 0, a.length);
         query.rawSender(a.length == 16, sender.getPort());
-    }
-
-    private static InetAddress address(String text) {
-        try {
-            return InetAddress.getByName(text);
-        } catch (java.net.UnknownHostException e) {
-            throw new IllegalArgumentException(e);
-        }
     }
 
     /** A processor with its own answerer, counters and rate limiter (on a clock that stands still). */

@@ -26,7 +26,11 @@
 # QUIET_BUSY / QUIET_WAIT (wait before each run until under 0.3 cores are busy, at most 120 s),
 # RETRIES (a run during which other jobs used more than QUIET_BUSY cores is taken again, at most
 # 2 more times; the disturbed ones stay in the raw outputs but are not counted),
-# WAYFINDER_JAR / WAYFINDER_REV (which Wayfinder, see below), PORT_BASE (default 15350; free ports
+# WAYFINDER_JAR / WAYFINDER_REV (which Wayfinder, see below), WAYFINDER_JARS="A.jar|B.jar" (one jar
+# per Wayfinder variant, in the same order, e.g. WAYFINDER_VARIANTS="ffm25|ffm25" to measure two
+# builds in the same rounds; the jar's file name is added to its label), START_WAIT (s a server may
+# take to answer once the ones before it do, default 180; more for 10M prefixes on a busy machine),
+# PORT_BASE (default 15350; free ports
 # from there), KEEP_TMP=1 (keep the temp dir).
 #
 # The servers are measured in interleaved rounds (NSD, gdnsd, Wayfinder, NSD, ...) so slow drifts in
@@ -254,6 +258,16 @@ private_build() { # source dir -> jar in it
 }
 { echo "HEAD: $(git -C "$ROOT" rev-parse HEAD 2>/dev/null || echo '?')"; echo "source: ${WAYFINDER_JAR:-${WAYFINDER_REV:-working tree}}";
   echo "uncommitted in server/ and poms:"; git -C "$ROOT" status --short -- server/src/main server/pom.xml pom.xml 2>/dev/null || true; } > "$OUT/wayfinder-source.txt"
+WF_JARS=()
+if [ -n "${WAYFINDER_JARS:-}" ]; then
+    IFS='|' read -r -a jars <<<"$WAYFINDER_JARS"
+    [ "${#jars[@]}" -eq "${#JVM_VARIANTS[@]}" ] || die "WAYFINDER_JARS: ${#jars[@]} jars for ${#JVM_VARIANTS[@]} Wayfinders"
+    for i in "${!jars[@]}"; do
+        cp "${jars[$i]}" "$TMP/wf-$i.jar"; WF_JARS+=("$TMP/wf-$i.jar"); WF_LABEL[$i]="${WF_LABEL[$i]:+${WF_LABEL[$i]} }$(basename "${jars[$i]}")"
+        echo "Wayfinder $i: ${jars[$i]}" >> "$OUT/wayfinder-source.txt"
+    done
+    WAYFINDER_JAR="${jars[0]}"
+fi
 if [ -n "${WAYFINDER_JAR:-}" ]; then
     cp "$WAYFINDER_JAR" "$TMP/wf.jar"
 elif [ -n "${WAYFINDER_REV:-}" ]; then
@@ -299,7 +313,7 @@ for i in "${!JVM_VARIANTS[@]}"; do
     GCSTART[$id]=$(date +%s.%N)
     # shellcheck disable=SC2086  # the options are words
     start_bg "$id" "$OUT/wayfinder-$i.log" "${SERVER_PIN[@]}" "${WF_JAVA[$i]}" $opts "-Xlog:gc:file=$OUT/wf-$i-gc.log:uptime" \
-        -jar "$TMP/wf.jar" serve --config "$TMP/wf-$i.yaml" "${threads[@]}"
+        -jar "${WF_JARS[$i]:-$TMP/wf.jar}" serve --config "$TMP/wf-$i.yaml" "${threads[@]}"
     SERVERS+=("$id"); PORT[$id]=${WF_PORTS[$i]}; NAME[$id]=www.routed.test; ECS[$id]=$ECS_OPT
     ANSWERS[$id]="Performance profile, $PREFIXES-prefix latency table, ECS"
     SETUP[$id]="Wayfinder${WF_LABEL[$i]:+ ${WF_LABEL[$i]}}, JVM: ${opts:-defaults}${WAYFINDER_THREADS:+, --threads $WAYFINDER_THREADS}"
@@ -308,7 +322,7 @@ cp "$TMP/nsd/nsd.conf" "$TMP/nsd/static.test.zone" "$TMP/gdnsd/config" "$TMP/gdn
 
 q() { "$DIG" +time=1 +tries=1 @127.0.0.1 -p "$1" "$2" A "${@:3}"; }
 for id in "${SERVERS[@]}"; do
-    deadline=$((SECONDS + 180))
+    deadline=$((SECONDS + ${START_WAIT:-180}))
     until q "${PORT[$id]}" "${NAME[$id]}" +short 2>/dev/null | grep -Eq '^[0-9]+(\.[0-9]+){3}$'; do
         kill -0 "${PID[$id]}" 2>/dev/null || die "$id exited; see $OUT/*.log"
         [ $SECONDS -lt $deadline ] || die "$id does not answer on port ${PORT[$id]}"

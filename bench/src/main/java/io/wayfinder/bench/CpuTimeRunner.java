@@ -14,7 +14,11 @@ import java.util.function.IntSupplier;
  *
  * <pre>java -Xmx10g -cp bench/target/benchmarks.jar io.wayfinder.bench.CpuTimeRunner route 1000000 mixed
  * operations: route PREFIXES [mixed|inside|aggregate|distance] [DISTINCT], lookup PREFIXES,
- *             estimate PREFIXES, decode, respond PREFIXES, respond-timed PREFIXES</pre>
+ *             estimate PREFIXES, decode, respond PREFIXES, respond-timed PREFIXES, batch PREFIXES</pre>
+ *
+ * <p>{@code batch} times {@link QueryBatchBenchmark}'s three ways of answering a batch in the same
+ * JVM, a round of each in turn (so that they share the machine's load and the heap's layout), and
+ * reports them per query.
  */
 public final class CpuTimeRunner {
     private static final int ROUNDS = 15;
@@ -27,6 +31,14 @@ public final class CpuTimeRunner {
     public static void main(String[] args) throws Exception {
         String operation = args[0];
         int prefixes = args.length > 1 ? Integer.parseInt(args[1]) : 1_000_000;
+        if (operation.equals("batch")) {
+            QueryBatchBenchmark b = new QueryBatchBenchmark();
+            b.prefixes = prefixes;
+            b.build();
+            measure(args, new String[] {"oneByOne", "decodedFirst", "prefetched"},
+                    new IntSupplier[] {b::oneByOne, b::decodedFirst, b::prefetched}, QueryBatchBenchmark.BATCH);
+            return;
+        }
         IntSupplier op = switch (operation) {
             case "route" -> {
                 RoutingDecisionBenchmark b = new RoutingDecisionBenchmark();
@@ -63,49 +75,70 @@ public final class CpuTimeRunner {
             }
             default -> throw new IllegalArgumentException("unknown operation " + operation);
         };
+        measure(args, new String[] {operation}, new IntSupplier[] {op}, 1);
+    }
+
+    /**
+     * Warms every operation up, then times ROUNDS rounds of each, in turn.
+     *
+     * @param queries what one call stands for: the figures are per query
+     */
+    private static void measure(String[] args, String[] names, IntSupplier[] ops, int queries) {
         java.lang.management.ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         com.sun.management.ThreadMXBean allocation = (com.sun.management.ThreadMXBean) threads;
         long self = Thread.currentThread().getId();
 
         long sink = 0;
-        long until = System.nanoTime() + WARMUP_NANOS;
-        while (System.nanoTime() < until) {
-            for (int i = 0; i < 10_000; i++) {
+        int[] perRound = new int[ops.length];
+        for (int v = 0; v < ops.length; v++) {
+            IntSupplier op = ops[v];
+            long until = System.nanoTime() + WARMUP_NANOS / ops.length;
+            while (System.nanoTime() < until) {
+                for (int i = 0; i < 10_000; i++) {
+                    sink += op.getAsInt();
+                }
+            }
+            // Size a round to about ROUND_NANOS of CPU.
+            long cpu0 = threads.getCurrentThreadCpuTime();
+            for (int i = 0; i < 100_000; i++) {
                 sink += op.getAsInt();
             }
+            double cpuPerOp = Math.max(1, threads.getCurrentThreadCpuTime() - cpu0) / 100_000.0;
+            perRound[v] = (int) Math.min(50_000_000, ROUND_NANOS / cpuPerOp);
         }
-        // Size a round to about ROUND_NANOS of CPU.
-        long cpu0 = threads.getCurrentThreadCpuTime();
-        for (int i = 0; i < 100_000; i++) {
-            sink += op.getAsInt();
-        }
-        double cpuPerOp = Math.max(1, threads.getCurrentThreadCpuTime() - cpu0) / 100_000.0;
-        int perRound = (int) Math.min(50_000_000, ROUND_NANOS / cpuPerOp);
 
-        double[] cpu = new double[ROUNDS];
-        double[] wall = new double[ROUNDS];
-        double[] bytes = new double[ROUNDS];
+        double[][] cpu = new double[ops.length][ROUNDS];
+        double[][] wall = new double[ops.length][ROUNDS];
+        double[][] bytes = new double[ops.length][ROUNDS];
         for (int r = 0; r < ROUNDS; r++) {
-            long a0 = allocation.getThreadAllocatedBytes(self);
-            long c0 = threads.getCurrentThreadCpuTime();
-            long w0 = System.nanoTime();
-            for (int i = 0; i < perRound; i++) {
-                sink += op.getAsInt();
+            for (int v = 0; v < ops.length; v++) {
+                IntSupplier op = ops[v];
+                long a0 = allocation.getThreadAllocatedBytes(self);
+                long c0 = threads.getCurrentThreadCpuTime();
+                long w0 = System.nanoTime();
+                for (int i = 0; i < perRound[v]; i++) {
+                    sink += op.getAsInt();
+                }
+                long w1 = System.nanoTime();
+                long c1 = threads.getCurrentThreadCpuTime();
+                long a1 = allocation.getThreadAllocatedBytes(self);
+                double n = (double) perRound[v] * queries;
+                cpu[v][r] = (c1 - c0) / n;
+                wall[v][r] = (w1 - w0) / n;
+                bytes[v][r] = (a1 - a0) / n;
             }
-            long w1 = System.nanoTime();
-            long c1 = threads.getCurrentThreadCpuTime();
-            long a1 = allocation.getThreadAllocatedBytes(self);
-            cpu[r] = (c1 - c0) / (double) perRound;
-            wall[r] = (w1 - w0) / (double) perRound;
-            bytes[r] = (a1 - a0) / (double) perRound;
         }
-        Arrays.sort(cpu);
-        Arrays.sort(wall);
-        Arrays.sort(bytes);
-        System.out.printf(Locale.ROOT, "%s %s: %d rounds x %,d ops; CPU ns/op median %.1f (min %.1f, max %.1f); "
-                        + "wall ns/op median %.1f (min %.1f); B/op median %.3f%n", operation,
-                String.join(" ", Arrays.copyOfRange(args, 1, args.length)), ROUNDS, perRound, cpu[ROUNDS / 2], cpu[0],
-                cpu[ROUNDS - 1], wall[ROUNDS / 2], wall[0], bytes[ROUNDS / 2]);
+        for (int v = 0; v < ops.length; v++) {
+            Arrays.sort(cpu[v]);
+            Arrays.sort(wall[v]);
+            Arrays.sort(bytes[v]);
+            System.out.printf(Locale.ROOT, "%s %s: %d rounds x %,d ops; CPU ns/%s median %.1f (min %.1f, max %.1f); "
+                            + "wall ns/%s median %.1f (min %.1f); B/%s median %.3f%n", names[v],
+                    String.join(" ", Arrays.copyOfRange(args, 1, args.length)), ROUNDS, perRound[v],
+                    queries > 1 ? "query" : "op", cpu[v][ROUNDS / 2], cpu[v][0], cpu[v][ROUNDS - 1],
+                    queries > 1 ? "query" : "op", wall[v][ROUNDS / 2], wall[v][0], queries > 1 ? "query" : "op",
+                    bytes[v][ROUNDS / 2]);
+        }
         if (sink == 42) {
             System.out.println();
         }

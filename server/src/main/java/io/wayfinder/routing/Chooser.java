@@ -30,6 +30,15 @@ public interface Chooser {
      */
     String whyNot(Endpoint loser, List<Endpoint> winners, RoutingContext context, List<Decision.RegionEstimate> estimates);
 
+    /**
+     * Whether {@link #choose} may read the client's latency-table row: then a batch's pass ahead of
+     * the answers touches that row ({@link RoutingTable#readsRow}). False for every method but
+     * Performance, and for a Performance choice that has nothing to compare.
+     */
+    default boolean readsLatency() {
+        return false;
+    }
+
     /** Answers with one endpoint, saying why. */
     static RoutingOutcome answer(Endpoint endpoint, Reason reason, RoutingContext context, Trace trace) {
         trace.chosen(endpoint, reason);

@@ -88,6 +88,16 @@ final class PerformanceRouting implements RoutingMethod {
         }
 
         @Override
+        public boolean readsLatency() {
+            return !onlyCandidate();
+        }
+
+        /** Nothing to compare: the answer is the same for every client (ECS scope 0). */
+        private boolean onlyCandidate() {
+            return members.length == 1 && members[0].length == 1;
+        }
+
+        @Override
         public RoutingOutcome choose(RoutingContext context, Trace trace) {
             if (!overrides.isEmpty()) {
                 Endpoint override = overrides.find(context, trace);
@@ -95,8 +105,7 @@ final class PerformanceRouting implements RoutingMethod {
                     return Chooser.answer(override, Reason.SUBNET_OVERRIDE, context, trace);
                 }
             }
-            if (members.length == 1 && members[0].length == 1) {
-                // Nothing to compare: the answer is the same for every client (ECS scope 0).
+            if (onlyCandidate()) {
                 return Chooser.answer(members[0][0], Reason.ONLY_CANDIDATE, context, trace);
             }
             if (trace == Trace.NONE && chooseFromTableRow(context)) {

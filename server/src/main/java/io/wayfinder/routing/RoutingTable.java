@@ -18,6 +18,12 @@ public final class RoutingTable {
     private final LatencyEstimator estimator;
     private final RegionRef[] regions;
     private final Profile[] profiles;
+    /**
+     * {@code readsLatency[i]}: routing through profile {@code i} may read the client's latency-table
+     * row, in its own chooser or in a nested profile it can answer through. Worked out here, not per
+     * query, because it depends on health (the candidates) as well as on the configuration.
+     */
+    private final boolean[] readsLatency;
 
     private RoutingTable(RoutingPlan plan, HealthStatuses health, LatencyEstimator estimator, RegionRef[] regions,
                          Profile[] profiles) {
@@ -26,6 +32,28 @@ public final class RoutingTable {
         this.estimator = estimator;
         this.regions = regions;
         this.profiles = profiles;
+        this.readsLatency = new boolean[profiles.length];
+        boolean[] done = new boolean[profiles.length];
+        for (int i = 0; i < profiles.length; i++) {
+            readsLatency(i, done);
+        }
+    }
+
+    /** Fills readsLatency[i], nested children first (validation guarantees there is no cycle). */
+    private boolean readsLatency(int i, boolean[] done) {
+        if (!done[i]) {
+            Profile profile = profiles[i];
+            Availability availability = profile.availability();
+            boolean reads = profile.chooser().readsLatency();
+            for (int k = 0; k < availability.candidateCount(); k++) {
+                if (availability.endpoint(availability.candidate(k)).target() instanceof Target.Nested nested) {
+                    reads |= readsLatency(nested.profileIndex(), done);
+                }
+            }
+            readsLatency[i] = reads;
+            done[i] = true;
+        }
+        return readsLatency[i];
     }
 
     /**
@@ -158,5 +186,28 @@ public final class RoutingTable {
 
     public LatencyEstimator estimator() {
         return estimator;
+    }
+
+    /**
+     * Whether routing an IPv4 client network of this length through profile {@code profileIndex}
+     * may read the client's latency-table row first, so that {@link #touch} reads what it will: the
+     * profile (or a nested one it can answer through) may read latency, and the client is /24 or
+     * longer (for a shorter one the estimator's first read is an interval search, not the row).
+     */
+    public boolean readsRow(int profileIndex, int clientLength) {
+        return clientLength >= 24 && readsLatency[profileIndex];
+    }
+
+    /**
+     * Reads ahead what routing an IPv4 client will read first from the latency table
+     * ({@link LatencyEstimator#touch}), where {@link #readsRow} says it will: for a pass over a
+     * batch of queries before they are answered, so that their cache misses overlap. Changes
+     * nothing, allocates nothing, takes no lock.
+     *
+     * @return a figure that means nothing; the caller keeps a sum of them so that the reads are
+     *         not optimised away
+     */
+    public int touch(int ipv4Address) {
+        return estimator.touch(ipv4Address);
     }
 }

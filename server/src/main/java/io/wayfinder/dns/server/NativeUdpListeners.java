@@ -10,9 +10,9 @@ import java.util.function.Function;
  * ({@code FfmUdpListeners}, compiled for Java 22 into the jar's {@code META-INF/versions/22}). This
  * interface is what the Java 17 code knows of it; {@link UdpTransport#select} finds the class by name.
  *
- * <p>The per-datagram work is the Netty path's: {@link QueryProcessor#processUdp} (decode, answer,
- * FORMERR/drop, rate limit, counters), with each answer's time recorded in the socket's
- * {@link AnswerDurations.Recorder}.
+ * <p>The per-datagram work is the Netty path's ({@link QueryProcessor}: decode, answer,
+ * FORMERR/drop, rate limit, counters), done a receive batch at a time through a {@link QueryBatch},
+ * with each answer's time recorded in the socket's {@link AnswerDurations.Recorder}.
  */
 interface NativeUdpListeners {
     /** Why this cannot run here (platform, native access denied, a call libc lacks), or null when it can. */

@@ -19,6 +19,7 @@ import java.net.InetSocketAddress;
 final class QueryProcessor {
     private static final int AA = 0x0400;
 
+    /** The query {@link #process} decodes into; the batch path brings its own, one per slot. */
     private final DnsQuery query = new DnsQuery();
     private final ResponseWriter writer = new ResponseWriter();
     private final Responder responder;
@@ -44,37 +45,53 @@ final class QueryProcessor {
         }
         ByteBuf out = allocator.ioBuffer(tcp ? 1024 : 512);
         out.writerIndex(prefix);
-        if (!respond(status, tcp, out, prefix)) {
+        if (!respond(query, status, tcp, out, prefix)) {
             out.release();
             return null;
         }
         return out;
     }
 
-    /**
-     * The same for a UDP transport that owns its buffers (the FFM path on Java 22+): the sender was
-     * written with {@code query().rawSender(...)}, and the response goes into {@code out}, cleared
-     * first; nothing is allocated.
-     *
-     * @return whether {@code out} holds a response to send (false: the packet is dropped)
+    /*
+     * The same work in three steps, for a UDP transport that owns its buffers and answers a batch
+     * of datagrams at a time (the FFM path on Java 22+, through QueryBatch): decode each into a
+     * query of its own, prefetch each, then respond to each. Nothing is allocated.
      */
-    boolean processUdp(ByteBuf packet, ByteBuf out) {
+
+    /**
+     * Decodes a datagram whose sender the transport wrote into {@code query} first
+     * ({@link DnsQuery#rawSender}); a dropped one is counted here.
+     *
+     * @return {@link QueryDecoder}'s status; {@link QueryDecoder#DROP}: nothing to answer
+     */
+    int decodeUdp(ByteBuf packet, DnsQuery query) {
         int status = QueryDecoder.decode(packet, null, false, query);
         if (status == QueryDecoder.DROP) {
             stats.recordDrop();
-            return false;
         }
-        out.clear();
-        return respond(status, false, out, 0);
+        return status;
     }
 
-    /** Where a transport with its own buffers writes the sender before {@link #processUdp}. */
-    DnsQuery query() {
-        return query;
+    /**
+     * Reads ahead for {@code queries[0 .. count - 1]}, each one {@link #decodeUdp} gave
+     * {@link QueryDecoder#OK} ({@link Responder#prefetch}); changes nothing.
+     */
+    void prefetch(DnsQuery[] queries, int count) {
+        responder.prefetch(queries, count);
+    }
+
+    /**
+     * Answers a query {@link #decodeUdp} did not drop into {@code out}, cleared first.
+     *
+     * @return whether {@code out} holds a response to send (false: the rate limit drops it)
+     */
+    boolean respondUdp(DnsQuery query, int status, ByteBuf out) {
+        out.clear();
+        return respond(query, status, false, out, 0);
     }
 
     /** Writes the response to the decoded query after {@code prefix}; false when the rate limit drops it. */
-    private boolean respond(int status, boolean tcp, ByteBuf out, int prefix) {
+    private boolean respond(DnsQuery query, int status, boolean tcp, ByteBuf out, int prefix) {
         int rcode;
         if (status != QueryDecoder.OK) {
             writer.error(out, query, status);

@@ -14,4 +14,14 @@ import io.wayfinder.dns.wire.ResponseWriter;
  */
 public interface Responder {
     void respond(DnsQuery query, ResponseWriter writer, ByteBuf out);
+
+    /**
+     * Reads ahead, without waiting for it, what {@link #respond} will read first from memory that
+     * is likely cold (a client's latency-table row) for {@code queries[0 .. count - 1]}: a
+     * transport that has a batch of decoded queries calls it once before it answers them, so that
+     * their cache misses overlap. Optional. It must not change any answer or state an answer
+     * depends on, keep the queries, take a lock, allocate or throw, and may do nothing.
+     */
+    default void prefetch(DnsQuery[] queries, int count) {
+    }
 }

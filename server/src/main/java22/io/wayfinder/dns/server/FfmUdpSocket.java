@@ -14,8 +14,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One UDP socket and the thread that serves it: one {@code recvmmsg} per batch, each datagram
- * answered in place, one {@code sendmmsg} for the batch's answers.
+ * One UDP socket and the thread that serves it: one {@code recvmmsg} per batch, the batch's
+ * datagrams answered in place, one {@code sendmmsg} for its answers.
  *
  * <p><b>Layout</b> (one native arena per socket, allocated once; nothing per datagram):
  * <pre>
@@ -24,9 +24,12 @@ import org.slf4j.LoggerFactory;
  *   send: BATCH x mmsghdr ─msg_iov─> BATCH x iovec ─> out[i]  (OUT_BYTES each; ByteBuf views made once)
  *                         ─msg_name─> the sockaddr slot of the query it answers (no copy)
  * </pre>
- * The query is decoded from {@code in[i]} and its answer written into {@code out[i]} by the same
- * {@link QueryProcessor#processUdp} the Netty path calls; only the sender's 4 or 16 address bytes
- * are copied (into the query, so that the rate limiter and routing read them without an object).
+ * Datagram {@code i} is decoded from {@code in[i]} into slot {@code i} of a {@link QueryBatch} and
+ * its answer written into {@code out[i]}: every datagram of the batch is decoded, then their
+ * clients' latency rows are read ahead together, then they are answered (see {@link QueryBatch}
+ * for why). The per-datagram work is {@link QueryProcessor}'s, as on the Netty path; only the
+ * sender's 4 or 16 address bytes are copied (into the slot's query, so that the rate limiter and
+ * routing read them without an object).
  *
  * <p>{@code OUT_BYTES} is 64 KiB, not the 1232 a UDP answer is cut to: the writer truncates after
  * writing, so an answer may pass the limit before {@code finish} cuts it; only the bytes written are
@@ -60,7 +63,10 @@ final class FfmUdpSocket implements Executor {
     private final MemorySegment outMemory = arena.allocate((long) OUT_BYTES * BATCH, 64);
     private final ByteBuf[] in = new ByteBuf[BATCH];
     private final ByteBuf[] out = new ByteBuf[BATCH];
-    private final QueryProcessor processor;
+    /** The decoded queries of the batch in hand, one per slot. */
+    private final QueryBatch batch;
+    /** {@code decodeNanos[i]}: how long datagram {@code i} of the batch in hand took to decode. */
+    private final long[] decodeNanos = new long[BATCH];
     private final AnswerDurations.Recorder durations;
     private final ServerStats stats;
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
@@ -89,7 +95,7 @@ final class FfmUdpSocket implements Executor {
             out[i] = Unpooled.wrappedBuffer(outMemory.asSlice((long) OUT_BYTES * i, OUT_BYTES).asByteBuffer()).clear();
         }
         NativeUdpListeners.Serving s = serving.apply(this);
-        this.processor = s.processor();
+        this.batch = new QueryBatch(s.processor(), BATCH);
         this.durations = s.durations();
         this.thread = new Thread(this::run, "dns-udp-ffm-" + local.getPort() + "-" + index);
     }
@@ -127,40 +133,83 @@ final class FfmUdpSocket implements Executor {
         }
     }
 
-    /** Answers the {@code n} datagrams received; returns how many answers are ready in the send vector. */
+    /**
+     * Answers the {@code n} datagrams received in {@link QueryBatch}'s three passes: decode all,
+     * prefetch all, respond to all. Returns how many answers are ready in the send vector.
+     *
+     * <p>A datagram's recorded duration is its own decode and response plus its share of the
+     * prefetch pass, not the time it spent waiting for the others: 2n + 2 clock reads a batch, as
+     * two per datagram before.
+     */
     private int answer(int n) {
-        int ready = 0;
-        DnsQuery query = processor.query();
+        long mark = System.nanoTime();
         for (int i = 0; i < n; i++) {
-            long m = LinuxUdp.MMSGHDR_SIZE * i;
             try {
-                if ((recvVec.get(ValueLayout.JAVA_INT, m + LinuxUdp.MSG_FLAGS) & LinuxUdp.MSG_TRUNC) != 0) {
-                    stats.recordDrop();
-                    continue;
-                }
-                long name = LinuxUdp.SOCKADDR_SIZE * i;
-                boolean ipv6 = names.get(ValueLayout.JAVA_SHORT, name) == LinuxUdp.AF_INET6;
-                byte[] address = query.rawSenderAddress(ipv6);
-                MemorySegment.copy(names, ValueLayout.JAVA_BYTE, name + (ipv6 ? 8 : 4), address, 0, address.length);
-                query.rawSender(ipv6, ((names.get(ValueLayout.JAVA_BYTE, name + 2) & 0xFF) << 8)
-                        | (names.get(ValueLayout.JAVA_BYTE, name + 3) & 0xFF));
-                ByteBuf packet = in[i].setIndex(0, recvVec.get(ValueLayout.JAVA_INT, m + LinuxUdp.MSG_LEN));
-                long start = System.nanoTime();
+                decode(i);
+            } catch (Throwable t) { // an Error while decoding: that datagram is lost
+                batch.skip(i);
+                stats.recordListenerError(t, where);
+            }
+            long now = System.nanoTime();
+            decodeNanos[i] = now - mark;
+            mark = now;
+        }
+        try {
+            batch.prefetch(n);
+        } catch (Throwable t) { // an Error: the answers need no prefetch, they are only slower
+            stats.recordListenerError(t, where);
+        }
+        long now = System.nanoTime();
+        long prefetchShare = (now - mark) / n;
+        mark = now;
+        int ready = 0;
+        for (int i = 0; i < n; i++) {
+            boolean answered = false;
+            try {
                 ByteBuf response = out[i];
-                if (processor.processUdp(packet, response)) {
-                    long s = LinuxUdp.MMSGHDR_SIZE * ready;
-                    sendVec.set(ValueLayout.JAVA_LONG, s + LinuxUdp.MSG_NAME, names.address() + name);
-                    sendVec.set(ValueLayout.JAVA_INT, s + LinuxUdp.MSG_NAMELEN, recvVec.get(ValueLayout.JAVA_INT, m + LinuxUdp.MSG_NAMELEN));
-                    sendIov.set(ValueLayout.JAVA_LONG, LinuxUdp.IOVEC_SIZE * ready, outMemory.address() + (long) OUT_BYTES * i);
-                    sendIov.set(ValueLayout.JAVA_LONG, LinuxUdp.IOVEC_SIZE * ready + 8, response.writerIndex());
+                if (batch.respond(i, response)) {
+                    queue(i, ready, response);
                     ready++;
-                    durations.record(System.nanoTime() - start);
+                    answered = true;
                 }
             } catch (Throwable t) { // an Error while answering (a RuntimeException is a SERVFAIL inside): that datagram is lost
                 stats.recordListenerError(t, where);
             }
+            now = System.nanoTime();
+            if (answered) {
+                durations.record(decodeNanos[i] + prefetchShare + (now - mark));
+            }
+            mark = now;
         }
         return ready;
+    }
+
+    /** Decodes datagram {@code i} into its slot of the batch, the sender first; a truncated one is dropped. */
+    private void decode(int i) {
+        long m = LinuxUdp.MMSGHDR_SIZE * i;
+        if ((recvVec.get(ValueLayout.JAVA_INT, m + LinuxUdp.MSG_FLAGS) & LinuxUdp.MSG_TRUNC) != 0) {
+            batch.skip(i);
+            stats.recordDrop();
+            return;
+        }
+        long name = LinuxUdp.SOCKADDR_SIZE * i;
+        DnsQuery query = batch.query(i);
+        boolean ipv6 = names.get(ValueLayout.JAVA_SHORT, name) == LinuxUdp.AF_INET6;
+        byte[] address = query.rawSenderAddress(ipv6);
+        MemorySegment.copy(names, ValueLayout.JAVA_BYTE, name + (ipv6 ? 8 : 4), address, 0, address.length);
+        query.rawSender(ipv6, ((names.get(ValueLayout.JAVA_BYTE, name + 2) & 0xFF) << 8)
+                | (names.get(ValueLayout.JAVA_BYTE, name + 3) & 0xFF));
+        batch.decode(i, in[i].setIndex(0, recvVec.get(ValueLayout.JAVA_INT, m + LinuxUdp.MSG_LEN)));
+    }
+
+    /** Puts the answer to datagram {@code i} at position {@code ready} of the send vector, to its sender. */
+    private void queue(int i, int ready, ByteBuf response) {
+        long s = LinuxUdp.MMSGHDR_SIZE * ready;
+        sendVec.set(ValueLayout.JAVA_LONG, s + LinuxUdp.MSG_NAME, names.address() + LinuxUdp.SOCKADDR_SIZE * i);
+        sendVec.set(ValueLayout.JAVA_INT, s + LinuxUdp.MSG_NAMELEN,
+                recvVec.get(ValueLayout.JAVA_INT, LinuxUdp.MMSGHDR_SIZE * i + LinuxUdp.MSG_NAMELEN));
+        sendIov.set(ValueLayout.JAVA_LONG, LinuxUdp.IOVEC_SIZE * ready, outMemory.address() + (long) OUT_BYTES * i);
+        sendIov.set(ValueLayout.JAVA_LONG, LinuxUdp.IOVEC_SIZE * ready + 8, response.writerIndex());
     }
 
     /** Sends the first {@code ready} answers; a datagram the kernel refuses is skipped, the rest still go. */

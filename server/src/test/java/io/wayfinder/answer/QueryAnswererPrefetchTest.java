@@ -1,0 +1,162 @@
+package io.wayfinder.answer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.wayfinder.dns.wire.DnsQuery;
+import io.wayfinder.dns.wire.QueryDecoder;
+import io.wayfinder.dns.wire.ResponseWriter;
+import io.wayfinder.net.IpPrefix;
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.xbill.DNS.Type;
+
+/**
+ * {@link QueryAnswerer#prefetch}: it touches the latency row of the client that routing will use,
+ * only for a name whose profile may read it, allocates nothing, and never changes an answer.
+ */
+class QueryAnswererPrefetchTest {
+    private static final PrefetchTestWorld WORLD = new PrefetchTestWorld();
+    private static final String OTHER_V4 = "198.51.100.7";
+    private static final String V6 = "2a00:1450:4009::1";
+
+    /**
+     * @param ecs     none; table/N: an address of a table /24 with source length N; v6: an IPv6 /48
+     * @param sender  table: an address of another table /24; other: an IPv4 address outside the table; v6
+     * @param touched which client's row is read: ecs, sender or none
+     */
+    @ParameterizedTest(name = "{0}, ECS {1}, sender {2}: touches {3}")
+    @CsvSource({
+        "www.app.test, table/24, other, ecs",
+        "www.app.test, table/32, table, ecs",
+        "www.app.test, none, table, sender",
+        "www.app.test, table/20, table, none",    // shorter than /24: not the direct index's
+        "www.app.test, v6, table, none",          // the ECS subnet is the client, not the sender
+        "www.app.test, none, v6, none",
+        "WWW.App.Test, table/24, other, ecs",     // names are matched lower-cased
+        "outer.app.test, table/24, other, ecs",   // Weighted over the nested Performance profile
+        "one.app.test, table/24, other, none",    // one endpoint: nothing to compare
+        "split.app.test, table/24, other, none",
+        "alias.app.test, table/24, other, none",  // reached through a CNAME: not looked into
+        "app.test, table/24, other, none",
+        "nothing.app.test, table/24, other, none",
+        "elsewhere.test, table/24, other, none",
+    })
+    void touchesTheRowOfTheClientThatRoutingUses(String name, String ecs, String sender, String touched) {
+        String ecsAddress = WORLD.inside(3, 77);
+        String senderAddress = switch (sender) {
+            case "table" -> WORLD.inside(5, 9);
+            case "v6" -> V6;
+            default -> OTHER_V4;
+        };
+        String ecsOption = switch (ecs) {
+            case "none" -> null;
+            case "v6" -> "2a00:1450:4009::/48";
+            default -> ecsAddress + "/" + ecs.substring("table/".length());
+        };
+        DnsQuery query = decode(PrefetchTestWorld.query(1, name, Type.A, ecsOption), senderAddress);
+        QueryAnswerer answerer = new QueryAnswerer(() -> WORLD.snapshot);
+
+        answerer.prefetch(new DnsQuery[] {query}, 1);
+
+        int expected = switch (touched) {
+            case "ecs" -> touch(ecsAddress);
+            case "sender" -> touch(senderAddress);
+            default -> 0;
+        };
+        assertThat(answerer.prefetched()).isEqualTo(expected);
+    }
+
+    /** The row's figure, which must not be 0 for the test above to tell a touch from none. */
+    private static int touch(String address) {
+        int figure = WORLD.estimator.touch(IpPrefix.parse(address + "/32").ipv4());
+        assertThat(figure).as("what touching %s reads", address).isNotZero();
+        return figure;
+    }
+
+    /**
+     * Batches of 32 queries (every name, A, AAAA and ANY, clients with and without ECS, IPv4 and
+     * IPv6, in and out of the table), all prefetched before any is answered, get byte for byte the
+     * answers that the same queries get one at a time without a prefetch.
+     */
+    @Test
+    void aPrefetchedBatchGetsTheAnswersOfOneAtATime() {
+        Random random = new Random(7);
+        QueryAnswerer alone = new QueryAnswerer(() -> WORLD.snapshot);
+        QueryAnswerer batched = new QueryAnswerer(() -> WORLD.snapshot);
+        ResponseWriter writer = new ResponseWriter();
+        int[] types = {Type.A, Type.AAAA, Type.ANY};
+        int routed = 0;
+        for (int round = 0; round < 40; round++) {
+            List<DnsQuery> batch = new ArrayList<>();
+            List<byte[]> expected = new ArrayList<>();
+            for (int i = 0; i < 32; i++) {
+                String name = PrefetchTestWorld.NAMES.get(random.nextInt(PrefetchTestWorld.NAMES.size()));
+                String client = random.nextInt(4) == 0 ? OTHER_V4 : WORLD.inside(random.nextInt(3000), random.nextInt(256));
+                String ecs = switch (random.nextInt(5)) {
+                    case 0 -> null;
+                    case 1 -> "2a00:1450:4009:" + Integer.toHexString(random.nextInt(1 << 16)) + "::/56";
+                    case 2 -> client + "/" + (16 + random.nextInt(17));
+                    default -> client + "/24";
+                };
+                String sender = random.nextBoolean() ? WORLD.inside(random.nextInt(3000), 1) : V6;
+                byte[] packet = PrefetchTestWorld.query(round * 32 + i, name, types[random.nextInt(types.length)], ecs);
+                DnsQuery query = decode(packet, sender);
+                batch.add(query);
+                expected.add(respond(alone, writer, decode(packet, sender)));
+            }
+            batched.prefetch(batch.toArray(new DnsQuery[0]), batch.size());
+            for (int i = 0; i < batch.size(); i++) {
+                assertThat(respond(batched, writer, batch.get(i))).as("answer %d of round %d", i, round)
+                        .isEqualTo(expected.get(i));
+            }
+            routed = batched.prefetched();
+        }
+        assertThat(routed).as("the batches touched rows").isNotZero();
+    }
+
+    @Test
+    void aPrefetchAllocatesNothing() {
+        QueryAnswerer answerer = new QueryAnswerer(() -> WORLD.snapshot);
+        DnsQuery[] queries = {
+            decode(PrefetchTestWorld.query(1, "www.app.test", Type.A, WORLD.inside(1, 1) + "/24"), OTHER_V4),
+            decode(PrefetchTestWorld.query(2, "www.app.test", Type.A, null), WORLD.inside(2, 2)),
+            decode(PrefetchTestWorld.query(3, "split.app.test", Type.A, null), V6),
+            decode(PrefetchTestWorld.query(4, "nothing.app.test", Type.A, null), OTHER_V4),
+        };
+        for (int i = 0; i < 20_000; i++) {
+            answerer.prefetch(queries, 1 + (i & 3));
+        }
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long before = threads.getCurrentThreadAllocatedBytes();
+        for (int i = 0; i < 10_000; i++) {
+            answerer.prefetch(queries, 1 + (i & 3));
+        }
+        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        assertThat(allocated).as("bytes allocated by 10,000 prefetches of 1-4 queries").isLessThan(4096);
+    }
+
+    /** Decodes as the FFM transport does: the sender's bytes written into the query, no socket address. */
+    private static DnsQuery decode(byte[] packet, String sender) {
+        DnsQuery query = new DnsQuery();
+        byte[] address = PrefetchTestWorld.address(sender).getAddress();
+        System.arraycopy(address, 0, query.rawSenderAddress(address.length == 16), 0, address.length);
+        query.rawSender(address.length == 16, 5353);
+        int status = QueryDecoder.decode(Unpooled.wrappedBuffer(packet), null, false, query);
+        assertThat(status).as("decoding the test query").isEqualTo(QueryDecoder.OK);
+        return query;
+    }
+
+    private static byte[] respond(QueryAnswerer answerer, ResponseWriter writer, DnsQuery query) {
+        ByteBuf out = Unpooled.buffer(4096);
+        answerer.respond(query, writer, out);
+        return ByteBufUtil.getBytes(out);
+    }
+}

@@ -142,6 +142,10 @@ public final class LearnedScale {
         System.out.printf(Locale.ROOT, "rebuild: first (every sample pending) %.1f s wall, %.1f s CPU of this thread, "
                         + "%.1f s CPU of the process; table checksum %016x%n", (t5 - t4) / 1e9, (cpu1 - cpu) / 1e9,
                 (process1 - process) / 1e9, checksum(estimator.table()));
+        // What the first rebuild leaves behind (learner, its published state, the estimator): a
+        // second rebuild needs this plus its own working set, so it says whether the second fits.
+        System.out.printf(Locale.ROOT, "heap retained after the first rebuild: %.0f MB%n",
+                (usedAfterGc() - beforeLearner) / 1048576.0);
         LatencyEstimator again = estimator;
         if (!firstOnly) {
             again = learner.rebuild(now(), new LatencyTableBuilder().build(), geo, catalogue);

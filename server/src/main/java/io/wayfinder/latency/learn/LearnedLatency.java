@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,7 +40,10 @@ import org.slf4j.LoggerFactory;
  *
  * Threads: see {@link LatencyLearning}. {@code add} takes only the journal's monitor, for the
  * time it takes to copy a batch; {@code rebuild} and {@code checkpoint} hold {@code learning};
- * {@code explain} and {@code coverage} read the last {@link Published} state and take no lock.
+ * {@code coverage} reads the last {@link Published} state and takes no lock; {@code explain} reads
+ * it and the network's cells in the store, under {@code storeAccess}'s read lock, which the
+ * learning thread holds for writing only while it changes the store (a fold, a prune, a restore):
+ * an explain waits at most for one fold, never for a whole rebuild.
  */
 public final class LearnedLatency implements LatencyLearning {
     private static final Logger log = LoggerFactory.getLogger(LearnedLatency.class);
@@ -100,6 +104,12 @@ public final class LearnedLatency implements LatencyLearning {
 
     // Learning state, guarded by learning.
     private final ReentrantLock learning = new ReentrantLock();
+    /**
+     * Guards {@link #store} against explain, which reads a network's cells from it ({@link
+     * CellEvidence}) while the learning thread may be folding: written (by that thread, which also
+     * holds {@code learning}) only around changes to the store; read by explain.
+     */
+    private final ReentrantReadWriteLock storeAccess = new ReentrantReadWriteLock();
     private CellStore store = new CellStore();
     private final Fold fold;
     private double priorVariance = INITIAL_PRIOR_VARIANCE;
@@ -254,7 +264,12 @@ public final class LearnedLatency implements LatencyLearning {
         }
         Journal all = heldBack.size == 0 ? taken : concat(heldBack, taken);
         Journal kept = new Journal(16);
-        fold.fold(all, store, nowMinute, priorVariance, kept, parameters.maxPendingSamples());
+        storeAccess.writeLock().lock();
+        try {
+            fold.fold(all, store, nowMinute, priorVariance, kept, parameters.maxPendingSamples());
+        } finally {
+            storeAccess.writeLock().unlock();
+        }
         heldBack = kept;
         heldBackCount = kept.size;
     }
@@ -282,7 +297,13 @@ public final class LearnedLatency implements LatencyLearning {
         foldLocked(nowMinute);
         long t1 = System.nanoTime();
         if (store.cellCount() > 1024 && rebuilds % 16 == 0) {
-            int pruned = store.prune(nowMinute, halfLifeMinutes, MIN_WEIGHT);
+            int pruned;
+            storeAccess.writeLock().lock();
+            try {
+                pruned = store.prune(nowMinute, halfLifeMinutes, MIN_WEIGHT);
+            } finally {
+                storeAccess.writeLock().unlock();
+            }
             if (pruned > 0) {
                 log.info("latency learning: dropped {} cells whose samples are too old to count", pruned);
             }
@@ -291,6 +312,7 @@ public final class LearnedLatency implements LatencyLearning {
             staticCells = StaticCells.of(staticTable, this::region);
         }
         List<String> names = regionNames();
+        double cellPrior = priorVariance; // what the cells' variances are taken with (explain reads them back with it)
         Observations obs = observe(nowMinute, names.size());
         priorVariance = pooledVariance();
         long t2 = System.nanoTime();
@@ -315,7 +337,7 @@ public final class LearnedLatency implements LatencyLearning {
         long t4 = System.nanoTime();
 
         Published next = TableWriter.write(obs, model, anchors, learned, names, previous, parameters,
-                priorVariance, now);
+                priorVariance, now, new Published.CellSource(staticCells, cellPrior));
         long t5 = System.nanoTime();
         published = next;
         rebuilds++;
@@ -365,11 +387,8 @@ public final class LearnedLatency implements LatencyLearning {
         float[] v = new float[maxCells];
         float[] weight = new float[maxCells];
         int[] age = new int[maxCells];
-        double[] w = new double[regions];
-        double[] mean = new double[regions];
-        double[] m2 = new double[regions];
-        int[] newest = new int[regions];
-        Decay.Factors decay = new Decay.Factors(halfLifeMinutes);
+        CellEvidence evidence = new CellEvidence(regions, nowMinute, new Decay.Factors(halfLifeMinutes),
+                parameters.staticSamples());
         int networks = 0;
         int c = 0;
         int i = 0;
@@ -392,48 +411,18 @@ public final class LearnedLatency implements LatencyLearning {
                 inStatic = true;
             }
             long key = Observations.keyOf(sortKey);
-            Arrays.fill(w, 0);
-            if (own != CellStore.NONE) {
-                for (int k = store.firstCell(own); k != CellStore.NONE; k = store.nextCell(k)) {
-                    int r = store.region(k);
-                    double f = decay.of(nowMinute - store.minute(k));
-                    w[r] = store.weight(k) * f;
-                    mean[r] = store.mean(k);
-                    m2[r] = store.m2(k) * f;
-                    newest[r] = store.minute(k);
-                }
-            }
             int fixed = inStatic ? staticCells.store.findNetwork(key) : CellStore.NONE;
-            if (fixed != CellStore.NONE) {
-                for (int k = staticCells.store.firstCell(fixed); k != CellStore.NONE; k = staticCells.store.nextCell(k)) {
-                    int r = staticCells.store.region(k);
-                    double ws = parameters.staticSamples();
-                    double ms = staticCells.store.mean(k);
-                    if (w[r] > 0) {
-                        double total = w[r] + ws;
-                        double delta = ms - mean[r];
-                        m2[r] += delta * delta * w[r] * ws / total;
-                        mean[r] += delta * ws / total;
-                        w[r] = total;
-                    } else {
-                        w[r] = ws;
-                        mean[r] = ms;
-                        m2[r] = 0;
-                        newest[r] = Integer.MIN_VALUE;
-                    }
-                }
-            }
+            evidence.gather(store, own, staticCells.store, fixed);
             int first = c;
             for (int r = 0; r < regions; r++) {
-                if (w[r] < MIN_WEIGHT) {
+                if (!evidence.counts(r)) {
                     continue;
                 }
-                double variance = Fold.sampleVariance(w[r], m2[r], priorVariance);
                 region[c] = (byte) r;
-                y[c] = (float) mean[r];
-                v[c] = (float) (variance / w[r]);
-                weight[c] = (float) w[r];
-                age[c] = newest[r] == Integer.MIN_VALUE ? -1 : Math.max(0, nowMinute - newest[r]);
+                y[c] = evidence.y(r);
+                v[c] = evidence.v(r, priorVariance);
+                weight[c] = evidence.weight(r);
+                age[c] = evidence.ageMinutes(r);
                 c++;
             }
             if (c > first) {
@@ -499,7 +488,12 @@ public final class LearnedLatency implements LatencyLearning {
             for (String name : state.regions()) {
                 region(name);
             }
-            store = state.store();
+            storeAccess.writeLock().lock();
+            try {
+                store = state.store();
+            } finally {
+                storeAccess.writeLock().unlock();
+            }
             synchronized (journalLock) {
                 journal = state.pending(); // the held-back ones among them are held back again at the first fold
                 dropped = state.dropped();
@@ -509,6 +503,19 @@ public final class LearnedLatency implements LatencyLearning {
                 trust = state.trust();
             }
             rebuilds = state.rebuilds();
+        } finally {
+            learning.unlock();
+        }
+    }
+
+    /**
+     * For tests: the evidence as a rebuild at {@code now} would lay it out (the published state
+     * keeps only its networks and blocks, {@link Observations#layout}).
+     */
+    Observations observations(Instant now) {
+        learning.lock();
+        try {
+            return observe(Decay.minute(now.toEpochMilli()), regionNames().size());
         } finally {
             learning.unlock();
         }
@@ -542,7 +549,29 @@ public final class LearnedLatency implements LatencyLearning {
         if (p == null) {
             return new Evidence(name, client, Double.NaN, Double.NaN, "none", 0, -1, "", Double.NaN);
         }
-        return p.explain(client, name);
+        return p.explain(client, name, (key, r) -> ownCell(p, key, r));
+    }
+
+    /**
+     * Network {@code key}'s cell of region r as {@code p}'s rebuild saw it, read back from the
+     * store ({@link CellEvidence}); null when it had none that counts.
+     */
+    private Published.OwnCell ownCell(Published p, long key, int r) {
+        CellEvidence cells = new CellEvidence(MAX_REGIONS + 1, Decay.minute(p.builtAt.toEpochMilli()),
+                new Decay.Factors(halfLifeMinutes, 0), parameters.staticSamples());
+        CellStore statics = p.cellSource.statics().store;
+        int fixed = statics.findNetwork(key);
+        storeAccess.readLock().lock();
+        try {
+            cells.gather(store, store.findNetwork(key), statics, fixed);
+        } finally {
+            storeAccess.readLock().unlock();
+        }
+        if (!cells.counts(r)) {
+            return null;
+        }
+        return new Published.OwnCell(cells.y(r), cells.v(r, p.cellSource.priorVariance()), cells.weight(r),
+                cells.ageMinutes(r));
     }
 
     @Override

@@ -289,6 +289,7 @@ public final class LearnedLatency implements LatencyLearning {
 
     private LatencyEstimator rebuildLocked(Instant now, LatencyTable staticTable, GeoLocator geo, RegionCatalogue catalogue) {
         long t0 = System.nanoTime();
+        long cpu0 = Lanes.cpuNanos();
         int nowMinute = Decay.minute(now.toEpochMilli());
         fold.merged = 0;
         fold.replaced = 0;
@@ -296,6 +297,7 @@ public final class LearnedLatency implements LatencyLearning {
         fold.changedCells = 0;
         foldLocked(nowMinute);
         long t1 = System.nanoTime();
+        long cpu1 = Lanes.cpuNanos();
         if (store.cellCount() > 1024 && rebuilds % 16 == 0) {
             int pruned;
             storeAccess.writeLock().lock();
@@ -316,6 +318,7 @@ public final class LearnedLatency implements LatencyLearning {
         Observations obs = observe(nowMinute, names.size());
         priorVariance = pooledVariance();
         long t2 = System.nanoTime();
+        long cpu2 = Lanes.cpuNanos();
 
         Anchors anchors = Anchors.of(obs, names, geo, catalogue);
         // The trust is searched at every rebuild. Searching only every fifth (keeping the last
@@ -329,25 +332,30 @@ public final class LearnedLatency implements LatencyLearning {
                 rebuilds == 0 ? 2 : 1);
         trust = learned.trust();
         long t3 = System.nanoTime();
+        long cpu3 = Lanes.cpuNanos();
 
         Published previous = published;
         BorrowingModel model = new BorrowingModel(obs, anchors.ofNetwork, anchors.mu, anchors.blockMu);
         int sweeps = model.fit(trust, null, SWEEPS, BorrowingModel.TOLERANCE_MS, previous == null ? null : previous.obs,
                 previous == null ? null : previous.model);
         long t4 = System.nanoTime();
+        long cpu4 = Lanes.cpuNanos();
 
         Published next = TableWriter.write(obs, model, anchors, learned, names, previous, parameters,
                 priorVariance, now, new Published.CellSource(staticCells, cellPrior));
         long t5 = System.nanoTime();
+        long cpu5 = Lanes.cpuNanos();
         published = next;
         rebuilds++;
         log.info(String.format(Locale.ROOT, "latency learning: rebuild %d: %d samples folded (%d merged, %d replacing the state of %d changed cells, %d held back), "
                         + "%d networks, %d cells, %d table rows; trust %s; held-out error %.1f ms² over %d cells; "
-                        + "fold %.2f s, observe %.2f s, learn %.2f s, fit %.2f s (%d sweeps%s, the last moving effects by %.3f ms at most), table %.2f s",
+                        + "fold %.2f s, observe %.2f s, learn %.2f s, fit %.2f s (%d sweeps%s, the last moving effects by %.3f ms at most), table %.2f s; "
+                        + "CPU of the learning thread and the lanes: fold %.2f s, observe %.2f s, learn %.2f s, fit %.2f s, table %.2f s",
                 rebuilds, fold.merged + fold.replaced + fold.heldBack, fold.merged, fold.replaced, fold.changedCells, fold.heldBack,
                 obs.networks, obs.cells, next.table.prefixCount(), describe(trust),
                 learned.heldOutError(), learned.heldOutCells(), (t1 - t0) / 1e9, (t2 - t1) / 1e9, (t3 - t2) / 1e9,
-                (t4 - t3) / 1e9, sweeps, previous == null ? "" : ", warm", model.lastMoved, (t5 - t4) / 1e9));
+                (t4 - t3) / 1e9, sweeps, previous == null ? "" : ", warm", model.lastMoved, (t5 - t4) / 1e9,
+                (cpu1 - cpu0) / 1e9, (cpu2 - cpu1) / 1e9, (cpu3 - cpu2) / 1e9, (cpu4 - cpu3) / 1e9, (cpu5 - cpu4) / 1e9));
         return new LatencyEstimator(next.table, geo, anchors.global);
     }
 

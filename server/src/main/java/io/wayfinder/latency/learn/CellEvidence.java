@@ -8,7 +8,7 @@ import java.util.Arrays;
  * {@link LearningParameters#staticSamples} samples each.
  *
  * <p>Why a class of its own: the rebuild lays every network out through it ({@link
- * LearnedLatency}'s observe), and explain reads one network back through it from the store, as
+ * EvidenceLayout}), and explain reads one network back through it from the store, as
  * of the published rebuild's instant. Both run the same arithmetic in the same order, so explain
  * shows the figures the table was written from without the published state keeping a copy of
  * every cell (at ten million networks that copy was 1.6 GB, and a second rebuild, which builds its

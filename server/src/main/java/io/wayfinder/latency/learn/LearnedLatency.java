@@ -369,81 +369,9 @@ public final class LearnedLatency implements LatencyLearning {
                 Math.sqrt(t.networkVariance()), Math.sqrt(t.noiseVariance()))).toString();
     }
 
-    /**
-     * The evidence at this instant: every network of the store and of the static table, in table
-     * order, with its cells decayed to now, the static figures folded in as observations of
-     * {@link LearningParameters#staticSamples} samples each, and cells too old to count left out.
-     */
+    /** The evidence at this instant ({@link EvidenceLayout}), its cells' variances taken with the current prior. */
     private Observations observe(int nowMinute, int regions) {
-        // The store's networks in table order, with their numbers (no lookup by key per network),
-        // merged with the static table's networks (already in table order).
-        int storeNetworks = store.networkCount();
-        long[] storeKeys = new long[storeNetworks];
-        int[] storeNumber = new int[storeNetworks];
-        for (int n = 0; n < storeNetworks; n++) {
-            storeKeys[n] = Observations.sortKey(store.networkKey(n));
-            storeNumber[n] = n;
-        }
-        RadixSort.sort(storeKeys, storeNumber, storeNetworks);
-        long[] staticKeys = staticCells.sortedKeys;
-        int maxNetworks = storeNetworks + staticKeys.length;
-        int maxCells = store.cellCount() + staticCells.store.cellCount();
-        long[] keys = new long[maxNetworks];
-        int[] start = new int[maxNetworks + 1];
-        byte[] region = new byte[maxCells];
-        float[] y = new float[maxCells];
-        float[] v = new float[maxCells];
-        float[] weight = new float[maxCells];
-        int[] age = new int[maxCells];
-        CellEvidence evidence = new CellEvidence(regions, nowMinute, new Decay.Factors(halfLifeMinutes),
-                parameters.staticSamples());
-        int networks = 0;
-        int c = 0;
-        int i = 0;
-        int j = 0;
-        while (i < storeNetworks || j < staticKeys.length) {
-            long sortKey;
-            int own = CellStore.NONE;
-            boolean inStatic;
-            if (j >= staticKeys.length || (i < storeNetworks && storeKeys[i] < staticKeys[j])) {
-                sortKey = storeKeys[i];
-                own = storeNumber[i++];
-                inStatic = false;
-            } else if (i >= storeNetworks || staticKeys[j] < storeKeys[i]) {
-                sortKey = staticKeys[j++];
-                inStatic = true;
-            } else {
-                sortKey = storeKeys[i];
-                own = storeNumber[i++];
-                j++;
-                inStatic = true;
-            }
-            long key = Observations.keyOf(sortKey);
-            int fixed = inStatic ? staticCells.store.findNetwork(key) : CellStore.NONE;
-            evidence.gather(store, own, staticCells.store, fixed);
-            int first = c;
-            for (int r = 0; r < regions; r++) {
-                if (!evidence.counts(r)) {
-                    continue;
-                }
-                region[c] = (byte) r;
-                y[c] = evidence.y(r);
-                v[c] = evidence.v(r, priorVariance);
-                weight[c] = evidence.weight(r);
-                age[c] = evidence.ageMinutes(r);
-                c++;
-            }
-            if (c > first) {
-                keys[networks] = key;
-                start[networks] = first;
-                networks++;
-            }
-        }
-        start[networks] = c;
-        int[][] levels = {parameters.ipv4Levels().stream().mapToInt(Integer::intValue).toArray(),
-                parameters.ipv6Levels().stream().mapToInt(Integer::intValue).toArray()};
-        return new Observations(regions, networks, Arrays.copyOf(keys, networks), Arrays.copyOf(start, networks + 1),
-                region, y, v, weight, age, levels);
+        return EvidenceLayout.of(store, staticCells, nowMinute, regions, priorVariance, parameters);
     }
 
     /** The median per-sample variance of cells with five samples' weight or more: the prior of every cell's. */

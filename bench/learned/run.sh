@@ -11,6 +11,7 @@
 #   HTTP_SAMPLES=2000000 SKIP_BUILD=1 bench/learned/run.sh 1000000
 #   JMH_ONLY=bench/results/learned-<time> bench/learned/run.sh 10000000   # JMH again on that run's checkpoint
 #   SKIP_JMH=1 bench/learned/run.sh 1000000          # LearnedScale only (JMH later, with JMH_ONLY)
+#   HEAP=9g SCALE_ARGS="--http 0" SKIP_JMH=1 bench/learned/run.sh 10000000    # both rebuilds fit in 9 GB since i11-scale
 #   HEAP=9g SCALE_ARGS="--http 0 --first-only" SKIP_JMH=1 bench/learned/run.sh 10000000
 #                                                    # on a shared machine: 9 GB, no HTTP step, one rebuild
 #

@@ -46,9 +46,10 @@ public final class LearnedScale {
     /** The clock of the samples and the rebuilds (ms since the epoch); 0 = the wall clock. A fixed one makes runs comparable by checksum. */
     private static long fixedNow;
     /**
-     * Only the first rebuild ({@code --first-only}): a second one holds the first one's table and
-     * observations (the explain API reads them) while it builds its own, which at 10 M networks
-     * does not fit in 9 GB.
+     * Only the first rebuild ({@code --first-only}): for a quick look at the first one. (A second
+     * rebuild holds the first one's table while it builds its own; before explain read its cells
+     * from the store, it held the first one's observations too, and at 10 M networks did not fit
+     * in 9 GB.)
      */
     private static boolean firstOnly;
 
@@ -123,7 +124,7 @@ public final class LearnedScale {
         int networkCount = world.networkCount();
         if (http == 0) {
             // Nothing needs the world any more: let it go (788 MB at 10 M), so that a 10 M learner's
-            // second rebuild, which holds the first one's table and observations, fits in 9 GB.
+            // second rebuild, which holds the first one's table while it builds its own, fits in 9 GB.
             // What it weighed comes off the baseline (the samples it made, now the learner's, stay).
             long withWorld = usedAfterGc();
             world = null;
@@ -142,6 +143,10 @@ public final class LearnedScale {
         System.out.printf(Locale.ROOT, "rebuild: first (every sample pending) %.1f s wall, %.1f s CPU of this thread, "
                         + "%.1f s CPU of the process; table checksum %016x%n", (t5 - t4) / 1e9, (cpu1 - cpu) / 1e9,
                 (process1 - process) / 1e9, checksum(estimator.table()));
+        // What the first rebuild leaves behind (learner, its published state, the estimator): a
+        // second rebuild needs this plus its own working set, so it says whether the second fits.
+        System.out.printf(Locale.ROOT, "heap retained after the first rebuild: %.0f MB%n",
+                (usedAfterGc() - beforeLearner) / 1048576.0);
         LatencyEstimator again = estimator;
         if (!firstOnly) {
             again = learner.rebuild(now(), new LatencyTableBuilder().build(), geo, catalogue);

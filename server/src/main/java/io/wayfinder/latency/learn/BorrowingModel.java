@@ -158,6 +158,33 @@ final class BorrowingModel {
         }
     }
 
+    /** The same effects over {@code layout} (the same networks and blocks without the cells): for predictions only. */
+    private BorrowingModel(BorrowingModel fitted, Observations layout) {
+        obs = layout;
+        regions = fitted.regions;
+        anchor = fitted.anchor;
+        mu = fitted.mu;
+        blockMu = fitted.blockMu;
+        a = fitted.a;
+        offset = fitted.offset;
+        effect = fitted.effect;
+        lastMoved = fitted.lastMoved;
+        cuts = new int[] {0, layout.networks};
+        scratch = new Scratch[0];
+    }
+
+    /**
+     * This model's effects over a {@link Observations#layout} of its observations, which it keeps
+     * instead of them: predictions and {@link #borrowLevel(int, int, int, int[][])} work, fitting
+     * does not (it needs the cells).
+     */
+    BorrowingModel over(Observations layout) {
+        if (layout.networks != obs.networks || layout.netBlock != obs.netBlock) {
+            throw new IllegalArgumentException("not a layout of this model's observations");
+        }
+        return layout == obs ? this : new BorrowingModel(this, layout);
+    }
+
     /** Runs {@code pass} over each part of the networks, the parts on the {@link Lanes}. */
     private void eachPart(PartPass pass) {
         Lanes.run(scratch.length, p -> pass.run(cuts[p], cuts[p + 1], scratch[p]));

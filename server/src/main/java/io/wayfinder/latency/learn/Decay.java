@@ -27,17 +27,23 @@ final class Decay {
     static final class Factors {
         private static final int SPAN = 1 << 16; // 45 days of minutes
         private final double halfLifeMinutes;
-        private final double[] memo = new double[SPAN];
+        private final double[] memo;
 
         Factors(double halfLifeMinutes) {
+            this(halfLifeMinutes, SPAN);
+        }
+
+        /** With a memo of {@code span} minutes: 0 for a caller that decays a handful of cells (explain). */
+        Factors(double halfLifeMinutes, int span) {
             this.halfLifeMinutes = halfLifeMinutes;
+            this.memo = new double[span];
         }
 
         double of(long elapsedMinutes) {
             if (elapsedMinutes <= 0) {
                 return 1;
             }
-            if (elapsedMinutes >= SPAN) {
+            if (elapsedMinutes >= memo.length) {
                 return factor(elapsedMinutes, halfLifeMinutes);
             }
             int i = (int) elapsedMinutes;

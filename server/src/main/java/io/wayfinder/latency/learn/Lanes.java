@@ -28,9 +28,12 @@ final class Lanes {
     static final int MIN_PARALLEL_CELLS = 50_000;
 
     private static volatile int lanes = COUNT;
+    /** The pool's threads, for {@link #cpuNanos}. */
+    private static final java.util.List<Thread> THREADS = new java.util.concurrent.CopyOnWriteArrayList<>();
     private static final ExecutorService POOL = Executors.newFixedThreadPool(Math.max(1, COUNT - 1), r -> {
         Thread t = new Thread(r, "latency-learning-lane");
         t.setDaemon(true);
+        THREADS.add(t);
         return t;
     });
 
@@ -44,6 +47,20 @@ final class Lanes {
 
     static int count() {
         return lanes;
+    }
+
+    /**
+     * The CPU time the calling thread and the pool's threads have taken, ns: what a rebuild's
+     * phase costs, read before and after it. On a machine shared with other work the wall time of
+     * a phase says as much about the others as about the phase; its CPU time does not.
+     */
+    static long cpuNanos() {
+        java.lang.management.ThreadMXBean bean = java.lang.management.ManagementFactory.getThreadMXBean();
+        long total = Math.max(0, bean.getCurrentThreadCpuTime());
+        for (Thread t : THREADS) {
+            total += Math.max(0, bean.getThreadCpuTime(t.getId()));
+        }
+        return total;
     }
 
     /** Parts a phase of {@code cells} cells is split into. */

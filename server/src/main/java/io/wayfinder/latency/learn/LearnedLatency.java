@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,7 +40,10 @@ import org.slf4j.LoggerFactory;
  *
  * Threads: see {@link LatencyLearning}. {@code add} takes only the journal's monitor, for the
  * time it takes to copy a batch; {@code rebuild} and {@code checkpoint} hold {@code learning};
- * {@code explain} and {@code coverage} read the last {@link Published} state and take no lock.
+ * {@code coverage} reads the last {@link Published} state and takes no lock; {@code explain} reads
+ * it and the network's cells in the store, under {@code storeAccess}'s read lock, which the
+ * learning thread holds for writing only while it changes the store (a fold, a prune, a restore):
+ * an explain waits at most for one fold, never for a whole rebuild.
  */
 public final class LearnedLatency implements LatencyLearning {
     private static final Logger log = LoggerFactory.getLogger(LearnedLatency.class);
@@ -100,6 +104,12 @@ public final class LearnedLatency implements LatencyLearning {
 
     // Learning state, guarded by learning.
     private final ReentrantLock learning = new ReentrantLock();
+    /**
+     * Guards {@link #store} against explain, which reads a network's cells from it ({@link
+     * CellEvidence}) while the learning thread may be folding: written (by that thread, which also
+     * holds {@code learning}) only around changes to the store; read by explain.
+     */
+    private final ReentrantReadWriteLock storeAccess = new ReentrantReadWriteLock();
     private CellStore store = new CellStore();
     private final Fold fold;
     private double priorVariance = INITIAL_PRIOR_VARIANCE;
@@ -217,9 +227,21 @@ public final class LearnedLatency implements LatencyLearning {
     private Journal takeJournal() {
         synchronized (journalLock) {
             Journal taken = journal;
-            journal = new Journal(Math.min(parameters.maxPendingSamples(), Math.max(1 << 16, taken.size)));
+            journal = new Journal(nextJournalCapacity(taken.size, parameters.maxPendingSamples()));
             return taken;
         }
+    }
+
+    /**
+     * The room a new journal starts with after one of {@code taken} samples was taken: as many
+     * (samples arrive at about the same rate from one fold to the next), but no more than a fold
+     * between rebuilds takes ({@link #FOLD_SHARE} of the cap; it grows by doubling beyond). Sized to
+     * the whole cap after a bulk import of 94 M samples, the empty journal held 1.6 GB through the
+     * rebuild that followed, and at 10 M networks that rebuild ran out of a 9 GB heap.
+     */
+    static int nextJournalCapacity(int taken, int maxPendingSamples) {
+        int fold = (int) Math.max(1 << 16, maxPendingSamples * FOLD_SHARE);
+        return Math.min(maxPendingSamples, Math.min(fold, Math.max(1 << 16, taken)));
     }
 
     /** The held-back samples, then {@code later}: the order a fold takes them in. */
@@ -256,7 +278,12 @@ public final class LearnedLatency implements LatencyLearning {
         }
         Journal all = heldBack.size == 0 ? taken : concat(heldBack, taken);
         Journal kept = new Journal(16);
-        fold.fold(all, store, nowMinute, priorVariance, kept, parameters.maxPendingSamples());
+        storeAccess.writeLock().lock();
+        try {
+            fold.fold(all, store, nowMinute, priorVariance, kept, parameters.maxPendingSamples());
+        } finally {
+            storeAccess.writeLock().unlock();
+        }
         heldBack = kept;
         heldBackCount = kept.size;
     }
@@ -276,6 +303,7 @@ public final class LearnedLatency implements LatencyLearning {
 
     private LatencyEstimator rebuildLocked(Instant now, LatencyTable staticTable, GeoLocator geo, RegionCatalogue catalogue) {
         long t0 = System.nanoTime();
+        long cpu0 = Lanes.cpuNanos();
         int nowMinute = Decay.minute(now.toEpochMilli());
         fold.merged = 0;
         fold.replaced = 0;
@@ -283,8 +311,15 @@ public final class LearnedLatency implements LatencyLearning {
         fold.changedCells = 0;
         foldLocked(nowMinute);
         long t1 = System.nanoTime();
+        long cpu1 = Lanes.cpuNanos();
         if (store.cellCount() > 1024 && rebuilds % 16 == 0) {
-            int pruned = store.prune(nowMinute, halfLifeMinutes, MIN_WEIGHT);
+            int pruned;
+            storeAccess.writeLock().lock();
+            try {
+                pruned = store.prune(nowMinute, halfLifeMinutes, MIN_WEIGHT);
+            } finally {
+                storeAccess.writeLock().unlock();
+            }
             if (pruned > 0) {
                 log.info("latency learning: dropped {} cells whose samples are too old to count", pruned);
             }
@@ -295,9 +330,11 @@ public final class LearnedLatency implements LatencyLearning {
         List<String> names = regionNames();
         floorExcess = fitFloorExcess();
         fold.floorExcess = floorExcess;
+        double cellPrior = priorVariance; // what the cells' variances are taken with (explain reads them back with it)
         Observations obs = observe(nowMinute, names.size());
         priorVariance = pooledVariance();
         long t2 = System.nanoTime();
+        long cpu2 = Lanes.cpuNanos();
 
         Anchors anchors = Anchors.of(obs, names, geo, catalogue);
         // The trust is searched at every rebuild. Searching only every fifth (keeping the last
@@ -311,25 +348,30 @@ public final class LearnedLatency implements LatencyLearning {
                 rebuilds == 0 ? 2 : 1);
         trust = learned.trust();
         long t3 = System.nanoTime();
+        long cpu3 = Lanes.cpuNanos();
 
         Published previous = published;
         BorrowingModel model = new BorrowingModel(obs, anchors.ofNetwork, anchors.mu, anchors.blockMu);
         int sweeps = model.fit(trust, null, SWEEPS, BorrowingModel.TOLERANCE_MS, previous == null ? null : previous.obs,
                 previous == null ? null : previous.model);
         long t4 = System.nanoTime();
+        long cpu4 = Lanes.cpuNanos();
 
         Published next = TableWriter.write(obs, model, anchors, learned, names, previous, parameters,
-                priorVariance, now);
+                priorVariance, now, new Published.CellSource(staticCells, cellPrior, floorExcess));
         long t5 = System.nanoTime();
+        long cpu5 = Lanes.cpuNanos();
         published = next;
         rebuilds++;
         log.info(String.format(Locale.ROOT, "latency learning: rebuild %d: %d samples folded (%d merged, %d replacing the state of %d changed cells, %d held back), "
                         + "%d networks, %d cells, %d table rows; trust %s; held-out error %.1f ms² over %d cells; "
-                        + "fold %.2f s, observe %.2f s, learn %.2f s, fit %.2f s (%d sweeps%s, the last moving effects by %.3f ms at most), table %.2f s",
+                        + "fold %.2f s, observe %.2f s, learn %.2f s, fit %.2f s (%d sweeps%s, the last moving effects by %.3f ms at most), table %.2f s; "
+                        + "CPU of the learning thread and the lanes: fold %.2f s, observe %.2f s, learn %.2f s, fit %.2f s, table %.2f s",
                 rebuilds, fold.merged + fold.replaced + fold.heldBack, fold.merged, fold.replaced, fold.changedCells, fold.heldBack,
                 obs.networks, obs.cells, next.table.prefixCount(), describe(trust),
                 learned.heldOutError(), learned.heldOutCells(), (t1 - t0) / 1e9, (t2 - t1) / 1e9, (t3 - t2) / 1e9,
-                (t4 - t3) / 1e9, sweeps, previous == null ? "" : ", warm", model.lastMoved, (t5 - t4) / 1e9));
+                (t4 - t3) / 1e9, sweeps, previous == null ? "" : ", warm", model.lastMoved, (t5 - t4) / 1e9,
+                (cpu1 - cpu0) / 1e9, (cpu2 - cpu1) / 1e9, (cpu3 - cpu2) / 1e9, (cpu4 - cpu3) / 1e9, (cpu5 - cpu4) / 1e9));
         return new LatencyEstimator(next.table, geo, anchors.global);
     }
 
@@ -343,116 +385,9 @@ public final class LearnedLatency implements LatencyLearning {
                 Math.sqrt(t.networkVariance()), Math.sqrt(t.noiseVariance()))).toString();
     }
 
-    /**
-     * The evidence at this instant: every network of the store and of the static table, in table
-     * order, with its cells decayed to now, the static figures folded in as observations of
-     * {@link LearningParameters#staticSamples} samples each, and cells too old to count left out.
-     */
+    /** The evidence at this instant ({@link EvidenceLayout}), its cells' variances taken with the current prior. */
     private Observations observe(int nowMinute, int regions) {
-        // The store's networks in table order, with their numbers (no lookup by key per network),
-        // merged with the static table's networks (already in table order).
-        int storeNetworks = store.networkCount();
-        long[] storeKeys = new long[storeNetworks];
-        int[] storeNumber = new int[storeNetworks];
-        for (int n = 0; n < storeNetworks; n++) {
-            storeKeys[n] = Observations.sortKey(store.networkKey(n));
-            storeNumber[n] = n;
-        }
-        RadixSort.sort(storeKeys, storeNumber, storeNetworks);
-        long[] staticKeys = staticCells.sortedKeys;
-        int maxNetworks = storeNetworks + staticKeys.length;
-        int maxCells = store.cellCount() + staticCells.store.cellCount();
-        long[] keys = new long[maxNetworks];
-        int[] start = new int[maxNetworks + 1];
-        byte[] region = new byte[maxCells];
-        float[] y = new float[maxCells];
-        float[] v = new float[maxCells];
-        float[] weight = new float[maxCells];
-        int[] age = new int[maxCells];
-        double[] w = new double[regions];
-        double[] mean = new double[regions];
-        double[] m2 = new double[regions];
-        int[] newest = new int[regions];
-        Decay.Factors decay = new Decay.Factors(halfLifeMinutes);
-        int networks = 0;
-        int c = 0;
-        int i = 0;
-        int j = 0;
-        while (i < storeNetworks || j < staticKeys.length) {
-            long sortKey;
-            int own = CellStore.NONE;
-            boolean inStatic;
-            if (j >= staticKeys.length || (i < storeNetworks && storeKeys[i] < staticKeys[j])) {
-                sortKey = storeKeys[i];
-                own = storeNumber[i++];
-                inStatic = false;
-            } else if (i >= storeNetworks || staticKeys[j] < storeKeys[i]) {
-                sortKey = staticKeys[j++];
-                inStatic = true;
-            } else {
-                sortKey = storeKeys[i];
-                own = storeNumber[i++];
-                j++;
-                inStatic = true;
-            }
-            long key = Observations.keyOf(sortKey);
-            Arrays.fill(w, 0);
-            if (own != CellStore.NONE) {
-                double scale = Fold.networkScale(store, own, priorVariance);
-                for (int k = store.firstCell(own); k != CellStore.NONE; k = store.nextCell(k)) {
-                    int r = store.region(k);
-                    double f = decay.of(nowMinute - store.minute(k));
-                    w[r] = store.weight(k) * f;
-                    // The mean moved towards the floor's estimate of it, which varies less (FloorExcess).
-                    mean[r] = floorExcess.estimate(store.mean(k), store.gap(k), store.weight(k), w[r], scale);
-                    m2[r] = store.m2(k) * f;
-                    newest[r] = store.minute(k);
-                }
-            }
-            int fixed = inStatic ? staticCells.store.findNetwork(key) : CellStore.NONE;
-            if (fixed != CellStore.NONE) {
-                for (int k = staticCells.store.firstCell(fixed); k != CellStore.NONE; k = staticCells.store.nextCell(k)) {
-                    int r = staticCells.store.region(k);
-                    double ws = parameters.staticSamples();
-                    double ms = staticCells.store.mean(k);
-                    if (w[r] > 0) {
-                        double total = w[r] + ws;
-                        double delta = ms - mean[r];
-                        m2[r] += delta * delta * w[r] * ws / total;
-                        mean[r] += delta * ws / total;
-                        w[r] = total;
-                    } else {
-                        w[r] = ws;
-                        mean[r] = ms;
-                        m2[r] = 0;
-                        newest[r] = Integer.MIN_VALUE;
-                    }
-                }
-            }
-            int first = c;
-            for (int r = 0; r < regions; r++) {
-                if (w[r] < MIN_WEIGHT) {
-                    continue;
-                }
-                double variance = Fold.sampleVariance(w[r], m2[r], priorVariance);
-                region[c] = (byte) r;
-                y[c] = (float) mean[r];
-                v[c] = (float) (variance / w[r]);
-                weight[c] = (float) w[r];
-                age[c] = newest[r] == Integer.MIN_VALUE ? -1 : Math.max(0, nowMinute - newest[r]);
-                c++;
-            }
-            if (c > first) {
-                keys[networks] = key;
-                start[networks] = first;
-                networks++;
-            }
-        }
-        start[networks] = c;
-        int[][] levels = {parameters.ipv4Levels().stream().mapToInt(Integer::intValue).toArray(),
-                parameters.ipv6Levels().stream().mapToInt(Integer::intValue).toArray()};
-        return new Observations(regions, networks, Arrays.copyOf(keys, networks), Arrays.copyOf(start, networks + 1),
-                region, y, v, weight, age, levels);
+        return EvidenceLayout.of(store, staticCells, nowMinute, regions, priorVariance, floorExcess, parameters);
     }
 
     /** Cells at most this many learn {@link FloorExcess}: a sample of networks beyond, the same work at any size. */
@@ -524,7 +459,12 @@ public final class LearnedLatency implements LatencyLearning {
             for (String name : state.regions()) {
                 region(name);
             }
-            store = state.store();
+            storeAccess.writeLock().lock();
+            try {
+                store = state.store();
+            } finally {
+                storeAccess.writeLock().unlock();
+            }
             synchronized (journalLock) {
                 journal = state.pending(); // the held-back ones among them are held back again at the first fold
                 dropped = state.dropped();
@@ -543,6 +483,19 @@ public final class LearnedLatency implements LatencyLearning {
         }
     }
 
+    /**
+     * For tests: the evidence as a rebuild at {@code now} would lay it out (the published state
+     * keeps only its networks and blocks, {@link Observations#layout}).
+     */
+    Observations observations(Instant now) {
+        learning.lock();
+        try {
+            return observe(Decay.minute(now.toEpochMilli()), regionNames().size());
+        } finally {
+            learning.unlock();
+        }
+    }
+
     /** For tests: the store as it stands (only while no rebuild runs). */
     CellStore store() {
         return store;
@@ -554,6 +507,11 @@ public final class LearnedLatency implements LatencyLearning {
 
     double priorVariance() {
         return priorVariance;
+    }
+
+    /** The floors' calibration of the last rebuild (tests). */
+    FloorExcess floorExcess() {
+        return floorExcess;
     }
 
     long rebuilds() {
@@ -571,7 +529,30 @@ public final class LearnedLatency implements LatencyLearning {
         if (p == null) {
             return new Evidence(name, client, Double.NaN, Double.NaN, "none", 0, -1, "", Double.NaN);
         }
-        return p.explain(client, name);
+        return p.explain(client, name, (key, r) -> ownCell(p, key, r));
+    }
+
+    /**
+     * Network {@code key}'s cell of region r as {@code p}'s rebuild saw it, read back from the
+     * store ({@link CellEvidence}); null when it had none that counts.
+     */
+    private Published.OwnCell ownCell(Published p, long key, int r) {
+        CellEvidence cells = new CellEvidence(MAX_REGIONS + 1, Decay.minute(p.builtAt.toEpochMilli()),
+                new Decay.Factors(halfLifeMinutes, 0), parameters.staticSamples(), p.cellSource.floorExcess(),
+                p.cellSource.priorVariance());
+        CellStore statics = p.cellSource.statics().store;
+        int fixed = statics.findNetwork(key);
+        storeAccess.readLock().lock();
+        try {
+            cells.gather(store, store.findNetwork(key), statics, fixed);
+        } finally {
+            storeAccess.readLock().unlock();
+        }
+        if (!cells.counts(r)) {
+            return null;
+        }
+        return new Published.OwnCell(cells.y(r), cells.v(r, p.cellSource.priorVariance()), cells.weight(r),
+                cells.ageMinutes(r));
     }
 
     @Override

@@ -19,6 +19,7 @@ final class Observations {
     final int regions;
     final int networks;
     final long[] netKey;
+    /** Null in a {@link #layout}, as are the cells' arrays below. */
     final int[] cellStart;
     final int cells;
     final byte[] cellRegion;
@@ -80,6 +81,34 @@ final class Observations {
             blockKey[l] = Arrays.copyOf(keys, count);
             blockCount[l] = count;
         }
+    }
+
+    /** A layout: the networks and blocks, sharing their arrays, without the cells (null). */
+    private Observations(Observations of) {
+        regions = of.regions;
+        networks = of.networks;
+        netKey = of.netKey;
+        cellStart = null;
+        cells = of.cells;
+        cellRegion = null;
+        y = null;
+        v = null;
+        weight = null;
+        ageMinutes = null;
+        levelLength = of.levelLength;
+        levels = of.levels;
+        netBlock = of.netBlock;
+        blockKey = of.blockKey;
+        blockCount = of.blockCount;
+    }
+
+    /**
+     * The networks and their blocks without the cells: what a published rebuild keeps (to explain
+     * its table, and to start the next fit from its effects), a tenth of the whole. {@code cells}
+     * still says how many there were.
+     */
+    Observations layout() {
+        return cellStart == null ? this : new Observations(this);
     }
 
     int region(int cell) {

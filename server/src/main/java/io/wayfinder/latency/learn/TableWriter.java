@@ -50,7 +50,7 @@ final class TableWriter {
 
     static Published write(Observations obs, BorrowingModel model, Anchors anchors, TrustSearch.Result learned,
                            List<String> regionNames, Published previous, LearningParameters parameters,
-                           double priorVariance, Instant now) {
+                           double priorVariance, Instant now, Published.CellSource cellSource) {
         int regions = obs.regions;
         double[] classVariance = learned.classVariance();
         double networkVariance = learned.trust().networkVariance();
@@ -151,7 +151,7 @@ final class TableWriter {
         long[] keys = Arrays.copyOf(rowKeys[0], rows.rowCount());
         Coverage coverage = coverage(obs, learned, regionNames, priorVariance);
         return new Published(table, keys, regionNames.subList(0, regions), obs, model, anchors, learned,
-                counts, netRow, blockRow, blockFirst, coverage, now, parameters.changeMinSamples());
+                counts, netRow, blockRow, blockFirst, coverage, now, parameters.changeMinSamples(), cellSource);
     }
 
     /**

@@ -51,17 +51,30 @@ class WarmFitTest {
         return learner;
     }
 
-    private static BorrowingModel model(Published p) {
-        return new BorrowingModel(p.obs, p.anchors.ofNetwork, p.anchors.mu, p.anchors.blockMu);
+    /** The published state with its cells: it keeps only the layout ({@link Observations#layout}). */
+    private record Fitted(Published published, Observations obs) {
+    }
+
+    private static Fitted fitted(int skip) {
+        LearnedLatency learner = world(skip);
+        Observations obs = learner.observations(NOW);
+        assertThat(obs.netKey).isEqualTo(learner.published().obs.netKey);
+        return new Fitted(learner.published(), obs);
+    }
+
+    private static BorrowingModel model(Fitted f) {
+        Published p = f.published();
+        return new BorrowingModel(f.obs(), p.anchors.ofNetwork, p.anchors.mu, p.anchors.blockMu);
     }
 
     @Test
     void theFitStopsOnceASweepMovesNoEffectByMoreThanTheTolerance() {
-        Published p = world(0).published();
+        Fitted f = fitted(0);
+        Published p = f.published();
         Trust trust = p.learned.trust();
-        BorrowingModel converged = model(p);
+        BorrowingModel converged = model(f);
         converged.fit(trust, null, 400, 0, null, null); // until no effect moves at all
-        BorrowingModel stopped = model(p);
+        BorrowingModel stopped = model(f);
         int sweeps = stopped.fit(trust, null, 400, BorrowingModel.TOLERANCE_MS, null, null);
         assertThat(sweeps).isBetween(2, 399);
         for (int n = 0; n < p.obs.networks; n++) {
@@ -71,11 +84,12 @@ class WarmFitTest {
 
     @Test
     void aWarmFitFromAConvergedOneOfTheSameDataTakesOneSweep() {
-        Published p = world(0).published();
+        Fitted f = fitted(0);
+        Published p = f.published();
         Trust trust = p.learned.trust();
-        BorrowingModel converged = model(p);
+        BorrowingModel converged = model(f);
         converged.fit(trust, null, 400, 0, null, null);
-        BorrowingModel warm = model(p);
+        BorrowingModel warm = model(f);
         assertThat(warm.fit(trust, null, LearnedLatency.SWEEPS, BorrowingModel.TOLERANCE_MS, p.obs, converged)).isEqualTo(1);
         for (int n = 0; n < p.obs.networks; n++) {
             for (int r = 0; r < REGIONS.length; r++) {
@@ -86,12 +100,14 @@ class WarmFitTest {
 
     @Test
     void aWarmStartTakesTheEffectsOfTheNetworksAndBlocksFoundByKey() {
-        Published fewer = world(7).published(); // every seventh network left out
-        Published all = world(0).published();
+        Fitted fewerFitted = fitted(7); // every seventh network left out
+        Fitted allFitted = fitted(0);
+        Published fewer = fewerFitted.published();
+        Published all = allFitted.published();
         assertThat(fewer.obs.networks).isLessThan(all.obs.networks);
-        BorrowingModel previous = model(fewer);
+        BorrowingModel previous = model(fewerFitted);
         previous.fit(fewer.learned.trust(), null, LearnedLatency.SWEEPS);
-        BorrowingModel started = model(all);
+        BorrowingModel started = model(allFitted);
         assertThat(started.fit(all.learned.trust(), null, 0, 0, fewer.obs, previous)).isZero(); // the start alone
         int found = 0;
         for (int n = 0; n < all.obs.networks; n++) {

@@ -1,0 +1,81 @@
+package io.wayfinder.latency.learn;
+
+import io.wayfinder.geo.CsvGeoTable;
+import io.wayfinder.geo.RegionCatalogue;
+import io.wayfinder.latency.LatencyTable;
+import io.wayfinder.net.IpPrefix;
+import io.wayfinder.quality.GeneratedInternet;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The full fit alone, timed in CPU of the calling thread (one lane): on a shared machine the wall
+ * time of a rebuild says more about the other jobs than about the code, and the CPU a fixed piece
+ * of work takes much less. Builds {@code LearnedScale}'s world of N networks, rebuilds once, then
+ * fits the rebuild's observations from zero, five sweeps, a few times, and prints a checksum of
+ * the effects (equal code, equal effects).
+ *
+ * <pre>
+ *   java -Xmx4g -cp ... io.wayfinder.latency.learn.FitTiming 1000000 [repeats]
+ * </pre>
+ */
+public final class FitTiming {
+    private FitTiming() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int size = Integer.parseInt(args[0]);
+        int repeats = args.length > 1 ? Integer.parseInt(args[1]) : 3;
+        Instant now = Instant.ofEpochMilli(1_796_000_000_000L);
+        GeneratedInternet world = GeneratedInternet.generate(GeneratedInternet.Params.standard(1, size).withMaxSamples(1));
+        Path geoFile = Files.createTempFile("fit-timing", ".csv");
+        world.writeGeoCsv(geoFile);
+        CsvGeoTable geo = CsvGeoTable.read(geoFile);
+        Files.delete(geoFile);
+        List<String> names = world.regions().stream().map(r -> r.name()).toList();
+        LearningParameters d = LearningParameters.DEFAULTS;
+        LearnedLatency learner = new LearnedLatency(new LearningParameters(d.halfLife(), d.ipv4Levels(), d.ipv6Levels(),
+                d.changeMinSamples(), d.changeSigmas(), d.changeMinMs(), d.holdBack(), d.hysteresisMs(),
+                d.hysteresisSigmas(), d.staticSamples(), (int) Math.min(Integer.MAX_VALUE, world.sampleCount(0) + 1)));
+        List<Measurement> batch = new ArrayList<>();
+        long t = now.toEpochMilli();
+        world.samples(0, t - 48 * 3_600_000L, t - 3_600_000L, null, (ip, region, rtt, time) -> {
+            batch.add(new Measurement(IpPrefix.ofIpv4(ip & 0xffffff00, 24), names.get(region), rtt, time, "bench"));
+            if (batch.size() == 100_000) {
+                learner.add(batch);
+                batch.clear();
+            }
+        });
+        learner.add(batch);
+        learner.rebuild(now, LatencyTable.empty(), geo, RegionCatalogue.builtIn());
+        Observations obs = learner.observations(now);
+        Published p = learner.published();
+        Lanes.use(1);
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        for (int i = 0; i < repeats; i++) {
+            BorrowingModel model = new BorrowingModel(obs, p.anchors.ofNetwork, p.anchors.mu, p.anchors.blockMu);
+            long cpu = threads.getCurrentThreadCpuTime();
+            long wall = System.nanoTime();
+            model.fit(p.learned.trust(), null, LearnedLatency.SWEEPS);
+            long cpu1 = threads.getCurrentThreadCpuTime();
+            long wall1 = System.nanoTime();
+            long h = 0;
+            for (double a : model.a) {
+                h = h * 31 + Double.doubleToLongBits(a);
+            }
+            for (float[] e : model.effect) {
+                for (float f : e) {
+                    h = h * 31 + Float.floatToIntBits(f);
+                }
+            }
+            System.out.printf(Locale.ROOT, "fit of %,d cells, %d sweeps, one lane: %.2f s CPU, %.2f s wall; effects %016x%n",
+                    obs.cells, LearnedLatency.SWEEPS, (cpu1 - cpu) / 1e9, (wall1 - wall) / 1e9, h);
+        }
+    }
+}

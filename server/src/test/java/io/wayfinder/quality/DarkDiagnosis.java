@@ -36,9 +36,33 @@ public final class DarkDiagnosis {
     private DarkDiagnosis() {
     }
 
+    /** Per group: networks, hits, summed extra RTT (ms); the groups overlap, as labelled. */
+    record Report(Map<String, double[]> overlapping, Map<String, double[]> exclusive, Map<String, double[]> byDistance,
+                  int[] histogram) {
+        /** The share of all dark /20 networks sent to their fastest region. */
+        double darkShare() {
+            double[] all = overlapping.get(ALL);
+            return all[1] / all[0];
+        }
+    }
+
+    static final String ALL = "all dark";
+
     public static void main(String[] args) throws Exception {
         int size = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
         long seed = args.length > 1 ? Long.parseLong(args[1]) : 1;
+        Report report = run(size, seed);
+        double total = report.overlapping().get(ALL)[2];
+        print("Dark /20 networks by what the truth says (overlapping)", report.overlapping(), total);
+        print("The same, each miss under its first label only", report.exclusive(), total);
+        print("By distance from the geolocation to the nearest lit /20 of its /16 (router-visible)", report.byDistance(), total);
+        int[] hist = report.histogram();
+        System.out.printf(Locale.ROOT, "%nExtra RTT of dark networks: 0: %d, <0.5: %d, 0.5-2: %d, 2-5: %d, 5-20: %d, >=20: %d%n",
+                hist[0], hist[1], hist[2], hist[3], hist[4], hist[5]);
+    }
+
+    /** The learner fed one round of the world's samples in process, one rebuild, and its dark /20s' answers sorted. */
+    static Report run(int size, long seed) throws Exception {
         GeneratedInternet world = GeneratedInternet.generate(GeneratedInternet.Params.standard(seed, size));
         Path dir = Files.createTempDirectory("dark");
         world.writeGeoCsv(dir.resolve("geo.csv"));
@@ -146,7 +170,7 @@ public final class DarkDiagnosis {
                 }
                 // The estimate's error on the fastest against the chosen region (ms, centred).
                 List<String> labels = new ArrayList<>();
-                labels.add("all dark");
+                labels.add(ALL);
                 if (!litCount.containsKey(s16)) {
                     labels.add("nothing measured in its /16");
                 }
@@ -182,12 +206,7 @@ public final class DarkDiagnosis {
                 hist[bucket]++;
             }
         }
-        double total = table.get("all dark")[2];
-        print("Dark /20 networks by what the truth says (overlapping)", table, total);
-        print("The same, each miss under its first label only", exclusive, total);
-        print("By distance from the geolocation to the nearest lit /20 of its /16 (router-visible)", distance, total);
-        System.out.printf(Locale.ROOT, "%nExtra RTT of dark networks: 0: %d, <0.5: %d, 0.5-2: %d, 2-5: %d, 5-20: %d, >=20: %d%n",
-                hist[0], hist[1], hist[2], hist[3], hist[4], hist[5]);
+        return new Report(table, exclusive, distance, hist);
     }
 
     private static void add(Map<String, double[]> table, String label, boolean hit, double extra) {

@@ -34,14 +34,19 @@ class DarkBlockTest {
     @Test
     void aBlockIsLocatedByItsNetworksWhenItsFirstAddressHasNoRow() throws IOException {
         GeoLocator geo = geo(List.of("10.1.66.0/24," + B[0] + "," + B[1], "10.1.70.0/24," + B[0] + "," + B[1],
-                "10.1.90.0/24,0,0", "10.1.95.0/24,0,0", "10.1.120.0/24,0,0"));
+                "10.1.75.0/24," + B[0] + "," + B[1], "10.1.90.0/24,0,0", "10.1.95.0/24,0,0", "10.1.120.0/24,0,0",
+                "10.3.1.0/24,0,0", "10.3.2.0/24,0,0", "10.4.0.0/24," + A[0] + "," + A[1], "10.4.9.0/24,0,0"));
         long block = NetworkKeys.of(Samples.net("10.1.64.0/20"));
         double[] where = Anchors.locateBlock(geo, block);
-        // Two of its sixteen /24s (64-79) have rows, the rest of the rows lie in the next /20.
+        // Three of its sixteen /24s (64-79) have rows; the other rows lie in the next /20.
         assertThat(where).isNotNull();
         assertThat(where[0]).isCloseTo(B[0], within(1e-6));
         assertThat(where[1]).isCloseTo(B[1], within(1e-6));
         assertThat(Anchors.locateBlock(geo, NetworkKeys.of(Samples.net("10.1.0.0/20")))).isNull();
+        // Two rows are not enough to outvote a wrong one: the block keeps its /16's row...
+        assertThat(Anchors.locateBlock(geo, NetworkKeys.of(Samples.net("10.3.0.0/20")))).isNull();
+        // ...unless its first address has a row, which places it, as a lookup of the block does.
+        assertThat(Anchors.locateBlock(geo, NetworkKeys.of(Samples.net("10.4.0.0/20")))).containsExactly(A[0], A[1]);
         // The median of the first three found: one wrong row among three does not move it.
         GeoLocator oneWrong = geo(List.of("10.2.1.0/24," + A[0] + "," + A[1], "10.2.2.0/24,0,0",
                 "10.2.3.0/24," + A[0] + "," + A[1], "10.2.4.0/24,0,0", "10.2.5.0/24,0,0"));
@@ -52,7 +57,7 @@ class DarkBlockTest {
     /**
      * West Europe is 12 ms slower from place B than from place A (its roads), North Europe the same
      * from both. /16 10.1 has five measured /20s at A and one at B, 10.2 three at B, 10.3 two at
-     * each. 10.1's dark /20 at B, which the geolocation source places only by two of its /24s, gets
+     * each. 10.1's dark /20 at B, which the geolocation source places only by three of its /24s, gets
      * a row of its own, with B's difference between the regions: not its /16's row (mostly A's),
      * which a dark /20 the source cannot place at all falls under.
      */
@@ -68,6 +73,7 @@ class DarkBlockTest {
         }
         rows.add("10.1.66.0/24," + B[0] + "," + B[1]);
         rows.add("10.1.70.0/24," + B[0] + "," + B[1]);
+        rows.add("10.1.75.0/24," + B[0] + "," + B[1]);
         s.estimator = s.learner.rebuild(s.now, LatencyTable.empty(), geo(rows), RegionCatalogue.builtIn());
 
         double placed = s.table("10.1.65.0/24", "westeurope") - s.table("10.1.65.0/24", "northeurope");

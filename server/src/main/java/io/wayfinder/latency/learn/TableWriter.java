@@ -157,10 +157,10 @@ final class TableWriter {
     /**
      * Rows for the finest-level blocks (/20s) without a measured network that lie in a coarsest
      * block (/16) with one, wherever the locator places them: the estimate for an average network
-     * of such a block is the distance model at its own location, plus the coarser blocks' effects
-     * (its provider's routes and peering), plus the regional differences of its place: the mean
-     * finest-level region effect of the measured blocks, of every provider, in the same 1° cell,
-     * shrunk by one pseudo-block. Without such a row the block falls under its /16's row, which is
+     * of such a block is the distance model at its own location ({@link Anchors#locateBlock}),
+     * plus its /16's part of the regional differences (its provider's routes and peering) and its
+     * place's part (the roads of its 1° cell, learned from the measured blocks of every provider
+     * there), fitted apart ({@link PlaceEffects}). Without such a row the block falls under its /16's row, which is
      * evaluated at the /16's location and knows nothing of the /20's metro (a /16 serves a whole
      * area of its provider, and some of its /20s sit elsewhere). Written in table order, between
      * the rows of the measured networks, as the table and {@link Hysteresis} expect.

@@ -582,6 +582,24 @@ public final class GeneratedInternet {
         return blockStart[block + 1];
     }
 
+    /** The block's metro and provider, and whether its geolocation is wrong (diagnostics only: the truth). */
+    int blockMetro(int block) {
+        return blockMetro[block];
+    }
+
+    int blockProvider(int block) {
+        return blockProvider[block];
+    }
+
+    boolean wrongGeo(int block) {
+        return wrongGeoMetro[block] >= 0;
+    }
+
+    /** The block's /20 address. */
+    int blockBase(int block) {
+        return blockBase[block];
+    }
+
     public boolean darkBlock(int block) {
         return darkBlocks.get(block);
     }

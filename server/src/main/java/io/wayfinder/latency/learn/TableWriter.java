@@ -157,10 +157,10 @@ final class TableWriter {
     /**
      * Rows for the finest-level blocks (/20s) without a measured network that lie in a coarsest
      * block (/16) with one, wherever the locator places them: the estimate for an average network
-     * of such a block is the distance model at its own location, plus the coarser blocks' effects
-     * (its provider's routes and peering), plus the regional differences of its place: the mean
-     * finest-level region effect of the measured blocks, of every provider, in the same 1° cell,
-     * shrunk by one pseudo-block. Without such a row the block falls under its /16's row, which is
+     * of such a block is the distance model at its own location ({@link Anchors#locateBlock}),
+     * plus its /16's part of the regional differences (its provider's routes and peering) and its
+     * place's part (the roads of its 1° cell, learned from the measured blocks of every provider
+     * there), fitted apart ({@link PlaceEffects}). Without such a row the block falls under its /16's row, which is
      * evaluated at the /16's location and knows nothing of the /20's metro (a /16 serves a whole
      * area of its provider, and some of its /20s sit elsewhere). Written in table order, between
      * the rows of the measured networks, as the table and {@link Hysteresis} expect.
@@ -179,7 +179,7 @@ final class TableWriter {
         private final Hysteresis sticky;
         private final long[][] rowKeysHolder;
         private final int top;
-        private final java.util.HashMap<Long, double[]> places = new java.util.HashMap<>();
+        private PlaceEffects places;
         private final float[] mu;
         private final double[] figure;
         private final double[] sd;
@@ -209,26 +209,7 @@ final class TableWriter {
             if (top < 1) {
                 return;
             }
-            int last = -1;
-            for (int n = 0; n < obs.networks; n++) {
-                int b = obs.netBlock[0][n];
-                if (b < 0 || b == last) {
-                    continue;
-                }
-                last = b;
-                int a = anchors.ofNetwork[n];
-                if (Double.isNaN(anchors.lat[a])) {
-                    continue;
-                }
-                double[] sums = places.computeIfAbsent(Anchors.place(anchors.lat[a], anchors.lon[a]),
-                        k -> new double[2 * regions]);
-                for (int r = 0; r < regions; r++) {
-                    if (counts[0][b * regions + r] > 0) {
-                        sums[r] += model.effect[0][b * regions + r];
-                        sums[regions + r]++;
-                    }
-                }
-            }
+            places = PlaceEffects.fit(obs, model, anchors, counts);
         }
 
         /**
@@ -324,19 +305,9 @@ final class TableWriter {
                 return;
             }
             int regions = obs.regions;
-            double[] place = places.get(Anchors.place(where[0], where[1]));
+            int coarser = find(1, key);
             for (int r = 0; r < regions; r++) {
-                double sum = mu[r];
-                for (int l = 1; l <= top; l++) {
-                    int b = find(l, key);
-                    if (b >= 0) {
-                        sum += model.offset[l][b] + model.effect[l][b * regions + r];
-                    }
-                }
-                if (place != null) {
-                    sum += place[r] / (place[regions + r] + 1);
-                }
-                figure[r] = sum;
+                figure[r] = mu[r] + (coarser >= 0 ? places.difference(coarser, where[0], where[1], r) : 0);
                 int k = blockClass(obs, counts, firstOfCoarse, r, 1);
                 sd[r] = Math.sqrt(classVariance[k] + networkVariance);
             }

@@ -1,0 +1,181 @@
+package io.wayfinder.latency.learn;
+
+import java.util.HashMap;
+
+/**
+ * The regional differences a dark finest block (a /20 with no measured network) borrows, split in
+ * two: its provider's, through the next coarser block (its /16), and its place's, through the
+ * measured finest blocks of every provider in the same 1° cell ({@link Anchors#place}).
+ *
+ * <p>Each measured finest block b gives, per region it holds cells of, its fitted difference
+ * {@code T(b, r)}: the coarser blocks' offsets and differences plus its own difference, all
+ * relative to the distance model at its own location. That is modelled as additive,
+ * {@code T(b, r) = P(s, r) + G(place, r)}: the /16's part (its provider's peering and routes) and
+ * the place's part (how far its roads wander from the great circle towards each region, the
+ * metro's route inflation, which the distance model cannot know). Both are fitted together, by a
+ * few alternating passes of shrunk means (Gauss-Seidel, as {@link BorrowingModel}'s backfitting): P starts at the /16's fitted effects and is shrunk
+ * towards them by {@link #PROVIDER_PSEUDO_BLOCKS}, G towards zero by {@link #PLACE_PSEUDO_BLOCKS}.
+ * A /16 serves a whole area of its provider, several metros, and its fitted difference is the
+ * mean over them; a dark /20 in one of its less common metros, given the /16's difference plus the
+ * mean difference of the measured /20s in its place from their own /16s (the first rule), carried
+ * the /16's usual metro's inflation, since those other /16s mostly sit in that place themselves.
+ * Separating the two parts gives such a /20 its own metro's.
+ */
+final class PlaceEffects {
+    /**
+     * Alternating passes, at most: the two parts trade a region's difference slowly where a /16's
+     * metros and a place's /16s overlap, so the fit runs until a pass moves no part by more than
+     * {@link #TOLERANCE_MS} (in the routing-quality benchmark, 20 passes instead of 5 took the dark
+     * /20s' extra RTT from 1.42 to 1.36 ms).
+     */
+    static final int MAX_PASSES = 30;
+    static final double TOLERANCE_MS = 0.01;
+    /** A place's part is shrunk towards zero by one pseudo-block (as the first rule's mean was). */
+    static final double PLACE_PSEUDO_BLOCKS = 1;
+    /** A /16's part is shrunk towards its fitted effects by one pseudo-block. */
+    static final double PROVIDER_PSEUDO_BLOCKS = 1;
+
+    private final int regions;
+    private final HashMap<Long, Integer> placeIndex;
+    /** Per level-1 block and region: P. */
+    private final float[] provider;
+    /** Per place and region: G. */
+    private final float[] place;
+
+    private PlaceEffects(int regions, HashMap<Long, Integer> placeIndex, float[] provider, float[] place) {
+        this.regions = regions;
+        this.placeIndex = placeIndex;
+        this.provider = provider;
+        this.place = place;
+    }
+
+    /** Fits P and G on the measured finest blocks; empty (no place, P = the fitted effects) with fewer than two levels. */
+    static PlaceEffects fit(Observations obs, BorrowingModel model, Anchors anchors, int[][] counts) {
+        int regions = obs.regions;
+        HashMap<Long, Integer> placeIndex = new HashMap<>();
+        if (obs.levels < 2) {
+            return new PlaceEffects(regions, placeIndex, new float[0], new float[0]);
+        }
+        int coarse = obs.blockCount[1];
+        float[] prior = new float[coarse * regions];
+        // Measured finest blocks: their first network, their /16 and their place (-1 when unplaced).
+        int finest = obs.blockCount[0];
+        int[] first = new int[finest];
+        int[] coarseOf = new int[finest];
+        int[] placeOf = new int[finest];
+        int blocks = 0;
+        int last = -1;
+        int lastCoarse = -1;
+        for (int n = 0; n < obs.networks; n++) {
+            int s = obs.netBlock[1][n];
+            if (s >= 0 && s != lastCoarse) {
+                lastCoarse = s;
+                for (int r = 0; r < regions; r++) {
+                    prior[s * regions + r] = (float) coarserEffects(obs, model, n, r);
+                }
+            }
+            int b = obs.netBlock[0][n];
+            if (b < 0 || b == last || s < 0) {
+                continue;
+            }
+            last = b;
+            int a = anchors.ofNetwork[n];
+            first[blocks] = n;
+            coarseOf[blocks] = s;
+            placeOf[blocks] = Double.isNaN(anchors.lat[a]) ? -1
+                    : placeIndex.computeIfAbsent(Anchors.place(anchors.lat[a], anchors.lon[a]), k -> placeIndex.size());
+            blocks++;
+        }
+        // T(b, r) once (NaN where the block has no cell of the region): every pass reads it twice.
+        float[] t = new float[blocks * regions];
+        for (int i = 0; i < blocks; i++) {
+            int n = first[i];
+            int b = obs.netBlock[0][n];
+            for (int r = 0; r < regions; r++) {
+                t[i * regions + r] = counts[0][b * regions + r] > 0 ? (float) total(obs, model, n, b, r) : Float.NaN;
+            }
+        }
+        int places = placeIndex.size();
+        float[] provider = prior.clone();
+        float[] place = new float[places * regions];
+        double[] sum = new double[Math.max(coarse, places) * regions];
+        double[] weight = new double[sum.length];
+        for (int pass = 0; pass < MAX_PASSES; pass++) {
+            // G given P.
+            java.util.Arrays.fill(sum, 0);
+            java.util.Arrays.fill(weight, 0);
+            for (int i = 0; i < blocks; i++) {
+                int g = placeOf[i];
+                if (g < 0) {
+                    continue;
+                }
+                int s = coarseOf[i];
+                for (int r = 0; r < regions; r++) {
+                    float tr = t[i * regions + r];
+                    if (!Float.isNaN(tr)) {
+                        sum[g * regions + r] += tr - provider[s * regions + r];
+                        weight[g * regions + r]++;
+                    }
+                }
+            }
+            double moved = 0;
+            for (int k = 0; k < places * regions; k++) {
+                float next = (float) (sum[k] / (weight[k] + PLACE_PSEUDO_BLOCKS));
+                moved = Math.max(moved, Math.abs(next - place[k]));
+                place[k] = next;
+            }
+            // P given G, shrunk towards the fitted effects.
+            java.util.Arrays.fill(sum, 0);
+            java.util.Arrays.fill(weight, 0);
+            for (int i = 0; i < blocks; i++) {
+                int s = coarseOf[i];
+                int g = placeOf[i];
+                for (int r = 0; r < regions; r++) {
+                    float tr = t[i * regions + r];
+                    if (!Float.isNaN(tr)) {
+                        double gr = g < 0 ? 0 : place[g * regions + r];
+                        sum[s * regions + r] += tr - gr - prior[s * regions + r];
+                        weight[s * regions + r]++;
+                    }
+                }
+            }
+            for (int k = 0; k < coarse * regions; k++) {
+                float next = (float) (prior[k] + sum[k] / (weight[k] + PROVIDER_PSEUDO_BLOCKS));
+                moved = Math.max(moved, Math.abs(next - provider[k]));
+                provider[k] = next;
+            }
+            if (moved <= TOLERANCE_MS) {
+                break;
+            }
+        }
+        return new PlaceEffects(regions, placeIndex, provider, place);
+    }
+
+    /** The offsets and differences of network n's blocks coarser than the finest, for region r. */
+    private static double coarserEffects(Observations obs, BorrowingModel model, int n, int r) {
+        double sum = 0;
+        for (int l = 1; l < obs.levels; l++) {
+            int b = obs.netBlock[l][n];
+            if (b >= 0) {
+                sum += model.offset[l][b] + model.effect[l][b * obs.regions + r];
+            }
+        }
+        return sum;
+    }
+
+    /** T(b, r): a measured finest block's difference from the distance model, without its own offset. */
+    private static double total(Observations obs, BorrowingModel model, int n, int b, int r) {
+        return coarserEffects(obs, model, n, r) + model.effect[0][b * obs.regions + r];
+    }
+
+    /**
+     * What a dark finest block of level-1 block {@code coarse} at {@code (latitude, longitude)}
+     * adds to the distance model for region r: its /16's part and its place's (none when no
+     * measured block shares the place).
+     */
+    double difference(int coarse, double latitude, double longitude, int r) {
+        double sum = provider[coarse * regions + r];
+        Integer g = placeIndex.get(Anchors.place(latitude, longitude));
+        return g == null ? sum : sum + place[g * regions + r];
+    }
+}

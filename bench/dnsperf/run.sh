@@ -122,11 +122,7 @@ mkdir -p "$OUT"
 PIDS=()
 cleanup() {
     local rc=$?
-    for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-    for pid in "${PIDS[@]}"; do
-        for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-        kill -KILL "$pid" 2>/dev/null || true
-    done
+    stop_servers   # bench/lib/servers.sh
     if [ "${KEEP_TMP:-0}" = 1 ]; then log "kept $TMP"; else rm -rf "$TMP"; fi
     [ $rc -eq 0 ] || log "failed (exit $rc); raw outputs so far in $OUT"
     exit $rc
@@ -159,142 +155,39 @@ ECS_OPT="8:$(ecs_hex "$BENCH_PREFIX")"
 log "benchmark ECS subnet $BENCH_PREFIX (fastest: $BENCH_REGION -> ${TARGET[$BENCH_REGION]}), dnsperf -E $ECS_OPT"
 
 # ---------------------------------------------------------------- NSD: static A
-mkdir -p "$TMP/nsd"
-cat > "$TMP/nsd/static.test.zone" <<EOF
-\$ORIGIN static.test.
-\$TTL 30
-@    IN SOA ns1.static.test. hostmaster.static.test. 1 3600 900 604800 30
-@    IN NS  ns1.static.test.
-ns1  IN A   127.0.0.1
-www  IN A   $STATIC_A
-EOF
-cat > "$TMP/nsd/nsd.conf" <<EOF
-server:
-    ip-address: 127.0.0.1@$NSD_PORT
-    port: $NSD_PORT
-    do-ip6: no
-    server-count: $NSD_SERVER_COUNT
-    reuseport: yes
-    username: ""
-    chroot: ""
-    zonesdir: "$TMP/nsd"
-    database: ""
-    zonelistfile: "$TMP/nsd/zone.list"
-    xfrdfile: "$TMP/nsd/xfrd.state"
-    xfrdir: "$TMP/nsd"
-    pidfile: "$TMP/nsd/nsd.pid"
-    logfile: "$TMP/nsd/nsd.log"
-    verbosity: 0
-    hide-version: yes
-    hide-identity: yes
-    # Debian's NSD is built with response-rate limiting (200 q/s per source and name): off here.
-    rrl-ratelimit: 0
-    rrl-whitelist-ratelimit: 0
-remote-control:
-    control-enable: no
-zone:
-    name: static.test
-    zonefile: static.test.zone
-EOF
+nsd_config "$TMP/nsd" "$NSD_PORT" "    server-count: $NSD_SERVER_COUNT
+    reuseport: yes"   # bench/lib/servers.sh
 
 # ---------------------------------------------------------------- gdnsd: geoip plugin, nets map, ECS
-mkdir -p "$TMP/gdnsd/zones" "$TMP/gdnsd/geoip" "$TMP/gdnsd/run" "$TMP/gdnsd/state"
-cp "$TMP/nets" "$TMP/gdnsd/geoip/nets"
-cat > "$TMP/gdnsd/config" <<EOF
-options => {
-    listen => [ 127.0.0.1:$GDNSD_PORT ]
-    udp_threads => $GDNSD_UDP_THREADS
-    tcp_threads => 1
-    edns_client_subnet => true
-    run_dir => $TMP/gdnsd/run
-    state_dir => $TMP/gdnsd/state
-}
-plugins => {
-    geoip => {
-        maps => {
-            bench => {
-                datacenters => [ westeurope, northeurope, eastus, southeastasia ]
-                nets => nets
-            }
-        }
-        resources => {
-            www => {
-                map => bench
-                dcmap => {
-                    westeurope => ${TARGET[westeurope]}
-                    northeurope => ${TARGET[northeurope]}
-                    eastus => ${TARGET[eastus]}
-                    southeastasia => ${TARGET[southeastasia]}
-                }
-            }
-        }
-    }
-}
-EOF
-cat > "$TMP/gdnsd/zones/plugin.test" <<EOF
-\$TTL 30
-@    SOA ns1.plugin.test. hostmaster.plugin.test. 1 3600 900 604800 30
-@    NS  ns1.plugin.test.
-ns1  A   127.0.0.1
-www  30  DYNA geoip!www
-EOF
+gdnsd_config "$TMP/gdnsd" "$GDNSD_PORT" "$TMP/nets" "    udp_threads => $GDNSD_UDP_THREADS
+    tcp_threads => 1"   # bench/lib/servers.sh
 
 # ---------------------------------------------------------------- Wayfinder: Performance profile
 wf_config() { # port
     bench_profile_config "$1" "$TMP/latency.csv" "${TARGET[westeurope]}" "${TARGET[northeurope]}" "${TARGET[eastus]}" \
         "${TARGET[southeastasia]}"
 }
-# The Wayfinder jar. It is always run from a private copy: other builds in the tree may rewrite
-# server/target while we measure. WAYFINDER_JAR=FILE: that jar. WAYFINDER_REV=REV: built from that
-# git revision. Otherwise the working tree: server/target's jar when it is newer than every source
-# (the test bin/wayfinder makes), else a private build of a snapshot of the sources (tests skipped,
-# so half-written tests elsewhere in the tree cannot break it).
-JAR_NAME=wayfinder-0.1.0-SNAPSHOT-all.jar
-private_build() { # source dir -> jar in it
-    log "building Wayfinder in $1 (mvn package, tests skipped)"
-    (cd "$1" && mvn -B -q -pl server -am -Dmaven.test.skip=true package) > "$OUT/wayfinder-build.log" 2>&1 \
-        || { tail -30 "$OUT/wayfinder-build.log" >&2; die "Wayfinder build failed (see $OUT/wayfinder-build.log)"; }
-    cp "$1/server/target/$JAR_NAME" "$TMP/wf.jar"
-}
-{ echo "HEAD: $(git -C "$ROOT" rev-parse HEAD 2>/dev/null || echo '?')"; echo "source: ${WAYFINDER_JAR:-${WAYFINDER_REV:-working tree}}";
-  echo "uncommitted in server/ and poms:"; git -C "$ROOT" status --short -- server/src/main server/pom.xml pom.xml 2>/dev/null || true; } > "$OUT/wayfinder-source.txt"
+# The Wayfinder jar(s), each a private copy (other builds may rewrite server/target while we
+# measure): wayfinder_jar (bench/lib/servers.sh) takes WAYFINDER_JAR, WAYFINDER_REV or the working
+# tree; WAYFINDER_JARS="A.jar|B.jar" gives each Wayfinder its own, the first also as WAYFINDER_JAR.
 WF_JARS=()
 if [ -n "${WAYFINDER_JARS:-}" ]; then
     IFS='|' read -r -a jars <<<"$WAYFINDER_JARS"
     [ "${#jars[@]}" -eq "${#JVM_VARIANTS[@]}" ] || die "WAYFINDER_JARS: ${#jars[@]} jars for ${#JVM_VARIANTS[@]} Wayfinders"
+    WAYFINDER_JAR="${jars[0]}"
+fi
+wayfinder_jar "$TMP" "$OUT"
+if [ -n "${WAYFINDER_JARS:-}" ]; then
     for i in "${!jars[@]}"; do
         cp "${jars[$i]}" "$TMP/wf-$i.jar"; WF_JARS+=("$TMP/wf-$i.jar"); WF_LABEL[$i]="${WF_LABEL[$i]:+${WF_LABEL[$i]} }$(basename "${jars[$i]}")"
         echo "Wayfinder $i: ${jars[$i]}" >> "$OUT/wayfinder-source.txt"
     done
-    WAYFINDER_JAR="${jars[0]}"
-fi
-if [ -n "${WAYFINDER_JAR:-}" ]; then
-    cp "$WAYFINDER_JAR" "$TMP/wf.jar"
-elif [ -n "${WAYFINDER_REV:-}" ]; then
-    mkdir -p "$TMP/build"
-    git -C "$ROOT" archive "$WAYFINDER_REV" | tar -x -C "$TMP/build"
-    private_build "$TMP/build"
-else
-    jar="$ROOT/server/target/$JAR_NAME"
-    if [ -f "$jar" ] && [ -z "$(find "$ROOT/server/src/main" "$ROOT/server/pom.xml" "$ROOT/pom.xml" -newer "$jar" -print -quit 2>/dev/null)" ]; then
-        cp "$jar" "$TMP/wf.jar"
-    else
-        mkdir -p "$TMP/build/server/src" "$TMP/build/bench"
-        cp "$ROOT/pom.xml" "$TMP/build/"; cp "$ROOT/bench/pom.xml" "$TMP/build/bench/"
-        cp "$ROOT/server/pom.xml" "$TMP/build/server/"; cp -r "$ROOT/server/src/main" "$TMP/build/server/src/"
-        private_build "$TMP/build"
-    fi
 fi
 java -jar "$TMP/wf.jar" --version > "$OUT/wayfinder-version.txt" 2>&1 || die "the Wayfinder jar does not run"
 
 # ---------------------------------------------------------------- start, wait, verify
 SERVERS=()              # ids in measuring order
 declare -A PORT NAME PID ANSWERS SETUP ECS
-start_bg() { # id logfile cmd...
-    local id=$1 logf=$2; shift 2
-    "$@" > "$logf" 2>&1 &
-    PID[$id]=$!; PIDS+=("$!")
-}
 log "starting NSD on 127.0.0.1:$NSD_PORT, gdnsd on 127.0.0.1:$GDNSD_PORT, Wayfinder on 127.0.0.1:${WF_PORTS[*]}"
 start_bg nsd "$OUT/nsd.log" "${SERVER_PIN[@]}" "$NSD" -d -c "$TMP/nsd/nsd.conf"
 SERVERS+=(nsd); PORT[nsd]=$NSD_PORT; NAME[nsd]=www.static.test; ECS[nsd]=""

@@ -12,7 +12,10 @@
 # Knobs (environment): PREFIXES (1000000), RATE (5000 q/s), WARMUP (10 s of load, not counted),
 # RELOADS (3: the tables alternate), IDLE (20 s measured before each reload), AFTER (20 s measured
 # after the last), PORT (15450; the next free
-# one from there), WAYFINDER_JAR (measure that jar instead of server/target's).
+# one from there), WAYFINDER_JAR (measure that jar instead of server/target's), SCHED (1: record
+# `perf sched` for 3 s of each idle window and over each reload, then print with
+# bench/reload/sched_waits.py how long the query threads waited for a core and behind what; needs
+# perf and root).
 # The tables are generated once per size into bench/results/reload-data-<PREFIXES>/ (two tables with
 # the same prefixes and other figures, as bench/dnsperf/run.sh generates them). The server runs with
 # -Xlog:gc into the results, so the pauses during the reload can be read next to the latencies, and
@@ -141,8 +144,29 @@ java -Xmx256m -XX:+UseSerialGC -cp "$TMP/bench.jar" io.wayfinder.bench.ReloadLoa
 LOAD_PID=$!
 sleep "$WARMUP"
 T_RELOAD=(); T_DONE=(); UPTIME_RELOAD=()
+SCHED_PID=""
+sched_start() { # file
+    perf sched record -a -o "$1" > /dev/null 2>&1 &
+    SCHED_PID=$!
+    sleep 0.5 # perf is recording before anything it should see
+}
+SCHED_FILES=()
+sched_stop() { # file label: read once the load has stopped, so that perf's own work lands in no window
+    kill -INT "$SCHED_PID" 2>/dev/null || true
+    wait "$SCHED_PID" 2>/dev/null || true
+    SCHED_FILES+=("$1|$2")
+}
 for k in $(seq "$RELOADS"); do
-    sleep "$IDLE"
+    if [ "${SCHED:-0}" = 1 ]; then
+        sleep $((IDLE - 4))
+        sched_start "$OUT/sched-idle-$k.data"
+        sleep 3
+        sched_stop "$OUT/sched-idle-$k.data" "reload $k, 3 s idle before it"
+        sleep 0.5
+        sched_start "$OUT/sched-reload-$k.data"
+    else
+        sleep "$IDLE"
+    fi
     UPTIME_RELOAD+=("$(uptime)")
     applied_before=$(grep -c ': applied' "$OUT/server.log" || true)
     log "reload $k: renaming table $((k % 2 + 1)) over latency.csv (${UPTIME_RELOAD[-1]})"
@@ -158,6 +182,10 @@ for k in $(seq "$RELOADS"); do
     [ "$(grep -c ': applied' "$OUT/server.log" || true)" -gt "$applied_before" ] || die "no reload within 120 s"
     t_done=$(date -d "$(awk '{ print $1 }' <<<"$line")" +%s%3N)
     T_RELOAD+=("$t_reload"); T_DONE+=("$t_done")
+    if [ "${SCHED:-0}" = 1 ]; then
+        sleep 1
+        sched_stop "$OUT/sched-reload-$k.data" "reload $k, from the rename to 1 s after applied"
+    fi
     log "reload $k applied after $((t_done - t_reload)) ms; server: $(grep -o 'reloaded in .*' "$OUT/server.log" | tail -1)"
 done
 sleep "$AFTER"
@@ -165,6 +193,10 @@ touch "$TMP/stop"
 wait "$LOAD_PID" || true
 LOAD_PID=""
 END_HWM_KB=$(awk '/VmHWM/ { print $2 }' "/proc/$SERVER_PID/status")
+for f in "${SCHED_FILES[@]}"; do
+    perf sched timehist -i "${f%%|*}" > "${f%%|*}.txt" 2>/dev/null && rm -f "${f%%|*}"
+    python3 bench/reload/sched_waits.py "${f%%|*}.txt" "$SERVER_PID" "${f#*|}" >> "$OUT/sched.md"
+done
 LOAD_UPTIME_END="$(uptime)"
 
 # GC pauses (G1 "Pause ..." lines) between two JVM uptimes (s); the JVM started at t0, near enough.
@@ -213,6 +245,11 @@ window() { # from_ms to_ms
     echo
     echo "The server's own figures (load + apply, from its log; not in builds before this line was added):"
     grep -o 'reloaded in .*' "$OUT/server.log" | sed 's/^/    /' || echo "    (none)"
+    if [ -s "$OUT/sched.md" ]; then
+        echo
+        echo "Scheduling delays of the query threads (perf sched; bench/reload/sched_waits.py):"
+        sed 's/^/    /' "$OUT/sched.md"
+    fi
 } > "$OUT/summary.md"
 cat "$OUT/summary.md"
 echo

@@ -26,6 +26,7 @@ import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import io.wayfinder.profile.MonitorConfig;
 import java.net.ConnectException;
 import java.net.InetAddress;
@@ -55,7 +56,7 @@ import javax.net.ssl.SSLParameters;
  * resolver hands clients any of them.
  */
 public final class NettyProber implements Prober, AutoCloseable {
-    private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("health-probe"), NioIoHandler.newFactory());
     /**
      * Lookups block, and one that hangs (a dead DNS server) holds its thread for the resolver's
      * own timeout: 16 threads keep a few slow names from making every other name's probe time

@@ -12,6 +12,7 @@ import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.unix.UnixChannelOption;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import io.wayfinder.dns.ratelimit.ResponseRateLimiter;
 import java.net.BindException;
 import java.net.Inet4Address;
@@ -133,7 +134,8 @@ public final class DnsServer implements AutoCloseable {
         this.tcpLimits = tcpLimits;
         this.tcpSlots = new ConnectionLimiter(tcpLimits.maxConnections(), tcpLimits.maxConnectionsPerAddress());
         this.hostAddresses = hostAddresses;
-        this.group = new MultiThreadIoEventLoopGroup(threads, transport.ioHandlerFactory());
+        // Named, so that top -H, jstack and perf sched tell the query threads from other event loops.
+        this.group = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("dns-io"), transport.ioHandlerFactory());
     }
 
     /**

@@ -6,6 +6,7 @@ import io.wayfinder.net.IpPrefix;
 import io.wayfinder.source.ByteLines;
 import io.wayfinder.source.CsvLines;
 import io.wayfinder.source.SourceFormatException;
+import io.wayfinder.time.CpuYield;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -56,6 +57,7 @@ public final class LatencyCsvReader {
             lines.expectHeader("prefix", "region", "rtt_ms");
             long headerBytes = raw.consumed();
             while (raw.advance()) {
+                CpuYield.every(rows);
                 if (rows == ROWS_BEFORE_ESTIMATE) {
                     // Size the builder's arrays once for the whole file, from the rows so far.
                     double bytesPerRow = (double) (raw.consumed() - headerBytes) / rows;

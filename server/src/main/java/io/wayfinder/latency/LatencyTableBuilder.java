@@ -4,6 +4,7 @@ import io.wayfinder.latency.LatencyTable.AggregateLevel;
 import io.wayfinder.net.IpPrefix;
 import io.wayfinder.net.PrefixMap;
 import io.wayfinder.net.PrefixNumbering;
+import io.wayfinder.time.CpuYield;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -260,7 +261,9 @@ public final class LatencyTableBuilder {
 
         char[] rtt = new char[entries * columns];
         byte[] sourceLength = new byte[entries * columns];
+        int done = 0;
         for (int entry : byLengthAscending(map)) {
+            CpuYield.every(done++);
             int parent = map.parent(entry);
             merged.load(entry);
             for (int c = 0; c < columns; c++) {
@@ -337,6 +340,7 @@ public final class LatencyTableBuilder {
         double[] blockWeighted = new double[expected * Math.max(1, columns)];
         long[] blockSamples = new long[blockWeighted.length];
         for (int e = 0; e < map.entryCount(); e++) {
+            CpuYield.every(e);
             if (entries.ipv6(e) != ipv6 || entries.length(e) < length) {
                 continue;
             }
@@ -374,6 +378,7 @@ public final class LatencyTableBuilder {
         char[] rtt = new char[keptCount * columns];
         int[] count = new int[keptCount * columns];
         for (int k = 0; k < keptCount; k++) {
+            CpuYield.every(k);
             int b = kept[k];
             for (int c = 0; c < columns; c++) {
                 long n = blockSamples[b * columns + c];

@@ -1,6 +1,7 @@
 package io.wayfinder.latency;
 
 import io.wayfinder.net.PrefixMap;
+import io.wayfinder.time.CpuYield;
 
 /**
  * A copy of the rows of the IPv4 /24s whose own row settles every region (see
@@ -43,6 +44,7 @@ final class SettledSlash24Rows {
         long[] words = new long[2 * (SLOTS / 64)];
         int count = 0;
         for (int slot = 0; slot < SLOTS; slot++) {
+            CpuYield.every(slot);
             if ((slot & 63) == 0) {
                 words[2 * (slot >>> 6) + 1] = count;
             }
@@ -54,6 +56,7 @@ final class SettledSlash24Rows {
         char[] rows = new char[count * columns];
         int row = 0;
         for (int slot = 0; slot < SLOTS; slot++) {
+            CpuYield.every(slot);
             int direct = prefixes.directIpv4(slot << 8);
             if (settles(direct)) {
                 System.arraycopy(rtt, PrefixMap.directEntry(direct) * columns, rows, row++ * columns, columns);

@@ -1,5 +1,6 @@
 package io.wayfinder.net;
 
+import io.wayfinder.time.CpuYield;
 import java.util.Arrays;
 import java.util.function.IntPredicate;
 
@@ -203,6 +204,7 @@ public final class PrefixMap {
             int entryBits = (entry + 1) << DIRECT_ENTRY_SHIFT | (entry != NO_ENTRY && marked.test(entry) ? DIRECT_MARK : 0);
             long nextLo = last ? 0 : next;
             for (int slot = cursor; slot < endSlot; slot++) {
+                CpuYield.every(slot);
                 long address = (long) slot << 8;
                 int h24 = holdingLength(0, start, last, 0, nextLo, 0, address, 24, 32);
                 int h32 = holdingLength(0, start, last, 0, nextLo, 0, address, 32, 32);
@@ -388,6 +390,7 @@ public final class PrefixMap {
     public void forEachEntry(EntryVisitor visitor) {
         boolean[] seen = new boolean[entryLengths.length];
         for (int i = 0; i < v4Starts.length; i++) {
+            CpuYield.every(i);
             long start = (v4Starts[i] ^ Integer.MIN_VALUE) & 0xFFFF_FFFFL;
             for (int e = v4Entries[i]; e != NO_ENTRY && !seen[e]; e = entryParents[e]) {
                 seen[e] = true;
@@ -395,6 +398,7 @@ public final class PrefixMap {
             }
         }
         for (int i = 0; i < v6StartsHi.length; i++) {
+            CpuYield.every(i);
             long hi = v6StartsHi[i] ^ Long.MIN_VALUE;
             long lo = v6StartsLo[i] ^ Long.MIN_VALUE;
             for (int e = v6Entries[i]; e != NO_ENTRY && !seen[e]; e = entryParents[e]) {
@@ -423,6 +427,7 @@ public final class PrefixMap {
         int[] index = new int[size + 1];
         int interval = 0; // interval 0 always starts at address 0
         for (int t = 0; t < size; t++) {
+            CpuYield.every(t);
             while (interval + 1 < intervals && startsAtOrBefore.test(interval + 1, t)) {
                 interval++;
             }
@@ -580,6 +585,7 @@ public final class PrefixMap {
             int[] stack = new int[130];
             int depth = 0;
             for (int k = from; k < to; k++) {
+                CpuYield.every(k);
                 int e = order[k];
                 while (depth > 0 && endsBefore(stack[depth - 1], his[e], los[e])) {
                     int ended = stack[--depth];
@@ -666,6 +672,7 @@ public final class PrefixMap {
             int i = from;
             int j = mid;
             for (int k = from; k < to; k++) {
+                CpuYield.every(k);
                 if (j >= to || (i < mid && compare(tmp[i], tmp[j]) <= 0)) {
                     a[k] = tmp[i++];
                 } else {

@@ -1,6 +1,7 @@
 /**
  * The scheduler abstraction: one thread of work with timers, which the control path, health
- * monitoring and the file watcher run on, and which tests replace with a manual clock. It depends on
+ * monitoring and the file watcher run on, and which tests replace with a manual clock; and the yield
+ * points by which long builds give the processor to the query threads. It depends on
  * no other Wayfinder package.
  */
 package io.wayfinder.time;

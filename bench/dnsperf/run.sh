@@ -31,7 +31,10 @@
 # builds in the same rounds; the jar's file name is added to its label), START_WAIT (s a server may
 # take to answer once the ones before it do, default 180; more for 10M prefixes on a busy machine),
 # PORT_BASE (default 15350; free ports
-# from there), KEEP_TMP=1 (keep the temp dir).
+# from there), KEEP_TMP=1 (keep the temp dir), ECS_SPREAD=N (gdnsd and Wayfinder get N queries, each
+# with its own ECS /24 from the table, in dnsperf's binary input (-B, bench/dnsperf/ecs_queries.py)
+# instead of one ECS subnet for every query: every query then reads another network's row, as real
+# clients do; N at most PREFIXES).
 #
 # The servers are measured in interleaved rounds (NSD, gdnsd, Wayfinder, NSD, ...) so slow drifts in
 # machine load hit all of them alike; every run records the 1-min load average and the CPU used by
@@ -241,7 +244,17 @@ for id in "${SERVERS[@]}"; do
 done
 
 # ---------------------------------------------------------------- measuring
-for id in "${SERVERS[@]}"; do echo "${NAME[$id]} A" > "$TMP/queries-$id.txt"; done
+declare -A QUERIES   # dnsperf's input options per server
+for id in "${SERVERS[@]}"; do
+    if [ "${ECS_SPREAD:-0}" -gt 0 ] && [ -n "${ECS[$id]}" ]; then
+        python3 bench/dnsperf/ecs_queries.py "${NAME[$id]}" "$TMP/latency.csv" "$ECS_SPREAD" "$TMP/queries-$id.bin"
+        QUERIES[$id]="-B -d $TMP/queries-$id.bin"
+        ECS[$id]=""   # each query carries its own
+    else
+        echo "${NAME[$id]} A" > "$TMP/queries-$id.txt"
+        QUERIES[$id]="-d $TMP/queries-$id.txt -e"
+    fi
+done
 CLK_TCK=$(getconf CLK_TCK)
 tree_ticks() { # CPU ticks (user+system) of a process and its descendants
     local pids
@@ -264,10 +277,10 @@ perf_run() { # id label seconds options -> writes $OUT/<label>.txt
     local id=$1 label=$2 secs=$3 opts=$4 ecs=() t0 t1 s0 s1 b0 b1 i0 i1 load times
     [ -z "${ECS[$id]}" ] || ecs=(-E "${ECS[$id]}")
     load=$(cut -d' ' -f1 /proc/loadavg)
-    { echo "# $(date -Is) uptime: $(uptime)"; echo "# dnsperf -s 127.0.0.1 -p ${PORT[$id]} -d queries(${NAME[$id]} A) -l $secs -e ${ecs[*]} $opts"; } > "$OUT/$label.txt"
+    { echo "# $(date -Is) uptime: $(uptime)"; echo "# dnsperf -s 127.0.0.1 -p ${PORT[$id]} ${QUERIES[$id]} (${NAME[$id]} A) -l $secs ${ecs[*]} $opts"; } > "$OUT/$label.txt"
     s0=$(tree_ticks "${PID[$id]}"); b0=$(busy_ticks); i0=$(irq_ticks); t0=$(date +%s.%N)
     local TIMEFORMAT='%3U %3S'
-    times=$( { time "${DNSPERF_PIN[@]}" "$DNSPERF" -s 127.0.0.1 -p "${PORT[$id]}" -d "$TMP/queries-$id.txt" -l "$secs" -e "${ecs[@]}" $opts >> "$OUT/$label.txt" 2>&1 ; } 2>&1 )
+    times=$( { time "${DNSPERF_PIN[@]}" "$DNSPERF" -s 127.0.0.1 -p "${PORT[$id]}" ${QUERIES[$id]} -l "$secs" "${ecs[@]}" $opts >> "$OUT/$label.txt" 2>&1 ; } 2>&1 )
     t1=$(date +%s.%N); s1=$(tree_ticks "${PID[$id]}"); b1=$(busy_ticks); i1=$(irq_ticks)
     echo "# after: $(uptime)" >> "$OUT/$label.txt"
     awk -v f="$OUT/$label.txt" -v t0="$t0" -v t1="$t1" -v s="$((s1 - s0))" -v b="$((b1 - b0))" -v irq="$((i1 - i0))" -v hz="$CLK_TCK" \
@@ -369,8 +382,13 @@ for id in "${SERVERS[@]}"; do BEST[$id]=$(best_setting "$id"); done
     echo
     echo "Machine: $(nproc) cores, $(awk -F: '/model name/ { print $2; exit }' /proc/cpuinfo | sed 's/^ *//'), kernel $(uname -r)."
     if [ "$PIN" = 1 ]; then echo "Pinned (taskset): every server on CPU $SERVER_CPUS, dnsperf on CPU $DNSPERF_CPUS."; else echo "Not pinned (PIN=0)."; fi
-    echo "dnsperf $("$DNSPERF" -h 2>&1 | awk '/^Version/ { print $2 }'): \`-l $DURATION -e\` plus the settings below, one name per server;" \
-         "ECS runs add \`-E $ECS_OPT\` ($BENCH_PREFIX, fastest region $BENCH_REGION)."
+    if [ "${ECS_SPREAD:-0}" -gt 0 ]; then
+        echo "dnsperf $("$DNSPERF" -h 2>&1 | awk '/^Version/ { print $2 }'): \`-l $DURATION\` plus the settings below, one name per server;" \
+             "ECS runs replay $ECS_SPREAD queries, each with its own ECS /24 of the table (\`-B\`, ECS_SPREAD=$ECS_SPREAD); NSD gets \`-e\`."
+    else
+        echo "dnsperf $("$DNSPERF" -h 2>&1 | awk '/^Version/ { print $2 }'): \`-l $DURATION -e\` plus the settings below, one name per server;" \
+             "ECS runs add \`-E $ECS_OPT\` ($BENCH_PREFIX, fastest region $BENCH_REGION)."
+    fi
     echo "Medians of $RUNS interleaved runs ($(awk -F'\t' -v n=$C_COUNTED 'NR > 1 && $n == 0' "$OUT/runs.tsv" | wc -l) more were" \
          "disturbed by other jobs, >$QUIET_BUSY cores, and taken again), each server at the dnsperf setting that gave it its best median. CPU columns in cores" \
          "(of $(nproc)) over each run: the server's processes (also per answered query), dnsperf, kernel interrupt work (loopback delivery), and" \

@@ -1,5 +1,7 @@
 package io.wayfinder.latency;
 
+import io.wayfinder.time.CpuYield;
+
 /**
  * A {@link LatencyTableBuilder}'s measurements merged per table cell (entry, column), one entry at
  * a time: {@link #load} fills {@link #weighted} and {@link #samples} with the sums of that entry's
@@ -44,6 +46,7 @@ final class MergedCells {
         this.first = new int[entries + 1];
         boolean grouped = true;
         for (int i = 0; i < observations; i++) {
+            CpuYield.every(i);
             first[obsEntry[i] + 1]++;
             grouped &= i == 0 || obsEntry[i] >= obsEntry[i - 1];
         }
@@ -56,6 +59,7 @@ final class MergedCells {
             int[] order = new int[observations];
             int[] next = first.clone();
             for (int i = 0; i < observations; i++) {
+                CpuYield.every(i);
                 order[next[obsEntry[i]]++] = i;
             }
             this.orderOrNull = order;

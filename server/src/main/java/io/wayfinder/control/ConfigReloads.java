@@ -2,6 +2,7 @@ package io.wayfinder.control;
 
 import io.wayfinder.geo.GeoLookupFailures;
 import io.wayfinder.profile.ConfigException;
+import io.wayfinder.time.CpuYield;
 import io.wayfinder.time.Scheduler;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -83,7 +84,8 @@ public final class ConfigReloads implements AutoCloseable {
     public synchronized boolean reload() {
         Map<Path, FileStamp> before = watcher == null ? Map.of() : watcher.stampNow();
         long started = System.nanoTime();
-        LoadedConfig next = load();
+        // Beside the query threads: the build gives way to them (on a small machine, half a core).
+        LoadedConfig next = CpuYield.inBackground(this::load);
         long loaded = System.nanoTime();
         boolean applied = next != null && apply(next);
         if (applied) {

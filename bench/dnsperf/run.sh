@@ -245,9 +245,10 @@ done
 
 # ---------------------------------------------------------------- measuring
 declare -A QUERIES   # dnsperf's input options per server
+SPREAD_OUTPUTS=()
 for id in "${SERVERS[@]}"; do
     if [ "${ECS_SPREAD:-0}" -gt 0 ] && [ -n "${ECS[$id]}" ]; then
-        python3 bench/dnsperf/ecs_queries.py "${NAME[$id]}" "$TMP/latency.csv" "$ECS_SPREAD" "$TMP/queries-$id.bin"
+        SPREAD_OUTPUTS+=("${NAME[$id]}=$TMP/queries-$id.bin")
         QUERIES[$id]="-B -d $TMP/queries-$id.bin"
         ECS[$id]=""   # each query carries its own
     else
@@ -255,6 +256,10 @@ for id in "${SERVERS[@]}"; do
         QUERIES[$id]="-d $TMP/queries-$id.txt -e"
     fi
 done
+if [ "${#SPREAD_OUTPUTS[@]}" -gt 0 ]; then
+    log "writing $ECS_SPREAD queries with their own ECS /24s for ${#SPREAD_OUTPUTS[@]} servers"
+    python3 bench/dnsperf/ecs_queries.py "$TMP/latency.csv" "$ECS_SPREAD" 1 "${SPREAD_OUTPUTS[@]}"
+fi
 CLK_TCK=$(getconf CLK_TCK)
 tree_ticks() { # CPU ticks (user+system) of a process and its descendants
     local pids

@@ -223,9 +223,10 @@ class ArchitectureTest {
     // --- low-level packages ---------------------------------------------------------------------
 
     @ArchTest
-    static final ArchRule netIsALeaf = wayfinderDependenciesOnly(NET)
+    static final ArchRule netIsALeaf = wayfinderDependenciesOnly(NET, TIME)
             .because("prefixes and longest-prefix match are the bottom of the stack, used by the"
-                    + " codec, geolocation, latency and routing alike");
+                    + " codec, geolocation, latency and routing alike (time, a leaf, for the yield"
+                    + " points of its long builds)");
 
     @ArchTest
     static final ArchRule textIsALeaf = wayfinderDependenciesOnly(TEXT)
@@ -248,9 +249,10 @@ class ArchitectureTest {
                     + " on; geo must not depend on them in turn");
 
     @ArchTest
-    static final ArchRule latencySitsOnGeoNetSource = wayfinderDependenciesOnly(LATENCY, GEO, NET, SOURCE)
+    static final ArchRule latencySitsOnGeoNetSource = wayfinderDependenciesOnly(LATENCY, GEO, NET, SOURCE, TIME)
             .because("the latency table is a hot structure built from measurements and distances;"
-                    + " it must not know the configuration or the routing methods that read it");
+                    + " it must not know the configuration or the routing methods that read it (time,"
+                    + " a leaf, for the yield points of its builds)");
 
     @ArchTest
     static final ArchRule trafficSitsOnNetGeoTime = wayfinderDependenciesOnly(TRAFFIC, NET, GEO, TIME)

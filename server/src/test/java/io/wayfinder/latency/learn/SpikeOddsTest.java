@@ -76,6 +76,19 @@ class SpikeOddsTest {
     }
 
     @Test
+    void aChangeDeclaredFromChangeMinSamplesIsNeverTakenForASpikeOnceDecayed() {
+        SpikeOdds.Fitter fitter = new SpikeOdds.Fitter(CHANGE_MIN_SAMPLES);
+        Random random = new Random(13);
+        for (int i = 0; i < 20_000; i++) {
+            fitter.add(random.nextDouble() < 0.05 ? 10 + 10 * random.nextDouble() : random.nextGaussian(), 4);
+        }
+        SpikeOdds odds = fitter.fit();
+        assertThat(odds.probability(12, 4)).isGreaterThan(0.9);
+        // Five samples over the last hour, at a 7-day half-life: a weight of 4.98, a 50 ms rise.
+        assertThat(odds.probability(12, CHANGE_MIN_SAMPLES * Math.pow(2, -1.0 / (7 * 24)))).isZero();
+    }
+
+    @Test
     void aSpikeFallsBackToWhatTheCellWouldBorrowAndTheRestAreShrunkAsBefore() {
         SpikeOdds odds = learned(0.03, 20_000);
         double v = 4;

@@ -94,8 +94,11 @@ final class SpikeOdds {
     double figure(double y, double v, double p, double predicted, double weight, int changeMinSamples) {
         double lambda = v / (v + p);
         double shrunk = y - LearnedLatency.shrink(lambda * (y - predicted), v, weight, changeMinSamples);
+        if (y <= predicted || !few(weight, fewSamples)) {
+            return shrunk; // most cells: no square root
+        }
         double pi = probability((y - predicted) / Math.sqrt(v + p), weight);
-        return pi == 0 ? shrunk : predicted + (1 - pi) * (shrunk - predicted);
+        return predicted + (1 - pi) * (shrunk - predicted);
     }
 
     /** Gathers held-out cells (their weight and standardised residual) one at a time; no array per cell. */

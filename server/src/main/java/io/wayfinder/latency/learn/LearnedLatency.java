@@ -67,10 +67,15 @@ public final class LearnedLatency implements LatencyLearning {
      * How far an own cell moves towards what it would borrow: {@code amount = λ (y - ŷ)}, limited
      * to {@link #MAX_SHRINK_SE} standard errors once the cell has {@code changeMinSamples} samples'
      * weight, as much evidence as it takes to declare a change. Below that the shrinkage is the
-     * plain Bayesian one: a cell of one or two samples cannot claim to be unusual.
+     * plain Bayesian one: a cell of one or two samples cannot claim to be unusual. Counted in
+     * whole samples ({@link SpikeOdds#few}): a state the fold replaced after a change holds
+     * {@code changeMinSamples} samples decayed by up to {@code holdBack} (4.98), and shrunk the
+     * plain way it fell back most of the way to its unchanged neighbours (three of the seventeen
+     * networks of the routing-quality benchmark's congestion event that kept the slowed region
+     * despite 5 new samples to it).
      */
     static double shrink(double amount, double v, double weight, int changeMinSamples) {
-        if (weight < changeMinSamples) {
+        if (SpikeOdds.few(weight, changeMinSamples)) {
             return amount;
         }
         double limit = MAX_SHRINK_SE * Math.sqrt(v);

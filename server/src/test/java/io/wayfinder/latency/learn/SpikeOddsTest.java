@@ -89,6 +89,15 @@ class SpikeOddsTest {
     }
 
     @Test
+    void aChangeDeclaredFromChangeMinSamplesKeepsLimitedTranslationOnceDecayed() {
+        // 12 ms towards the prediction, one standard error (1 ms) at most once a change's worth of samples is in.
+        double decayed = CHANGE_MIN_SAMPLES * Math.pow(2, -1.0 / (7 * 24));
+        assertThat(LearnedLatency.shrink(12, 1, decayed, CHANGE_MIN_SAMPLES)).isEqualTo(1);
+        assertThat(LearnedLatency.shrink(12, 1, 40, CHANGE_MIN_SAMPLES)).isEqualTo(1);
+        assertThat(LearnedLatency.shrink(12, 1, 4, CHANGE_MIN_SAMPLES)).isEqualTo(12);
+    }
+
+    @Test
     void aSpikeFallsBackToWhatTheCellWouldBorrowAndTheRestAreShrunkAsBefore() {
         SpikeOdds odds = learned(0.03, 20_000);
         double v = 4;

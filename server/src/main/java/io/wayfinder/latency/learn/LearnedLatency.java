@@ -67,10 +67,15 @@ public final class LearnedLatency implements LatencyLearning {
      * How far an own cell moves towards what it would borrow: {@code amount = λ (y - ŷ)}, limited
      * to {@link #MAX_SHRINK_SE} standard errors once the cell has {@code changeMinSamples} samples'
      * weight, as much evidence as it takes to declare a change. Below that the shrinkage is the
-     * plain Bayesian one: a cell of one or two samples cannot claim to be unusual.
+     * plain Bayesian one: a cell of one or two samples cannot claim to be unusual. Counted in
+     * whole samples ({@link SpikeOdds#few}): a state the fold replaced after a change holds
+     * {@code changeMinSamples} samples decayed by up to {@code holdBack} (4.98), and shrunk the
+     * plain way it fell back most of the way to its unchanged neighbours (three of the seventeen
+     * networks of the routing-quality benchmark's congestion event that kept the slowed region
+     * despite 5 new samples to it).
      */
     static double shrink(double amount, double v, double weight, int changeMinSamples) {
-        if (weight < changeMinSamples) {
+        if (SpikeOdds.few(weight, changeMinSamples)) {
             return amount;
         }
         double limit = MAX_SHRINK_SE * Math.sqrt(v);
@@ -345,7 +350,7 @@ public final class LearnedLatency implements LatencyLearning {
         Observations sample = obs.sample(1, TRUST_SAMPLE_CELLS);
         Anchors sampleAnchors = sample == obs ? anchors : Anchors.of(sample, names, geo, catalogue);
         TrustSearch.Result learned = TrustSearch.search(sample, sampleAnchors.ofNetwork, sampleAnchors.mu, trust, heldOutFold,
-                rebuilds == 0 ? 2 : 1);
+                rebuilds == 0 ? 2 : 1, parameters.changeMinSamples());
         trust = learned.trust();
         long t3 = System.nanoTime();
         long cpu3 = Lanes.cpuNanos();
@@ -364,12 +369,12 @@ public final class LearnedLatency implements LatencyLearning {
         published = next;
         rebuilds++;
         log.info(String.format(Locale.ROOT, "latency learning: rebuild %d: %d samples folded (%d merged, %d replacing the state of %d changed cells, %d held back), "
-                        + "%d networks, %d cells, %d table rows; trust %s; held-out error %.1f ms² over %d cells; "
+                        + "%d networks, %d cells, %d table rows; trust %s; held-out error %.1f ms² over %d cells; %s; "
                         + "fold %.2f s, observe %.2f s, learn %.2f s, fit %.2f s (%d sweeps%s, the last moving effects by %.3f ms at most), table %.2f s; "
                         + "CPU of the learning thread and the lanes: fold %.2f s, observe %.2f s, learn %.2f s, fit %.2f s, table %.2f s",
                 rebuilds, fold.merged + fold.replaced + fold.heldBack, fold.merged, fold.replaced, fold.changedCells, fold.heldBack,
                 obs.networks, obs.cells, next.table.prefixCount(), describe(trust),
-                learned.heldOutError(), learned.heldOutCells(), (t1 - t0) / 1e9, (t2 - t1) / 1e9, (t3 - t2) / 1e9,
+                learned.heldOutError(), learned.heldOutCells(), learned.spikes(), (t1 - t0) / 1e9, (t2 - t1) / 1e9, (t3 - t2) / 1e9,
                 (t4 - t3) / 1e9, sweeps, previous == null ? "" : ", warm", model.lastMoved, (t5 - t4) / 1e9,
                 (cpu1 - cpu0) / 1e9, (cpu2 - cpu1) / 1e9, (cpu3 - cpu2) / 1e9, (cpu4 - cpu3) / 1e9, (cpu5 - cpu4) / 1e9));
         return new LatencyEstimator(next.table, geo, anchors.global);

@@ -128,9 +128,7 @@ final class Published {
             if (own != null) {
                 double v = own.v();
                 double p = classVariance[level];
-                double lambda = v / (v + p);
-                double estimate = own.y() - LearnedLatency.shrink(lambda * (own.y() - model.predict(n, r)), v,
-                        own.weight(), changeMinSamples);
+                double estimate = learned.spikes().figure(own.y(), v, p, model.predict(n, r), own.weight(), changeMinSamples);
                 long age = own.ageMinutes() < 0 ? -1 : Decay.millis(own.ageMinutes());
                 return new Evidence(region, network, estimate, Math.sqrt(1 / (1 / v + 1 / p)), "own", own.weight(), age,
                         String.format(java.util.Locale.ROOT, "own mean %.1f ms, shrunk towards %.1f ms (from %s)",

@@ -94,8 +94,8 @@ final class TableWriter {
                 rowKeys);
         // The figures of a chunk of networks are computed (on the pool) while the previous chunk's
         // rows are written (on this thread, in table order, as hysteresis and the table need).
-        Figures[] buffers = {new Figures(obs, model, counts, classVariance, networkVariance, blockFirst, parameters),
-            new Figures(obs, model, counts, classVariance, networkVariance, blockFirst, parameters)};
+        Figures[] buffers = {new Figures(obs, model, counts, classVariance, networkVariance, blockFirst, parameters, learned.spikes()),
+            new Figures(obs, model, counts, classVariance, networkVariance, blockFirst, parameters, learned.spikes())};
         boolean pipelined = Lanes.parts(obs.cells) > 1;
         int chunks = (obs.networks + Figures.CHUNK - 1) / Figures.CHUNK;
         if (pipelined && chunks > 0) {
@@ -357,6 +357,7 @@ final class TableWriter {
         private final double networkVariance;
         private final int[][] blockFirst;
         private final LearningParameters parameters;
+        private final SpikeOdds spikes;
         private final BorrowingModel.Scratch scratch;
         private final double[] predicted;
         private final int stride;
@@ -366,7 +367,8 @@ final class TableWriter {
         int to;
 
         Figures(Observations obs, BorrowingModel model, int[][] counts, double[] classVariance, double networkVariance,
-                int[][] blockFirst, LearningParameters parameters) {
+                int[][] blockFirst, LearningParameters parameters, SpikeOdds spikes) {
+            this.spikes = spikes;
             this.obs = obs;
             this.model = model;
             this.counts = counts;
@@ -414,9 +416,7 @@ final class TableWriter {
                     double y = obs.y[c];
                     double v = obs.v[c];
                     double p = classVariance[model.borrowLevel(n, r, 1, counts)]; // one cell a region
-                    double lambda = v / (v + p);
-                    figure[at + r] = y - LearnedLatency.shrink(lambda * (y - predicted[r]), v, obs.weight[c],
-                            parameters.changeMinSamples());
+                    figure[at + r] = spikes.figure(y, v, p, predicted[r], obs.weight[c], parameters.changeMinSamples());
                     sd[at + r] = Math.sqrt(1 / (1 / v + 1 / p));
                 }
                 for (int r = 0; r < regions; r++) {

@@ -125,6 +125,51 @@ class BorrowingTest {
         assertThat(trust(s, "network offset", "").sdMs()).isGreaterThan(2);
     }
 
+    @Test
+    void aSingleSpikedSampleFallsBackToWhatItsNetworkWouldBorrow() {
+        // 80 /20s in 20 /16s, each with 4 networks of 20 samples to each region and 10 of one: the
+        // truth (the block's plus a last mile) plus one-sided noise (exponential, 3 ms) and, one
+        // sample in 25, a spike of 100-200 ms. Thirty more networks of one sample a region have
+        // their West Europe sample 150 ms above the truth.
+        Samples s = new Samples(8);
+        Random r = new Random(9);
+        double[] base = {20, 45, 95};
+        for (int b = 0; b < 20; b++) {
+            for (int n = 0; n < 56; n++) {
+                String net = "10." + (20 + b) + "." + (n / 14 * 16 + n % 14) + ".0/24";
+                double lastMile = 10 * r.nextDouble();
+                int samples = n % 14 < 4 ? 20 : 1;
+                for (int g = 0; g < REGIONS.length; g++) {
+                    for (int i = 0; i < samples; i++) {
+                        double noise = -3 * Math.log(1 - r.nextDouble()) + (r.nextDouble() < 0.04 ? 100 + 100 * r.nextDouble() : 0);
+                        s.addOne(net, REGIONS[g], base[g] + lastMile + noise);
+                    }
+                }
+            }
+        }
+        double error = 0;
+        for (int n = 0; n < 30; n++) {
+            String net = "10." + (20 + n % 20) + "." + (14 + 16 * (n / 20)) + ".0/24"; // beside 14 networks of its /20
+            s.addOne(net, "westeurope", 20 + 5 + 150);
+            s.addOne(net, "northeurope", 45 + 5 + 3);
+            s.addOne(net, "eastus", 95 + 5 + 3);
+        }
+        s.rebuild();
+        for (int n = 0; n < 30; n++) {
+            String net = "10." + (20 + n % 20) + "." + (14 + 16 * (n / 20)) + ".0/24"; // beside 14 networks of its /20
+            error += s.table(net, "westeurope") - (20 + 5);
+            assertThat(s.best(net, REGIONS)).isEqualTo("westeurope");
+        }
+        // Shrunk by precision alone, such a cell kept most of the spike (its variance is a typical
+        // sample's, its class's inflated by the spikes among the held-out cells); taken for a spike,
+        // it falls most of the way back to what its network would borrow.
+        assertThat(error / 30).isLessThan(27);
+        String probe = "10.20.14.0/24";
+        Evidence e = s.learner.explain(Samples.net(probe), "westeurope");
+        assertThat(e.kind()).isEqualTo("own");
+        assertThat(e.estimateMs()).isCloseTo(s.table(probe, "westeurope"), within(0.06));
+    }
+
     private static LevelTrust trust(Samples s, String prefix, String suffix) {
         return s.learner.coverage().trust().stream()
                 .filter(t -> t.level().startsWith(prefix) && t.level().endsWith(suffix)).findFirst().orElseThrow();

@@ -70,8 +70,7 @@ public final class ResponseWriter {
         buffer.writeShort(q.questionParsed ? 1 : 0);
         buffer.writeZero(6);
         if (q.questionParsed) {
-            int from = q.packet.readerIndex() + QUESTION_NAME;
-            buffer.writeBytes(q.packet, from, q.nameLength + 4);
+            buffer.writeBytes(q.question, 0, q.nameLength + 4);
             names.remember(QUESTION_NAME);
         }
         questionEnd = buffer.writerIndex();

@@ -78,6 +78,11 @@ public final class QueryAnswerer implements Responder {
     private int prefetched;
     /** The clients {@link #prefetch} reads the rows of, one batch at a time; grows to the batch size, never per query. */
     private int[] rowClients = new int[32];
+    /**
+     * The zones the last {@link #prefetch} looked names up in: a query's note ({@link DnsQuery#responderNote},
+     * the name's node) is used by {@link #respond} only when it answers from the same zones.
+     */
+    private ZoneData prefetchedZones;
 
     /** An answerer whose counts nobody reads (explanations, tests, benchmarks of routing alone). */
     public QueryAnswerer(Supplier<Snapshot> snapshots) {
@@ -115,7 +120,9 @@ public final class QueryAnswerer implements Responder {
             return;
         }
         byte[] name = q.lowerName();
-        NameNode node = zones.names.get(name, 0, q.nameLength());
+        // The prefetch's lookup of this name, when it was made in this snapshot's zones.
+        NameNode node = q.responderNote() instanceof NameNode found && zones == prefetchedZones
+                ? found : zones.names.get(name, 0, q.nameLength());
         if (node == null) {
             Zone zone = zones.zoneContaining(name, 0, q.nameLength());
             if (zone == null) {
@@ -156,14 +163,25 @@ public final class QueryAnswerer implements Responder {
     @Override
     public void prefetch(DnsQuery[] queries, int count) {
         Snapshot snapshot = snapshots.get();
-        NameTable<NameNode> names = snapshot.zones().names;
+        ZoneData zoneData = snapshot.zones();
+        prefetchedZones = zoneData;
+        NameTable<NameNode> names = zoneData.names;
         RoutingTable table = snapshot.routing();
         if (rowClients.length < count) {
             rowClients = new int[count];
         }
         int rows = 0;
         for (int i = 0; i < count; i++) {
-            long client = rowClient(queries[i], names, table);
+            DnsQuery q = queries[i];
+            if (q.qclass() != RecordType.IN) {
+                continue; // refused before any lookup
+            }
+            NameNode node = names.get(q.lowerName(), 0, q.nameLength());
+            if (node == null) {
+                continue;
+            }
+            q.responderNote(node); // respond finds the name here instead of a second lookup
+            long client = rowClient(q, node, table);
             if (client >= 0) {
                 rowClients[rows++] = (int) client;
             }
@@ -175,13 +193,9 @@ public final class QueryAnswerer implements Responder {
         prefetched += sum;
     }
 
-    /** The IPv4 client whose row routing {@code q} will read first (unsigned, as a long), or -1 when none. */
-    private static long rowClient(DnsQuery q, NameTable<NameNode> names, RoutingTable table) {
-        if (q.qclass() != RecordType.IN) {
-            return -1; // refused before routing
-        }
-        NameNode node = names.get(q.lowerName(), 0, q.nameLength());
-        if (node == null || node.kind != NameNode.Kind.PROFILE) {
+    /** The IPv4 client whose row routing {@code q} (asking for {@code node}'s name) will read first (unsigned, as a long), or -1 when none. */
+    private static long rowClient(DnsQuery q, NameNode node, RoutingTable table) {
+        if (node.kind != NameNode.Kind.PROFILE) {
             return -1;
         }
         int address;

@@ -48,18 +48,20 @@ public final class QueryDecoder {
         if (end - base < HEADER) {
             return DROP;
         }
-        query.id = packet.getUnsignedShort(base);
-        query.flags = packet.getUnsignedShort(base + 2);
+        long header = packet.getLong(base); // ID, flags, QDCOUNT, ANCOUNT: one read, not four
+        query.id = (int) (header >>> 48);
+        query.flags = (int) (header >>> 32) & 0xFFFF;
         if ((query.flags & 0x8000) != 0) {
             return DROP;
         }
         if (query.opcode() != 0) {
             return NOTIMP;
         }
-        int qdcount = packet.getUnsignedShort(base + 4);
-        int ancount = packet.getUnsignedShort(base + 6);
-        int nscount = packet.getUnsignedShort(base + 8);
-        int arcount = packet.getUnsignedShort(base + 10);
+        int qdcount = (int) (header >>> 16) & 0xFFFF;
+        int ancount = (int) header & 0xFFFF;
+        int counts = packet.getInt(base + 8); // NSCOUNT, ARCOUNT
+        int nscount = counts >>> 16;
+        int arcount = counts & 0xFFFF;
         if (qdcount != 1) {
             return FORMERR;
         }

@@ -14,11 +14,13 @@ import java.util.function.IntSupplier;
  *
  * <pre>java -Xmx10g -cp bench/target/benchmarks.jar io.wayfinder.bench.CpuTimeRunner route 1000000 mixed
  * operations: route PREFIXES [mixed|inside|aggregate|distance] [DISTINCT], lookup PREFIXES,
- *             estimate PREFIXES, decode, respond PREFIXES, respond-timed PREFIXES, batch PREFIXES</pre>
+ *             estimate PREFIXES, decode, respond PREFIXES, respond-timed PREFIXES, batch PREFIXES,
+ *             udp-batch PREFIXES [one|mixed]</pre>
  *
  * <p>{@code batch} times {@link QueryBatchBenchmark}'s three ways of answering a batch in the same
  * JVM, a round of each in turn (so that they share the machine's load and the heap's layout), and
- * reports them per query.
+ * reports them per query. {@code udp-batch} times {@code UdpBatchBenchmark}: the FFM transport's
+ * work per receive batch without its system calls, per query.
  */
 public final class CpuTimeRunner {
     private static final int ROUNDS = 15;
@@ -31,6 +33,14 @@ public final class CpuTimeRunner {
     public static void main(String[] args) throws Exception {
         String operation = args[0];
         int prefixes = args.length > 1 ? Integer.parseInt(args[1]) : 1_000_000;
+        if (operation.equals("udp-batch")) {
+            io.wayfinder.dns.server.UdpBatchBenchmark b = new io.wayfinder.dns.server.UdpBatchBenchmark();
+            b.prefixes = prefixes;
+            b.clients = args.length > 2 ? args[2] : "one";
+            b.build();
+            measure(args, new String[] {"udp-batch"}, new IntSupplier[] {b::batch}, io.wayfinder.dns.server.UdpBatchBenchmark.BATCH);
+            return;
+        }
         if (operation.equals("batch")) {
             QueryBatchBenchmark b = new QueryBatchBenchmark();
             b.prefixes = prefixes;

@@ -26,7 +26,8 @@ import java.util.function.Supplier;
  * endpoint a profile's name answers with.
  *
  * <p>One instance per event-loop channel: it owns the routing scratch state. No locks; the only
- * allocation per routed query is the client's {@link IpPrefix}. Several answers (MultiValue) share
+ * allocation per routed query is the client's {@link IpPrefix}, and not even that when the client
+ * network is the previous query's. Several answers (MultiValue) share
  * the profile's TTL; a routing that finds no answer for this client is NODATA, with the SOA.
  *
  * <p>ANY gets one RRset (RFC 8482 §4.1), over UDP and TCP alike, never everything a name holds: at
@@ -78,6 +79,13 @@ public final class QueryAnswerer implements Responder {
     private int prefetched;
     /** The clients {@link #prefetch} reads the rows of, one batch at a time; grows to the batch size, never per query. */
     private int[] rowClients = new int[32];
+    /**
+     * The zones the last {@link #prefetch} looked names up in: a query's note ({@link DnsQuery#responderNote},
+     * the name's node) is used by {@link #respond} only when it answers from the same zones.
+     */
+    private ZoneData prefetchedZones;
+    /** The client network of the last query routed, handed out again for the next one of the same network. */
+    private IpPrefix lastClient;
 
     /** An answerer whose counts nobody reads (explanations, tests, benchmarks of routing alone). */
     public QueryAnswerer(Supplier<Snapshot> snapshots) {
@@ -115,7 +123,9 @@ public final class QueryAnswerer implements Responder {
             return;
         }
         byte[] name = q.lowerName();
-        NameNode node = zones.names.get(name, 0, q.nameLength());
+        // The prefetch's lookup of this name, when it was made in this snapshot's zones.
+        NameNode node = q.responderNote() instanceof NameNode found && zones == prefetchedZones
+                ? found : zones.names.get(name, 0, q.nameLength());
         if (node == null) {
             Zone zone = zones.zoneContaining(name, 0, q.nameLength());
             if (zone == null) {
@@ -156,14 +166,25 @@ public final class QueryAnswerer implements Responder {
     @Override
     public void prefetch(DnsQuery[] queries, int count) {
         Snapshot snapshot = snapshots.get();
-        NameTable<NameNode> names = snapshot.zones().names;
+        ZoneData zoneData = snapshot.zones();
+        prefetchedZones = zoneData;
+        NameTable<NameNode> names = zoneData.names;
         RoutingTable table = snapshot.routing();
         if (rowClients.length < count) {
             rowClients = new int[count];
         }
         int rows = 0;
         for (int i = 0; i < count; i++) {
-            long client = rowClient(queries[i], names, table);
+            DnsQuery q = queries[i];
+            if (q.qclass() != RecordType.IN) {
+                continue; // refused before any lookup
+            }
+            NameNode node = names.get(q.lowerName(), 0, q.nameLength());
+            if (node == null) {
+                continue;
+            }
+            q.responderNote(node); // respond finds the name here instead of a second lookup
+            long client = rowClient(q, node, table);
             if (client >= 0) {
                 rowClients[rows++] = (int) client;
             }
@@ -175,13 +196,9 @@ public final class QueryAnswerer implements Responder {
         prefetched += sum;
     }
 
-    /** The IPv4 client whose row routing {@code q} will read first (unsigned, as a long), or -1 when none. */
-    private static long rowClient(DnsQuery q, NameTable<NameNode> names, RoutingTable table) {
-        if (q.qclass() != RecordType.IN) {
-            return -1; // refused before routing
-        }
-        NameNode node = names.get(q.lowerName(), 0, q.nameLength());
-        if (node == null || node.kind != NameNode.Kind.PROFILE) {
+    /** The IPv4 client whose row routing {@code q} (asking for {@code node}'s name) will read first (unsigned, as a long), or -1 when none. */
+    private static long rowClient(DnsQuery q, NameNode node, RoutingTable table) {
+        if (node.kind != NameNode.Kind.PROFILE) {
             return -1;
         }
         int address;
@@ -298,7 +315,7 @@ public final class QueryAnswerer implements Responder {
             return Rcode.NXDOMAIN; // Inactive: as Azure, a disabled profile's name does not exist
         }
         if (!clientKnown) {
-            context.reset(clientNetwork(query));
+            context.reset(client(query));
             context.wantsIpv6(qtype == RecordType.AAAA);
             clientKnown = true;
         }
@@ -426,6 +443,39 @@ public final class QueryAnswerer implements Responder {
             pos += label + 1;
         }
         return -1;
+    }
+
+    /**
+     * {@link #clientNetwork}, without an object when the network is the last query's: the same
+     * prefix is handed out again (it is immutable). A resolver sends many queries in a row, with the
+     * same ECS subnet or from the same address.
+     */
+    private IpPrefix client(DnsQuery q) {
+        boolean ipv6;
+        long hi;
+        long lo;
+        int length;
+        if (q.hasClientSubnet()) {
+            byte[] a = q.clientSubnetAddress();
+            length = q.clientSubnetSourceLength();
+            ipv6 = q.clientSubnetFamily() != 1;
+            hi = ipv6 ? IpPrefix.readLong(a, 0) & IpPrefix.highMask(length) : 0;
+            lo = ipv6 ? IpPrefix.readLong(a, 8) & IpPrefix.lowMask(length)
+                    : (IpPrefix.toIpv4Int(a, 0) & 0xFFFF_FFFFL) & IpPrefix.ipv4Mask(length);
+        } else {
+            byte[] b = q.senderAddress();
+            ipv6 = b.length != 4;
+            length = ipv6 ? 128 : 32;
+            hi = ipv6 ? IpPrefix.readLong(b, 0) : 0;
+            lo = ipv6 ? IpPrefix.readLong(b, 8) : IpPrefix.toIpv4Int(b, 0) & 0xFFFF_FFFFL;
+        }
+        IpPrefix last = lastClient;
+        if (last != null && last.ipv6() == ipv6 && last.lo() == lo && last.hi() == hi && last.length() == length) {
+            return last;
+        }
+        last = clientNetwork(q);
+        lastClient = last;
+        return last;
     }
 
     /** The ECS subnet when the query has one, else the resolver's address as a host prefix. */

@@ -100,13 +100,18 @@ public final class PrefetchTestWorld {
         table.add(IpPrefix.ofIpv4(slash24s.get(0) | 0x40, 28), REGIONS.get(1), 3, 20);
         table.add(IpPrefix.parse("2a00:1450:4009::/48"), REGIONS.get(0), 8, 20);
         estimator = new LatencyEstimator(table.build(), GeoLocator.NONE, DistanceModel.UNFITTED);
+        snapshot = snapshot(YAML, estimator);
+    }
+
+    /** A snapshot of another configuration over the same table. */
+    public static Snapshot snapshot(String yaml, LatencyEstimator estimator) {
         RoutingPlan plan;
         try {
-            plan = RoutingPlan.compile(ConfigLoader.reader().parse(YAML, null));
+            plan = RoutingPlan.compile(ConfigLoader.reader().parse(yaml, null));
         } catch (ConfigException e) {
             throw new AssertionError("test configuration is invalid: " + e.errors(), e);
         }
-        snapshot = new Snapshot(ZoneData.build(plan, 1), RoutingTable.build(plan, HealthStatuses.NONE, estimator, null),
+        return new Snapshot(ZoneData.build(plan, 1), RoutingTable.build(plan, HealthStatuses.NONE, estimator, null),
                 Instant.EPOCH);
     }
 

@@ -122,6 +122,57 @@ class QueryAnswererPrefetchTest {
         assertThat(routed).as("the batches touched rows").isNotZero();
     }
 
+    /** The prefetch leaves each found name's node on its query for the answer; decoding the next packet clears it. */
+    @Test
+    void aPrefetchLeavesTheNameItFoundOnTheQuery() {
+        QueryAnswerer answerer = new QueryAnswerer(() -> WORLD.snapshot);
+        DnsQuery found = decode(PrefetchTestWorld.query(1, "WWW.app.test", Type.A, null), OTHER_V4);
+        DnsQuery missing = decode(PrefetchTestWorld.query(2, "nothing.app.test", Type.A, null), OTHER_V4);
+
+        answerer.prefetch(new DnsQuery[] {found, missing}, 2);
+
+        assertThat(found.responderNote()).isSameAs(WORLD.snapshot.zones().names.get(
+                org.xbill.DNS.Name.fromConstantString("www.app.test.").toWire()));
+        assertThat(missing.responderNote()).isNull();
+        QueryDecoder.decode(Unpooled.wrappedBuffer(PrefetchTestWorld.query(3, "www.app.test", Type.A, null)),
+                new java.net.InetSocketAddress(OTHER_V4, 53), false, found);
+        assertThat(found.responderNote()).as("after the next decode").isNull();
+    }
+
+    /**
+     * A query prefetched in one snapshot and answered after the next one is published gets the new
+     * snapshot's answer: the name found in the old zones is not used.
+     */
+    @Test
+    void aQueryAnsweredAfterTheSnapshotChangedIsLookedUpAgain() {
+        Snapshot without = PrefetchTestWorld.snapshot("""
+                zones:
+                  - name: app.test
+                    nameservers:
+                      - {name: ns1.app.test, addresses: [192.0.2.53]}
+                    hostmaster: hostmaster.app.test
+                profiles:
+                  - name: other
+                    trafficRoutingMethod: Weighted
+                    dnsConfig: {relativeName: other}
+                    endpoints:
+                      - {name: a, target: 192.0.2.40, weight: 1}
+                """, WORLD.estimator);
+        java.util.concurrent.atomic.AtomicReference<Snapshot> current = new java.util.concurrent.atomic.AtomicReference<>(WORLD.snapshot);
+        QueryAnswerer answerer = new QueryAnswerer(current::get);
+        ResponseWriter writer = new ResponseWriter();
+        byte[] packet = PrefetchTestWorld.query(1, "www.app.test", Type.A, WORLD.inside(1, 1) + "/24");
+        DnsQuery query = decode(packet, OTHER_V4);
+        answerer.prefetch(new DnsQuery[] {query}, 1);
+        assertThat(query.responderNote()).as("the prefetch found www").isNotNull();
+
+        current.set(without);
+        byte[] answer = respond(answerer, writer, query);
+
+        assertThat(answer).isEqualTo(respond(new QueryAnswerer(() -> without), writer, decode(packet, OTHER_V4)));
+        assertThat(answer[3] & 0xF).as("rcode").isEqualTo(org.xbill.DNS.Rcode.NXDOMAIN);
+    }
+
     @Test
     void aPrefetchAllocatesNothing() {
         QueryAnswerer answerer = new QueryAnswerer(() -> WORLD.snapshot);

@@ -26,11 +26,14 @@ final class QueryProcessor {
     private final ServerStats stats;
     /** Shared by every UDP processor; null for TCP, which is never limited. */
     private final ResponseRateLimiter limiter;
+    /** The batch path's answers, counted until {@link #flushAnswers}. */
+    private final AnswerTally tally;
 
     QueryProcessor(Responder responder, ServerStats stats, ResponseRateLimiter limiter) {
         this.responder = responder;
         this.stats = stats;
         this.limiter = limiter;
+        this.tally = new AnswerTally(stats);
     }
 
     /**
@@ -45,7 +48,7 @@ final class QueryProcessor {
         }
         ByteBuf out = allocator.ioBuffer(tcp ? 1024 : 512);
         out.writerIndex(prefix);
-        if (!respond(query, status, tcp, out, prefix)) {
+        if (!respond(query, status, tcp, out, prefix, false)) {
             out.release();
             return null;
         }
@@ -83,15 +86,26 @@ final class QueryProcessor {
     /**
      * Answers a query {@link #decodeUdp} did not drop into {@code out}, cleared first.
      *
+     * Its answer is counted in the stats at the next {@link #flushAnswers}.
+     *
      * @return whether {@code out} holds a response to send (false: the rate limit drops it)
      */
     boolean respondUdp(DnsQuery query, int status, ByteBuf out) {
         out.clear();
-        return respond(query, status, false, out, 0);
+        return respond(query, status, false, out, 0, true);
     }
 
-    /** Writes the response to the decoded query after {@code prefix}; false when the rate limit drops it. */
-    private boolean respond(DnsQuery query, int status, boolean tcp, ByteBuf out, int prefix) {
+    /** Adds the answers {@link #respondUdp} made since the last call to the stats: once a batch, before it is sent. */
+    void flushAnswers() {
+        tally.flush();
+    }
+
+    /**
+     * Writes the response to the decoded query after {@code prefix}; false when the rate limit drops it.
+     *
+     * @param tallied counted in {@link #tally} (the batch path), not in the stats at once
+     */
+    private boolean respond(DnsQuery query, int status, boolean tcp, ByteBuf out, int prefix, boolean tallied) {
         int rcode;
         if (status != QueryDecoder.OK) {
             writer.error(out, query, status);
@@ -118,7 +132,11 @@ final class QueryProcessor {
                 writer.truncated(out, query, rcode, authoritative);
             }
         }
-        stats.recordAnswer(rcode);
+        if (tallied) {
+            tally.count(rcode);
+        } else {
+            stats.recordAnswer(rcode);
+        }
         return true;
     }
 }

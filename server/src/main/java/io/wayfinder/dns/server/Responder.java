@@ -20,7 +20,10 @@ public interface Responder {
      * is likely cold (a client's latency-table row) for {@code queries[0 .. count - 1]}: a
      * transport that has a batch of decoded queries calls it once before it answers them, so that
      * their cache misses overlap. Optional. It must not change any answer or state an answer
-     * depends on, keep the queries, take a lock, allocate or throw, and may do nothing.
+     * depends on, keep the queries, take a lock, allocate or throw, and may do nothing. It may leave
+     * on each query what it found ({@link DnsQuery#responderNote}) for {@link #respond} to use
+     * instead of finding it again, as long as the answer stays the one {@code respond} would give
+     * without it.
      */
     default void prefetch(DnsQuery[] queries, int count) {
     }

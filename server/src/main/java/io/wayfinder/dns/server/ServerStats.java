@@ -28,6 +28,11 @@ public final class ServerStats {
         byRcode[Math.min(rcode, byRcode.length - 1)].increment();
     }
 
+    /** {@code count} answers with this rcode at once (a batch's, {@link AnswerTally}). */
+    void recordAnswers(int rcode, int count) {
+        byRcode[Math.min(rcode, byRcode.length - 1)].add(count);
+    }
+
     void recordDrop() {
         dropped.increment();
     }

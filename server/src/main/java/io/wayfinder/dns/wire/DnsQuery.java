@@ -22,10 +22,17 @@ public final class DnsQuery {
     int id;
     int flags;
 
-    // Question: raw bytes at packet[12 .. 12 + questionLength), name first.
+    // Question: raw bytes at packet[12 .. 12 + nameLength + 4), name first.
     boolean questionParsed;
     int nameLength;
     final byte[] lowerName = new byte[MAX_NAME_LENGTH];
+    /**
+     * The question as it came, name (case kept), type and class: {@code nameLength + 4} bytes once
+     * {@code questionParsed}. The decoder reads it in one copy and the writer echoes it from here,
+     * not from the packet: a copy from one Netty buffer to another makes a {@code ByteBuffer} slice
+     * per call on the direct buffers Netty uses without {@code Unsafe} (Java 24+, the FFM path).
+     */
+    final byte[] question = new byte[MAX_NAME_LENGTH + 4];
     int qtype;
     int qclass;
 
@@ -65,6 +72,8 @@ public final class DnsQuery {
     private final byte[] rawIpv6 = new byte[16];
     private boolean rawIsIpv6;
     private int rawPort;
+    /** See {@link #responderNote()}: null after every {@link #reset}. */
+    private Object responderNote;
 
     public int id() {
         return id;
@@ -173,6 +182,20 @@ public final class DnsQuery {
         return tcp;
     }
 
+    /**
+     * What the responder's {@code prefetch} found for this query, left for its {@code respond} to
+     * use again instead of finding it twice; null until then. Only the responder knows what it is
+     * (the answerer leaves the question name's entry in its snapshot). Every decode clears it.
+     */
+    public Object responderNote() {
+        return responderNote;
+    }
+
+    /** Leaves a note for {@link #responderNote()}; the responder's prefetch only. */
+    public void responderNote(Object note) {
+        responderNote = note;
+    }
+
     /** Clears what a new packet must set; cheap, called once per packet. A null sender: the raw one. */
     void reset(ByteBuf packet, InetSocketAddress sender, boolean tcp) {
         this.packet = packet;
@@ -188,6 +211,7 @@ public final class DnsQuery {
         ecsFamily = 0;
         ecsSourceLength = 0;
         tsig = false;
+        responderNote = null;
     }
 
     /** Renders the question name for logs and explanations (allocates; not for the query path). */

@@ -48,18 +48,20 @@ public final class QueryDecoder {
         if (end - base < HEADER) {
             return DROP;
         }
-        query.id = packet.getUnsignedShort(base);
-        query.flags = packet.getUnsignedShort(base + 2);
+        long header = packet.getLong(base); // ID, flags, QDCOUNT, ANCOUNT: one read, not four
+        query.id = (int) (header >>> 48);
+        query.flags = (int) (header >>> 32) & 0xFFFF;
         if ((query.flags & 0x8000) != 0) {
             return DROP;
         }
         if (query.opcode() != 0) {
             return NOTIMP;
         }
-        int qdcount = packet.getUnsignedShort(base + 4);
-        int ancount = packet.getUnsignedShort(base + 6);
-        int nscount = packet.getUnsignedShort(base + 8);
-        int arcount = packet.getUnsignedShort(base + 10);
+        int qdcount = (int) (header >>> 16) & 0xFFFF;
+        int ancount = (int) header & 0xFFFF;
+        int counts = packet.getInt(base + 8); // NSCOUNT, ARCOUNT
+        int nscount = counts >>> 16;
+        int arcount = counts & 0xFFFF;
         if (qdcount != 1) {
             return FORMERR;
         }
@@ -113,29 +115,41 @@ public final class QueryDecoder {
         return query.edns && query.ednsVersion != 0 ? BADVERS : OK;
     }
 
-    /** Reads the question name (no compression allowed: nothing precedes it) and lower-cases it. */
+    /**
+     * Reads the question name (no compression allowed: nothing precedes it) and lower-cases it.
+     * The question's bytes (at most a name and its type and class) are copied into
+     * {@link DnsQuery#question} in one call and parsed there, rather than read from the buffer a
+     * byte at a time (each read a bounds and reference-count check).
+     */
     private static int readQuestionName(ByteBuf packet, int base, int pos, int end, DnsQuery query) {
+        byte[] raw = query.question;
+        int available = Math.min(end - pos, raw.length);
+        // readBytes, not the absolute getBytes: on Netty's direct buffers without Unsafe (Java 24+)
+        // getBytes into an array duplicates the NIO buffer for every call; readBytes reuses one.
+        int readerIndex = packet.readerIndex();
+        packet.readerIndex(pos).readBytes(raw, 0, available);
+        packet.readerIndex(readerIndex);
         byte[] lower = query.lowerName;
-        int out = 0;
+        int at = 0;
         while (true) {
-            if (pos >= end) {
+            if (at >= available) {
                 return -1;
             }
-            int len = packet.getUnsignedByte(pos);
+            int len = raw[at] & 0xFF;
             if (len == 0) {
-                lower[out++] = 0;
-                query.nameLength = out;
-                return pos + 1;
+                lower[at] = 0;
+                query.nameLength = at + 1;
+                return pos + at + 1;
             }
-            if (len > 63 || out + len + 2 > DnsQuery.MAX_NAME_LENGTH || pos + 1 + len > end) {
+            if (len > 63 || at + len + 2 > DnsQuery.MAX_NAME_LENGTH || at + 1 + len > available) {
                 return -1; // pointers and reserved label types (0x40, 0x80) included
             }
-            lower[out++] = (byte) len;
-            for (int k = 1; k <= len; k++) {
-                byte b = packet.getByte(pos + k);
-                lower[out++] = b >= 'A' && b <= 'Z' ? (byte) (b + 32) : b;
+            lower[at] = (byte) len;
+            for (int k = at + 1; k <= at + len; k++) {
+                byte b = raw[k];
+                lower[k] = b >= 'A' && b <= 'Z' ? (byte) (b + 32) : b;
             }
-            pos += 1 + len;
+            at += 1 + len;
         }
     }
 

@@ -40,6 +40,12 @@ public final class ResponseWriter {
      * last tracked one before them: coarser, never wrong.
      */
     private static final int MAX_DROPPABLE = 256;
+    /** EDNS option code of Client Subnet (RFC 7871). */
+    private static final int ECS_OPTION = 8;
+    /** Up to this many bytes, {@link #writeSmall} writes ints rather than copying the array. */
+    private static final int SMALL = 64;
+    private static final java.lang.invoke.VarHandle BIG_ENDIAN_INT =
+            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(int[].class, java.nio.ByteOrder.BIG_ENDIAN);
 
     private ByteBuf out;
     private int start;
@@ -65,13 +71,11 @@ public final class ResponseWriter {
         droppable = false;
         droppableCount = 0;
         names.reset(buffer, start);
-        buffer.writeShort(q.id);
-        buffer.writeShort(0); // flags, set in finish
-        buffer.writeShort(q.questionParsed ? 1 : 0);
-        buffer.writeZero(6);
+        // ID, flags (set in finish), QDCOUNT, ANCOUNT | NSCOUNT, ARCOUNT (set in finish)
+        buffer.writeLong((long) (q.id & 0xFFFF) << 48 | (q.questionParsed ? 1L << 16 : 0));
+        buffer.writeInt(0);
         if (q.questionParsed) {
-            int from = q.packet.readerIndex() + QUESTION_NAME;
-            buffer.writeBytes(q.packet, from, q.nameLength + 4);
+            writeSmall(q.question, 0, q.nameLength + 4);
             names.remember(QUESTION_NAME);
         }
         questionEnd = buffer.writerIndex();
@@ -137,10 +141,8 @@ public final class ResponseWriter {
      * {@code rdlength} bytes followed by the rdata, pre-encoded.
      */
     public ResponseWriter record(int type, int ttl, byte[] lengthAndRdata) {
-        out.writeShort(type);
-        out.writeShort(RecordType.IN);
-        out.writeInt(ttl);
-        out.writeBytes(lengthAndRdata);
+        out.writeLong(typeClassTtl(type, ttl));
+        writeSmall(lengthAndRdata, 0, lengthAndRdata.length);
         counts[section]++;
         return this;
     }
@@ -177,9 +179,7 @@ public final class ResponseWriter {
     }
 
     public int recordWithOpenRdata(int type, int ttl) {
-        out.writeShort(type);
-        out.writeShort(RecordType.IN);
-        out.writeInt(ttl);
+        out.writeLong(typeClassTtl(type, ttl));
         int lengthAt = out.writerIndex();
         out.writeShort(0);
         counts[section]++;
@@ -313,22 +313,45 @@ public final class ResponseWriter {
 
     private void writeOpt(int rcode, int ecsScope) {
         out.writeByte(0); // root owner
-        out.writeShort(RecordType.OPT);
-        out.writeShort(ADVERTISED_UDP_PAYLOAD);
-        out.writeByte(rcode >>> 4); // extended rcode, upper 8 bits
-        out.writeByte(0); // version
-        out.writeShort(query.dnssecOk ? 0x8000 : 0); // DO copied (RFC 3225 §3); we sign nothing
+        // type, UDP payload size, extended rcode (upper 8 bits), version 0, flags: DO copied
+        // (RFC 3225 §3; we sign nothing)
+        out.writeLong((long) RecordType.OPT << 48 | (long) ADVERTISED_UDP_PAYLOAD << 32
+                | (long) ((rcode >>> 4) & 0xFF) << 24 | (query.dnssecOk ? 0x8000 : 0));
         if (query.ecs) {
             int addressBytes = (query.ecsSourceLength + 7) / 8;
-            out.writeShort(8 + addressBytes);
-            out.writeShort(8);
-            out.writeShort(4 + addressBytes);
-            out.writeShort(query.ecsFamily);
-            out.writeByte(query.ecsSourceLength);
-            out.writeByte(Math.max(0, ecsScope));
-            out.writeBytes(query.ecsAddress, 0, addressBytes);
+            out.writeShort(8 + addressBytes); // rdlength
+            // option code, option length, family, source prefix length, scope prefix length
+            out.writeLong((long) ECS_OPTION << 48 | (long) (4 + addressBytes) << 32 | (long) query.ecsFamily << 16
+                    | (query.ecsSourceLength & 0xFF) << 8 | (Math.max(0, ecsScope) & 0xFF));
+            writeSmall(query.ecsAddress, 0, addressBytes);
         } else {
             out.writeShort(0);
+        }
+    }
+
+    /** A record's type, class IN and TTL, as the 8 bytes that follow its owner name. */
+    private static long typeClassTtl(int type, int ttl) {
+        return (long) (type & 0xFFFF) << 48 | (long) RecordType.IN << 32 | (ttl & 0xFFFF_FFFFL);
+    }
+
+    /**
+     * Copies a few bytes (a question, an address record's data) four at a time. Each write to a
+     * Netty direct buffer pays its checks once, whatever its width; a copy of an array pays more to
+     * set up (a {@code ByteBuffer} position, limit and a memory copy with its own checks) than a
+     * few dozen bytes are worth. Longer arrays are copied whole.
+     */
+    private void writeSmall(byte[] bytes, int from, int length) {
+        if (length > SMALL) {
+            out.writeBytes(bytes, from, length);
+            return;
+        }
+        int i = from;
+        int end = from + length;
+        for (; i + 4 <= end; i += 4) {
+            out.writeInt((int) BIG_ENDIAN_INT.get(bytes, i));
+        }
+        for (; i < end; i++) {
+            out.writeByte(bytes[i]);
         }
     }
 }

@@ -47,6 +47,9 @@ class FfmBatchPrefetchTest {
     /** "P" or "R" and the query's ID, in the order the socket's thread called the responder. */
     private final List<String> calls = new CopyOnWriteArrayList<>();
     private final CountDownLatch release = new CountDownLatch(1);
+    /** The sender of each query the responder answered, as the query gives it, and its raw address bytes. */
+    private final List<InetSocketAddress> senders = new CopyOnWriteArrayList<>();
+    private final List<InetSocketAddress> senderAddresses = new CopyOnWriteArrayList<>();
     private DnsServer server;
     private InetSocketAddress address;
 
@@ -62,6 +65,9 @@ class FfmBatchPrefetchTest {
             @Override
             public void respond(DnsQuery query, ResponseWriter writer, ByteBuf out) {
                 calls.add("R" + query.id());
+                String raw = Arrays.toString(query.senderAddress()); // the bytes the transport wrote, before sender() makes an object
+                senders.add(query.sender());
+                senderAddresses.add(InetSocketAddress.createUnresolved(raw, query.sender().getPort()));
                 if (query.id() == 0) {
                     waitFor(release);
                 }
@@ -116,6 +122,25 @@ class FfmBatchPrefetchTest {
                         .isEqualTo(b.subList(0, b.size() / 2).stream().map(p -> "R" + p.substring(1)).toList()));
         assertThat(batches.stream().mapToInt(b -> b.size() / 2).sum()).as("queries for the responder").isEqualTo(QUEUED + 1);
         assertThat(batches).as("the queued queries came in a batch of more than one").anySatisfy(b -> assertThat(b).hasSizeGreaterThan(2));
+        await().atMost(S).untilAsserted(() -> assertThat(server.answerDurations().count(false))
+                .as("answers timed, each once").isEqualTo(QUEUED + 2));
+    }
+
+    /** The sender the transport copied out of the kernel's sockaddr: the client's address and port. */
+    @Test
+    void eachQueryKnowsItsSender() throws IOException {
+        release.countDown();
+        try (DatagramSocket socket = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            socket.setSoTimeout(5000);
+            for (int id = 1; id <= 3; id++) {
+                send(socket, query(id));
+                receive(socket);
+            }
+            InetSocketAddress client = new InetSocketAddress(InetAddress.getLoopbackAddress(), socket.getLocalPort());
+            assertThat(senders).hasSize(3).containsOnly(client);
+            assertThat(senderAddresses).containsOnly(InetSocketAddress.createUnresolved(
+                    Arrays.toString(InetAddress.getLoopbackAddress().getAddress()), socket.getLocalPort()));
+        }
     }
 
     /** Cuts the calls where a prefetch follows an answer: each piece is one batch. */

@@ -70,6 +70,7 @@ class QueryBatchTest {
                 byte[] got = batch.respond(i, out[i]) ? ByteBufUtil.getBytes(out[i]) : null;
                 assertThat(got).as("response to datagram %d", from + i).isEqualTo(expected.get(from + i));
             }
+            batch.finish();
             from += n;
         }
 

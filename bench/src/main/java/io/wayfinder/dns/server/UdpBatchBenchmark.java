@@ -1,0 +1,132 @@
+package io.wayfinder.dns.server;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.wayfinder.answer.AnswerCounts;
+import io.wayfinder.answer.QueryAnswerer;
+import io.wayfinder.answer.Snapshot;
+import io.wayfinder.bench.FourRegionProfile;
+import io.wayfinder.bench.SyntheticLatencyData;
+import io.wayfinder.dns.ratelimit.ResponseRateLimiter;
+import io.wayfinder.dns.ratelimit.ResponseRateSettings;
+import io.wayfinder.dns.wire.DnsQuery;
+import io.wayfinder.dns.wire.RecordType;
+import io.wayfinder.dns.wire.WireNames;
+import java.nio.ByteBuffer;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * What the FFM transport's thread does per receive batch, minus the system calls: for each of
+ * {@value #BATCH} datagrams (dnsperf's batch size on loopback) the sender's address into its slot,
+ * {@link QueryBatch#decode}, then {@link QueryBatch#prefetch}, then {@link QueryBatch#respond} into
+ * a buffer of its own, through the server's {@link QueryProcessor} (counters, the response-rate
+ * check, off as in the dnsperf benchmark's configuration) and a {@link QueryAnswerer} that counts
+ * its answers. The datagrams and answers live in direct memory that Netty does not own, as the
+ * FFM transport's slots do. Reported per query.
+ *
+ * <p>{@code clients=one}: every query carries the same ECS /24 (the table's first client), as
+ * {@code bench/dnsperf/run.sh} sends them; {@code mixed}: {@code RoutingDecisionBenchmark}'s mix,
+ * patched into the packets per batch.
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(value = 1, jvmArgsAppend = {"-Xmx2g", "-Xms1g"})
+@State(Scope.Thread)
+public class UdpBatchBenchmark {
+    public static final int BATCH = 15;
+    private static final byte[] SENDER = {127, 0, 0, 1};
+
+    @Param({"100000"})
+    public int prefixes;
+
+    @Param({"one", "mixed"})
+    public String clients;
+
+    ByteBuf[] in = new ByteBuf[BATCH];
+    ByteBuf[] out = new ByteBuf[BATCH];
+    QueryBatch batch;
+    int length;
+    int ecsAddressAt;
+    int[] addresses;
+    int next;
+
+    @Setup(Level.Trial)
+    public void build() {
+        SyntheticLatencyData data = SyntheticLatencyData.generate(prefixes, SyntheticLatencyData.SEED);
+        Snapshot snapshot = FourRegionProfile.snapshot(data.estimator());
+        QueryAnswerer answerer = new QueryAnswerer(() -> snapshot, new AnswerCounts());
+        QueryProcessor processor = new QueryProcessor(answerer, new ServerStats(),
+                new ResponseRateLimiter(ResponseRateSettings.OFF));
+        batch = new QueryBatch(processor, BATCH);
+        addresses = data.clientAddresses(clients.equals("one") ? 1 : SyntheticLatencyData.CLIENTS,
+                SyntheticLatencyData.SEED + 1);
+        byte[] query = ecsQuery(FourRegionProfile.NAME, addresses[0]);
+        length = query.length;
+        ecsAddressAt = length - 3;
+        for (int i = 0; i < BATCH; i++) {
+            in[i] = Unpooled.wrappedBuffer(ByteBuffer.allocateDirect(4096)).clear().writeBytes(query);
+            out[i] = Unpooled.wrappedBuffer(ByteBuffer.allocateDirect(64 << 10)).clear();
+        }
+        if (batch() == 0 || (out[0].getUnsignedByte(3) & 0xF) != 0 || out[0].getUnsignedShort(6) != 1) {
+            throw new IllegalStateException("unexpected response");
+        }
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public int batch() {
+        if (addresses.length > 1) {
+            nextClients();
+        }
+        for (int i = 0; i < BATCH; i++) {
+            DnsQuery q = batch.query(i);
+            System.arraycopy(SENDER, 0, q.rawSenderAddress(false), 0, 4);
+            q.rawSender(false, 40000 + i);
+            batch.decode(i, in[i].setIndex(0, length));
+        }
+        batch.prefetch(BATCH);
+        int sum = 0;
+        for (int i = 0; i < BATCH; i++) {
+            if (batch.respond(i, out[i])) {
+                sum += out[i].writerIndex();
+            }
+        }
+        return sum;
+    }
+
+    private void nextClients() {
+        int from = next;
+        next = from + 2 * BATCH > addresses.length ? 0 : from + BATCH;
+        for (int i = 0; i < BATCH; i++) {
+            in[i].setMedium(ecsAddressAt, addresses[from + i] >>> 8);
+        }
+    }
+
+    /** An A/IN query with RD, EDNS (1232) and an ECS option for the /24 {@code address} (3 address bytes last). */
+    static byte[] ecsQuery(String name, int address) {
+        byte[] qname = WireNames.toWire(name);
+        ByteBuffer b = ByteBuffer.allocate(12 + qname.length + 4 + 11 + 11);
+        b.putShort((short) 0x1234).putShort((short) 0x0100).putShort((short) 1).putShort((short) 0)
+                .putShort((short) 0).putShort((short) 1);
+        b.put(qname).putShort((short) RecordType.A).putShort((short) RecordType.IN);
+        b.put((byte) 0).putShort((short) RecordType.OPT).putShort((short) 1232).putInt(0).putShort((short) 11);
+        b.putShort((short) 8).putShort((short) 7).putShort((short) 1).put((byte) 24).put((byte) 0);
+        b.put((byte) (address >>> 24)).put((byte) (address >>> 16)).put((byte) (address >>> 8));
+        return b.array();
+    }
+}

@@ -22,11 +22,17 @@ package io.wayfinder.latency.learn;
  *
  * <p>Fitted by Gauss-Seidel backfitting, coarsest level first, then finer levels, then networks:
  * each step is the exact ridge update of one group of effects given the others, so each sweep
- * lowers the penalised error and a few sweeps converge. Each step is one sequential pass over the
- * cells (blocks and networks are contiguous in {@link Observations}), so a sweep costs O(cells).
- * The blocks of one level share no effect, nor do the networks, so each step runs on the
- * {@link Lanes}, on ranges of networks cut between blocks: exactly the sequential updates, in the
- * same order within each range.
+ * lowers the penalised error and a few sweeps converge. A sweep costs O(cells).
+ *
+ * <p><b>Unit by unit.</b> A coarsest block and its networks (a unit) share no effect with any other
+ * network: given μ, each unit is a problem of its own. So the fit runs all the sweeps of one unit
+ * before the next, with the unit's cells gathered once (weights, means, μ: a few thousand cells,
+ * in the cache) and each block level's part of every cell's prediction kept as the level's effects
+ * change, rather than sweeping every level over all 94 M cells (at 10 M networks) and looking
+ * every cell's blocks up again in each of fifteen passes. Within a unit the updates are the same,
+ * in the same order, with the same sums, so the effects are bit for bit those of the sweep-by-sweep
+ * fit (a test keeps that fit and compares). Units run on the {@link Lanes}, on ranges of networks
+ * cut between blocks.
  * A cell's samples weigh {@code 1 / (v + noiseVariance)}: its own sampling variance plus the
  * network-by-region variance no effect explains, so that a cell of a thousand samples does not
  * count a thousand times more than one of ten about its block.
@@ -104,6 +110,13 @@ final class BorrowingModel {
 
     /** Networks [cuts[p], cuts[p + 1]) are part p of every pass ({@link Lanes#cuts}): no block spans two parts. */
     private final int[] cuts;
+    /**
+     * Networks [unitStart[u], unitStart[u + 1]) are unit u of the fit: they share no block with
+     * any other network ({@link #units}), so a unit's effects depend on its own cells only (and
+     * μ) and the fit runs each unit's sweeps one after the other, on data that stays in the cache.
+     */
+    private final int[] unitStart;
+    private final int units;
     /** Per part, its scratch: a block's residuals, and per region the sums of its weights and weighted residuals. */
     private final Scratch[] scratch;
     private Scratch predictScratch;
@@ -115,13 +128,45 @@ final class BorrowingModel {
         int[] region = new int[256];
         final double[] sumW;
         final double[] sumWR;
-        /** A block's region effects before its update; the largest change of any effect in this part's pass. */
+        /** A block's region effects before its update. */
         final float[] before;
-        double moved;
+        /** A unit's cells ({@link #fitUnit}): their means, and the distance model's figures for them. */
+        double[] y = new double[256];
+        double[] mu = new double[256];
+        /** Per level, each cell's part of the prediction from its block of that level (offset plus region effect). */
+        float[][] contrib = new float[0][];
+        /** The largest change of any effect in each sweep of this part's units. */
+        double[] movedBySweep = new double[0];
         /** One network's part of {@link #base}, looked up once for all its cells ({@link #hoist}). */
         int muRow;
         final int[] effectRow;
         final float[] blockOffset;
+
+        /** Room for a unit of {@code cells} cells. */
+        void ensure(int cells) {
+            if (residual.length < cells || y.length < cells) {
+                int size = Math.max(256, Integer.highestOneBit(Math.max(1, cells)) * 2);
+                residual = new double[size];
+                weight = new double[size];
+                region = new int[size];
+                y = new double[size];
+                mu = new double[size];
+                for (int l = 0; l < contrib.length; l++) {
+                    contrib[l] = new float[size];
+                }
+            }
+        }
+
+        /** Before a part's units: no change recorded yet, a part per level. */
+        void startFit(int sweeps, int levels) {
+            if (movedBySweep.length < sweeps) {
+                movedBySweep = new double[sweeps];
+            }
+            java.util.Arrays.fill(movedBySweep, 0, sweeps, 0);
+            if (contrib.length != levels) {
+                contrib = new float[levels][y.length];
+            }
+        }
 
         Scratch(int regions, int levels) {
             sumW = new double[regions];
@@ -152,6 +197,8 @@ final class BorrowingModel {
             effect[l] = new float[obs.blockCount[l] * regions];
         }
         cuts = Lanes.cuts(obs, Lanes.parts(obs.cells));
+        unitStart = units(obs);
+        units = unitStart.length - 1;
         scratch = new Scratch[cuts.length - 1];
         for (int p = 0; p < scratch.length; p++) {
             scratch[p] = new Scratch(regions, obs.levels);
@@ -170,6 +217,8 @@ final class BorrowingModel {
         effect = fitted.effect;
         lastMoved = fitted.lastMoved;
         cuts = new int[] {0, layout.networks};
+        unitStart = new int[] {0, layout.networks};
+        units = 1;
         scratch = new Scratch[0];
     }
 
@@ -217,33 +266,39 @@ final class BorrowingModel {
      */
     int fit(Trust trust, boolean[] heldOut, int maxSweeps, double tolerance, Observations previousObs,
             BorrowingModel previous) {
-        java.util.Arrays.fill(a, 0);
-        for (int l = 0; l < obs.levels; l++) {
-            java.util.Arrays.fill(offset[l], 0);
-            java.util.Arrays.fill(effect[l], 0);
+        int sweeps = maxSweeps;
+        while (true) {
+            java.util.Arrays.fill(a, 0);
+            for (int l = 0; l < obs.levels; l++) {
+                java.util.Arrays.fill(offset[l], 0);
+                java.util.Arrays.fill(effect[l], 0);
+            }
+            if (previous != null) {
+                warmStart(previousObs, previous);
+            }
+            if (sweeps == 0) {
+                return 0;
+            }
+            int run = sweeps;
+            eachPart((from, to, scratch) -> fitUnits(trust, heldOut, run, from, to, scratch));
+            int stop = sweeps;
+            for (int s = 0; s < sweeps; s++) {
+                double moved = 0;
+                for (Scratch p : scratch) {
+                    moved = Math.max(moved, p.movedBySweep[s]);
+                }
+                lastMoved = moved;
+                if (moved <= tolerance) {
+                    stop = s + 1;
+                    break;
+                }
+            }
+            if (stop == sweeps) {
+                return sweeps;
+            }
+            // The units ran on past the sweep the whole fit stops after: again, to there.
+            sweeps = stop;
         }
-        if (previous != null) {
-            warmStart(previousObs, previous);
-        }
-        for (int s = 0; s < maxSweeps; s++) {
-            for (Scratch p : scratch) {
-                p.moved = 0;
-            }
-            for (int l = obs.levels - 1; l >= 0; l--) {
-                int level = l;
-                eachPart((from, to, scratch) -> fitLevel(level, trust, heldOut, from, to, scratch));
-            }
-            eachPart((from, to, scratch) -> fitNetworks(trust, heldOut, from, to, scratch));
-            double moved = 0;
-            for (Scratch p : scratch) {
-                moved = Math.max(moved, p.moved);
-            }
-            lastMoved = moved;
-            if (moved <= tolerance) {
-                return s + 1;
-            }
-        }
-        return maxSweeps;
     }
 
     /** Copies the effects of the networks and blocks {@code previous} knew, found by key (both in table order). */
@@ -363,106 +418,250 @@ final class BorrowingModel {
         return sum;
     }
 
-    private double weight(int c, Trust trust, boolean[] heldOut) {
-        return heldOut != null && heldOut[c] ? 0 : 1 / (obs.v[c] + trust.noiseVariance());
+    /**
+     * Fits the units of networks [fromNetwork, toNetwork) (whole units: a part of {@link #cuts}),
+     * each for {@code sweeps} sweeps, and records in {@code s.movedBySweep[k]} the largest change of
+     * any effect in sweep k.
+     */
+    private void fitUnits(Trust trust, boolean[] heldOut, int sweeps, int fromNetwork, int toNetwork, Scratch s) {
+        s.startFit(sweeps, obs.levels);
+        if (fromNetwork >= toNetwork) {
+            return;
+        }
+        int u = java.util.Arrays.binarySearch(unitStart, 0, units, fromNetwork);
+        if (u < 0) {
+            throw new IllegalStateException("a part does not start at a unit: network " + fromNetwork);
+        }
+        double[] offsetPrecision = new double[obs.levels];
+        double[] regionPrecision = new double[obs.levels];
+        for (int l = 0; l < obs.levels; l++) {
+            offsetPrecision[l] = 1 / trust.offsetVariance()[l];
+            regionPrecision[l] = 1 / trust.regionVariance()[l];
+        }
+        double networkPrecision = 1 / trust.networkVariance();
+        for (; u < units && unitStart[u] < toNetwork; u++) {
+            fitUnit(unitStart[u], unitStart[u + 1], trust.noiseVariance(), heldOut, sweeps, offsetPrecision,
+                    regionPrecision, networkPrecision, s);
+        }
     }
 
-    private void fitLevel(int l, Trust trust, boolean[] heldOut, int fromNetwork, int toNetwork, Scratch scratch) {
-        int[] blockOf = obs.netBlock[l];
-        double offsetPrecision = 1 / trust.offsetVariance()[l];
-        double regionPrecision = 1 / trust.regionVariance()[l];
-        double[] sumW = scratch.sumW;
-        double[] sumWR = scratch.sumWR;
-        int n = fromNetwork;
-        while (n < toNetwork) {
-            int b = blockOf[n];
-            if (b < 0) {
-                n++;
-                continue;
+    /**
+     * All the sweeps of one unit, networks [n0, n1): its cells' weights, means and distance-model
+     * figures gathered once, and each block level's part of every cell's prediction kept up to
+     * date as the level's effects change ({@code s.contrib}), so that a sweep reads the unit's
+     * cells from the cache instead of looking every cell's blocks up again. The same updates, in
+     * the same order, with the same sums as the sweep-by-sweep fit.
+     */
+    private void fitUnit(int n0, int n1, double noiseVariance, boolean[] heldOut, int sweeps, double[] offsetPrecision,
+                         double[] regionPrecision, double networkPrecision, Scratch s) {
+        int c0 = obs.cellStart[n0];
+        s.ensure(obs.cellStart[n1] - c0);
+        double[] y = s.y;
+        double[] w = s.weight;
+        double[] muOf = s.mu;
+        int[] region = s.region;
+        for (int m = n0; m < n1; m++) {
+            int muRow = anchor[m] * regions;
+            for (int c = obs.cellStart[m]; c < obs.cellStart[m + 1]; c++) {
+                int i = c - c0;
+                int r = obs.region(c);
+                region[i] = r;
+                y[i] = obs.y[c];
+                w[i] = heldOut != null && heldOut[c] ? 0 : 1 / (obs.v[c] + noiseVariance);
+                muOf[i] = mu[muRow + r];
             }
-            int first = n;
-            while (n < toNetwork && blockOf[n] == b) {
-                n++;
-            }
-            int from = obs.cellStart[first];
-            int to = obs.cellStart[n];
-            if (scratch.residual.length < to - from) {
-                int size = Integer.highestOneBit(to - from) * 2;
-                scratch.residual = new double[size];
-                scratch.weight = new double[size];
-                scratch.region = new int[size];
-            }
-            // The block's cells' residuals, weights and regions, once: both rounds read them twice.
-            // The first round's offset sums, and the per-region weights (the same in both rounds),
-            // are summed on the way, cell by cell in the order the rounds' loops take them.
-            double[] residual = scratch.residual;
-            double[] weight = scratch.weight;
-            int[] region = scratch.region;
-            int e0 = b * regions;
-            float[] effects = effect[l];
-            java.util.Arrays.fill(sumW, 0);
-            double num = 0;
-            double den = offsetPrecision;
-            for (int m = first; m < n; m++) {
-                hoist(m, l, scratch);
-                double am = a[m];
-                for (int c = obs.cellStart[m]; c < obs.cellStart[m + 1]; c++) {
-                    int r = obs.region(c);
-                    double res = obs.y[c] - base(scratch, r) - am;
-                    double w = weight(c, trust, heldOut);
-                    residual[c - from] = res;
-                    weight[c - from] = w;
-                    region[c - from] = r;
-                    num += w * (res - effects[e0 + r]);
-                    den += w;
-                    sumW[r] += w;
-                }
-            }
-            // The block's offset and its region effects, alternately (two rounds: they are nearly orthogonal).
-            double o = 0;
-            int count = to - from;
-            float offsetBefore = offset[l][b];
-            System.arraycopy(effects, e0, scratch.before, 0, regions);
-            for (int round = 0; round < 2; round++) {
-                if (round > 0) {
-                    num = 0; // den is the same sum as the first round's
-                    for (int i = 0; i < count; i++) {
-                        num += weight[i] * (residual[i] - effects[e0 + region[i]]);
+        }
+        for (int l = 0; l < obs.levels; l++) {
+            int[] blockOf = obs.netBlock[l];
+            float[] contrib = s.contrib[l];
+            for (int m = n0; m < n1; m++) {
+                int b = blockOf[m];
+                if (b >= 0) {
+                    float o = offset[l][b];
+                    float[] effects = effect[l];
+                    int e0 = b * regions;
+                    for (int i = obs.cellStart[m] - c0; i < obs.cellStart[m + 1] - c0; i++) {
+                        contrib[i] = o + effects[e0 + region[i]];
                     }
                 }
-                o = num / den;
-                java.util.Arrays.fill(sumWR, 0);
-                for (int i = 0; i < count; i++) {
-                    sumWR[region[i]] += weight[i] * (residual[i] - o);
-                }
-                for (int r = 0; r < regions; r++) {
-                    effects[e0 + r] = (float) (sumWR[r] / (sumW[r] + regionPrecision));
+            }
+        }
+        for (int sweep = 0; sweep < sweeps; sweep++) {
+            double moved = 0;
+            for (int l = obs.levels - 1; l >= 0; l--) {
+                int[] blockOf = obs.netBlock[l];
+                int m = n0;
+                while (m < n1) {
+                    int b = blockOf[m];
+                    if (b < 0) {
+                        m++;
+                        continue;
+                    }
+                    int first = m;
+                    while (m < n1 && blockOf[m] == b) {
+                        m++;
+                    }
+                    moved = Math.max(moved, fitBlock(l, b, first, m, c0, offsetPrecision[l], regionPrecision[l], s));
                 }
             }
-            offset[l][b] = (float) o;
-            double moved = Math.abs(offset[l][b] - offsetBefore);
-            for (int r = 0; r < regions; r++) {
-                moved = Math.max(moved, Math.abs(effects[e0 + r] - scratch.before[r]));
-            }
-            scratch.moved = Math.max(scratch.moved, moved);
+            moved = Math.max(moved, fitNetworks(n0, n1, c0, networkPrecision, s));
+            s.movedBySweep[sweep] = Math.max(s.movedBySweep[sweep], moved);
         }
     }
 
-    private void fitNetworks(Trust trust, boolean[] heldOut, int fromNetwork, int toNetwork, Scratch scratch) {
-        double precision = 1 / trust.networkVariance();
-        for (int n = fromNetwork; n < toNetwork; n++) {
+    /** The levels other than {@code skip} that have a block of network m, as bits. */
+    private int usedLevels(int m, int skip) {
+        int used = 0;
+        for (int l = 0; l < obs.levels; l++) {
+            if (l != skip && obs.netBlock[l][m] >= 0) {
+                used |= 1 << l;
+            }
+        }
+        return used;
+    }
+
+    /** μ plus the {@code used} levels' parts of cell i of the unit: {@link #base(Scratch, int)}'s sum, in its order. */
+    private static double base(int used, int i, Scratch s) {
+        double sum = s.mu[i];
+        for (int l = 0; used >>> l != 0; l++) {
+            if ((used >>> l & 1) != 0) {
+                sum += s.contrib[l][i];
+            }
+        }
+        return sum;
+    }
+
+    /**
+     * The ridge update of block b of level l (networks [first, last) of the unit starting at cell
+     * c0): its offset and its region effects, alternately, given every other effect. Returns the
+     * largest change of any of them.
+     */
+    private double fitBlock(int l, int b, int first, int last, int c0, double offsetPrecision, double regionPrecision,
+                            Scratch s) {
+        double[] sumW = s.sumW;
+        double[] sumWR = s.sumWR;
+        double[] residual = s.residual;
+        double[] w = s.weight;
+        double[] y = s.y;
+        int[] region = s.region;
+        int e0 = b * regions;
+        float[] effects = effect[l];
+        // The block's cells' residuals, once: both rounds read them twice. The first round's offset
+        // sums, and the per-region weights (the same in both rounds), are summed on the way.
+        java.util.Arrays.fill(sumW, 0);
+        double num = 0;
+        double den = offsetPrecision;
+        for (int m = first; m < last; m++) {
+            int used = usedLevels(m, l);
+            double am = a[m];
+            for (int i = obs.cellStart[m] - c0; i < obs.cellStart[m + 1] - c0; i++) {
+                int r = region[i];
+                double res = y[i] - base(used, i, s) - am;
+                double wi = w[i];
+                residual[i] = res;
+                num += wi * (res - effects[e0 + r]);
+                den += wi;
+                sumW[r] += wi;
+            }
+        }
+        int i0 = obs.cellStart[first] - c0;
+        int i1 = obs.cellStart[last] - c0;
+        // The block's offset and its region effects, alternately (two rounds: they are nearly orthogonal).
+        double o = 0;
+        float offsetBefore = offset[l][b];
+        System.arraycopy(effects, e0, s.before, 0, regions);
+        for (int round = 0; round < 2; round++) {
+            if (round > 0) {
+                num = 0; // den is the same sum as the first round's
+                for (int i = i0; i < i1; i++) {
+                    num += w[i] * (residual[i] - effects[e0 + region[i]]);
+                }
+            }
+            o = num / den;
+            java.util.Arrays.fill(sumWR, 0);
+            for (int i = i0; i < i1; i++) {
+                sumWR[region[i]] += w[i] * (residual[i] - o);
+            }
+            for (int r = 0; r < regions; r++) {
+                effects[e0 + r] = (float) (sumWR[r] / (sumW[r] + regionPrecision));
+            }
+        }
+        float blockOffset = (float) o;
+        offset[l][b] = blockOffset;
+        double moved = Math.abs(blockOffset - offsetBefore);
+        for (int r = 0; r < regions; r++) {
+            moved = Math.max(moved, Math.abs(effects[e0 + r] - s.before[r]));
+        }
+        float[] contrib = s.contrib[l];
+        for (int i = i0; i < i1; i++) {
+            contrib[i] = blockOffset + effects[e0 + region[i]];
+        }
+        return moved;
+    }
+
+    /** The ridge update of each network's own offset in [n0, n1), given the blocks' effects. Returns the largest change. */
+    private double fitNetworks(int n0, int n1, int c0, double precision, Scratch s) {
+        double[] w = s.weight;
+        double[] y = s.y;
+        double moved = 0;
+        for (int m = n0; m < n1; m++) {
+            int used = usedLevels(m, -1);
             double num = 0;
             double den = precision;
-            hoist(n, -1, scratch);
-            for (int c = obs.cellStart[n]; c < obs.cellStart[n + 1]; c++) {
-                double w = weight(c, trust, heldOut);
-                num += w * (obs.y[c] - base(scratch, obs.region(c)));
-                den += w;
+            for (int i = obs.cellStart[m] - c0; i < obs.cellStart[m + 1] - c0; i++) {
+                double wi = w[i];
+                num += wi * (y[i] - base(used, i, s));
+                den += wi;
             }
             double next = num / den;
-            scratch.moved = Math.max(scratch.moved, Math.abs(next - a[n]));
-            a[n] = next;
+            moved = Math.max(moved, Math.abs(next - a[m]));
+            a[m] = next;
         }
+        return moved;
+    }
+
+    /**
+     * The starts of the fit's units, {@code units + 1} bounds: maximal ranges of networks that
+     * share no block of any level with a network outside (a coarsest block with its networks, or a
+     * network without blocks). Blocks' network numbers never decrease, so a block that holds
+     * networks m and m' holds every network between them that has a block of its level.
+     */
+    private static int[] units(Observations obs) {
+        int networks = obs.networks;
+        boolean[] joined = new boolean[networks + 1]; // network m shares a block with one before it
+        for (int l = 0; l < obs.levels; l++) {
+            int[] of = obs.netBlock[l];
+            int last = -1;
+            int lastAt = -1;
+            for (int m = 0; m < networks; m++) {
+                int b = of[m];
+                if (b < 0) {
+                    continue;
+                }
+                if (b == last) {
+                    for (int p = lastAt + 1; p <= m; p++) {
+                        joined[p] = true;
+                    }
+                }
+                last = b;
+                lastAt = m;
+            }
+        }
+        int count = 0;
+        for (int m = 0; m < networks; m++) {
+            if (!joined[m]) {
+                count++;
+            }
+        }
+        int[] starts = new int[count + 1];
+        int k = 0;
+        for (int m = 0; m < networks; m++) {
+            if (!joined[m]) {
+                starts[k++] = m;
+            }
+        }
+        starts[count] = networks;
+        return starts;
     }
 
     /**

@@ -26,7 +26,8 @@ import io.wayfinder.latency.learn.BorrowingModel.Trust;
  */
 final class TrustSearch {
     static final int FOLDS = 5;
-    static final int SWEEPS = 4;
+    /** Sweeps of each candidate's fit: as many as the full fit's ({@link LearnedLatency#SWEEPS}), so that the trust suits it. */
+    static final int SWEEPS = LearnedLatency.SWEEPS;
     static final double OFF = 1e-4;
     private static final double[] STEPS = {1.0 / 16, 1.0 / 4, 4, 16};
     private static final double MIN_CLASS_VARIANCE = 0.25;

@@ -22,7 +22,7 @@ import java.util.Locale;
  * the effects (equal code, equal effects).
  *
  * <pre>
- *   java -Xmx4g -cp ... io.wayfinder.latency.learn.FitTiming 1000000 [repeats]
+ *   java -Xmx4g -cp ... io.wayfinder.latency.learn.FitTiming 1000000 [repeats [tolerance [warm]]]
  * </pre>
  */
 public final class FitTiming {
@@ -32,6 +32,8 @@ public final class FitTiming {
     public static void main(String[] args) throws Exception {
         int size = Integer.parseInt(args[0]);
         int repeats = args.length > 1 ? Integer.parseInt(args[1]) : 3;
+        double tolerance = args.length > 2 ? Double.parseDouble(args[2]) : 0; // 0: every sweep, as before the stop
+        boolean warm = args.length > 3 && args[3].equals("warm"); // from the rebuild's own effects
         Instant now = Instant.ofEpochMilli(1_796_000_000_000L);
         GeneratedInternet world = GeneratedInternet.generate(GeneratedInternet.Params.standard(1, size).withMaxSamples(1));
         Path geoFile = Files.createTempFile("fit-timing", ".csv");
@@ -62,7 +64,8 @@ public final class FitTiming {
             BorrowingModel model = new BorrowingModel(obs, p.anchors.ofNetwork, p.anchors.mu, p.anchors.blockMu);
             long cpu = threads.getCurrentThreadCpuTime();
             long wall = System.nanoTime();
-            model.fit(p.learned.trust(), null, LearnedLatency.SWEEPS);
+            int sweeps = model.fit(p.learned.trust(), null, LearnedLatency.SWEEPS, tolerance, warm ? p.obs : null,
+                    warm ? p.model : null);
             long cpu1 = threads.getCurrentThreadCpuTime();
             long wall1 = System.nanoTime();
             long h = 0;
@@ -74,8 +77,9 @@ public final class FitTiming {
                     h = h * 31 + Float.floatToIntBits(f);
                 }
             }
-            System.out.printf(Locale.ROOT, "fit of %,d cells, %d sweeps, one lane: %.2f s CPU, %.2f s wall; effects %016x%n",
-                    obs.cells, LearnedLatency.SWEEPS, (cpu1 - cpu) / 1e9, (wall1 - wall) / 1e9, h);
+            System.out.printf(Locale.ROOT, "fit of %,d cells, %s, at most %d sweeps (%.2f per cell), tolerance %s, one lane: "
+                            + "%.2f s CPU, %.2f s wall; effects %016x%n", obs.cells, warm ? "warm" : "cold", sweeps,
+                    model.sweepsPerCell, tolerance, (cpu1 - cpu) / 1e9, (wall1 - wall) / 1e9, h);
         }
     }
 }

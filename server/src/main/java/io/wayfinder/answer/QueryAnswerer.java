@@ -446,7 +446,8 @@ public final class QueryAnswerer implements Responder {
     }
 
     /**
-     * {@link #clientNetwork}, without an object when the network is the last query's: the same
+     * The client network routing uses: the ECS subnet when the query has one, else the resolver's
+     * address as a host prefix. Without an object when the network is the last query's: the same
      * prefix is handed out again (it is immutable). A resolver sends many queries in a row, with the
      * same ECS subnet or from the same address.
      */
@@ -473,21 +474,9 @@ public final class QueryAnswerer implements Responder {
         if (last != null && last.ipv6() == ipv6 && last.lo() == lo && last.hi() == hi && last.length() == length) {
             return last;
         }
-        last = clientNetwork(q);
+        // The fields are masked already; the factories mask again, which changes nothing.
+        last = ipv6 ? IpPrefix.ofIpv6(hi, lo, length) : IpPrefix.ofIpv4((int) lo, length);
         lastClient = last;
         return last;
-    }
-
-    /** The ECS subnet when the query has one, else the resolver's address as a host prefix. */
-    static IpPrefix clientNetwork(DnsQuery q) {
-        if (q.hasClientSubnet()) {
-            byte[] a = q.clientSubnetAddress();
-            return q.clientSubnetFamily() == 1
-                    ? IpPrefix.ofIpv4(IpPrefix.toIpv4Int(a, 0), q.clientSubnetSourceLength())
-                    : IpPrefix.ofIpv6(IpPrefix.readLong(a, 0), IpPrefix.readLong(a, 8), q.clientSubnetSourceLength());
-        }
-        byte[] bytes = q.senderAddress();
-        return bytes.length == 4 ? IpPrefix.ofIpv4(IpPrefix.toIpv4Int(bytes, 0), 32)
-                : IpPrefix.ofIpv6(IpPrefix.readLong(bytes, 0), IpPrefix.readLong(bytes, 8), 128);
     }
 }

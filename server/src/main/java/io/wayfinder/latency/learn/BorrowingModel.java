@@ -496,9 +496,7 @@ final class BorrowingModel {
                         continue;
                     }
                     int first = m;
-                    while (m < n1 && blockOf[m] == b) {
-                        m++;
-                    }
+                    m = runEnd(blockOf, first, n1);
                     moved = Math.max(moved, fitBlock(l, b, first, m, c0, offsetPrecision[l], regionPrecision[l], s));
                 }
             }
@@ -538,6 +536,20 @@ final class BorrowingModel {
     }
 
     /**
+     * The end of the run of networks from {@code first} (below {@code end}) that lie in the same
+     * block of a level as {@code first}: networks are sorted by address, so a block's networks are
+     * consecutive.
+     */
+    private static int runEnd(int[] blockOf, int first, int end) {
+        int b = blockOf[first];
+        int m = first + 1;
+        while (m < end && blockOf[m] == b) {
+            m++;
+        }
+        return m;
+    }
+
+    /**
      * The slow direction of backfitting, taken in one step. A block's offset and the offsets of
      * what lies directly inside it (its finer blocks, or its networks) are confounded: adding δ to
      * the block's and taking δ from each of those inside predicts every cell exactly as before,
@@ -568,9 +580,7 @@ final class BorrowingModel {
                     continue;
                 }
                 int first = m;
-                while (m < n1 && blockOf[m] == b) {
-                    m++;
-                }
+                m = runEnd(blockOf, first, n1);
                 // What lies directly inside: per network, its block of the finest level below l, or itself.
                 double sumPX = 0;
                 double sumP = 0;

@@ -6,11 +6,8 @@ import io.wayfinder.geo.RegionCatalogue;
 import io.wayfinder.latency.LatencyEstimator;
 import io.wayfinder.latency.LatencyTableBuilder;
 import io.wayfinder.latency.learn.LearnedLatency;
-import io.wayfinder.latency.learn.LearningParameters;
 import io.wayfinder.latency.learn.Measurement;
 import io.wayfinder.net.IpPrefix;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -64,15 +61,8 @@ public final class DarkDiagnosis {
     /** The learner fed one round of the world's samples in process, one rebuild, and its dark /20s' answers sorted. */
     static Report run(int size, long seed) throws Exception {
         GeneratedInternet world = GeneratedInternet.generate(GeneratedInternet.Params.standard(seed, size));
-        Path dir = Files.createTempDirectory("dark");
-        world.writeGeoCsv(dir.resolve("geo.csv"));
-        CsvGeoTable geo = CsvGeoTable.read(dir.resolve("geo.csv"));
-        LearningParameters d = LearningParameters.DEFAULTS;
-        long samples = world.sampleCount(0);
-        LearningParameters params = new LearningParameters(d.halfLife(), d.ipv4Levels(), d.ipv6Levels(),
-                d.changeMinSamples(), d.changeSigmas(), d.changeMinMs(), d.holdBack(), d.hysteresisMs(),
-                d.hysteresisSigmas(), d.staticSamples(), (int) Math.min(Integer.MAX_VALUE, samples + 1));
-        LearnedLatency learner = new LearnedLatency(params);
+        CsvGeoTable geo = InProcessLearning.geolocation(world, "dark");
+        LearnedLatency learner = InProcessLearning.learner(world);
         List<String> names = world.regions().stream().map(Region::name).toList();
         long now = System.currentTimeMillis();
         List<Measurement> batch = new ArrayList<>(MeasurementFeed.BATCH);

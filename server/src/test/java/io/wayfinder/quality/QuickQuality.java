@@ -6,11 +6,8 @@ import io.wayfinder.geo.RegionCatalogue;
 import io.wayfinder.latency.LatencyEstimator;
 import io.wayfinder.latency.LatencyTableBuilder;
 import io.wayfinder.latency.learn.LearnedLatency;
-import io.wayfinder.latency.learn.LearningParameters;
 import io.wayfinder.latency.learn.Measurement;
 import io.wayfinder.net.IpPrefix;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,15 +35,8 @@ public final class QuickQuality {
         long seed = args.length > 1 ? Long.parseLong(args[1]) : 1;
         boolean second = args.length <= 2 || !args[2].equals("once");
         GeneratedInternet world = GeneratedInternet.generate(GeneratedInternet.Params.standard(seed, size));
-        Path dir = Files.createTempDirectory("quick");
-        world.writeGeoCsv(dir.resolve("geo.csv"));
-        CsvGeoTable geo = CsvGeoTable.read(dir.resolve("geo.csv"));
-        LearningParameters d = LearningParameters.DEFAULTS;
-        long samples = world.sampleCount(0);
-        LearningParameters params = new LearningParameters(d.halfLife(), d.ipv4Levels(), d.ipv6Levels(),
-                d.changeMinSamples(), d.changeSigmas(), d.changeMinMs(), d.holdBack(), d.hysteresisMs(),
-                d.hysteresisSigmas(), d.staticSamples(), (int) Math.min(Integer.MAX_VALUE, samples + 1));
-        LearnedLatency learner = new LearnedLatency(params);
+        CsvGeoTable geo = InProcessLearning.geolocation(world, "quick");
+        LearnedLatency learner = InProcessLearning.learner(world);
         List<String> names = world.regions().stream().map(Region::name).toList();
         long now = System.currentTimeMillis();
         feed(world, learner, names, 0, now - 48 * 3_600_000L, now - 2 * 3_600_000L);

@@ -15,7 +15,9 @@
 # one from there), WAYFINDER_JAR (measure that jar instead of server/target's), SCHED (1: record
 # `perf sched` for 3 s of each idle window and over each reload, then print with
 # bench/reload/sched_waits.py how long the query threads waited for a core and behind what; needs
-# perf and root).
+# perf and root), PIN (1: the server on core 1 and the load generator on core 0, with taskset, as
+# bench/dnsperf/run.sh pins them: a client on another machine does not wait for the server's cores;
+# the server keeps G1, which the JVM would otherwise trade for the serial collector on one core).
 # The tables are generated once per size into bench/results/reload-data-<PREFIXES>/ (two tables with
 # the same prefixes and other figures, as bench/dnsperf/run.sh generates them). The server runs with
 # -Xlog:gc into the results, so the pauses during the reload can be read next to the latencies, and
@@ -119,7 +121,7 @@ bench_profile_config "$PORT" "$TMP/latency.csv" 192.0.2.11 192.0.2.12 192.0.2.13
 
 {
     echo "commit $(git rev-parse --short HEAD) ($(git status --porcelain -- server/src/main | wc -l) changed paths in server/src/main)"
-    echo "jar: ${WAYFINDER_JAR:-server/target}; launcher defaults: ${LAUNCHER_OPTS:-none}; WAYFINDER_JAVA_OPTS=${WAYFINDER_JAVA_OPTS:-}"
+    echo "jar: ${WAYFINDER_JAR:-server/target}; launcher defaults: ${LAUNCHER_OPTS:-none}; WAYFINDER_JAVA_OPTS=${WAYFINDER_JAVA_OPTS:-}; PIN=${PIN:-0}"
     echo "$(java -version 2>&1 | head -1); $(nproc) cpus; $(free -g | awk '/Mem:/ { print $2 " GiB RAM" }')"
 } > "$OUT/setup.txt"
 
@@ -128,7 +130,12 @@ LOAD_UPTIME_START="$(uptime)"
 log "starting wayfinder serve with $PREFIXES prefixes on 127.0.0.1:$PORT ($LOAD_UPTIME_START)"
 t0=$(now_ms)
 # shellcheck disable=SC2086
-java $LAUNCHER_OPTS ${WAYFINDER_JAVA_OPTS:-} -Xlog:gc*:file="$OUT/gc.log":uptime,level,tags \
+SERVER_PIN=(); LOAD_PIN=()
+if [ "${PIN:-0}" = 1 ]; then
+    SERVER_PIN=(taskset -c 1); LOAD_PIN=(taskset -c 0)
+    WAYFINDER_JAVA_OPTS="-XX:+UseG1GC ${WAYFINDER_JAVA_OPTS:-}"
+fi
+"${SERVER_PIN[@]}" java $LAUNCHER_OPTS ${WAYFINDER_JAVA_OPTS:-} -Xlog:gc*:file="$OUT/gc.log":uptime,level,tags \
     -Xlog:safepoint:file="$OUT/safepoints.log":utctime,level,tags -jar "$TMP/wf.jar" \
     serve --config "$TMP/wayfinder.yaml" > "$OUT/server.log" 2>&1 &
 SERVER_PID=$!
@@ -139,7 +146,7 @@ STARTUP_HWM_KB=$(awk '/VmHWM/ { print $2 }' "/proc/$SERVER_PID/status")
 log "first answer after $STARTUP_MS ms; RSS peak so far $((STARTUP_HWM_KB / 1024)) MiB"
 
 # ---------------------------------------------------------------- load, idle, reload, after
-java -Xmx256m -XX:+UseSerialGC -cp "$TMP/bench.jar" io.wayfinder.bench.ReloadLoad --port "$PORT" \
+"${LOAD_PIN[@]}" java -Xmx256m -XX:+UseSerialGC -cp "$TMP/bench.jar" io.wayfinder.bench.ReloadLoad --port "$PORT" \
     --csv "$TMP/latency.csv" --rate "$RATE" --seconds 600 --stop-file "$TMP/stop" --raw "$OUT/answers.txt" > "$OUT/load.txt" 2>&1 &
 LOAD_PID=$!
 sleep "$WARMUP"

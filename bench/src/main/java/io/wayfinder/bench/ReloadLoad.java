@@ -153,7 +153,6 @@ public final class ReloadLoad {
     }
 
     private final long[] sentAt = new long[IDS];
-    private volatile boolean stopping;
     /** Every answer: when it came (ms since the start) and its latency (µs); written by the receiver only. */
     private final int[] rawAt;
     private final int[] rawMicros;
@@ -217,9 +216,8 @@ public final class ReloadLoad {
             }
         }
         Thread.sleep(2000); // late answers
-        stopping = true;
+        ch.close(); // ends the receiver's blocking receive
         receiver.join(5000);
-        ch.close();
     }
 
     private void receive(DatagramChannel ch, long start, long startWall, int seconds, int[] sentPerSecond,
@@ -230,21 +228,20 @@ public final class ReloadLoad {
         int second = 0;
         out.println("# wall_ms second sent received p50_ms p99_ms max_ms");
         try {
-            ch.configureBlocking(false);
-            while (!stopping) {
+            // Blocking: the thread sleeps in the kernel until an answer comes, as a client's would.
+            // A poll with short parks (as before) added its own delay to every answer and woke the
+            // thread some 20,000 times a second, which on two cores competed with the server.
+            while (true) {
                 in.clear();
-                boolean got = ch.receive(in) != null;
+                ch.receive(in);
                 long now = System.nanoTime();
-                if (!got) {
-                    LockSupport.parkNanos(20_000);
-                }
                 int s = (int) ((now - start) / 1_000_000_000L);
                 while (s > second) {
                     print(out, startWall, second, second < sentPerSecond.length ? sentPerSecond[second] : 0, micros, n);
                     n = 0;
                     second++;
                 }
-                if (got && in.position() >= 2) {
+                if (in.position() >= 2) {
                     int id = in.getShort(0) & 0xFFFF;
                     long at = sentAt[id];
                     if (at != 0 && n < micros.length) {
@@ -257,10 +254,12 @@ public final class ReloadLoad {
                     }
                 }
             }
-            print(out, startWall, second, second < sentPerSecond.length ? sentPerSecond[second] : 0, micros, n);
+        } catch (java.nio.channels.ClosedChannelException e) {
+            // the sender closed the channel: the run is over
         } catch (IOException e) {
             out.println("# receiver: " + e);
         }
+        print(out, startWall, second, second < sentPerSecond.length ? sentPerSecond[second] : 0, micros, n);
     }
 
     private static void print(PrintStream out, long startWall, int second, int sent, long[] micros, int n) {

@@ -7,6 +7,7 @@ import io.wayfinder.latency.learn.LearningParameters;
 import io.wayfinder.latency.learn.Measurement;
 import io.wayfinder.net.IpPrefix;
 import io.wayfinder.profile.WayfinderConfig;
+import io.wayfinder.time.CpuYield;
 import io.wayfinder.time.Scheduler;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -275,8 +276,9 @@ public final class LatencyLearningService implements LatencySource, AutoCloseabl
         Instant at = thread.clock().instant();
         long started = System.nanoTime();
         try {
-            LatencyEstimator next = learner.rebuild(at, served.sources().estimator().table(), served.sources().estimator().geo(),
-                    served.config().catalogue());
+            // Background work: its loops give way to the query threads (CpuYield; the lanes carry it on).
+            LatencyEstimator next = CpuYield.inBackground(() -> learner.rebuild(at, served.sources().estimator().table(),
+                    served.sources().estimator().geo(), served.config().catalogue()));
             learned = next; // before it is posted: a configuration applied from now on is served with it
             CompletableFuture<?> published = publish.apply(next);
             LatencyLearning.Coverage c = learner.coverage();

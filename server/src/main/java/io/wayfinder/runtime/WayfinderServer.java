@@ -36,6 +36,7 @@ import io.wayfinder.profile.TcpSettings;
 import io.wayfinder.profile.WayfinderConfig;
 import io.wayfinder.store.ProfileStore;
 import io.wayfinder.store.SqliteProfileStore;
+import io.wayfinder.time.CpuYield;
 import io.wayfinder.time.ThreadScheduler;
 import io.wayfinder.traffic.TrafficView;
 import java.io.IOException;
@@ -73,6 +74,8 @@ public final class WayfinderServer implements AutoCloseable {
     private final NettyProber prober;
     private final SnapshotPublisher publisher;
     private final DnsServer dns;
+    /** Its answers, watched by the builds beside the query path ({@link CpuYield#giveWayTo}). */
+    private final CpuYield.Registration queriesFirst;
     private final ConfigReloads reloads;
     private final MetricsEndpoint metrics;
     /** With api: the store holding the profiles and the API server; null without. */
@@ -146,7 +149,7 @@ public final class WayfinderServer implements AutoCloseable {
     private WayfinderServer(ThreadScheduler control, ThreadScheduler watcherThread, LatencyLearningService learning,
                             ThreadScheduler learningThread, TrafficView traffic, ThreadScheduler trafficThread,
                             NettyProber prober, SnapshotPublisher publisher, DnsServer dns,
-                            ConfigReloads reloads, MetricsEndpoint metrics, ProfileStore store, ApiServer api) {
+                            CpuYield.Registration queriesFirst, ConfigReloads reloads, MetricsEndpoint metrics, ProfileStore store, ApiServer api) {
         this.control = control;
         this.watcherThread = watcherThread;
         this.learning = learning;
@@ -156,6 +159,7 @@ public final class WayfinderServer implements AutoCloseable {
         this.prober = prober;
         this.publisher = publisher;
         this.dns = dns;
+        this.queriesFirst = queriesFirst;
         this.reloads = reloads;
         this.metrics = metrics;
         this.store = store;
@@ -232,6 +236,7 @@ public final class WayfinderServer implements AutoCloseable {
         ConfigReloads reloads = null;
         MetricsEndpoint metrics = null;
         ApiServer api = null;
+        CpuYield.Registration queriesFirst = null;
         try {
             publisher.configurationLoaded(loaded).join(); // the first snapshot, before any query can come
             if (learning != null) {
@@ -245,6 +250,8 @@ public final class WayfinderServer implements AutoCloseable {
             } catch (BindFailure e) {
                 throw new ListenFailure(ListenFailure.Listener.DNS, listenAddress(e.address()), e.inUse(), e);
             }
+            // While queries are answered, the builds beside them (reloads, the learner's rebuilds) give way.
+            queriesFirst = CpuYield.giveWayTo(dns.stats()::responses);
             ServedConfig served = new ServedConfig(publisher, profiles, clock, loaded);
             reloads = new ConfigReloads(served, watcherThread, loaded, options.watchIntervalMillis(), geoFailures);
             BeaconCounters beaconCounters = new BeaconCounters();
@@ -259,12 +266,15 @@ public final class WayfinderServer implements AutoCloseable {
             }
             publisher.startProbing().join();
         } catch (IOException | InterruptedException | RuntimeException e) {
+            if (queriesFirst != null) {
+                queriesFirst.close();
+            }
             closeAll(reloads, metrics, api, learning, learningThread, traffic, trafficThread, publisher, dns, prober,
                     watcherThread, control, store);
             throw e;
         }
         return new WayfinderServer(control, watcherThread, learning, learningThread, traffic, trafficThread, prober, publisher,
-                dns, reloads, metrics, store, api);
+                dns, queriesFirst, reloads, metrics, store, api);
     }
 
     private static ApiServer startApi(WayfinderConfig config, ApiServer.Parts parts) throws IOException {
@@ -400,6 +410,7 @@ public final class WayfinderServer implements AutoCloseable {
 
     @Override
     public void close() {
+        queriesFirst.close();
         closeAll(reloads, metrics, api, learning, learningThread, traffic, trafficThread, publisher, dns, prober,
                 watcherThread, control, store);
     }

@@ -1,5 +1,7 @@
 package io.wayfinder.time;
 
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongConsumer;
 import java.util.function.LongSupplier;
@@ -23,12 +25,18 @@ import java.util.function.Supplier;
  * core. A lower priority does not change that (the same wait was seen with the build thread at
  * {@code SCHED_IDLE}), but a new pick does, and {@link Thread#yield} is one.
  *
- * <h2>Why half a core on small machines</h2>
+ * <h2>Why half a core on small machines, while queries come</h2>
  * With two cores, a build that takes one leaves the other to the query threads, the JIT compiler,
  * the collector's threads and everything else on the machine, and their waits for it showed in the
  * query p99 during a reload (bench/reload with SCHED=1). A reload that takes twice as long
  * (3 s to 6 s for a million prefixes) costs nobody anything; a query that waits does. From four
- * cores on, the build keeps its whole core.
+ * cores on, the build keeps its whole core. The pauses are taken only while the server answers
+ * queries ({@link #giveWayTo}: a count that rose within the last {@value #ACTIVE_MILLIS} ms):
+ * with nobody to give way to, a pause is time lost, and a learner's rebuild of ten million
+ * networks, which runs every minute on both cores, would take half as long again.
+ *
+ * <p>Work split over several threads ({@link #asCaller}) passes the caller's mode on: each
+ * thread keeps its own time, and each takes at most half a core.
  *
  * <p>A call costs one {@code System.nanoTime()} and a thread-local read; a yield a system call.
  * Per thread, so that two build lanes keep their own time.
@@ -37,6 +45,8 @@ public final class CpuYield {
     static final long INTERVAL_MICROS = 200;
     /** Below this many processors the work pauses as long as it ran at each yield point. */
     static final int SMALL_MACHINE_PROCESSORS = 4;
+    /** The pauses are taken while the foreground's count rose within this many ms. */
+    static final long ACTIVE_MILLIS = 10;
     private static final CpuYield SYSTEM = new CpuYield(System::nanoTime, Runtime.getRuntime().availableProcessors(),
             Thread::yield, LockSupport::parkNanos);
 
@@ -45,9 +55,13 @@ public final class CpuYield {
     private final Runnable yielder;
     private final LongConsumer sleeper;
     private final long intervalNanos = INTERVAL_MICROS * 1_000;
+    private final long activeNanos = ACTIVE_MILLIS * 1_000_000;
+    /** Counts that rise while foreground work (answering queries) goes on; see {@link #giveWayTo}. */
+    private final List<LongSupplier> foreground = new CopyOnWriteArrayList<>();
     /**
      * Per thread: [0] when it gives way next, by {@link #nanoClock}; [1] when it last resumed;
-     * [2] how many {@link #inBackground} calls it is in.
+     * [2] how many {@link #inBackground} calls it is in; [3] the foreground's count it last saw;
+     * [4] when that count last rose.
      */
     private final ThreadLocal<long[]> state;
 
@@ -58,7 +72,7 @@ public final class CpuYield {
         this.sleeper = sleeper;
         this.state = ThreadLocal.withInitial(() -> {
             long now = nanoClock.getAsLong();
-            return new long[] {now + intervalNanos, now, 0};
+            return new long[] {now + intervalNanos, now, 0, 0, now - activeNanos};
         });
     }
 
@@ -70,12 +84,58 @@ public final class CpuYield {
         return SYSTEM.background(work);
     }
 
+    /**
+     * Registers a count that rises while the server answers queries (its answers so far): the
+     * work gives way with pauses only while one of them rises. Closed when the server stops.
+     */
+    public static Registration giveWayTo(LongSupplier answered) {
+        return SYSTEM.addForeground(answered);
+    }
+
+    /**
+     * {@code work} as it should run on another thread for this one: as background work if this
+     * thread is in background work, else as it is (for a pool's threads that run parts of a build).
+     */
+    public static Runnable asCaller(Runnable work) {
+        return SYSTEM.sameModeAsCaller(work);
+    }
+
+    /** Whether this thread runs background work now (its yield points give way). */
+    public static boolean inBackgroundHere() {
+        return SYSTEM.state.get()[2] > 0;
+    }
+
+    /** A registration of {@link #giveWayTo}; closing it twice is harmless. */
+    public interface Registration extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    Registration addForeground(LongSupplier answered) {
+        // A wrapper of its own, so that the same supplier registered twice is removed once per close.
+        LongSupplier entry = answered::getAsLong;
+        foreground.add(entry);
+        return () -> foreground.remove(entry);
+    }
+
+    Runnable sameModeAsCaller(Runnable work) {
+        if (state.get()[2] == 0) {
+            return work;
+        }
+        return () -> background(() -> {
+            work.run();
+            return null;
+        });
+    }
+
     <T> T background(Supplier<T> work) {
         long[] s = state.get();
         if (s[2]++ == 0) {
             long now = nanoClock.getAsLong();
             s[0] = now + intervalNanos;
             s[1] = now;
+            s[3] = foregroundCount(); // what was answered before the work started is no reason to pause
+            s[4] = now - activeNanos;
         }
         try {
             return work.get();
@@ -107,7 +167,7 @@ public final class CpuYield {
         }
         long now = nanoClock.getAsLong();
         if (now - s[0] >= 0) {
-            if (halfCore) {
+            if (halfCore && foregroundActive(s, now)) {
                 // As long as it ran since it last resumed: a long stretch without a point (a sort's
                 // last merge) is paid back at once, capped so that one pause stays short.
                 sleeper.accept(Math.min(now - s[1], 10 * intervalNanos));
@@ -118,5 +178,23 @@ public final class CpuYield {
             s[0] = resumed + intervalNanos;
             s[1] = resumed;
         }
+    }
+
+    /** Whether the foreground's count rose within {@link #ACTIVE_MILLIS} ms of {@code now}. */
+    private boolean foregroundActive(long[] s, long now) {
+        long count = foregroundCount();
+        if (count > s[3]) { // only a rise: a server that stopped takes its count away
+            s[4] = now;
+        }
+        s[3] = count;
+        return now - s[4] < activeNanos;
+    }
+
+    private long foregroundCount() {
+        long count = 0;
+        for (LongSupplier f : foreground) {
+            count += f.getAsLong();
+        }
+        return count;
     }
 }

@@ -32,6 +32,8 @@ import java.util.Set;
  * rebuilds and checkpoints there were.
  */
 public final class FakeLearning implements LatencyLearning {
+    /** Whether the last rebuild ran as background work (its loops giving way to queries). */
+    public volatile boolean rebuiltInBackground;
     private final List<Measurement> samples = new ArrayList<>();
     private final int maxSamples;
     public final List<LatencyTable> staticTables = new ArrayList<>();
@@ -81,6 +83,7 @@ public final class FakeLearning implements LatencyLearning {
 
     @Override
     public LatencyEstimator rebuild(Instant now, LatencyTable staticTable, GeoLocator geo, RegionCatalogue catalogue) {
+        rebuiltInBackground = io.wayfinder.time.CpuYield.inBackgroundHere();
         RuntimeException fail = failNextRebuild;
         if (fail != null) {
             failNextRebuild = null;

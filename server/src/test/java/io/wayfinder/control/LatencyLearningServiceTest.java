@@ -96,6 +96,14 @@ class LatencyLearningServiceTest {
     }
 
     @Test
+    void aRebuildRunsAsBackgroundWorkThatGivesWayToQueries() {
+        service.start(estimator -> CompletableFuture.completedFuture(null));
+        runBoth();
+        assertThat(learner.rebuiltInBackground).isTrue();
+        assertThat(io.wayfinder.time.CpuYield.inBackgroundHere()).as("only for the rebuild").isFalse();
+    }
+
+    @Test
     void beforeTheFirstRebuildTheConfiguredSourcesAreServed() {
         assertThat(served().table().prefixCount()).isEqualTo(1);
         assertThat(learner.rebuilds).isZero();

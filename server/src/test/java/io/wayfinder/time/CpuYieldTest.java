@@ -13,12 +13,17 @@ class CpuYieldTest {
     private final AtomicLong now = new AtomicLong(1_000_000);
     private final AtomicInteger yields = new AtomicInteger();
     private final List<Long> sleeps = new ArrayList<>();
+    /** The server's answers so far, as {@link CpuYield#giveWayTo} sees them. */
+    private final AtomicLong answered = new AtomicLong(500);
+    private static final long ACTIVE = CpuYield.ACTIVE_MILLIS * 1_000_000;
 
     private CpuYield onProcessors(int processors) {
-        return new CpuYield(now::get, processors, yields::incrementAndGet, nanos -> {
+        CpuYield cpu = new CpuYield(now::get, processors, yields::incrementAndGet, nanos -> {
             sleeps.add(nanos);
             now.addAndGet(nanos);
         });
+        cpu.addForeground(answered::get);
+        return cpu;
     }
 
     /** Runs the steps as background work on this thread, as a reload does. */
@@ -78,12 +83,14 @@ class CpuYieldTest {
     }
 
     @Test
-    void onOneToThreeProcessorsPausesAsLongAsItRan() {
+    void onOneToThreeProcessorsPausesAsLongAsItRanWhileQueriesAreAnswered() {
         CpuYield cpu = onProcessors(3);
         inBackground(cpu, () -> {
             now.addAndGet(INTERVAL + 5_000);
+            answered.incrementAndGet();
             cpu.pointNow();
             now.addAndGet(INTERVAL);
+            answered.incrementAndGet();
             cpu.pointNow();
         });
         assertEquals(List.of(INTERVAL + 5_000, INTERVAL), sleeps, "half a core: a pause as long as the work before it");
@@ -95,9 +102,89 @@ class CpuYieldTest {
         CpuYield cpu = onProcessors(1);
         inBackground(cpu, () -> {
             now.addAndGet(1_000 * INTERVAL);
+            answered.incrementAndGet();
             cpu.pointNow();
         });
         assertEquals(List.of(10 * INTERVAL), sleeps);
+    }
+
+    @Test
+    void withNoQueriesToGiveWayToItOnlyYields() {
+        CpuYield cpu = onProcessors(2);
+        inBackground(cpu, () -> {
+            for (int i = 0; i < 5; i++) {
+                now.addAndGet(INTERVAL);
+                cpu.pointNow();
+            }
+        });
+        assertEquals(List.of(), sleeps, "answers before the work started are no reason to pause");
+        assertEquals(5, yields.get());
+    }
+
+    @Test
+    void pausesUntilTheAnswersStoppedRisingForTheActiveWindow() {
+        CpuYield cpu = onProcessors(2);
+        inBackground(cpu, () -> {
+            now.addAndGet(INTERVAL);
+            answered.incrementAndGet();
+            cpu.pointNow(); // a rise: pauses (INTERVAL), the window runs from here
+            long windowEnds = now.get() - INTERVAL + ACTIVE;
+            while (now.get() + INTERVAL < windowEnds) {
+                now.addAndGet(INTERVAL);
+                cpu.pointNow();
+            }
+            int pausedInWindow = sleeps.size();
+            assertEquals(0, yields.get(), "no rise since, but within the window: still pauses");
+            now.set(windowEnds + INTERVAL);
+            cpu.pointNow();
+            assertEquals(pausedInWindow, sleeps.size(), "past the window: no pause");
+            assertEquals(1, yields.get());
+        });
+    }
+
+    @Test
+    void aClosedRegistrationIsNoLongerWatched() {
+        CpuYield cpu = new CpuYield(now::get, 2, yields::incrementAndGet, nanos -> {
+            sleeps.add(nanos);
+            now.addAndGet(nanos);
+        });
+        AtomicLong other = new AtomicLong();
+        CpuYield.Registration registration = cpu.addForeground(other::get);
+        inBackground(cpu, () -> {
+            now.addAndGet(INTERVAL);
+            other.incrementAndGet();
+            cpu.pointNow();
+            assertEquals(1, sleeps.size());
+            registration.close();
+            registration.close();
+            now.addAndGet(ACTIVE + INTERVAL);
+            other.incrementAndGet();
+            cpu.pointNow();
+            assertEquals(1, sleeps.size(), "a stopped server's count is not watched");
+        });
+    }
+
+    @Test
+    void aPoolThreadRunsAPartInTheCallersMode() throws Exception {
+        CpuYield cpu = onProcessors(8);
+        Runnable part = () -> {
+            now.addAndGet(INTERVAL);
+            cpu.pointNow();
+        };
+        runOnAnotherThread(cpu.sameModeAsCaller(part));
+        assertEquals(0, yields.get(), "a caller outside background work passes its part on as it is");
+        inBackground(cpu, () -> runOnAnotherThread(cpu.sameModeAsCaller(part)));
+        assertEquals(1, yields.get(), "a caller in background work passes that on");
+    }
+
+    private static void runOnAnotherThread(Runnable r) {
+        Thread t = new Thread(r);
+        t.start();
+        try {
+            t.join();
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
+        }
     }
 
     @Test

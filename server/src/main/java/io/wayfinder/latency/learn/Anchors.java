@@ -7,6 +7,7 @@ import io.wayfinder.geo.Region;
 import io.wayfinder.geo.RegionCatalogue;
 import io.wayfinder.latency.DistanceModel;
 import io.wayfinder.net.IpPrefix;
+import io.wayfinder.time.CpuYield;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -96,6 +97,7 @@ final class Anchors {
         int count = 0;
         long last = 0;
         for (int n = 0; n < obs.networks; n++) {
+            CpuYield.every(n);
             long key = obs.fineAnchorKey(n);
             if (n == 0 || key != last) {
                 count++;
@@ -150,6 +152,7 @@ final class Anchors {
         int stride = Math.max(1, obs.cells / FIT_SAMPLE);
         int nextFitCell = 0;
         for (int m = 0; m < obs.networks; m++) {
+            CpuYield.every(m);
             for (int c = obs.cellStart[m]; c < obs.cellStart[m + 1]; c++) {
                 int r = obs.region(c);
                 meanY[r] += obs.y[c];

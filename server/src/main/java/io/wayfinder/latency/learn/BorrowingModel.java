@@ -1,5 +1,7 @@
 package io.wayfinder.latency.learn;
 
+
+import io.wayfinder.time.CpuYield;
 /**
  * The additive model networks borrow strength through, in milliseconds:
  *
@@ -453,6 +455,7 @@ final class BorrowingModel {
         for (; u < units && unitStart[u] < toNetwork; u++) {
             fitUnit(unitStart[u], unitStart[u + 1], trust.noiseVariance(), heldOut, sweeps, tolerance, offsetPrecision,
                     regionPrecision, networkPrecision, s);
+            CpuYield.point(); // a unit is one /16: tens of µs to a few ms of work
         }
     }
 
@@ -786,6 +789,7 @@ final class BorrowingModel {
             int last = -1;
             int lastAt = -1;
             for (int m = 0; m < networks; m++) {
+                CpuYield.every(m);
                 int b = of[m];
                 if (b < 0) {
                     continue;
@@ -801,6 +805,7 @@ final class BorrowingModel {
         }
         int count = 0;
         for (int m = 0; m < networks; m++) {
+            CpuYield.every(m);
             if (!joined[m]) {
                 count++;
             }
@@ -808,6 +813,7 @@ final class BorrowingModel {
         int[] starts = new int[count + 1];
         int k = 0;
         for (int m = 0; m < networks; m++) {
+            CpuYield.every(m);
             if (!joined[m]) {
                 starts[k++] = m;
             }
@@ -856,6 +862,7 @@ final class BorrowingModel {
             for (int l = 0; l < obs.levels; l++) {
                 int[] count = counts[l];
                 for (int n = from; n < to; n++) {
+                    CpuYield.every(n);
                     int b = obs.netBlock[l][n];
                     if (b < 0) {
                         continue;

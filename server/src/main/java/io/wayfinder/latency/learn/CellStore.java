@@ -1,5 +1,6 @@
 package io.wayfinder.latency.learn;
 
+import io.wayfinder.time.CpuYield;
 import java.util.Arrays;
 
 /**
@@ -187,6 +188,7 @@ final class CellStore {
         slots = new int[capacity];
         slotMask = capacity - 1;
         for (int n = 0; n < networks; n++) {
+            CpuYield.every(n);
             int slot = (int) NetworkKeys.mix(netKey[n]) & slotMask;
             while (slots[slot] != 0) {
                 slot = (slot + 1) & slotMask;
@@ -319,6 +321,7 @@ final class CellStore {
         CellStore kept = new CellStore(networks, cells);
         int dropped = 0;
         for (int n = 0; n < networks; n++) {
+            CpuYield.every(n);
             int into = NONE;
             for (int c = netFirstCell[n]; c != NONE; c = cellNext[c]) {
                 double w = cellWeight[c] * Decay.factor(minute - cellMinute[c], halfLifeMinutes);

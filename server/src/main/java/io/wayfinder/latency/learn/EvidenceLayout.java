@@ -1,5 +1,6 @@
 package io.wayfinder.latency.learn;
 
+import io.wayfinder.time.CpuYield;
 import java.util.Arrays;
 
 /**
@@ -69,6 +70,7 @@ final class EvidenceLayout {
         long[] storeKeys = new long[storeNetworks];
         int[] storeNumber = new int[storeNetworks];
         for (int n = 0; n < storeNetworks; n++) {
+            CpuYield.every(n);
             storeKeys[n] = Observations.sortKey(store.networkKey(n));
             storeNumber[n] = n;
         }

@@ -1,5 +1,6 @@
 package io.wayfinder.latency.learn;
 
+import io.wayfinder.time.CpuYield;
 import java.util.Arrays;
 
 /**
@@ -128,6 +129,7 @@ final class Fold {
         int keyRuns = 0;
         int cellRuns = 0;
         for (int i = 0; i < n; i++) {
+            CpuYield.every(i);
             boolean newKey = i == 0 || journal.key[i] != journal.key[i - 1];
             if (newKey) {
                 keyRuns++;
@@ -142,6 +144,7 @@ final class Fold {
         long lastKey = 0;
         int network = CellStore.NONE;
         for (int i = 0; i < n; i++) {
+            CpuYield.every(i);
             long key = journal.key[i];
             if (network == CellStore.NONE || key != lastKey) {
                 network = store.network(key);
@@ -182,13 +185,16 @@ final class Fold {
         }
         int[] at = new int[cells + 1];
         for (int i = 0; i < n; i++) {
+            CpuYield.every(i);
             at[(int) (order[i] >>> 32) + 1]++;
         }
         for (int c = 0; c < cells; c++) {
+            CpuYield.every(c);
             at[c + 1] += at[c];
         }
         long[] sorted = new long[n];
         for (int i = 0; i < n; i++) {
+            CpuYield.every(i);
             sorted[at[(int) (order[i] >>> 32)]++] = order[i];
         }
         System.arraycopy(sorted, 0, order, 0, n);

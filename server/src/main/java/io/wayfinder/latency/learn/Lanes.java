@@ -1,5 +1,6 @@
 package io.wayfinder.latency.learn;
 
+import io.wayfinder.time.CpuYield;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -80,7 +81,8 @@ final class Lanes {
         Future<?>[] futures = new Future<?>[parts - 1];
         for (int i = 1; i < parts; i++) {
             int p = i;
-            futures[i - 1] = POOL.submit(() -> part.accept(p));
+            // In the caller's mode: a rebuild's parts give way to queries on every lane (CpuYield).
+            futures[i - 1] = POOL.submit(CpuYield.asCaller(() -> part.accept(p)));
         }
         Throwable failure = null;
         try {

@@ -1,5 +1,6 @@
 package io.wayfinder.latency.learn;
 
+import io.wayfinder.time.CpuYield;
 import java.util.Arrays;
 
 /**
@@ -60,6 +61,7 @@ final class Observations {
             long last = 0;
             boolean any = false;
             for (int n = 0; n < networks; n++) {
+                CpuYield.every(n);
                 long key = netKey[n];
                 int[] lengths = levelLength[NetworkKeys.ipv6(key) ? 1 : 0];
                 if (l >= lengths.length || !NetworkKeys.hasBlock(key, lengths[l])) {
@@ -139,6 +141,7 @@ final class Observations {
         int count = 0;
         int cellTotal = 0;
         for (int n = 0; n < networks; n++) {
+            CpuYield.every(n);
             long anchor = anchorKey(n);
             if ((NetworkKeys.mix(anchor) >>> 24) < threshold) {
                 chosen[count++] = n;

@@ -1,5 +1,6 @@
 package io.wayfinder.latency.learn;
 
+import io.wayfinder.time.CpuYield;
 import java.util.HashMap;
 
 /**
@@ -67,6 +68,7 @@ final class PlaceEffects {
         int last = -1;
         int lastCoarse = -1;
         for (int n = 0; n < obs.networks; n++) {
+            CpuYield.every(n);
             int s = obs.netBlock[1][n];
             if (s >= 0 && s != lastCoarse) {
                 lastCoarse = s;

@@ -1,5 +1,7 @@
 package io.wayfinder.latency.learn;
 
+import io.wayfinder.time.CpuYield;
+
 /**
  * Sorts {@code long} keys (signed order) carrying an {@code int} payload each: a least-significant-
  * digit radix sort, 16 bits a pass, that skips the passes whose digit is the same in every key.
@@ -34,6 +36,7 @@ final class RadixSort {
             long flip = shift == 64 - BITS ? 1L << (BITS - 1) : 0;
             java.util.Arrays.fill(count, 0);
             for (int i = 0; i < n; i++) {
+                CpuYield.every(i);
                 count[(int) (((fromKeys[i] >>> shift) ^ flip) & (BUCKETS - 1))]++;
             }
             if (count[(int) (((fromKeys[0] >>> shift) ^ flip) & (BUCKETS - 1))] == n) {
@@ -46,6 +49,7 @@ final class RadixSort {
                 sum += c;
             }
             for (int i = 0; i < n; i++) {
+                CpuYield.every(i);
                 int d = (int) (((fromKeys[i] >>> shift) ^ flip) & (BUCKETS - 1));
                 int at = count[d]++;
                 toKeys[at] = fromKeys[i];

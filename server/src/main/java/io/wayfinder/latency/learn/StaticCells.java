@@ -1,6 +1,7 @@
 package io.wayfinder.latency.learn;
 
 import io.wayfinder.latency.LatencyTable;
+import io.wayfinder.time.CpuYield;
 import java.util.Arrays;
 import java.util.function.ToIntFunction;
 
@@ -42,6 +43,7 @@ final class StaticCells {
         });
         long[] keys = new long[store.networkCount()];
         for (int n = 0; n < keys.length; n++) {
+            CpuYield.every(n);
             keys[n] = Observations.sortKey(store.networkKey(n));
         }
         Arrays.sort(keys);

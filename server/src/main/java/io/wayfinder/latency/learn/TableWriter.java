@@ -5,6 +5,7 @@ import io.wayfinder.latency.LatencyTable;
 import io.wayfinder.latency.learn.LatencyLearning.Coverage;
 import io.wayfinder.latency.learn.LatencyLearning.LevelTrust;
 import io.wayfinder.latency.learn.LatencyLearning.RegionCoverage;
+import io.wayfinder.time.CpuYield;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -83,6 +84,7 @@ final class TableWriter {
             Arrays.fill(blockFirst[l], -1);
             int[] of = obs.netBlock[l];
             for (int n = 0; n < obs.networks; n++) {
+                CpuYield.every(n);
                 int b = of[n];
                 if (b >= 0 && blockFirst[l][b] < 0) {
                     blockFirst[l][b] = n;
@@ -114,6 +116,7 @@ final class TableWriter {
                     return;
                 }
                 for (int n = current.from; n < current.to; n++) {
+                    CpuYield.every(n);
                     long key = obs.netKey[n];
                     dark.enter(n);
                     for (int l = obs.levels - 1; l >= 0; l--) {
@@ -394,6 +397,7 @@ final class TableWriter {
             to = Math.min(obs.networks, from + CHUNK);
             int regions = obs.regions;
             for (int n = from; n < to; n++) {
+                CpuYield.every(n);
                 long key = obs.netKey[n];
                 for (int l = obs.levels - 1; l >= 0; l--) {
                     int b = obs.netBlock[l][n];
@@ -505,6 +509,7 @@ final class TableWriter {
         long own = obs.networks;
         long ownV4 = 0;
         for (int n = 0; n < obs.networks; n++) {
+            CpuYield.every(n);
             if (!NetworkKeys.ipv6(obs.netKey[n])) {
                 ownV4++;
             }
@@ -530,6 +535,7 @@ final class TableWriter {
         long measuredInBlocks = 0;
         long measuredInBlocksV4 = 0;
         for (int n = 0; n < obs.networks; n++) {
+            CpuYield.every(n);
             long key = obs.netKey[n];
             int[] lengths = obs.levelLength[NetworkKeys.ipv6(key) ? 1 : 0];
             int coarsest = lengths.length - 1;
@@ -552,6 +558,7 @@ final class TableWriter {
         int[][] ages = new int[regions][16]; // a sample of the cells' ages per region, unboxed
         int[] agesOf = new int[regions];
         for (int c = 0; c < obs.cells; c++) {
+            CpuYield.every(c);
             int r = obs.region(c);
             samples[r] += obs.weight[c];
             networks[r]++;

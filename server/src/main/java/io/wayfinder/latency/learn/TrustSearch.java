@@ -1,6 +1,7 @@
 package io.wayfinder.latency.learn;
 
 import io.wayfinder.latency.learn.BorrowingModel.Trust;
+import io.wayfinder.time.CpuYield;
 
 /**
  * Learns how much to trust each level of the {@link BorrowingModel} from held-out data, rather
@@ -55,6 +56,7 @@ final class TrustSearch {
         boolean[] hidden = new boolean[sample.cells];
         long hiddenCount = 0;
         for (int n = 0; n < sample.networks; n++) {
+            CpuYield.every(n);
             for (int c = sample.cellStart[n]; c < sample.cellStart[n + 1]; c++) {
                 hidden[c] = heldOut(sample.netKey[n], sample.region(c), fold);
                 if (hidden[c]) {
@@ -118,6 +120,7 @@ final class TrustSearch {
         double[] sum = new double[sample.levels + 1];
         java.util.Arrays.fill(cells, 0);
         for (int n = 0; n < sample.networks; n++) {
+            CpuYield.every(n);
             for (int c = sample.cellStart[n]; c < sample.cellStart[n + 1]; c++) {
                 if (!hidden[c]) {
                     continue;
@@ -148,6 +151,7 @@ final class TrustSearch {
                                        double[] variance, int fewSamples) {
         SpikeOdds.Fitter spikes = new SpikeOdds.Fitter(fewSamples);
         for (int n = 0; n < sample.networks; n++) {
+            CpuYield.every(n);
             for (int c = sample.cellStart[n]; c < sample.cellStart[n + 1]; c++) {
                 if (hidden[c]) {
                     int r = sample.region(c);
@@ -177,6 +181,7 @@ final class TrustSearch {
         double sum = 0;
         long count = 0;
         for (int n = 0; n < sample.networks; n++) {
+            CpuYield.every(n);
             for (int c = sample.cellStart[n]; c < sample.cellStart[n + 1]; c++) {
                 if (hidden[c]) {
                     double d = sample.y[c] - model.predict(n, sample.region(c));

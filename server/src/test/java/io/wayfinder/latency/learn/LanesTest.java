@@ -6,6 +6,7 @@ import io.wayfinder.geo.GeoLocator;
 import io.wayfinder.geo.RegionCatalogue;
 import io.wayfinder.latency.LatencyTable;
 import io.wayfinder.net.IpPrefix;
+import io.wayfinder.time.CpuYield;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -24,6 +25,19 @@ class LanesTest {
     @AfterEach
     void allLanes() {
         Lanes.use(Lanes.COUNT);
+    }
+
+    @Test
+    void thePoolsPartsRunInTheCallersMode() {
+        Lanes.use(2);
+        boolean[] background = new boolean[2];
+        Lanes.run(2, part -> background[part] = CpuYield.inBackgroundHere());
+        assertThat(background).containsExactly(false, false);
+        CpuYield.inBackground(() -> {
+            Lanes.run(2, part -> background[part] = CpuYield.inBackgroundHere());
+            return null;
+        });
+        assertThat(background).as("a rebuild in background work gives way on every lane").containsExactly(true, true);
     }
 
     @Test

@@ -122,21 +122,27 @@ class QueryAnswererPrefetchTest {
         assertThat(routed).as("the batches touched rows").isNotZero();
     }
 
-    /** The prefetch leaves each found name's node on its query for the answer; decoding the next packet clears it. */
+    /**
+     * The prefetch leaves on each query where it found the name, the slot of the name's node in the
+     * zones' name table, for the answer; decoding the next packet clears it.
+     */
     @Test
     void aPrefetchLeavesTheNameItFoundOnTheQuery() {
         QueryAnswerer answerer = new QueryAnswerer(() -> WORLD.snapshot);
         DnsQuery found = decode(PrefetchTestWorld.query(1, "WWW.app.test", Type.A, null), OTHER_V4);
         DnsQuery missing = decode(PrefetchTestWorld.query(2, "nothing.app.test", Type.A, null), OTHER_V4);
+        assertThat(found.prefetchedNameSlot()).as("before any prefetch").isEqualTo(-1);
 
         answerer.prefetch(new DnsQuery[] {found, missing}, 2);
 
-        assertThat(found.responderNote()).isSameAs(WORLD.snapshot.zones().names.get(
-                org.xbill.DNS.Name.fromConstantString("www.app.test.").toWire()));
-        assertThat(missing.responderNote()).isNull();
+        NameTable<NameNode> names = WORLD.snapshot.zones().names;
+        assertThat(found.prefetchedNameSlot()).isNotNegative();
+        assertThat(names.at(found.prefetchedNameSlot()))
+                .isSameAs(names.get(org.xbill.DNS.Name.fromConstantString("www.app.test.").toWire())).isNotNull();
+        assertThat(missing.prefetchedNameSlot()).isEqualTo(-1);
         QueryDecoder.decode(Unpooled.wrappedBuffer(PrefetchTestWorld.query(3, "www.app.test", Type.A, null)),
                 new java.net.InetSocketAddress(OTHER_V4, 53), false, found);
-        assertThat(found.responderNote()).as("after the next decode").isNull();
+        assertThat(found.prefetchedNameSlot()).as("after the next decode").isEqualTo(-1);
     }
 
     /**
@@ -164,7 +170,7 @@ class QueryAnswererPrefetchTest {
         byte[] packet = PrefetchTestWorld.query(1, "www.app.test", Type.A, WORLD.inside(1, 1) + "/24");
         DnsQuery query = decode(packet, OTHER_V4);
         answerer.prefetch(new DnsQuery[] {query}, 1);
-        assertThat(query.responderNote()).as("the prefetch found www").isNotNull();
+        assertThat(query.prefetchedNameSlot()).as("the prefetch found www").isNotNegative();
 
         current.set(without);
         byte[] answer = respond(answerer, writer, query);

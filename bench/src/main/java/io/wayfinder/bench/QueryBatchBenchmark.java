@@ -3,7 +3,6 @@ package io.wayfinder.bench;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.wayfinder.answer.QueryAnswerer;
-import io.wayfinder.answer.Snapshot;
 import io.wayfinder.dns.wire.DnsQuery;
 import io.wayfinder.dns.wire.QueryDecoder;
 import io.wayfinder.dns.wire.ResponseWriter;
@@ -60,12 +59,11 @@ public class QueryBatchBenchmark {
 
     @Setup(Level.Trial)
     public void build() {
-        SyntheticLatencyData data = SyntheticLatencyData.generate(prefixes, SyntheticLatencyData.SEED);
-        Snapshot snapshot = FourRegionProfile.snapshot(data.estimator());
-        answerer = new QueryAnswerer(() -> snapshot);
-        clients = data.clientAddresses(SyntheticLatencyData.CLIENTS, SyntheticLatencyData.SEED + 1);
-        byte[] bytes = QueryPathBenchmark.ecsQuery(FourRegionProfile.NAME, 0);
-        ecsAddressAt = bytes.length - 3;
+        SyntheticAnswerer synthetic = new SyntheticAnswerer(prefixes, SyntheticLatencyData.CLIENTS);
+        answerer = synthetic.answerer;
+        clients = synthetic.clients;
+        byte[] bytes = EcsQueryPacket.of(FourRegionProfile.NAME, 0);
+        ecsAddressAt = bytes.length - EcsQueryPacket.CLIENT_FROM_END;
         for (int i = 0; i < BATCH; i++) {
             queries[i] = new DnsQuery();
             packets[i] = PooledByteBufAllocator.DEFAULT.directBuffer(bytes.length).writeBytes(bytes);

@@ -20,19 +20,33 @@ final class NameTable<V> {
         this.size = size;
     }
 
-    @SuppressWarnings("unchecked")
     V get(byte[] name, int offset, int length) {
+        int slot = slot(name, offset, length);
+        return slot < 0 ? null : at(slot);
+    }
+
+    /**
+     * Where the name is in this table, for {@link #at} to read its value again without hashing and
+     * probing a second time; -1 when the name is not here. A slot means nothing in another table.
+     */
+    int slot(byte[] name, int offset, int length) {
         int slot = hash(name, offset, length) & mask;
         while (true) {
             byte[] key = keys[slot];
             if (key == null) {
-                return null;
+                return -1;
             }
             if (key.length == length && Arrays.equals(key, 0, length, name, offset, offset + length)) {
-                return (V) values[slot];
+                return slot;
             }
             slot = (slot + 1) & mask;
         }
+    }
+
+    /** The value of the name found at {@code slot} (a result of {@link #slot} on this table, not -1). */
+    @SuppressWarnings("unchecked")
+    V at(int slot) {
+        return (V) values[slot];
     }
 
     V get(byte[] name) {

@@ -80,8 +80,9 @@ public final class QueryAnswerer implements Responder {
     /** The clients {@link #prefetch} reads the rows of, one batch at a time; grows to the batch size, never per query. */
     private int[] rowClients = new int[32];
     /**
-     * The zones the last {@link #prefetch} looked names up in: a query's note ({@link DnsQuery#responderNote},
-     * the name's node) is used by {@link #respond} only when it answers from the same zones.
+     * The zones the last {@link #prefetch} looked names up in: a query's slot in their name table
+     * ({@link DnsQuery#prefetchedNameSlot}) is used by {@link #respond} only when it answers from the
+     * same zones, the one table the slot means something in.
      */
     private ZoneData prefetchedZones;
     /** The client network of the last query routed, handed out again for the next one of the same network. */
@@ -124,8 +125,9 @@ public final class QueryAnswerer implements Responder {
         }
         byte[] name = q.lowerName();
         // The prefetch's lookup of this name, when it was made in this snapshot's zones.
-        NameNode node = q.responderNote() instanceof NameNode found && zones == prefetchedZones
-                ? found : zones.names.get(name, 0, q.nameLength());
+        int prefetchedSlot = q.prefetchedNameSlot();
+        NameNode node = prefetchedSlot >= 0 && zones == prefetchedZones
+                ? zones.names.at(prefetchedSlot) : zones.names.get(name, 0, q.nameLength());
         if (node == null) {
             Zone zone = zones.zoneContaining(name, 0, q.nameLength());
             if (zone == null) {
@@ -179,11 +181,12 @@ public final class QueryAnswerer implements Responder {
             if (q.qclass() != RecordType.IN) {
                 continue; // refused before any lookup
             }
-            NameNode node = names.get(q.lowerName(), 0, q.nameLength());
-            if (node == null) {
+            int slot = names.slot(q.lowerName(), 0, q.nameLength());
+            if (slot < 0) {
                 continue;
             }
-            q.responderNote(node); // respond finds the name here instead of a second lookup
+            q.prefetchedNameSlot(slot); // respond reads the name here instead of a second lookup
+            NameNode node = names.at(slot);
             long client = rowClient(q, node, table);
             if (client >= 0) {
                 rowClients[rows++] = (int) client;

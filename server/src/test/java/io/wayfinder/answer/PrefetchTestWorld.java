@@ -1,15 +1,22 @@
 package io.wayfinder.answer;
 
-import io.wayfinder.control.ConfigLoader;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.wayfinder.dns.wire.DnsQuery;
+import io.wayfinder.dns.wire.QueryDecoder;
+import io.wayfinder.dns.wire.ResponseWriter;
 import io.wayfinder.geo.GeoLocator;
-import io.wayfinder.health.HealthStatuses;
 import io.wayfinder.latency.DistanceModel;
 import io.wayfinder.latency.LatencyEstimator;
 import io.wayfinder.latency.LatencyTableBuilder;
 import io.wayfinder.net.IpPrefix;
-import io.wayfinder.profile.ConfigException;
 import io.wayfinder.routing.RoutingPlan;
 import io.wayfinder.routing.RoutingTable;
+import io.wayfinder.routing.RowReadingProfiles;
+import io.wayfinder.routing.TestRoutingTables;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Instant;
@@ -27,54 +34,26 @@ import org.xbill.DNS.Section;
 
 /**
  * A snapshot whose latency table has the direct IPv4 index and settled /24 rows (so that a
- * prefetch really reads them), and the names a prefetch must tell apart: {@code www} (Performance
- * over three regions), {@code one} (Performance with one endpoint: nothing to compare),
- * {@code split} (Weighted), {@code outer} (Weighted over a nested {@code www}), {@code alias}
- * (a CNAME to {@code www}), plus the apex, a name that does not exist and one outside the zone.
+ * prefetch really reads them), and the names a prefetch must tell apart: those of
+ * {@link RowReadingProfiles} (the profiles that do and do not read the client's row, with their
+ * health), plus the apex, a name that does not exist and one outside the zone.
  *
  * <p>The table: 2,000 random /24s in 10.0.0.0/8 (one cell in ten missing, so some rows do not
  * settle), a few /16s and a /28 inside a /24, and one IPv6 /48.
  */
 public final class PrefetchTestWorld {
-    public static final String ZONE = "app.test";
-    public static final List<String> NAMES = List.of("www.app.test", "one.app.test", "split.app.test",
-            "outer.app.test", "alias.app.test", "app.test", "nothing.app.test", "elsewhere.test");
+    public static final List<String> NAMES = List.of("www.app.test", "one.app.test", "left-one.app.test",
+            "off.app.test", "split.app.test", "outer.app.test", "outer-one.app.test", "alias.app.test", "app.test",
+            "nothing.app.test", "elsewhere.test");
     private static final List<String> REGIONS = List.of("westeurope", "eastus", "southeastasia");
-    private static final String YAML = """
+    /** The zone, with a name server inside it (glue) and a hostmaster, up to the profiles. */
+    private static final String ZONE = """
             zones:
               - name: app.test
                 nameservers:
                   - {name: ns1.app.test, addresses: [192.0.2.53]}
                 hostmaster: hostmaster.app.test
             profiles:
-              - name: web
-                trafficRoutingMethod: Performance
-                dnsConfig: {relativeName: www}
-                endpoints:
-                  - {name: eu, target: 192.0.2.10, endpointLocation: westeurope}
-                  - {name: us, target: 192.0.2.11, endpointLocation: eastus}
-                  - {name: asia, target: "2001:db8::12", endpointLocation: southeastasia}
-              - name: one
-                trafficRoutingMethod: Performance
-                dnsConfig: {relativeName: one}
-                endpoints:
-                  - {name: only, target: 192.0.2.20, endpointLocation: westeurope}
-              - name: split
-                trafficRoutingMethod: Weighted
-                dnsConfig: {relativeName: split}
-                endpoints:
-                  - {name: a, target: 192.0.2.30, weight: 1}
-                  - {name: b, target: 192.0.2.31, weight: 3}
-              - name: outer
-                trafficRoutingMethod: Weighted
-                dnsConfig: {relativeName: outer}
-                endpoints:
-                  - {name: web, type: nested, target: web, weight: 1}
-              - name: alias
-                trafficRoutingMethod: Priority
-                dnsConfig: {relativeName: alias}
-                endpoints:
-                  - {name: to-www, target: www.app.test}
             """;
 
     /** The /24s of the table, as addresses of their first host. */
@@ -100,19 +79,19 @@ public final class PrefetchTestWorld {
         table.add(IpPrefix.ofIpv4(slash24s.get(0) | 0x40, 28), REGIONS.get(1), 3, 20);
         table.add(IpPrefix.parse("2a00:1450:4009::/48"), REGIONS.get(0), 8, 20);
         estimator = new LatencyEstimator(table.build(), GeoLocator.NONE, DistanceModel.UNFITTED);
-        snapshot = snapshot(YAML, estimator);
+        snapshot = snapshot(RowReadingProfiles.YAML, RowReadingProfiles.HEALTH, estimator);
     }
 
-    /** A snapshot of another configuration over the same table. */
-    public static Snapshot snapshot(String yaml, LatencyEstimator estimator) {
-        RoutingPlan plan;
-        try {
-            plan = RoutingPlan.compile(ConfigLoader.reader().parse(yaml, null));
-        } catch (ConfigException e) {
-            throw new AssertionError("test configuration is invalid: " + e.errors(), e);
-        }
-        return new Snapshot(ZoneData.build(plan, 1), RoutingTable.build(plan, HealthStatuses.NONE, estimator, null),
-                Instant.EPOCH);
+    /**
+     * A snapshot of other profiles in the same zone over the same table.
+     *
+     * @param profilesYaml YAML list items at the left margin, as {@link RowReadingProfiles#YAML}
+     * @param health       what probes say, as {@link TestRoutingTables#statuses} reads it ("" for nothing)
+     */
+    public static Snapshot snapshot(String profilesYaml, String health, LatencyEstimator estimator) {
+        RoutingPlan plan = TestRoutingTables.plan(ZONE + profilesYaml.indent(2));
+        return new Snapshot(ZoneData.build(plan, 1),
+                RoutingTable.build(plan, TestRoutingTables.statuses(plan, health), estimator, null), Instant.EPOCH);
     }
 
     /** A query with EDNS and, unless {@code ecs} is null, a Client Subnet option ("address/length", the address cut to it). */
@@ -137,6 +116,24 @@ public final class PrefetchTestWorld {
     public String inside(int i, int host) {
         int a = slash24s.get(i % slash24s.size()) | (host & 0xFF);
         return (a >>> 24) + "." + (a >>> 16 & 0xFF) + "." + (a >>> 8 & 0xFF) + "." + (a & 0xFF);
+    }
+
+    /** Decodes as the FFM transport does: the sender's bytes written into the query, no socket address. */
+    static DnsQuery decode(byte[] packet, String sender) {
+        DnsQuery query = new DnsQuery();
+        byte[] address = address(sender).getAddress();
+        System.arraycopy(address, 0, query.rawSenderAddress(address.length == 16), 0, address.length);
+        query.rawSender(address.length == 16, 5353);
+        int status = QueryDecoder.decode(Unpooled.wrappedBuffer(packet), null, false, query);
+        assertThat(status).as("decoding the test query").isEqualTo(QueryDecoder.OK);
+        return query;
+    }
+
+    /** The answerer's response to the query, as bytes. */
+    static byte[] respond(QueryAnswerer answerer, ResponseWriter writer, DnsQuery query) {
+        ByteBuf out = Unpooled.buffer(4096);
+        answerer.respond(query, writer, out);
+        return ByteBufUtil.getBytes(out);
     }
 
     /** An address from its text, without a name lookup. */

@@ -1,12 +1,12 @@
 package io.wayfinder.answer;
 
+import static io.wayfinder.answer.PrefetchTestWorld.decode;
+import static io.wayfinder.answer.PrefetchTestWorld.respond;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.wayfinder.dns.wire.DnsQuery;
-import io.wayfinder.dns.wire.QueryDecoder;
 import io.wayfinder.dns.wire.ResponseWriter;
 import java.lang.management.ManagementFactory;
 import java.util.List;
@@ -70,20 +70,5 @@ class QueryAnswererClientNetworkTest {
         }
         long allocated = threads.getCurrentThreadAllocatedBytes() - before;
         assertThat(allocated).as("bytes allocated by 10,000 answers to one client").isLessThan(4096);
-    }
-
-    private static DnsQuery decode(byte[] packet, String sender) {
-        DnsQuery query = new DnsQuery();
-        byte[] address = PrefetchTestWorld.address(sender).getAddress();
-        System.arraycopy(address, 0, query.rawSenderAddress(address.length == 16), 0, address.length);
-        query.rawSender(address.length == 16, 5353);
-        assertThat(QueryDecoder.decode(Unpooled.wrappedBuffer(packet), null, false, query)).isEqualTo(QueryDecoder.OK);
-        return query;
-    }
-
-    private static byte[] respond(QueryAnswerer answerer, ResponseWriter writer, DnsQuery query) {
-        ByteBuf out = Unpooled.buffer(4096);
-        answerer.respond(query, writer, out);
-        return ByteBufUtil.getBytes(out);
     }
 }

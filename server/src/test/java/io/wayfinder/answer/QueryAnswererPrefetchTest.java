@@ -1,9 +1,9 @@
 package io.wayfinder.answer;
 
+import static io.wayfinder.answer.PrefetchTestWorld.decode;
+import static io.wayfinder.answer.PrefetchTestWorld.respond;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.wayfinder.dns.wire.DnsQuery;
 import io.wayfinder.dns.wire.QueryDecoder;
@@ -43,7 +43,10 @@ class QueryAnswererPrefetchTest {
         "WWW.App.Test, table/24, other, ecs",     // names are matched lower-cased
         "outer.app.test, table/24, other, ecs",   // Weighted over the nested Performance profile
         "one.app.test, table/24, other, none",    // one endpoint: nothing to compare
+        "left-one.app.test, table/24, other, none", // one of two left by health
+        "off.app.test, table/24, other, none",    // disabled: NXDOMAIN before any method runs
         "split.app.test, table/24, other, none",
+        "outer-one.app.test, table/24, other, none", // Priority over the nested one-endpoint profile
         "alias.app.test, table/24, other, none",  // reached through a CNAME: not looked into
         "app.test, table/24, other, none",
         "nothing.app.test, table/24, other, none",
@@ -122,21 +125,27 @@ class QueryAnswererPrefetchTest {
         assertThat(routed).as("the batches touched rows").isNotZero();
     }
 
-    /** The prefetch leaves each found name's node on its query for the answer; decoding the next packet clears it. */
+    /**
+     * The prefetch leaves on each query where it found the name, the slot of the name's node in the
+     * zones' name table, for the answer; decoding the next packet clears it.
+     */
     @Test
     void aPrefetchLeavesTheNameItFoundOnTheQuery() {
         QueryAnswerer answerer = new QueryAnswerer(() -> WORLD.snapshot);
         DnsQuery found = decode(PrefetchTestWorld.query(1, "WWW.app.test", Type.A, null), OTHER_V4);
         DnsQuery missing = decode(PrefetchTestWorld.query(2, "nothing.app.test", Type.A, null), OTHER_V4);
+        assertThat(found.prefetchedNameSlot()).as("before any prefetch").isEqualTo(-1);
 
         answerer.prefetch(new DnsQuery[] {found, missing}, 2);
 
-        assertThat(found.responderNote()).isSameAs(WORLD.snapshot.zones().names.get(
-                org.xbill.DNS.Name.fromConstantString("www.app.test.").toWire()));
-        assertThat(missing.responderNote()).isNull();
+        NameTable<NameNode> names = WORLD.snapshot.zones().names;
+        assertThat(found.prefetchedNameSlot()).isNotNegative();
+        assertThat(names.at(found.prefetchedNameSlot()))
+                .isSameAs(names.get(org.xbill.DNS.Name.fromConstantString("www.app.test.").toWire())).isNotNull();
+        assertThat(missing.prefetchedNameSlot()).isEqualTo(-1);
         QueryDecoder.decode(Unpooled.wrappedBuffer(PrefetchTestWorld.query(3, "www.app.test", Type.A, null)),
                 new java.net.InetSocketAddress(OTHER_V4, 53), false, found);
-        assertThat(found.responderNote()).as("after the next decode").isNull();
+        assertThat(found.prefetchedNameSlot()).as("after the next decode").isEqualTo(-1);
     }
 
     /**
@@ -146,25 +155,19 @@ class QueryAnswererPrefetchTest {
     @Test
     void aQueryAnsweredAfterTheSnapshotChangedIsLookedUpAgain() {
         Snapshot without = PrefetchTestWorld.snapshot("""
-                zones:
-                  - name: app.test
-                    nameservers:
-                      - {name: ns1.app.test, addresses: [192.0.2.53]}
-                    hostmaster: hostmaster.app.test
-                profiles:
-                  - name: other
-                    trafficRoutingMethod: Weighted
-                    dnsConfig: {relativeName: other}
-                    endpoints:
-                      - {name: a, target: 192.0.2.40, weight: 1}
-                """, WORLD.estimator);
+                - name: other
+                  trafficRoutingMethod: Weighted
+                  dnsConfig: {relativeName: other}
+                  endpoints:
+                    - {name: a, target: 192.0.2.40, weight: 1}
+                """, "", WORLD.estimator);
         java.util.concurrent.atomic.AtomicReference<Snapshot> current = new java.util.concurrent.atomic.AtomicReference<>(WORLD.snapshot);
         QueryAnswerer answerer = new QueryAnswerer(current::get);
         ResponseWriter writer = new ResponseWriter();
         byte[] packet = PrefetchTestWorld.query(1, "www.app.test", Type.A, WORLD.inside(1, 1) + "/24");
         DnsQuery query = decode(packet, OTHER_V4);
         answerer.prefetch(new DnsQuery[] {query}, 1);
-        assertThat(query.responderNote()).as("the prefetch found www").isNotNull();
+        assertThat(query.prefetchedNameSlot()).as("the prefetch found www").isNotNegative();
 
         current.set(without);
         byte[] answer = respond(answerer, writer, query);
@@ -192,22 +195,5 @@ class QueryAnswererPrefetchTest {
         }
         long allocated = threads.getCurrentThreadAllocatedBytes() - before;
         assertThat(allocated).as("bytes allocated by 10,000 prefetches of 1-4 queries").isLessThan(4096);
-    }
-
-    /** Decodes as the FFM transport does: the sender's bytes written into the query, no socket address. */
-    private static DnsQuery decode(byte[] packet, String sender) {
-        DnsQuery query = new DnsQuery();
-        byte[] address = PrefetchTestWorld.address(sender).getAddress();
-        System.arraycopy(address, 0, query.rawSenderAddress(address.length == 16), 0, address.length);
-        query.rawSender(address.length == 16, 5353);
-        int status = QueryDecoder.decode(Unpooled.wrappedBuffer(packet), null, false, query);
-        assertThat(status).as("decoding the test query").isEqualTo(QueryDecoder.OK);
-        return query;
-    }
-
-    private static byte[] respond(QueryAnswerer answerer, ResponseWriter writer, DnsQuery query) {
-        ByteBuf out = Unpooled.buffer(4096);
-        answerer.respond(query, writer, out);
-        return ByteBufUtil.getBytes(out);
     }
 }

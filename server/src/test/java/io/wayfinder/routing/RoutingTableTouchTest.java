@@ -2,7 +2,6 @@ package io.wayfinder.routing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.wayfinder.health.MonitorStatus;
 import io.wayfinder.net.IpPrefix;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -12,55 +11,14 @@ import org.junit.jupiter.params.provider.CsvSource;
  * {@link RoutingTable#readsRow}: true exactly when routing through the profile may read the
  * client's latency row: a Performance choice with something to compare, in the profile or a nested
  * one it can answer through, for a client of /24 or longer. {@link RoutingTable#touch} reads it.
+ * The profiles are {@link RowReadingProfiles}, which the answer package's prefetch tests ask too.
  */
 class RoutingTableTouchTest {
-    private static final RoutingTable TABLE = RoutingTestWorld.profiles("""
-            - name: web
-              trafficRoutingMethod: Performance
-              dnsConfig: {relativeName: www}
-              endpoints:
-                - {name: eu, target: 192.0.2.1, endpointLocation: westeurope}
-                - {name: us, target: 192.0.2.2, endpointLocation: eastus}
-            - name: one
-              trafficRoutingMethod: Performance
-              dnsConfig: {relativeName: one}
-              endpoints:
-                - {name: only, target: 192.0.2.3, endpointLocation: westeurope}
-            - name: left-one
-              trafficRoutingMethod: Performance
-              dnsConfig: {relativeName: left-one}
-              endpoints:
-                - {name: eu, target: 192.0.2.4, endpointLocation: westeurope}
-                - {name: us, target: 192.0.2.5, endpointLocation: eastus}
-            - name: off
-              trafficRoutingMethod: Performance
-              profileStatus: Disabled
-              dnsConfig: {relativeName: off}
-              endpoints:
-                - {name: eu, target: 192.0.2.6, endpointLocation: westeurope}
-                - {name: us, target: 192.0.2.7, endpointLocation: eastus}
-            - name: split
-              trafficRoutingMethod: Weighted
-              dnsConfig: {relativeName: split}
-              endpoints:
-                - {name: a, target: 192.0.2.8, weight: 1}
-                - {name: b, target: 192.0.2.9, weight: 3}
-            - name: outer
-              trafficRoutingMethod: Weighted
-              dnsConfig: {relativeName: outer}
-              endpoints:
-                - {name: a, target: 192.0.2.10, weight: 1}
-                - {name: web, type: nested, target: web, weight: 1}
-            - name: outer-one
-              trafficRoutingMethod: Priority
-              dnsConfig: {relativeName: outer-one}
-              endpoints:
-                - {name: one, type: nested, target: one, priority: 1}
-            """)
+    private static final RoutingTable TABLE = RoutingTestWorld.profiles(RowReadingProfiles.YAML)
             .directIndexFrom(0)
             .latency("81.2.69.0/24", "westeurope", 10)
             .latency("81.2.69.0/24", "eastus", 80)
-            .health("left-one", "us", MonitorStatus.Stopped)
+            .health(RowReadingProfiles.HEALTH)
             .build();
     private static final int CLIENT = IpPrefix.parse("81.2.69.7/32").ipv4();
 
@@ -81,6 +39,7 @@ class RoutingTableTouchTest {
         "split, 32, false",
         "outer, 32, true",     // through the nested Performance profile
         "outer-one, 32, false",
+        "alias, 32, false",    // a CNAME: the name it leads to is routed on its own
     })
     void readsTheRowExactlyWhenRoutingMayReadIt(String profile, int length, boolean reads) {
         assertThat(TABLE.readsRow(TABLE.profile(profile).index(), length)).isEqualTo(reads);

@@ -10,7 +10,6 @@ import io.wayfinder.latency.LatencyTableBuilder;
 import io.wayfinder.net.IpPrefix;
 import io.wayfinder.profile.ConfigException;
 import io.wayfinder.profile.WayfinderConfig;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -42,7 +41,8 @@ final class RoutingTestWorld {
     private final WayfinderConfig config;
     private final LatencyTableBuilder latency = new LatencyTableBuilder();
     private final Map<IpPrefix, GeoLocation> geo = new LinkedHashMap<>();
-    private final Map<String, MonitorStatus> health = new HashMap<>();
+    /** Probe statuses as {@link TestRoutingTables#statuses} reads them: {@code "profile/endpoint=Status ..."}. */
+    private final StringBuilder health = new StringBuilder();
     private DistanceModel model = DistanceModel.UNFITTED;
 
     private RoutingTestWorld(WayfinderConfig config) {
@@ -101,7 +101,12 @@ final class RoutingTestWorld {
 
     /** What probes say of an external endpoint; endpoints not named are unmonitored. */
     RoutingTestWorld health(String profile, String endpoint, MonitorStatus status) {
-        health.put(profile + "/" + endpoint, status);
+        return health(profile + "/" + endpoint + "=" + status);
+    }
+
+    /** What probes say, written as {@code "profile/endpoint=Status ..."}. */
+    RoutingTestWorld health(String statuses) {
+        health.append(statuses).append(' ');
         return this;
     }
 
@@ -115,9 +120,7 @@ final class RoutingTestWorld {
         LatencyTable table = latency.build();
         LatencyEstimator estimator = new LatencyEstimator(table, locator(Map.copyOf(geo)), model);
         RoutingPlan plan = RoutingPlan.compile(config);
-        StringBuilder statuses = new StringBuilder();
-        health.forEach((endpoint, status) -> statuses.append(endpoint).append('=').append(status).append(' '));
-        return RoutingTable.build(plan, TestRoutingTables.statuses(plan, statuses.toString()), estimator, null);
+        return RoutingTable.build(plan, TestRoutingTables.statuses(plan, health.toString()), estimator, null);
     }
 
     /** The real prefix table (not a hand-rolled search), so that scopes come out as in production. */

@@ -21,9 +21,9 @@ public interface Responder {
      * transport that has a batch of decoded queries calls it once before it answers them, so that
      * their cache misses overlap. Optional. It must not change any answer or state an answer
      * depends on, keep the queries, take a lock, allocate or throw, and may do nothing. It may leave
-     * on each query what it found ({@link DnsQuery#responderNote}) for {@link #respond} to use
-     * instead of finding it again, as long as the answer stays the one {@code respond} would give
-     * without it.
+     * on each query where it found the question name ({@link DnsQuery#prefetchedNameSlot}) for
+     * {@link #respond} to read it there instead of finding it again, as long as the answer stays the
+     * one {@code respond} would give without it.
      */
     default void prefetch(DnsQuery[] queries, int count) {
     }

@@ -72,8 +72,8 @@ public final class DnsQuery {
     private final byte[] rawIpv6 = new byte[16];
     private boolean rawIsIpv6;
     private int rawPort;
-    /** See {@link #responderNote()}: null after every {@link #reset}. */
-    private Object responderNote;
+    /** See {@link #prefetchedNameSlot()}: -1 after every {@link #reset}. */
+    private int prefetchedNameSlot = -1;
 
     public int id() {
         return id;
@@ -183,17 +183,23 @@ public final class DnsQuery {
     }
 
     /**
-     * What the responder's {@code prefetch} found for this query, left for its {@code respond} to
-     * use again instead of finding it twice; null until then. Only the responder knows what it is
-     * (the answerer leaves the question name's entry in its snapshot). Every decode clears it.
+     * Where the responder's {@code prefetch} found the question name in its own table of names, left
+     * for its {@code respond} to read the entry there instead of looking the name up twice; -1 when
+     * the prefetch did not find it or did not run. Every decode sets it back to -1.
+     *
+     * <p>An index, not the entry itself: the entry is a type of the answering side, which this
+     * package must not know (ArchitectureTest), and a field of a type declared here (an
+     * {@code Object}, or an interface the entry implements) would need a cast back to the entry on
+     * every answer. An int is neither, and costs no allocation. It means something only in the table
+     * the prefetch looked in: the responder must check that it answers from that same table.
      */
-    public Object responderNote() {
-        return responderNote;
+    public int prefetchedNameSlot() {
+        return prefetchedNameSlot;
     }
 
-    /** Leaves a note for {@link #responderNote()}; the responder's prefetch only. */
-    public void responderNote(Object note) {
-        responderNote = note;
+    /** Leaves the slot for {@link #prefetchedNameSlot()}; the responder's prefetch only. */
+    public void prefetchedNameSlot(int slot) {
+        prefetchedNameSlot = slot;
     }
 
     /** Clears what a new packet must set; cheap, called once per packet. A null sender: the raw one. */
@@ -211,7 +217,7 @@ public final class DnsQuery {
         ecsFamily = 0;
         ecsSourceLength = 0;
         tsig = false;
-        responderNote = null;
+        prefetchedNameSlot = -1;
     }
 
     /** Renders the question name for logs and explanations (allocates; not for the query path). */

@@ -111,9 +111,12 @@ cp "$DATA/latency-1.csv" "$TMP/table-1.csv"
 cp "$DATA/latency-2.csv" "$TMP/table-2.csv"
 ln -f "$TMP/table-1.csv" "$TMP/latency.csv"
 
-# The JVM options bin/wayfinder adds (LAUNCHER_DEFAULTS=0: none, as the launcher had none before them).
+# The JVM options bin/wayfinder adds on this machine (LAUNCHER_DEFAULTS=0: none, as the launcher had
+# none before them): its lines from default_java_opts= to exec, evaluated, so that the options it
+# adds only where the kernel offers them (transparent huge pages) are the ones it would add here.
 LAUNCHER_OPTS=""
-[ "${LAUNCHER_DEFAULTS:-1}" = 0 ] || LAUNCHER_OPTS="$(sed -n 's/^default_java_opts="\(.*\)"$/\1/p' bin/wayfinder)"
+[ "${LAUNCHER_DEFAULTS:-1}" = 0 ] || LAUNCHER_OPTS="$(sed -n '/^default_java_opts=/,/^exec /{/^exec /d;p}' bin/wayfinder \
+    | bash -c 'eval "$(cat)"; printf %s "$default_java_opts"')"
 
 port_free() { ! ss -Hlnu "( sport = :$1 )" | grep -q .; }
 while ! port_free "$PORT"; do PORT=$((PORT + 1)); done

@@ -255,6 +255,7 @@ public final class LatencyTableBuilder {
 
         long totalSamples = 0;
         for (int i = 0; i < observations; i++) {
+            CpuYield.every(i);
             totalSamples += obsSamples[i];
         }
         MergedCells merged = new MergedCells(obsEntry, obsColumn, obsWeightedRtt, obsSamples, observations, entries, columns);
@@ -297,6 +298,7 @@ public final class LatencyTableBuilder {
         int entries = map.entryCount();
         int[] counts = new int[130];
         for (int e = 0; e < entries; e++) {
+            CpuYield.every(e);
             counts[map.length(e) + 1]++;
         }
         for (int l = 1; l < counts.length; l++) {
@@ -304,6 +306,7 @@ public final class LatencyTableBuilder {
         }
         int[] order = new int[entries];
         for (int e = 0; e < entries; e++) {
+            CpuYield.every(e);
             order[counts[map.length(e)]++] = e;
         }
         return order;
@@ -358,6 +361,7 @@ public final class LatencyTableBuilder {
         int[] kept = new int[blockOf.size()];
         int keptCount = 0;
         for (int b = 0; b < blockOf.size(); b++) {
+            CpuYield.every(b);
             boolean enough = false;
             for (int c = 0; c < columns; c++) {
                 enough |= blockSamples[b * columns + c] >= minSamples;
@@ -372,6 +376,7 @@ public final class LatencyTableBuilder {
         } else {
             blocks = new PrefixMap.Builder().withoutPrefixObjects().ensureCapacity(keptCount);
             for (int k = 0; k < keptCount; k++) {
+                CpuYield.every(k);
                 blocks.add(ipv6, blockOf.hi(kept[k]), blockOf.lo(kept[k]), length);
             }
         }

@@ -631,11 +631,13 @@ public final class PrefixMap {
         private int[] sortedOrder() {
             int[] order = new int[size];
             for (int i = 0; i < size; i++) {
+                CpuYield.every(i);
                 order[i] = i;
             }
             int[] scratch = new int[size];
             mergeSort(order, scratch, 0, size);
             for (int i = 1; i < size; i++) {
+                CpuYield.every(i);
                 if (compare(order[i - 1], order[i]) == 0) {
                     throw new IllegalArgumentException("prefix " + describe(order[i]) + " appears more than once");
                 }

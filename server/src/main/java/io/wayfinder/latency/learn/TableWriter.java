@@ -188,6 +188,10 @@ final class TableWriter {
         private int pendingCount;
         private int next;
         private int firstOfCoarse;
+        /** The locations of the current coarsest block's measured finest blocks (their anchors'), [0, measuredCount). */
+        private double[] measuredLat = new double[16];
+        private double[] measuredLon = new double[16];
+        private int measuredCount;
         int written;
 
         DarkBlocks(Observations obs, BorrowingModel model, Anchors anchors, int[][] counts, double[] classVariance,
@@ -262,6 +266,7 @@ final class TableWriter {
                 return;
             }
             boolean[] taken = new boolean[1 << split];
+            locateMeasured(n, b);
             int shift = 64 - fine;
             long base = blockKey & ~0xFFL;
             for (int m = n; m < obs.networks && obs.netBlock[top][m] == b; m++) {
@@ -282,6 +287,26 @@ final class TableWriter {
                 if (!taken[i]) {
                     pending[pendingCount++] = base | ((long) i << shift) | (long) fine << 1 | family;
                 }
+            }
+        }
+
+        /** The anchors' locations of coarsest block b's measured finest blocks, from its first network n. */
+        private void locateMeasured(int n, int b) {
+            measuredCount = 0;
+            int lastAnchor = -1;
+            for (int m = n; m < obs.networks && obs.netBlock[top][m] == b; m++) {
+                int a = anchors.ofNetwork[m];
+                if (a == lastAnchor) {
+                    continue;
+                }
+                lastAnchor = a;
+                if (measuredCount == measuredLat.length) {
+                    measuredLat = Arrays.copyOf(measuredLat, 2 * measuredCount);
+                    measuredLon = Arrays.copyOf(measuredLon, 2 * measuredCount);
+                }
+                measuredLat[measuredCount] = anchors.lat[a];
+                measuredLon[measuredCount] = anchors.lon[a];
+                measuredCount++;
             }
         }
 
@@ -306,8 +331,14 @@ final class TableWriter {
             }
             int regions = obs.regions;
             int coarser = find(1, key);
+            // Far from its /16's measured /20s a block may be placed wrongly: its row leans towards its /16's (DarkBlend).
+            double own = coarser < 0 ? 1 : places.blend.weight(
+                    DarkBlend.nearestKm(where[0], where[1], measuredLat, measuredLon, 0, measuredCount, -1));
             for (int r = 0; r < regions; r++) {
                 figure[r] = mu[r] + (coarser >= 0 ? places.difference(coarser, where[0], where[1], r) : 0);
+                if (own < 1) {
+                    figure[r] = own * figure[r] + (1 - own) * model.blockPrediction(firstOfCoarse, r, 1);
+                }
                 int k = blockClass(obs, counts, firstOfCoarse, r, 1);
                 sd[r] = Math.sqrt(classVariance[k] + networkVariance);
             }

@@ -272,6 +272,53 @@ final class Anchors {
         return where;
     }
 
+    /**
+     * Beyond this distance from its anchor, a network's own geolocation row is taken for an error
+     * rather than a suburb: networks lie up to a few hundred kilometres out of their metro, and one
+     * wrong row of a geolocation source should not move a network's borrowed figures by more.
+     */
+    static final double MAX_OWN_PLACE_KM = 500;
+
+    /**
+     * What the distance model says network n's own place changes, per region, into {@code out}:
+     * μ at the network's own geolocation less μ at its anchor's, less the mean of that over the
+     * regions the network has cells of; false (and {@code out} untouched) when there is nothing to
+     * add (no row of its own, its anchor unplaced, or farther than {@link #MAX_OWN_PLACE_KM}).
+     *
+     * <p>Why: RTT grows with the distance from where the network is, not from its metro's centre,
+     * and a tenth of a block's networks lie 30-300 km out. The fit evaluates μ per anchor, not per
+     * network (a geolocation lookup per network in every sweep of the fit and the trust search
+     * would cost ten million lookups at that size); the network's own offset then absorbs the
+     * mean of the difference over the regions it was measured to, so only the rest is added, and
+     * only to the figures of its row (one lookup per measured network a rebuild). In the routing-quality
+     * benchmark, measured networks went from 96.45% to 96.60% sent to the fastest region (seeds 2
+     * and 3: +0.28 and +0.23 point).
+     *
+     * @param here scratch of {@code regions} floats
+     */
+    boolean ownPlaceDifference(Observations obs, int n, float[] here, double[] out) {
+        int a = ofNetwork[n];
+        if (Double.isNaN(lat[a])) {
+            return false;
+        }
+        double[] where = muOf(obs.netKey[n], here);
+        if (where == null || GreatCircle.kilometres(where[0], where[1], lat[a], lon[a]) > MAX_OWN_PLACE_KM) {
+            return false;
+        }
+        int regions = obs.regions;
+        double mean = 0;
+        int measured = obs.cellStart[n + 1] - obs.cellStart[n];
+        for (int c = obs.cellStart[n]; c < obs.cellStart[n + 1]; c++) {
+            int r = obs.region(c);
+            mean += here[r] - mu[a * regions + r];
+        }
+        mean = measured > 0 ? mean / measured : 0;
+        for (int r = 0; r < regions; r++) {
+            out[r] = here[r] - mu[a * regions + r] - mean;
+        }
+        return true;
+    }
+
     /** Networks probed inside a block that has none of its own: all sixteen /24s of a /20. */
     static final int BLOCK_PROBES = 16;
 

@@ -25,6 +25,8 @@ class OwnPlaceTest {
     private static final double[] METRO = {50.5, 9.7};
     /** 300 km north (Hamburg-ish): a network out of town. */
     private static final double[] NORTH = {53.2, 9.7};
+    /** 15 km north: in town, within {@link Anchors#MIN_OWN_PLACE_KM}. */
+    private static final double[] NEAR = {50.63, 9.7};
     /** Madrid-ish, 1,450 km away: a wrong row rather than a suburb. */
     private static final double[] FAR = {40.4, -3.7};
 
@@ -42,8 +44,8 @@ class OwnPlaceTest {
             s.add(net, "italynorth", 25 + 2 * i, 0.5, 20);
         }
         // Three networks measured to West Europe only, with the same samples: their Italy North is borrowed.
-        String[] twins = {"10.1.4.0/24", "10.1.5.0/24", "10.1.6.0/24"};
-        double[][] places = {METRO, NORTH, FAR};
+        String[] twins = {"10.1.4.0/24", "10.1.5.0/24", "10.1.6.0/24", "10.1.7.0/24"};
+        double[][] places = {METRO, NORTH, FAR, NEAR};
         for (int i = 0; i < twins.length; i++) {
             rows.add(twins[i] + "," + places[i][0] + "," + places[i][1]);
             for (int k = 0; k < 10; k++) {
@@ -55,10 +57,13 @@ class OwnPlaceTest {
         double inTown = s.table("10.1.4.0/24", "italynorth") - s.table("10.1.4.0/24", "westeurope");
         double outOfTown = s.table("10.1.5.0/24", "italynorth") - s.table("10.1.5.0/24", "westeurope");
         double wrongRow = s.table("10.1.6.0/24", "italynorth") - s.table("10.1.6.0/24", "westeurope");
+        double inTownToo = s.table("10.1.7.0/24", "italynorth") - s.table("10.1.7.0/24", "westeurope");
         // 300 km farther from Milan and 60 km nearer Amsterdam: at least light in fibre, 0.01 ms/km.
         assertThat(outOfTown - inTown).isGreaterThan(3);
         // Beyond 500 km from its /20 a row is taken for an error: the /20's place stands.
         assertThat(wrongRow).isCloseTo(inTown, within(0.2));
+        // Within 30 km of it, the /20's place stands too (a difference too small to pay for).
+        assertThat(inTownToo).isCloseTo(inTown, within(0.2));
         // The figure it was measured to stays its own.
         assertThat(s.table("10.1.5.0/24", "westeurope")).isCloseTo(s.table("10.1.4.0/24", "westeurope"), within(0.2));
     }

@@ -289,8 +289,8 @@ final class Anchors {
     static final double MIN_OWN_PLACE_KM = 30;
 
     /**
-     * What the distance model says network n's own place changes, per region, into {@code out}:
-     * μ at the network's own geolocation less μ at its anchor's, less the mean of that over the
+     * What the distance model says network {@code key}'s own place changes, per region, into {@code out}:
+     * μ at the network's own geolocation less μ at its anchor {@code a}'s, less the mean of that over the
      * regions the network has cells of; false (and {@code out} untouched) when there is nothing to
      * add (no row of its own, its anchor unplaced, nearer than {@link #MIN_OWN_PLACE_KM} or farther
      * than {@link #MAX_OWN_PLACE_KM}).
@@ -304,14 +304,14 @@ final class Anchors {
      * benchmark, measured networks went from 96.45% to 96.60% sent to the fastest region (seeds 2
      * and 3: +0.28 and +0.23 point).
      *
-     * @param here scratch of {@code regions} floats
+     * @param measured per region, whether the network has a cell of it
+     * @param here     scratch of {@code regions} floats
      */
-    boolean ownPlaceDifference(Observations obs, int n, float[] here, double[] out) {
-        int a = ofNetwork[n];
+    boolean ownPlaceDifference(long key, int a, boolean[] measured, float[] here, double[] out) {
         if (Double.isNaN(lat[a])) {
             return false;
         }
-        double[] where = locateBlock(geo, obs.netKey[n]);
+        double[] where = locateBlock(geo, key);
         if (where == null) {
             return false;
         }
@@ -320,14 +320,16 @@ final class Anchors {
             return false;
         }
         muAt(where[0], where[1], regionLat, regionCos, regionLon, intercept, slope, meanY, global, here, 0);
-        int regions = obs.regions;
+        int regions = out.length;
         double mean = 0;
-        int measured = obs.cellStart[n + 1] - obs.cellStart[n];
-        for (int c = obs.cellStart[n]; c < obs.cellStart[n + 1]; c++) {
-            int r = obs.region(c);
-            mean += here[r] - mu[a * regions + r];
+        int count = 0;
+        for (int r = 0; r < regions; r++) {
+            if (measured[r]) {
+                mean += here[r] - mu[a * regions + r];
+                count++;
+            }
         }
-        mean = measured > 0 ? mean / measured : 0;
+        mean = count > 0 ? mean / count : 0;
         for (int r = 0; r < regions; r++) {
             out[r] = here[r] - mu[a * regions + r] - mean;
         }

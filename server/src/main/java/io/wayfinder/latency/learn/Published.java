@@ -125,10 +125,16 @@ final class Published {
             int level = model.borrowLevel(n, r, own == null ? 0 : 1, counts);
             String from = level < obs.levels ? NetworkKeys.prefix(obs.blockKey[level][obs.netBlock[level][n]]).toString()
                     : "distance model";
-            // What the rebuild borrowed for the network: the model's prediction at its own place (Anchors#ownPlaceDifference).
+            // What the rebuild borrowed for the network: the model's prediction at its own place
+            // (Anchors#ownPlaceDifference), centred over the regions it has cells of (this state
+            // keeps no cells: the cell store says which, as of now rather than of the rebuild).
+            boolean[] measured = new boolean[obs.regions];
+            for (int k = 0; k < obs.regions; k++) {
+                measured[k] = k == r ? own != null : cells.find(obs.netKey[n], k) != null;
+            }
             double[] ownPlace = new double[obs.regions];
-            double predicted = model.predict(n, r)
-                    + (anchors.ownPlaceDifference(obs, n, new float[obs.regions], ownPlace) ? ownPlace[r] : 0);
+            double predicted = model.predict(n, r) + (anchors.ownPlaceDifference(obs.netKey[n], anchors.ofNetwork[n], measured,
+                    new float[obs.regions], ownPlace) ? ownPlace[r] : 0);
             if (own != null) {
                 double v = own.v();
                 double p = classVariance[level];

@@ -395,6 +395,7 @@ final class TableWriter {
         /** Scratch for {@link Anchors#ownPlaceDifference}: μ at the network's own place, and what it adds. */
         private final float[] ownPlaceMu;
         private final double[] ownPlace;
+        private final boolean[] measured;
         private final int stride;
         final double[] figure;
         final double[] sd;
@@ -416,6 +417,7 @@ final class TableWriter {
             this.anchors = anchors;
             this.ownPlaceMu = new float[obs.regions];
             this.ownPlace = new double[obs.regions];
+            this.measured = new boolean[obs.regions];
             this.stride = (obs.levels + 1) * obs.regions;
             int size = Math.min(CHUNK, obs.networks) * stride;
             figure = new double[size];
@@ -449,7 +451,11 @@ final class TableWriter {
                 int at = offset(n, obs.levels);
                 Arrays.fill(figure, at, at + regions, Double.NaN);
                 model.predictAll(n, predicted, scratch);
-                if (anchors.ownPlaceDifference(obs, n, ownPlaceMu, ownPlace)) {
+                Arrays.fill(measured, false);
+                for (int c = obs.cellStart[n]; c < obs.cellStart[n + 1]; c++) {
+                    measured[obs.region(c)] = true;
+                }
+                if (anchors.ownPlaceDifference(key, anchors.ofNetwork[n], measured, ownPlaceMu, ownPlace)) {
                     for (int r = 0; r < regions; r++) {
                         predicted[r] += ownPlace[r];
                     }

@@ -64,6 +64,10 @@ class OwnPlaceTest {
         assertThat(wrongRow).isCloseTo(inTown, within(0.2));
         // Within 30 km of it, the /20's place stands too (a difference too small to pay for).
         assertThat(inTownToo).isCloseTo(inTown, within(0.2));
+        // Explain borrows as the rebuild did.
+        LatencyLearning.Evidence explained = s.learner.explain(Samples.net("10.1.5.0/24"), "italynorth");
+        assertThat(explained.kind()).isEqualTo("borrowed");
+        assertThat(explained.estimateMs()).isCloseTo(explained.tableMs(), within(0.1));
         // The figure it was measured to stays its own.
         assertThat(s.table("10.1.5.0/24", "westeurope")).isCloseTo(s.table("10.1.4.0/24", "westeurope"), within(0.2));
     }

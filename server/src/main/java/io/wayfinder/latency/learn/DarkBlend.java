@@ -21,7 +21,7 @@ import io.wayfinder.geo.GreatCircle;
  *
  * <p>Held out: a measured /20 is located as a dark one is ({@link Anchors#locateBlock}); its own
  * row is computed with its own contribution taken out of its place's and its /16's parts
- * ({@link PlaceEffects.HeldOut}); the target is its fitted row (its own differences between the
+ * ({@code PlaceEffects.learnBlend}); the target is its fitted row (its own differences between the
  * regions it has cells of), and all three are centred over those regions, since only differences
  * between regions choose one. The /16's row keeps what the held-out block taught it (one /20 of
  * several, shrunk): a small pull towards w = 0 that the learned weight carries.
@@ -77,12 +77,10 @@ final class DarkBlend {
         return weight[band(km)];
     }
 
-    /** The learned weights by band, for tests and the coverage report. */
-    double[] weights() {
-        return weight.clone();
-    }
-
-    /** The distance (km) from a location to the nearest of {@code count} others, or infinity when there are none. */
+    /**
+     * The distance (km) from a location to the nearest of the places {@code [from, to)} but
+     * {@code skip} (unplaced ones, NaN, left out), or infinity when there is none.
+     */
     static double nearestKm(double latitude, double longitude, double[] lat, double[] lon, int from, int to, int skip) {
         double nearest = Double.POSITIVE_INFINITY;
         for (int i = from; i < to; i++) {

@@ -42,12 +42,15 @@ final class PlaceEffects {
     private final float[] provider;
     /** Per place and region: G. */
     private final float[] place;
+    /** How far a dark block trusts its own row against its /16's, learned from measured blocks held out. */
+    final DarkBlend blend;
 
-    private PlaceEffects(int regions, HashMap<Long, Integer> placeIndex, float[] provider, float[] place) {
+    private PlaceEffects(int regions, HashMap<Long, Integer> placeIndex, float[] provider, float[] place, DarkBlend blend) {
         this.regions = regions;
         this.placeIndex = placeIndex;
         this.provider = provider;
         this.place = place;
+        this.blend = blend;
     }
 
     /** Fits P and G on the measured finest blocks; empty (no place, P = the fitted effects) with fewer than two levels. */
@@ -55,7 +58,7 @@ final class PlaceEffects {
         int regions = obs.regions;
         HashMap<Long, Integer> placeIndex = new HashMap<>();
         if (obs.levels < 2) {
-            return new PlaceEffects(regions, placeIndex, new float[0], new float[0]);
+            return new PlaceEffects(regions, placeIndex, new float[0], new float[0], DarkBlend.OWN_ROW);
         }
         int coarse = obs.blockCount[1];
         float[] prior = new float[coarse * regions];
@@ -150,7 +153,97 @@ final class PlaceEffects {
                 break;
             }
         }
-        return new PlaceEffects(regions, placeIndex, provider, place);
+        PlaceEffects fitted = new PlaceEffects(regions, placeIndex, provider, place, DarkBlend.OWN_ROW);
+        DarkBlend blend = fitted.learnBlend(obs, model, anchors, counts, prior, t, first, coarseOf, placeOf, blocks);
+        return new PlaceEffects(regions, placeIndex, provider, place, blend);
+    }
+
+    /**
+     * Holds measured finest blocks out as if dark ({@link DarkBlend}): each is located as a dark
+     * block is, its own row is the distance model there plus its /16's and its place's parts with
+     * its own contribution taken out (one step, from the fitted parts: what the alternating passes
+     * would give without it, to first order), and its target is its fitted row.
+     */
+    private DarkBlend learnBlend(Observations obs, BorrowingModel model, Anchors anchors, int[][] counts, float[] prior,
+                                 float[] t, int[] first, int[] coarseOf, int[] placeOf, int blocks) {
+        // Blocks per place and /16 per region: how much each held-out block weighed in its parts.
+        int places = placeIndex.size();
+        int[] inPlace = new int[places * regions];
+        int[] inCoarse = new int[provider.length];
+        for (int i = 0; i < blocks; i++) {
+            for (int r = 0; r < regions; r++) {
+                if (!Float.isNaN(t[i * regions + r])) {
+                    if (placeOf[i] >= 0) {
+                        inPlace[placeOf[i] * regions + r]++;
+                    }
+                    inCoarse[coarseOf[i] * regions + r]++;
+                }
+            }
+        }
+        // The measured blocks' locations, as the dark blocks' distances are measured to them.
+        double[] lat = new double[blocks];
+        double[] lon = new double[blocks];
+        for (int i = 0; i < blocks; i++) {
+            int a = anchors.ofNetwork[first[i]];
+            lat[i] = anchors.lat[a];
+            lon[i] = anchors.lon[a];
+        }
+        DarkBlend.Learner learner = new DarkBlend.Learner();
+        float[] mu = new float[regions];
+        double[] target = new double[regions];
+        double[] own = new double[regions];
+        double[] coarse = new double[regions];
+        int stride = Math.max(1, (blocks + DarkBlend.MAX_HELD_OUT - 1) / DarkBlend.MAX_HELD_OUT);
+        int runStart = 0;
+        for (int i = 0; i < blocks; i++) {
+            if (i > 0 && coarseOf[i] != coarseOf[i - 1]) {
+                runStart = i;
+            }
+            if (i % stride != 0) {
+                continue;
+            }
+            int n = first[i];
+            int b = obs.netBlock[0][n];
+            double[] where = anchors.muOf(obs.blockKey[0][b], mu);
+            if (where == null) {
+                continue;
+            }
+            int runEnd = i + 1;
+            while (runEnd < blocks && coarseOf[runEnd] == coarseOf[i]) {
+                runEnd++;
+            }
+            double km = DarkBlend.nearestKm(where[0], where[1], lat, lon, runStart, runEnd, i);
+            Integer located = placeIndex.get(Anchors.place(where[0], where[1]));
+            int s = coarseOf[i];
+            int k = 0;
+            for (int r = 0; r < regions; r++) {
+                float tr = t[i * regions + r];
+                if (Float.isNaN(tr)) {
+                    continue; // the block has no cell of the region: its row there is borrowed, no target
+                }
+                int sr = s * regions + r;
+                double g = placeOf[i] >= 0 ? place[placeOf[i] * regions + r] : 0;
+                // P without block i: its residual from the prior leaves the shrunk mean.
+                int cw = inCoarse[sr];
+                double p = prior[sr] + ((provider[sr] - prior[sr]) * (cw + PROVIDER_PSEUDO_BLOCKS) - (tr - g - prior[sr]))
+                        / (cw - 1 + PROVIDER_PSEUDO_BLOCKS);
+                double gHeldOut = 0;
+                if (located != null) {
+                    int gr = located * regions + r;
+                    gHeldOut = place[gr];
+                    if (located == placeOf[i]) {
+                        int pw = inPlace[gr];
+                        gHeldOut = (place[gr] * (pw + PLACE_PSEUDO_BLOCKS) - (tr - provider[sr])) / (pw - 1 + PLACE_PSEUDO_BLOCKS);
+                    }
+                }
+                target[k] = model.blockPrediction(n, r, 0);
+                own[k] = mu[r] + p + gHeldOut;
+                coarse[k] = model.blockPrediction(n, r, 1);
+                k++;
+            }
+            learner.add(km, target, own, coarse, k);
+        }
+        return learner.result();
     }
 
     /** The offsets and differences of network n's blocks coarser than the finest, for region r. */

@@ -96,8 +96,8 @@ final class TableWriter {
                 rowKeys);
         // The figures of a chunk of networks are computed (on the pool) while the previous chunk's
         // rows are written (on this thread, in table order, as hysteresis and the table need).
-        Figures[] buffers = {new Figures(obs, model, counts, classVariance, networkVariance, blockFirst, parameters, learned.spikes()),
-            new Figures(obs, model, counts, classVariance, networkVariance, blockFirst, parameters, learned.spikes())};
+        Figures[] buffers = {new Figures(obs, model, anchors, counts, classVariance, networkVariance, blockFirst, parameters, learned.spikes()),
+            new Figures(obs, model, anchors, counts, classVariance, networkVariance, blockFirst, parameters, learned.spikes())};
         boolean pipelined = Lanes.parts(obs.cells) > 1;
         int chunks = (obs.networks + Figures.CHUNK - 1) / Figures.CHUNK;
         if (pipelined && chunks > 0) {
@@ -191,6 +191,10 @@ final class TableWriter {
         private int pendingCount;
         private int next;
         private int firstOfCoarse;
+        /** The locations of the current coarsest block's measured finest blocks (their anchors'), [0, measuredCount). */
+        private double[] measuredLat = new double[16];
+        private double[] measuredLon = new double[16];
+        private int measuredCount;
         int written;
 
         DarkBlocks(Observations obs, BorrowingModel model, Anchors anchors, int[][] counts, double[] classVariance,
@@ -265,6 +269,7 @@ final class TableWriter {
                 return;
             }
             boolean[] taken = new boolean[1 << split];
+            locateMeasured(n, b);
             int shift = 64 - fine;
             long base = blockKey & ~0xFFL;
             for (int m = n; m < obs.networks && obs.netBlock[top][m] == b; m++) {
@@ -285,6 +290,26 @@ final class TableWriter {
                 if (!taken[i]) {
                     pending[pendingCount++] = base | ((long) i << shift) | (long) fine << 1 | family;
                 }
+            }
+        }
+
+        /** The anchors' locations of coarsest block b's measured finest blocks, from its first network n. */
+        private void locateMeasured(int n, int b) {
+            measuredCount = 0;
+            int lastAnchor = -1;
+            for (int m = n; m < obs.networks && obs.netBlock[top][m] == b; m++) {
+                int a = anchors.ofNetwork[m];
+                if (a == lastAnchor) {
+                    continue;
+                }
+                lastAnchor = a;
+                if (measuredCount == measuredLat.length) {
+                    measuredLat = Arrays.copyOf(measuredLat, 2 * measuredCount);
+                    measuredLon = Arrays.copyOf(measuredLon, 2 * measuredCount);
+                }
+                measuredLat[measuredCount] = anchors.lat[a];
+                measuredLon[measuredCount] = anchors.lon[a];
+                measuredCount++;
             }
         }
 
@@ -309,8 +334,14 @@ final class TableWriter {
             }
             int regions = obs.regions;
             int coarser = find(1, key);
+            // Far from its /16's measured /20s a block may be placed wrongly: its row leans towards its /16's (DarkBlend).
+            double own = coarser < 0 ? 1 : places.blend.weight(
+                    DarkBlend.nearestKm(where[0], where[1], measuredLat, measuredLon, 0, measuredCount, -1));
             for (int r = 0; r < regions; r++) {
                 figure[r] = mu[r] + (coarser >= 0 ? places.difference(coarser, where[0], where[1], r) : 0);
+                if (own < 1) {
+                    figure[r] = own * figure[r] + (1 - own) * model.blockPrediction(firstOfCoarse, r, 1);
+                }
                 int k = blockClass(obs, counts, firstOfCoarse, r, 1);
                 sd[r] = Math.sqrt(classVariance[k] + networkVariance);
             }
@@ -362,14 +393,19 @@ final class TableWriter {
         private final LearningParameters parameters;
         private final SpikeOdds spikes;
         private final BorrowingModel.Scratch scratch;
+        private final Anchors anchors;
         private final double[] predicted;
+        /** Scratch for {@link Anchors#ownPlaceDifference}: μ at the network's own place, and what it adds. */
+        private final float[] ownPlaceMu;
+        private final double[] ownPlace;
+        private final boolean[] measured;
         private final int stride;
         final double[] figure;
         final double[] sd;
         int from;
         int to;
 
-        Figures(Observations obs, BorrowingModel model, int[][] counts, double[] classVariance, double networkVariance,
+        Figures(Observations obs, BorrowingModel model, Anchors anchors, int[][] counts, double[] classVariance, double networkVariance,
                 int[][] blockFirst, LearningParameters parameters, SpikeOdds spikes) {
             this.spikes = spikes;
             this.obs = obs;
@@ -381,6 +417,10 @@ final class TableWriter {
             this.parameters = parameters;
             this.scratch = model.scratch();
             this.predicted = new double[obs.regions];
+            this.anchors = anchors;
+            this.ownPlaceMu = new float[obs.regions];
+            this.ownPlace = new double[obs.regions];
+            this.measured = new boolean[obs.regions];
             this.stride = (obs.levels + 1) * obs.regions;
             int size = Math.min(CHUNK, obs.networks) * stride;
             figure = new double[size];
@@ -415,6 +455,15 @@ final class TableWriter {
                 int at = offset(n, obs.levels);
                 Arrays.fill(figure, at, at + regions, Double.NaN);
                 model.predictAll(n, predicted, scratch);
+                Arrays.fill(measured, false);
+                for (int c = obs.cellStart[n]; c < obs.cellStart[n + 1]; c++) {
+                    measured[obs.region(c)] = true;
+                }
+                if (anchors.ownPlaceDifference(key, anchors.ofNetwork[n], measured, ownPlaceMu, ownPlace)) {
+                    for (int r = 0; r < regions; r++) {
+                        predicted[r] += ownPlace[r];
+                    }
+                }
                 for (int c = obs.cellStart[n]; c < obs.cellStart[n + 1]; c++) {
                     int r = obs.region(c);
                     double y = obs.y[c];

@@ -1,0 +1,140 @@
+package io.wayfinder.latency.learn;
+
+import io.wayfinder.geo.GreatCircle;
+
+/**
+ * How far a dark finest block's row (a /20 with no measured network) trusts its own geolocation:
+ * its row is {@code w × own + (1 - w) × coarse}, where {@code own} is the distance model at its
+ * geolocation plus its /16's and its place's parts of the regional differences
+ * ({@link PlaceEffects}), and {@code coarse} is its /16's row. The weight w is learned per band of
+ * the distance from the block's geolocation to the nearest measured /20 of its /16, from measured
+ * /20s held out as if they were dark.
+ *
+ * <p>Why: a dark /20 placed far from every measured /20 of its /16 is either truly elsewhere (a
+ * /16 serves a whole area of its provider) or wrongly geolocated, and nothing the router sees tells
+ * the two apart. In the routing-quality benchmark, from 500 km on they are about as common as each
+ * other, and each row is right for one of them and costly for the other. Since RTTs add, the
+ * figure that minimises the expected RTT of a choice is the mixture of the two rows weighted by
+ * how often each is right: least squares on held-out blocks estimates exactly that weight, without
+ * knowing which blocks were wrongly placed. Near its /16's measured /20s the learned weight stays
+ * near 1 (the block's own row).
+ *
+ * <p>Held out: a measured /20 is located as a dark one is ({@link Anchors#locateBlock}); its own
+ * row is computed with its own contribution taken out of its place's and its /16's parts
+ * ({@code PlaceEffects.learnBlend}); the target is its fitted row (its own differences between the
+ * regions it has cells of), and all three are centred over those regions, since only differences
+ * between regions choose one. The /16's row keeps what the held-out block taught it (one /20 of
+ * several, shrunk): a small pull towards w = 0 that the learned weight carries.
+ */
+final class DarkBlend {
+    /**
+     * Upper edges of the distance bands (km), doubling from the metro (100 km) to the other side of
+     * a continent: the odds of a wrong place grow with the distance. Fewer bands (100, 500, 2000)
+     * learned less (dark /20s of the benchmark, seeds 1-3: 93.45%, 89.36%, 91.02% against 93.66%,
+     * 89.71%, 90.95% with these).
+     */
+    static final double[] BAND_EDGES_KM = {100, 250, 500, 1000, 2000, 4000, 8000};
+    /** Bands: one per edge, one beyond the last, and one for a /16 whose measured /20s none is placed. */
+    static final int BANDS = BAND_EDGES_KM.length + 2;
+    /**
+     * At most this many measured blocks are held out (a spread sample: the same work at any size;
+     * each is located and its distance model evaluated, 20 great circles). Enough for every band
+     * that matters: the benchmark's world of 100,000 networks has 7,000 measured /20s.
+     */
+    static final int MAX_HELD_OUT = 20_000;
+    /** Held-out blocks a band needs before its weight is learned; with fewer it keeps its own row (w = 1). */
+    static final int MIN_BLOCKS = 20;
+
+    /** No blending: every dark block keeps its own row (fewer than two levels, or nothing held out). */
+    static final DarkBlend OWN_ROW = new DarkBlend(filled(1));
+
+    private final double[] weight;
+
+    DarkBlend(double[] weight) {
+        this.weight = weight;
+    }
+
+    private static double[] filled(double w) {
+        double[] out = new double[BANDS];
+        java.util.Arrays.fill(out, w);
+        return out;
+    }
+
+    /** The band of a block whose nearest measured /20 of the same /16 lies {@code km} away (infinite: none placed). */
+    static int band(double km) {
+        if (km == Double.POSITIVE_INFINITY) {
+            return BANDS - 1;
+        }
+        int b = 0;
+        while (b < BAND_EDGES_KM.length && km >= BAND_EDGES_KM[b]) {
+            b++;
+        }
+        return b;
+    }
+
+    /** The weight of a dark block's own row, {@code km} from its /16's nearest measured /20. */
+    double weight(double km) {
+        return weight[band(km)];
+    }
+
+    /**
+     * The distance (km) from a location to the nearest of the places {@code [from, to)} but
+     * {@code skip} (unplaced ones, NaN, left out), or infinity when there is none.
+     */
+    static double nearestKm(double latitude, double longitude, double[] lat, double[] lon, int from, int to, int skip) {
+        double nearest = Double.POSITIVE_INFINITY;
+        for (int i = from; i < to; i++) {
+            if (i != skip && !Double.isNaN(lat[i])) {
+                nearest = Math.min(nearest, GreatCircle.kilometres(latitude, longitude, lat[i], lon[i]));
+            }
+        }
+        return nearest;
+    }
+
+    /**
+     * Accumulates the least-squares weight per band: for a held-out block's centred target t, own
+     * row d and coarse row c over the regions it has cells of, w minimises {@code Σ (t - c - w (d - c))²}.
+     */
+    static final class Learner {
+        private final double[] cross = new double[BANDS];
+        private final double[] square = new double[BANDS];
+        private final int[] blocks = new int[BANDS];
+
+        /** One held-out block: {@code k} regions' target, own and coarse rows (not yet centred). */
+        void add(double km, double[] target, double[] own, double[] coarse, int k) {
+            if (k < 2) {
+                return;
+            }
+            double mt = 0;
+            double md = 0;
+            double mc = 0;
+            for (int i = 0; i < k; i++) {
+                mt += target[i];
+                md += own[i];
+                mc += coarse[i];
+            }
+            mt /= k;
+            md /= k;
+            mc /= k;
+            int band = band(km);
+            for (int i = 0; i < k; i++) {
+                double c = coarse[i] - mc;
+                double apart = own[i] - md - c;
+                cross[band] += (target[i] - mt - c) * apart;
+                square[band] += apart * apart;
+            }
+            blocks[band]++;
+        }
+
+        /** The weights: least squares per band, within [0, 1]; 1 where a band has too few blocks or the rows agree. */
+        DarkBlend result() {
+            double[] w = filled(1);
+            for (int b = 0; b < BANDS; b++) {
+                if (blocks[b] >= MIN_BLOCKS && square[b] > 0) {
+                    w[b] = Math.max(0, Math.min(1, cross[b] / square[b]));
+                }
+            }
+            return new DarkBlend(w);
+        }
+    }
+}

@@ -1,0 +1,144 @@
+package io.wayfinder.latency.learn;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.wayfinder.geo.CsvGeoTable;
+import io.wayfinder.geo.GeoLocator;
+import io.wayfinder.geo.RegionCatalogue;
+import io.wayfinder.latency.LatencyTable;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A dark /20's row leans towards its /16's as far as measured /20s held out at the same distance
+ * from their /16's others say its own geolocation misleads ({@link DarkBlend}).
+ */
+class DarkBlendTest {
+    /** Frankfurt-ish: where every /16's measured /20s truly are. */
+    private static final double[] A = {50.5, 9.7};
+
+    @TempDir
+    Path dir;
+
+    @ParameterizedTest
+    @CsvSource({"0, 0", "99.9, 0", "100, 1", "250, 2", "1500, 4", "8000, 7", "20000, 7"})
+    void bandsDoubleFromTheMetroOutwards(double km, int band) {
+        assertThat(DarkBlend.band(km)).isEqualTo(band);
+    }
+
+    @Test
+    void aSixteenWithoutAPlacedMeasuredBlockHasABandOfItsOwn() {
+        assertThat(DarkBlend.band(Double.POSITIVE_INFINITY)).isEqualTo(DarkBlend.BANDS - 1);
+        assertThat(DarkBlend.nearestKm(0, 0, new double[] {Double.NaN, 5}, new double[] {0, 0}, 0, 2, 1))
+                .isEqualTo(Double.POSITIVE_INFINITY);
+    }
+
+    /**
+     * In one band, 30 held-out blocks whose target is their own row and 20 whose target is their
+     * /16's row (a wrong place): the weight that minimises the squared error is 0.6, whatever the
+     * rows' common offsets (only differences between regions count). A band with fewer than
+     * {@link DarkBlend#MIN_BLOCKS} held-out blocks keeps the block's own row.
+     */
+    @Test
+    void theWeightIsTheShareOfHeldOutBlocksTheirOwnRowPredicts() {
+        DarkBlend.Learner learner = new DarkBlend.Learner();
+        double[] own = {10, 30, 50};
+        double[] coarse = {40, 20, 35};
+        for (int i = 0; i < 50; i++) {
+            double[] truth = i < 30 ? shifted(own, 7) : shifted(coarse, -3);
+            learner.add(1500, truth, own, coarse, 3);
+        }
+        for (int i = 0; i < DarkBlend.MIN_BLOCKS - 1; i++) {
+            learner.add(50, coarse, own, coarse, 3);
+        }
+        DarkBlend blend = learner.result();
+        assertThat(blend.weight(1500)).isCloseTo(0.6, within(1e-9));
+        assertThat(blend.weight(50)).isEqualTo(1.0);
+        assertThat(blend.weight(5000)).isEqualTo(1.0);
+    }
+
+    @Test
+    void theWeightStaysWithinZeroAndOne() {
+        DarkBlend.Learner learner = new DarkBlend.Learner();
+        double[] own = {10, 30};
+        double[] coarse = {30, 10};
+        for (int i = 0; i < DarkBlend.MIN_BLOCKS; i++) {
+            learner.add(300, new double[] {50, 10}, own, coarse, 2); // beyond the coarse row
+            learner.add(3000, new double[] {0, 40}, own, coarse, 2); // beyond the own row
+        }
+        DarkBlend blend = learner.result();
+        assertThat(blend.weight(300)).isEqualTo(0.0);
+        assertThat(blend.weight(3000)).isEqualTo(1.0);
+    }
+
+    /**
+     * 21 /16s, each with three measured /20s at A and one geolocated in Iberia, 1,300-1,900 km
+     * away, each in a 1° cell of its own, that behaves as if at A (placed wrongly): West Europe 10
+     * ms faster than North Europe, where the distance model in Iberia makes North Europe the faster.
+     * /16 10.99 has three measured /20s at A and a dark /20 placed in Iberia too. Held out, the
+     * Iberian blocks teach that at that distance the /16's row predicts best, so the dark /20's
+     * row is its /16's, not the distance model's in Iberia (which was what it got before).
+     */
+    @Test
+    void aDarkBlockFarFromItsSixteensMeasuredBlocksLeansTowardsTheSixteensRow() throws IOException {
+        Samples s = new Samples(5);
+        List<String> rows = new ArrayList<>();
+        double[] lats = {39.5, 40.5, 41.5};
+        double[] lons = {-8.3, -7.3, -6.3, -5.1, -4.1, -2.9, -1.9};
+        int sixteen = 1;
+        for (double lat : lats) {
+            for (double lon : lons) {
+                for (int third : new int[] {0, 16, 32}) {
+                    lit(s, rows, "10." + sixteen + "." + third, A);
+                }
+                lit(s, rows, "10." + sixteen + ".48", new double[] {lat, lon});
+                sixteen++;
+            }
+        }
+        for (int third : new int[] {0, 16, 32}) {
+            lit(s, rows, "10.99." + third, A);
+        }
+        rows.add("10.99.64.0/20,38.5,-5.1");
+        s.estimator = s.learner.rebuild(s.now, LatencyTable.empty(), geo(rows), RegionCatalogue.builtIn());
+
+        double sixteenRow = s.table("10.99.241.0/24", "westeurope") - s.table("10.99.241.0/24", "northeurope");
+        double dark = s.table("10.99.65.0/24", "westeurope") - s.table("10.99.65.0/24", "northeurope");
+        assertThat(sixteenRow).isLessThan(-5);
+        assertThat(dark).isCloseTo(sixteenRow, within(2.0));
+    }
+
+    private static double[] shifted(double[] row, double by) {
+        double[] out = row.clone();
+        for (int i = 0; i < out.length; i++) {
+            out[i] += by;
+        }
+        return out;
+    }
+
+    /** A measured /20 geolocated at a place: four /24s, each with its last mile, many samples; truly at A. */
+    private static void lit(Samples s, List<String> rows, String prefix, double[] place) {
+        String[] parts = prefix.split("\\.");
+        int third = Integer.parseInt(parts[2]);
+        rows.add(prefix + ".0/20," + place[0] + "," + place[1]);
+        for (int i = 0; i < 4; i++) {
+            String net = parts[0] + "." + parts[1] + "." + (third + i) + ".0/24";
+            double lastMile = 2 + 3 * i;
+            s.add(net, "westeurope", 20 + lastMile, 1, 20);
+            s.add(net, "northeurope", 30 + lastMile, 1, 20);
+        }
+    }
+
+    private GeoLocator geo(List<String> rows) throws IOException {
+        Path file = Files.createTempFile(dir, "geo", ".csv");
+        Files.writeString(file, "prefix,latitude,longitude\n" + String.join("\n", rows) + "\n");
+        return CsvGeoTable.read(file);
+    }
+}

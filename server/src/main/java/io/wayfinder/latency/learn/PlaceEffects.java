@@ -94,6 +94,7 @@ final class PlaceEffects {
         // T(b, r) once (NaN where the block has no cell of the region): every pass reads it twice.
         float[] t = new float[blocks * regions];
         for (int i = 0; i < blocks; i++) {
+            CpuYield.every(i);
             int n = first[i];
             int b = obs.netBlock[0][n];
             for (int r = 0; r < regions; r++) {
@@ -110,6 +111,7 @@ final class PlaceEffects {
             java.util.Arrays.fill(sum, 0);
             java.util.Arrays.fill(weight, 0);
             for (int i = 0; i < blocks; i++) {
+                CpuYield.every(i);
                 int g = placeOf[i];
                 if (g < 0) {
                     continue;
@@ -133,6 +135,7 @@ final class PlaceEffects {
             java.util.Arrays.fill(sum, 0);
             java.util.Arrays.fill(weight, 0);
             for (int i = 0; i < blocks; i++) {
+                CpuYield.every(i);
                 int s = coarseOf[i];
                 int g = placeOf[i];
                 for (int r = 0; r < regions; r++) {
@@ -171,6 +174,7 @@ final class PlaceEffects {
         int[] inPlace = new int[places * regions];
         int[] inCoarse = new int[provider.length];
         for (int i = 0; i < blocks; i++) {
+            CpuYield.every(i);
             for (int r = 0; r < regions; r++) {
                 if (!Float.isNaN(t[i * regions + r])) {
                     if (placeOf[i] >= 0) {
@@ -184,6 +188,7 @@ final class PlaceEffects {
         double[] lat = new double[blocks];
         double[] lon = new double[blocks];
         for (int i = 0; i < blocks; i++) {
+            CpuYield.every(i);
             int a = anchors.ofNetwork[first[i]];
             lat[i] = anchors.lat[a];
             lon[i] = anchors.lon[a];
@@ -196,6 +201,7 @@ final class PlaceEffects {
         int stride = Math.max(1, (blocks + DarkBlend.MAX_HELD_OUT - 1) / DarkBlend.MAX_HELD_OUT);
         int runStart = 0;
         for (int i = 0; i < blocks; i++) {
+            CpuYield.every(i);
             if (i > 0 && coarseOf[i] != coarseOf[i - 1]) {
                 runStart = i;
             }

@@ -3,6 +3,7 @@
 # exec to its first answer with a PREFIXES-prefix table (default 1,000,000 /24s x 4 regions), its RSS
 # peak, and what a reload of the table (the CSV replaced by a rename) does to query latency under a
 # steady, moderate load (io.wayfinder.bench.ReloadLoad: RATE q/s of ECS queries across the table).
+# LEARN=N (below): the same around the latency learner's rebuilds of N networks x 20 regions.
 #
 #   bench/reload/run.sh                      # build, then one start-up and one reload
 #   SKIP_BUILD=1 bench/reload/run.sh         # reuse server/target and bench/target
@@ -213,12 +214,14 @@ log "first answer after $STARTUP_MS ms; RSS peak so far $((STARTUP_HWM_KB / 1024
 
 # ---------------------------------------------------------------- events: a reload, or a rebuild
 # An event's end: one more DONE line in the server's log than before it (its time, that line's stamp).
+# Polled every half second: the times come from the log, and a tighter loop's grep and bash took turns
+# on a core from the query threads (perf sched, SCHED=1).
 done_count() { grep -c "$DONE" "$OUT/server.log" || true; }
 await_done() { # count_before
-    for _ in $(seq $((DONE_WAIT * 10))); do
+    for _ in $(seq $((DONE_WAIT * 2))); do
         [ "$(done_count)" -gt "$1" ] && return 0
         grep -q "$FAILED" "$OUT/server.log" && die "the $EVENT failed; see $OUT/server.log"
-        sleep 0.1
+        sleep 0.5
     done
     die "nothing logged \"$DONE\" within $DONE_WAIT s"
 }
@@ -227,10 +230,10 @@ line_ms() { date -d "$(awk '{ print $1 }' <<<"$1")" +%s%3N; }
 CHECKPOINT="$TMP/data/latency-learning.checkpoint"
 await_checkpoint() { # after_ms; prints the rename's ms
     local at
-    for _ in $(seq $((DONE_WAIT * 10))); do
+    for _ in $(seq $((DONE_WAIT * 2))); do
         at=$(stat -c %.3Z "$CHECKPOINT" | tr -d .)
         [ "$at" -ge "$1" ] && [ ! -e "$CHECKPOINT.tmp" ] && { echo "$at"; return 0; }
-        sleep 0.1
+        sleep 0.5
     done
     die "no checkpoint within $DONE_WAIT s of the rebuild"
 }
@@ -274,7 +277,7 @@ for k in $(seq "$RELOADS"); do
         sleep $((IDLE - 4))
         sched_start "$OUT/sched-idle-$k.data"
         sleep 3
-        sched_stop "$OUT/sched-idle-$k.data" "reload $k, 3 s idle before it"
+        sched_stop "$OUT/sched-idle-$k.data" "$EVENT $k, 3 s idle before it"
         sleep 0.5
         sched_start "$OUT/sched-$EVENT-$k.data"
     else

@@ -5,7 +5,8 @@
 
 Reads answers.txt (receive wall ms, latency us), safepoints.log (-Xlog:safepoint with utctime: when
 each safepoint ended and how long it took in all, from the request to the end) and server.log (the reload windows:
-a reload's ': applied' line, its start from 'reloaded in N ms'). For each reload window, and for the
+a reload's ': applied' line, its start from 'reloaded in N ms'; or, of a LEARN=N run, the learner's
+rebuilds, from 'latency learning: rebuilt in N ms', the start's rebuild first). For each reload window, and for the
 idle seconds before it, prints how many answers took longer than the threshold (default: 2x the idle
 p99 of that reload) and how many of those were in flight during a safepoint (a GC pause, or any
 other stop). A slow answer with no safepoint over its flight was held by something else: the CPU
@@ -20,7 +21,7 @@ from datetime import datetime, timezone
 
 STAMP = re.compile(r"^\[(\d{4}-\d\d-\d\dT[\d:.]+)([+-]\d{4})\]")
 SAFEPOINT = re.compile(r'Safepoint "([^"]+)".* Total: (\d+) ns')
-APPLIED = re.compile(r"^(\S+) .*reloaded in (\d+) ms")
+APPLIED = re.compile(r"^(\S+) .*(?:reloaded|rebuilt) in (\d+) ms")
 
 
 def wall_ms(iso, zone="+0000"):
@@ -41,7 +42,7 @@ def safepoints(path):
 
 
 def reloads(path):
-    """(start ms, applied ms) of every reload, from the server's 'reloaded in N ms' lines."""
+    """(start ms, applied ms) of every reload or rebuild, from the server's 'reloaded/rebuilt in N ms' lines."""
     out = []
     with open(path) as f:
         for line in f:

@@ -3,6 +3,7 @@
 # exec to its first answer with a PREFIXES-prefix table (default 1,000,000 /24s x 4 regions), its RSS
 # peak, and what a reload of the table (the CSV replaced by a rename) does to query latency under a
 # steady, moderate load (io.wayfinder.bench.ReloadLoad: RATE q/s of ECS queries across the table).
+# LEARN=N (below): the same around the latency learner's rebuilds of N networks x 20 regions.
 #
 #   bench/reload/run.sh                      # build, then one start-up and one reload
 #   SKIP_BUILD=1 bench/reload/run.sh         # reuse server/target and bench/target
@@ -25,6 +26,25 @@
 # answers.txt: how many of the slow answers were in flight while the JVM was stopped.
 # Writes bench/results/reload-<date>/ (git-ignored): load.txt (one line a second: wall ms, second,
 # sent, received, p50/p99/max ms), answers.txt, server.log, gc.log, safepoints.log, summary.md; prints the summary.
+#
+# LEARN=N: the same load and windows around the latency learner's rebuilds instead of reloads.
+#   LEARN=1000000 SKIP_BUILD=1 bench/reload/run.sh
+#   LEARN=10000000 WAYFINDER_JAVA_OPTS="-Xmx10g" SCALE_HEAP=9g bench/reload/run.sh   # quiet machine only
+# The learned state is LearnedScale's (server test sources; bench/learned/run.sh): the generated
+# internet of N client /24s x 20 regions, one sample per measured pair, rebuilt once and checkpointed,
+# made once per size into bench/results/learn-data/<N>/ (again when older than two days: the samples'
+# half-life is a week; SCALE_HEAP, 9g, is that JVM's heap). The server restores that checkpoint
+# (latency.learn, a Performance profile with an endpoint per region at 192.0.2.x, never probed;
+# geolocation: the world's CSV), rebuilds once at its start (not measured: the load starts after it
+# and its checkpoint), and the script asks for each measured rebuild through the API
+# (POST /api/v1/latency/rebuild; the rebuild interval, a day, never comes), so that each has its IDLE
+# seconds before it however long the rebuilds take. A rebuild has nothing new to fold in: the work of
+# the README's "rebuild with nothing new". The queries' ECS /24s are drawn from the world's networks
+# (the first 262,144 of LearnedScale's shuffled clients.bin). Per rebuild, the windows are the IDLE s
+# before it, the rebuild (its start and end from the server's "latency learning: rebuilt in N ms"
+# line, + 1 s) and the checkpoint written after it (to the checkpoint's rename, + 1 s). The server's
+# heap: the launcher's default (a quarter of the RAM) or WAYFINDER_JAVA_OPTS; at 10 M, -Xmx10g.
+# Writes bench/results/learn-<date>/, the same files.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 # shellcheck source=../lib/bench-profile.sh
@@ -37,15 +57,20 @@ IDLE="${IDLE:-20}"
 AFTER="${AFTER:-20}"
 RELOADS="${RELOADS:-3}"
 PORT="${PORT:-15450}"
+LEARN="${LEARN:-0}"
+if [ "$LEARN" = 0 ]; then
+    MODE=reload; EVENT=reload; DONE=': applied'; FAILED='rejected\|could not be'; DONE_WAIT=120; LOAD_SECONDS=600
+else
+    MODE=learn; EVENT=rebuild; DONE='latency learning: rebuilt in'; FAILED='the rebuild failed'; DONE_WAIT=900; LOAD_SECONDS=1800
+fi
 
 log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
 now_ms() { date +%s%3N; }
 
 STAMP="$(date +%Y%m%d-%H%M%S)"
-OUT="bench/results/reload-$STAMP"
-DATA="bench/results/reload-data-$PREFIXES"
-mkdir -p "$OUT" "$DATA"
+OUT="bench/results/$MODE-$STAMP"
+mkdir -p "$OUT"
 TMP="$(mktemp -d /tmp/wayfinder-reload.XXXXXX)"
 SERVER_PID=""; LOAD_PID=""
 cleanup() {
@@ -71,7 +96,7 @@ fi
 cp "${WAYFINDER_JAR:-server/target/wayfinder-0.1.0-SNAPSHOT-all.jar}" "$TMP/wf.jar"
 cp bench/target/benchmarks.jar "$TMP/bench.jar"
 
-# ---------------------------------------------------------------- data (deterministic, cached)
+# ---------------------------------------------------------------- data, reload (deterministic, cached)
 # The generator of bench/dnsperf/run.sh: PREFIXES distinct /24s, four regions, a home region plus
 # noise from a Park-Miller generator. SEED changes the figures only: table 2 is a reload of table 1.
 gen() { # seed file
@@ -99,17 +124,59 @@ gen() { # seed file
         }
     }'
 }
-for s in 1 2; do
-    if [ ! -s "$DATA/latency-$s.csv" ]; then
-        log "generating table $s: $PREFIXES /24 prefixes x 4 regions"
-        gen $((20240917 + s)) "$DATA/latency-$s.csv.tmp" && mv "$DATA/latency-$s.csv.tmp" "$DATA/latency-$s.csv"
+reload_data() {
+    DATA="bench/results/reload-data-$PREFIXES"
+    mkdir -p "$DATA"
+    for s in 1 2; do
+        if [ ! -s "$DATA/latency-$s.csv" ]; then
+            log "generating table $s: $PREFIXES /24 prefixes x 4 regions"
+            gen $((20240917 + s)) "$DATA/latency-$s.csv.tmp" && mv "$DATA/latency-$s.csv.tmp" "$DATA/latency-$s.csv"
+        fi
+    done
+    # Two tables in the temp dir; a reload hard-links the other one to latency.next and renames that
+    # over latency.csv (a rename: the watcher loads it at once, without a quiet period).
+    cp "$DATA/latency-1.csv" "$TMP/table-1.csv"
+    cp "$DATA/latency-2.csv" "$TMP/table-2.csv"
+    ln -f "$TMP/table-1.csv" "$TMP/latency.csv"
+    LOAD_CSV="$TMP/latency.csv"
+    SIZE="$PREFIXES prefixes x 4 regions"
+    bench_profile_config "$PORT" "$TMP/latency.csv" 192.0.2.11 192.0.2.12 192.0.2.13 192.0.2.14 > "$TMP/wayfinder.yaml"
+}
+
+# ---------------------------------------------------------------- data, learn (LearnedScale, cached)
+learn_data() {
+    local dir="bench/results/learn-data/$LEARN" regions
+    if [ ! -s "$dir/regions.txt" ] || [ -n "$(find "$dir/regions.txt" -mmin +2880)" ]; then
+        log "generating the learned state: $LEARN networks x 20 regions (LearnedScale, -Xmx${SCALE_HEAP:-9g})"
+        rm -f "$dir/regions.txt" # written before the checkpoint: present and fresh only once a run got that far
+        mvn -B -q -o -Dstyle.color=never -pl server test-compile > "$OUT/scale-build.log" 2>&1 \
+            || { tail -30 "$OUT/scale-build.log" >&2; die "test-compile failed"; }
+        mvn -B -q -o -Dstyle.color=never -pl server dependency:build-classpath -Dmdep.outputFile="$PWD/$OUT/classpath.txt" \
+            >> "$OUT/scale-build.log" 2>&1 || die "no class path; see $OUT/scale-build.log"
+        java -Xmx"${SCALE_HEAP:-9g}" -cp "server/target/test-classes:server/target/classes:$(cat "$OUT/classpath.txt")" \
+            io.wayfinder.quality.LearnedScale --out bench/results/learn-data --http 0 --first-only "$LEARN" \
+            > "$OUT/scale.txt" 2> "$OUT/scale.log" || { tail -20 "$OUT/scale.log" >&2; die "LearnedScale failed"; }
+        touch "$dir/regions.txt" # its age is the checkpoint's
     fi
-done
-# Two tables in the temp dir; a reload hard-links the other one to latency.next and renames that
-# over latency.csv (a rename: the watcher loads it at once, without a quiet period).
-cp "$DATA/latency-1.csv" "$TMP/table-1.csv"
-cp "$DATA/latency-2.csv" "$TMP/table-2.csv"
-ln -f "$TMP/table-1.csv" "$TMP/latency.csv"
+    mkdir -p "$TMP/data"
+    cp "$dir/latency-learning.checkpoint" "$TMP/data/"
+    cp "$dir/geo.csv" "$TMP/geo.csv"
+    # The queries' networks: the first 2^18 of the shuffled world, as prefixes (ReloadLoad's CSV).
+    python3 - "$dir/clients.bin" "$TMP/clients.csv" <<'PY'
+import struct
+import sys
+with open(sys.argv[1], "rb") as f, open(sys.argv[2], "w") as out:
+    for (a,) in struct.iter_unpack(">I", f.read(4 << 18)):
+        out.write(f"{a >> 24}.{a >> 16 & 255}.{a >> 8 & 255}.0/24,\n")
+PY
+    LOAD_CSV="$TMP/clients.csv"
+    mapfile -t regions < "$dir/regions.txt"
+    SIZE="$LEARN networks x ${#regions[@]} regions, learned"
+    API_PORT=$((PORT + 1000))
+    while ss -Hlnt "( sport = :$API_PORT )" | grep -q .; do API_PORT=$((API_PORT + 1)); done
+    TOKEN="bench-learn-$STAMP-$RANDOM$RANDOM"
+    bench_learned_config "$PORT" "$API_PORT" "$TOKEN" "$TMP/geo.csv" "$TMP/data" "${regions[@]}" > "$TMP/wayfinder.yaml"
+}
 
 # The JVM options bin/wayfinder adds on this machine (LAUNCHER_DEFAULTS=0: none, as the launcher had
 # none before them): its lines from default_java_opts= to exec, evaluated, so that the options it
@@ -120,17 +187,17 @@ LAUNCHER_OPTS=""
 
 port_free() { ! ss -Hlnu "( sport = :$1 )" | grep -q .; }
 while ! port_free "$PORT"; do PORT=$((PORT + 1)); done
-bench_profile_config "$PORT" "$TMP/latency.csv" 192.0.2.11 192.0.2.12 192.0.2.13 192.0.2.14 > "$TMP/wayfinder.yaml"
+if [ "$LEARN" = 0 ]; then reload_data; else learn_data; fi
 
 {
     echo "commit $(git rev-parse --short HEAD) ($(git status --porcelain -- server/src/main | wc -l) changed paths in server/src/main)"
-    echo "jar: ${WAYFINDER_JAR:-server/target}; launcher defaults: ${LAUNCHER_OPTS:-none}; WAYFINDER_JAVA_OPTS=${WAYFINDER_JAVA_OPTS:-}; PIN=${PIN:-0}"
+    echo "jar: ${WAYFINDER_JAR:-server/target}; launcher defaults: ${LAUNCHER_OPTS:-none}; WAYFINDER_JAVA_OPTS=${WAYFINDER_JAVA_OPTS:-}; PIN=${PIN:-0}; LEARN=$LEARN"
     echo "$(java -version 2>&1 | head -1); $(nproc) cpus; $(free -g | awk '/Mem:/ { print $2 " GiB RAM" }')"
 } > "$OUT/setup.txt"
 
 # ---------------------------------------------------------------- start-up
 LOAD_UPTIME_START="$(uptime)"
-log "starting wayfinder serve with $PREFIXES prefixes on 127.0.0.1:$PORT ($LOAD_UPTIME_START)"
+log "starting wayfinder serve with $SIZE on 127.0.0.1:$PORT ($LOAD_UPTIME_START)"
 t0=$(now_ms)
 # shellcheck disable=SC2086
 SERVER_PIN=(); LOAD_PIN=()
@@ -143,17 +210,59 @@ fi
     serve --config "$TMP/wayfinder.yaml" > "$OUT/server.log" 2>&1 &
 SERVER_PID=$!
 ready=$(java -Xmx64m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -cp "$TMP/bench.jar" io.wayfinder.bench.ReloadLoad \
-    --port "$PORT" --wait-ready-ms 300000) || die "no answer within 300 s; see $OUT/server.log"
+    --port "$PORT" --wait-ready-ms $((DONE_WAIT * 2500))) || die "no answer within $((DONE_WAIT * 5 / 2)) s; see $OUT/server.log"
 STARTUP_MS=$((ready - t0))
 STARTUP_HWM_KB=$(awk '/VmHWM/ { print $2 }' "/proc/$SERVER_PID/status")
 log "first answer after $STARTUP_MS ms; RSS peak so far $((STARTUP_HWM_KB / 1024)) MiB"
 
+# ---------------------------------------------------------------- events: a reload, or a rebuild
+# An event's end: one more DONE line in the server's log than before it (its time, that line's stamp).
+# Polled every half second: the times come from the log, and a tighter loop's grep and bash took turns
+# on a core from the query threads (perf sched, SCHED=1).
+done_count() { grep -c "$DONE" "$OUT/server.log" || true; }
+await_done() { # count_before
+    for _ in $(seq $((DONE_WAIT * 2))); do
+        [ "$(done_count)" -gt "$1" ] && return 0
+        grep -q "$FAILED" "$OUT/server.log" && die "the $EVENT failed; see $OUT/server.log"
+        sleep 0.5
+    done
+    die "nothing logged \"$DONE\" within $DONE_WAIT s"
+}
+line_ms() { date -d "$(awk '{ print $1 }' <<<"$1")" +%s%3N; }
+# The checkpoint a rebuild writes after it: done when the file renamed over it is newer than the rebuild.
+CHECKPOINT="$TMP/data/latency-learning.checkpoint"
+await_checkpoint() { # after_ms; prints the rename's ms
+    local at
+    for _ in $(seq $((DONE_WAIT * 2))); do
+        at=$(stat -c %.3Z "$CHECKPOINT" | tr -d .)
+        [ "$at" -ge "$1" ] && [ ! -e "$CHECKPOINT.tmp" ] && { echo "$at"; return 0; }
+        sleep 0.5
+    done
+    die "no checkpoint within $DONE_WAIT s of the rebuild"
+}
+# Asks the API for a rebuild (bash's /dev/tcp: no process starts beside the server); its answer, sent
+# once the rebuilt table is served, goes to the file.
+post_rebuild() { # answer_file
+    exec 3<>"/dev/tcp/127.0.0.1/$API_PORT"
+    printf 'POST /api/v1/latency/rebuild HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer %s\r\nContent-Length: 0\r\nConnection: close\r\n\r\n' \
+        "$TOKEN" >&3
+    cat <&3 > "$1" &
+    exec 3<&-
+}
+if [ "$LEARN" != 0 ]; then
+    # The rebuild every start asks for (the restored state's first table, not measured), and its checkpoint.
+    await_done 0
+    first=$(line_ms "$(grep "$DONE" "$OUT/server.log" | tail -1)")
+    log "the start's rebuild done $((first - t0)) ms after exec; $(grep -o 'rebuilt in .*' "$OUT/server.log" | tail -1)"
+    await_checkpoint "$first" > /dev/null
+fi
+
 # ---------------------------------------------------------------- load, idle, reload, after
 "${LOAD_PIN[@]}" java -Xmx256m -XX:+UseSerialGC -cp "$TMP/bench.jar" io.wayfinder.bench.ReloadLoad --port "$PORT" \
-    --csv "$TMP/latency.csv" --rate "$RATE" --seconds 600 --stop-file "$TMP/stop" --raw "$OUT/answers.txt" > "$OUT/load.txt" 2>&1 &
+    --csv "$LOAD_CSV" --rate "$RATE" --seconds "$LOAD_SECONDS" --stop-file "$TMP/stop" --raw "$OUT/answers.txt" > "$OUT/load.txt" 2>&1 &
 LOAD_PID=$!
 sleep "$WARMUP"
-T_RELOAD=(); T_DONE=(); UPTIME_RELOAD=()
+T_RELOAD=(); T_DONE=(); T_QUIET=(); UPTIME_RELOAD=()
 SCHED_PID=""
 sched_start() { # file
     perf sched record -a -o "$1" > /dev/null 2>&1 &
@@ -171,32 +280,41 @@ for k in $(seq "$RELOADS"); do
         sleep $((IDLE - 4))
         sched_start "$OUT/sched-idle-$k.data"
         sleep 3
-        sched_stop "$OUT/sched-idle-$k.data" "reload $k, 3 s idle before it"
+        sched_stop "$OUT/sched-idle-$k.data" "$EVENT $k, 3 s idle before it"
         sleep 0.5
-        sched_start "$OUT/sched-reload-$k.data"
+        sched_start "$OUT/sched-$EVENT-$k.data"
     else
         sleep "$IDLE"
     fi
     UPTIME_RELOAD+=("$(uptime)")
-    applied_before=$(grep -c ': applied' "$OUT/server.log" || true)
-    log "reload $k: renaming table $((k % 2 + 1)) over latency.csv (${UPTIME_RELOAD[-1]})"
-    ln -f "$TMP/table-$((k % 2 + 1)).csv" "$TMP/latency.next"
-    t_reload=$(now_ms)
-    mv "$TMP/latency.next" "$TMP/latency.csv"
-    for _ in $(seq 1200); do
-        [ "$(grep -c ': applied' "$OUT/server.log" || true)" -gt "$applied_before" ] && break
-        grep -q 'rejected\|could not be' "$OUT/server.log" && die "the reload failed; see $OUT/server.log"
-        sleep 0.1
-    done
-    line=$(grep ': applied' "$OUT/server.log" | tail -1)
-    [ "$(grep -c ': applied' "$OUT/server.log" || true)" -gt "$applied_before" ] || die "no reload within 120 s"
-    t_done=$(date -d "$(awk '{ print $1 }' <<<"$line")" +%s%3N)
-    T_RELOAD+=("$t_reload"); T_DONE+=("$t_done")
+    before=$(done_count)
+    if [ "$LEARN" = 0 ]; then
+        log "reload $k: renaming table $((k % 2 + 1)) over latency.csv (${UPTIME_RELOAD[-1]})"
+        ln -f "$TMP/table-$((k % 2 + 1)).csv" "$TMP/latency.next"
+        t_reload=$(now_ms)
+        mv "$TMP/latency.next" "$TMP/latency.csv"
+    else
+        log "rebuild $k: POST /api/v1/latency/rebuild (${UPTIME_RELOAD[-1]})"
+        post_rebuild "$OUT/rebuild-$k.http"
+    fi
+    await_done "$before"
+    line=$(grep "$DONE" "$OUT/server.log" | tail -1)
+    t_done=$(line_ms "$line")
+    t_quiet=$t_done
+    if [ "$LEARN" != 0 ]; then # the rebuild's start, from its duration
+        t_reload=$((t_done - $(sed 's/.*rebuilt in \([0-9]*\) ms.*/\1/' <<<"$line")))
+        t_quiet=$(await_checkpoint "$t_done")
+    fi
+    T_RELOAD+=("$t_reload"); T_DONE+=("$t_done"); T_QUIET+=("$t_quiet")
     if [ "${SCHED:-0}" = 1 ]; then
         sleep 1
-        sched_stop "$OUT/sched-reload-$k.data" "reload $k, from the rename to 1 s after applied"
+        sched_stop "$OUT/sched-$EVENT-$k.data" "$EVENT $k, from the $([ "$LEARN" = 0 ] && echo rename || echo request) to 1 s after $([ "$LEARN" = 0 ] && echo applied || echo 'its checkpoint')"
     fi
-    log "reload $k applied after $((t_done - t_reload)) ms; server: $(grep -o 'reloaded in .*' "$OUT/server.log" | tail -1)"
+    if [ "$LEARN" = 0 ]; then
+        log "reload $k applied after $((t_done - t_reload)) ms; server: $(grep -o 'reloaded in .*' "$OUT/server.log" | tail -1)"
+    else
+        log "rebuild $k: $((t_done - t_reload)) ms, checkpoint $((t_quiet - t_done)) ms; server: $(grep -o 'rebuilt in .*' "$OUT/server.log" | tail -1)"
+    fi
 done
 sleep "$AFTER"
 touch "$TMP/stop"
@@ -219,7 +337,8 @@ uptime_s() { awk -v t="$1" -v t0="$t0" 'BEGIN { printf "%.3f", (t - t0) / 1000 }
 
 # ---------------------------------------------------------------- summary
 # A second counts as "during the reload" when it overlaps [rename, applied + 1 s] (late answers land
-# in the second after); "idle" is the IDLE seconds before the rename; "after", the rest.
+# in the second after); "idle" is the IDLE seconds before the rename; "after", the rest. LEARN: the
+# rebuild's [start, end + 1 s], then the checkpoint's [end + 1 s, rename + 1 s].
 # Percentiles over every answer received in [from_ms, to_ms) (answers.txt: receive ms, latency us),
 # and the worst second's p99 (load.txt) among the seconds that overlap the window.
 window() { # from_ms to_ms
@@ -232,29 +351,46 @@ window() { # from_ms to_ms
     echo "$exact | $worst |"
 }
 {
-    echo "## Start-up and reload, $PREFIXES prefixes x 4 regions, $(date -Is)"
+    if [ "$LEARN" = 0 ]; then
+        echo "## Start-up and reload, $SIZE, $(date -Is)"
+    else
+        echo "## Rebuilds of the learned table, $SIZE, $(date -Is)"
+    fi
     echo
     sed 's/^/    /' "$OUT/setup.txt"
     echo
     echo "- Start-up (exec to first answer): **$STARTUP_MS ms**; RSS peak until then: **$((STARTUP_HWM_KB / 1024)) MiB** (VmHWM); load: \`$LOAD_UPTIME_START\`"
-    echo "- RSS peak by the end (after $RELOADS reloads): $((END_HWM_KB / 1024)) MiB; load at the end: \`$LOAD_UPTIME_END\`"
+    echo "- RSS peak by the end (after $RELOADS ${EVENT}s): $((END_HWM_KB / 1024)) MiB; load at the end: \`$LOAD_UPTIME_END\`"
     echo
-    echo "Query latency at $RATE q/s, per reload: the $IDLE s before it (idle) and the reload itself (rename to the"
-    echo "log line \`configuration ...: applied\`, + 1 s for late answers). Percentiles over every answer received in"
+    if [ "$LEARN" = 0 ]; then
+        echo "Query latency at $RATE q/s, per reload: the $IDLE s before it (idle) and the reload itself (rename to the"
+        echo "log line \`configuration ...: applied\`, + 1 s for late answers). Percentiles over every answer received in"
+    else
+        echo "Query latency at $RATE q/s, per rebuild (asked for through the API): the $IDLE s before it (idle), the rebuild"
+        echo "itself (from the log line \`latency learning: rebuilt in N ms\`: its stamp - N to its stamp, + 1 s for late"
+        echo "answers) and the checkpoint written after it (to its rename, + 1 s). Percentiles over every answer received in"
+    fi
     echo "the window; the worst second's p99 beside them. GC: G1 pauses in the window (count, sum, longest)."
     echo
-    echo "| Reload | Window | load (1 min) | reload ms | p50 | p99 | p99.9 | max | answers | p99, worst second | GC pauses |"
+    echo "| ${EVENT^} | Window | load (1 min) | ms | p50 | p99 | p99.9 | max | answers | p99, worst second | GC pauses |"
     echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"
     for i in "${!T_RELOAD[@]}"; do
-        tr=${T_RELOAD[$i]}; td=${T_DONE[$i]}; load=$(awk -F'load average: ' '{ split($2, a, ","); print a[1] }' <<<"${UPTIME_RELOAD[$i]}")
+        tr=${T_RELOAD[$i]}; td=${T_DONE[$i]}; tq=${T_QUIET[$i]}
+        load=$(awk -F'load average: ' '{ split($2, a, ","); print a[1] }' <<<"${UPTIME_RELOAD[$i]}")
         echo "| $((i + 1)) | idle | $load | | $(window $((tr - IDLE * 1000)) $((tr - 1000))) $(gc_pauses "$(uptime_s $((tr - IDLE * 1000)))" "$(uptime_s "$tr")") |"
-        echo "| $((i + 1)) | reload | $load | $((td - tr)) | $(window "$tr" $((td + 1000))) $(gc_pauses "$(uptime_s "$tr")" "$(uptime_s $((td + 1000)))") |"
+        echo "| $((i + 1)) | $EVENT | $load | $((td - tr)) | $(window "$tr" $((td + 1000))) $(gc_pauses "$(uptime_s "$tr")" "$(uptime_s $((td + 1000)))") |"
+        [ "$LEARN" = 0 ] || echo "| $((i + 1)) | checkpoint | | $((tq - td)) | $(window $((td + 1000)) $((tq + 1000))) $(gc_pauses "$(uptime_s $((td + 1000)))" "$(uptime_s $((tq + 1000)))") |"
     done
-    td=${T_DONE[-1]}
+    td=${T_QUIET[-1]}
     echo "| | after the last | | | $(window $((td + 2000)) $((td + AFTER * 1000))) $(gc_pauses "$(uptime_s $((td + 2000)))" "$(uptime_s $((td + AFTER * 1000)))") |"
     echo
-    echo "The server's own figures (load + apply, from its log; not in builds before this line was added):"
-    grep -o 'reloaded in .*' "$OUT/server.log" | sed 's/^/    /' || echo "    (none)"
+    if [ "$LEARN" = 0 ]; then
+        echo "The server's own figures (load + apply, from its log; not in builds before this line was added):"
+        grep -o 'reloaded in .*' "$OUT/server.log" | sed 's/^/    /' || echo "    (none)"
+    else
+        echo "The server's own figures (the first is the start's rebuild, not measured):"
+        grep -o 'latency learning: rebuil.*' "$OUT/server.log" | sed 's/^/    /' || echo "    (none)"
+    fi
     if [ -s "$OUT/sched.md" ]; then
         echo
         echo "Scheduling delays of the query threads (perf sched; bench/reload/sched_waits.py):"

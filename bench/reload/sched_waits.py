@@ -8,7 +8,8 @@ For every time a query thread of the server (the Netty event loops `dns-io-*`, o
 `dns-udp-ffm-*`) got a core, the trace gives how long it had been runnable first (perf's "sch delay":
 woken, or preempted, and waiting); the task that ran on that core just before it is the one it
 waited behind. Prints the delays' percentiles and, by what ran before, their count, sum and longest:
-the server's own threads by name (the build is `config-watcher`), other processes by command.
+the server's own threads by name (a reload's build is `config-watcher`; a learner's rebuild runs on
+`latency-learning` and its lanes), other processes by command.
 
 Only the standard library: it runs wherever the benchmark does.
 """

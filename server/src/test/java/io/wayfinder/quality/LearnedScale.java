@@ -28,7 +28,8 @@ import java.util.Random;
  * estimator retain, the checkpoint, and ingestion through the HTTP API of a server that restored
  * that checkpoint. Writes, per size, what {@code bench}'s {@code LearnedRoutingDecisionBenchmark}
  * loads: {@code DIR/N/latency-learning.checkpoint}, {@code geo.csv} and {@code clients.bin} (the
- * networks' addresses, shuffled, the low bit set for a measured one).
+ * networks' addresses, shuffled, the low bit set for a measured one); and {@code regions.txt}, the
+ * world's regions one a line, for a profile over them ({@code bench/reload/run.sh}'s LEARN mode).
  *
  * <pre>
  *   java -Xmx9g -cp ... io.wayfinder.quality.LearnedScale --out DIR [--max-samples 1] [--http 5000000] [--now MILLIS]
@@ -92,6 +93,7 @@ public final class LearnedScale {
         CsvGeoTable geo = CsvGeoTable.read(dir.resolve("geo.csv"));
         long t1 = System.nanoTime();
         writeClients(world, dir.resolve("clients.bin"));
+        Files.write(dir.resolve("regions.txt"), world.regions().stream().map(r -> r.name()).toList());
         long samples = world.sampleCount(0);
         long beforeLearner = usedAfterGc();
         System.out.printf(Locale.ROOT, "%n== %s%ngenerate + geolocation: %.1f s; world %.0f MB; %,d samples (round 0)%n",

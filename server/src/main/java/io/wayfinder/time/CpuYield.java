@@ -2,6 +2,7 @@ package io.wayfinder.time;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongConsumer;
 import java.util.function.LongSupplier;
@@ -36,7 +37,10 @@ import java.util.function.Supplier;
  * networks, which runs every minute on both cores, would take half as long again.
  *
  * <p>Work split over several threads ({@link #asCaller}) passes the caller's mode on: each
- * thread keeps its own time, and each takes at most half a core.
+ * thread keeps its own time, and with {@code k} threads in background work each pauses
+ * {@code 2k - 1} times as long as it worked, so that together they still take half a core (a
+ * learner's rebuild runs on two: at half a core each it left the query thread one core to share
+ * with the load, and p99 during a rebuild was 9-11x idle in bench/reload's LEARN mode).
  *
  * <p>A call costs one {@code System.nanoTime()} and a thread-local read; a yield a system call.
  * Per thread, so that two build lanes keep their own time.
@@ -60,6 +64,8 @@ public final class CpuYield {
     private final long activeNanos = ACTIVE_MILLIS * 1_000_000;
     /** Counts that rise while foreground work (answering queries) goes on; see {@link #giveWayTo}. */
     private final List<LongSupplier> foreground = new CopyOnWriteArrayList<>();
+    /** Threads in background work now: the pauses are shared out so that together they take half a core. */
+    private final AtomicInteger threadsInBackground = new AtomicInteger();
     /**
      * Per thread: [0] when it gives way next, by {@link #nanoClock}; [1] when it last resumed;
      * [2] how many {@link #inBackground} calls it is in; [3] the foreground's count it last saw;
@@ -133,6 +139,7 @@ public final class CpuYield {
     <T> T background(Supplier<T> work) {
         long[] s = state.get();
         if (s[2]++ == 0) {
+            threadsInBackground.incrementAndGet();
             long now = nanoClock.getAsLong();
             s[0] = now + intervalNanos;
             s[1] = now;
@@ -142,7 +149,9 @@ public final class CpuYield {
         try {
             return work.get();
         } finally {
-            s[2]--;
+            if (--s[2] == 0) {
+                threadsInBackground.decrementAndGet();
+            }
         }
     }
 
@@ -175,9 +184,11 @@ public final class CpuYield {
         long now = nanoClock.getAsLong();
         if (now - s[0] >= 0) {
             if (halfCore && foregroundActive(s, now)) {
-                // As long as it ran since it last resumed: a long stretch without a point (a sort's
-                // last merge) is paid back at once, capped so that one pause stays short.
-                sleeper.accept(Math.min(now - s[1], 10 * intervalNanos));
+                // As long as it ran since it last resumed (times 2k - 1 for k threads: see the class
+                // comment): a long stretch without a point (a sort's last merge) is paid back at
+                // once, capped so that one pause stays short.
+                long share = 2L * Math.max(1, threadsInBackground.get()) - 1;
+                sleeper.accept(share * Math.min(now - s[1], 10 * intervalNanos));
             } else {
                 yielder.run();
             }

@@ -109,6 +109,37 @@ class CpuYieldTest {
     }
 
     @Test
+    void twoThreadsInBackgroundWorkEachPauseThreeTimesAsLongAsTheyWorked() throws Exception {
+        CpuYield cpu = onProcessors(2);
+        java.util.concurrent.CountDownLatch inside = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+        Thread lane = new Thread(() -> inBackground(cpu, () -> {
+            inside.countDown();
+            try {
+                done.await();
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            }
+        }));
+        lane.start();
+        inside.await();
+        inBackground(cpu, () -> {
+            now.addAndGet(INTERVAL);
+            answered.incrementAndGet();
+            cpu.pointNow();
+        });
+        done.countDown();
+        lane.join();
+        inBackground(cpu, () -> {
+            now.addAndGet(INTERVAL);
+            answered.incrementAndGet();
+            cpu.pointNow();
+        });
+        assertEquals(List.of(3 * INTERVAL, INTERVAL), sleeps,
+                "two threads at a quarter of a core each, then one alone at half a core");
+    }
+
+    @Test
     void withNoQueriesToGiveWayToItOnlyYields() {
         CpuYield cpu = onProcessors(2);
         inBackground(cpu, () -> {

@@ -125,26 +125,16 @@ final class Published {
             int level = model.borrowLevel(n, r, own == null ? 0 : 1, counts);
             String from = level < obs.levels ? NetworkKeys.prefix(obs.blockKey[level][obs.netBlock[level][n]]).toString()
                     : "distance model";
-            // What the rebuild borrowed for the network: the model's prediction at its own place
-            // (Anchors#ownPlaceDifference), centred over the regions it has cells of (this state
-            // keeps no cells: the cell store says which, as of now rather than of the rebuild).
-            boolean[] measured = new boolean[obs.regions];
-            for (int k = 0; k < obs.regions; k++) {
-                measured[k] = k == r ? own != null : cells.find(obs.netKey[n], k) != null;
-            }
-            double[] ownPlace = new double[obs.regions];
-            double predicted = model.predict(n, r) + (anchors.ownPlaceDifference(obs.netKey[n], anchors.ofNetwork[n], measured,
-                    new float[obs.regions], ownPlace) ? ownPlace[r] : 0);
             if (own != null) {
                 double v = own.v();
                 double p = classVariance[level];
-                double estimate = learned.spikes().figure(own.y(), v, p, predicted, own.weight(), changeMinSamples);
+                double estimate = learned.spikes().figure(own.y(), v, p, model.predict(n, r), own.weight(), changeMinSamples);
                 long age = own.ageMinutes() < 0 ? -1 : Decay.millis(own.ageMinutes());
                 return new Evidence(region, network, estimate, Math.sqrt(1 / (1 / v + 1 / p)), "own", own.weight(), age,
                         String.format(java.util.Locale.ROOT, "own mean %.1f ms, shrunk towards %.1f ms (from %s)",
-                                own.y(), predicted, from), tableMs);
+                                own.y(), model.predict(n, r), from), tableMs);
             }
-            return new Evidence(region, network, predicted, Math.sqrt(classVariance[level]), "borrowed", 0, -1,
+            return new Evidence(region, network, model.predict(n, r), Math.sqrt(classVariance[level]), "borrowed", 0, -1,
                     "own offset " + String.format(java.util.Locale.ROOT, "%+.1f ms", model.a[n]) + ", region differences from "
                             + from, tableMs);
         }

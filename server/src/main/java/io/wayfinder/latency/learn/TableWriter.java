@@ -96,8 +96,8 @@ final class TableWriter {
                 rowKeys);
         // The figures of a chunk of networks are computed (on the pool) while the previous chunk's
         // rows are written (on this thread, in table order, as hysteresis and the table need).
-        Figures[] buffers = {new Figures(obs, model, anchors, counts, classVariance, networkVariance, blockFirst, parameters, learned.spikes()),
-            new Figures(obs, model, anchors, counts, classVariance, networkVariance, blockFirst, parameters, learned.spikes())};
+        Figures[] buffers = {new Figures(obs, model, counts, classVariance, networkVariance, blockFirst, parameters, learned.spikes()),
+            new Figures(obs, model, counts, classVariance, networkVariance, blockFirst, parameters, learned.spikes())};
         boolean pipelined = Lanes.parts(obs.cells) > 1;
         int chunks = (obs.networks + Figures.CHUNK - 1) / Figures.CHUNK;
         if (pipelined && chunks > 0) {
@@ -393,19 +393,14 @@ final class TableWriter {
         private final LearningParameters parameters;
         private final SpikeOdds spikes;
         private final BorrowingModel.Scratch scratch;
-        private final Anchors anchors;
         private final double[] predicted;
-        /** Scratch for {@link Anchors#ownPlaceDifference}: μ at the network's own place, and what it adds. */
-        private final float[] ownPlaceMu;
-        private final double[] ownPlace;
-        private final boolean[] measured;
         private final int stride;
         final double[] figure;
         final double[] sd;
         int from;
         int to;
 
-        Figures(Observations obs, BorrowingModel model, Anchors anchors, int[][] counts, double[] classVariance, double networkVariance,
+        Figures(Observations obs, BorrowingModel model, int[][] counts, double[] classVariance, double networkVariance,
                 int[][] blockFirst, LearningParameters parameters, SpikeOdds spikes) {
             this.spikes = spikes;
             this.obs = obs;
@@ -417,10 +412,6 @@ final class TableWriter {
             this.parameters = parameters;
             this.scratch = model.scratch();
             this.predicted = new double[obs.regions];
-            this.anchors = anchors;
-            this.ownPlaceMu = new float[obs.regions];
-            this.ownPlace = new double[obs.regions];
-            this.measured = new boolean[obs.regions];
             this.stride = (obs.levels + 1) * obs.regions;
             int size = Math.min(CHUNK, obs.networks) * stride;
             figure = new double[size];
@@ -455,15 +446,6 @@ final class TableWriter {
                 int at = offset(n, obs.levels);
                 Arrays.fill(figure, at, at + regions, Double.NaN);
                 model.predictAll(n, predicted, scratch);
-                Arrays.fill(measured, false);
-                for (int c = obs.cellStart[n]; c < obs.cellStart[n + 1]; c++) {
-                    measured[obs.region(c)] = true;
-                }
-                if (anchors.ownPlaceDifference(key, anchors.ofNetwork[n], measured, ownPlaceMu, ownPlace)) {
-                    for (int r = 0; r < regions; r++) {
-                        predicted[r] += ownPlace[r];
-                    }
-                }
                 for (int c = obs.cellStart[n]; c < obs.cellStart[n + 1]; c++) {
                     int r = obs.region(c);
                     double y = obs.y[c];

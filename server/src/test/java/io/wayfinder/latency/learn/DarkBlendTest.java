@@ -125,15 +125,7 @@ class DarkBlendTest {
 
     /** A measured /20 geolocated at a place: four /24s, each with its last mile, many samples; truly at A. */
     private static void lit(Samples s, List<String> rows, String prefix, double[] place) {
-        String[] parts = prefix.split("\\.");
-        int third = Integer.parseInt(parts[2]);
-        rows.add(prefix + ".0/20," + place[0] + "," + place[1]);
-        for (int i = 0; i < 4; i++) {
-            String net = parts[0] + "." + parts[1] + "." + (third + i) + ".0/24";
-            double lastMile = 2 + 3 * i;
-            s.add(net, "westeurope", 20 + lastMile, 1, 20);
-            s.add(net, "northeurope", 30 + lastMile, 1, 20);
-        }
+        s.litBlock(rows, prefix, place, 0);
     }
 
     private GeoLocator geo(List<String> rows) throws IOException {

@@ -89,16 +89,7 @@ class DarkBlockTest {
 
     /** A measured /20 at a place: four /24s, each with its last mile, many samples to both regions. */
     private static void lit(Samples s, List<String> rows, String prefix, double[] place) {
-        String[] parts = prefix.split("\\.");
-        int third = Integer.parseInt(parts[2]);
-        rows.add(prefix + ".0/20," + place[0] + "," + place[1]);
-        for (int i = 0; i < 4; i++) {
-            String net = parts[0] + "." + parts[1] + "." + (third + i) + ".0/24";
-            double lastMile = 2 + 3 * i;
-            double roads = place == B ? 12 : 0;
-            s.add(net, "westeurope", 20 + roads + lastMile, 1, 20);
-            s.add(net, "northeurope", 30 + lastMile, 1, 20);
-        }
+        s.litBlock(rows, prefix, place, place == B ? 12 : 0); // B's roads: 12 ms more to westeurope
     }
 
     private GeoLocator geo(List<String> rows) throws IOException {

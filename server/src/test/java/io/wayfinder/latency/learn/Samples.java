@@ -29,6 +29,23 @@ final class Samples {
         this(LearningParameters.DEFAULTS, seed);
     }
 
+    /**
+     * A measured /20 geolocated at {@code place} (its row added to {@code geoRows}, a geolocation
+     * CSV's): four /24s, each with its own last mile, many samples to westeurope (plus
+     * {@code westeuropeExtraMs}) and to northeurope.
+     */
+    void litBlock(java.util.List<String> geoRows, String prefix, double[] place, double westeuropeExtraMs) {
+        String[] parts = prefix.split("\\.");
+        int third = Integer.parseInt(parts[2]);
+        geoRows.add(prefix + ".0/20," + place[0] + "," + place[1]);
+        for (int i = 0; i < 4; i++) {
+            String network = parts[0] + "." + parts[1] + "." + (third + i) + ".0/24";
+            double lastMile = 2 + 3 * i;
+            add(network, "westeurope", 20 + westeuropeExtraMs + lastMile, 1, 20);
+            add(network, "northeurope", 30 + lastMile, 1, 20);
+        }
+    }
+
     static IpPrefix net(String text) {
         return IpPrefix.parse(text);
     }

@@ -71,7 +71,7 @@ public final class CpuYield {
      * before anything else: while no thread is in background work, the compiler sees a branch
      * never taken and keeps a loop as tight as it was without its yield point. With the call to
      * {@link #pointNow} reachable every 256th iteration, a 10 M-network rebuild run outside
-     * background work (LearnedScale, quiet) took 24.9-38.8 s in five runs, three of them over
+     * background work (LearnedScale, quiet) took 24.9-38.8 s in five runs, four of them over
      * 30 s; with this guard 26.8 and 29.9 s; the code before the yield points 24.5-27.8 s.
      * A thread reads its own writes; one that misses another's is only a look late or early.
      */

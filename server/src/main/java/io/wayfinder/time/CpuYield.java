@@ -118,6 +118,11 @@ public final class CpuYield {
         return SYSTEM.sameModeAsCaller(work);
     }
 
+    /** What the pauses watch: the answers counted so far by every server registered with {@link #giveWayTo}. */
+    public static long watchedAnswers() {
+        return SYSTEM.foregroundCount();
+    }
+
     /** Whether this thread runs background work now (its yield points give way). */
     public static boolean inBackgroundHere() {
         return SYSTEM.state.get()[2] > 0;

@@ -492,16 +492,9 @@ final class BorrowingModel {
             double moved = 0;
             for (int l = obs.levels - 1; l >= 0; l--) {
                 int[] blockOf = obs.netBlock[l];
-                int m = n0;
-                while (m < n1) {
-                    int b = blockOf[m];
-                    if (b < 0) {
-                        m++;
-                        continue;
-                    }
-                    int first = m;
+                for (int first = inBlock(blockOf, n0, n1), m; first < n1; first = inBlock(blockOf, m, n1)) {
                     m = runEnd(blockOf, first, n1);
-                    moved = Math.max(moved, fitBlock(l, b, first, m, c0, offsetPrecision[l], regionPrecision[l], s));
+                    moved = Math.max(moved, fitBlock(l, blockOf[first], first, m, c0, offsetPrecision[l], regionPrecision[l], s));
                 }
             }
             moved = Math.max(moved, fitNetworks(n0, n1, c0, networkPrecision, s));
@@ -537,6 +530,15 @@ final class BorrowingModel {
                 }
             }
         }
+    }
+
+    /** The first network from {@code from} (below {@code end}) that lies in a block of the level; {@code end} if none. */
+    private static int inBlock(int[] blockOf, int from, int end) {
+        int m = from;
+        while (m < end && blockOf[m] < 0) {
+            m++;
+        }
+        return m;
     }
 
     /**
@@ -576,14 +578,8 @@ final class BorrowingModel {
         for (int l = 0; l < levels; l++) {
             int[] blockOf = obs.netBlock[l];
             double precision = offsetPrecision[l];
-            int m = n0;
-            while (m < n1) {
-                int b = blockOf[m];
-                if (b < 0) {
-                    m++;
-                    continue;
-                }
-                int first = m;
+            for (int first = inBlock(blockOf, n0, n1), m; first < n1; first = inBlock(blockOf, m, n1)) {
+                int b = blockOf[first];
                 m = runEnd(blockOf, first, n1);
                 // What lies directly inside: per network, its block of the finest level below l, or itself.
                 double sumPX = 0;

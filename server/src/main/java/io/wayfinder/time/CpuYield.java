@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
@@ -68,12 +69,13 @@ public final class CpuYield {
     private final AtomicInteger threadsInBackground = new AtomicInteger();
     /**
      * {@link #threadsInBackground} as a plain field, read by {@link #every} and {@link #point}
-     * before anything else: while no thread is in background work, the compiler sees a branch
-     * never taken and keeps a loop as tight as it was without its yield point. With the call to
-     * {@link #pointNow} reachable every 256th iteration, a 10 M-network rebuild run outside
-     * background work (LearnedScale, quiet) took 24.9-38.8 s in five runs, four of them over
-     * 30 s; with this guard 26.8 and 29.9 s; the code before the yield points 24.5-27.8 s.
-     * A thread reads its own writes; one that misses another's is only a look late or early.
+     * before anything else: outside background work a look is this one read, not a thread-local
+     * read and the clock. (With the call to {@link #pointNow} reachable every 256th iteration, a
+     * 10 M-network rebuild run outside background work (LearnedScale, quiet) took 24.9-38.8 s in
+     * five runs, four of them over 30 s; with this guard 26.8 and 29.9 s; the code before the
+     * yield points 24.5-27.8 s. That guard was also a branch the compiler saw never taken, which
+     * the first reload paid for: {@link #primeTheCompiler}.) A thread reads its own writes; one
+     * that misses another's is only a look late or early.
      */
     private int anyInBackground;
     /**
@@ -123,9 +125,59 @@ public final class CpuYield {
         return SYSTEM.foregroundCount();
     }
 
+    int threadsInBackgroundNow() {
+        return threadsInBackground.get();
+    }
+
     /** Whether this thread runs background work now (its yield points give way). */
     public static boolean inBackgroundHere() {
         return SYSTEM.state.get()[2] > 0;
+    }
+
+    /** How many rounds {@link #primeTheCompiler} runs: enough calls for C1's profiling code to count both ways. */
+    static final int PRIMING_ROUNDS = 64;
+
+    /**
+     * Takes this class's branches both ways, on an instance of its own, before the JIT compiles
+     * the loops that call it: at start-up nothing runs in background work, so each branch into the
+     * yield point had been seen never taken, and the compiler left it out of every loop it
+     * inlined it into, with a trap in its place. The first reload under load took the trap in each
+     * of them: 17 compiled loops of the build thrown away and compiled again during that reload
+     * (JFR: jdk.Deoptimization "unstable_if" in everyIteration), where the JIT spent 4.8 s of CPU
+     * against 0.8 s in the second reload, on the cores the query thread needs. Branch counts are
+     * kept per method, not per instance, so this instance's calls count for {@link #SYSTEM}'s.
+     * A few milliseconds, once; the instance's clock, yields and pauses are its own.
+     */
+    public static void primeTheCompiler() {
+        long[] nanos = {0};
+        long[] answered = {0};
+        boolean[] answering = {false};
+        // Half an interval a look: every other look gives way, as in a build.
+        CpuYield primer = new CpuYield(() -> nanos[0] += INTERVAL_MICROS * 500, 1, () -> { }, pause -> { });
+        primer.addForeground(() -> answering[0] ? ++answered[0] : answered[0]);
+        primer.takeEveryBranch(on -> answering[0] = on);
+    }
+
+    /**
+     * {@link #PRIMING_ROUNDS} rounds of looks in background work and out of it, every other one
+     * with answers coming (pauses) and the others without (yields); {@code answering} switches
+     * the foreground this instance watches.
+     */
+    void takeEveryBranch(Consumer<Boolean> answering) {
+        for (int round = 0; round < PRIMING_ROUNDS; round++) {
+            answering.accept(round % 2 == 0);
+            background(() -> {
+                for (int i = 0; i < 4 * ITERATIONS_PER_LOOK; i++) {
+                    everyIteration(i);
+                }
+                pointIfAny();
+                return null;
+            });
+            for (int i = 0; i < 4 * ITERATIONS_PER_LOOK; i++) {
+                everyIteration(i); // outside background work: the other way
+            }
+            pointIfAny();
+        }
     }
 
     /** A registration of {@link #giveWayTo}; closing it twice is harmless. */
@@ -182,8 +234,12 @@ public final class CpuYield {
 
     /** Gives the processor away if this thread has worked for the interval since it last did. */
     public static void point() {
-        if (SYSTEM.anyInBackground != 0) {
-            SYSTEM.pointNow();
+        SYSTEM.pointIfAny();
+    }
+
+    void pointIfAny() {
+        if (anyInBackground != 0) {
+            pointNow();
         }
     }
 

@@ -1,6 +1,7 @@
 package io.wayfinder.time;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -249,5 +250,30 @@ class CpuYieldTest {
             cpu.pointNow();
             assertEquals(1, yields.get());
         });
+    }
+
+    @Test
+    void primingTakesTheYieldPointsEveryWayAWorkUnderLoadTakesThem() {
+        CpuYield cpu = new CpuYield(() -> now.addAndGet(INTERVAL / 2), 1, yields::incrementAndGet, sleeps::add);
+        boolean[] answering = {false};
+        cpu.addForeground(() -> answering[0] ? answered.incrementAndGet() : answered.get());
+        List<Boolean> switched = new ArrayList<>();
+        cpu.takeEveryBranch(on -> {
+            switched.add(on);
+            answering[0] = on;
+        });
+        assertEquals(CpuYield.PRIMING_ROUNDS, switched.size());
+        assertTrue(switched.contains(true) && switched.contains(false), "rounds with answers coming and without");
+        assertTrue(sleeps.size() >= CpuYield.PRIMING_ROUNDS / 2, "pauses while answers come: " + sleeps.size());
+        assertTrue(yields.get() >= CpuYield.PRIMING_ROUNDS / 4, "yields once they stopped: " + yields.get());
+        assertEquals(0, cpu.threadsInBackgroundNow(), "and no thread left in background work");
+    }
+
+    @Test
+    void primingTheCompilerLeavesTheServersYieldPointsAlone() {
+        long watched = CpuYield.watchedAnswers();
+        CpuYield.primeTheCompiler();
+        assertEquals(watched, CpuYield.watchedAnswers(), "no foreground registered");
+        assertEquals(false, CpuYield.inBackgroundHere());
     }
 }

@@ -32,6 +32,8 @@ final class NetworkPlaces {
      * instead of adding ten seconds to the first.
      */
     static final int LOOKUPS_PER_REBUILD = 1 << 20;
+    /** Below this many lookups the caller makes them alone: handing off would cost more than it saves. */
+    static final int MIN_PARALLEL_LOOKUPS = 10_000;
 
     /** The networks' keys, in table order (the observations' array, not a copy). */
     private final long[] keys;
@@ -77,22 +79,34 @@ final class NetworkPlaces {
                 }
             }
         }
+        // The first `budget` networks without a place end before `end`; they are looked up on the
+        // lanes (a locator is safe to share between threads), each part its own range.
         int lookups = 0;
-        GeoLocator.Found found = new GeoLocator.Found();
-        for (int n = 0; n < networks && lookups < budget; n++) {
-            CpuYield.every(n);
-            if (looked[n]) {
-                continue;
+        int end = 0;
+        while (end < networks && lookups < budget) {
+            CpuYield.every(end);
+            if (!looked[end++]) {
+                lookups++;
             }
-            geo.locate(NetworkKeys.prefix(obs.netKey[n]), found);
-            GeoLocation where = found.location();
-            if (where != null && where.known()) {
-                lat[n] = (float) where.latitude();
-                lon[n] = (float) where.longitude();
-            }
-            looked[n] = true;
-            lookups++;
         }
+        int parts = lookups < MIN_PARALLEL_LOOKUPS ? 1 : Lanes.count();
+        int last = end;
+        Lanes.run(parts, part -> {
+            GeoLocator.Found found = new GeoLocator.Found();
+            for (int n = (int) ((long) last * part / parts); n < (int) ((long) last * (part + 1) / parts); n++) {
+                CpuYield.every(n);
+                if (looked[n]) {
+                    continue;
+                }
+                geo.locate(NetworkKeys.prefix(obs.netKey[n]), found);
+                GeoLocation where = found.location();
+                if (where != null && where.known()) {
+                    lat[n] = (float) where.latitude();
+                    lon[n] = (float) where.longitude();
+                }
+                looked[n] = true;
+            }
+        });
         return new NetworkPlaces(obs.netKey, lat, lon, looked, geo, lookups);
     }
 

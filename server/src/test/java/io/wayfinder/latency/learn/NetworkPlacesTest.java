@@ -22,16 +22,16 @@ import org.junit.jupiter.params.provider.CsvSource;
 class NetworkPlacesTest {
     private static final int[][] LEVELS = {{20, 16}, {40, 32}};
 
-    /** Places 10.a.b.0/24 at latitude a + b / 100, longitude b; counts its lookups; knows nothing of 10.9.0.0/16. */
+    /** Places 10.a.b.0/24 at latitude a % 80 + b / 100, longitude b; counts its lookups; knows nothing of 10.9.0.0/16. */
     private static final class CountingLocator implements GeoLocator {
-        final List<IpPrefix> asked = new ArrayList<>();
+        final List<IpPrefix> asked = java.util.Collections.synchronizedList(new ArrayList<>());
 
         @Override
         public GeoLocation locate(IpPrefix client) {
             asked.add(client);
             int a = (int) (client.lo() >>> 16 & 0xFF);
             int b = (int) (client.lo() >>> 8 & 0xFF);
-            return a == 9 ? GeoLocation.unknown(client) : new GeoLocation(a + b / 100.0, b, "DE", client);
+            return a == 9 ? GeoLocation.unknown(client) : new GeoLocation(a % 80 + b / 100.0, b, "DE", client);
         }
 
         @Override
@@ -87,6 +87,29 @@ class NetworkPlacesTest {
         for (int n = 0; n < 5; n++) {
             assertThat(third.placed(n)).isTrue();
         }
+    }
+
+    @Test
+    void onTheLanesTheSameNetworksAreLookedUpEachOnce() {
+        int count = 3 * NetworkPlaces.MIN_PARALLEL_LOOKUPS;
+        String[] prefixes = new String[count];
+        for (int i = 0; i < count; i++) {
+            int a = 1 + i / 256;
+            prefixes[i] = "10." + (a >= 9 ? a + 1 : a) + "." + (i % 256) + ".0/24"; // not 10.9: it has no row
+        }
+        Observations obs = networks(prefixes);
+        CountingLocator geo = new CountingLocator();
+        NetworkPlaces first = NetworkPlaces.of(obs, geo, null, 2 * NetworkPlaces.MIN_PARALLEL_LOOKUPS);
+        assertThat(first.lookups).isEqualTo(2 * NetworkPlaces.MIN_PARALLEL_LOOKUPS);
+        assertThat(geo.asked).hasSize(first.lookups).doesNotHaveDuplicates();
+        for (int n = 0; n < count; n++) {
+            assertThat(first.placed(n)).as("network %d", n).isEqualTo(n < first.lookups);
+        }
+        NetworkPlaces second = NetworkPlaces.of(obs, geo, first, count);
+        assertThat(second.lookups).isEqualTo(count - first.lookups);
+        assertThat(geo.asked).hasSize(count).doesNotHaveDuplicates();
+        int a = 2 + (count - 1) / 256;
+        assertThat(second.lat[count - 1]).isCloseTo((float) (a % 80 + (count - 1) % 256 / 100.0), within(1e-5f));
     }
 
     @Test

@@ -27,11 +27,13 @@ import java.util.Arrays;
  */
 final class NetworkPlaces {
     /**
-     * Lookups a rebuild makes at most: about a second of one core on a geolocation table of
-     * millions of rows, so that a start at 10 M networks places them over its first ten rebuilds
-     * instead of adding ten seconds to the first.
+     * Lookups a rebuild makes at most: about a quarter of a second of one core on a geolocation
+     * table of millions of rows (a microsecond a lookup), so that a start at 10 M networks places
+     * them over its first forty rebuilds instead of adding seven seconds to the first (LearnedScale,
+     * all 7.2 M measured networks at once: the learn phase 13.3 s against 5.0-7.5 s; 2^20 a
+     * rebuild: 5.9-8.1 s, on a machine too busy to tell that from nothing).
      */
-    static final int LOOKUPS_PER_REBUILD = 1 << 20;
+    static final int LOOKUPS_PER_REBUILD = 1 << 18;
     /** Below this many lookups the caller makes them alone: handing off would cost more than it saves. */
     static final int MIN_PARALLEL_LOOKUPS = 10_000;
 

@@ -9,8 +9,8 @@ import java.util.Arrays;
  * Where each learned network is by its own geolocation row, looked up once, when a rebuild first
  * sees the network, and carried from rebuild to rebuild.
  *
- * <p>Why a cache: a network's own place corrects its borrowed figures for where it lies
- * ({@link Anchors#ownPlaceDifference}), and a geolocation lookup per measured network at every
+ * <p>Why a cache: a network out of town is fitted and predicted with the distance model at its
+ * own place ({@link Anchors#muRowOf}), and a geolocation lookup per measured network at every
  * rebuild cost 10 s of a 10 M rebuild (the table phase 25.6 s instead of 15.3 s): the lookup is a
  * binary search over millions of rows, a cache miss at each level. Networks and their rows change
  * slowly, so each is looked up once. The places are matched to the new observations by key in one
@@ -20,7 +20,7 @@ import java.util.Arrays;
  * <p><b>At most {@link #LOOKUPS_PER_REBUILD} lookups a rebuild</b>, the first networks without a
  * place in table order: the first rebuild after a start (or after the locator changed) would
  * otherwise pay for every network at once. Until its turn a network has no place of its own and
- * its figures are borrowed as if it lay at its anchor, as before the correction existed.
+ * is evaluated at its anchor, as before places were kept.
  *
  * <p>8 bytes a network (two floats: a float's 24 bits place a point to a metre), 80 MB at 10 M;
  * the keys are the observations' own array, which the published state keeps anyway.

@@ -41,7 +41,15 @@ final class Anchors {
     final int count;
     /** Per network, its anchor. */
     final int[] ofNetwork;
-    /** Per anchor and region: μ, ms. */
+    /**
+     * Per network, its row of {@link #mu}: its anchor's, or, for a network whose own place lies
+     * {@link #MIN_OWN_PLACE_KM} to {@link #MAX_OWN_PLACE_KM} from its anchor, a row of its own
+     * (after the anchors' rows). What the {@link BorrowingModel} evaluates the distance model with.
+     */
+    final int[] muRowOf;
+    /** How many networks have a row of their own in {@link #mu} (for the log). */
+    final int ownRows;
+    /** Per anchor and region: μ, ms; then the rows of the networks that have their own ({@link #muRowOf}). */
     final float[] mu;
     final double[] intercept;
     final double[] slope;
@@ -59,10 +67,15 @@ final class Anchors {
     /** Per region, the cosine of its latitude: computed once, not once per anchor ({@link GreatCircle}). */
     private final double[] regionCos;
     private final double[] meanY;
+    /** Where each network is by its own row (for {@link #muRowOf}); null when no network gets a place of its own. */
+    final NetworkPlaces places;
 
-    private Anchors(int count, int[] ofNetwork, float[] mu, float[][] blockMu, double[] intercept, double[] slope,
+    private Anchors(int count, int[] ofNetwork, int[] muRowOf, float[] mu, float[][] blockMu, double[] intercept, double[] slope,
                     int[] pairs, DistanceModel global, double[] lat, double[] lon, GeoLocator geo, double[] regionLat,
-                    double[] regionLon, double[] regionCos, double[] meanY) {
+                    double[] regionLon, double[] regionCos, double[] meanY, NetworkPlaces places, int ownRows) {
+        this.places = places;
+        this.ownRows = ownRows;
+        this.muRowOf = muRowOf;
         this.regionCos = regionCos;
         this.lat = lat;
         this.lon = lon;
@@ -81,6 +94,12 @@ final class Anchors {
     }
 
     static Anchors of(Observations obs, List<String> regionNames, GeoLocator geo, RegionCatalogue catalogue) {
+        return of(obs, regionNames, geo, catalogue, null);
+    }
+
+    /** @param places where each of {@code obs}'s networks is, or null (no network gets a place of its own) */
+    static Anchors of(Observations obs, List<String> regionNames, GeoLocator geo, RegionCatalogue catalogue,
+                      NetworkPlaces places) {
         int regions = obs.regions;
         double[] regionLat = new double[regions];
         double[] regionLon = new double[regions];
@@ -204,8 +223,42 @@ final class Anchors {
             blockMus(obs, ofNetwork, lat, lon, mu, blockMu, cuts[part], cuts[part + 1], regionLat, regionCos, regionLon, intercept, slope,
                     meanY, global);
         });
-        return new Anchors(count, ofNetwork, mu, blockMu, intercept, slope, pairs, global, lat, lon, geo, regionLat,
-                regionLon, regionCos, meanY);
+        // Networks out of town get a μ row of their own, at their own place (see MIN_OWN_PLACE_KM).
+        int[] muRowOf = ofNetwork;
+        float[] allMu = mu;
+        int ownRows;
+        if (places != null) {
+            muRowOf = new int[obs.networks];
+            int rows = count;
+            for (int n = 0; n < obs.networks; n++) {
+                CpuYield.every(n);
+                int a = ofNetwork[n];
+                muRowOf[n] = a;
+                if (places.placed(n) && !Double.isNaN(lat[a])) {
+                    double km = roughKm(places.lat[n], places.lon[n], lat[a], lon[a]);
+                    if (km >= MIN_OWN_PLACE_KM && km <= MAX_OWN_PLACE_KM) {
+                        muRowOf[n] = rows++;
+                    }
+                }
+            }
+            if (rows > count) {
+                float[] out = Arrays.copyOf(mu, rows * regions);
+                int[] rowOf = muRowOf;
+                Lanes.run(cuts.length - 1, part -> {
+                    for (int n = cuts[part]; n < cuts[part + 1]; n++) {
+                        CpuYield.every(n);
+                        if (rowOf[n] >= anchorCount) {
+                            muAt(places.lat[n], places.lon[n], regionLat, regionCos, regionLon, intercept, slope, meanY,
+                                    global, out, rowOf[n] * regions);
+                        }
+                    }
+                });
+                allMu = out;
+            }
+        }
+        ownRows = allMu.length / Math.max(1, regions) - count;
+        return new Anchors(count, ofNetwork, muRowOf, allMu, blockMu, intercept, slope, pairs, global, lat, lon, geo, regionLat,
+                regionLon, regionCos, meanY, places, ownRows);
     }
 
     /** The first anchor of network n and after ({@code count} past the last network): a part's anchors start there. */
@@ -274,6 +327,42 @@ final class Anchors {
         muAt(where[0], where[1], regionLat, regionCos, regionLon, intercept, slope, meanY, global, out, 0);
         return where;
     }
+
+    /**
+     * Beyond this distance from its anchor, a network's own geolocation row is taken for an error
+     * rather than a suburb: networks lie up to a few hundred kilometres out of their metro, and one
+     * wrong row of a geolocation source should not move a network's borrowed figures by more.
+     */
+    static final double MAX_OWN_PLACE_KM = 500;
+    /**
+     * Nearer its anchor than this, a network's own place adds nothing: a difference of at most a
+     * millisecond or so between two regions (the model's slope is about 0.02 ms/km), and most
+     * networks lie within it (a metro's networks, and blocks a geolocation source places as a
+     * whole), so that only the networks out of town pay for a μ row of twenty great circles (in
+     * the routing-quality benchmark, from 10 km the same figures; from 60 km, a third fewer rows
+     * and 0.03-0.05 point fewer measured networks sent to their fastest region).
+     */
+    static final double MIN_OWN_PLACE_KM = 30;
+
+    /**
+     * The distance between two points, km, on a plane tangent at the first: within a percent of the
+     * great circle up to a thousand kilometres, without its trigonometry but one cosine (a test
+     * compares), for the test of every placed network against its anchor at every rebuild.
+     */
+    static double roughKm(double lat1, double lon1, double lat2, double lon2) {
+        double dLon = lon1 - lon2;
+        if (dLon > 180) {
+            dLon -= 360;
+        } else if (dLon < -180) {
+            dLon += 360;
+        }
+        double x = dLon * Math.cos(Math.toRadians((lat1 + lat2) / 2));
+        double y = lat1 - lat2;
+        return KM_PER_DEGREE * Math.sqrt(x * x + y * y);
+    }
+
+    /** A degree of a great circle, km (the mean Earth radius's). */
+    private static final double KM_PER_DEGREE = 6371.0088 * Math.PI / 180;
 
     /** Networks probed inside a block that has none of its own: all sixteen /24s of a /20. */
     static final int BLOCK_PROBES = 16;

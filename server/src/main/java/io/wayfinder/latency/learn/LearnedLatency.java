@@ -132,6 +132,8 @@ public final class LearnedLatency implements LatencyLearning {
     private StaticCells staticCells;
 
     private volatile Published published;
+    /** Where each network of the last rebuild is, by its own geolocation row: carried to the next. Guarded by {@code learning}. */
+    private NetworkPlaces places;
 
     public LearnedLatency(LearningParameters parameters) {
         this.parameters = parameters;
@@ -348,22 +350,24 @@ public final class LearnedLatency implements LatencyLearning {
         long t2 = System.nanoTime();
         long cpu2 = Lanes.cpuNanos();
 
-        Anchors anchors = Anchors.of(obs, names, geo, catalogue);
+        places = NetworkPlaces.of(obs, geo, places, NetworkPlaces.LOOKUPS_PER_REBUILD);
+        Anchors anchors = Anchors.of(obs, names, geo, catalogue, places);
         // The trust is searched at every rebuild. Searching only every fifth (keeping the last
         // search's trust between) was tried and measured: after a congestion event the networks
         // that borrow the slowed region's difference moved off it half as often (the routing
         // quality report's congestion rows), because the trust does move when paths change.
         int heldOutFold = (int) (rebuilds % TrustSearch.FOLDS);
         Observations sample = obs.sample(1, TRUST_SAMPLE_CELLS);
-        Anchors sampleAnchors = sample == obs ? anchors : Anchors.of(sample, names, geo, catalogue);
-        TrustSearch.Result learned = TrustSearch.search(sample, sampleAnchors.ofNetwork, sampleAnchors.mu, trust, heldOutFold,
+        Anchors sampleAnchors = sample == obs ? anchors
+                : Anchors.of(sample, names, geo, catalogue, NetworkPlaces.of(sample, geo, places, 0));
+        TrustSearch.Result learned = TrustSearch.search(sample, sampleAnchors.muRowOf, sampleAnchors.mu, trust, heldOutFold,
                 rebuilds == 0 ? 2 : 1, parameters.changeMinSamples());
         trust = learned.trust();
         long t3 = System.nanoTime();
         long cpu3 = Lanes.cpuNanos();
 
         Published previous = published;
-        BorrowingModel model = new BorrowingModel(obs, anchors.ofNetwork, anchors.mu, anchors.blockMu);
+        BorrowingModel model = new BorrowingModel(obs, anchors.muRowOf, anchors.mu, anchors.blockMu);
         int sweeps = model.fit(trust, null, SWEEPS, BorrowingModel.TOLERANCE_MS, previous == null ? null : previous.obs,
                 previous == null ? null : previous.model);
         long t4 = System.nanoTime();
@@ -376,11 +380,12 @@ public final class LearnedLatency implements LatencyLearning {
         published = next;
         rebuilds++;
         log.info(String.format(Locale.ROOT, "latency learning: rebuild %d: %d samples folded (%d merged, %d replacing the state of %d changed cells, %d held back), "
-                        + "%d networks, %d cells, %d table rows; trust %s; held-out error %.1f ms² over %d cells; %s; "
+                        + "%d networks, %d cells, %d table rows; %d networks looked up in the geolocation, %d out of town (a distance-model row of their own); "
+                        + "trust %s; held-out error %.1f ms² over %d cells; %s; "
                         + "fold %.2f s, observe %.2f s, learn %.2f s, fit %.2f s (at most %d sweeps, %.2f per cell%s, the last moving effects by %.3f ms at most), table %.2f s; "
                         + "CPU of the learning thread and the lanes: fold %.2f s, observe %.2f s, learn %.2f s, fit %.2f s, table %.2f s",
                 rebuilds, fold.merged + fold.replaced + fold.heldBack, fold.merged, fold.replaced, fold.changedCells, fold.heldBack,
-                obs.networks, obs.cells, next.table.prefixCount(), describe(trust),
+                obs.networks, obs.cells, next.table.prefixCount(), places.lookups, anchors.ownRows, describe(trust),
                 learned.heldOutError(), learned.heldOutCells(), learned.spikes(), (t1 - t0) / 1e9, (t2 - t1) / 1e9, (t3 - t2) / 1e9,
                 (t4 - t3) / 1e9, sweeps, model.sweepsPerCell, previous == null ? "" : ", warm", model.lastMoved, (t5 - t4) / 1e9,
                 (cpu1 - cpu0) / 1e9, (cpu2 - cpu1) / 1e9, (cpu3 - cpu2) / 1e9, (cpu4 - cpu3) / 1e9, (cpu5 - cpu4) / 1e9));

@@ -104,15 +104,18 @@ class SpikeOddsTest {
         double p = 5;
         // One sample 150 ms above a prediction of 20 ms (z = 50): the borrowed figure.
         assertThat(odds.figure(170, v, p, 20, 1, CHANGE_MIN_SAMPLES)).isCloseTo(20, within(150 * 0.05));
-        // Near the prediction: the precision-weighted shrinkage, untouched.
+        // Near the prediction: the precision-weighted shrinkage, untouched, the own variance
+        // counted OWN_VARIANCE_FACTOR (4) times: λ = 16 / 21.
+        double k = SpikeOdds.OWN_VARIANCE_FACTOR;
         double near = 21;
-        double shrunk = near - v / (v + p) * (near - 20);
+        double shrunk = near - k * v / (k * v + p) * (near - 20);
+        assertThat(shrunk).isCloseTo(21 - 16.0 / 21, within(1e-9));
         assertThat(odds.figure(near, v, p, 20, 1, CHANGE_MIN_SAMPLES)).isCloseTo(shrunk, within(0.05));
         // Enough samples to declare a change: limited translation, as without spike odds.
         double far = 170;
-        double limited = far - LearnedLatency.shrink(v / (v + p) * (far - 20), v, 40, CHANGE_MIN_SAMPLES);
+        double limited = far - LearnedLatency.shrink(k * v / (k * v + p) * (far - 20), v, 40, CHANGE_MIN_SAMPLES);
         assertThat(odds.figure(far, v, p, 20, 40, CHANGE_MIN_SAMPLES)).isEqualTo(limited);
         assertThat(SpikeOdds.NONE.figure(far, v, p, 20, 1, CHANGE_MIN_SAMPLES))
-                .isEqualTo(far - LearnedLatency.shrink(v / (v + p) * (far - 20), v, 1, CHANGE_MIN_SAMPLES));
+                .isEqualTo(far - LearnedLatency.shrink(k * v / (k * v + p) * (far - 20), v, 1, CHANGE_MIN_SAMPLES));
     }
 }

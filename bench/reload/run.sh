@@ -19,6 +19,8 @@
 # perf and root), PIN (1: the server on core 1 and the load generator on core 0, with taskset, as
 # bench/dnsperf/run.sh pins them: a client on another machine does not wait for the server's cores;
 # the server keeps G1, which the JVM would otherwise trade for the serial collector on one core).
+# CLIENT_RT (1: the load generator's sender and receiver threads at real-time priority, chrt -f 10; root):
+# the answers' latency without the load generator's own waits for a core.
 # The tables are generated once per size into bench/results/reload-data-<PREFIXES>/ (two tables with
 # the same prefixes and other figures, as bench/dnsperf/run.sh generates them). The server runs with
 # -Xlog:gc into the results, so the pauses during the reload can be read next to the latencies, and
@@ -191,7 +193,7 @@ if [ "$LEARN" = 0 ]; then reload_data; else learn_data; fi
 
 {
     echo "commit $(git rev-parse --short HEAD) ($(git status --porcelain -- server/src/main | wc -l) changed paths in server/src/main)"
-    echo "jar: ${WAYFINDER_JAR:-server/target}; launcher defaults: ${LAUNCHER_OPTS:-none}; WAYFINDER_JAVA_OPTS=${WAYFINDER_JAVA_OPTS:-}; PIN=${PIN:-0}; LEARN=$LEARN"
+    echo "jar: ${WAYFINDER_JAR:-server/target}; launcher defaults: ${LAUNCHER_OPTS:-none}; WAYFINDER_JAVA_OPTS=${WAYFINDER_JAVA_OPTS:-}; PIN=${PIN:-0}; CLIENT_RT=${CLIENT_RT:-0}; LEARN=$LEARN"
     echo "$(java -version 2>&1 | head -1); $(nproc) cpus; $(free -g | awk '/Mem:/ { print $2 " GiB RAM" }')"
 } > "$OUT/setup.txt"
 
@@ -261,6 +263,17 @@ fi
 "${LOAD_PIN[@]}" java -Xmx256m -XX:+UseSerialGC -cp "$TMP/bench.jar" io.wayfinder.bench.ReloadLoad --port "$PORT" \
     --csv "$LOAD_CSV" --rate "$RATE" --seconds "$LOAD_SECONDS" --stop-file "$TMP/stop" --raw "$OUT/answers.txt" > "$OUT/load.txt" 2>&1 &
 LOAD_PID=$!
+if [ "${CLIENT_RT:-0}" = 1 ]; then
+    # The load generator's sender (its main thread, "java") and receiver at real-time priority: on these
+    # two cores they otherwise wait for a core behind the build, the compiler and the collector, and
+    # every answer they time then carries their own wait, which a client on another machine would not.
+    sleep 1
+    for task in /proc/"$LOAD_PID"/task/*; do
+        case "$(cat "$task/comm" 2>/dev/null)" in
+            java | receiver) chrt -f -p 10 "${task##*/}" > /dev/null || die "CLIENT_RT=1: chrt failed (needs root)" ;;
+        esac
+    done
+fi
 sleep "$WARMUP"
 T_RELOAD=(); T_DONE=(); T_QUIET=(); UPTIME_RELOAD=()
 SCHED_PID=""

@@ -315,20 +315,6 @@ final class Anchors {
     }
 
     /**
-     * μ per region at where the locator places {@code key}'s first address, into {@code out}
-     * ({@code [0, regions)}); the location as {@code {latitude, longitude}}, or null (and nothing
-     * written) when the locator cannot place it.
-     */
-    double[] muOf(long key, float[] out) {
-        double[] where = locateBlock(geo, key);
-        if (where == null) {
-            return null;
-        }
-        muAt(where[0], where[1], regionLat, regionCos, regionLon, intercept, slope, meanY, global, out, 0);
-        return where;
-    }
-
-    /**
      * Beyond this distance from its anchor, a network's own geolocation row is taken for an error
      * rather than a suburb: networks lie up to a few hundred kilometres out of their metro, and one
      * wrong row of a geolocation source should not move a network's borrowed figures by more.

@@ -344,9 +344,11 @@ final class TableWriter {
             anchors.muAt(where[0], where[1], mu);
             int regions = obs.regions;
             int coarser = find(1, key);
-            // Far from its /16's measured /20s a block may be placed wrongly: its row leans towards its /16's (DarkBlend).
+            // Far from its /16's measured /20s, or placed by its networks' rows all at one point, a block may be
+            // placed wrongly: its row leans towards its /16's (DarkBlend).
             double own = coarser < 0 ? 1 : places.blend.weight(
-                    DarkBlend.nearestKm(where[0], where[1], measuredLat, measuredLon, 0, measuredCount, -1));
+                    DarkBlend.nearestKm(where[0], where[1], measuredLat, measuredLon, 0, measuredCount, -1),
+                    DarkBlend.placedTogether(probes, NetworkKeys.length(key), where));
             for (int r = 0; r < regions; r++) {
                 figure[r] = mu[r] + (coarser >= 0 ? places.difference(coarser, where[0], where[1], r) : 0);
                 if (own < 1) {

@@ -22,7 +22,7 @@ import io.wayfinder.geo.GreatCircle;
  *
  * <p>One more thing the router sees says how a block was placed: a source that places a block by
  * the rows of its networks (/24s) puts them where the networks are, spread over the metro and its
- * suburbs (a tenth of them 30-300 km out); a source that puts three or more of them all within
+ * suburbs (a fifth of the benchmark's measured networks 30-500 km from their /20); a source that puts three or more of them all within
  * {@link Anchors#MIN_OWN_PLACE_KM} of one point placed the block as a whole, and in the
  * benchmark's world that is a wrong place (a provider's head office, another metro): its own row
  * was right for 54% of such dark networks, at 17.8 ms of extra RTT on average, its /16's for 84%

@@ -365,9 +365,9 @@ final class TableWriter {
         /**
          * Rows for the networks of a dark block that the locator places out of town: a row of the
          * source finer than the block, {@link Anchors#MIN_OWN_PLACE_KM} to
-         * {@link Anchors#MAX_OWN_PLACE_KM} from the block's place (a tenth of a metro's networks
-         * lie 30-300 km out of it, and a source that places a block by its /24s places them
-         * there). Such a network gets the block's row with the distance model moved to its own
+         * {@link Anchors#MAX_OWN_PLACE_KM} from the block's place (a fifth of the routing-quality
+         * benchmark's measured networks lie that far from their /20, and a source that places a
+         * block by its /24s places them there). Such a network gets the block's row with the distance model moved to its own
          * place, in the block's own part ({@code own}, the blend's weight): as a measured
          * network out of town gets a μ row of its own ({@link Anchors#muRowOf}). Its provider's
          * and its place's parts stay the block's: its roads are its metro's. Written right after

@@ -69,7 +69,7 @@ final class TableWriter {
             blocks += obs.blockCount[l];
         }
         int expectedRows = (int) Math.min(Integer.MAX_VALUE / Math.max(1, 2 * regions),
-                (long) obs.networks + blocks + 2 * DarkBlocks.atMost(obs)); // a dark block's row, and about as many out of town
+                (long) obs.networks + blocks + 4 * DarkBlocks.atMost(obs)); // a dark block's row and its networks' out of town
         LatencyRows rows = new LatencyRows(regionNames.subList(0, regions), expectedRows);
         long[][] rowKeys = {new long[expectedRows]};
         int[] netRow = new int[obs.networks];
@@ -229,9 +229,12 @@ final class TableWriter {
         }
 
         /**
-         * An upper bound of the rows written (the finest blocks of the coarsest blocks, less the
-         * finest blocks with networks), so that the table's arrays are sized once: at ten million
-         * networks, growing them by half would take another half gigabyte for a moment.
+         * An upper bound of the dark blocks' rows written (the finest blocks of the coarsest
+         * blocks, less the finest blocks with networks), so that the table's arrays are sized
+         * once: at ten million networks, growing them by half would take another half gigabyte
+         * for a moment. Their networks out of town ({@link #writeOutOfTown}) add up to 16 rows a
+         * block, 2.5 on average in the routing-quality world (307,571 for 124,890 dark /20s at
+         * ten million networks): the table is sized for three a block.
          */
         static long atMost(Observations obs) {
             int top = obs.levels - 1;

@@ -132,6 +132,7 @@ public final class DarkDiagnosis {
                     nearest = Math.min(nearest, io.wayfinder.geo.GreatCircle.kilometres(at.latitude(), at.longitude(), q[0], q[1]));
                 }
             }
+            String spread = spread(geo, world.blockBase(b));
             String far = nearest == Double.MAX_VALUE ? "no lit /20 placed" : nearest < 100 ? "<100 km" : nearest < 500 ? "100-500 km"
                     : nearest < 2000 ? "500-2000 km" : ">=2000 km";
             for (int n = world.blockStart(b); n < world.blockEnd(b); n++) {
@@ -190,6 +191,9 @@ public final class DarkDiagnosis {
                 String key = far + (world.wrongGeo(b) ? ", wrong geo" : ", right geo");
                 add(distance, key + ": dark row", chosen == f, extra);
                 add(distance, key + ": /16 row", viaSixteen == f, truth[viaSixteen] - truth[f]);
+                add(distance, "rows " + spread + (world.wrongGeo(b) ? ", wrong geo" : ", right geo") + ": dark row", chosen == f, extra);
+                add(distance, "rows " + spread + (world.wrongGeo(b) ? ", wrong geo" : ", right geo") + ": /16 row", viaSixteen == f,
+                        truth[viaSixteen] - truth[f]);
                 String first = labels.size() > 1 ? labels.get(1) : "none of these";
                 add(exclusive, first, chosen == f, extra);
                 int bucket = extra == 0 ? 0 : extra < 0.5 ? 1 : extra < 2 ? 2 : extra < 5 ? 3 : extra < 20 ? 4 : 5;
@@ -197,6 +201,30 @@ public final class DarkDiagnosis {
             }
         }
         return new Report(table, exclusive, distance, hist);
+    }
+
+    /**
+     * How the source places a /20 (router-visible): by one row for the whole block, or by rows of
+     * its /24s, all within 20 km of the first one found or spread further.
+     */
+    static String spread(CsvGeoTable geo, int base) {
+        double lat0 = Double.NaN;
+        double lon0 = Double.NaN;
+        int finer = 0;
+        double far = 0;
+        for (int i = 0; i < 16; i++) {
+            io.wayfinder.geo.GeoLocation at = geo.locate(IpPrefix.ofIpv4(base + (i << 8), 24));
+            if (!at.known() || at.sourceLength() <= 20) {
+                continue;
+            }
+            finer++;
+            if (Double.isNaN(lat0)) {
+                lat0 = at.latitude();
+                lon0 = at.longitude();
+            }
+            far = Math.max(far, io.wayfinder.geo.GreatCircle.kilometres(lat0, lon0, at.latitude(), at.longitude()));
+        }
+        return finer == 0 ? "one /20 row" : finer < 3 ? "1-2 /24 rows" : far <= 20 ? "/24 rows within 20 km" : "/24 rows spread";
     }
 
     private static void add(Map<String, double[]> table, String label, boolean hit, double extra) {

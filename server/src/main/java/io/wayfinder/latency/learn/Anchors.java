@@ -315,20 +315,6 @@ final class Anchors {
     }
 
     /**
-     * μ per region at where the locator places {@code key}'s first address, into {@code out}
-     * ({@code [0, regions)}); the location as {@code {latitude, longitude}}, or null (and nothing
-     * written) when the locator cannot place it.
-     */
-    double[] muOf(long key, float[] out) {
-        double[] where = locateBlock(geo, key);
-        if (where == null) {
-            return null;
-        }
-        muAt(where[0], where[1], regionLat, regionCos, regionLon, intercept, slope, meanY, global, out, 0);
-        return where;
-    }
-
-    /**
      * Beyond this distance from its anchor, a network's own geolocation row is taken for an error
      * rather than a suburb: networks lie up to a few hundred kilometres out of their metro, and one
      * wrong row of a geolocation source should not move a network's borrowed figures by more.
@@ -382,21 +368,17 @@ final class Anchors {
      * as before, and otherwise it keeps its /16's row.
      */
     static double[] locateBlock(GeoLocator geo, long key) {
-        IpPrefix block = NetworkKeys.prefix(key);
-        int network = block.ipv6() ? NetworkKeys.IPV6_NETWORK : NetworkKeys.IPV4_NETWORK;
-        int bits = Math.max(0, network - block.length());
-        int probes = bits >= 31 ? BLOCK_PROBES : (int) Math.min(BLOCK_PROBES, 1L << bits);
+        return place(probeBlock(geo, key, new Probes(), 3));
+    }
+
+    /** The place of a block from its probes' answers ({@link #locateBlock}), or null. */
+    static double[] place(Probes probes) {
         double[] las = new double[3];
         double[] los = new double[3];
         int known = 0;
         boolean firstKnown = false;
-        for (int i = 0; i < probes && known < 3; i++) {
-            // The i-th of `probes` equal parts: its offset, in networks, shifted to the network's last bit.
-            long step = bits == 0 ? 0 : (long) i << (bits - Integer.numberOfTrailingZeros(probes));
-            IpPrefix part = block.ipv6()
-                    ? IpPrefix.ofIpv6(block.hi() + (step << (64 - network)), 0, network)
-                    : IpPrefix.ofIpv4((int) (block.lo() + (step << (32 - network))), network);
-            GeoLocation where = GeoLocator.locateOrUnknown(geo, part);
+        for (int i = 0; i < probes.count && known < 3; i++) {
+            GeoLocation where = probes.answer[i];
             if (where.known()) {
                 firstKnown |= i == 0;
                 las[known] = where.latitude();
@@ -408,6 +390,55 @@ final class Anchors {
             return new double[] {median(las, 3), median(los, 3)};
         }
         return firstKnown ? new double[] {las[0], los[0]} : null;
+    }
+
+    /** The locator's answers for a block's probes, in address order; reused from block to block. */
+    static final class Probes {
+        /** Per probe, the answer (unknown ones included); {@code [0, count)}. */
+        final GeoLocation[] answer = new GeoLocation[BLOCK_PROBES];
+        int count;
+    }
+
+    /**
+     * Looks up the probes of a block (the i-th of up to {@link #BLOCK_PROBES} equal network-sized
+     * parts, from its first address) until {@code enough} are known. An answer says how far it
+     * holds ({@link GeoLocation#network}): the probes inside it take it without a lookup, so a
+     * block a source places by one row costs one lookup, not sixteen, and one placed by its /24s
+     * one per row and gap.
+     */
+    static Probes probeBlock(GeoLocator geo, long key, Probes out, int enough) {
+        IpPrefix block = NetworkKeys.prefix(key);
+        int network = block.ipv6() ? NetworkKeys.IPV6_NETWORK : NetworkKeys.IPV4_NETWORK;
+        int bits = Math.max(0, network - block.length());
+        int probes = bits >= 31 ? BLOCK_PROBES : (int) Math.min(BLOCK_PROBES, 1L << bits);
+        int known = 0;
+        GeoLocation last = null;
+        out.count = 0;
+        for (int i = 0; i < probes && known < enough; i++) {
+            // The i-th of `probes` equal parts: its offset, in networks, shifted to the network's last bit.
+            long step = bits == 0 ? 0 : (long) i << (bits - Integer.numberOfTrailingZeros(probes));
+            IpPrefix part = block.ipv6()
+                    ? IpPrefix.ofIpv6(block.hi() + (step << (64 - network)), 0, network)
+                    : IpPrefix.ofIpv4((int) (block.lo() + (step << (32 - network))), network);
+            GeoLocation where = last != null && last.network().contains(part) ? last : GeoLocator.locateOrUnknown(geo, part);
+            last = where;
+            out.answer[i] = where;
+            out.count = i + 1;
+            if (where.known()) {
+                known++;
+            }
+        }
+        return out;
+    }
+
+    /** All of a block's probes ({@link #probeBlock}), with this learner's locator. */
+    Probes probe(long key, Probes out) {
+        return probeBlock(geo, key, out, BLOCK_PROBES);
+    }
+
+    /** μ per region at a location, into {@code out} ({@code [0, regions)}). */
+    void muAt(double latitude, double longitude, float[] out) {
+        muAt(latitude, longitude, regionLat, regionCos, regionLon, intercept, slope, meanY, global, out, 0);
     }
 
     /** A place: the 1° by 1° cell of a location (about 100 km), where networks of every provider share the roads. */

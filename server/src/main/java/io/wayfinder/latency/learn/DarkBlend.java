@@ -1,5 +1,6 @@
 package io.wayfinder.latency.learn;
 
+import io.wayfinder.geo.GeoLocation;
 import io.wayfinder.geo.GreatCircle;
 
 /**
@@ -19,7 +20,18 @@ import io.wayfinder.geo.GreatCircle;
  * knowing which blocks were wrongly placed. Near its /16's measured /20s the learned weight stays
  * near 1 (the block's own row).
  *
- * <p>Held out: a measured /20 is located as a dark one is ({@link Anchors#locateBlock}); its own
+ * <p>One more thing the router sees says how a block was placed: a source that places a block by
+ * the rows of its networks (/24s) puts them where the networks are, spread over the metro and its
+ * suburbs (a fifth of the benchmark's measured networks 30-500 km from their /20); a source that puts three or more of them all within
+ * {@link Anchors#MIN_OWN_PLACE_KM} of one point placed the block as a whole, and in the
+ * benchmark's world that is a wrong place (a provider's head office, another metro): its own row
+ * was right for 54% of such dark networks, at 17.8 ms of extra RTT on average, its /16's for 84%
+ * at 1.0 ms. Such blocks get one weight of their own at any distance ({@link #placedTogether}),
+ * learned from the held-out blocks placed so (0.12-0.15 in the benchmark, seeds 1-3); with fewer
+ * than {@link #MIN_TOGETHER_BLOCKS} of them, their band's. A source that places every block at
+ * its city's centre would teach a weight near 1 instead: the weight is learned, not assumed.
+ *
+ * <p>Held out: a measured /20 is located as a dark one is ({@link Anchors#probeBlock}, all its probes); its own
  * row is computed with its own contribution taken out of its place's and its /16's parts
  * ({@code PlaceEffects.learnBlend}); the target is its fitted row (its own differences between the
  * regions it has cells of), and all three are centred over those regions, since only differences
@@ -38,7 +50,7 @@ final class DarkBlend {
     static final int BANDS = BAND_EDGES_KM.length + 2;
     /**
      * At most this many measured blocks are held out (a spread sample: the same work at any size;
-     * each is located and its distance model evaluated, 20 great circles). Enough for every band
+     * each is located, up to 16 lookups, and its distance model evaluated, 20 great circles). Enough for every band
      * that matters: the benchmark's world of 100,000 networks has 7,000 measured /20s.
      */
     static final int MAX_HELD_OUT = 20_000;
@@ -48,10 +60,58 @@ final class DarkBlend {
     /** No blending: every dark block keeps its own row (fewer than two levels, or nothing held out). */
     static final DarkBlend OWN_ROW = new DarkBlend(filled(1));
 
+    /**
+     * Held-out blocks the source places by their networks' rows all near one point needs before
+     * such blocks get a weight of their own ({@link #together}); with fewer they take their band's.
+     */
+    static final int MIN_TOGETHER_BLOCKS = MIN_BLOCKS;
+
+    /** Per band: the weight of the own row, learned over all held-out blocks. */
     private final double[] weight;
+    /**
+     * The weight of the own row of a block the source places by three or more rows of its
+     * networks, all within {@link Anchors#MIN_OWN_PLACE_KM} of its place ({@link #placedTogether}),
+     * whatever the distance; NaN: their band's. Learned over the held-out blocks placed so.
+     */
+    private final double together;
 
     DarkBlend(double[] weight) {
+        this(weight, Double.NaN);
+    }
+
+    DarkBlend(double[] weight, double together) {
         this.weight = weight;
+        this.together = together;
+    }
+
+    /** The weight of a dark block's own row: {@link #weight(double)}, or, when placed together, {@link #together}'s. */
+    double weight(double km, boolean placedTogether) {
+        return placedTogether && !Double.isNaN(together) ? together : weight(km);
+    }
+
+    /**
+     * Whether the source places a block by three or more rows of its own networks (finer than the
+     * block), all within {@link Anchors#MIN_OWN_PLACE_KM} of its place: from all its probes'
+     * answers ({@link Anchors#probeBlock}).
+     */
+    static boolean placedTogether(Anchors.Probes probes, int blockLength, double[] where) {
+        int finer = 0;
+        GeoLocation previous = null;
+        for (int i = 0; i < probes.count; i++) {
+            GeoLocation at = probes.answer[i];
+            if (at == previous) {
+                continue;
+            }
+            previous = at;
+            if (!at.known() || at.sourceLength() <= blockLength || at.network().length() <= blockLength) {
+                continue;
+            }
+            if (Anchors.roughKm(at.latitude(), at.longitude(), where[0], where[1]) >= Anchors.MIN_OWN_PLACE_KM) {
+                return false;
+            }
+            finer++;
+        }
+        return finer >= 3;
     }
 
     private static double[] filled(double w) {
@@ -99,9 +159,16 @@ final class DarkBlend {
         private final double[] cross = new double[BANDS];
         private final double[] square = new double[BANDS];
         private final int[] blocks = new int[BANDS];
+        private double togetherCross;
+        private double togetherSquare;
+        private int togetherBlocks;
+
+        void add(double km, double[] target, double[] own, double[] coarse, int k) {
+            add(km, false, target, own, coarse, k);
+        }
 
         /** One held-out block: {@code k} regions' target, own and coarse rows (not yet centred). */
-        void add(double km, double[] target, double[] own, double[] coarse, int k) {
+        void add(double km, boolean placedTogether, double[] target, double[] own, double[] coarse, int k) {
             if (k < 2) {
                 return;
             }
@@ -122,8 +189,15 @@ final class DarkBlend {
                 double apart = own[i] - md - c;
                 cross[band] += (target[i] - mt - c) * apart;
                 square[band] += apart * apart;
+                if (placedTogether) {
+                    togetherCross += (target[i] - mt - c) * apart;
+                    togetherSquare += apart * apart;
+                }
             }
             blocks[band]++;
+            if (placedTogether) {
+                togetherBlocks++;
+            }
         }
 
         /** The weights: least squares per band, within [0, 1]; 1 where a band has too few blocks or the rows agree. */
@@ -134,7 +208,9 @@ final class DarkBlend {
                     w[b] = Math.max(0, Math.min(1, cross[b] / square[b]));
                 }
             }
-            return new DarkBlend(w);
+            double t = togetherBlocks >= MIN_TOGETHER_BLOCKS && togetherSquare > 0
+                    ? Math.max(0, Math.min(1, togetherCross / togetherSquare)) : Double.NaN;
+            return new DarkBlend(w, t);
         }
     }
 }

@@ -194,6 +194,7 @@ final class PlaceEffects {
             lon[i] = anchors.lon[a];
         }
         DarkBlend.Learner learner = new DarkBlend.Learner();
+        Anchors.Probes probes = new Anchors.Probes();
         float[] mu = new float[regions];
         double[] target = new double[regions];
         double[] own = new double[regions];
@@ -210,10 +211,13 @@ final class PlaceEffects {
             }
             int n = first[i];
             int b = obs.netBlock[0][n];
-            double[] where = anchors.muOf(obs.blockKey[0][b], mu);
+            // All its probes, as a dark block's: whether its networks' rows place it together counts too.
+            double[] where = Anchors.place(anchors.probe(obs.blockKey[0][b], probes));
             if (where == null) {
                 continue;
             }
+            anchors.muAt(where[0], where[1], mu);
+            boolean together = DarkBlend.placedTogether(probes, NetworkKeys.length(obs.blockKey[0][b]), where);
             int runEnd = i + 1;
             while (runEnd < blocks && coarseOf[runEnd] == coarseOf[i]) {
                 runEnd++;
@@ -247,7 +251,7 @@ final class PlaceEffects {
                 coarse[k] = model.blockPrediction(n, r, 1);
                 k++;
             }
-            learner.add(km, target, own, coarse, k);
+            learner.add(km, together, target, own, coarse, k);
         }
         return learner.result();
     }

@@ -1,5 +1,6 @@
 package io.wayfinder.latency.learn;
 
+import io.wayfinder.geo.GeoLocation;
 import io.wayfinder.latency.LatencyRows;
 import io.wayfinder.latency.LatencyTable;
 import io.wayfinder.latency.learn.LatencyLearning.Coverage;
@@ -68,7 +69,7 @@ final class TableWriter {
             blocks += obs.blockCount[l];
         }
         int expectedRows = (int) Math.min(Integer.MAX_VALUE / Math.max(1, 2 * regions),
-                (long) obs.networks + blocks + DarkBlocks.atMost(obs));
+                (long) obs.networks + blocks + 4 * DarkBlocks.atMost(obs)); // a dark block's row and its networks' out of town
         LatencyRows rows = new LatencyRows(regionNames.subList(0, regions), expectedRows);
         long[][] rowKeys = {new long[expectedRows]};
         int[] netRow = new int[obs.networks];
@@ -186,6 +187,10 @@ final class TableWriter {
         private final float[] mu;
         private final double[] figure;
         private final double[] sd;
+        /** The current block's probes, and μ and the figures at a network's own place ({@link #writeOutOfTown}). */
+        private final Anchors.Probes probes = new Anchors.Probes();
+        private final float[] ownMu;
+        private final double[] ownFigure;
         private int coarse = -1;
         private long[] pending = new long[0];
         private int pendingCount;
@@ -196,6 +201,8 @@ final class TableWriter {
         private double[] measuredLon = new double[16];
         private int measuredCount;
         int written;
+        /** Rows written for networks out of town ({@link #writeOutOfTown}). */
+        int outOfTown;
 
         DarkBlocks(Observations obs, BorrowingModel model, Anchors anchors, int[][] counts, double[] classVariance,
                    double networkVariance, LatencyRows rows, Hysteresis sticky, long[][] rowKeys) {
@@ -213,6 +220,8 @@ final class TableWriter {
             mu = new float[regions];
             figure = new double[regions];
             sd = new double[regions];
+            ownMu = new float[regions];
+            ownFigure = new double[regions];
             if (top < 1) {
                 return;
             }
@@ -220,9 +229,12 @@ final class TableWriter {
         }
 
         /**
-         * An upper bound of the rows written (the finest blocks of the coarsest blocks, less the
-         * finest blocks with networks), so that the table's arrays are sized once: at ten million
-         * networks, growing them by half would take another half gigabyte for a moment.
+         * An upper bound of the dark blocks' rows written (the finest blocks of the coarsest
+         * blocks, less the finest blocks with networks), so that the table's arrays are sized
+         * once: at ten million networks, growing them by half would take another half gigabyte
+         * for a moment. Their networks out of town ({@link #writeOutOfTown}) add up to 16 rows a
+         * block, 2.5 on average in the routing-quality world (307,571 for 124,890 dark /20s at
+         * ten million networks): the table is sized for three a block.
          */
         static long atMost(Observations obs) {
             int top = obs.levels - 1;
@@ -328,15 +340,18 @@ final class TableWriter {
         }
 
         private void write(long key) {
-            double[] where = anchors.muOf(key, mu);
+            double[] where = Anchors.place(anchors.probe(key, probes));
             if (where == null) {
                 return;
             }
+            anchors.muAt(where[0], where[1], mu);
             int regions = obs.regions;
             int coarser = find(1, key);
-            // Far from its /16's measured /20s a block may be placed wrongly: its row leans towards its /16's (DarkBlend).
+            // Far from its /16's measured /20s, or placed by its networks' rows all at one point, a block may be
+            // placed wrongly: its row leans towards its /16's (DarkBlend).
             double own = coarser < 0 ? 1 : places.blend.weight(
-                    DarkBlend.nearestKm(where[0], where[1], measuredLat, measuredLon, 0, measuredCount, -1));
+                    DarkBlend.nearestKm(where[0], where[1], measuredLat, measuredLon, 0, measuredCount, -1),
+                    DarkBlend.placedTogether(probes, NetworkKeys.length(key), where));
             for (int r = 0; r < regions; r++) {
                 figure[r] = mu[r] + (coarser >= 0 ? places.difference(coarser, where[0], where[1], r) : 0);
                 if (own < 1) {
@@ -347,6 +362,44 @@ final class TableWriter {
             }
             addRow(rows, key, figure, sd, 0, obs.regions, sticky, rowKeysHolder);
             written++;
+            writeOutOfTown(key, where, own);
+        }
+
+        /**
+         * Rows for the networks of a dark block that the locator places out of town: a row of the
+         * source finer than the block, {@link Anchors#MIN_OWN_PLACE_KM} to
+         * {@link Anchors#MAX_OWN_PLACE_KM} from the block's place (a fifth of the routing-quality
+         * benchmark's measured networks lie that far from their /20, and a source that places a
+         * block by its /24s places them there). Such a network gets the block's row with the distance model moved to its own
+         * place, in the block's own part ({@code own}, the blend's weight): as a measured
+         * network out of town gets a μ row of its own ({@link Anchors#muRowOf}). Its provider's
+         * and its place's parts stay the block's: its roads are its metro's. Written right after
+         * the block's row, in address order (a block's networks sort after it, before the next
+         * block).
+         */
+        private void writeOutOfTown(long key, double[] where, double own) {
+            int blockLength = NetworkKeys.length(key);
+            GeoLocation previous = null;
+            for (int i = 0; i < probes.count; i++) {
+                GeoLocation at = probes.answer[i];
+                if (at == previous) {
+                    continue; // the probe before's answer, which holds here too
+                }
+                previous = at;
+                if (!at.known() || at.sourceLength() <= blockLength || at.network().length() <= blockLength) {
+                    continue; // no row of the source finer than the block's
+                }
+                double km = Anchors.roughKm(at.latitude(), at.longitude(), where[0], where[1]);
+                if (km < Anchors.MIN_OWN_PLACE_KM || km > Anchors.MAX_OWN_PLACE_KM) {
+                    continue;
+                }
+                anchors.muAt(at.latitude(), at.longitude(), ownMu);
+                for (int r = 0; r < obs.regions; r++) {
+                    ownFigure[r] = figure[r] + own * (ownMu[r] - mu[r]);
+                }
+                addRow(rows, NetworkKeys.of(at.network()), ownFigure, sd, 0, obs.regions, sticky, rowKeysHolder);
+                outOfTown++;
+            }
         }
 
         /** The block of level l holding {@code key}, or -1. */

@@ -115,6 +115,102 @@ class DarkBlendTest {
         assertThat(dark).isCloseTo(sixteenRow, within(2.0));
     }
 
+    /**
+     * Blocks placed by their networks' rows together get one weight of their own, at any
+     * distance: 30 held-out blocks whose own row is right and 20 placed together whose /16's row
+     * is right, all 1,500 km from their /16's others: the band's weight is 0.6, the weight of
+     * blocks placed together 0. With fewer than {@link DarkBlend#MIN_TOGETHER_BLOCKS} such
+     * blocks held out, they take their band's.
+     */
+    @Test
+    void blocksPlacedTogetherLearnAWeightOfTheirOwn() {
+        double[] own = {10, 30, 50};
+        double[] coarse = {40, 20, 35};
+        DarkBlend.Learner learner = new DarkBlend.Learner();
+        DarkBlend.Learner few = new DarkBlend.Learner();
+        for (int i = 0; i < 50; i++) {
+            boolean together = i >= 30;
+            double[] truth = together ? shifted(coarse, -3) : shifted(own, 7);
+            learner.add(1500, together, truth, own, coarse, 3);
+            few.add(1500, together && i < 30 + DarkBlend.MIN_TOGETHER_BLOCKS - 1, truth, own, coarse, 3);
+        }
+        DarkBlend blend = learner.result();
+        assertThat(blend.weight(1500)).isCloseTo(0.6, within(1e-9));
+        assertThat(blend.weight(1500, false)).isCloseTo(0.6, within(1e-9));
+        assertThat(blend.weight(1500, true)).isCloseTo(0.0, within(1e-9));
+        assertThat(blend.weight(50, true)).isCloseTo(0.0, within(1e-9));
+        assertThat(few.result().weight(1500, true)).isCloseTo(0.6, within(1e-9));
+    }
+
+    /**
+     * Placed together: three or more rows of its networks, finer than the block, all within
+     * {@link Anchors#MIN_OWN_PLACE_KM} of its place; a row for the whole block, or one network
+     * out of town, is not.
+     */
+    @ParameterizedTest
+    @CsvSource({
+        "'50.5 9.7, 50.51 9.71, 50.49 9.69', 24, true",
+        "'50.5 9.7, 50.51 9.71', 24, false",
+        "'50.5 9.7, 50.51 9.71, 50.49 9.69, 48.5 9.7', 24, false",
+        "'50.5 9.7, 50.51 9.71, 50.49 9.69', 20, false",
+    })
+    void placedTogetherNeedsThreeOfItsNetworksRowsNearItsPlace(String places, int sourceLength, boolean together) {
+        Anchors.Probes probes = new Anchors.Probes();
+        String[] each = places.split(",");
+        for (int i = 0; i < each.length; i++) {
+            String[] latLon = each[i].trim().split(" ");
+            io.wayfinder.net.IpPrefix network = sourceLength == 20 ? Samples.net("10.1.0.0/20") : Samples.net("10.1." + i + ".0/24");
+            probes.answer[i] = new io.wayfinder.geo.GeoLocation(Double.parseDouble(latLon[0]), Double.parseDouble(latLon[1]), "",
+                    network, sourceLength);
+        }
+        probes.count = each.length;
+        assertThat(DarkBlend.placedTogether(probes, 20, A)).isEqualTo(together);
+    }
+
+    /**
+     * /16 10.99's dark /20 is placed by three of its /24s together at Q, 300 km west of A, where
+     * the measured /20s of /16s 10.60-10.63 (one each; their others at A) show West Europe 12 ms
+     * slower (Q's roads). Too few held-out blocks lie that far from their /16's others to learn a
+     * weight, so by distance alone its own row (with Q's roads) would stand. But 21 held-out /20s placed together (their /24s at one point in Iberia) behave as if
+     * at A, their /16's place: blocks placed together take their /16's row.
+     */
+    @Test
+    void aDarkBlockPlacedTogetherTakesItsSixteensRowWhenHeldOutOnesSaySo() throws IOException {
+        Samples s = new Samples(6);
+        List<String> rows = new ArrayList<>();
+        double[] q = {50.5, 5.5};
+        for (int sixteen = 1; sixteen <= 21; sixteen++) {
+            for (int third : new int[] {0, 16, 32}) {
+                lit(s, rows, "10." + sixteen + "." + third, A);
+            }
+            s.litBlock(new ArrayList<>(), "10." + sixteen + ".48", A, 0); // truly at A...
+            double lat = 39.5 + (sixteen - 1) / 7;
+            double lon = new double[] {-8.3, -7.3, -6.3, -5.1, -4.1, -2.9, -1.9}[(sixteen - 1) % 7];
+            for (int i = 0; i < 4; i++) { // ...but its /24s placed together in Iberia, each /16's in a 1° cell of its own
+                rows.add("10." + sixteen + "." + (48 + i) + ".0/24," + (lat + 0.01 * i) + "," + lon);
+            }
+        }
+        for (int sixteen = 60; sixteen < 64; sixteen++) {
+            for (int third : new int[] {0, 16, 32}) {
+                lit(s, rows, "10." + sixteen + "." + third, A);
+            }
+            s.litBlock(rows, "10." + sixteen + ".48", q, 12);
+        }
+        for (int third : new int[] {0, 16, 32}) {
+            lit(s, rows, "10.99." + third, A);
+        }
+        for (int i = 1; i <= 3; i++) {
+            rows.add("10.99." + (64 + i) + ".0/24," + (q[0] + 0.01 * i) + "," + q[1]);
+        }
+        s.estimator = s.learner.rebuild(s.now, LatencyTable.empty(), geo(rows), RegionCatalogue.builtIn());
+
+        double sixteenRow = s.table("10.99.241.0/24", "westeurope") - s.table("10.99.241.0/24", "northeurope");
+        double dark = s.table("10.99.64.0/24", "westeurope") - s.table("10.99.64.0/24", "northeurope");
+        assertThat(sixteenRow).isLessThan(-5);
+        // -9.2 against the /16's -11.2 (the weight learned: 0.2); by distance alone, -1.2.
+        assertThat(dark).isCloseTo(sixteenRow, within(3.0));
+    }
+
     private static double[] shifted(double[] row, double by) {
         double[] out = row.clone();
         for (int i = 0; i < out.length; i++) {

@@ -87,6 +87,80 @@ class DarkBlockTest {
         assertThat(placed - unplaced).isGreaterThan(3);
     }
 
+    /**
+     * A dark /20 placed by its /24s (three at A): its /24 that the source places 262 km west of A,
+     * nearer West Europe and farther from the UAE, gets a row of its own, the block's with the
+     * distance model moved to its place; the /24s in town, one placed 9,000 km away (an error, not
+     * a suburb) and those without a row take the block's row.
+     */
+    @Test
+    void aDarkBlocksNetworkOutOfTownGetsTheDistanceModelAtItsOwnPlace() throws IOException {
+        Samples s = new Samples(12);
+        List<String> rows = new ArrayList<>();
+        for (String a : new String[] {"10.1.0", "10.1.16", "10.1.32"}) {
+            rows.add(a + ".0/20," + A[0] + "," + A[1]);
+            String[] parts = a.split("\\.");
+            for (int i = 0; i < 4; i++) {
+                String network = parts[0] + "." + parts[1] + "." + (Integer.parseInt(parts[2]) + i) + ".0/24";
+                s.add(network, "westeurope", 22 + 3 * i, 1, 20);
+                s.add(network, "uaenorth", 60 + 3 * i, 1, 20);
+            }
+        }
+        double[] west = {50.5, 6.0};
+        rows.add("10.1.65.0/24," + A[0] + "," + A[1]);
+        rows.add("10.1.66.0/24,50.55,9.75");
+        rows.add("10.1.67.0/24," + A[0] + "," + A[1]);
+        rows.add("10.1.70.0/24," + west[0] + "," + west[1]);
+        rows.add("10.1.72.0/24,0,0");
+        s.estimator = s.learner.rebuild(s.now, LatencyTable.empty(), geo(rows), RegionCatalogue.builtIn());
+
+        double block = s.table("10.1.64.0/24", "westeurope") - s.table("10.1.64.0/24", "uaenorth");
+        assertThat(block).isNotNaN();
+        for (String inTown : new String[] {"10.1.65.0/24", "10.1.66.0/24", "10.1.72.0/24", "10.1.79.0/24"}) {
+            assertThat(s.table(inTown, "westeurope") - s.table(inTown, "uaenorth")).as(inTown).isCloseTo(block, within(1e-9));
+        }
+        // 171 km nearer West Europe, about 200 km farther from the UAE: at least light in fibre's
+        // 0.01 ms/km on each (the model's slope), so at least 3.7 ms between the two.
+        double out = s.table("10.1.70.0/24", "westeurope") - s.table("10.1.70.0/24", "uaenorth");
+        assertThat(out - block).isLessThan(-3.5);
+    }
+
+    /** A block a source places by one row costs one lookup; one placed by its /24s, one per row or gap. */
+    @Test
+    void probesTakeAnAnswerAsFarAsItHolds() throws IOException {
+        int[] lookups = {0};
+        GeoLocator rows = geo(List.of("10.1.0.0/20," + A[0] + "," + A[1], "10.2.1.0/24," + A[0] + "," + A[1],
+                "10.2.2.0/24," + B[0] + "," + B[1], "10.2.8.0/24,0,0"));
+        GeoLocator counting = new GeoLocator() {
+            @Override
+            public io.wayfinder.geo.GeoLocation locate(io.wayfinder.net.IpPrefix client) {
+                lookups[0]++;
+                return rows.locate(client);
+            }
+
+            @Override
+            public String describe() {
+                return "counting";
+            }
+        };
+        Anchors.Probes whole = Anchors.probeBlock(counting, NetworkKeys.of(Samples.net("10.1.0.0/20")), new Anchors.Probes(),
+                Anchors.BLOCK_PROBES);
+        assertThat(whole.count).isEqualTo(16);
+        assertThat(lookups[0]).isEqualTo(1);
+        lookups[0] = 0;
+        Anchors.Probes split = Anchors.probeBlock(counting, NetworkKeys.of(Samples.net("10.2.0.0/20")), new Anchors.Probes(),
+                Anchors.BLOCK_PROBES);
+        // 0, 1, 2, 3, 4-7 (nothing there: a /22), 8, 9, 10-11, 12-15: nine lookups, not sixteen.
+        assertThat(lookups[0]).isEqualTo(9);
+        for (int i = 0; i < 16; i++) {
+            io.wayfinder.geo.GeoLocation direct = rows.locate(Samples.net("10.2." + i + ".0/24"));
+            assertThat(split.answer[i].known()).as("probe " + i).isEqualTo(direct.known());
+            if (direct.known()) {
+                assertThat(split.answer[i].latitude()).isEqualTo(direct.latitude());
+            }
+        }
+    }
+
     /** A measured /20 at a place: four /24s, each with its last mile, many samples to both regions. */
     private static void lit(Samples s, List<String> rows, String prefix, double[] place) {
         s.litBlock(rows, prefix, place, place == B ? 12 : 0); // B's roads: 12 ms more to westeurope

@@ -397,6 +397,17 @@ final class Anchors {
         /** Per probe, the answer (unknown ones included); {@code [0, count)}. */
         final GeoLocation[] answer = new GeoLocation[BLOCK_PROBES];
         int count;
+
+        /**
+         * Whether probe i's answer is a row of the source finer than a block of
+         * {@code blockLength} bits, met first at probe i (the probes after it inside that row
+         * share its answer): the rows that say where the block's networks are, each once.
+         */
+        boolean newFinerRow(int i, int blockLength) {
+            GeoLocation at = answer[i];
+            return (i == 0 || answer[i - 1] != at) && at.known() && at.sourceLength() > blockLength
+                    && at.network().length() > blockLength;
+        }
     }
 
     /**

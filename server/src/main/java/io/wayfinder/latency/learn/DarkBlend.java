@@ -96,16 +96,11 @@ final class DarkBlend {
      */
     static boolean placedTogether(Anchors.Probes probes, int blockLength, double[] where) {
         int finer = 0;
-        GeoLocation previous = null;
         for (int i = 0; i < probes.count; i++) {
+            if (!probes.newFinerRow(i, blockLength)) {
+                continue;
+            }
             GeoLocation at = probes.answer[i];
-            if (at == previous) {
-                continue;
-            }
-            previous = at;
-            if (!at.known() || at.sourceLength() <= blockLength || at.network().length() <= blockLength) {
-                continue;
-            }
             if (Anchors.roughKm(at.latitude(), at.longitude(), where[0], where[1]) >= Anchors.MIN_OWN_PLACE_KM) {
                 return false;
             }

@@ -379,16 +379,11 @@ final class TableWriter {
          */
         private void writeOutOfTown(long key, double[] where, double own) {
             int blockLength = NetworkKeys.length(key);
-            GeoLocation previous = null;
             for (int i = 0; i < probes.count; i++) {
+                if (!probes.newFinerRow(i, blockLength)) {
+                    continue;
+                }
                 GeoLocation at = probes.answer[i];
-                if (at == previous) {
-                    continue; // the probe before's answer, which holds here too
-                }
-                previous = at;
-                if (!at.known() || at.sourceLength() <= blockLength || at.network().length() <= blockLength) {
-                    continue; // no row of the source finer than the block's
-                }
                 double km = Anchors.roughKm(at.latitude(), at.longitude(), where[0], where[1]);
                 if (km < Anchors.MIN_OWN_PLACE_KM || km > Anchors.MAX_OWN_PLACE_KM) {
                     continue;

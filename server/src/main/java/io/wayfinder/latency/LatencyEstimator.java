@@ -195,6 +195,16 @@ public final class LatencyEstimator {
     }
 
     /**
+     * The figure of a settled /24's row ({@link LatencyTable#settledWinners} names such /24s), in
+     * tenths of a millisecond, for an IPv4 client of length 24 to 32 inside it: what
+     * {@link #rowTenths} gives for it. Read only when someone asks for the figure (Traffic View),
+     * since the decision from the winner index does not need it.
+     */
+    public int settledTenths(IpPrefix client, int column) {
+        return table.settledTenths(table.settledRow(client.ipv4()), column);
+    }
+
+    /**
      * Finds an IPv4 client of /24 or longer among the table's settled /24s, once per client. Such
      * a /24 is a table prefix with nothing inside it, so what was found holds for the /24: the
      * same as {@link #lookUpEntry} would hold, without reading the direct index.

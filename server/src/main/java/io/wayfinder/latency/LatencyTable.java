@@ -62,6 +62,14 @@ public final class LatencyTable {
     private final long totalSamples;
     /** The settled /24s' rows, reached without the direct index; null where there is no direct index. */
     private final SettledSlash24Rows settledSlash24OrNull;
+    /**
+     * How many column lists {@link #settledWinners} keeps at most: 8 to 16 MiB each, so that many
+     * Performance profiles over different regions cannot grow a table without bound; the profiles
+     * beyond decide from the settled rows, as all did before.
+     */
+    static final int MAX_WINNER_LISTS = 16;
+    /** The winner indexes built so far, by column list; guarded by itself. A cache: the table stays immutable in what it answers. */
+    private final java.util.Map<List<Integer>, SettledWinners> winnerLists = new java.util.HashMap<>();
 
     /**
      * @param directIndexFrom from how many IPv4 prefixes to give {@code prefixes} the direct /24
@@ -160,6 +168,35 @@ public final class LatencyTable {
     /** A figure of a {@link #settledRow}, as {@link #tenths}. */
     int settledTenths(int row, int column) {
         return settledSlash24OrNull.tenths(row, column);
+    }
+
+    /**
+     * Which of {@code columns} each settled /24 has as its strict winner ({@link SettledWinners}),
+     * or null where the table has no settled /24s, a column is not the table's (below 0), there are
+     * fewer than 2 or more than 255 columns, or the table already keeps {@value #MAX_WINNER_LISTS}
+     * other lists. Built on the first call for a list and kept with the table, so that every
+     * profile comparing the same regions, and every health change, shares one (8 or 16 MiB). For
+     * the control path, which builds choosers: the first call for a list reads every settled row.
+     */
+    public SettledWinners settledWinners(int[] columns) {
+        SettledSlash24Rows rows = settledSlash24OrNull;
+        if (rows == null || columns.length < 2 || columns.length > SettledWinners.MAX_COLUMNS) {
+            return null;
+        }
+        for (int column : columns) {
+            if (column < 0 || column >= this.columns) {
+                return null;
+            }
+        }
+        List<Integer> key = java.util.Arrays.stream(columns).boxed().toList();
+        synchronized (winnerLists) {
+            SettledWinners winners = winnerLists.get(key);
+            if (winners == null && winnerLists.size() < MAX_WINNER_LISTS) {
+                winners = rows.winners(columns);
+                winnerLists.put(key, winners);
+            }
+            return winners;
+        }
     }
 
     /** The length of the prefix the effective figure of an entry for a column came from. */

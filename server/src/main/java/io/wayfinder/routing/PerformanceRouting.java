@@ -1,6 +1,8 @@
 package io.wayfinder.routing;
 
 import io.wayfinder.latency.LatencyEstimator;
+import io.wayfinder.latency.SettledWinners;
+import io.wayfinder.net.IpPrefix;
 import io.wayfinder.profile.ConfigErrors;
 import io.wayfinder.profile.EndpointConfig;
 import io.wayfinder.profile.ProfileConfig;
@@ -61,6 +63,14 @@ final class PerformanceRouting implements RoutingMethod {
         /** {@code regions[g].column()} and {@code .seed()}, side by side for the query path's loop. */
         private final int[] columns;
         private final long[] seeds;
+        /**
+         * The winner of each settled /24 among the table columns of every region the profile has
+         * an endpoint in (up or not, so that health changes keep it), or null; shared through the
+         * table with every profile over the same regions.
+         */
+        private final SettledWinners winners;
+        /** {@code winnerGroups[k]}: the group of the winner index's k-th column, or -1 when no candidate is in it now. */
+        private final int[] winnerGroups;
 
         ByLatency(SubnetMap overrides, Availability availability, RoutingInputs inputs) {
             this.overrides = overrides;
@@ -85,6 +95,37 @@ final class PerformanceRouting implements RoutingMethod {
                 columns[k] = regions[k].column();
                 seeds[k] = regions[k].seed();
             }
+            int[] profileColumns = profileColumns(availability, inputs);
+            this.winners = profileColumns == null ? null : estimator.table().settledWinners(profileColumns);
+            this.winnerGroups = new int[profileColumns == null ? 0 : profileColumns.length];
+            for (int k = 0; k < winnerGroups.length; k++) {
+                winnerGroups[k] = -1;
+                for (int group = 0; group < columns.length; group++) {
+                    if (columns[group] == profileColumns[k]) {
+                        winnerGroups[k] = group;
+                    }
+                }
+            }
+        }
+
+        /**
+         * The table columns of the regions of all the profile's endpoints but a fallback (which
+         * never competes on latency), ascending and distinct; null when one of those regions is not
+         * in the table, since then no /24's row settles the comparison.
+         */
+        private static int[] profileColumns(Availability availability, RoutingInputs inputs) {
+            java.util.TreeSet<Integer> out = new java.util.TreeSet<>();
+            for (Endpoint e : availability.endpoints()) {
+                if (e.fallback()) {
+                    continue;
+                }
+                int column = e.region() < 0 ? -1 : inputs.region(e.region()).column();
+                if (column < 0) {
+                    return null;
+                }
+                out.add(column);
+            }
+            return out.stream().mapToInt(Integer::intValue).toArray();
         }
 
         @Override
@@ -108,7 +149,7 @@ final class PerformanceRouting implements RoutingMethod {
             if (onlyCandidate()) {
                 return Chooser.answer(members[0][0], Reason.ONLY_CANDIDATE, context, trace);
             }
-            if (trace == Trace.NONE && chooseFromTableRow(context)) {
+            if (trace == Trace.NONE && (chooseFromWinner(context) || chooseFromTableRow(context))) {
                 return RoutingOutcome.ANSWER;
             }
             LatencyEstimator.Lookup lookup = context.lookup();
@@ -138,6 +179,29 @@ final class PerformanceRouting implements RoutingMethod {
                 }
             }
             return answer(best, bestTenths, tied, context, trace);
+        }
+
+        /**
+         * The same decision as {@link #chooseFromTableRow}'s when the winner index names the
+         * client's /24 and a candidate is in that region: no read of the row, whose figure is left
+         * for whoever asks ({@link RoutingContext#estimateTenths}).
+         *
+         * @return false, having answered and looked up nothing, otherwise
+         */
+        private boolean chooseFromWinner(RoutingContext context) {
+            IpPrefix client = context.client();
+            if (winners == null || client.ipv6() || client.length() < 24) {
+                return false;
+            }
+            int k = winners.winner(client.ipv4());
+            if (k == SettledWinners.NONE || winnerGroups[k] < 0) {
+                return false;
+            }
+            int g = winnerGroups[k];
+            context.widenScope(24); // what a settled /24 row holds for, as the row's own decision says
+            context.estimatedInSettledRow(estimator, columns[g]);
+            answerIn(g, false, context, Trace.NONE);
+            return true;
         }
 
         /**
@@ -190,6 +254,11 @@ final class PerformanceRouting implements RoutingMethod {
             if (bestTenths != Long.MAX_VALUE) {
                 context.estimated(bestTenths);
             }
+            return answerIn(best, tied, context, trace);
+        }
+
+        /** Answers with an endpoint of region group {@code best}: its only one, or the client hash's pick. */
+        private RoutingOutcome answerIn(int best, boolean tied, RoutingContext context, Trace trace) {
             Endpoint[] inRegion = members[best];
             if (tied) {
                 context.usedHash();

@@ -30,6 +30,12 @@ public final class RoutingContext {
     private int nestedCount;
     /** The outermost performance decision's estimated RTT, in tenths of a millisecond; -1 when none was made. */
     private int estimateTenths = -1;
+    /**
+     * Or, when that decision came from a winner index without reading the row, the column of the
+     * client's settled row that holds it (-1 when not), read only if {@link #estimateTenths} is asked.
+     */
+    private int estimateColumn = -1;
+    private LatencyEstimator estimateSource;
 
     /**
      * Starts a query for a client network: the ECS address and source length, or the resolver's
@@ -47,7 +53,7 @@ public final class RoutingContext {
         wantsIpv6 = false;
         answerCount = 0;
         nestedCount = 0;
-        estimateTenths = -1;
+        clearEstimate();
     }
 
     /** The query asks for AAAA records (else A, or any type): MultiValue answers with addresses of that family. */
@@ -87,6 +93,8 @@ public final class RoutingContext {
     /** Routing starts at a profile: no estimate made yet. */
     void clearEstimate() {
         estimateTenths = -1;
+        estimateColumn = -1;
+        estimateSource = null;
     }
 
     /**
@@ -94,9 +102,24 @@ public final class RoutingContext {
      * (the outermost profile's) is kept, as the region its clients are sent to.
      */
     void estimated(long tenths) {
-        if (estimateTenths < 0 && tenths >= 0 && tenths < Integer.MAX_VALUE) {
+        if (noEstimateYet() && tenths >= 0 && tenths < Integer.MAX_VALUE) {
             estimateTenths = (int) tenths;
         }
+    }
+
+    /**
+     * As {@link #estimated}, for a decision that knows where the figure is without having read it:
+     * column {@code column} of the client's settled /24 row in {@code source}'s table.
+     */
+    void estimatedInSettledRow(LatencyEstimator source, int column) {
+        if (noEstimateYet()) {
+            estimateSource = source;
+            estimateColumn = column;
+        }
+    }
+
+    private boolean noEstimateYet() {
+        return estimateTenths < 0 && estimateColumn < 0;
     }
 
     /**
@@ -106,6 +129,11 @@ public final class RoutingContext {
      * no estimate for the winner).
      */
     public int estimateTenths() {
+        if (estimateColumn >= 0) {
+            estimateTenths = estimateSource.settledTenths(client, estimateColumn);
+            estimateColumn = -1;
+            estimateSource = null;
+        }
         return estimateTenths;
     }
 

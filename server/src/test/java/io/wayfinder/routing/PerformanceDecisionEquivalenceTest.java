@@ -25,7 +25,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * with every ECS length) must get the same endpoint, the same ECS scope and the same estimate, on
  * the query path and in explanations. The query path and explanations run on the table with the
  * direct IPv4 index forced on (small as it is), the oracle on the same table without it: IPv4
- * clients of /24 and longer then take the direct index where their /24 holds no boundary.
+ * clients of /24 and longer then take the direct index where their /24 holds no boundary, and the
+ * winner index of the settled /24s ({@link io.wayfinder.latency.SettledWinners}) where it names one.
  */
 class PerformanceDecisionEquivalenceTest {
     private static final String[] REGIONS = {"westeurope", "northeurope", "eastus", "southeastasia", "westus2", "japaneast"};
@@ -51,12 +52,15 @@ class PerformanceDecisionEquivalenceTest {
     void theWorldsExerciseTheShortcutAndTheFullPath() {
         int compared = 0;
         int settledByRow = 0;
+        int namedByWinnerIndex = 0;
         for (long seed = 1; seed <= WORLDS; seed++) {
             int[] counts = compare(seed, new ArrayList<>());
             compared += counts[0];
             settledByRow += counts[1];
+            namedByWinnerIndex += counts[2];
         }
         assertThat(settledByRow).as("clients settled by their table row, of %d", compared).isBetween(compared / 10, compared - compared / 10);
+        assertThat(namedByWinnerIndex).as("clients whose /24 the winner index names, of %d", compared).isGreaterThan(compared / 40);
     }
 
     /** ... and only if IPv4 clients of /24 and longer often take the direct index, and often cannot. */
@@ -92,8 +96,15 @@ class PerformanceDecisionEquivalenceTest {
         RoutingTable table = world.table;
         int compared = 0;
         int settledByRow = 0;
+        int namedByWinnerIndex = 0;
+        int[] columns = profileColumns(table);
+        io.wayfinder.latency.SettledWinners winners = columns == null ? null : table.estimator().table().settledWinners(columns);
         for (int i = 0; i < 400; i++) {
             IpPrefix client = client(random, world.prefixes);
+            if (winners != null && !client.ipv6() && client.length() >= 24
+                    && winners.winner(client.ipv4()) != io.wayfinder.latency.SettledWinners.NONE) {
+                namedByWinnerIndex++;
+            }
             Expected expected = oracle(world.oracleTable, client);
             RoutingContext context = new RoutingContext();
             context.reset(client);
@@ -110,7 +121,20 @@ class PerformanceDecisionEquivalenceTest {
             compared++;
             settledByRow += expected.settledByRow ? 1 : 0;
         }
-        return new int[] {compared, settledByRow};
+        return new int[] {compared, settledByRow, namedByWinnerIndex};
+    }
+
+    /** The columns of the regions of the profile's endpoints, ascending, as its winner index is built; null if one is not the table's. */
+    private static int[] profileColumns(RoutingTable table) {
+        java.util.TreeSet<Integer> columns = new java.util.TreeSet<>();
+        for (Endpoint e : table.profile("perf").availability().endpoints()) {
+            int column = table.region(e.region()).column();
+            if (column < 0) {
+                return null;
+            }
+            columns.add(column);
+        }
+        return columns.stream().mapToInt(Integer::intValue).toArray();
     }
 
     /** One row per profile region: the world's table settles, or not, exactly as rowTenths says. */
@@ -194,6 +218,17 @@ class PerformanceDecisionEquivalenceTest {
             if (seen.putIfAbsent(prefix, false) == null) {
                 prefixes.add(prefix);
                 world.located(prefix.toString(), -60 + random.nextDouble() * 120, -180 + random.nextDouble() * 360);
+            }
+        }
+        // Whole /24s measured to every region the table has: what the winner index is made of.
+        for (int p = random.nextInt(150); p > 0; p--) {
+            IpPrefix space = IpPrefix.parse(V4_SPACE[random.nextInt(V4_SPACE.length)]);
+            IpPrefix prefix = IpPrefix.ofIpv4((int) (space.lo() | (random.nextInt() & 0x000F_FF00L)), 24);
+            if (seen.putIfAbsent(prefix, true) == null) {
+                prefixes.add(prefix);
+                for (String region : measured) {
+                    world.latency(prefix.toString(), region, rtt(random), 1 + random.nextInt(15));
+                }
             }
         }
         RoutingTable withDirectIndex = world.directIndexFrom(0).build();

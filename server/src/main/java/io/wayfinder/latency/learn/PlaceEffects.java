@@ -54,7 +54,7 @@ final class PlaceEffects {
     }
 
     /** Fits P and G on the measured finest blocks; empty (no place, P = the fitted effects) with fewer than two levels. */
-    static PlaceEffects fit(Observations obs, BorrowingModel model, Anchors anchors, int[][] counts) {
+    static PlaceEffects fit(Observations obs, BorrowingModel model, Anchors anchors, int[][] counts, BlockPlaces blockPlaces) {
         int regions = obs.regions;
         HashMap<Long, Integer> placeIndex = new HashMap<>();
         if (obs.levels < 2) {
@@ -150,7 +150,8 @@ final class PlaceEffects {
             }
         }
         PlaceEffects fitted = new PlaceEffects(regions, placeIndex, provider, place, DarkBlend.OWN_ROW);
-        DarkBlend blend = fitted.learnBlend(obs, model, anchors, prior, t, present, first, coarseOf, placeOf, blocks);
+        DarkBlend blend = fitted.learnBlend(obs, model, anchors, blockPlaces, prior, t, present, first, coarseOf, placeOf,
+                blocks);
         return new PlaceEffects(regions, placeIndex, provider, place, blend);
     }
 
@@ -160,7 +161,7 @@ final class PlaceEffects {
      * its own contribution taken out (one step, from the fitted parts: what the alternating passes
      * would give without it, to first order), and its target is its fitted row.
      */
-    private DarkBlend learnBlend(Observations obs, BorrowingModel model, Anchors anchors, float[] prior, float[] t,
+    private DarkBlend learnBlend(Observations obs, BorrowingModel model, Anchors anchors, BlockPlaces blockPlaces, float[] prior, float[] t,
                                  Present present, int[] first, int[] coarseOf, int[] placeOf, int blocks) {
         // Blocks per place and /16 per region: how much each held-out block weighed in its parts.
         int[] inPlace = present.inPlace;
@@ -175,7 +176,6 @@ final class PlaceEffects {
             lon[i] = anchors.lon[a];
         }
         DarkBlend.Learner learner = new DarkBlend.Learner();
-        Anchors.Probes probes = new Anchors.Probes();
         float[] mu = new float[regions];
         double[] target = new double[regions];
         double[] own = new double[regions];
@@ -193,12 +193,13 @@ final class PlaceEffects {
             int n = first[i];
             int b = obs.netBlock[0][n];
             // All its probes, as a dark block's: whether its networks' rows place it together counts too.
-            double[] where = Anchors.place(anchors.probe(obs.blockKey[0][b], probes));
-            if (where == null) {
+            int e = blockPlaces.find(obs.blockKey[0][b]);
+            if (!blockPlaces.placed(e)) {
                 continue;
             }
+            double[] where = {blockPlaces.latitude(e), blockPlaces.longitude(e)};
             anchors.muAt(where[0], where[1], mu);
-            boolean together = DarkBlend.placedTogether(probes, NetworkKeys.length(obs.blockKey[0][b]), where);
+            boolean together = blockPlaces.together(e);
             int runEnd = i + 1;
             while (runEnd < blocks && coarseOf[runEnd] == coarseOf[i]) {
                 runEnd++;

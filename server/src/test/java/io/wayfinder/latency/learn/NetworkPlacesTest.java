@@ -113,6 +113,45 @@ class NetworkPlacesTest {
     }
 
     @Test
+    void theSameNetworksAllLookedUpShareTheLastRebuildsPlaces() {
+        CountingLocator geo = new CountingLocator();
+        String[] prefixes = {"10.1.1.0/24", "10.1.2.0/24", "10.9.1.0/24"};
+        NetworkPlaces first = NetworkPlaces.of(networks(prefixes), geo, null, 100);
+        geo.asked.clear();
+        NetworkPlaces second = NetworkPlaces.of(networks(prefixes), geo, first, 100); // equal keys, another array
+        assertThat(geo.asked).isEmpty();
+        assertThat(second.lookups).isZero();
+        assertThat(second.lat).isSameAs(first.lat);
+        assertThat(second.lon).isSameAs(first.lon);
+        assertThat(second.placed(2)).isFalse();
+        // One network replaced by another (the same count): its own place, not the one it replaced.
+        NetworkPlaces third = NetworkPlaces.of(networks("10.1.1.0/24", "10.1.7.0/24", "10.9.1.0/24"), geo, second, 100);
+        assertThat(third.lat).isNotSameAs(first.lat);
+        assertThat(third.lookups).isEqualTo(1);
+        assertThat(third.lon[1]).isEqualTo(7f);
+        // Another locator: not shared, asked again.
+        CountingLocator reloaded = new CountingLocator();
+        NetworkPlaces fourth = NetworkPlaces.of(networks("10.1.1.0/24", "10.1.7.0/24", "10.9.1.0/24"), reloaded, third, 100);
+        assertThat(fourth.lat).isNotSameAs(third.lat);
+        assertThat(reloaded.asked).hasSize(3);
+    }
+
+    @Test
+    void networksStillWaitingForTheirTurnAreNotShared() {
+        CountingLocator geo = new CountingLocator();
+        Observations obs = networks("10.1.1.0/24", "10.1.2.0/24", "10.1.3.0/24");
+        NetworkPlaces first = NetworkPlaces.of(obs, geo, null, 2);
+        NetworkPlaces second = NetworkPlaces.of(obs, geo, first, 2);
+        assertThat(second.lat).isNotSameAs(first.lat);
+        assertThat(second.lookups).isEqualTo(1);
+        assertThat(second.placed(2)).isTrue();
+        assertThat(first.placed(2)).isFalse(); // the first rebuild's places stay as they were
+        NetworkPlaces third = NetworkPlaces.of(obs, geo, second, 2);
+        assertThat(third.lat).isSameAs(second.lat);
+        assertThat(geo.asked).hasSize(3);
+    }
+
+    @Test
     void anotherLocatorStartsOver() {
         Observations obs = networks("10.1.1.0/24", "10.1.2.0/24");
         NetworkPlaces first = NetworkPlaces.of(obs, new CountingLocator(), null, 100);

@@ -106,22 +106,30 @@ final class PlaceEffects {
         float[] provider = prior.clone();
         float[] place = new float[places * regions];
         double[] sum = new double[Math.max(coarse, places) * regions];
+        // The passes on the lanes: G's sums split by place, P's by ranges of blocks cut between
+        // /16s (blocks are in network order, a /16's together), so that each part adds its own
+        // places' or /16s' terms, in block order as one thread did: the same sums to the bit.
+        int parts = Lanes.parts(present.value.length);
+        int[] cuts = coarseCuts(coarseOf, blocks, parts);
+        int measured = blocks;
         for (int pass = 0; pass < MAX_PASSES; pass++) {
             // G given P.
             java.util.Arrays.fill(sum, 0);
-            for (int i = 0; i < blocks; i++) {
-                CpuYield.every(i);
-                int g = placeOf[i];
-                if (g < 0) {
-                    continue;
+            Lanes.run(parts, part -> {
+                for (int i = 0; i < measured; i++) {
+                    CpuYield.every(i);
+                    int g = placeOf[i];
+                    if (g < 0 || g % parts != part) {
+                        continue;
+                    }
+                    int gi = g * regions;
+                    int si = coarseOf[i] * regions;
+                    for (int e = present.start[i]; e < present.start[i + 1]; e++) {
+                        int r = present.region[e] & 0xFF;
+                        sum[gi + r] += present.value[e] - provider[si + r];
+                    }
                 }
-                int gi = g * regions;
-                int si = coarseOf[i] * regions;
-                for (int e = present.start[i]; e < present.start[i + 1]; e++) {
-                    int r = present.region[e] & 0xFF;
-                    sum[gi + r] += present.value[e] - provider[si + r];
-                }
-            }
+            });
             double moved = 0;
             for (int k = 0; k < places * regions; k++) {
                 float next = (float) (sum[k] / ((double) present.inPlace[k] + PLACE_PSEUDO_BLOCKS));
@@ -130,16 +138,18 @@ final class PlaceEffects {
             }
             // P given G, shrunk towards the fitted effects.
             java.util.Arrays.fill(sum, 0);
-            for (int i = 0; i < blocks; i++) {
-                CpuYield.every(i);
-                int g = placeOf[i];
-                int si = coarseOf[i] * regions;
-                for (int e = present.start[i]; e < present.start[i + 1]; e++) {
-                    int r = present.region[e] & 0xFF;
-                    double gr = g < 0 ? 0 : place[g * regions + r];
-                    sum[si + r] += present.value[e] - gr - prior[si + r];
+            Lanes.run(parts, part -> {
+                for (int i = cuts[part]; i < cuts[part + 1]; i++) {
+                    CpuYield.every(i);
+                    int g = placeOf[i];
+                    int si = coarseOf[i] * regions;
+                    for (int e = present.start[i]; e < present.start[i + 1]; e++) {
+                        int r = present.region[e] & 0xFF;
+                        double gr = g < 0 ? 0 : place[g * regions + r];
+                        sum[si + r] += present.value[e] - gr - prior[si + r];
+                    }
                 }
-            }
+            });
             for (int k = 0; k < coarse * regions; k++) {
                 float next = (float) (prior[k] + sum[k] / ((double) present.inCoarse[k] + PROVIDER_PSEUDO_BLOCKS));
                 moved = Math.max(moved, Math.abs(next - provider[k]));
@@ -236,6 +246,20 @@ final class PlaceEffects {
             learner.add(km, together, target, own, coarse, k);
         }
         return learner.result();
+    }
+
+    /** {@code parts + 1} bounds cutting blocks [0, blocks) into ranges of about equal size, no /16 across a cut. */
+    static int[] coarseCuts(int[] coarseOf, int blocks, int parts) {
+        int[] cuts = new int[parts + 1];
+        for (int p = 1; p < parts; p++) {
+            int c = Math.max(cuts[p - 1], (int) ((long) blocks * p / parts));
+            while (c > 0 && c < blocks && coarseOf[c] == coarseOf[c - 1]) {
+                c++;
+            }
+            cuts[p] = c;
+        }
+        cuts[parts] = blocks;
+        return cuts;
     }
 
     /**

@@ -38,25 +38,9 @@ class BlockPlacesTest {
     @TempDir
     Path dir;
 
-    /** Counts its lookups; answers as the rows it was made with. */
-    private static final class CountingLocator implements GeoLocator {
-        final GeoLocator rows;
-        final List<IpPrefix> asked = new ArrayList<>();
-
-        CountingLocator(GeoLocator rows) {
-            this.rows = rows;
-        }
-
-        @Override
-        public GeoLocation locate(IpPrefix client) {
-            asked.add(client);
-            return rows.locate(client);
-        }
-
-        @Override
-        public String describe() {
-            return "counting";
-        }
+    /** Counts its lookups; answers as {@code rows}. */
+    private static RecordingLocator counting(GeoLocator rows) {
+        return new RecordingLocator(rows::locate);
     }
 
     @Test
@@ -77,7 +61,8 @@ class BlockPlacesTest {
 
     @Test
     void aCarriedBlockCostsNoLookupAndIsWhatItsProbesSay() throws IOException {
-        CountingLocator geo = new CountingLocator(geo(ROWS));
+        GeoLocator rows = geo(ROWS);
+        RecordingLocator geo = counting(rows);
         BlockPlaces first = BlockPlaces.after(null, geo);
         for (int i : new int[] {2, 0, 3, 1}) { // not in key order: the carried ones are sorted
             first.find(key(BLOCKS[i]));
@@ -92,11 +77,11 @@ class BlockPlacesTest {
         assertThat(geo.asked).isEmpty();
         assertThat(second.lookups).isZero();
         for (int i = 0; i < BLOCKS.length; i++) {
-            assertSameAsItsProbes(second, entries[i], geo.rows, key(BLOCKS[i]));
+            assertSameAsItsProbes(second, entries[i], rows, key(BLOCKS[i]));
         }
         // And carried again, by the rebuild after (what it holds is its own, not the first's).
         BlockPlaces third = BlockPlaces.after(second, geo);
-        assertSameAsItsProbes(third, third.find(key("10.1.0.0/20")), geo.rows, key("10.1.0.0/20"));
+        assertSameAsItsProbes(third, third.find(key("10.1.0.0/20")), rows, key("10.1.0.0/20"));
         assertThat(geo.asked).isEmpty();
     }
 
@@ -106,20 +91,22 @@ class BlockPlacesTest {
         first.find(key("10.1.0.0/20"));
         first.find(key("10.3.0.0/20"));
         // A reload: 10.3.0.0/20 has moved 1,000 km, 10.1's networks are all at home.
-        CountingLocator reloaded = new CountingLocator(geo(List.of("10.1.0.0/20," + HERE, "10.3.0.0/20," + FAR)));
+        GeoLocator rows = geo(List.of("10.1.0.0/20," + HERE, "10.3.0.0/20," + FAR));
+        RecordingLocator reloaded = counting(rows);
         BlockPlaces second = BlockPlaces.after(first, reloaded);
         int moved = second.find(key("10.3.0.0/20"));
         int home = second.find(key("10.1.0.0/20"));
         assertThat(second.lookups).isEqualTo(2);
         assertThat(second.latitude(moved)).isEqualTo(41.4);
         assertThat(second.outTo(home) - second.outFrom(home)).isZero();
-        assertSameAsItsProbes(second, moved, reloaded.rows, key("10.3.0.0/20"));
-        assertSameAsItsProbes(second, home, reloaded.rows, key("10.1.0.0/20"));
+        assertSameAsItsProbes(second, moved, rows, key("10.3.0.0/20"));
+        assertSameAsItsProbes(second, home, rows, key("10.1.0.0/20"));
     }
 
     @Test
     void onlyTheBlocksTheLastRebuildAskedForAreCarried() throws IOException {
-        CountingLocator geo = new CountingLocator(geo(ROWS));
+        GeoLocator rows = geo(ROWS);
+        RecordingLocator geo = counting(rows);
         BlockPlaces first = BlockPlaces.after(null, geo);
         first.find(key("10.1.0.0/20"));
         first.find(key("10.2.0.0/20"));
@@ -129,7 +116,7 @@ class BlockPlacesTest {
         assertThat(second.lookups).isEqualTo(1);
         geo.asked.clear();
         BlockPlaces third = BlockPlaces.after(second, geo);
-        assertSameAsItsProbes(third, third.find(key("10.1.0.0/20")), geo.rows, key("10.1.0.0/20")); // not asked by the second
+        assertSameAsItsProbes(third, third.find(key("10.1.0.0/20")), rows, key("10.1.0.0/20")); // not asked by the second
         third.find(key("10.3.0.0/20"));
         assertThat(third.lookups).isEqualTo(1);
         assertThat(geo.asked).isNotEmpty().allMatch(p -> p.toString().startsWith("10.1."));

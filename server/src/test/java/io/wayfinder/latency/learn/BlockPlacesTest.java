@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.wayfinder.geo.CsvGeoTable;
 import io.wayfinder.geo.GeoLocation;
 import io.wayfinder.geo.GeoLocator;
+import io.wayfinder.geo.RecordingLocator;
 import io.wayfinder.net.IpPrefix;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.wayfinder.geo.CsvGeoTable;
 import io.wayfinder.geo.GeoLocator;
+import io.wayfinder.geo.RecordingLocator;
 import io.wayfinder.geo.RegionCatalogue;
 import io.wayfinder.latency.LatencyTable;
 import java.io.IOException;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.wayfinder.geo.GeoLocation;
 import io.wayfinder.geo.GreatCircle;
+import io.wayfinder.geo.RecordingLocator;
 import io.wayfinder.net.IpPrefix;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -1,7 +1,5 @@
-package io.wayfinder.latency.learn;
+package io.wayfinder.geo;
 
-import io.wayfinder.geo.GeoLocation;
-import io.wayfinder.geo.GeoLocator;
 import io.wayfinder.net.IpPrefix;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -9,11 +7,11 @@ import java.util.List;
 import java.util.function.Function;
 
 /** A locator that records every prefix it is asked (from any thread) and answers as {@code answers} does: for counting lookups. */
-final class RecordingLocator implements GeoLocator {
-    final List<IpPrefix> asked = Collections.synchronizedList(new ArrayList<>());
+public final class RecordingLocator implements GeoLocator {
+    public final List<IpPrefix> asked = Collections.synchronizedList(new ArrayList<>());
     private final Function<IpPrefix, GeoLocation> answers;
 
-    RecordingLocator(Function<IpPrefix, GeoLocation> answers) {
+    public RecordingLocator(Function<IpPrefix, GeoLocation> answers) {
         this.answers = answers;
     }
 

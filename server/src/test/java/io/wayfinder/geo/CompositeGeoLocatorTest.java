@@ -106,23 +106,11 @@ class CompositeGeoLocatorTest {
 
     @Test
     void everySourceIsAskedTheSameQuestion() {
-        List<IpPrefix> asked = new ArrayList<>();
-        GeoLocator recording = new GeoLocator() {
-            @Override
-            public GeoLocation locate(IpPrefix client) {
-                asked.add(client);
-                return GeoLocation.unknown(client);
-            }
-
-            @Override
-            public String describe() {
-                return "recording";
-            }
-        };
+        RecordingLocator recording = new RecordingLocator(GeoLocation::unknown);
 
         new CompositeGeoLocator(Arrays.asList(recording, recording)).locate(IpPrefix.parse("81.2.69.0/24"));
 
-        assertThat(asked).containsExactly(IpPrefix.parse("81.2.69.0/24"), IpPrefix.parse("81.2.69.0/24"));
+        assertThat(recording.asked).containsExactly(IpPrefix.parse("81.2.69.0/24"), IpPrefix.parse("81.2.69.0/24"));
     }
 
     /** A source whose entry is {@code network}, answering for the client's network truncated to that length. */

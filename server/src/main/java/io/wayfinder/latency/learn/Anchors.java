@@ -61,7 +61,6 @@ final class Anchors {
     /** Per anchor, its location (NaN when the locator cannot place it). */
     final double[] lat;
     final double[] lon;
-    private final GeoLocator geo;
     private final double[] regionLat;
     private final double[] regionLon;
     /** Per region, the cosine of its latitude: computed once, not once per anchor ({@link GreatCircle}). */
@@ -71,7 +70,7 @@ final class Anchors {
     final NetworkPlaces places;
 
     private Anchors(int count, int[] ofNetwork, int[] muRowOf, float[] mu, float[][] blockMu, double[] intercept, double[] slope,
-                    int[] pairs, DistanceModel global, double[] lat, double[] lon, GeoLocator geo, double[] regionLat,
+                    int[] pairs, DistanceModel global, double[] lat, double[] lon, double[] regionLat,
                     double[] regionLon, double[] regionCos, double[] meanY, NetworkPlaces places, int ownRows) {
         this.places = places;
         this.ownRows = ownRows;
@@ -79,7 +78,6 @@ final class Anchors {
         this.regionCos = regionCos;
         this.lat = lat;
         this.lon = lon;
-        this.geo = geo;
         this.regionLat = regionLat;
         this.regionLon = regionLon;
         this.meanY = meanY;
@@ -257,7 +255,7 @@ final class Anchors {
             }
         }
         ownRows = allMu.length / Math.max(1, regions) - count;
-        return new Anchors(count, ofNetwork, muRowOf, allMu, blockMu, intercept, slope, pairs, global, lat, lon, geo, regionLat,
+        return new Anchors(count, ofNetwork, muRowOf, allMu, blockMu, intercept, slope, pairs, global, lat, lon, regionLat,
                 regionLon, regionCos, meanY, places, ownRows);
     }
 
@@ -440,11 +438,6 @@ final class Anchors {
             }
         }
         return out;
-    }
-
-    /** All of a block's probes ({@link #probeBlock}), with this learner's locator. */
-    Probes probe(long key, Probes out) {
-        return probeBlock(geo, key, out, BLOCK_PROBES);
     }
 
     /** μ per region at a location, into {@code out} ({@code [0, regions)}). */

@@ -134,6 +134,8 @@ public final class LearnedLatency implements LatencyLearning {
     private volatile Published published;
     /** Where each network of the last rebuild is, by its own geolocation row: carried to the next. Guarded by {@code learning}. */
     private NetworkPlaces places;
+    /** Where the dark and held-out blocks of the last rebuild are, by their probes: carried to the next. Guarded by {@code learning}. */
+    private BlockPlaces blockPlaces;
 
     public LearnedLatency(LearningParameters parameters) {
         this.parameters = parameters;
@@ -373,19 +375,22 @@ public final class LearnedLatency implements LatencyLearning {
         long t4 = System.nanoTime();
         long cpu4 = Lanes.cpuNanos();
 
+        blockPlaces = BlockPlaces.after(blockPlaces, geo);
         Published next = TableWriter.write(obs, model, anchors, learned, names, previous, parameters,
-                priorVariance, now, new Published.CellSource(staticCells, cellPrior, floorExcess));
+                priorVariance, now, new Published.CellSource(staticCells, cellPrior, floorExcess), blockPlaces);
         long t5 = System.nanoTime();
         long cpu5 = Lanes.cpuNanos();
         published = next;
         rebuilds++;
         log.info(String.format(Locale.ROOT, "latency learning: rebuild %d: %d samples folded (%d merged, %d replacing the state of %d changed cells, %d held back), "
-                        + "%d networks, %d cells, %d table rows; %d networks looked up in the geolocation, %d out of town (a distance-model row of their own); "
+                        + "%d networks, %d cells, %d table rows; %d networks looked up in the geolocation, %d out of town (a distance-model row of their own), "
+                        + "%d of %d blocks probed (the others' probes carried); "
                         + "trust %s; held-out error %.1f ms² over %d cells; %s; "
                         + "fold %.2f s, observe %.2f s, learn %.2f s, fit %.2f s (at most %d sweeps, %.2f per cell%s, the last moving effects by %.3f ms at most), table %.2f s; "
                         + "CPU of the learning thread and the lanes: fold %.2f s, observe %.2f s, learn %.2f s, fit %.2f s, table %.2f s",
                 rebuilds, fold.merged + fold.replaced + fold.heldBack, fold.merged, fold.replaced, fold.changedCells, fold.heldBack,
-                obs.networks, obs.cells, next.table.prefixCount(), places.lookups, anchors.ownRows, describe(trust),
+                obs.networks, obs.cells, next.table.prefixCount(), places.lookups, anchors.ownRows, blockPlaces.lookups,
+                blockPlaces.size(), describe(trust),
                 learned.heldOutError(), learned.heldOutCells(), learned.spikes(), (t1 - t0) / 1e9, (t2 - t1) / 1e9, (t3 - t2) / 1e9,
                 (t4 - t3) / 1e9, sweeps, model.sweepsPerCell, previous == null ? "" : ", warm", model.lastMoved, (t5 - t4) / 1e9,
                 (cpu1 - cpu0) / 1e9, (cpu2 - cpu1) / 1e9, (cpu3 - cpu2) / 1e9, (cpu4 - cpu3) / 1e9, (cpu5 - cpu4) / 1e9));

@@ -54,7 +54,7 @@ final class PlaceEffects {
     }
 
     /** Fits P and G on the measured finest blocks; empty (no place, P = the fitted effects) with fewer than two levels. */
-    static PlaceEffects fit(Observations obs, BorrowingModel model, Anchors anchors, int[][] counts) {
+    static PlaceEffects fit(Observations obs, BorrowingModel model, Anchors anchors, int[][] counts, BlockPlaces blockPlaces) {
         int regions = obs.regions;
         HashMap<Long, Integer> placeIndex = new HashMap<>();
         if (obs.levels < 2) {
@@ -102,53 +102,56 @@ final class PlaceEffects {
             }
         }
         int places = placeIndex.size();
+        Present present = Present.of(t, blocks, regions, placeOf, coarseOf, places, coarse);
         float[] provider = prior.clone();
         float[] place = new float[places * regions];
         double[] sum = new double[Math.max(coarse, places) * regions];
-        double[] weight = new double[sum.length];
+        // The passes on the lanes: G's sums split by place, P's by ranges of blocks cut between
+        // /16s (blocks are in network order, a /16's together), so that each part adds its own
+        // places' or /16s' terms, in block order as one thread did: the same sums to the bit.
+        int parts = Lanes.parts(present.value.length);
+        int[] cuts = coarseCuts(coarseOf, blocks, parts);
+        int measured = blocks;
         for (int pass = 0; pass < MAX_PASSES; pass++) {
             // G given P.
             java.util.Arrays.fill(sum, 0);
-            java.util.Arrays.fill(weight, 0);
-            for (int i = 0; i < blocks; i++) {
-                CpuYield.every(i);
-                int g = placeOf[i];
-                if (g < 0) {
-                    continue;
-                }
-                int s = coarseOf[i];
-                for (int r = 0; r < regions; r++) {
-                    float tr = t[i * regions + r];
-                    if (!Float.isNaN(tr)) {
-                        sum[g * regions + r] += tr - provider[s * regions + r];
-                        weight[g * regions + r]++;
+            Lanes.run(parts, part -> {
+                for (int i = 0; i < measured; i++) {
+                    CpuYield.every(i);
+                    int g = placeOf[i];
+                    if (g < 0 || g % parts != part) {
+                        continue;
+                    }
+                    int gi = g * regions;
+                    int si = coarseOf[i] * regions;
+                    for (int e = present.start[i]; e < present.start[i + 1]; e++) {
+                        int r = present.region[e] & 0xFF;
+                        sum[gi + r] += present.value[e] - provider[si + r];
                     }
                 }
-            }
+            });
             double moved = 0;
             for (int k = 0; k < places * regions; k++) {
-                float next = (float) (sum[k] / (weight[k] + PLACE_PSEUDO_BLOCKS));
+                float next = (float) (sum[k] / ((double) present.inPlace[k] + PLACE_PSEUDO_BLOCKS));
                 moved = Math.max(moved, Math.abs(next - place[k]));
                 place[k] = next;
             }
             // P given G, shrunk towards the fitted effects.
             java.util.Arrays.fill(sum, 0);
-            java.util.Arrays.fill(weight, 0);
-            for (int i = 0; i < blocks; i++) {
-                CpuYield.every(i);
-                int s = coarseOf[i];
-                int g = placeOf[i];
-                for (int r = 0; r < regions; r++) {
-                    float tr = t[i * regions + r];
-                    if (!Float.isNaN(tr)) {
+            Lanes.run(parts, part -> {
+                for (int i = cuts[part]; i < cuts[part + 1]; i++) {
+                    CpuYield.every(i);
+                    int g = placeOf[i];
+                    int si = coarseOf[i] * regions;
+                    for (int e = present.start[i]; e < present.start[i + 1]; e++) {
+                        int r = present.region[e] & 0xFF;
                         double gr = g < 0 ? 0 : place[g * regions + r];
-                        sum[s * regions + r] += tr - gr - prior[s * regions + r];
-                        weight[s * regions + r]++;
+                        sum[si + r] += present.value[e] - gr - prior[si + r];
                     }
                 }
-            }
+            });
             for (int k = 0; k < coarse * regions; k++) {
-                float next = (float) (prior[k] + sum[k] / (weight[k] + PROVIDER_PSEUDO_BLOCKS));
+                float next = (float) (prior[k] + sum[k] / ((double) present.inCoarse[k] + PROVIDER_PSEUDO_BLOCKS));
                 moved = Math.max(moved, Math.abs(next - provider[k]));
                 provider[k] = next;
             }
@@ -157,7 +160,8 @@ final class PlaceEffects {
             }
         }
         PlaceEffects fitted = new PlaceEffects(regions, placeIndex, provider, place, DarkBlend.OWN_ROW);
-        DarkBlend blend = fitted.learnBlend(obs, model, anchors, counts, prior, t, first, coarseOf, placeOf, blocks);
+        DarkBlend blend = fitted.learnBlend(obs, model, anchors, blockPlaces, prior, t, present, first, coarseOf, placeOf,
+                blocks);
         return new PlaceEffects(regions, placeIndex, provider, place, blend);
     }
 
@@ -167,23 +171,11 @@ final class PlaceEffects {
      * its own contribution taken out (one step, from the fitted parts: what the alternating passes
      * would give without it, to first order), and its target is its fitted row.
      */
-    private DarkBlend learnBlend(Observations obs, BorrowingModel model, Anchors anchors, int[][] counts, float[] prior,
-                                 float[] t, int[] first, int[] coarseOf, int[] placeOf, int blocks) {
+    private DarkBlend learnBlend(Observations obs, BorrowingModel model, Anchors anchors, BlockPlaces blockPlaces, float[] prior, float[] t,
+                                 Present present, int[] first, int[] coarseOf, int[] placeOf, int blocks) {
         // Blocks per place and /16 per region: how much each held-out block weighed in its parts.
-        int places = placeIndex.size();
-        int[] inPlace = new int[places * regions];
-        int[] inCoarse = new int[provider.length];
-        for (int i = 0; i < blocks; i++) {
-            CpuYield.every(i);
-            for (int r = 0; r < regions; r++) {
-                if (!Float.isNaN(t[i * regions + r])) {
-                    if (placeOf[i] >= 0) {
-                        inPlace[placeOf[i] * regions + r]++;
-                    }
-                    inCoarse[coarseOf[i] * regions + r]++;
-                }
-            }
-        }
+        int[] inPlace = present.inPlace;
+        int[] inCoarse = present.inCoarse;
         // The measured blocks' locations, as the dark blocks' distances are measured to them.
         double[] lat = new double[blocks];
         double[] lon = new double[blocks];
@@ -194,7 +186,6 @@ final class PlaceEffects {
             lon[i] = anchors.lon[a];
         }
         DarkBlend.Learner learner = new DarkBlend.Learner();
-        Anchors.Probes probes = new Anchors.Probes();
         float[] mu = new float[regions];
         double[] target = new double[regions];
         double[] own = new double[regions];
@@ -212,12 +203,13 @@ final class PlaceEffects {
             int n = first[i];
             int b = obs.netBlock[0][n];
             // All its probes, as a dark block's: whether its networks' rows place it together counts too.
-            double[] where = Anchors.place(anchors.probe(obs.blockKey[0][b], probes));
-            if (where == null) {
+            int e = blockPlaces.find(obs.blockKey[0][b]);
+            if (!blockPlaces.placed(e)) {
                 continue;
             }
+            double[] where = {blockPlaces.latitude(e), blockPlaces.longitude(e)};
             anchors.muAt(where[0], where[1], mu);
-            boolean together = DarkBlend.placedTogether(probes, NetworkKeys.length(obs.blockKey[0][b]), where);
+            boolean together = blockPlaces.together(e);
             int runEnd = i + 1;
             while (runEnd < blocks && coarseOf[runEnd] == coarseOf[i]) {
                 runEnd++;
@@ -254,6 +246,82 @@ final class PlaceEffects {
             learner.add(km, together, target, own, coarse, k);
         }
         return learner.result();
+    }
+
+    /** {@code parts + 1} bounds cutting blocks [0, blocks) into ranges of about equal size, no /16 across a cut. */
+    static int[] coarseCuts(int[] coarseOf, int blocks, int parts) {
+        int[] cuts = new int[parts + 1];
+        for (int p = 1; p < parts; p++) {
+            int c = Math.max(cuts[p - 1], (int) ((long) blocks * p / parts));
+            while (c > 0 && c < blocks && coarseOf[c] == coarseOf[c - 1]) {
+                c++;
+            }
+            cuts[p] = c;
+        }
+        cuts[parts] = blocks;
+        return cuts;
+    }
+
+    /**
+     * The measured finest blocks' targets T(b, r) without the regions a block has no cell of, in
+     * block order and, within a block, region order (the order the passes add them in, so the sums
+     * are the same to the bit), and how many blocks each place and each /16 has per region.
+     *
+     * <p>Why: the passes visited every (block, region) and skipped a third of them on a NaN, a
+     * branch the processor could not predict, and counted the blocks again at every pass; that was
+     * a tenth of a first rebuild's CPU at two million networks, on one core, before the table's
+     * pipeline starts. The counts do not change from pass to pass.
+     */
+    static final class Present {
+        /** Per block i, its entries [start[i], start[i + 1]). */
+        final int[] start;
+        /** Per entry, its region ({@code & 0xFF}: at most {@link LearnedLatency#MAX_REGIONS}) and T. */
+        final byte[] region;
+        final float[] value;
+        /** Per place and region, and per /16 and region: the blocks with a cell of the region. */
+        final int[] inPlace;
+        final int[] inCoarse;
+
+        private Present(int[] start, byte[] region, float[] value, int[] inPlace, int[] inCoarse) {
+            this.start = start;
+            this.region = region;
+            this.value = value;
+            this.inPlace = inPlace;
+            this.inCoarse = inCoarse;
+        }
+
+        /** From {@code t} (blocks x regions, NaN where a block has no cell of the region). */
+        static Present of(float[] t, int blocks, int regions, int[] placeOf, int[] coarseOf, int places, int coarse) {
+            int[] start = new int[blocks + 1];
+            int[] inPlace = new int[places * regions];
+            int[] inCoarse = new int[coarse * regions];
+            int entries = 0;
+            for (int i = 0; i < blocks; i++) {
+                CpuYield.every(i);
+                start[i] = entries;
+                for (int r = 0; r < regions; r++) {
+                    if (!Float.isNaN(t[i * regions + r])) {
+                        entries++;
+                        if (placeOf[i] >= 0) {
+                            inPlace[placeOf[i] * regions + r]++;
+                        }
+                        inCoarse[coarseOf[i] * regions + r]++;
+                    }
+                }
+            }
+            start[blocks] = entries;
+            byte[] region = new byte[entries];
+            float[] value = new float[entries];
+            int e = 0;
+            for (int i = 0; i < blocks * regions; i++) {
+                CpuYield.every(i);
+                if (!Float.isNaN(t[i])) {
+                    region[e] = (byte) (i % regions);
+                    value[e++] = t[i];
+                }
+            }
+            return new Present(start, region, value, inPlace, inCoarse);
+        }
     }
 
     /** The offsets and differences of network n's blocks coarser than the finest, for region r. */

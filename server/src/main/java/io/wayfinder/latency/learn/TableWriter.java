@@ -1,6 +1,5 @@
 package io.wayfinder.latency.learn;
 
-import io.wayfinder.geo.GeoLocation;
 import io.wayfinder.latency.LatencyRows;
 import io.wayfinder.latency.LatencyTable;
 import io.wayfinder.latency.learn.LatencyLearning.Coverage;
@@ -52,7 +51,7 @@ final class TableWriter {
 
     static Published write(Observations obs, BorrowingModel model, Anchors anchors, TrustSearch.Result learned,
                            List<String> regionNames, Published previous, LearningParameters parameters,
-                           double priorVariance, Instant now, Published.CellSource cellSource) {
+                           double priorVariance, Instant now, Published.CellSource cellSource, BlockPlaces blockPlaces) {
         int regions = obs.regions;
         double[] classVariance = learned.classVariance();
         double networkVariance = learned.trust().networkVariance();
@@ -94,7 +93,7 @@ final class TableWriter {
         }
         double[] totalWeight = {0}; // summed in network and cell order, as before the pipeline
         DarkBlocks dark = new DarkBlocks(obs, model, anchors, counts, classVariance, networkVariance, rows, sticky,
-                rowKeys);
+                rowKeys, blockPlaces);
         // The figures of a chunk of networks are computed (on the pool) while the previous chunk's
         // rows are written (on this thread, in table order, as hysteresis and the table need).
         Figures[] buffers = {new Figures(obs, model, counts, classVariance, networkVariance, blockFirst, parameters, learned.spikes()),
@@ -187,8 +186,9 @@ final class TableWriter {
         private final float[] mu;
         private final double[] figure;
         private final double[] sd;
-        /** The current block's probes, and μ and the figures at a network's own place ({@link #writeOutOfTown}). */
-        private final Anchors.Probes probes = new Anchors.Probes();
+        /** Where the dark blocks are, by their probes (carried from rebuild to rebuild). */
+        private final BlockPlaces blockPlaces;
+        /** μ and the figures at a network's own place ({@link #writeOutOfTown}). */
         private final float[] ownMu;
         private final double[] ownFigure;
         private int coarse = -1;
@@ -205,8 +205,9 @@ final class TableWriter {
         int outOfTown;
 
         DarkBlocks(Observations obs, BorrowingModel model, Anchors anchors, int[][] counts, double[] classVariance,
-                   double networkVariance, LatencyRows rows, Hysteresis sticky, long[][] rowKeys) {
+                   double networkVariance, LatencyRows rows, Hysteresis sticky, long[][] rowKeys, BlockPlaces blockPlaces) {
             this.obs = obs;
+            this.blockPlaces = blockPlaces;
             this.model = model;
             this.anchors = anchors;
             this.counts = counts;
@@ -225,7 +226,7 @@ final class TableWriter {
             if (top < 1) {
                 return;
             }
-            places = PlaceEffects.fit(obs, model, anchors, counts);
+            places = PlaceEffects.fit(obs, model, anchors, counts, blockPlaces);
         }
 
         /**
@@ -340,20 +341,22 @@ final class TableWriter {
         }
 
         private void write(long key) {
-            double[] where = Anchors.place(anchors.probe(key, probes));
-            if (where == null) {
+            int e = blockPlaces.find(key);
+            if (!blockPlaces.placed(e)) {
                 return;
             }
-            anchors.muAt(where[0], where[1], mu);
+            double latitude = blockPlaces.latitude(e);
+            double longitude = blockPlaces.longitude(e);
+            anchors.muAt(latitude, longitude, mu);
             int regions = obs.regions;
             int coarser = find(1, key);
             // Far from its /16's measured /20s, or placed by its networks' rows all at one point, a block may be
             // placed wrongly: its row leans towards its /16's (DarkBlend).
             double own = coarser < 0 ? 1 : places.blend.weight(
-                    DarkBlend.nearestKm(where[0], where[1], measuredLat, measuredLon, 0, measuredCount, -1),
-                    DarkBlend.placedTogether(probes, NetworkKeys.length(key), where));
+                    DarkBlend.nearestKm(latitude, longitude, measuredLat, measuredLon, 0, measuredCount, -1),
+                    blockPlaces.together(e));
             for (int r = 0; r < regions; r++) {
-                figure[r] = mu[r] + (coarser >= 0 ? places.difference(coarser, where[0], where[1], r) : 0);
+                figure[r] = mu[r] + (coarser >= 0 ? places.difference(coarser, latitude, longitude, r) : 0);
                 if (own < 1) {
                     figure[r] = own * figure[r] + (1 - own) * model.blockPrediction(firstOfCoarse, r, 1);
                 }
@@ -362,7 +365,7 @@ final class TableWriter {
             }
             addRow(rows, key, figure, sd, 0, obs.regions, sticky, rowKeysHolder);
             written++;
-            writeOutOfTown(key, where, own);
+            writeOutOfTown(e, own);
         }
 
         /**
@@ -370,29 +373,20 @@ final class TableWriter {
          * source finer than the block, {@link Anchors#MIN_OWN_PLACE_KM} to
          * {@link Anchors#MAX_OWN_PLACE_KM} from the block's place (a fifth of the routing-quality
          * benchmark's measured networks lie that far from their /20, and a source that places a
-         * block by its /24s places them there). Such a network gets the block's row with the distance model moved to its own
+         * block by its /24s places them there; {@link BlockPlaces} keeps them). Such a network gets the block's row with the distance model moved to its own
          * place, in the block's own part ({@code own}, the blend's weight): as a measured
          * network out of town gets a μ row of its own ({@link Anchors#muRowOf}). Its provider's
          * and its place's parts stay the block's: its roads are its metro's. Written right after
          * the block's row, in address order (a block's networks sort after it, before the next
          * block).
          */
-        private void writeOutOfTown(long key, double[] where, double own) {
-            int blockLength = NetworkKeys.length(key);
-            for (int i = 0; i < probes.count; i++) {
-                if (!probes.newFinerRow(i, blockLength)) {
-                    continue;
-                }
-                GeoLocation at = probes.answer[i];
-                double km = Anchors.roughKm(at.latitude(), at.longitude(), where[0], where[1]);
-                if (km < Anchors.MIN_OWN_PLACE_KM || km > Anchors.MAX_OWN_PLACE_KM) {
-                    continue;
-                }
-                anchors.muAt(at.latitude(), at.longitude(), ownMu);
+        private void writeOutOfTown(int e, double own) {
+            for (int j = blockPlaces.outFrom(e); j < blockPlaces.outTo(e); j++) {
+                anchors.muAt(blockPlaces.outLatitude(j), blockPlaces.outLongitude(j), ownMu);
                 for (int r = 0; r < obs.regions; r++) {
                     ownFigure[r] = figure[r] + own * (ownMu[r] - mu[r]);
                 }
-                addRow(rows, NetworkKeys.of(at.network()), ownFigure, sd, 0, obs.regions, sticky, rowKeysHolder);
+                addRow(rows, blockPlaces.outKey(j), ownFigure, sd, 0, obs.regions, sticky, rowKeysHolder);
                 outOfTown++;
             }
         }

@@ -4,11 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.wayfinder.geo.GeoLocation;
-import io.wayfinder.geo.GeoLocator;
 import io.wayfinder.geo.GreatCircle;
+import io.wayfinder.geo.RecordingLocator;
 import io.wayfinder.net.IpPrefix;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -23,21 +21,12 @@ class NetworkPlacesTest {
     private static final int[][] LEVELS = {{20, 16}, {40, 32}};
 
     /** Places 10.a.b.0/24 at latitude a % 80 + b / 100, longitude b; counts its lookups; knows nothing of 10.9.0.0/16. */
-    private static final class CountingLocator implements GeoLocator {
-        final List<IpPrefix> asked = java.util.Collections.synchronizedList(new ArrayList<>());
-
-        @Override
-        public GeoLocation locate(IpPrefix client) {
-            asked.add(client);
+    private static RecordingLocator counting() {
+        return new RecordingLocator(client -> {
             int a = (int) (client.lo() >>> 16 & 0xFF);
             int b = (int) (client.lo() >>> 8 & 0xFF);
             return a == 9 ? GeoLocation.unknown(client) : new GeoLocation(a % 80 + b / 100.0, b, "DE", client);
-        }
-
-        @Override
-        public String describe() {
-            return "counting";
-        }
+        });
     }
 
     private static Observations networks(String... prefixes) {
@@ -52,7 +41,7 @@ class NetworkPlacesTest {
 
     @Test
     void aNetworkIsLookedUpOnceAndKeepsItsPlaceThroughLaterRebuilds() {
-        CountingLocator geo = new CountingLocator();
+        RecordingLocator geo = counting();
         NetworkPlaces first = NetworkPlaces.of(networks("10.1.2.0/24", "10.1.5.0/24", "10.9.1.0/24"), geo, null, 100);
         assertThat(first.lookups).isEqualTo(3);
         assertThat(first.lat[1]).isCloseTo(1.05f, within(1e-6f));
@@ -71,7 +60,7 @@ class NetworkPlacesTest {
 
     @Test
     void atMostTheBudgetIsLookedUpARebuildFirstNetworksFirst() {
-        CountingLocator geo = new CountingLocator();
+        RecordingLocator geo = counting();
         Observations obs = networks("10.1.1.0/24", "10.1.2.0/24", "10.1.3.0/24", "10.1.4.0/24", "10.1.5.0/24");
         NetworkPlaces first = NetworkPlaces.of(obs, geo, null, 2);
         assertThat(first.lookups).isEqualTo(2);
@@ -98,7 +87,7 @@ class NetworkPlacesTest {
             prefixes[i] = "10." + (a >= 9 ? a + 1 : a) + "." + (i % 256) + ".0/24"; // not 10.9: it has no row
         }
         Observations obs = networks(prefixes);
-        CountingLocator geo = new CountingLocator();
+        RecordingLocator geo = counting();
         NetworkPlaces first = NetworkPlaces.of(obs, geo, null, 2 * NetworkPlaces.MIN_PARALLEL_LOOKUPS);
         assertThat(first.lookups).isEqualTo(2 * NetworkPlaces.MIN_PARALLEL_LOOKUPS);
         assertThat(geo.asked).hasSize(first.lookups).doesNotHaveDuplicates();
@@ -113,10 +102,49 @@ class NetworkPlacesTest {
     }
 
     @Test
+    void theSameNetworksAllLookedUpShareTheLastRebuildsPlaces() {
+        RecordingLocator geo = counting();
+        String[] prefixes = {"10.1.1.0/24", "10.1.2.0/24", "10.9.1.0/24"};
+        NetworkPlaces first = NetworkPlaces.of(networks(prefixes), geo, null, 100);
+        geo.asked.clear();
+        NetworkPlaces second = NetworkPlaces.of(networks(prefixes), geo, first, 100); // equal keys, another array
+        assertThat(geo.asked).isEmpty();
+        assertThat(second.lookups).isZero();
+        assertThat(second.lat).isSameAs(first.lat);
+        assertThat(second.lon).isSameAs(first.lon);
+        assertThat(second.placed(2)).isFalse();
+        // One network replaced by another (the same count): its own place, not the one it replaced.
+        NetworkPlaces third = NetworkPlaces.of(networks("10.1.1.0/24", "10.1.7.0/24", "10.9.1.0/24"), geo, second, 100);
+        assertThat(third.lat).isNotSameAs(first.lat);
+        assertThat(third.lookups).isEqualTo(1);
+        assertThat(third.lon[1]).isEqualTo(7f);
+        // Another locator: not shared, asked again.
+        RecordingLocator reloaded = counting();
+        NetworkPlaces fourth = NetworkPlaces.of(networks("10.1.1.0/24", "10.1.7.0/24", "10.9.1.0/24"), reloaded, third, 100);
+        assertThat(fourth.lat).isNotSameAs(third.lat);
+        assertThat(reloaded.asked).hasSize(3);
+    }
+
+    @Test
+    void networksStillWaitingForTheirTurnAreNotShared() {
+        RecordingLocator geo = counting();
+        Observations obs = networks("10.1.1.0/24", "10.1.2.0/24", "10.1.3.0/24");
+        NetworkPlaces first = NetworkPlaces.of(obs, geo, null, 2);
+        NetworkPlaces second = NetworkPlaces.of(obs, geo, first, 2);
+        assertThat(second.lat).isNotSameAs(first.lat);
+        assertThat(second.lookups).isEqualTo(1);
+        assertThat(second.placed(2)).isTrue();
+        assertThat(first.placed(2)).isFalse(); // the first rebuild's places stay as they were
+        NetworkPlaces third = NetworkPlaces.of(obs, geo, second, 2);
+        assertThat(third.lat).isSameAs(second.lat);
+        assertThat(geo.asked).hasSize(3);
+    }
+
+    @Test
     void anotherLocatorStartsOver() {
         Observations obs = networks("10.1.1.0/24", "10.1.2.0/24");
-        NetworkPlaces first = NetworkPlaces.of(obs, new CountingLocator(), null, 100);
-        CountingLocator reloaded = new CountingLocator();
+        NetworkPlaces first = NetworkPlaces.of(obs, counting(), null, 100);
+        RecordingLocator reloaded = counting();
         NetworkPlaces second = NetworkPlaces.of(obs, reloaded, first, 100);
         assertThat(reloaded.asked).hasSize(2);
         assertThat(second.lookups).isEqualTo(2);
@@ -124,7 +152,7 @@ class NetworkPlacesTest {
 
     @Test
     void aSampleOfTheNetworksTakesTheirPlacesWithoutLookups() {
-        CountingLocator geo = new CountingLocator();
+        RecordingLocator geo = counting();
         NetworkPlaces all = NetworkPlaces.of(networks("10.1.1.0/24", "10.1.2.0/24", "10.1.3.0/24"), geo, null, 100);
         geo.asked.clear();
         NetworkPlaces sample = NetworkPlaces.of(networks("10.1.2.0/24", "10.4.4.0/24"), geo, all, 0);

@@ -101,8 +101,11 @@ public final class PrefixMap {
         this.v4DirectOrNull = null;
     }
 
-    /** The same map sharing all its arrays, with a direct IPv4 index whose slots carry these marks. */
-    private PrefixMap(PrefixMap map, IntPredicate marked) {
+    /**
+     * The same map sharing all its arrays, with a direct IPv4 index whose slots carry these marks,
+     * filled in {@link Parts#SPLIT} slot ranges by {@code parts}.
+     */
+    private PrefixMap(PrefixMap map, IntPredicate marked, Parts parts) {
         this.v4Starts = map.v4Starts;
         this.v4Entries = map.v4Entries;
         this.v4Index = map.v4Index;
@@ -116,12 +119,12 @@ public final class PrefixMap {
         this.entryParents = map.entryParents;
         this.entryPrefixesOrNull = map.entryPrefixesOrNull;
         this.ipv4Prefixes = map.ipv4Prefixes;
-        this.v4DirectOrNull = entryLengths.length <= MAX_DIRECT_ENTRIES ? directIpv4Index(marked) : null;
+        this.v4DirectOrNull = entryLengths.length <= MAX_DIRECT_ENTRIES ? directIpv4Index(marked, parts) : null;
     }
 
     /** This map with a direct IPv4 index and no marks, sharing everything else. */
     public PrefixMap withDirectIpv4Index() {
-        return new PrefixMap(this, NO_MARKS);
+        return new PrefixMap(this, NO_MARKS, Parts.SEQUENTIAL);
     }
 
     /**
@@ -131,7 +134,16 @@ public final class PrefixMap {
      * further check, and save the query path a read of its own (a cache miss on a large table).
      */
     public PrefixMap withDirectIpv4Index(IntPredicate marked) {
-        return new PrefixMap(this, marked);
+        return new PrefixMap(this, marked, Parts.SEQUENTIAL);
+    }
+
+    /**
+     * {@link #withDirectIpv4Index(IntPredicate)} with the index's slot ranges filled by
+     * {@code parts} (the same index, sooner where they run on several threads): {@code marked}
+     * may then be called from several threads at once, for the same entry too.
+     */
+    public PrefixMap withDirectIpv4Index(IntPredicate marked, Parts parts) {
+        return new PrefixMap(this, marked, parts);
     }
 
     /** How many of the map's prefixes are IPv4 ones. */
@@ -180,25 +192,39 @@ public final class PrefixMap {
     }
 
     /**
-     * One pass over the IPv4 intervals filling their slot ranges: a /24 inside interval i gets
+     * The direct index, its 2^24 slots cut into {@link Parts#SPLIT} ranges that {@code parts}
+     * fills: a slot's value depends only on the interval that holds it, so ranges are independent.
+     */
+    private int[] directIpv4Index(IntPredicate marked, Parts parts) {
+        int slots = 1 << 24;
+        int[] direct = new int[slots];
+        parts.run(Parts.SPLIT, p -> fillDirect(direct, marked,
+                (int) ((long) slots * p / Parts.SPLIT), (int) ((long) slots * (p + 1) / Parts.SPLIT)));
+        return direct;
+    }
+
+    /**
+     * Fills slots [from, to) of the direct index with one pass over the IPv4 intervals that meet
+     * them, from the one holding slot {@code from}'s first address: a /24 inside interval i gets
      * i's entry and the holding length of its /24 and /32 clients when those agree; /24s that a
      * boundary cuts, and the rare ones whose holding length depends on the client's length, get
      * {@link #NOT_DIRECT}.
      */
-    private int[] directIpv4Index(IntPredicate marked) {
-        int slots = 1 << 24;
-        int[] direct = new int[slots];
-        int cursor = 0; // slots before it are filled
+    private void fillDirect(int[] direct, IntPredicate marked, int from, int to) {
+        int cursor = from; // slots from `from` to before it are filled
         int n = v4Starts.length;
-        for (int i = 0; i < n; i++) {
+        for (int i = intervalIpv4(from << 8); i < n && cursor < to; i++) {
             long start = (v4Starts[i] ^ Integer.MIN_VALUE) & 0xFFFF_FFFFL;
             boolean last = i + 1 >= n;
             long next = last ? 1L << 32 : (v4Starts[i + 1] ^ Integer.MIN_VALUE) & 0xFFFF_FFFFL;
-            int firstSlot = (int) ((start + 255) >>> 8);
-            int endSlot = (int) (next >>> 8);
+            int firstSlot = (int) Math.min(to, (start + 255) >>> 8);
+            int endSlot = (int) Math.min(to, next >>> 8);
             if (firstSlot > cursor) {
                 Arrays.fill(direct, cursor, firstSlot, NOT_DIRECT); // cut by the boundary at start
                 cursor = firstSlot;
+            }
+            if (cursor >= endSlot) {
+                continue; // the interval lies inside one /24, already cut
             }
             int entry = v4Entries[i];
             int entryBits = (entry + 1) << DIRECT_ENTRY_SHIFT | (entry != NO_ENTRY && marked.test(entry) ? DIRECT_MARK : 0);
@@ -210,10 +236,9 @@ public final class PrefixMap {
                 int h32 = holdingLength(0, start, last, 0, nextLo, 0, address, 32, 32);
                 direct[slot] = h24 == h32 ? entryBits | h24 : NOT_DIRECT;
             }
-            cursor = Math.max(cursor, endSlot);
+            cursor = endSlot;
         }
-        Arrays.fill(direct, cursor, slots, NOT_DIRECT);
-        return direct;
+        Arrays.fill(direct, cursor, to, NOT_DIRECT);
     }
 
     /** The entry of the most specific prefix that contains the IPv6 address {@code hi:lo}, or {@link #NO_ENTRY}. */

@@ -515,6 +515,65 @@ class PrefixMapTest {
         assertThat(checked).isGreaterThan(1_000_000);
     }
 
+    /**
+     * The direct index is filled in slot ranges that may run on several threads, in any order: on
+     * random tables, and on ones whose prefixes straddle or end at the ranges' cut (128.0.0.0, an
+     * interval inside the /24 before it), every slot near the cut and a spread of the others hold
+     * what a single pass over the intervals gives (a /24 inside one interval whose /24 and /32
+     * clients hold the same gets its entry, mark and holding length; any other /24 none).
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"random", "0.0.0.0/0", "127.255.255.128/25", "127.255.255.200/30 128.0.0.0/24",
+        "127.0.0.0/8 128.0.0.0/9 128.0.0.8/29", "none"})
+    void theDirectIndexSplitOverThreadsGivesEverySlotWhatOnePassGives(String table) {
+        Set<IpPrefix> prefixes = new LinkedHashSet<>();
+        if (table.equals("random")) {
+            Random random = new Random(0x5B117L);
+            prefixes.addAll(randomPrefixes(random, false, 3_000));
+            for (String cut : List.of("127.255.255.0/24", "127.255.255.200/30", "128.0.0.0/9", "128.0.0.8/29")) {
+                prefixes.add(IpPrefix.parse(cut));
+            }
+        } else if (!table.equals("none")) {
+            for (String prefix : table.split(" ")) {
+                prefixes.add(IpPrefix.parse(prefix));
+            }
+        }
+        PrefixMap.Builder builder = new PrefixMap.Builder();
+        prefixes.forEach(builder::add);
+        PartsOnThreads threads = new PartsOnThreads();
+        PrefixMap map = builder.build().withDirectIpv4Index(entry -> entry % 3 == 1, threads);
+        assertThat(threads.partsRun()).isEqualTo(Parts.SPLIT);
+
+        List<String> failures = new ArrayList<>();
+        int cut = 1 << 23;
+        IntStream slots = IntStream.concat(IntStream.range(cut - 2_048, cut + 2_048),
+                IntStream.concat(IntStream.iterate(0, slot -> slot < 1 << 24, slot -> slot + 61),
+                        IntStream.of((1 << 24) - 1)));
+        slots.forEach(slot -> {
+            int expected = onePassSlot(map, slot, entry -> entry % 3 == 1);
+            if (map.directIpv4(slot << 8) != expected && failures.size() < 10) {
+                failures.add("/24 " + slot + ": " + map.directIpv4(slot << 8) + ", one pass " + expected);
+            }
+        });
+        assertThat(failures).isEmpty();
+    }
+
+    /** A direct slot as one pass over the intervals fills it, from the search alone. */
+    private static int onePassSlot(PrefixMap map, int slot, java.util.function.IntPredicate marked) {
+        IpPrefix first = IpPrefix.ofIpv4(slot << 8, 32);
+        int interval = map.interval(first);
+        if (map.interval(IpPrefix.ofIpv4(slot << 8 | 255, 32)) != interval) {
+            return PrefixMap.NOT_DIRECT;
+        }
+        int h24 = map.holdingLength(interval, IpPrefix.ofIpv4(slot << 8, 24));
+        if (h24 != map.holdingLength(interval, first)) {
+            return PrefixMap.NOT_DIRECT;
+        }
+        int entry = map.entryAt(interval);
+        boolean mark = entry != PrefixMap.NO_ENTRY && marked.test(entry);
+        return (entry + 1) << 7 | (mark ? 1 << 6 : 0) | h24;
+    }
+
     private static void checkDirect(PrefixMap map, IpPrefix client, int slot, List<String> failures) {
         int interval = map.interval(client);
         int entry = map.entryAt(interval);

@@ -1,5 +1,6 @@
 package io.wayfinder.latency;
 
+import io.wayfinder.net.Parts;
 import io.wayfinder.net.PrefixMap;
 import java.util.List;
 
@@ -20,6 +21,8 @@ public final class LatencyRows {
     private final PrefixMap.Builder prefixes = new PrefixMap.Builder().withoutPrefixObjects();
     /** From how many IPv4 prefixes the table keeps the direct /24 index (see {@link LatencyTable}). */
     private int directIndexFrom = LatencyTable.DIRECT_INDEX_MIN_IPV4_PREFIXES;
+    /** Runs the parts of the table's build that split (the direct index, the settled rows). */
+    private Parts parts = Parts.SEQUENTIAL;
     private char[] rtt;
     private int rows;
     private long totalSamples;
@@ -74,6 +77,15 @@ public final class LatencyRows {
         return this;
     }
 
+    /**
+     * Runs the parts of {@link #build} that split by address range on {@code parts} (a learner's
+     * lanes): the same table, sooner. Must not wait for the thread that calls {@link #build}.
+     */
+    public LatencyRows splitOver(Parts parts) {
+        this.parts = parts;
+        return this;
+    }
+
     public LatencyTable build() {
         PrefixMap map = prefixes.build();
         char[] cells = rtt.length == rows * columns ? rtt : java.util.Arrays.copyOf(rtt, rows * columns);
@@ -105,6 +117,6 @@ public final class LatencyRows {
                 }
             }
         }
-        return new LatencyTable(regions, map, cells, sourceLength, NO_LEVELS, NO_LEVELS, totalSamples, directIndexFrom);
+        return new LatencyTable(regions, map, cells, sourceLength, NO_LEVELS, NO_LEVELS, totalSamples, directIndexFrom, parts);
     }
 }

@@ -1,6 +1,7 @@
 package io.wayfinder.latency;
 
 import io.wayfinder.net.IpPrefix;
+import io.wayfinder.net.Parts;
 import io.wayfinder.net.PrefixMap;
 import java.util.List;
 
@@ -77,6 +78,18 @@ public final class LatencyTable {
      */
     LatencyTable(List<String> regions, PrefixMap prefixes, char[] rtt, byte[] sourceLength,
                  AggregateLevel[] ipv4Levels, AggregateLevel[] ipv6Levels, long totalSamples, int directIndexFrom) {
+        this(regions, prefixes, rtt, sourceLength, ipv4Levels, ipv6Levels, totalSamples, directIndexFrom,
+                Parts.SEQUENTIAL);
+    }
+
+    /**
+     * @param directIndexFrom as above
+     * @param parts           runs the parts of the direct index and the settled rows (a
+     *                        learner's rebuild lends its lanes)
+     */
+    LatencyTable(List<String> regions, PrefixMap prefixes, char[] rtt, byte[] sourceLength,
+                 AggregateLevel[] ipv4Levels, AggregateLevel[] ipv6Levels, long totalSamples, int directIndexFrom,
+                 Parts parts) {
         this.regions = List.copyOf(regions);
         this.columns = regions.size();
         this.rtt = rtt;
@@ -85,9 +98,9 @@ public final class LatencyTable {
         this.ipv6Levels = ipv6Levels;
         this.totalSamples = totalSamples;
         this.prefixes = prefixes.ipv4PrefixCount() >= directIndexFrom
-                ? prefixes.withDirectIpv4Index(this::settlesDirectClients) : prefixes;
+                ? prefixes.withDirectIpv4Index(this::settlesDirectClients, parts) : prefixes;
         this.settledSlash24OrNull = this.prefixes.hasDirectIpv4Index()
-                ? SettledSlash24Rows.of(this.prefixes, rtt, columns) : null;
+                ? SettledSlash24Rows.of(this.prefixes, rtt, columns, parts) : null;
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.wayfinder.latency;
 
+import io.wayfinder.net.Parts;
 import io.wayfinder.net.PrefixMap;
 import io.wayfinder.time.CpuYield;
 
@@ -38,12 +39,36 @@ final class SettledSlash24Rows {
 
     /**
      * The rows of the /24s the direct index of {@code prefixes} finds marked with a holding length
-     * of 24, copied from {@code rtt} (row-major, {@code columns} codes a row).
+     * of 24, copied from {@code rtt} (row-major, {@code columns} codes a row), in
+     * {@link Parts#SPLIT} ranges of the /24s that {@code parts} runs: each range first sets its bits
+     * and counts them from its own start, then, once the ranges before it have their counts, makes
+     * its counts absolute and copies its rows.
      */
-    static SettledSlash24Rows of(PrefixMap prefixes, char[] rtt, int columns) {
+    static SettledSlash24Rows of(PrefixMap prefixes, char[] rtt, int columns, Parts parts) {
         long[] words = new long[2 * (SLOTS / 64)];
+        int[] settledIn = new int[Parts.SPLIT];
+        parts.run(Parts.SPLIT, p -> settledIn[p] = mark(prefixes, words, from(p), from(p + 1)));
+        int[] rowsBefore = new int[Parts.SPLIT];
+        for (int p = 1; p < Parts.SPLIT; p++) {
+            rowsBefore[p] = rowsBefore[p - 1] + settledIn[p - 1];
+        }
+        char[] rows = new char[(rowsBefore[Parts.SPLIT - 1] + settledIn[Parts.SPLIT - 1]) * columns];
+        parts.run(Parts.SPLIT, p -> copy(prefixes, rtt, columns, words, rows, rowsBefore[p], from(p), from(p + 1)));
+        return new SettledSlash24Rows(words, rows, columns);
+    }
+
+    /** The first /24 of part p (a multiple of 64, so that parts share no bitmap word). */
+    private static int from(int part) {
+        return (int) ((long) SLOTS / 64 * part / Parts.SPLIT * 64);
+    }
+
+    /**
+     * Sets the bits of the settled /24s in [from, to) and each word's count of set bits before it
+     * from {@code from} on; returns how many it set.
+     */
+    private static int mark(PrefixMap prefixes, long[] words, int from, int to) {
         int count = 0;
-        for (int slot = 0; slot < SLOTS; slot++) {
+        for (int slot = from; slot < to; slot++) {
             CpuYield.every(slot);
             if ((slot & 63) == 0) {
                 words[2 * (slot >>> 6) + 1] = count;
@@ -53,16 +78,25 @@ final class SettledSlash24Rows {
                 count++;
             }
         }
-        char[] rows = new char[count * columns];
-        int row = 0;
-        for (int slot = 0; slot < SLOTS; slot++) {
-            CpuYield.every(slot);
-            int direct = prefixes.directIpv4(slot << 8);
-            if (settles(direct)) {
-                System.arraycopy(rtt, PrefixMap.directEntry(direct) * columns, rows, row++ * columns, columns);
+        return count;
+    }
+
+    /**
+     * Adds the rows before {@code from} to the counts of the words of [from, to) and copies the
+     * rows of their set bits: the bitmap's bits, not the 2^24 slots, lead the way.
+     */
+    private static void copy(PrefixMap prefixes, char[] rtt, int columns, long[] words, char[] rows, int rowsBefore,
+                             int from, int to) {
+        for (int at = 2 * (from >>> 6); at < 2 * (to >>> 6); at += 2) {
+            CpuYield.every(at);
+            words[at + 1] += rowsBefore;
+            int row = (int) words[at + 1];
+            for (long word = words[at]; word != 0; word &= word - 1) {
+                int slot = (at / 2) * 64 + Long.numberOfTrailingZeros(word);
+                int entry = PrefixMap.directEntry(prefixes.directIpv4(slot << 8));
+                System.arraycopy(rtt, entry * columns, rows, row++ * columns, columns);
             }
         }
-        return new SettledSlash24Rows(words, rows, columns);
     }
 
     private static boolean settles(int direct) {

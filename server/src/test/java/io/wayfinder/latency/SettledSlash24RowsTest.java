@@ -66,6 +66,58 @@ class SettledSlash24RowsTest {
         assertThat(table.settledRow(0x11)).as("the first /24 of the space").isZero();
     }
 
+    /**
+     * Built in parts on threads at once (a learner's lanes), with settled /24s on both sides of the
+     * parts' cut and at the bitmap's word edges: the same rows as built on one thread, and a row
+     * number one more than the last at every settled /24 in address order, across the cut too.
+     */
+    @Test
+    void builtInPartsOnThreadsTheRowsAreThoseOfOneThread() {
+        Random random = new Random(0x5A2750L);
+        int cut = 1 << 23;
+        java.util.TreeSet<Integer> slash24s = new java.util.TreeSet<>(List.of(0, 63, 64, cut - 65, cut - 64,
+                cut - 1, cut, cut + 1, cut + 63, cut + 64, (1 << 24) - 1));
+        while (slash24s.size() < 20_000) {
+            slash24s.add(random.nextInt(1 << 24));
+        }
+        io.wayfinder.net.PartsOnThreads threads = new io.wayfinder.net.PartsOnThreads();
+        LatencyTable split = settledTable(slash24s, new LatencyRows(REGIONS, 16).splitOver(threads));
+        LatencyTable whole = settledTable(slash24s, new LatencyRows(REGIONS, 16));
+        assertThat(threads.partsRun()).as("parts run: the direct index's, then the rows' twice")
+                .isEqualTo(3 * io.wayfinder.net.Parts.SPLIT);
+
+        int lastRow = SettledSlash24Rows.NO_ROW;
+        for (int slash24 = 0; slash24 < 1 << 24; slash24++) {
+            int address = slash24 << 8;
+            int row = split.settledRow(address);
+            assertThat(row).as("row of /24 %d", slash24).isEqualTo(whole.settledRow(address));
+            assertThat(split.prefixes().directIpv4(address)).isEqualTo(whole.prefixes().directIpv4(address));
+            if (row != SettledSlash24Rows.NO_ROW) {
+                assertThat(row).as("row of /24 %d after the last", slash24).isEqualTo(lastRow + 1);
+                lastRow = row;
+                for (int c = 0; c < REGIONS.size(); c++) {
+                    assertThat(split.settledTenths(row, c)).isEqualTo(whole.settledTenths(row, c));
+                }
+            }
+        }
+        assertThat(lastRow + 1).as("settled /24s: all but the one in ten with a gap").isGreaterThan(15_000);
+    }
+
+    /** The /24s as rows in map order, one in ten with a column left without a figure (not settled). */
+    private static LatencyTable settledTable(java.util.SortedSet<Integer> slash24s, LatencyRows rows) {
+        Random random = new Random(0xF16L);
+        for (int slash24 : slash24s) {
+            int row = rows.add(false, 0, (long) slash24 << 8 & 0xFFFF_FFFFL, 24);
+            int gap = random.nextInt(10) == 0 ? random.nextInt(REGIONS.size()) : -1;
+            for (int c = 0; c < REGIONS.size(); c++) {
+                if (c != gap) {
+                    rows.set(row, c, 1 + random.nextInt(3000) / 10.0);
+                }
+            }
+        }
+        return rows.directIndexFrom(0).build();
+    }
+
     /** With the default /20 and /16 aggregates, a settling row is a complete row of own figures. */
     private static boolean everyColumnOwn(LatencyTable table, int entry) {
         for (int c = 0; c < table.regions().size(); c++) {

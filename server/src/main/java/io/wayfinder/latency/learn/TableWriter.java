@@ -5,6 +5,7 @@ import io.wayfinder.latency.LatencyTable;
 import io.wayfinder.latency.learn.LatencyLearning.Coverage;
 import io.wayfinder.latency.learn.LatencyLearning.LevelTrust;
 import io.wayfinder.latency.learn.LatencyLearning.RegionCoverage;
+import io.wayfinder.net.Parts;
 import io.wayfinder.time.CpuYield;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -150,11 +151,24 @@ final class TableWriter {
         }
         dark.writeAll();
         rows.totalSamples(Math.round(totalWeight[0]));
-        LatencyTable table = rows.build();
+        // The table's build (flattening the prefixes, the direct index) is single-threaded, and
+        // the coverage figures read only the observations: the second lane computes them meanwhile.
+        // Its direct index and settled rows split over the lanes too; their part on the second lane
+        // waits in the pool's queue until the coverage is done.
+        rows.splitOver(pipelined ? Lanes::run : Parts.SEQUENTIAL);
+        LatencyTable[] table = {null};
+        Coverage[] coverage = {null};
+        Lanes.run(pipelined ? 2 : 1, part -> {
+            if (part == 0) {
+                table[0] = rows.build();
+            }
+            if (part == 1 || !pipelined) {
+                coverage[0] = coverage(obs, learned, regionNames, priorVariance);
+            }
+        });
         long[] keys = Arrays.copyOf(rowKeys[0], rows.rowCount());
-        Coverage coverage = coverage(obs, learned, regionNames, priorVariance);
-        return new Published(table, keys, regionNames.subList(0, regions), obs, model, anchors, learned,
-                counts, netRow, blockRow, blockFirst, coverage, now, parameters.changeMinSamples(), cellSource);
+        return new Published(table[0], keys, regionNames.subList(0, regions), obs, model, anchors, learned,
+                counts, netRow, blockRow, blockFirst, coverage[0], now, parameters.changeMinSamples(), cellSource);
     }
 
     /**

@@ -21,7 +21,7 @@ public final class LatencyRows {
     private final PrefixMap.Builder prefixes = new PrefixMap.Builder().withoutPrefixObjects();
     /** From how many IPv4 prefixes the table keeps the direct /24 index (see {@link LatencyTable}). */
     private int directIndexFrom = LatencyTable.DIRECT_INDEX_MIN_IPV4_PREFIXES;
-    /** Runs the parts of the table's build that split (the direct index, the settled rows). */
+    /** Runs the parts of the table's build that split (inheritance, the direct index, the settled rows). */
     private Parts parts = Parts.SEQUENTIAL;
     private char[] rtt;
     private int rows;
@@ -90,33 +90,7 @@ public final class LatencyRows {
         PrefixMap map = prefixes.build();
         char[] cells = rtt.length == rows * columns ? rtt : java.util.Arrays.copyOf(rtt, rows * columns);
         rtt = null;
-        byte[] sourceLength = new byte[rows * columns];
-        // Parents before children: rows in map order have their covering rows first, but order
-        // by length anyway so that any order of add() gives the same table.
-        int[] byLength = new int[130];
-        for (int e = 0; e < rows; e++) {
-            byLength[map.length(e) + 1]++;
-        }
-        for (int l = 1; l < byLength.length; l++) {
-            byLength[l] += byLength[l - 1];
-        }
-        int[] order = new int[rows];
-        for (int e = 0; e < rows; e++) {
-            order[byLength[map.length(e)]++] = e;
-        }
-        for (int entry : order) {
-            int parent = map.parent(entry);
-            int length = map.length(entry);
-            for (int c = 0; c < columns; c++) {
-                int cell = entry * columns + c;
-                if (cells[cell] != LatencyTable.NONE) {
-                    sourceLength[cell] = (byte) length;
-                } else if (parent != PrefixMap.NO_ENTRY) {
-                    cells[cell] = cells[parent * columns + c];
-                    sourceLength[cell] = sourceLength[parent * columns + c];
-                }
-            }
-        }
+        byte[] sourceLength = InheritedCells.fill(map, cells, rows, columns, parts);
         return new LatencyTable(regions, map, cells, sourceLength, NO_LEVELS, NO_LEVELS, totalSamples, directIndexFrom, parts);
     }
 }

@@ -83,8 +83,8 @@ class SettledSlash24RowsTest {
         io.wayfinder.net.PartsOnThreads threads = new io.wayfinder.net.PartsOnThreads();
         LatencyTable split = settledTable(slash24s, new LatencyRows(REGIONS, 16).splitOver(threads));
         LatencyTable whole = settledTable(slash24s, new LatencyRows(REGIONS, 16));
-        assertThat(threads.partsRun()).as("parts run: the direct index's, then the rows' twice")
-                .isEqualTo(3 * io.wayfinder.net.Parts.SPLIT);
+        assertThat(threads.partsRun()).as("parts run: the inheritance's, the direct index's, the rows' twice")
+                .isEqualTo(4 * io.wayfinder.net.Parts.SPLIT);
 
         int lastRow = SettledSlash24Rows.NO_ROW;
         for (int slash24 = 0; slash24 < 1 << 24; slash24++) {

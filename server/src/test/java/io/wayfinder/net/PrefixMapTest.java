@@ -306,6 +306,44 @@ class PrefixMapTest {
                 .hasMessage("prefix " + prefix + " appears more than once");
     }
 
+    /**
+     * Prefixes added in map order (no sort needed) give the map they give added in reverse (sorted):
+     * each prefix finds itself, with the same parent, and the same intervals.
+     */
+    @Test
+    void prefixesAddedInMapOrderGiveTheMapOfAnyOrder() {
+        Random random = new Random(0x0DE7L);
+        List<IpPrefix> prefixes = new ArrayList<>(randomPrefixes(random, false, 2_000));
+        prefixes.addAll(randomPrefixes(random, true, 500));
+        List<IpPrefix> mapOrder = new ArrayList<>(prefixes);
+        mapOrder.sort((a, b) -> a.ipv6() != b.ipv6() ? (a.ipv6() ? 1 : -1)
+                : a.hi() != b.hi() ? Long.compareUnsigned(a.hi(), b.hi())
+                : a.lo() != b.lo() ? Long.compareUnsigned(a.lo(), b.lo()) : Integer.compare(a.length(), b.length()));
+        PrefixMap.Builder any = new PrefixMap.Builder();
+        prefixes.forEach(any::add);
+        PrefixMap sorted = any.build();
+        PrefixMap.Builder inOrder = new PrefixMap.Builder();
+        mapOrder.forEach(inOrder::add);
+        PrefixMap ordered = inOrder.build();
+
+        assertThat(ordered.intervalCount()).isEqualTo(sorted.intervalCount());
+        Map<IpPrefix, IpPrefix> parents = new HashMap<>();
+        for (int e = 0; e < prefixes.size(); e++) {
+            parents.put(sorted.prefix(e), sorted.parent(e) == PrefixMap.NO_ENTRY ? null : sorted.prefix(sorted.parent(e)));
+        }
+        for (int e = 0; e < mapOrder.size(); e++) {
+            IpPrefix parent = ordered.parent(e) == PrefixMap.NO_ENTRY ? null : ordered.prefix(ordered.parent(e));
+            assertThat(parent).as("parent of %s", mapOrder.get(e)).isEqualTo(parents.get(mapOrder.get(e)));
+        }
+        for (int i = 0; i < 20_000; i++) {
+            IpPrefix host = probe(random, prefixes);
+            int a = ordered.lookup(host);
+            int b = sorted.lookup(host);
+            assertThat(a == PrefixMap.NO_ENTRY ? null : ordered.prefix(a)).as("lookup of %s", host)
+                    .isEqualTo(b == PrefixMap.NO_ENTRY ? null : sorted.prefix(b));
+        }
+    }
+
     @Test
     void withoutPrefixObjectsIsRefusedAfterAnAdd() {
         PrefixMap.Builder builder = new PrefixMap.Builder();

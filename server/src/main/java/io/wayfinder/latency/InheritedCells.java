@@ -31,8 +31,10 @@ final class InheritedCells {
             int[] bounds = cuts(map, rows);
             parts.run(Parts.SPLIT, p -> fill(map, cells, sourceLength, columns, bounds[p], bounds[p + 1]));
         } else {
-            for (int entry : byLength(map, rows)) {
-                fillRow(map, cells, sourceLength, columns, entry);
+            int[] order = byLength(map, rows);
+            for (int k = 0; k < rows; k++) {
+                CpuYield.every(k);
+                fillRow(map, cells, sourceLength, columns, order[k]);
             }
         }
         return sourceLength;

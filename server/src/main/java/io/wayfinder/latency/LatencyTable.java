@@ -212,6 +212,13 @@ public final class LatencyTable {
         }
     }
 
+    /** How many winner indexes ({@link #settledWinners}) the table keeps so far. */
+    public int winnerListCount() {
+        synchronized (winnerLists) {
+            return winnerLists.size();
+        }
+    }
+
     /** The length of the prefix the effective figure of an entry for a column came from. */
     public int sourceLength(int entry, int column) {
         return sourceLength[entry * columns + column] & 0xFF;

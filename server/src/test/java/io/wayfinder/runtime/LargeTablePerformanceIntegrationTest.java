@@ -6,7 +6,6 @@ import io.wayfinder.latency.LatencyTable;
 import io.wayfinder.latency.SettledWinners;
 import java.io.BufferedWriter;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,13 +18,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.ClientSubnetOption;
-import org.xbill.DNS.DClass;
-import org.xbill.DNS.EDNSOption;
 import org.xbill.DNS.Message;
-import org.xbill.DNS.Name;
-import org.xbill.DNS.OPTRecord;
 import org.xbill.DNS.Rcode;
-import org.xbill.DNS.Record;
 import org.xbill.DNS.Section;
 import org.xbill.DNS.Type;
 
@@ -179,11 +173,7 @@ class LargeTablePerformanceIntegrationTest {
     }
 
     private static Message ask(String name, String ecsSubnet, boolean tcp) throws IOException {
-        Message query = Message.newQuery(Record.newRecord(Name.fromString(name, Name.root), Type.A, DClass.IN));
-        String[] parts = ecsSubnet.split("/");
-        List<EDNSOption> options = List.of(new ClientSubnetOption(Integer.parseInt(parts[1]), InetAddress.getByName(parts[0])));
-        query.addRecord(new OPTRecord(1232, 0, 0, 0, options), Section.ADDITIONAL);
-        return TestDeployment.resolver(address, tcp).send(query);
+        return TestDeployment.ask(address, name, Type.A, ecsSubnet, tcp);
     }
 
     private static List<String> addresses(Message response) {
@@ -193,8 +183,6 @@ class LargeTablePerformanceIntegrationTest {
     }
 
     private static ClientSubnetOption ecs(Message response) {
-        List<EDNSOption> options = response.getOPT().getOptions(EDNSOption.Code.CLIENT_SUBNET);
-        assertThat(options).hasSize(1);
-        return (ClientSubnetOption) options.get(0);
+        return TestDeployment.ecsOf(response);
     }
 }

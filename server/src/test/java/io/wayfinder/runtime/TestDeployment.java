@@ -235,7 +235,8 @@ final class TestDeployment implements AutoCloseable {
         return ask(ipv4, name, type, ecsSubnet, tcp);
     }
 
-    Message ask(InetSocketAddress server, String name, int type, String ecsSubnet, boolean tcp) throws IOException {
+    /** A query for {@code name}, with an ECS option for {@code ecsSubnet} ("a.b.c.d/len") unless null, to any server. */
+    static Message ask(InetSocketAddress server, String name, int type, String ecsSubnet, boolean tcp) throws IOException {
         Message query = Message.newQuery(Record.newRecord(Name.fromString(name, Name.root), type, DClass.IN));
         if (ecsSubnet != null) {
             String[] parts = ecsSubnet.split("/");
@@ -243,6 +244,15 @@ final class TestDeployment implements AutoCloseable {
             query.addRecord(new OPTRecord(1232, 0, 0, 0, List.of(ecs)), Section.ADDITIONAL);
         }
         return resolver(server, tcp).send(query);
+    }
+
+    /** The response's ECS option, which must be its only one. */
+    static ClientSubnetOption ecsOf(Message response) {
+        List<org.xbill.DNS.EDNSOption> options = response.getOPT().getOptions(org.xbill.DNS.EDNSOption.Code.CLIENT_SUBNET);
+        if (options.size() != 1) {
+            throw new AssertionError("expected one ECS option in the response, found " + options.size());
+        }
+        return (ClientSubnetOption) options.get(0);
     }
 
     static SimpleResolver resolver(InetSocketAddress server, boolean tcp) {

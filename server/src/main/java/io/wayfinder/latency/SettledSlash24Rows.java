@@ -88,13 +88,27 @@ final class SettledSlash24Rows {
     private static void copy(PrefixMap prefixes, char[] rtt, int columns, long[] words, char[] rows, int rowsBefore,
                              int from, int to) {
         for (int at = 2 * (from >>> 6); at < 2 * (to >>> 6); at += 2) {
-            CpuYield.every(at);
             words[at + 1] += rowsBefore;
+        }
+        forEachRow(words, from, to, (slot, row) -> {
+            int entry = PrefixMap.directEntry(prefixes.directIpv4(slot << 8));
+            System.arraycopy(rtt, entry * columns, rows, row * columns, columns);
+        });
+    }
+
+    /** Receives a settled /24 (its number, address >>> 8) and its row. */
+    @FunctionalInterface
+    private interface RowVisitor {
+        void visit(int slot, int row);
+    }
+
+    /** Visits the settled /24s of [from, to) (multiples of 64) in address order, led by the bitmap's bits. */
+    private static void forEachRow(long[] words, int from, int to, RowVisitor visitor) {
+        for (int at = 2 * (from >>> 6); at < 2 * (to >>> 6); at += 2) {
+            CpuYield.every(at);
             int row = (int) words[at + 1];
             for (long word = words[at]; word != 0; word &= word - 1) {
-                int slot = (at / 2) * 64 + Long.numberOfTrailingZeros(word);
-                int entry = PrefixMap.directEntry(prefixes.directIpv4(slot << 8));
-                System.arraycopy(rtt, entry * columns, rows, row++ * columns, columns);
+                visitor.visit((at / 2) * 64 + Long.numberOfTrailingZeros(word), row++);
             }
         }
     }
@@ -127,19 +141,12 @@ final class SettledSlash24Rows {
      */
     SettledWinners winners(int[] columns) {
         SettledWinners.Builder out = SettledWinners.builder(columns.length);
-        for (int at = 0; at < words.length; at += 2) {
-            CpuYield.every(at);
-            long word = words[at];
-            int row = (int) words[at + 1];
-            while (word != 0) {
-                int slot = (at / 2) * 64 + Long.numberOfTrailingZeros(word);
-                int winner = strictWinner(row++, columns);
-                if (winner != SettledWinners.NONE) {
-                    out.set(slot, winner);
-                }
-                word &= word - 1;
+        forEachRow(words, 0, SLOTS, (slot, row) -> {
+            int winner = strictWinner(row, columns);
+            if (winner != SettledWinners.NONE) {
+                out.set(slot, winner);
             }
-        }
+        });
         return out.build();
     }
 

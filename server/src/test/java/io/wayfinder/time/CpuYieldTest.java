@@ -99,6 +99,35 @@ class CpuYieldTest {
     }
 
     @Test
+    void whileQueriesComeAPauseFollowsEveryShortStretchAndWithoutThemEveryInterval() {
+        long pausing = CpuYield.PAUSING_INTERVAL_MICROS * 1_000;
+        assertTrue(pausing < INTERVAL);
+        CpuYield cpu = onProcessors(2);
+        inBackground(cpu, () -> {
+            now.addAndGet(INTERVAL);
+            answered.incrementAndGet();
+            cpu.pointNow();
+            assertEquals(List.of(INTERVAL), sleeps, "the first stretch is a whole interval");
+            now.addAndGet(pausing - 1);
+            cpu.pointNow();
+            assertEquals(1, sleeps.size(), "not before the short stretch");
+            now.addAndGet(1);
+            cpu.pointNow();
+            assertEquals(List.of(INTERVAL, pausing), sleeps, "then one pause per short stretch");
+            now.addAndGet(ACTIVE); // the answers stopped: the work only yields, every interval
+            cpu.pointNow();
+            assertEquals(1, yields.get());
+            now.addAndGet(pausing);
+            cpu.pointNow();
+            assertEquals(1, yields.get(), "a short stretch is not enough without queries");
+            now.addAndGet(INTERVAL - pausing);
+            cpu.pointNow();
+            assertEquals(2, yields.get());
+        });
+        assertEquals(2, sleeps.size());
+    }
+
+    @Test
     void aLongStretchIsPaidBackWithAtMostTenIntervals() {
         CpuYield cpu = onProcessors(1);
         inBackground(cpu, () -> {

@@ -67,12 +67,21 @@ final class BlockPlaces {
 
     /** The entry of the block {@code key} (carried, or looked up now); the same block asked twice gets two equal entries. */
     int find(long key) {
-        int at = carriedKeys == null ? -1 : Arrays.binarySearch(carriedKeys, key);
-        if (at >= 0) {
-            entries.copy(carried, carriedEntry[at]);
-        } else {
-            probe(key);
+        int e = findCarried(key);
+        if (e >= 0) {
+            return e;
         }
+        probe(key);
+        return entries.size - 1;
+    }
+
+    /** The entry of the block {@code key} when the last rebuild asked for it (carried, no lookup), or -1 (nothing asked). */
+    int findCarried(long key) {
+        int at = carriedKeys == null ? -1 : Arrays.binarySearch(carriedKeys, key);
+        if (at < 0) {
+            return -1;
+        }
+        entries.copy(carried, carriedEntry[at]);
         return entries.size - 1;
     }
 

@@ -376,7 +376,7 @@ final class TableWriter {
             // placed wrongly: its row leans towards its /16's (DarkBlend).
             double own = coarser < 0 ? 1 : places.blend.weight(
                     DarkBlend.nearestKm(latitude, longitude, measuredLat, measuredLon, 0, measuredCount, -1),
-                    blockPlaces.together(e));
+                    blockPlaces.together(e), blockPlaces.spread(e));
             for (int r = 0; r < regions; r++) {
                 figure[r] = mu[r] + (coarser >= 0 ? places.difference(coarser, latitude, longitude, r) : 0);
                 if (own < 1) {

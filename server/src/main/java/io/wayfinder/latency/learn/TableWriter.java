@@ -549,10 +549,16 @@ final class TableWriter {
             }
         }
 
-        /** Whether {@code key} is one of block b's measured networks (from its first, n). */
+        /**
+         * Whether {@code key} lies inside one of block b's measured networks (from its first, n):
+         * its own row, or a configured figure's coarser network (a static /22, {@link StaticCells}),
+         * answers it already.
+         */
         private boolean measured(int n, int b, long key) {
+            int length = NetworkKeys.length(key);
             for (int m = n; m < obs.networks && obs.netBlock[0][m] == b; m++) {
-                if (obs.netKey[m] == key) {
+                long network = obs.netKey[m];
+                if (NetworkKeys.length(network) <= length && NetworkKeys.block(key, NetworkKeys.length(network)) == network) {
                     return true;
                 }
             }

@@ -66,6 +66,35 @@ class LitOutOfTownTest {
         assertThat(t.lookup(IpPrefix.parse("10.1.70.0/24"))).isNotEqualTo(t.lookup(IpPrefix.parse("10.1.79.0/24")));
     }
 
+    /**
+     * A configured figure for a /22 inside the block (a network of its own, StaticCells) answers
+     * its /24s: the one the source places out of town gets no row over it.
+     */
+    @Test
+    void aNetworkInsideAConfiguredCoarserFigureKeepsIt() throws IOException {
+        Samples s = new Samples(22);
+        List<String> rows = new ArrayList<>();
+        for (String a : new String[] {"10.1.0", "10.1.16", "10.1.32"}) {
+            s.litBlock(rows, a, A, 0);
+        }
+        for (int i = 0; i < 4; i++) {
+            String network = "10.1." + (64 + i) + ".0/24";
+            rows.add(network + "," + A[0] + "," + A[1]);
+            s.add(network, "westeurope", 22 + 3 * i, 1, 20);
+            s.add(network, "uaenorth", 60 + 3 * i, 1, 20);
+        }
+        rows.add("10.1.70.0/24," + WEST[0] + "," + WEST[1]);
+        LatencyTable configured = new io.wayfinder.latency.LatencyTableBuilder()
+                .add(IpPrefix.parse("10.1.68.0/22"), "westeurope", 80, 1)
+                .add(IpPrefix.parse("10.1.68.0/22"), "uaenorth", 40, 1)
+                .build();
+        s.estimator = s.learner.rebuild(s.now, configured, geo(rows), RegionCatalogue.builtIn());
+
+        LatencyTable t = s.estimator.table();
+        assertThat(t.lookup(IpPrefix.parse("10.1.70.0/24"))).isEqualTo(t.lookup(IpPrefix.parse("10.1.69.0/24")));
+        assertThat(s.table("10.1.70.0/24", "westeurope") - s.table("10.1.70.0/24", "uaenorth")).isGreaterThan(0);
+    }
+
     private GeoLocator geo(List<String> rows) throws IOException {
         Path file = Files.createTempFile(dir, "geo", ".csv");
         Files.writeString(file, "prefix,latitude,longitude\n" + String.join("\n", rows) + "\n");

@@ -595,6 +595,35 @@ public final class GeneratedInternet {
         return wrongGeoMetro[block] >= 0;
     }
 
+    /** Whether the geolocation places the block by its /24s rather than one /20 row (diagnostics only). */
+    boolean perNetworkGeo(int block) {
+        return perNetworkGeo.get(block);
+    }
+
+    /** How far network n truly lies from its block's metro, km (diagnostics only). */
+    double kmFromMetro(int n) {
+        int metro = blockMetro[blockOf(n)];
+        return GreatCircle.kilometres(latitude[n], longitude[n], metroLat[metro], metroLon[metro]);
+    }
+
+    /** How far a point lies from the block's true metro, km (diagnostics only). */
+    double kmFromBlockMetro(int block, double lat, double lon) {
+        int metro = blockMetro[block];
+        return GreatCircle.kilometres(lat, lon, metroLat[metro], metroLon[metro]);
+    }
+
+    /**
+     * The block's true row towards a region: its networks' mean structural RTT less their last mile
+     * (the yardstick of a perfect /20 row, {@link QualityCeiling}; diagnostics only).
+     */
+    double blockRowMs(int block, int region) {
+        double sum = 0;
+        for (int n = blockStart[block]; n < blockStart[block + 1]; n++) {
+            sum += structuralRttMs(n, block, region) - lastMile[n];
+        }
+        return sum / (blockStart[block + 1] - blockStart[block]);
+    }
+
     /** The block's /20 address. */
     int blockBase(int block) {
         return blockBase[block];

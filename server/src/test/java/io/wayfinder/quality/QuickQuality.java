@@ -88,6 +88,16 @@ public final class QuickQuality {
                 }
             }
             System.out.printf(Locale.ROOT, "slowed 5+: %d, moved %d (%.1f%%)%n", group, moved, 100.0 * moved / group);
+            int never = 0;
+            int neverMoved = 0;
+            for (int n = 0; n < world.networkCount(); n++) {
+                if (event.blocks().get(world.blockOf(n)) && first[n] == region && fastestAfter[n] != region && !world.measured(n)) {
+                    never++;
+                    neverMoved += after[n] != region ? 1 : 0;
+                }
+            }
+            System.out.printf(Locale.ROOT, "slowed never measured: %d, moved %d (%.1f%%)%n", never, neverMoved,
+                    100.0 * neverMoved / Math.max(1, never));
             return;
         }
         if (second) {

@@ -17,8 +17,10 @@ import java.util.Optional;
  *
  * <p>An <em>anchor</em> is a network's finest block (a /20, say: one provider in one metro), or the
  * network itself when it has none. The distance part of the {@link BorrowingModel} is evaluated
- * once per anchor and region, at the anchor's location: the coordinate-wise median of up to three
- * of its networks' geolocations (so one wrong row of a geolocation source does not move it).
+ * once per anchor and region, at the anchor's location: the coordinate-wise median of its
+ * networks' kept places ({@link NetworkPlaces}, {@link #medianPlace}) once they are all looked up,
+ * until then of up to three of its networks' geolocations (so one wrong row of a geolocation
+ * source does not move it).
  * Geolocating and computing great circles per anchor, not per network, keeps a rebuild of ten
  * million networks to about a million lookups. The anchor is the finest block, not the coarsest:
  * a coarse block (a /16) serves a whole area of its provider, and some of its /20s sit in other
@@ -141,7 +143,10 @@ final class Anchors {
                 }
                 double[] where;
                 int b = top > 0 ? obs.netBlock[top][first] : -1;
-                if (n - first >= 3 || b < 0) {
+                double[] placed = n - first >= 3 ? medianPlace(places, first, n) : null;
+                if (placed != null) {
+                    where = placed;
+                } else if (n - first >= 3 || b < 0) {
                     where = locate(obs, geo, first, n);
                 } else {
                     if (coarse[b] == null) {
@@ -369,13 +374,22 @@ final class Anchors {
         return place(probeBlock(geo, key, new Probes(), 3));
     }
 
-    /** The place of a block from its probes' answers ({@link #locateBlock}), or null. */
+    /**
+     * The place of a block from its probes' answers ({@link #locateBlock}), or null: the
+     * coordinate-wise median of all the known answers (each probe counts: a row that holds several
+     * of them counts for each), when there are three or more. Why all of them and not the first three: a source that
+     * places a block by its networks puts each where it is, and in the routing-quality world three
+     * networks in ten lie 30-300 km out of town; the median of three is out of town when two of
+     * them are (one block in five), and the block's row then takes the distance model and the 1°
+     * place of somewhere its networks are not, where the median of all of them (the block's twelve
+     * networks on average) stays in town.
+     */
     static double[] place(Probes probes) {
-        double[] las = new double[3];
-        double[] los = new double[3];
+        double[] las = new double[BLOCK_PROBES];
+        double[] los = new double[BLOCK_PROBES];
         int known = 0;
         boolean firstKnown = false;
-        for (int i = 0; i < probes.count && known < 3; i++) {
+        for (int i = 0; i < probes.count; i++) {
             GeoLocation where = probes.answer[i];
             if (where.known()) {
                 firstKnown |= i == 0;
@@ -384,8 +398,8 @@ final class Anchors {
                 known++;
             }
         }
-        if (known == 3) {
-            return new double[] {median(las, 3), median(los, 3)};
+        if (known >= 3) {
+            return new double[] {median(las, known), median(los, known)};
         }
         return firstKnown ? new double[] {las[0], los[0]} : null;
     }
@@ -481,6 +495,37 @@ final class Anchors {
         double ssResidual = s[5] - 2 * slope * s[4] - 2 * intercept * s[2] + slope * slope * s[3]
                 + 2 * slope * intercept * s[1] + n * intercept * intercept;
         return new double[] {intercept, slope, ssTotal > 0 ? 1 - ssResidual / ssTotal : 0};
+    }
+
+    /**
+     * The coordinate-wise median of the places of networks [first, end) ({@link NetworkPlaces}),
+     * or null unless every one of them was looked up and three or more are placed. Why: an
+     * anchor's location was the median of three of its networks' rows (three lookups); where the
+     * source places a block by its networks, three in ten of them lie 30-300 km out of town in the
+     * routing-quality world, and the median of three is out of town when two are (one block in
+     * five). The block's row, which its networks without samples take, was then the distance
+     * model at a place none of them is at, and its measured networks in town took μ rows of their
+     * own. Once the networks' places are kept, the median of all of them costs no lookup.
+     */
+    static double[] medianPlace(NetworkPlaces places, int first, int end) {
+        if (places == null) {
+            return null;
+        }
+        int members = end - first;
+        double[] las = new double[members];
+        double[] los = new double[members];
+        int known = 0;
+        for (int n = first; n < end; n++) {
+            if (!places.looked(n)) {
+                return null;
+            }
+            if (places.placed(n)) {
+                las[known] = places.lat[n];
+                los[known] = places.lon[n];
+                known++;
+            }
+        }
+        return known < 3 ? null : new double[] {median(las, known), median(los, known)};
     }
 
     /** The coordinate-wise median of the locations of up to three of networks [first, end): first, middle, last. */

@@ -20,7 +20,7 @@ import java.util.Arrays;
  *
  * <p>What is kept per block is what the rows are made of, not the sixteen answers: its place
  * ({@link Anchors#place}), whether its networks' rows place it together
- * ({@link DarkBlend#placedTogether}), and its networks out of town (a row of the source finer
+ * ({@link DarkBlend#placedTogether}) or spread ({@link DarkBlend#placedSpread}), and its networks out of town (a row of the source finer
  * than the block, {@link Anchors#MIN_OWN_PLACE_KM} to {@link Anchors#MAX_OWN_PLACE_KM} from its
  * place: key and location, in probe order), 2.5 of them a dark /20 on average in the
  * routing-quality world. The blocks kept are those the last rebuild asked for, so the cache
@@ -67,12 +67,21 @@ final class BlockPlaces {
 
     /** The entry of the block {@code key} (carried, or looked up now); the same block asked twice gets two equal entries. */
     int find(long key) {
-        int at = carriedKeys == null ? -1 : Arrays.binarySearch(carriedKeys, key);
-        if (at >= 0) {
-            entries.copy(carried, carriedEntry[at]);
-        } else {
-            probe(key);
+        int e = findCarried(key);
+        if (e >= 0) {
+            return e;
         }
+        probe(key);
+        return entries.size - 1;
+    }
+
+    /** The entry of the block {@code key} when the last rebuild asked for it (carried, no lookup), or -1 (nothing asked). */
+    int findCarried(long key) {
+        int at = carriedKeys == null ? -1 : Arrays.binarySearch(carriedKeys, key);
+        if (at < 0) {
+            return -1;
+        }
+        entries.copy(carried, carriedEntry[at]);
         return entries.size - 1;
     }
 
@@ -92,6 +101,11 @@ final class BlockPlaces {
     /** {@link DarkBlend#placedTogether} for entry e's block (false when it is not placed). */
     boolean together(int e) {
         return entries.together[e];
+    }
+
+    /** {@link DarkBlend#placedSpread} for entry e's block (false when it is not placed). */
+    boolean spread(int e) {
+        return entries.spread[e];
     }
 
     /** Entry e's networks out of town are [outFrom(e), outTo(e)) of {@link #outKey}, {@link #outLatitude}, {@link #outLongitude}. */
@@ -125,7 +139,7 @@ final class BlockPlaces {
         Anchors.probeBlock(geo, blockKey, probes, Anchors.BLOCK_PROBES);
         double[] where = Anchors.place(probes);
         if (where == null) {
-            entries.append(blockKey, Double.NaN, Double.NaN, false);
+            entries.append(blockKey, Double.NaN, Double.NaN, false, false);
             return;
         }
         int blockLength = NetworkKeys.length(blockKey);
@@ -139,7 +153,8 @@ final class BlockPlaces {
                 entries.appendOut(NetworkKeys.of(at.network()), at.latitude(), at.longitude());
             }
         }
-        entries.append(blockKey, where[0], where[1], DarkBlend.placedTogether(probes, blockLength, where));
+        entries.append(blockKey, where[0], where[1], DarkBlend.placedTogether(probes, blockLength, where),
+                DarkBlend.placedSpread(probes, blockLength, where));
     }
 
     /** Blocks' places in growing arrays: [0, size), each with its networks out of town [outStart[e], outStart[e + 1]). */
@@ -150,6 +165,7 @@ final class BlockPlaces {
         double[] lat = new double[64];
         double[] lon = new double[64];
         boolean[] together = new boolean[64];
+        boolean[] spread = new boolean[64];
         int[] outStart = new int[65];
         int outSize;
         long[] outKey = new long[64];
@@ -160,23 +176,25 @@ final class BlockPlaces {
             for (int j = from.outStart[e]; j < from.outStart[e + 1]; j++) {
                 appendOut(from.outKey[j], from.outLat[j], from.outLon[j]);
             }
-            append(from.key[e], from.lat[e], from.lon[e], from.together[e]);
+            append(from.key[e], from.lat[e], from.lon[e], from.together[e], from.spread[e]);
         }
 
         /** Entry {@code size}, whose networks out of town were appended just before. */
-        void append(long blockKey, double latitude, double longitude, boolean placedTogether) {
+        void append(long blockKey, double latitude, double longitude, boolean placedTogether, boolean placedSpread) {
             if (size == key.length) {
                 int grown = 2 * size;
                 key = Arrays.copyOf(key, grown);
                 lat = Arrays.copyOf(lat, grown);
                 lon = Arrays.copyOf(lon, grown);
                 together = Arrays.copyOf(together, grown);
+                spread = Arrays.copyOf(spread, grown);
                 outStart = Arrays.copyOf(outStart, grown + 1);
             }
             key[size] = blockKey;
             lat[size] = latitude;
             lon[size] = longitude;
             together[size] = placedTogether;
+            spread[size] = placedSpread;
             size++;
             outStart[size] = outSize;
         }

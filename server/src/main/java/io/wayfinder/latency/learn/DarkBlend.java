@@ -74,19 +74,42 @@ final class DarkBlend {
      * whatever the distance; NaN: their band's. Learned over the held-out blocks placed so.
      */
     private final double together;
+    /**
+     * The weight of the own row of a block the source places by three or more rows of its
+     * networks, some {@link Anchors#MIN_OWN_PLACE_KM} or more from its place ({@link #placedSpread}),
+     * {@link #BAND_EDGES_KM 100 km} or more from its /16's measured /20s; NaN: their band's.
+     * Learned over the held-out blocks placed so, that far.
+     */
+    private final double spread;
 
     DarkBlend(double[] weight) {
         this(weight, Double.NaN);
     }
 
     DarkBlend(double[] weight, double together) {
+        this(weight, together, Double.NaN);
+    }
+
+    DarkBlend(double[] weight, double together, double spread) {
         this.weight = weight;
         this.together = together;
+        this.spread = spread;
     }
 
     /** The weight of a dark block's own row: {@link #weight(double)}, or, when placed together, {@link #together}'s. */
     double weight(double km, boolean placedTogether) {
-        return placedTogether && !Double.isNaN(together) ? together : weight(km);
+        return weight(km, placedTogether, false);
+    }
+
+    /**
+     * The weight of a dark block's own row: when placed together, {@link #together}'s; when
+     * spread and beyond the first band, {@link #spread}'s; otherwise its band's.
+     */
+    double weight(double km, boolean placedTogether, boolean placedSpread) {
+        if (placedTogether && !Double.isNaN(together)) {
+            return together;
+        }
+        return placedSpread && band(km) > 0 && !Double.isNaN(spread) ? spread : weight(km);
     }
 
     /**
@@ -107,6 +130,30 @@ final class DarkBlend {
             finer++;
         }
         return finer >= 3;
+    }
+
+    /**
+     * Whether the source places a block by three or more rows of its own networks (finer than the
+     * block), some of them {@link Anchors#MIN_OWN_PLACE_KM} or more from its place: where its
+     * networks are, over a metro and its suburbs. Why a weight of its own far from the block's
+     * /16: a block placed wrongly is placed as a whole (one row, or its networks' rows at one
+     * point, {@link #placedTogether}), so one whose networks' rows spread as a metro's do is
+     * placed where it is more often than the others at that distance. In the routing-quality
+     * world every such block is placed right; the band's weight, learned over all the blocks at
+     * that distance, sent them towards their /16's metro.
+     */
+    static boolean placedSpread(Anchors.Probes probes, int blockLength, double[] where) {
+        int finer = 0;
+        boolean far = false;
+        for (int i = 0; i < probes.count; i++) {
+            if (!probes.newFinerRow(i, blockLength)) {
+                continue;
+            }
+            GeoLocation at = probes.answer[i];
+            far |= Anchors.roughKm(at.latitude(), at.longitude(), where[0], where[1]) >= Anchors.MIN_OWN_PLACE_KM;
+            finer++;
+        }
+        return finer >= 3 && far;
     }
 
     private static double[] filled(double w) {
@@ -157,13 +204,21 @@ final class DarkBlend {
         private double togetherCross;
         private double togetherSquare;
         private int togetherBlocks;
+        private double spreadCross;
+        private double spreadSquare;
+        private int spreadBlocks;
 
         void add(double km, double[] target, double[] own, double[] coarse, int k) {
             add(km, false, target, own, coarse, k);
         }
 
-        /** One held-out block: {@code k} regions' target, own and coarse rows (not yet centred). */
         void add(double km, boolean placedTogether, double[] target, double[] own, double[] coarse, int k) {
+            add(km, placedTogether, false, target, own, coarse, k);
+        }
+
+        /** One held-out block: {@code k} regions' target, own and coarse rows (not yet centred). */
+        void add(double km, boolean placedTogether, boolean placedSpread, double[] target, double[] own, double[] coarse,
+                 int k) {
             if (k < 2) {
                 return;
             }
@@ -188,10 +243,17 @@ final class DarkBlend {
                     togetherCross += (target[i] - mt - c) * apart;
                     togetherSquare += apart * apart;
                 }
+                if (placedSpread && band > 0) {
+                    spreadCross += (target[i] - mt - c) * apart;
+                    spreadSquare += apart * apart;
+                }
             }
             blocks[band]++;
             if (placedTogether) {
                 togetherBlocks++;
+            }
+            if (placedSpread && band > 0) {
+                spreadBlocks++;
             }
         }
 
@@ -205,7 +267,9 @@ final class DarkBlend {
             }
             double t = togetherBlocks >= MIN_TOGETHER_BLOCKS && togetherSquare > 0
                     ? Math.max(0, Math.min(1, togetherCross / togetherSquare)) : Double.NaN;
-            return new DarkBlend(w, t);
+            double spread = spreadBlocks >= MIN_BLOCKS && spreadSquare > 0
+                    ? Math.max(0, Math.min(1, spreadCross / spreadSquare)) : Double.NaN;
+            return new DarkBlend(w, t, spread);
         }
     }
 }

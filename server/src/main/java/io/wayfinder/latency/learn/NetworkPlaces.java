@@ -128,6 +128,11 @@ final class NetworkPlaces {
         return new NetworkPlaces(obs.netKey, lat, lon, looked, geo, lookups, complete);
     }
 
+    /** Whether network n was looked up (placed or not): false while it waits for its turn. */
+    boolean looked(int n) {
+        return looked[n];
+    }
+
     /** Whether network n has a place of its own (looked up, and the locator had a row for it). */
     boolean placed(int n) {
         return !Float.isNaN(lat[n]);

@@ -243,7 +243,7 @@ final class PlaceEffects {
                 coarse[k] = model.blockPrediction(n, r, 1);
                 k++;
             }
-            learner.add(km, together, target, own, coarse, k);
+            learner.add(km, together, blockPlaces.spread(e), target, own, coarse, k);
         }
         return learner.result();
     }

@@ -135,6 +135,7 @@ class BlockPlacesTest {
         assertThat(places.latitude(e)).isEqualTo(where[0]);
         assertThat(places.longitude(e)).isEqualTo(where[1]);
         assertThat(places.together(e)).isEqualTo(DarkBlend.placedTogether(probes, NetworkKeys.length(block), where));
+        assertThat(places.spread(e)).isEqualTo(DarkBlend.placedSpread(probes, NetworkKeys.length(block), where));
         List<String> expected = new ArrayList<>();
         for (int i = 0; i < probes.count; i++) {
             GeoLocation at = probes.answer[i];

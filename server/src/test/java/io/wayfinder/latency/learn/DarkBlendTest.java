@@ -143,6 +143,55 @@ class DarkBlendTest {
     }
 
     /**
+     * Blocks placed by their networks' rows spread over a metro get one weight of their own 100 km
+     * or more from their /16's others: 30 held-out blocks placed so whose own row is right and 20
+     * others (one row each) whose /16's row is right, all 1,500 km away: the band's weight is 0.6,
+     * the spread blocks' 1; within 100 km a spread block takes its band's. With fewer than
+     * {@link DarkBlend#MIN_BLOCKS} spread blocks held out that far, their band's.
+     */
+    @Test
+    void blocksPlacedSpreadLearnAWeightOfTheirOwnAwayFromTheirSixteen() {
+        double[] own = {10, 30, 50};
+        double[] coarse = {40, 20, 35};
+        DarkBlend.Learner learner = new DarkBlend.Learner();
+        DarkBlend.Learner few = new DarkBlend.Learner();
+        for (int i = 0; i < 50; i++) {
+            boolean spread = i < 30;
+            double[] truth = spread ? shifted(own, 7) : shifted(coarse, -3);
+            learner.add(1500, false, spread, truth, own, coarse, 3);
+            few.add(1500, false, spread && i < DarkBlend.MIN_BLOCKS - 1, truth, own, coarse, 3);
+            learner.add(50, false, spread, shifted(coarse, 1), own, coarse, 3); // near: no part of the spread weight
+        }
+        DarkBlend blend = learner.result();
+        assertThat(blend.weight(1500)).isCloseTo(0.6, within(1e-9));
+        assertThat(blend.weight(1500, false, false)).isCloseTo(0.6, within(1e-9));
+        assertThat(blend.weight(1500, false, true)).isCloseTo(1.0, within(1e-9));
+        assertThat(blend.weight(50, false, true)).isCloseTo(0.0, within(1e-9));
+        assertThat(few.result().weight(1500, false, true)).isCloseTo(0.6, within(1e-9));
+    }
+
+    /** Spread: three or more rows of its networks, finer than the block, some 30 km or more from its place. */
+    @ParameterizedTest
+    @CsvSource({
+        "'50.5 9.7, 50.51 9.71, 50.49 9.69', 24, false",
+        "'50.5 9.7, 48.5 9.7', 24, false",
+        "'50.5 9.7, 50.51 9.71, 50.49 9.69, 48.5 9.7', 24, true",
+        "'50.5 9.7, 48.5 9.7, 50.49 9.69', 20, false",
+    })
+    void placedSpreadNeedsThreeOfItsNetworksRowsSomeOutOfTown(String places, int sourceLength, boolean spread) {
+        Anchors.Probes probes = new Anchors.Probes();
+        String[] each = places.split(",");
+        for (int i = 0; i < each.length; i++) {
+            String[] latLon = each[i].trim().split(" ");
+            io.wayfinder.net.IpPrefix network = sourceLength == 20 ? Samples.net("10.1.0.0/20") : Samples.net("10.1." + i + ".0/24");
+            probes.answer[i] = new io.wayfinder.geo.GeoLocation(Double.parseDouble(latLon[0]), Double.parseDouble(latLon[1]), "",
+                    network, sourceLength);
+        }
+        probes.count = each.length;
+        assertThat(DarkBlend.placedSpread(probes, 20, A)).isEqualTo(spread);
+    }
+
+    /**
      * Placed together: three or more rows of its networks, finer than the block, all within
      * {@link Anchors#MIN_OWN_PLACE_KM} of its place; a row for the whole block, or one network
      * out of town, is not.

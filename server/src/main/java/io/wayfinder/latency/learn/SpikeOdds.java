@@ -77,6 +77,11 @@ final class SpikeOdds {
      * congestion event, networks with 5 new samples to the slowed region moved off it 94.0% of the
      * time against 95.0%).
      */
+    /** Whether a cell of this weight may be taken for a spike at all: fewer than {@code changeMinSamples} samples, and something learned. */
+    boolean mayTake(double weight) {
+        return few(weight, fewSamples);
+    }
+
     static boolean few(double weight, int fewSamples) {
         return Math.round(weight) < fewSamples;
     }

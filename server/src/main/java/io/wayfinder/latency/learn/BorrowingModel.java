@@ -127,6 +127,12 @@ final class BorrowingModel {
      */
     private SpikeOdds spikes = SpikeOdds.NONE;
     private double spikeVariance = 1;
+    /**
+     * Per network, whether the last {@link #fit}'s warm start gave it its offset (null when it
+     * did not start warm, or weighs no spike): those networks' cells are weighed from the start
+     * ({@link #fitUnit}), the others once a sweep has fitted their offset.
+     */
+    private boolean[] warmNetwork;
 
     /** Networks [cuts[p], cuts[p + 1]) are part p of every pass ({@link Lanes#cuts}): no block spans two parts. */
     private final int[] cuts;
@@ -154,14 +160,17 @@ final class BorrowingModel {
         double[] y = new double[256];
         double[] mu = new double[256];
         /**
-         * A unit's cells' weights before {@link #spikes} weighs them ({@link #reweigh}), and, for
-         * a cell of few samples, the inverse of its residual's deviation (0: never taken for a spike).
+         * A unit's cells' weights before {@link #spikes} weighs them ({@link #weigh}); for a cell
+         * that may be taken for a spike, the variance of its residual, {@code v + spikeVariance},
+         * and its weight bucket ({@link SpikeOdds#bucketOf}); 0 for any other cell.
          */
         double[] fullWeight = new double[256];
-        double[] inverseSd = new double[256];
-        double[] samples = new double[256];
+        double[] spikeScale = new double[256];
+        byte[] spikeBucket = new byte[256];
         /** Per level, each cell's part of the prediction from its block of that level (offset plus region effect). */
         float[][] contrib = new float[0][];
+        /** Whether the unit's last network step changed a cell's weight ({@link #weigh}). */
+        boolean reweighed;
         /** This part's units in the last fit: the most sweeps one ran, the largest change in a unit's last sweep, cells × sweeps. */
         int sweeps;
         double moved;
@@ -188,8 +197,8 @@ final class BorrowingModel {
                 y = new double[size];
                 mu = new double[size];
                 fullWeight = new double[size];
-                inverseSd = new double[size];
-                samples = new double[size];
+                spikeScale = new double[size];
+                spikeBucket = new byte[size];
                 for (int l = 0; l < contrib.length; l++) {
                     contrib[l] = new float[size];
                 }
@@ -307,6 +316,13 @@ final class BorrowingModel {
      * them, so a spike had not pulled them); {@code variance} is the finest block class's
      * held-out variance, the class most own cells are predicted in (the table's figures take each
      * cell's own class; one variance keeps the fit free of a per-cell look-up).
+     *
+     * <p>When: a residual means something only once the network's offset is fitted, so the cells
+     * are weighed in the first sweep's network step, from the residuals that step sums anyway
+     * ({@link #fitNetworks}); from a warm start, the networks it gave an offset to are weighed
+     * before the first sweep, under the effects it starts from ({@link #weighWarm}), so that a
+     * unit that has not changed still stops after one sweep. A unit sweeps once more after a
+     * sweep that changed a weight; a unit with no cell that could be a spike is never looked at.
      */
     void weighSpikes(SpikeOdds odds, double variance) {
         spikes = odds;
@@ -336,6 +352,7 @@ final class BorrowingModel {
             java.util.Arrays.fill(offset[l], 0);
             java.util.Arrays.fill(effect[l], 0);
         }
+        warmNetwork = previous != null && spikes != SpikeOdds.NONE ? new boolean[obs.networks] : null;
         if (previous != null) {
             warmStart(previousObs, previous);
         }
@@ -361,7 +378,13 @@ final class BorrowingModel {
         if (before.levels != obs.levels) {
             return;
         }
-        copyByKey(before.netKey, before.networks, obs.netKey, obs.networks, (from, to) -> a[to] = previous.a[from]);
+        boolean[] warm = warmNetwork;
+        copyByKey(before.netKey, before.networks, obs.netKey, obs.networks, (from, to) -> {
+            a[to] = previous.a[from];
+            if (warm != null) {
+                warm[to] = true;
+            }
+        });
         int columns = Math.min(regions, previous.regions);
         for (int l = 0; l < obs.levels; l++) {
             float[] oldOffset = previous.offset[l];
@@ -518,6 +541,7 @@ final class BorrowingModel {
         double[] w = s.weight;
         double[] muOf = s.mu;
         int[] region = s.region;
+        boolean weigh = false; // whether any cell of the unit may be taken for a spike
         for (int m = n0; m < n1; m++) {
             int muRow = anchor[m] * regions;
             for (int c = obs.cellStart[m]; c < obs.cellStart[m + 1]; c++) {
@@ -527,18 +551,17 @@ final class BorrowingModel {
                 y[i] = obs.y[c];
                 w[i] = heldOut != null && heldOut[c] ? 0 : 1 / (obs.v[c] + noiseVariance);
                 muOf[i] = mu[muRow + r];
-                s.fullWeight[i] = w[i];
-                s.samples[i] = obs.weight[c];
-                s.inverseSd[i] = w[i] > 0 && spikes.mayTake(obs.weight[c]) ? 1 / Math.sqrt(obs.v[c] + spikeVariance) : 0;
             }
         }
+        if (spikes != SpikeOdds.NONE) {
+            weigh = spikeCandidates(n0, n1, c0, s);
+        }
         contributions(n0, n1, c0, s);
-        boolean weigh = spikes != SpikeOdds.NONE;
+        if (weigh && warmNetwork != null) {
+            weighWarm(n0, n1, c0, s);
+        }
         for (int sweep = 0; sweep < sweeps; sweep++) {
             CpuYield.point(); // a unit's sweeps took 0.7 ms together on average, up to 10 (1 M networks)
-            if (weigh && sweep == 1) {
-                reweigh(n0, n1, c0, s);
-            }
             double moved = 0;
             for (int l = obs.levels - 1; l >= 0; l--) {
                 int[] blockOf = obs.netBlock[l];
@@ -547,15 +570,14 @@ final class BorrowingModel {
                     moved = Math.max(moved, fitBlock(l, blockOf[first], first, m, c0, offsetPrecision[l], regionPrecision[l], s));
                 }
             }
-            moved = Math.max(moved, fitNetworks(n0, n1, c0, networkPrecision, s));
+            moved = Math.max(moved, fitNetworks(n0, n1, c0, networkPrecision, weigh && sweep < WEIGHED_SWEEPS, s));
             double shifted = translate(n0, n1, offsetPrecision, regionPrecision, networkPrecision, s);
             if (shifted > 0) {
                 contributions(n0, n1, c0, s);
             }
             moved = Math.max(moved, shifted);
-            // With spikes weighed, the first sweep (every cell at its precision: a network's
-            // offset must be known before its cells' residuals mean anything) is never the last.
-            if ((moved <= tolerance && !(weigh && sweep == 0)) || sweep == sweeps - 1) {
+            // A sweep that weighed a cell it had counted at another weight is never the last.
+            if ((moved <= tolerance && !s.reweighed) || sweep == sweeps - 1) {
                 s.sweeps = Math.max(s.sweeps, sweep + 1);
                 s.moved = Math.max(s.moved, moved);
                 s.cellSweeps += (long) (sweep + 1) * (obs.cellStart[n1] - c0);
@@ -564,22 +586,77 @@ final class BorrowingModel {
         }
     }
 
+    /** The sweeps after whose network step the cells are weighed ({@link #weigh}). */
+    static int WEIGHED_SWEEPS = Integer.getInteger("wayfinder.weighedSweeps", 1);
+
     /**
-     * Each cell of few samples of the unit [n0, n1) weighed by its odds of not being a spike given
-     * its residual from the current effects ({@link #weighSpikes}); the others keep their weight.
+     * Marks the unit's cells that may be taken for a spike (few samples, odds learned for their
+     * bucket, not held out), with their residual's variance and their full weight; returns
+     * whether there is any. A cell of enough samples, or of a bucket that learned no odds, is
+     * never looked at again.
      */
-    private void reweigh(int n0, int n1, int c0, Scratch s) {
+    private boolean spikeCandidates(int n0, int n1, int c0, Scratch s) {
         double[] w = s.weight;
+        boolean any = false;
+        for (int c = obs.cellStart[n0], i = 0; c < obs.cellStart[n1]; c++, i++) {
+            int bucket = w[i] > 0 ? spikes.bucketOf(obs.weight[c]) : -1;
+            s.fullWeight[i] = w[i];
+            if (bucket < 0) {
+                s.spikeScale[i] = 0;
+            } else {
+                s.spikeScale[i] = obs.v[c] + spikeVariance;
+                s.spikeBucket[i] = (byte) bucket;
+                any = true;
+            }
+        }
+        return any;
+    }
+
+    /**
+     * Before a warm start's first sweep: the cells of the networks whose offsets it kept, weighed
+     * from their residuals under those effects, so that a unit that has not changed since (its
+     * effects fitted with its cells so weighed) converges in one sweep as it would unweighed.
+     * Networks new to the fit keep their cells' full weights until their offsets are fitted.
+     */
+    private void weighWarm(int n0, int n1, int c0, Scratch s) {
         for (int m = n0; m < n1; m++) {
+            if (!warmNetwork[m]) {
+                continue;
+            }
             int used = usedLevels(m, -1);
-            double an = a[m];
-            for (int i = obs.cellStart[m] - c0; i < obs.cellStart[m + 1] - c0; i++) {
-                double inverse = s.inverseSd[i];
-                if (inverse == 0) {
-                    continue;
+            int i1 = obs.cellStart[m + 1] - c0;
+            for (int i = obs.cellStart[m] - c0; i < i1; i++) {
+                if (s.spikeScale[i] != 0) {
+                    s.residual[i] = s.y[i] - base(used, i, s);
                 }
-                double z = (s.y[i] - base(used, i, s) - an) * inverse;
-                w[i] = s.fullWeight[i] * (1 - spikes.probability(z, s.samples[i]));
+            }
+            weigh(obs.cellStart[m] - c0, i1, a[m], s);
+        }
+    }
+
+    /**
+     * Each cell of [i0, i1) that may be taken for a spike ({@link #spikeCandidates}) weighed by
+     * its odds of not being one, from its residual {@code s.residual[i] - offset} (the network's
+     * offset apart); the others keep their weight. Sets {@code s.reweighed} when a weight changed.
+     * Most cells lie below the lowest z that has odds ({@link SpikeOdds#lowestZSquared}): a product and a
+     * comparison, no square root.
+     */
+    private void weigh(int i0, int i1, double offset, Scratch s) {
+        double[] w = s.weight;
+        for (int i = i0; i < i1; i++) {
+            double scale = s.spikeScale[i];
+            if (scale == 0) {
+                continue;
+            }
+            double res = s.residual[i] - offset;
+            int bucket = s.spikeBucket[i];
+            double next = s.fullWeight[i];
+            if (res > 0 && res * res >= spikes.lowestZSquared(bucket) * scale) {
+                next *= 1 - spikes.probabilityInBucket(res / Math.sqrt(scale), bucket);
+            }
+            if (next != w[i]) {
+                w[i] = next;
+                s.reweighed = true;
             }
         }
     }
@@ -823,23 +900,46 @@ final class BorrowingModel {
         return moved;
     }
 
-    /** The ridge update of each network's own offset in [n0, n1), given the blocks' effects. Returns the largest change. */
-    private double fitNetworks(int n0, int n1, int c0, double precision, Scratch s) {
+    /**
+     * The ridge update of each network's own offset in [n0, n1), given the blocks' effects.
+     * Returns the largest change. With {@code weigh}, each network's cells are then weighed by
+     * their odds of not being a spike ({@link #weigh}) from their residuals under the new offset:
+     * the residuals less the offset are what the update summed, so it costs no second pass over
+     * the unit (the moves that follow, {@link #translate}, leave every prediction as it is).
+     */
+    private double fitNetworks(int n0, int n1, int c0, double precision, boolean weigh, Scratch s) {
         double[] w = s.weight;
         double[] y = s.y;
+        double[] residual = s.residual;
         double moved = 0;
+        s.reweighed = false;
         for (int m = n0; m < n1; m++) {
             int used = usedLevels(m, -1);
             double num = 0;
             double den = precision;
-            for (int i = obs.cellStart[m] - c0; i < obs.cellStart[m + 1] - c0; i++) {
-                double wi = w[i];
-                num += wi * (y[i] - base(used, i, s));
-                den += wi;
+            int i0 = obs.cellStart[m] - c0;
+            int i1 = obs.cellStart[m + 1] - c0;
+            if (weigh) {
+                for (int i = i0; i < i1; i++) {
+                    double wi = w[i];
+                    double res = y[i] - base(used, i, s);
+                    residual[i] = res;
+                    num += wi * res;
+                    den += wi;
+                }
+            } else {
+                for (int i = i0; i < i1; i++) {
+                    double wi = w[i];
+                    num += wi * (y[i] - base(used, i, s));
+                    den += wi;
+                }
             }
             double next = num / den;
             moved = Math.max(moved, Math.abs(next - a[m]));
             a[m] = next;
+            if (weigh) {
+                weigh(i0, i1, next, s);
+            }
         }
         return moved;
     }

@@ -22,7 +22,7 @@ import java.util.Locale;
  * the effects (equal code, equal effects).
  *
  * <pre>
- *   java -Xmx4g -cp ... io.wayfinder.latency.learn.FitTiming 1000000 [repeats [tolerance [warm]]]
+ *   java -Xmx4g -cp ... io.wayfinder.latency.learn.FitTiming 1000000 [repeats [tolerance [warm|cold [spikes]]]]
  * </pre>
  */
 public final class FitTiming {
@@ -34,6 +34,7 @@ public final class FitTiming {
         int repeats = args.length > 1 ? Integer.parseInt(args[1]) : 3;
         double tolerance = args.length > 2 ? Double.parseDouble(args[2]) : 0; // 0: every sweep, as before the stop
         boolean warm = args.length > 3 && args[3].equals("warm"); // from the rebuild's own effects
+        boolean spikes = args.length > 4 && args[4].equals("spikes"); // weighs spikes, as the rebuild does
         Instant now = Instant.ofEpochMilli(1_796_000_000_000L);
         GeneratedInternet world = GeneratedInternet.generate(GeneratedInternet.Params.standard(1, size).withMaxSamples(1));
         Path geoFile = Files.createTempFile("fit-timing", ".csv");
@@ -62,6 +63,9 @@ public final class FitTiming {
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         for (int i = 0; i < repeats; i++) {
             BorrowingModel model = new BorrowingModel(obs, p.anchors.ofNetwork, p.anchors.mu, p.anchors.blockMu);
+            if (spikes) {
+                model.weighSpikes(p.learned.spikes(), p.learned.classVariance()[0]);
+            }
             long cpu = threads.getCurrentThreadCpuTime();
             long wall = System.nanoTime();
             int sweeps = model.fit(p.learned.trust(), null, LearnedLatency.SWEEPS, tolerance, warm ? p.obs : null,

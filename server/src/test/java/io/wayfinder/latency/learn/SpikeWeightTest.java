@@ -38,6 +38,11 @@ class SpikeWeightTest {
      * {@code samples} samples.
      */
     private static Observations block(int samples) {
+        return block(samples, 1);
+    }
+
+    /** {@link #block(int)} with every other cell of {@code others} samples. */
+    private static Observations block(int samples, int others) {
         int networks = 13;
         long[] netKey = new long[networks];
         int[] start = new int[networks + 1];
@@ -55,7 +60,7 @@ class SpikeWeightTest {
             double lastMile = 2 + 8 * random.nextDouble();
             for (int r = 0; r < (n < 12 ? REGIONS : 1); r++, c++) {
                 region[c] = (byte) r;
-                weight[c] = n == 0 && r == 1 ? samples : 1;
+                weight[c] = n == 0 && r == 1 ? samples : others;
                 v[c] = 9 / weight[c];
                 y[c] = (float) (mu(r) + lastMile + (r == 1 ? BLOCK_EFFECT : 0) + random.nextGaussian()
                         + (n == 0 && r == 1 ? 150 : 0));
@@ -71,6 +76,16 @@ class SpikeWeightTest {
 
     /** The borrowed figure of the last network for region 1, less its own offset: the /20's difference. */
     private static double borrowedDifference(Observations obs, boolean weigh) {
+        BorrowingModel model = model(obs, weigh);
+        model.fit(TRUST, null, 3);
+        int last = obs.networks - 1;
+        return (model.predict(last, 1) - mu(1)) - (model.predict(last, 0) - mu(0));
+    }
+
+    private static final Trust TRUST = new Trust(new double[] {100, 100}, new double[] {64, 100}, 100, 1);
+
+    /** A model of the observations over the distance model {@link #mu}, weighing spikes or not. */
+    private static BorrowingModel model(Observations obs, boolean weigh) {
         int[] anchor = new int[obs.networks];
         float[] mu = new float[obs.networks * REGIONS];
         for (int n = 0; n < obs.networks; n++) {
@@ -81,9 +96,69 @@ class SpikeWeightTest {
         if (weigh) {
             model.weighSpikes(odds(), 4);
         }
-        model.fit(new Trust(new double[] {100, 100}, new double[] {64, 100}, 100, 1), null, 3);
+        return model;
+    }
+
+    @ParameterizedTest(name = "weighed {0}")
+    @ValueSource(booleans = {false, true})
+    void aWarmFitOfUnchangedDataStopsAfterOneSweep(boolean weigh) {
+        // The cells are weighed before the first sweep, from the effects the warm start keeps: a
+        // unit that has not changed converges at once, as without the weighing (which, weighing
+        // only after a sweep, forced every unit to a second one).
+        Observations obs = block(1);
+        BorrowingModel previous = model(obs, weigh);
+        previous.fit(TRUST, null, 60, 0, null, null);
+        for (int rebuild = 0; rebuild < 3; rebuild++) {
+            // Rebuilds of the same cells, each from the last: the weights settle with the effects.
+            BorrowingModel next = model(obs, weigh);
+            next.fit(TRUST, null, 60, 0, obs, previous);
+            previous = next;
+        }
+        BorrowingModel warm = model(obs, weigh);
+        assertThat(warm.fit(TRUST, null, 3, BorrowingModel.TOLERANCE_MS, obs, previous)).isEqualTo(1);
+        for (int n = 0; n < obs.networks; n++) {
+            for (int r = 0; r < REGIONS; r++) {
+                assertThat(warm.predict(n, r)).isCloseTo(previous.predict(n, r), within(BorrowingModel.TOLERANCE_MS));
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "warm {0}")
+    @ValueSource(booleans = {false, true})
+    void aWarmStartWeighsTheSpikeFromTheStart(boolean warmStart) {
+        // From a previous fit of the same cells, one sweep already has the spike weighed away;
+        // from zero, the first sweep counts it at its precision, its residual still unknown.
+        Observations obs = block(1);
+        BorrowingModel previous = model(obs, true);
+        previous.fit(TRUST, null, 60, 0, null, null);
+        BorrowingModel model = model(obs, true);
+        model.fit(TRUST, null, 1, 0, warmStart ? obs : null, warmStart ? previous : null);
         int last = obs.networks - 1;
-        return (model.predict(last, 1) - mu(1)) - (model.predict(last, 0) - mu(0));
+        double difference = (model.predict(last, 1) - mu(1)) - (model.predict(last, 0) - mu(0));
+        if (warmStart) {
+            assertThat(difference).isCloseTo(BLOCK_EFFECT, within(1.5));
+        } else {
+            assertThat(difference).isGreaterThan(BLOCK_EFFECT + 5);
+        }
+    }
+
+    @ParameterizedTest(name = "warm {0}")
+    @ValueSource(booleans = {false, true})
+    void withNoCellThatCouldBeASpikeTheFitIsThePlainOneBitForBit(boolean warmStart) {
+        // Every cell of changeMinSamples samples: nothing is weighed, and the weighing costs the
+        // unit no sweep and changes no sum.
+        Observations obs = block(CHANGE_MIN_SAMPLES, CHANGE_MIN_SAMPLES);
+        BorrowingModel start = model(obs, false);
+        start.fit(TRUST, null, 1);
+        BorrowingModel plain = model(obs, false);
+        BorrowingModel weighed = model(obs, true);
+        Observations before = warmStart ? obs : null;
+        BorrowingModel from = warmStart ? start : null;
+        int plainSweeps = plain.fit(TRUST, null, 3, BorrowingModel.TOLERANCE_MS, before, from);
+        assertThat(weighed.fit(TRUST, null, 3, BorrowingModel.TOLERANCE_MS, before, from)).isEqualTo(plainSweeps);
+        assertThat(weighed.a).isEqualTo(plain.a);
+        assertThat(weighed.effect[0]).isEqualTo(plain.effect[0]);
+        assertThat(weighed.offset[0]).isEqualTo(plain.offset[0]);
     }
 
     @ParameterizedTest(name = "a spike of 1 sample, weighed {0}")

@@ -542,19 +542,41 @@ final class BorrowingModel {
         double[] muOf = s.mu;
         int[] region = s.region;
         boolean weigh = false; // whether any cell of the unit may be taken for a spike
-        for (int m = n0; m < n1; m++) {
-            int muRow = anchor[m] * regions;
-            for (int c = obs.cellStart[m]; c < obs.cellStart[m + 1]; c++) {
-                int i = c - c0;
-                int r = obs.region(c);
-                region[i] = r;
-                y[i] = obs.y[c];
-                w[i] = heldOut != null && heldOut[c] ? 0 : 1 / (obs.v[c] + noiseVariance);
-                muOf[i] = mu[muRow + r];
+        if (spikes == SpikeOdds.NONE) {
+            for (int m = n0; m < n1; m++) {
+                int muRow = anchor[m] * regions;
+                for (int c = obs.cellStart[m]; c < obs.cellStart[m + 1]; c++) {
+                    int i = c - c0;
+                    int r = obs.region(c);
+                    region[i] = r;
+                    y[i] = obs.y[c];
+                    w[i] = heldOut != null && heldOut[c] ? 0 : 1 / (obs.v[c] + noiseVariance);
+                    muOf[i] = mu[muRow + r];
+                }
             }
-        }
-        if (spikes != SpikeOdds.NONE) {
-            weigh = spikeCandidates(n0, n1, c0, s);
+        } else {
+            // The same, and each cell that may be taken for a spike marked on the way: its
+            // residual's variance (0 for any other cell) and its weight bucket.
+            double[] scale = s.spikeScale;
+            byte[] bucketOf = s.spikeBucket;
+            for (int m = n0; m < n1; m++) {
+                int muRow = anchor[m] * regions;
+                for (int c = obs.cellStart[m]; c < obs.cellStart[m + 1]; c++) {
+                    int i = c - c0;
+                    int r = obs.region(c);
+                    region[i] = r;
+                    y[i] = obs.y[c];
+                    float v = obs.v[c];
+                    double wi = heldOut != null && heldOut[c] ? 0 : 1 / (v + noiseVariance);
+                    w[i] = wi;
+                    muOf[i] = mu[muRow + r];
+                    int bucket = wi > 0 ? spikes.bucketOf(obs.weight[c]) : -1;
+                    s.fullWeight[i] = wi;
+                    scale[i] = bucket < 0 ? 0 : v + spikeVariance;
+                    bucketOf[i] = (byte) bucket;
+                    weigh |= bucket >= 0;
+                }
+            }
         }
         contributions(n0, n1, c0, s);
         if (weigh && warmNetwork != null) {
@@ -590,29 +612,6 @@ final class BorrowingModel {
     static int WEIGHED_SWEEPS = Integer.getInteger("wayfinder.weighedSweeps", 1);
 
     /**
-     * Marks the unit's cells that may be taken for a spike (few samples, odds learned for their
-     * bucket, not held out), with their residual's variance and their full weight; returns
-     * whether there is any. A cell of enough samples, or of a bucket that learned no odds, is
-     * never looked at again.
-     */
-    private boolean spikeCandidates(int n0, int n1, int c0, Scratch s) {
-        double[] w = s.weight;
-        boolean any = false;
-        for (int c = obs.cellStart[n0], i = 0; c < obs.cellStart[n1]; c++, i++) {
-            int bucket = w[i] > 0 ? spikes.bucketOf(obs.weight[c]) : -1;
-            s.fullWeight[i] = w[i];
-            if (bucket < 0) {
-                s.spikeScale[i] = 0;
-            } else {
-                s.spikeScale[i] = obs.v[c] + spikeVariance;
-                s.spikeBucket[i] = (byte) bucket;
-                any = true;
-            }
-        }
-        return any;
-    }
-
-    /**
      * Before a warm start's first sweep: the cells of the networks whose offsets it kept, weighed
      * from their residuals under those effects, so that a unit that has not changed since (its
      * effects fitted with its cells so weighed) converges in one sweep as it would unweighed.
@@ -635,7 +634,7 @@ final class BorrowingModel {
     }
 
     /**
-     * Each cell of [i0, i1) that may be taken for a spike ({@link #spikeCandidates}) weighed by
+     * Each cell of [i0, i1) that may be taken for a spike (marked in {@link #fitUnit}) weighed by
      * its odds of not being one, from its residual {@code s.residual[i] - offset} (the network's
      * offset apart); the others keep their weight. Sets {@code s.reweighed} when a weight changed.
      * Most cells lie below the lowest z that has odds ({@link SpikeOdds#lowestZSquared}): a product and a

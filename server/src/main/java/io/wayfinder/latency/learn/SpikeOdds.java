@@ -87,7 +87,8 @@ final class SpikeOdds {
      * ({@link BorrowingModel#weighSpikes}) looks only at such cells.
      */
     int bucketOf(double weight) {
-        if (!few(weight, fewSamples)) {
+        // few(weight, fewSamples) without Math.round: a positive weight rounds below n iff it is below n - 0.5.
+        if (!(weight < fewSamples - 0.5)) {
             return -1;
         }
         int b = bucket(weight);

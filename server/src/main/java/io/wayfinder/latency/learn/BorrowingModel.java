@@ -323,6 +323,8 @@ final class BorrowingModel {
      * before the first sweep, under the effects it starts from ({@link #weighWarm}), so that a
      * unit that has not changed still stops after one sweep. A unit sweeps once more after a
      * sweep that changed a weight; a unit with no cell that could be a spike is never looked at.
+     * (Weighing after every sweep's network step instead gave the same shares to ±0.01 point,
+     * QuickQuality seeds 1-3: 96.64, 94.71, 95.21% against 96.64, 94.72, 95.20%.)
      */
     void weighSpikes(SpikeOdds odds, double variance) {
         spikes = odds;
@@ -592,7 +594,7 @@ final class BorrowingModel {
                     moved = Math.max(moved, fitBlock(l, blockOf[first], first, m, c0, offsetPrecision[l], regionPrecision[l], s));
                 }
             }
-            moved = Math.max(moved, fitNetworks(n0, n1, c0, networkPrecision, weigh && sweep < WEIGHED_SWEEPS, s));
+            moved = Math.max(moved, fitNetworks(n0, n1, c0, networkPrecision, weigh && sweep == 0, s));
             double shifted = translate(n0, n1, offsetPrecision, regionPrecision, networkPrecision, s);
             if (shifted > 0) {
                 contributions(n0, n1, c0, s);
@@ -607,9 +609,6 @@ final class BorrowingModel {
             }
         }
     }
-
-    /** The sweeps after whose network step the cells are weighed ({@link #weigh}). */
-    static int WEIGHED_SWEEPS = Integer.getInteger("wayfinder.weighedSweeps", 1);
 
     /**
      * Before a warm start's first sweep: the cells of the networks whose offsets it kept, weighed

@@ -362,6 +362,7 @@ final class BorrowingModel {
             return 0;
         }
         eachPart((from, to, scratch) -> fitUnits(trust, heldOut, maxSweeps, tolerance, from, to, scratch));
+        warmNetwork = null; // a byte a network, needed only during the fit
         int sweeps = 0;
         double moved = 0;
         long cellSweeps = 0;

@@ -370,6 +370,7 @@ public final class LearnedLatency implements LatencyLearning {
 
         Published previous = published;
         BorrowingModel model = new BorrowingModel(obs, anchors.muRowOf, anchors.mu, anchors.blockMu);
+        model.weighSpikes(learned.spikes(), learned.classVariance()[0]);
         int sweeps = model.fit(trust, null, SWEEPS, BorrowingModel.TOLERANCE_MS, previous == null ? null : previous.obs,
                 previous == null ? null : previous.model);
         long t4 = System.nanoTime();

@@ -49,9 +49,21 @@ final class SpikeOdds {
     private final double[][] spike;
     private final int fewSamples;
 
+    /** Per bucket, the square of the lowest z with odds above zero; infinite where none are. */
+    private final double[] lowestZSquared = new double[BUCKETS];
+
     private SpikeOdds(double[][] spike, int fewSamples) {
         this.spike = spike;
         this.fewSamples = fewSamples;
+        for (int b = 0; b < BUCKETS; b++) {
+            lowestZSquared[b] = Double.POSITIVE_INFINITY;
+            for (int i = 0; i < BINS; i++) {
+                if (spike[b][i] > 0) {
+                    lowestZSquared[b] = (i * BIN) * (i * BIN);
+                    break;
+                }
+            }
+        }
     }
 
     /** Nothing learned: no cell is taken for a spike. */
@@ -67,6 +79,34 @@ final class SpikeOdds {
             return 0;
         }
         return spike[bucket(weight)][Math.min(BINS - 1, (int) (z / BIN))];
+    }
+
+    /**
+     * The bucket of a cell of this weight if it may be taken for a spike at all (few samples, and
+     * odds above zero learned for its bucket), else -1: the fit's weighing
+     * ({@link BorrowingModel#weighSpikes}) looks only at such cells.
+     */
+    int bucketOf(double weight) {
+        // few(weight, fewSamples) without Math.round: a positive weight rounds below n iff it is below n - 0.5.
+        if (!(weight < fewSamples - 0.5)) {
+            return -1;
+        }
+        int b = bucket(weight);
+        return lowestZSquared[b] == Double.POSITIVE_INFINITY ? -1 : b;
+    }
+
+    /**
+     * The square of the lowest z at which a cell of the bucket has odds above zero: below it
+     * {@link #probabilityInBucket} is 0, so the fit compares squared residuals with it
+     * instead of taking a square root for every cell.
+     */
+    double lowestZSquared(int bucket) {
+        return lowestZSquared[bucket];
+    }
+
+    /** {@link #probability(double, double)} for a cell of a bucket from {@link #bucketOf}. */
+    double probabilityInBucket(double z, int bucket) {
+        return z > 0 ? spike[bucket][Math.min(BINS - 1, (int) (z / BIN))] : 0;
     }
 
     /**

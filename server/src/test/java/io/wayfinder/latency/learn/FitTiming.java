@@ -22,7 +22,7 @@ import java.util.Locale;
  * the effects (equal code, equal effects).
  *
  * <pre>
- *   java -Xmx4g -cp ... io.wayfinder.latency.learn.FitTiming 1000000 [repeats [tolerance [warm]]]
+ *   java -Xmx4g -cp ... io.wayfinder.latency.learn.FitTiming 1000000 [repeats [tolerance [cold|warm|chain [spikes]]]]
  * </pre>
  */
 public final class FitTiming {
@@ -33,7 +33,10 @@ public final class FitTiming {
         int size = Integer.parseInt(args[0]);
         int repeats = args.length > 1 ? Integer.parseInt(args[1]) : 3;
         double tolerance = args.length > 2 ? Double.parseDouble(args[2]) : 0; // 0: every sweep, as before the stop
-        boolean warm = args.length > 3 && args[3].equals("warm"); // from the rebuild's own effects
+        // warm: from the rebuild's own effects; chain: the first from them, each next from the one before
+        boolean chain = args.length > 3 && args[3].equals("chain");
+        boolean warm = chain || args.length > 3 && args[3].equals("warm");
+        boolean spikes = args.length > 4 && args[4].equals("spikes"); // weighs spikes, as the rebuild does
         Instant now = Instant.ofEpochMilli(1_796_000_000_000L);
         GeneratedInternet world = GeneratedInternet.generate(GeneratedInternet.Params.standard(1, size).withMaxSamples(1));
         Path geoFile = Files.createTempFile("fit-timing", ".csv");
@@ -60,12 +63,21 @@ public final class FitTiming {
         Published p = learner.published();
         Lanes.use(1);
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        Observations previousObs = p.obs;
+        BorrowingModel previousModel = p.model;
         for (int i = 0; i < repeats; i++) {
             BorrowingModel model = new BorrowingModel(obs, p.anchors.ofNetwork, p.anchors.mu, p.anchors.blockMu);
+            if (spikes) {
+                model.weighSpikes(p.learned.spikes(), p.learned.classVariance()[0]);
+            }
             long cpu = threads.getCurrentThreadCpuTime();
             long wall = System.nanoTime();
-            int sweeps = model.fit(p.learned.trust(), null, LearnedLatency.SWEEPS, tolerance, warm ? p.obs : null,
-                    warm ? p.model : null);
+            int sweeps = model.fit(p.learned.trust(), null, LearnedLatency.SWEEPS, tolerance, warm ? previousObs : null,
+                    warm ? previousModel : null);
+            if (chain) {
+                previousObs = obs;
+                previousModel = model;
+            }
             long cpu1 = threads.getCurrentThreadCpuTime();
             long wall1 = System.nanoTime();
             long h = 0;

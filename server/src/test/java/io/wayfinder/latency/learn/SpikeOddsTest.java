@@ -54,6 +54,35 @@ class SpikeOddsTest {
     }
 
     @Test
+    void theFitsShortcutsGiveTheSameOdds() {
+        // BorrowingModel weighs only cells of a bucket with odds, and only from the lowest z with
+        // odds above zero, comparing squares: the same probability as the figures' look-up.
+        Random random = new Random(5);
+        SpikeOdds.Fitter fitter = new SpikeOdds.Fitter(CHANGE_MIN_SAMPLES);
+        for (int i = 0; i < 60_000; i++) {
+            fitter.add(random.nextDouble() < 0.03 ? 5 + 45 * random.nextDouble() : random.nextGaussian(), 1 + i % 3);
+        }
+        SpikeOdds odds = fitter.fit();
+        for (double weight : new double[] {1, 1.4, 2, 3, 4.4}) {
+            int bucket = odds.bucketOf(weight);
+            assertThat(bucket).isEqualTo(SpikeOdds.bucket(weight));
+            double lowest = Math.sqrt(odds.lowestZSquared(bucket));
+            assertThat(odds.probability(lowest + 1e-9, weight)).isPositive();
+            if (lowest > 0) {
+                assertThat(odds.probability(lowest - 0.01, weight)).isZero();
+            }
+            for (double z = -3; z < 60; z += 0.07) {
+                assertThat(odds.probabilityInBucket(z, bucket)).isEqualTo(odds.probability(z, weight));
+            }
+        }
+        assertThat(odds.bucketOf(CHANGE_MIN_SAMPLES)).isEqualTo(-1);
+        assertThat(odds.bucketOf(4.6)).isEqualTo(-1); // five whole samples (a replaced state, decayed)
+        assertThat(SpikeOdds.NONE.bucketOf(1)).isEqualTo(-1);
+        assertThat(learned(0.03, 20_000).bucketOf(2)).isEqualTo(-1); // nothing learned for two samples
+        assertThat(learned(0.03, SpikeOdds.MIN_CELLS - 1).bucketOf(1)).isEqualTo(-1);
+    }
+
+    @Test
     void withoutSpikesOrWithTooFewCellsNothingIsTakenForOne() {
         assertThat(learned(0, 20_000).probability(3, 1)).isLessThan(0.5);
         assertThat(learned(0.03, SpikeOdds.MIN_CELLS - 1).probability(30, 1)).isZero();

@@ -694,12 +694,6 @@ public final class GeneratedInternet {
                 + peering[blockProvider[block] * r + region];
     }
 
-    /** How far the network lies from its block's metro, km (diagnostics only: the truth). */
-    double kmFromMetro(int n) {
-        int metro = blockMetro[blockOf(n)];
-        return io.wayfinder.geo.GreatCircle.kilometres(latitude[n], longitude[n], metroLat[metro], metroLon[metro]);
-    }
-
     /** The small term of one network and region (normal, sd {@link #CELL_TERM_SD_MS}) that no structure explains. */
     double cellTermMs(int n, int region) {
         return CELL_TERM_SD_MS * gaussian(mix(params.seed(), 0xe95L, n, region));

@@ -54,8 +54,8 @@ public final class CpuYield {
      * {@link #INTERVAL_MICROS}, because a query thread woken on the build's core while the other
      * core is taken (the load, the JIT, the collector) waits for the build's stretch to end.
      * Measured (bench/reload, 1 M prefixes, quiet, 2026-12-07): the second and third reloads'
-     * p99 was within 2x of idle in 6 of 10 reloads at 50 µs against 1 of 8 at 200 µs (1.1-3.7x
-     * against 2.0-3.5x); a reload takes 6.6-9.5 s instead of 4.9-7.8 s, since each pause also
+     * p99 was within 2x of idle in 9 of 18 reloads at 50 µs against 1 of 8 at 200 µs (1.1-5.4x
+     * against 2.0-3.5x); a reload takes 6.6-11.5 s instead of 4.9-7.8 s, since each pause also
      * costs a timer's slack. Without queries to give way to, the work yields every
      * {@link #INTERVAL_MICROS}, as before.
      */
@@ -273,9 +273,9 @@ public final class CpuYield {
             if (halfCore && foregroundActive(s, now)) {
                 // As long as it ran since it last resumed (times 2k - 1 for k threads: see the class
                 // comment): a long stretch without a point (a sort's last merge) is paid back at
-                // once, capped so that one pause stays short.
+                // once, capped at ten short stretches so that one pause stays short.
                 long share = 2L * Math.max(1, threadsInBackground.get()) - 1;
-                sleeper.accept(share * Math.min(now - s[1], 10 * intervalNanos));
+                sleeper.accept(share * Math.min(now - s[1], 10 * pausingIntervalNanos));
                 next = pausingIntervalNanos;
             } else {
                 yielder.run();

@@ -1,13 +1,19 @@
 package io.wayfinder.quality;
 
 import io.wayfinder.geo.CsvGeoTable;
+import io.wayfinder.geo.Region;
+import io.wayfinder.geo.RegionCatalogue;
+import io.wayfinder.latency.LatencyEstimator;
+import io.wayfinder.latency.LatencyTableBuilder;
 import io.wayfinder.latency.learn.LearnedLatency;
 import io.wayfinder.latency.learn.LearningParameters;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
 
-/** What the in-process quality tools (QuickQuality, DarkDiagnosis) set up alike around a generated world. */
+/** What the in-process quality tools (QuickQuality and the diagnoses) set up alike around a generated world. */
 final class InProcessLearning {
     private InProcessLearning() {
     }
@@ -26,5 +32,23 @@ final class InProcessLearning {
         return new LearnedLatency(new LearningParameters(d.halfLife(), d.ipv4Levels(), d.ipv6Levels(),
                 d.changeMinSamples(), d.changeSigmas(), d.changeMinMs(), d.holdBack(), d.hysteresisMs(),
                 d.hysteresisSigmas(), d.staticSamples(), (int) Math.min(Integer.MAX_VALUE, samples + 1)));
+    }
+
+    /** A world, its learner fed the world's first round (samples 48 to 2 hours old) and rebuilt once at {@code now}. */
+    record FirstRound(GeneratedInternet world, CsvGeoTable geo, LearnedLatency learner, List<String> names, long now,
+                      LatencyEstimator estimator) {
+    }
+
+    /** The standard world of this size and seed, through its first round ({@code tag} names the temporary files). */
+    static FirstRound firstRound(int size, long seed, String tag) throws IOException {
+        GeneratedInternet world = GeneratedInternet.generate(GeneratedInternet.Params.standard(seed, size));
+        CsvGeoTable geo = geolocation(world, tag);
+        LearnedLatency learner = learner(world);
+        List<String> names = world.regions().stream().map(Region::name).toList();
+        long now = System.currentTimeMillis();
+        QuickQuality.feed(world, learner, names, 0, now - 48 * 3_600_000L, now - 2 * 3_600_000L);
+        LatencyEstimator estimator = learner.rebuild(Instant.ofEpochMilli(now), new LatencyTableBuilder().build(), geo,
+                RegionCatalogue.builtIn());
+        return new FirstRound(world, geo, learner, names, now, estimator);
     }
 }

@@ -1,13 +1,9 @@
 package io.wayfinder.quality;
 
 import io.wayfinder.geo.CsvGeoTable;
-import io.wayfinder.geo.Region;
-import io.wayfinder.geo.RegionCatalogue;
 import io.wayfinder.latency.LatencyEstimator;
-import io.wayfinder.latency.LatencyTableBuilder;
 import io.wayfinder.latency.learn.LearnedLatency;
 import io.wayfinder.latency.learn.ModelProbe;
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -31,14 +27,12 @@ public final class MeasuredDiagnosis {
     public static void main(String[] args) throws Exception {
         int size = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
         long seed = args.length > 1 ? Long.parseLong(args[1]) : 1;
-        GeneratedInternet world = GeneratedInternet.generate(GeneratedInternet.Params.standard(seed, size));
-        CsvGeoTable geo = InProcessLearning.geolocation(world, "diag");
-        LearnedLatency learner = InProcessLearning.learner(world);
-        List<String> names = world.regions().stream().map(Region::name).toList();
-        long now = System.currentTimeMillis();
-        QuickQuality.feed(world, learner, names, 0, now - 48 * 3_600_000L, now - 2 * 3_600_000L);
-        LatencyEstimator est = learner.rebuild(Instant.ofEpochMilli(now), new LatencyTableBuilder().build(), geo,
-                RegionCatalogue.builtIn());
+        InProcessLearning.FirstRound round = InProcessLearning.firstRound(size, seed, "diag");
+        GeneratedInternet world = round.world();
+        CsvGeoTable geo = round.geo();
+        LearnedLatency learner = round.learner();
+        List<String> names = round.names();
+        LatencyEstimator est = round.estimator();
         int[] fastest = world.fastest(null);
         int[] chosen = QuickQuality.choose(world, est, names);
         float[] table = QuickQuality.lastRtt;

@@ -34,14 +34,13 @@ public final class QuickQuality {
         int size = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
         long seed = args.length > 1 ? Long.parseLong(args[1]) : 1;
         boolean second = args.length <= 2 || !args[2].equals("once");
-        GeneratedInternet world = GeneratedInternet.generate(GeneratedInternet.Params.standard(seed, size));
-        CsvGeoTable geo = InProcessLearning.geolocation(world, "quick");
-        LearnedLatency learner = InProcessLearning.learner(world);
-        List<String> names = world.regions().stream().map(Region::name).toList();
-        long now = System.currentTimeMillis();
-        feed(world, learner, names, 0, now - 48 * 3_600_000L, now - 2 * 3_600_000L);
-        LatencyEstimator est = learner.rebuild(Instant.ofEpochMilli(now), new LatencyTableBuilder().build(), geo,
-                RegionCatalogue.builtIn());
+        InProcessLearning.FirstRound round = InProcessLearning.firstRound(size, seed, "quick");
+        GeneratedInternet world = round.world();
+        CsvGeoTable geo = round.geo();
+        LearnedLatency learner = round.learner();
+        List<String> names = round.names();
+        long now = round.now();
+        LatencyEstimator est = round.estimator();
         int[] fastest = world.fastest(null);
         int[] first = choose(world, est, names);
         report(world, fastest, first);

@@ -1,12 +1,7 @@
 package io.wayfinder.quality;
 
 import io.wayfinder.geo.CsvGeoTable;
-import io.wayfinder.geo.Region;
-import io.wayfinder.geo.RegionCatalogue;
 import io.wayfinder.latency.LatencyEstimator;
-import io.wayfinder.latency.LatencyTableBuilder;
-import io.wayfinder.latency.learn.LearnedLatency;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -33,14 +28,11 @@ public final class UnmeasuredDiagnosis {
     public static void main(String[] args) throws Exception {
         int size = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
         long seed = args.length > 1 ? Long.parseLong(args[1]) : 1;
-        GeneratedInternet world = GeneratedInternet.generate(GeneratedInternet.Params.standard(seed, size));
-        CsvGeoTable geo = InProcessLearning.geolocation(world, "unmeasured");
-        LearnedLatency learner = InProcessLearning.learner(world);
-        List<String> names = world.regions().stream().map(Region::name).toList();
-        long now = System.currentTimeMillis();
-        QuickQuality.feed(world, learner, names, 0, now - 48 * 3_600_000L, now - 2 * 3_600_000L);
-        LatencyEstimator est = learner.rebuild(Instant.ofEpochMilli(now), new LatencyTableBuilder().build(), geo,
-                RegionCatalogue.builtIn());
+        InProcessLearning.FirstRound round = InProcessLearning.firstRound(size, seed, "unmeasured");
+        GeneratedInternet world = round.world();
+        CsvGeoTable geo = round.geo();
+        List<String> names = round.names();
+        LatencyEstimator est = round.estimator();
         int regions = world.regionCount();
         int[] fastest = world.fastest(null);
         int[] chosen = QuickQuality.choose(world, est, names);

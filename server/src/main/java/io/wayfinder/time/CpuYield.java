@@ -54,9 +54,9 @@ public final class CpuYield {
      * {@link #INTERVAL_MICROS}, because a query thread woken on the build's core while the other
      * core is taken (the load, the JIT, the collector) waits for the build's stretch to end.
      * Measured (bench/reload, 1 M prefixes, quiet, 2026-12-07): the second and third reloads'
-     * p99 was within 2x of idle in 9 of 18 reloads at 50 µs against 1 of 8 at 200 µs (1.1-5.4x
-     * against 2.0-3.5x); a reload takes 6.6-11.5 s instead of 4.9-7.8 s, since each pause also
-     * costs a timer's slack. Without queries to give way to, the work yields every
+     * p99 was within 2x of idle in 9 of 22 reloads at 50 µs against 1 of 12 at 200 µs (1.1-5.4x
+     * against 2.0-3.7x; in the last two alternated pairs neither reached it); a reload takes
+     * 6.6-13.5 s instead of 4.9-7.8 s, since each pause also costs a timer's slack. Without queries to give way to, the work yields every
      * {@link #INTERVAL_MICROS}, as before.
      */
     static final long PAUSING_INTERVAL_MICROS = 50;

@@ -77,8 +77,7 @@ class ChangedFilesIntegrationTest {
         byte[] tokyo = database(35.69, 139.69, "JP");
         Path mmdb = Files.write(dir.resolve("geo.mmdb"), paris);
         Files.writeString(dir.resolve("latency.csv"), LATENCY);
-        Path config = Files.writeString(dir.resolve("wayfinder.yaml"), CONFIG);
-        try (WayfinderServer server = WayfinderServer.start(config, new WayfinderServer.Options(List.of(), 2, 100))) {
+        try (WayfinderServer server = TestDeployment.serve(dir, CONFIG)) {
             Asker ask = new Asker(server);
             assertThat(ask.www("82.1.0.0/24")).containsExactly("192.0.2.10");
 
@@ -119,8 +118,7 @@ class ChangedFilesIntegrationTest {
                 .write(dir.resolve("geo.mmdb"));
         CorruptMmdb.breakValuesMarked(mmdb);
         Files.writeString(dir.resolve("latency.csv"), LATENCY + "83.0.5.0/24,westeurope,30,20\n");
-        Path config = Files.writeString(dir.resolve("wayfinder.yaml"), CONFIG);
-        try (WayfinderServer server = WayfinderServer.start(config, new WayfinderServer.Options(List.of(), 2, 100))) {
+        try (WayfinderServer server = TestDeployment.serve(dir, CONFIG)) {
             Asker ask = new Asker(server);
 
             assertThat(ask.www("83.0.0.0/24")).containsExactly("192.0.2.10");

@@ -81,9 +81,7 @@ class LargeTablePerformanceIntegrationTest {
                 }
             }
         }
-        Path config = dir.resolve("wayfinder.yaml");
-        Files.writeString(config, CONFIG);
-        server = WayfinderServer.start(config, new WayfinderServer.Options(List.of(), 2, 100));
+        server = TestDeployment.serve(dir, CONFIG);
         address = server.dnsAddresses().get(0);
     }
 

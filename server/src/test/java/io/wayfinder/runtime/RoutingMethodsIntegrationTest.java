@@ -100,9 +100,7 @@ class RoutingMethodsIntegrationTest {
     @BeforeAll
     static void start() throws Exception {
         Files.writeString(dir.resolve("geo.csv"), GEO);
-        Path config = dir.resolve("wayfinder.yaml");
-        Files.writeString(config, CONFIG);
-        server = WayfinderServer.start(config, new WayfinderServer.Options(List.of(), 2, 100));
+        server = TestDeployment.serve(dir, CONFIG);
         address = server.dnsAddresses().get(0);
     }
 

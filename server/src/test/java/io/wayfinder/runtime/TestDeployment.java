@@ -194,10 +194,20 @@ final class TestDeployment implements AutoCloseable {
     static TestDeployment start(Path dir, String configText) throws Exception {
         Files.writeString(dir.resolve("latency.csv"), LATENCY);
         Files.writeString(dir.resolve("geo.csv"), GEO);
-        Path config = dir.resolve("wayfinder.yaml");
-        Files.writeString(config, configText);
-        WayfinderServer server = WayfinderServer.start(config, new WayfinderServer.Options(List.of(), 2, 100));
-        return new TestDeployment(dir, config, server);
+        WayfinderServer server = serve(dir, configText);
+        return new TestDeployment(dir, dir.resolve(CONFIG_FILE), server);
+    }
+
+    /** The configuration file {@link #serve} writes in its directory. */
+    static final String CONFIG_FILE = "wayfinder.yaml";
+
+    /**
+     * A real server started on {@code configText}, written to {@link #CONFIG_FILE} in {@code dir}
+     * beside whatever data files the caller put there, with the tests' options.
+     */
+    static WayfinderServer serve(Path dir, String configText) throws Exception {
+        Path config = Files.writeString(dir.resolve(CONFIG_FILE), configText);
+        return WayfinderServer.start(config, new WayfinderServer.Options(List.of(), 2, 100));
     }
 
     /**

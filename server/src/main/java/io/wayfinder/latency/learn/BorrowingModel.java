@@ -545,34 +545,23 @@ final class BorrowingModel {
         double[] muOf = s.mu;
         int[] region = s.region;
         boolean weigh = false; // whether any cell of the unit may be taken for a spike
-        if (spikes == SpikeOdds.NONE) {
-            for (int m = n0; m < n1; m++) {
-                int muRow = anchor[m] * regions;
-                for (int c = obs.cellStart[m]; c < obs.cellStart[m + 1]; c++) {
-                    int i = c - c0;
-                    int r = obs.region(c);
-                    region[i] = r;
-                    y[i] = obs.y[c];
-                    w[i] = heldOut != null && heldOut[c] ? 0 : 1 / (obs.v[c] + noiseVariance);
-                    muOf[i] = mu[muRow + r];
-                }
-            }
-        } else {
-            // The same, and each cell that may be taken for a spike marked on the way: its
-            // residual's variance (0 for any other cell) and its weight bucket.
-            double[] scale = s.spikeScale;
-            byte[] bucketOf = s.spikeBucket;
-            for (int m = n0; m < n1; m++) {
-                int muRow = anchor[m] * regions;
-                for (int c = obs.cellStart[m]; c < obs.cellStart[m + 1]; c++) {
-                    int i = c - c0;
-                    int r = obs.region(c);
-                    region[i] = r;
-                    y[i] = obs.y[c];
-                    float v = obs.v[c];
-                    double wi = heldOut != null && heldOut[c] ? 0 : 1 / (v + noiseVariance);
-                    w[i] = wi;
-                    muOf[i] = mu[muRow + r];
+        // With spike odds learned, each cell that may be taken for a spike is marked on the way:
+        // its residual's variance (0 for any other cell) and its weight bucket.
+        boolean marking = spikes != SpikeOdds.NONE;
+        double[] scale = s.spikeScale;
+        byte[] bucketOf = s.spikeBucket;
+        for (int m = n0; m < n1; m++) {
+            int muRow = anchor[m] * regions;
+            for (int c = obs.cellStart[m]; c < obs.cellStart[m + 1]; c++) {
+                int i = c - c0;
+                int r = obs.region(c);
+                region[i] = r;
+                y[i] = obs.y[c];
+                float v = obs.v[c];
+                double wi = heldOut != null && heldOut[c] ? 0 : 1 / (v + noiseVariance);
+                w[i] = wi;
+                muOf[i] = mu[muRow + r];
+                if (marking) {
                     int bucket = wi > 0 ? spikes.bucketOf(obs.weight[c]) : -1;
                     s.fullWeight[i] = wi;
                     scale[i] = bucket < 0 ? 0 : v + spikeVariance;

@@ -122,6 +122,25 @@ final class Observations {
         return Long.rotateRight(key, 1) ^ Long.MIN_VALUE;
     }
 
+    /** The index of {@code key} among the first {@code count} of {@code keys} (sorted by {@link #sortKey}), or -1. */
+    static int indexOf(long[] keys, int count, long key) {
+        long target = sortKey(key);
+        int low = 0;
+        int high = count - 1;
+        while (low <= high) {
+            int mid = (low + high) >>> 1;
+            long k = sortKey(keys[mid]);
+            if (k < target) {
+                low = mid + 1;
+            } else if (k > target) {
+                high = mid - 1;
+            } else {
+                return mid;
+            }
+        }
+        return -1;
+    }
+
     static long keyOf(long sortKey) {
         return Long.rotateLeft(sortKey ^ Long.MIN_VALUE, 1);
     }

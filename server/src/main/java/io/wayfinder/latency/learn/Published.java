@@ -74,40 +74,11 @@ final class Published {
 
     /** The network's index in the observations, or -1. */
     int network(long key) {
-        long target = Observations.sortKey(key);
-        int low = 0;
-        int high = obs.networks - 1;
-        while (low <= high) {
-            int mid = (low + high) >>> 1;
-            long k = Observations.sortKey(obs.netKey[mid]);
-            if (k < target) {
-                low = mid + 1;
-            } else if (k > target) {
-                high = mid - 1;
-            } else {
-                return mid;
-            }
-        }
-        return -1;
+        return Observations.indexOf(obs.netKey, obs.networks, key);
     }
 
     private int block(int level, long key) {
-        long[] keys = obs.blockKey[level];
-        long target = Observations.sortKey(key);
-        int low = 0;
-        int high = obs.blockCount[level] - 1;
-        while (low <= high) {
-            int mid = (low + high) >>> 1;
-            long k = Observations.sortKey(keys[mid]);
-            if (k < target) {
-                low = mid + 1;
-            } else if (k > target) {
-                high = mid - 1;
-            } else {
-                return mid;
-            }
-        }
-        return -1;
+        return Observations.indexOf(obs.blockKey[level], obs.blockCount[level], key);
     }
 
     Evidence explain(IpPrefix client, String region, OwnCells cells) {

@@ -419,22 +419,7 @@ final class TableWriter {
             if (l >= lengths.length || !NetworkKeys.hasBlock(key, lengths[l])) {
                 return -1;
             }
-            long target = Observations.sortKey(NetworkKeys.block(key, lengths[l]));
-            long[] keys = obs.blockKey[l];
-            int lo = 0;
-            int hi = obs.blockCount[l] - 1;
-            while (lo <= hi) {
-                int mid = (lo + hi) >>> 1;
-                long k = Observations.sortKey(keys[mid]);
-                if (k < target) {
-                    lo = mid + 1;
-                } else if (k > target) {
-                    hi = mid - 1;
-                } else {
-                    return mid;
-                }
-            }
-            return -1;
+            return Observations.indexOf(obs.blockKey[l], obs.blockCount[l], NetworkKeys.block(key, lengths[l]));
         }
     }
 

@@ -50,22 +50,6 @@ public final class ModelProbe {
     }
 
     private int index(IpPrefix network) {
-        long key = NetworkKeys.of(network);
-        long target = Observations.sortKey(key);
-        Observations obs = published.obs;
-        int lo = 0;
-        int hi = obs.networks - 1;
-        while (lo <= hi) {
-            int mid = (lo + hi) >>> 1;
-            long k = Observations.sortKey(obs.netKey[mid]);
-            if (k < target) {
-                lo = mid + 1;
-            } else if (k > target) {
-                hi = mid - 1;
-            } else {
-                return mid;
-            }
-        }
-        return -1;
+        return published.network(NetworkKeys.of(network));
     }
 }

@@ -373,6 +373,32 @@ public final class LearnedLatency implements LatencyLearning {
         model.weighSpikes(learned.spikes(), learned.classVariance()[0]);
         int sweeps = model.fit(trust, null, SWEEPS, BorrowingModel.TOLERANCE_MS, previous == null ? null : previous.obs,
                 previous == null ? null : previous.model);
+        if (MOVE) {
+            NetworkDisplacement moves = NetworkDisplacement.infer(obs, model, anchors, trust.noiseVariance());
+            if (moves.moved > 0) {
+                int regions = obs.regions;
+                int rows = anchors.mu.length / regions;
+                float[] mu2 = java.util.Arrays.copyOf(anchors.mu, (rows + moves.moved) * regions);
+                int[] rowOf = anchors.muRowOf.clone();
+                float[] row = new float[regions];
+                int next = rows;
+                for (int n = 0; n < obs.networks; n++) {
+                    if (moves.rows[n] != null || !Float.isNaN(moves.lat[n])) {
+                        if (moves.rows[n] != null) {
+                            row = moves.rows[n];
+                        } else {
+                            anchors.muAt(moves.lat[n], moves.lon[n], row);
+                        }
+                        System.arraycopy(row, 0, mu2, next * regions, regions);
+                        rowOf[n] = next++;
+                    }
+                }
+                log.info("latency learning: {} networks moved by their own cells", moves.moved);
+                model = new BorrowingModel(obs, rowOf, mu2, anchors.blockMu);
+                model.weighSpikes(learned.spikes(), learned.classVariance()[0]);
+                sweeps = model.fit(trust, null, SWEEPS, BorrowingModel.TOLERANCE_MS, null, null);
+            }
+        }
         long t4 = System.nanoTime();
         long cpu4 = Lanes.cpuNanos();
 
@@ -397,6 +423,8 @@ public final class LearnedLatency implements LatencyLearning {
                 (cpu1 - cpu0) / 1e9, (cpu2 - cpu1) / 1e9, (cpu3 - cpu2) / 1e9, (cpu4 - cpu3) / 1e9, (cpu5 - cpu4) / 1e9));
         return new LatencyEstimator(next.table, geo, anchors.global);
     }
+
+    static final boolean MOVE = Boolean.parseBoolean(System.getProperty("wayfinder.move", "true"));
 
     static String describe(Trust t) {
         StringBuilder out = new StringBuilder();

@@ -454,6 +454,66 @@ final class Anchors {
         return out;
     }
 
+    /**
+     * These anchors with a μ row of its own for every network its cells place ({@link CellPlaces})
+     * that has none from its geolocation: at the place its cells say. This object when none.
+     */
+    Anchors withCellPlaces(Observations obs, CellPlaces cells) {
+        int regions = regionLat.length;
+        int rows = mu.length / Math.max(1, regions);
+        int[] rowOf = null;
+        for (int n = 0; n < obs.networks; n++) {
+            CpuYield.every(n);
+            if (cells.placed(n) && muRowOf[n] == ofNetwork[n]) {
+                if (rowOf == null) {
+                    rowOf = muRowOf.clone();
+                }
+                rowOf[n] = rows++;
+            }
+        }
+        if (rowOf == null) {
+            return this;
+        }
+        float[] out = Arrays.copyOf(mu, rows * regions);
+        int[] own = rowOf;
+        int[] cuts = Lanes.cuts(obs, Lanes.parts(obs.cells));
+        Lanes.run(cuts.length - 1, part -> {
+            for (int n = cuts[part]; n < cuts[part + 1]; n++) {
+                CpuYield.every(n);
+                if (own[n] != muRowOf[n]) {
+                    muAt(cells.lat[n], cells.lon[n], regionLat, regionCos, regionLon, intercept, slope, meanY, global, out,
+                            own[n] * regions);
+                }
+            }
+        });
+        return new Anchors(count, ofNetwork, own, out, blockMu, intercept, slope, pairs, global, lat, lon, regionLat,
+                regionLon, regionCos, meanY, places, ownRows);
+    }
+
+    /**
+     * Per region, from a location: the great-circle km to the region (NaN where either is not
+     * placed) and the cosine and sine of the initial bearing (from north, clockwise).
+     */
+    void geometryAt(double latitude, double longitude, double[] km, double[] cosBearing, double[] sinBearing) {
+        double p = Math.toRadians(latitude);
+        double cosP = Math.cos(p);
+        double sinP = Math.sin(p);
+        for (int r = 0; r < regionLat.length; r++) {
+            if (Double.isNaN(latitude) || Double.isNaN(regionLat[r])) {
+                km[r] = Double.NaN;
+                continue;
+            }
+            double p2 = Math.toRadians(regionLat[r]);
+            km[r] = GreatCircle.kilometres(p, cosP, longitude, p2, regionCos[r], regionLon[r]);
+            double dl = Math.toRadians(regionLon[r] - longitude);
+            double y = Math.sin(dl) * regionCos[r];
+            double x = cosP * Math.sin(p2) - sinP * regionCos[r] * Math.cos(dl);
+            double h = Math.hypot(x, y);
+            cosBearing[r] = h == 0 ? 1 : x / h;
+            sinBearing[r] = h == 0 ? 0 : y / h;
+        }
+    }
+
     /** μ per region at a location, into {@code out} ({@code [0, regions)}). */
     void muAt(double latitude, double longitude, float[] out) {
         muAt(latitude, longitude, regionLat, regionCos, regionLon, intercept, slope, meanY, global, out, 0);

@@ -376,6 +376,44 @@ final class BorrowingModel {
         return sweeps;
     }
 
+    /**
+     * This model's effects with some networks' distance-model rows replaced ({@code rowOf} and
+     * {@code mu}, as the constructor's), refitted from them in the units that hold a network
+     * {@code changed} marks: the others' cells and rows are the same, and so is their fit. What
+     * {@link CellPlaces} costs a rebuild beyond placing: the units of its window, not the whole fit.
+     */
+    BorrowingModel refit(int[] rowOf, float[] newMu, boolean[] changed, Trust trust, int maxSweeps, double tolerance) {
+        BorrowingModel m = new BorrowingModel(obs, rowOf, newMu, blockMu);
+        System.arraycopy(a, 0, m.a, 0, a.length);
+        for (int l = 0; l < obs.levels; l++) {
+            System.arraycopy(offset[l], 0, m.offset[l], 0, offset[l].length);
+            System.arraycopy(effect[l], 0, m.effect[l], 0, effect[l].length);
+        }
+        m.spikes = spikes;
+        m.spikeVariance = spikeVariance;
+        boolean[] only = new boolean[units];
+        for (int u = 0; u < units; u++) {
+            for (int n = unitStart[u]; n < unitStart[u + 1] && !only[u]; n++) {
+                only[u] = changed[n];
+            }
+        }
+        if (spikes != SpikeOdds.NONE) {
+            m.warmNetwork = new boolean[obs.networks];
+            java.util.Arrays.fill(m.warmNetwork, true); // every offset is carried: weigh every cell from the start
+        }
+        m.eachPart((from, to, scratch) -> m.fitUnits(trust, null, maxSweeps, tolerance, from, to, scratch, only));
+        m.warmNetwork = null;
+        double moved = 0;
+        long cellSweeps = 0;
+        for (Scratch p : m.scratch) {
+            moved = Math.max(moved, p.moved);
+            cellSweeps += p.cellSweeps;
+        }
+        m.lastMoved = moved;
+        m.sweepsPerCell = obs.cells == 0 ? 0 : (double) cellSweeps / obs.cells;
+        return m;
+    }
+
     /** Copies the effects of the networks and blocks {@code previous} knew, found by key (both in table order). */
     private void warmStart(Observations before, BorrowingModel previous) {
         if (before.levels != obs.levels) {
@@ -422,6 +460,11 @@ final class BorrowingModel {
     }
 
     /** The model's RTT for a network and region, without the cell's own interaction: what it borrows. */
+    /** The distance model's figure the model predicts network n with, for region r. */
+    double mu(int n, int r) {
+        return mu[anchor[n] * regions + r];
+    }
+
     double predict(int n, int r) {
         return base(n, r, -1) + a[n];
     }
@@ -506,6 +549,12 @@ final class BorrowingModel {
      */
     private void fitUnits(Trust trust, boolean[] heldOut, int sweeps, double tolerance, int fromNetwork, int toNetwork,
                           Scratch s) {
+        fitUnits(trust, heldOut, sweeps, tolerance, fromNetwork, toNetwork, s, null);
+    }
+
+    /** {@link #fitUnits} over the units {@code only} marks (null: all). */
+    private void fitUnits(Trust trust, boolean[] heldOut, int sweeps, double tolerance, int fromNetwork, int toNetwork,
+                          Scratch s, boolean[] only) {
         s.startFit(obs.levels);
         if (fromNetwork >= toNetwork) {
             return;
@@ -522,6 +571,9 @@ final class BorrowingModel {
         }
         double networkPrecision = 1 / trust.networkVariance();
         for (; u < units && unitStart[u] < toNetwork; u++) {
+            if (only != null && !only[u]) {
+                continue;
+            }
             fitUnit(unitStart[u], unitStart[u + 1], trust.noiseVariance(), heldOut, sweeps, tolerance, offsetPrecision,
                     regionPrecision, networkPrecision, s);
             CpuYield.point(); // a unit is one /16: tens of µs to a few ms of work

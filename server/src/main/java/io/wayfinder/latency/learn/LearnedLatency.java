@@ -136,6 +136,8 @@ public final class LearnedLatency implements LatencyLearning {
     private NetworkPlaces places;
     /** Where the dark and held-out blocks of the last rebuild are, by their probes: carried to the next. Guarded by {@code learning}. */
     private BlockPlaces blockPlaces;
+    /** Where the last rebuild's networks are by their own cells ({@link CellPlaces}): carried to the next. Guarded by {@code learning}. */
+    private CellPlaces cellPlaces;
 
     public LearnedLatency(LearningParameters parameters) {
         this.parameters = parameters;
@@ -353,7 +355,9 @@ public final class LearnedLatency implements LatencyLearning {
         long cpu2 = Lanes.cpuNanos();
 
         places = NetworkPlaces.of(obs, geo, places, NetworkPlaces.LOOKUPS_PER_REBUILD);
-        Anchors anchors = Anchors.of(obs, names, geo, catalogue, places);
+        Anchors located = Anchors.of(obs, names, geo, catalogue, places);
+        cellPlaces = CellPlaces.carried(cellPlaces, obs);
+        Anchors anchors = located.withCellPlaces(obs, cellPlaces);
         // The trust is searched at every rebuild. Searching only every fifth (keeping the last
         // search's trust between) was tried and measured: after a congestion event the networks
         // that borrow the slowed region's difference moved off it half as often (the routing
@@ -373,31 +377,12 @@ public final class LearnedLatency implements LatencyLearning {
         model.weighSpikes(learned.spikes(), learned.classVariance()[0]);
         int sweeps = model.fit(trust, null, SWEEPS, BorrowingModel.TOLERANCE_MS, previous == null ? null : previous.obs,
                 previous == null ? null : previous.model);
-        if (MOVE) {
-            NetworkDisplacement moves = NetworkDisplacement.infer(obs, model, anchors, trust.noiseVariance());
-            if (moves.moved > 0) {
-                int regions = obs.regions;
-                int rows = anchors.mu.length / regions;
-                float[] mu2 = java.util.Arrays.copyOf(anchors.mu, (rows + moves.moved) * regions);
-                int[] rowOf = anchors.muRowOf.clone();
-                float[] row = new float[regions];
-                int next = rows;
-                for (int n = 0; n < obs.networks; n++) {
-                    if (moves.rows[n] != null || !Float.isNaN(moves.lat[n])) {
-                        if (moves.rows[n] != null) {
-                            row = moves.rows[n];
-                        } else {
-                            anchors.muAt(moves.lat[n], moves.lon[n], row);
-                        }
-                        System.arraycopy(row, 0, mu2, next * regions, regions);
-                        rowOf[n] = next++;
-                    }
-                }
-                log.info("latency learning: {} networks moved by their own cells", moves.moved);
-                model = new BorrowingModel(obs, rowOf, mu2, anchors.blockMu);
-                model.weighSpikes(learned.spikes(), learned.classVariance()[0]);
-                sweeps = model.fit(trust, null, SWEEPS, BorrowingModel.TOLERANCE_MS, null, null);
-            }
+        // Networks their cells place away from their block's place: a window a rebuild, then the
+        // units of those whose place moved are fitted again (CellPlaces).
+        boolean[] moved = cellPlaces.infer(obs, model, anchors, trust.noiseVariance(), CellPlaces.PER_REBUILD);
+        if (moved != null) {
+            anchors = located.withCellPlaces(obs, cellPlaces);
+            model = model.refit(anchors.muRowOf, anchors.mu, moved, trust, SWEEPS, BorrowingModel.TOLERANCE_MS);
         }
         long t4 = System.nanoTime();
         long cpu4 = Lanes.cpuNanos();
@@ -423,8 +408,6 @@ public final class LearnedLatency implements LatencyLearning {
                 (cpu1 - cpu0) / 1e9, (cpu2 - cpu1) / 1e9, (cpu3 - cpu2) / 1e9, (cpu4 - cpu3) / 1e9, (cpu5 - cpu4) / 1e9));
         return new LatencyEstimator(next.table, geo, anchors.global);
     }
-
-    static final boolean MOVE = Boolean.parseBoolean(System.getProperty("wayfinder.move", "true"));
 
     static String describe(Trust t) {
         StringBuilder out = new StringBuilder();

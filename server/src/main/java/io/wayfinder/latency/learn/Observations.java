@@ -124,21 +124,24 @@ final class Observations {
 
     /** The index of {@code key} among the first {@code count} of {@code keys} (sorted by {@link #sortKey}), or -1. */
     static int indexOf(long[] keys, int count, long key) {
+        int at = lowerBound(keys, count, key);
+        return at < count && keys[at] == key ? at : -1;
+    }
+
+    /** The first index among the first {@code count} of {@code keys} whose key sorts at or after {@code key} ({@code count}: none). */
+    static int lowerBound(long[] keys, int count, long key) {
         long target = sortKey(key);
         int low = 0;
-        int high = count - 1;
-        while (low <= high) {
+        int high = count;
+        while (low < high) {
             int mid = (low + high) >>> 1;
-            long k = sortKey(keys[mid]);
-            if (k < target) {
+            if (sortKey(keys[mid]) < target) {
                 low = mid + 1;
-            } else if (k > target) {
-                high = mid - 1;
             } else {
-                return mid;
+                high = mid;
             }
         }
-        return -1;
+        return low;
     }
 
     static long keyOf(long sortKey) {

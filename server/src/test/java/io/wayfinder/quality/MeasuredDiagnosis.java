@@ -98,7 +98,12 @@ public final class MeasuredDiagnosis {
                 }
                 String label = world.wrongGeo(b) ? "geo wrong" : world.blockMetro(b) != majority ? "metro not /16's"
                         : world.kmFromMetro(n) > 30 ? "in /16's metro, out of town" : "in /16's metro, in town";
-                for (String key : new String[] {label, "all"}) {
+                double km = world.kmFromMetro(n);
+                String town = (km > 100 ? "out 100+ km" : km > 30 ? "out 30-100 km" : "in town") + (world.perNetworkGeo(b) ? ", /24 geo" : ", /20 geo");
+                int f0 = fastest[n];
+                int c0 = chosen[n];
+                String own = "own " + (world.measuredTo(n, f0) ? "f" : "-") + (world.measuredTo(n, c0) ? "c" : "-");
+                for (String key : new String[] {label, "all", "T " + town, "T " + town + " " + own}) {
                     double[] g = groups.computeIfAbsent(key, k -> new double[10]);
                     int f = fastest[n];
                     int c = chosen[n];

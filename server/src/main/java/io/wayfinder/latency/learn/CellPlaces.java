@@ -46,7 +46,11 @@ final class CellPlaces {
     /** Candidate rings around the block's place, km. */
     static final double[] RINGS_KM = {40, 70, 100, 150, 200, 250, 300};
     static final int BEARINGS = 16;
+    /** The sharpness with fewer than {@link #MIN_SCALE_NETWORKS} networks to measure it on (the routing-quality world's: 4-9). */
     static final double SHARPNESS = 4;
+    static final int MIN_SCALE_NETWORKS = 8;
+    /** Residuals of a thousandth of their weights' variance say the weights are wrong, not that places are that sharp. */
+    static final double MAX_SHARPNESS = 1000;
     /** A posterior mean within this of the block's place keeps the block's row. */
     static final double MIN_KM = 5;
     /** The share of networks away from their block's place before anything was learned. */
@@ -148,6 +152,8 @@ final class CellPlaces {
         double[] error = new double[CANDIDATES];
         boolean[] changed = null;
         double awayWeight = 0;
+        double sharpness = sharpness(obs, model, anchors, noiseVariance, start, count, g);
+        lastSharpness = sharpness;
         int lastAnchor = -1;
         for (int i = 0; i < count; i++) {
             CpuYield.every(i);
@@ -156,14 +162,7 @@ final class CellPlaces {
             if (!eligible(anchors, n, a)) {
                 continue;
             }
-            int k = 0;
-            for (int c = obs.cellStart[n]; c < obs.cellStart[n + 1]; c++) {
-                int r = obs.region(c);
-                // The residual from the prediction at the block's place (the model's own row may be this object's).
-                residual[k] = obs.y[c] - model.predict(n, r) + model.mu(n, r) - anchors.mu[a * regions + r];
-                weight[k] = 1 / (obs.v[c] + noiseVariance);
-                region[k++] = r;
-            }
+            int k = gather(obs, model, anchors, noiseVariance, n, a, residual, weight, region);
             if (k < MIN_CELLS) {
                 continue;
             }
@@ -178,12 +177,12 @@ final class CellPlaces {
                 best = Math.min(best, error[j]);
             }
             double each = share / CANDIDATES;
-            double z = (1 - share) * Math.exp(-SHARPNESS * (centre - best) / 2);
+            double z = (1 - share) * Math.exp(-sharpness * (centre - best) / 2);
             double north = 0;
             double east = 0;
             double ring = 0;
             for (int j = 0; j < CANDIDATES; j++) {
-                double p = each * Math.exp(-SHARPNESS * (error[j] - best) / 2);
+                double p = each * Math.exp(-sharpness * (error[j] - best) / 2);
                 ring += p;
                 north += p * NORTH[j];
                 east += p * EAST[j];
@@ -216,6 +215,67 @@ final class CellPlaces {
         cursor = obs.netKey[(start + count) % networks];
         hasCursor = true;
         return changed;
+    }
+
+    /** The last window's {@link #sharpness} (for the log and tests). */
+    double lastSharpness;
+
+    /**
+     * How sharply the errors tell places apart: the inverse of the weighted residuals' variance
+     * left at each network's best place, the median over a sample of the window's networks of the
+     * error per degree of freedom (cells less the offset and the two coordinates).
+     */
+    private static double sharpness(Observations obs, BorrowingModel model, Anchors anchors, double noiseVariance, int start,
+                                    int count, Geometry g) {
+        int regions = obs.regions;
+        int stride = Math.max(1, count / 20_000);
+        double[] ratio = new double[count / stride + 1];
+        double[] residual = new double[regions];
+        double[] weight = new double[regions];
+        int[] region = new int[regions];
+        int m = 0;
+        int lastAnchor = -1;
+        for (int i = 0; i < count; i += stride) {
+            CpuYield.every(i);
+            int n = (start + i) % obs.networks;
+            int a = anchors.ofNetwork[n];
+            if (!eligible(anchors, n, a)) {
+                continue;
+            }
+            int k = gather(obs, model, anchors, noiseVariance, n, a, residual, weight, region);
+            if (k < MIN_CELLS + 1) {
+                continue;
+            }
+            if (a != lastAnchor) {
+                g.at(anchors, a);
+                lastAnchor = a;
+            }
+            double best = g.error(residual, weight, region, k, -1);
+            for (int j = 0; j < CANDIDATES; j++) {
+                best = Math.min(best, g.error(residual, weight, region, k, j));
+            }
+            ratio[m++] = best / (k - 3);
+        }
+        if (m < MIN_SCALE_NETWORKS) {
+            return SHARPNESS;
+        }
+        double median = Fold.median(ratio, m);
+        return median > 0 ? Math.min(MAX_SHARPNESS, 1 / median) : SHARPNESS;
+    }
+
+    /** Network n's cells: residuals from the prediction at its block's place, weights and regions; returns how many. */
+    private static int gather(Observations obs, BorrowingModel model, Anchors anchors, double noiseVariance, int n, int a,
+                              double[] residual, double[] weight, int[] region) {
+        int regions = obs.regions;
+        int k = 0;
+        for (int c = obs.cellStart[n]; c < obs.cellStart[n + 1]; c++) {
+            int r = obs.region(c);
+            // The residual from the prediction at the block's place (the model's own row may be this object's).
+            residual[k] = obs.y[c] - model.predict(n, r) + model.mu(n, r) - anchors.mu[a * regions + r];
+            weight[k] = 1 / (obs.v[c] + noiseVariance);
+            region[k++] = r;
+        }
+        return k;
     }
 
     /** The learned share of networks away from their block's place. */

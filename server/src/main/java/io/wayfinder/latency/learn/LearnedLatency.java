@@ -380,6 +380,7 @@ public final class LearnedLatency implements LatencyLearning {
         // Networks their cells place away from their block's place: a window a rebuild, then the
         // units of those whose place moved are fitted again (CellPlaces).
         boolean[] moved = cellPlaces.infer(obs, model, anchors, trust.noiseVariance(), CellPlaces.PER_REBUILD);
+        log.info("latency learning: cells placed {} networks, {} away; share {}, sharpness {}", cellPlaces.placed, cellPlaces.away, cellPlaces.share(), cellPlaces.lastSharpness);
         if (moved != null) {
             anchors = located.withCellPlaces(obs, cellPlaces);
             model = model.refit(anchors.muRowOf, anchors.mu, moved, trust, SWEEPS, BorrowingModel.TOLERANCE_MS);
@@ -610,6 +611,16 @@ public final class LearnedLatency implements LatencyLearning {
     LatencyTable table() {
         Published p = published;
         return p == null ? null : p.table;
+    }
+
+    /** Where the last rebuild's networks are by their own cells (for tests). */
+    CellPlaces cellPlaces() {
+        learning.lock();
+        try {
+            return cellPlaces;
+        } finally {
+            learning.unlock();
+        }
     }
 
     Published published() {

@@ -127,6 +127,62 @@ class UnitFitTest {
         }
     }
 
+    /**
+     * {@link BorrowingModel#refit}: new distance-model rows for some networks refit only the units
+     * that hold them, from the fitted effects, to the estimate a fit from nothing reaches with the
+     * new rows; every other unit's effects stay as they were, bit for bit.
+     */
+    @org.junit.jupiter.api.Test
+    void aRefitMovesTheUnitsOfTheMarkedNetworksToTheFullFitAndNoOther() {
+        World w = world(40);
+        Observations obs = w.obs();
+        BorrowingModel fitted = new BorrowingModel(obs, w.anchor(), w.mu(), null);
+        fitted.fit(trust(), null, 400, 0, null, null);
+        // Three networks of one /16 get rows of their own, 6 ms nearer region 1 and farther from region 3.
+        int first = -1;
+        for (int n = 0; n < obs.networks && first < 0; n++) {
+            int s = obs.netBlock[obs.levels - 1][n];
+            if (s >= 0 && n + 3 < obs.networks && obs.netBlock[obs.levels - 1][n + 3] == s && !NetworkKeys.ipv6(obs.netKey[n])) {
+                first = n;
+            }
+        }
+        int rows = w.mu().length / REGIONS;
+        float[] mu = Arrays.copyOf(w.mu(), (rows + 3) * REGIONS);
+        int[] anchor = w.anchor().clone();
+        boolean[] changed = new boolean[obs.networks];
+        for (int i = 0; i < 3; i++) {
+            int n = first + i;
+            for (int r = 0; r < REGIONS; r++) {
+                mu[(rows + i) * REGIONS + r] = w.mu()[anchor[n] * REGIONS + r] + (r == 1 ? -6 : r == 3 ? 6 : 0);
+            }
+            anchor[n] = rows + i;
+            changed[n] = true;
+        }
+        BorrowingModel refitted = fitted.refit(anchor, mu, changed, trust(), 400, 0);
+        BorrowingModel fromNothing = new BorrowingModel(obs, anchor, mu, null);
+        fromNothing.fit(trust(), null, 400, 0, null, null);
+        assertThat(maxDifference(obs, refitted, fromNothing)).isLessThan(0.01);
+        int unit = obs.netBlock[obs.levels - 1][first];
+        boolean unitMoved = false;
+        for (int n = 0; n < obs.networks; n++) {
+            if (obs.netBlock[obs.levels - 1][n] == unit) {
+                unitMoved |= refitted.a[n] != fitted.a[n];
+            } else {
+                assertThat(refitted.a[n]).isEqualTo(fitted.a[n]);
+                for (int r = 0; r < REGIONS; r++) {
+                    assertThat(refitted.predict(n, r)).isEqualTo(fitted.predict(n, r));
+                }
+            }
+        }
+        assertThat(unitMoved).isTrue();
+        // Nothing marked: nothing moves.
+        BorrowingModel same = fitted.refit(w.anchor(), w.mu(), new boolean[obs.networks], trust(), 400, 0);
+        assertThat(same.a).isEqualTo(fitted.a);
+        for (int l = 0; l < obs.levels; l++) {
+            assertThat(same.effect[l]).isEqualTo(fitted.effect[l]);
+        }
+    }
+
     @ParameterizedTest(name = "held out {0}")
     @ValueSource(booleans = {false, true})
     void theMovesLeadToTheEstimateOfPlainBackfitting(boolean holdOut) {

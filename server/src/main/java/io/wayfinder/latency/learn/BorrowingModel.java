@@ -107,8 +107,9 @@ final class BorrowingModel {
 
     private final Observations obs;
     private final int regions;
-    private final int[] anchor;
-    private final float[] mu;
+    /** Per network its row of {@link #mu}, and the rows: replaced by {@link #refit}, never written. */
+    private int[] anchor;
+    private float[] mu;
     private final float[][] blockMu;
 
     /** The fitted effects: {@code a[n]}, {@code offset[l][b]}, {@code effect[l][b * regions + r]}. */
@@ -377,20 +378,18 @@ final class BorrowingModel {
     }
 
     /**
-     * This model's effects with some networks' distance-model rows replaced ({@code rowOf} and
-     * {@code mu}, as the constructor's), refitted from them in the units that hold a network
-     * {@code changed} marks: the others' cells and rows are the same, and so is their fit. What
-     * {@link CellPlaces} costs a rebuild beyond placing: the units of its window, not the whole fit.
+     * Replaces some networks' distance-model rows ({@code rowOf} and {@code mu}, as the
+     * constructor's) and fits again, from the fitted effects, the units that hold a network
+     * {@code changed} marks: the other units' cells and rows are the same, and so is their fit.
+     * What {@link CellPlaces} costs a rebuild beyond placing: the units of its window, not the
+     * whole fit (nor a copy of its effects: half a gigabyte at 10 M networks).
      */
-    BorrowingModel refit(int[] rowOf, float[] newMu, boolean[] changed, Trust trust, int maxSweeps, double tolerance) {
-        BorrowingModel m = new BorrowingModel(obs, rowOf, newMu, blockMu);
-        System.arraycopy(a, 0, m.a, 0, a.length);
-        for (int l = 0; l < obs.levels; l++) {
-            System.arraycopy(offset[l], 0, m.offset[l], 0, offset[l].length);
-            System.arraycopy(effect[l], 0, m.effect[l], 0, effect[l].length);
+    void refit(int[] rowOf, float[] newMu, boolean[] changed, Trust trust, int maxSweeps, double tolerance) {
+        if (rowOf.length != obs.networks) {
+            throw new IllegalArgumentException("rows for " + rowOf.length + " networks, not " + obs.networks);
         }
-        m.spikes = spikes;
-        m.spikeVariance = spikeVariance;
+        anchor = rowOf;
+        mu = newMu;
         boolean[] only = new boolean[units];
         for (int u = 0; u < units; u++) {
             for (int n = unitStart[u]; n < unitStart[u + 1] && !only[u]; n++) {
@@ -398,20 +397,16 @@ final class BorrowingModel {
             }
         }
         if (spikes != SpikeOdds.NONE) {
-            m.warmNetwork = new boolean[obs.networks];
-            java.util.Arrays.fill(m.warmNetwork, true); // every offset is carried: weigh every cell from the start
+            warmNetwork = new boolean[obs.networks];
+            java.util.Arrays.fill(warmNetwork, true); // every offset is fitted already: weigh every cell from the start
         }
-        m.eachPart((from, to, scratch) -> m.fitUnits(trust, null, maxSweeps, tolerance, from, to, scratch, only));
-        m.warmNetwork = null;
+        eachPart((from, to, scratch) -> fitUnits(trust, null, maxSweeps, tolerance, from, to, scratch, only));
+        warmNetwork = null;
         double moved = 0;
-        long cellSweeps = 0;
-        for (Scratch p : m.scratch) {
+        for (Scratch p : scratch) {
             moved = Math.max(moved, p.moved);
-            cellSweeps += p.cellSweeps;
         }
-        m.lastMoved = moved;
-        m.sweepsPerCell = obs.cells == 0 ? 0 : (double) cellSweeps / obs.cells;
-        return m;
+        lastMoved = Math.max(lastMoved, moved);
     }
 
     /** Copies the effects of the networks and blocks {@code previous} knew, found by key (both in table order). */

@@ -34,13 +34,14 @@ import java.util.Arrays;
  * 2: 96.95%, 4: 96.99%, 8: 97.00% overall, seed 1).
  *
  * <p><b>At most {@link #PER_REBUILD} networks a rebuild</b>, a window that moves on in table order
- * and wraps, so that a first rebuild at 10 M networks pays for a fortieth of them; the model is
- * then refitted in the units of the networks whose place moved ({@link BorrowingModel#refit}).
+ * and wraps, so that a first rebuild at 10 M networks (7.2 M measured) pays for a fiftieth of
+ * them. A window of every network is applied at once, by fitting again the units of the networks
+ * whose place moved ({@link BorrowingModel#refit}); a part of them enters the next rebuild's fit.
  * 8 bytes a network, like {@link NetworkPlaces}.
  */
 final class CellPlaces {
     /** Networks placed at most a rebuild. */
-    static final int PER_REBUILD = 1 << 18;
+    static final int PER_REBUILD = 1 << 17;
     /** A network needs cells of this many regions to be placed by them. */
     static final int MIN_CELLS = 3;
     /** Candidate rings around the block's place, km. */
@@ -144,27 +145,76 @@ final class CellPlaces {
             start = 0;
         }
         int count = Math.min(budget, networks);
-        int regions = obs.regions;
-        Geometry g = new Geometry(regions);
-        double[] residual = new double[regions];
-        double[] weight = new double[regions];
-        int[] region = new int[regions];
-        double[] error = new double[CANDIDATES];
-        boolean[] changed = null;
-        double awayWeight = 0;
-        double sharpness = sharpness(obs, model, anchors, noiseVariance, start, count, g);
+        wholeWindow = count == networks;
+        double sharpness = sharpness(obs, model, anchors, noiseVariance, start, count, new Geometry(obs.regions));
         lastSharpness = sharpness;
-        int lastAnchor = -1;
-        for (int i = 0; i < count; i++) {
-            CpuYield.every(i);
-            int n = (start + i) % networks;
+        boolean[] changed = new boolean[networks];
+        // The window on the lanes, each part its own range of it (a network's place depends on its own cells only).
+        int parts = count < MIN_PARALLEL ? 1 : Lanes.count();
+        Part[] done = new Part[parts];
+        int first = start;
+        Lanes.run(parts, part -> {
+            Part p = new Part(obs.regions);
+            for (int i = (int) ((long) count * part / parts); i < (int) ((long) count * (part + 1) / parts); i++) {
+                CpuYield.every(i);
+                p.place(obs, model, anchors, noiseVariance, (first + i) % networks, sharpness, changed);
+            }
+            done[part] = p;
+        });
+        double awayWeight = 0;
+        boolean any = false;
+        for (Part p : done) {
+            placed += p.placed;
+            away += p.away;
+            awayWeight += p.awayWeight;
+            any |= p.changed;
+        }
+        if (placed >= MIN_SHARE_NETWORKS) {
+            share = Math.max(0.01, Math.min(0.99, awayWeight / placed));
+        }
+        // The next window starts after this one (where this one did when it covered every network).
+        cursor = obs.netKey[(start + count) % networks];
+        hasCursor = true;
+        return any ? changed : null;
+    }
+
+    /** Below this many networks in a window the caller places them alone. */
+    static final int MIN_PARALLEL = 10_000;
+    /** A window places this many networks before the share it learns replaces the last. */
+    static final int MIN_SHARE_NETWORKS = 100;
+    /** A candidate this far (in the likelihood's exponent) below the best weighs nothing: e^-40. */
+    private static final double NEGLIGIBLE = 40;
+
+    /** One lane's part of a window: its buffers, and what it placed. */
+    private final class Part {
+        private final Geometry g;
+        private final double[] residual;
+        private final double[] weight;
+        private final int[] region;
+        private final double[] error = new double[CANDIDATES];
+        private int lastAnchor = -1;
+        int placed;
+        int away;
+        double awayWeight;
+        boolean changed;
+
+        Part(int regions) {
+            g = new Geometry(regions);
+            residual = new double[regions];
+            weight = new double[regions];
+            region = new int[regions];
+        }
+
+        /** Places network n (when its cells can): the posterior mean of the candidates' displacements. */
+        void place(Observations obs, BorrowingModel model, Anchors anchors, double noiseVariance, int n, double sharpness,
+                   boolean[] changedOut) {
             int a = anchors.ofNetwork[n];
             if (!eligible(anchors, n, a)) {
-                continue;
+                return;
             }
             int k = gather(obs, model, anchors, noiseVariance, n, a, residual, weight, region);
             if (k < MIN_CELLS) {
-                continue;
+                return;
             }
             if (a != lastAnchor) {
                 g.at(anchors, a);
@@ -177,12 +227,17 @@ final class CellPlaces {
                 best = Math.min(best, error[j]);
             }
             double each = share / CANDIDATES;
-            double z = (1 - share) * Math.exp(-sharpness * (centre - best) / 2);
+            double exponent = sharpness * (centre - best) / 2;
+            double z = exponent > NEGLIGIBLE ? 0 : (1 - share) * Math.exp(-exponent);
             double north = 0;
             double east = 0;
             double ring = 0;
             for (int j = 0; j < CANDIDATES; j++) {
-                double p = each * Math.exp(-sharpness * (error[j] - best) / 2);
+                exponent = sharpness * (error[j] - best) / 2;
+                if (exponent > NEGLIGIBLE) {
+                    continue;
+                }
+                double p = each * Math.exp(-exponent);
                 ring += p;
                 north += p * NORTH[j];
                 east += p * EAST[j];
@@ -196,26 +251,21 @@ final class CellPlaces {
             float newLon = Float.NaN;
             if (Math.hypot(north, east) >= MIN_KM) {
                 newLat = (float) (anchors.lat[a] + north / KM_PER_DEGREE);
-                newLon = (float) (anchors.lon[a] + east / (KM_PER_DEGREE * Math.max(0.05, Math.cos(Math.toRadians(anchors.lat[a])))));
+                newLon = (float) (anchors.lon[a]
+                        + east / (KM_PER_DEGREE * Math.max(0.05, Math.cos(Math.toRadians(anchors.lat[a])))));
                 away++;
             }
             if (!sameFloat(newLat, lat[n]) || !sameFloat(newLon, lon[n])) {
                 lat[n] = newLat;
                 lon[n] = newLon;
-                if (changed == null) {
-                    changed = new boolean[networks];
-                }
-                changed[n] = true;
+                changedOut[n] = true;
+                changed = true;
             }
         }
-        if (placed >= 100) {
-            share = Math.max(0.01, Math.min(0.99, awayWeight / placed));
-        }
-        // The next window starts after this one (where this one did when it covered every network).
-        cursor = obs.netKey[(start + count) % networks];
-        hasCursor = true;
-        return changed;
     }
+
+    /** Whether the last window held every network. */
+    boolean wholeWindow;
 
     /** The last window's {@link #sharpness} (for the log and tests). */
     double lastSharpness;

@@ -138,6 +138,7 @@ public final class LearnedLatency implements LatencyLearning {
     private BlockPlaces blockPlaces;
     /** Where the last rebuild's networks are by their own cells ({@link CellPlaces}): carried to the next. Guarded by {@code learning}. */
     private CellPlaces cellPlaces;
+    private double[] cellSeconds = new double[3];
 
     public LearnedLatency(LearningParameters parameters) {
         this.parameters = parameters;
@@ -377,14 +378,21 @@ public final class LearnedLatency implements LatencyLearning {
         model.weighSpikes(learned.spikes(), learned.classVariance()[0]);
         int sweeps = model.fit(trust, null, SWEEPS, BorrowingModel.TOLERANCE_MS, previous == null ? null : previous.obs,
                 previous == null ? null : previous.model);
-        // Networks their cells place away from their block's place: a window a rebuild, then the
-        // units of those whose place moved are fitted again (CellPlaces).
+        // Networks their cells place away from their block's place (CellPlaces): a window a
+        // rebuild. When it held every network (a learner of up to PER_REBUILD), the units of those
+        // whose place moved are fitted again now; otherwise the places enter the next rebuild's
+        // fit, which fits every unit anyway: a first rebuild at 10 M networks pays for the
+        // placing alone (0.4 s), not for a second table of distance-model rows and a refit.
+        long tPlace = System.nanoTime();
         boolean[] moved = cellPlaces.infer(obs, model, anchors, trust.noiseVariance(), CellPlaces.PER_REBUILD);
-        log.info("latency learning: cells placed {} networks, {} away; share {}, sharpness {}", cellPlaces.placed, cellPlaces.away, cellPlaces.share(), cellPlaces.lastSharpness);
-        if (moved != null) {
+        long tRows = System.nanoTime();
+        long tRefit = tRows;
+        if (moved != null && cellPlaces.wholeWindow) {
             anchors = located.withCellPlaces(obs, cellPlaces);
-            model = model.refit(anchors.muRowOf, anchors.mu, moved, trust, SWEEPS, BorrowingModel.TOLERANCE_MS);
+            tRefit = System.nanoTime();
+            model.refit(anchors.muRowOf, anchors.mu, moved, trust, SWEEPS, BorrowingModel.TOLERANCE_MS);
         }
+        cellSeconds = new double[] {(tRows - tPlace) / 1e9, (tRefit - tRows) / 1e9, (System.nanoTime() - tRefit) / 1e9};
         long t4 = System.nanoTime();
         long cpu4 = Lanes.cpuNanos();
 
@@ -397,12 +405,14 @@ public final class LearnedLatency implements LatencyLearning {
         rebuilds++;
         log.info(String.format(Locale.ROOT, "latency learning: rebuild %d: %d samples folded (%d merged, %d replacing the state of %d changed cells, %d held back), "
                         + "%d networks, %d cells, %d table rows; %d networks looked up in the geolocation, %d out of town (a distance-model row of their own), "
+                        + "%d placed by their cells (%d away from their block's place, share %.2f, sharpness %.1f; %.2f s placing, %.2f s rows, %.2f s refit), "
                         + "%d of %d blocks probed (the others' probes carried); "
                         + "trust %s; held-out error %.1f ms² over %d cells; %s; "
                         + "fold %.2f s, observe %.2f s, learn %.2f s, fit %.2f s (at most %d sweeps, %.2f per cell%s, the last moving effects by %.3f ms at most), table %.2f s; "
                         + "CPU of the learning thread and the lanes: fold %.2f s, observe %.2f s, learn %.2f s, fit %.2f s, table %.2f s",
                 rebuilds, fold.merged + fold.replaced + fold.heldBack, fold.merged, fold.replaced, fold.changedCells, fold.heldBack,
-                obs.networks, obs.cells, next.table.prefixCount(), places.lookups, anchors.ownRows, blockPlaces.lookups,
+                obs.networks, obs.cells, next.table.prefixCount(), places.lookups, anchors.ownRows,
+                cellPlaces.placed, cellPlaces.away, cellPlaces.share(), cellPlaces.lastSharpness, cellSeconds[0], cellSeconds[1], cellSeconds[2], blockPlaces.lookups,
                 blockPlaces.size(), describe(trust),
                 learned.heldOutError(), learned.heldOutCells(), learned.spikes(), (t1 - t0) / 1e9, (t2 - t1) / 1e9, (t3 - t2) / 1e9,
                 (t4 - t3) / 1e9, sweeps, model.sweepsPerCell, previous == null ? "" : ", warm", model.lastMoved, (t5 - t4) / 1e9,

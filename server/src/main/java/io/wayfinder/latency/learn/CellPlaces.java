@@ -42,6 +42,8 @@ import java.util.Arrays;
 final class CellPlaces {
     /** Networks placed at most a rebuild. */
     static final int PER_REBUILD = 1 << 17;
+    /** Rounds of placing and refitting when a window holds every network. */
+    static final int ROUNDS = 2;
     /** A network needs cells of this many regions to be placed by them. */
     static final int MIN_CELLS = 3;
     /** Candidate rings around the block's place, km. */

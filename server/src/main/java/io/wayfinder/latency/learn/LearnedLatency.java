@@ -380,7 +380,7 @@ public final class LearnedLatency implements LatencyLearning {
                 previous == null ? null : previous.model);
         // Networks their cells place away from their block's place (CellPlaces): a window a
         // rebuild. When it held every network (a learner of up to PER_REBUILD), the units of those
-        // whose place moved are fitted again now; otherwise the places enter the next rebuild's
+        // whose place moved are fitted again now, twice; otherwise the places enter the next rebuild's
         // fit, which fits every unit anyway: a first rebuild at 10 M networks pays for the
         // placing alone (0.4 s), not for a second table of distance-model rows and a refit.
         long tPlace = System.nanoTime();
@@ -391,6 +391,16 @@ public final class LearnedLatency implements LatencyLearning {
             anchors = located.withCellPlaces(obs, cellPlaces);
             tRefit = System.nanoTime();
             model.refit(anchors.muRowOf, anchors.mu, moved, trust, SWEEPS, BorrowingModel.TOLERANCE_MS);
+            // Once more: the blocks' figures, no longer pulled by their networks out of town, place
+            // the rest better (in process, seeds 1-3: +0.04, +0.02, +0.06 point of all networks).
+            for (int round = 1; round < CellPlaces.ROUNDS; round++) {
+                moved = cellPlaces.infer(obs, model, anchors, trust.noiseVariance(), CellPlaces.PER_REBUILD);
+                if (moved == null) {
+                    break;
+                }
+                anchors = located.withCellPlaces(obs, cellPlaces);
+                model.refit(anchors.muRowOf, anchors.mu, moved, trust, SWEEPS, BorrowingModel.TOLERANCE_MS);
+            }
         }
         cellSeconds = new double[] {(tRows - tPlace) / 1e9, (tRefit - tRows) / 1e9, (System.nanoTime() - tRefit) / 1e9};
         long t4 = System.nanoTime();

@@ -422,6 +422,13 @@ public final class ApiRoutingQuality {
             run.scores().values().forEach(s -> out.append(' ').append(s.get(g).cell()).append(" |"));
             out.append('\n');
         }
+        // The targets' figures unrounded: a share shown as 97.0% may lie either side of 97%.
+        run.scores().forEach((name, s) -> {
+            QualityScore all = s.get(Group.ALL);
+            out.append(String.format(Locale.ROOT, "%n%s, all networks: %.2f%% to the fastest region (%,d of %,d), %.3f ms of mean extra RTT.",
+                    name, 100 * all.toFastest(), Math.round(all.toFastest() * all.count()), all.count(), all.meanExtraMs()));
+        });
+        out.append('\n');
         out.append("\nNear-ties counted as hits: share sent to a region within 0.5 ms of the truly fastest:\n\n");
         out.append("| Client networks |");
         run.scores().keySet().forEach(name -> out.append(' ').append(name).append(" |"));

@@ -486,8 +486,31 @@ final class Anchors {
                 }
             }
         });
-        return new Anchors(count, ofNetwork, own, out, blockMu, intercept, slope, pairs, global, lat, lon, regionLat,
+        Anchors placed = new Anchors(count, ofNetwork, own, out, blockMu, intercept, slope, pairs, global, lat, lon, regionLat,
                 regionLon, regionCos, meanY, places, ownRows);
+        placed.cellPlaces = cells;
+        return placed;
+    }
+
+    /** Where the networks placed by their cells are ({@link #withCellPlaces}); null when none. */
+    private CellPlaces cellPlaces;
+
+    /**
+     * For explain: where network n's distance model is evaluated, when not at its anchor's place
+     * ({@code ""} when it is), e.g. {@code "; distance model at its own place, 180 km from its
+     * block (by its own cells)"}.
+     */
+    String ownPlace(int n) {
+        int a = ofNetwork[n];
+        if (muRowOf[n] == a || Double.isNaN(lat[a])) {
+            return "";
+        }
+        boolean byCells = cellPlaces != null && cellPlaces.placed(n)
+                && (places == null || !places.placed(n) || roughKm(places.lat[n], places.lon[n], lat[a], lon[a]) < MIN_OWN_PLACE_KM);
+        double km = byCells ? roughKm(cellPlaces.lat[n], cellPlaces.lon[n], lat[a], lon[a])
+                : roughKm(places.lat[n], places.lon[n], lat[a], lon[a]);
+        return String.format(java.util.Locale.ROOT, "; distance model at its own place, %.0f km from its block (by its %s)", km,
+                byCells ? "own cells" : "geolocation row");
     }
 
     /**

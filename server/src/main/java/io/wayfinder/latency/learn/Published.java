@@ -103,11 +103,11 @@ final class Published {
                 long age = own.ageMinutes() < 0 ? -1 : Decay.millis(own.ageMinutes());
                 return new Evidence(region, network, estimate, Math.sqrt(1 / (1 / v + 1 / p)), "own", own.weight(), age,
                         String.format(java.util.Locale.ROOT, "own mean %.1f ms, shrunk towards %.1f ms (from %s)",
-                                own.y(), model.predict(n, r), from), tableMs);
+                                own.y(), model.predict(n, r), from) + anchors.ownPlace(n), tableMs);
             }
             return new Evidence(region, network, model.predict(n, r), Math.sqrt(classVariance[level]), "borrowed", 0, -1,
                     "own offset " + String.format(java.util.Locale.ROOT, "%+.1f ms", model.a[n]) + ", region differences from "
-                            + from, tableMs);
+                            + from + anchors.ownPlace(n), tableMs);
         }
         for (int l = 0; l < obs.levels; l++) {
             int[] lengths = obs.levelLength[client.ipv6() ? 1 : 0];

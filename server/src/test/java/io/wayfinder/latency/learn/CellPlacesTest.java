@@ -72,6 +72,11 @@ class CellPlacesTest {
             int n = Observations.indexOf(obs.netKey, obs.networks, NetworkKeys.of(Samples.net("10.2." + i + ".0/24")));
             assertThat(places.placed(n)).as("10.2.%d.0/24 in town", i).isFalse();
         }
+        // Explain says where its figures were evaluated, and why.
+        LatencyLearning.Evidence explained = s.learner.explain(Samples.net("10.2.8.0/24"), UNMEASURED);
+        assertThat(explained.kind()).isEqualTo("borrowed");
+        assertThat(explained.borrowedFrom()).contains("distance model at its own place").contains("by its own cells");
+        assertThat(s.learner.explain(Samples.net("10.2.9.0/24"), UNMEASURED).borrowedFrom()).doesNotContain("own place");
         // A second rebuild on the same samples keeps the place.
         s.estimator = s.learner.rebuild(s.now, LatencyTable.empty(), geo(rows), catalogue);
         assertThat(s.table("10.2.8.0/24", UNMEASURED) - s.table("10.2.8.0/24", "westeurope")).isCloseTo(outOfTown, within(0.3));

@@ -15,7 +15,8 @@ import java.util.TreeMap;
  * learner fed a world's first round as {@link QuickQuality} does, then, per measured network, the
  * table's choice and the model's prediction alone (own cells apart), sorted by what the truth says
  * of the network: its block in its /16's usual metro or not, the network out of town, its block
- * geolocated wrongly. For each miss, the errors of the two regions' figures against the structural
+ * geolocated wrongly; and by where the network is (in town or out, by how far) and whether the
+ * source places it per /24 or per /20. For each miss, the errors of the two regions' figures against the structural
  * truth, split into the /20's part (the mean error of the /20's measured networks' predictions for
  * that region) and the network's own.
  *
@@ -98,12 +99,14 @@ public final class MeasuredDiagnosis {
                 }
                 String label = world.wrongGeo(b) ? "geo wrong" : world.blockMetro(b) != majority ? "metro not /16's"
                         : world.kmFromMetro(n) > 30 ? "in /16's metro, out of town" : "in /16's metro, in town";
+                // Where the network is and how the source places it: a block placed by one row
+                // puts its networks out of town at the metro's centre (CellPlaces places them).
                 double km = world.kmFromMetro(n);
-                String town = (km > 100 ? "out 100+ km" : km > 30 ? "out 30-100 km" : "in town") + (world.perNetworkGeo(b) ? ", /24 geo" : ", /20 geo");
-                int f0 = fastest[n];
-                int c0 = chosen[n];
-                String own = "own " + (world.measuredTo(n, f0) ? "f" : "-") + (world.measuredTo(n, c0) ? "c" : "-");
-                for (String key : new String[] {label, "all", "T " + town, "T " + town + " " + own}) {
+                String where = "where: " + (km > 100 ? "out 100+ km" : km > 30 ? "out 30-100 km" : "in town")
+                        + (world.perNetworkGeo(b) ? ", placed per /24" : ", placed per /20");
+                String cells = "; cells to the fastest/chosen: " + (world.measuredTo(n, fastest[n]) ? "y" : "n") + "/"
+                        + (world.measuredTo(n, chosen[n]) ? "y" : "n");
+                for (String key : new String[] {label, "all", where, where + cells}) {
                     double[] g = groups.computeIfAbsent(key, k -> new double[10]);
                     int f = fastest[n];
                     int c = chosen[n];
@@ -127,9 +130,9 @@ public final class MeasuredDiagnosis {
                 }
             }
         }
-        System.out.printf(Locale.ROOT, "%-30s %7s %8s %8s %8s | misses: %6s %9s %9s %9s %9s %8s%n", "measured networks", "count",
+        System.out.printf(Locale.ROOT, "%-56s %7s %8s %8s %8s | misses: %6s %9s %9s %9s %9s %8s%n", "measured networks", "count",
                 "table", "pred", "extra", "count", "table gap", "pred gap", "/20 gap", "truth gap", "f own");
-        groups.forEach((k, g) -> System.out.printf(Locale.ROOT, "%-30s %7d %7.2f%% %7.2f%% %7.3fms | %13d %+8.2f %+9.2f %+9.2f %9.2f %7.0f%%%n",
+        groups.forEach((k, g) -> System.out.printf(Locale.ROOT, "%-56s %7d %7.2f%% %7.2f%% %7.3fms | %13d %+8.2f %+9.2f %+9.2f %9.2f %7.0f%%%n",
                 k, (long) g[0], 100 * g[1] / g[0], 100 * g[2] / g[0], g[3] / g[0], (long) g[4], g[5] / g[4], g[6] / g[4],
                 g[7] / g[4], g[8] / g[4], 100 * g[9] / g[4]));
     }

@@ -415,7 +415,7 @@ final class BorrowingModel {
             return;
         }
         boolean[] warm = warmNetwork;
-        copyByKey(before.netKey, before.networks, obs.netKey, obs.networks, (from, to) -> {
+        Observations.matchKeys(before.netKey, before.networks, obs.netKey, obs.networks, (from, to) -> {
             a[to] = previous.a[from];
             if (warm != null) {
                 warm[to] = true;
@@ -428,38 +428,19 @@ final class BorrowingModel {
             float[] newOffset = offset[l];
             float[] newEffect = effect[l];
             int oldRegions = previous.regions;
-            copyByKey(before.blockKey[l], before.blockCount[l], obs.blockKey[l], obs.blockCount[l], (from, to) -> {
+            Observations.matchKeys(before.blockKey[l], before.blockCount[l], obs.blockKey[l], obs.blockCount[l], (from, to) -> {
                 newOffset[to] = oldOffset[from];
                 System.arraycopy(oldEffect, from * oldRegions, newEffect, to * regions, columns);
             });
         }
     }
 
-    @FunctionalInterface
-    private interface Copy {
-        void copy(int from, int to);
-    }
-
-    /** Walks two key arrays in table order ({@link Observations#sortKey}) and copies each key found in both. */
-    private static void copyByKey(long[] fromKeys, int fromCount, long[] toKeys, int toCount, Copy copy) {
-        int i = 0;
-        for (int j = 0; j < toCount; j++) {
-            long target = Observations.sortKey(toKeys[j]);
-            while (i < fromCount && Observations.sortKey(fromKeys[i]) < target) {
-                i++;
-            }
-            if (i < fromCount && fromKeys[i] == toKeys[j]) {
-                copy.copy(i, j);
-            }
-        }
-    }
-
-    /** The model's RTT for a network and region, without the cell's own interaction: what it borrows. */
     /** The distance model's figure the model predicts network n with, for region r. */
     double mu(int n, int r) {
         return mu[anchor[n] * regions + r];
     }
 
+    /** The model's RTT for a network and region, without the cell's own interaction: what it borrows. */
     double predict(int n, int r) {
         return base(n, r, -1) + a[n];
     }

@@ -108,19 +108,10 @@ final class CellPlaces {
         if (previous == null) {
             return new CellPlaces(obs.netKey, lat, lon, 0, false, INITIAL_SHARE);
         }
-        long[] before = previous.keys;
-        int i = 0;
-        for (int n = 0; n < networks; n++) {
-            CpuYield.every(n);
-            long target = Observations.sortKey(obs.netKey[n]);
-            while (i < before.length && Observations.sortKey(before[i]) < target) {
-                i++;
-            }
-            if (i < before.length && before[i] == obs.netKey[n]) {
-                lat[n] = previous.lat[i];
-                lon[n] = previous.lon[i];
-            }
-        }
+        Observations.matchKeys(previous.keys, previous.keys.length, obs.netKey, networks, (i, n) -> {
+            lat[n] = previous.lat[i];
+            lon[n] = previous.lon[i];
+        });
         return new CellPlaces(obs.netKey, lat, lon, previous.cursor, previous.hasCursor, previous.share);
     }
 

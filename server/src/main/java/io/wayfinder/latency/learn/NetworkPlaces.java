@@ -77,20 +77,13 @@ final class NetworkPlaces {
         Arrays.fill(lat, Float.NaN);
         Arrays.fill(lon, Float.NaN);
         if (previous != null && previous.geo == geo) {
-            long[] before = previous.keys;
-            int i = 0;
-            for (int n = 0; n < networks; n++) {
-                CpuYield.every(n);
-                long target = Observations.sortKey(obs.netKey[n]);
-                while (i < before.length && Observations.sortKey(before[i]) < target) {
-                    i++;
-                }
-                if (i < before.length && before[i] == obs.netKey[n] && previous.looked[i]) {
+            Observations.matchKeys(previous.keys, previous.keys.length, obs.netKey, networks, (i, n) -> {
+                if (previous.looked[i]) {
                     lat[n] = previous.lat[i];
                     lon[n] = previous.lon[i];
                     looked[n] = true;
                 }
-            }
+            });
         }
         // The first `budget` networks without a place end before `end`; they are looked up on the
         // lanes (a locator is safe to share between threads), each part its own range.

@@ -117,6 +117,30 @@ final class Observations {
         return cellRegion[cell] & 0xFF;
     }
 
+    /**
+     * Walks two key arrays in table order ({@link #sortKey}) and reports each key found in both:
+     * how what a rebuild learned of a network or block is carried to the next (effects, places).
+     */
+    static void matchKeys(long[] fromKeys, int fromCount, long[] toKeys, int toCount, KeyMatch match) {
+        int i = 0;
+        for (int j = 0; j < toCount; j++) {
+            CpuYield.every(j);
+            long target = sortKey(toKeys[j]);
+            while (i < fromCount && sortKey(fromKeys[i]) < target) {
+                i++;
+            }
+            if (i < fromCount && fromKeys[i] == toKeys[j]) {
+                match.matched(i, j);
+            }
+        }
+    }
+
+    /** A key found at {@code from} in the first array of {@link #matchKeys} and at {@code to} in the second. */
+    @FunctionalInterface
+    interface KeyMatch {
+        void matched(int from, int to);
+    }
+
     /** The order keys are sorted in: IPv4 first, then unsigned by address and length (see {@link NetworkKeys}). */
     static long sortKey(long key) {
         return Long.rotateRight(key, 1) ^ Long.MIN_VALUE;

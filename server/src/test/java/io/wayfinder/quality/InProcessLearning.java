@@ -39,6 +39,16 @@ final class InProcessLearning {
                       LatencyEstimator estimator) {
     }
 
+    /**
+     * The first round of a tool's command line: {@code [networks] [seed]} (100,000 and 1 when
+     * left out), as QuickQuality and the diagnoses take them.
+     */
+    static FirstRound firstRound(String[] args, String tag) throws IOException {
+        int size = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
+        long seed = args.length > 1 ? Long.parseLong(args[1]) : 1;
+        return firstRound(size, seed, tag);
+    }
+
     /** The standard world of this size and seed, through its first round ({@code tag} names the temporary files). */
     static FirstRound firstRound(int size, long seed, String tag) throws IOException {
         GeneratedInternet world = GeneratedInternet.generate(GeneratedInternet.Params.standard(seed, size));

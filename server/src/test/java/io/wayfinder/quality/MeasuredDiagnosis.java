@@ -1,6 +1,5 @@
 package io.wayfinder.quality;
 
-import io.wayfinder.geo.CsvGeoTable;
 import io.wayfinder.latency.LatencyEstimator;
 import io.wayfinder.latency.learn.LearnedLatency;
 import io.wayfinder.latency.learn.ModelProbe;
@@ -26,11 +25,8 @@ import java.util.TreeMap;
  */
 public final class MeasuredDiagnosis {
     public static void main(String[] args) throws Exception {
-        int size = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
-        long seed = args.length > 1 ? Long.parseLong(args[1]) : 1;
-        InProcessLearning.FirstRound round = InProcessLearning.firstRound(size, seed, "diag");
+        InProcessLearning.FirstRound round = InProcessLearning.firstRound(args, "diag");
         GeneratedInternet world = round.world();
-        CsvGeoTable geo = round.geo();
         LearnedLatency learner = round.learner();
         List<String> names = round.names();
         LatencyEstimator est = round.estimator();

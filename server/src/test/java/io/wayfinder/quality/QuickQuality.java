@@ -31,10 +31,8 @@ import java.util.Locale;
  */
 public final class QuickQuality {
     public static void main(String[] args) throws Exception {
-        int size = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
-        long seed = args.length > 1 ? Long.parseLong(args[1]) : 1;
         boolean second = args.length <= 2 || !args[2].equals("once");
-        InProcessLearning.FirstRound round = InProcessLearning.firstRound(size, seed, "quick");
+        InProcessLearning.FirstRound round = InProcessLearning.firstRound(args, "quick");
         GeneratedInternet world = round.world();
         CsvGeoTable geo = round.geo();
         LearnedLatency learner = round.learner();
@@ -46,7 +44,7 @@ public final class QuickQuality {
         report(world, fastest, first);
         if (args.length > 2 && args[2].equals("congestion")) {
             int region = world.congestibleRegion(fastest, 50);
-            GeneratedInternet.Congestion event = world.congestion(region, 50, 0.1, fastest, seed);
+            GeneratedInternet.Congestion event = world.congestion(region, 50, 0.1, fastest, world.params().seed());
             List<Measurement> batch = new ArrayList<>(MeasurementFeed.BATCH);
             world.samples(1, now - 3_600_000L, now - 1000, event, (ip, r, rtt, time) -> {
                 batch.add(new Measurement(IpPrefix.ofIpv4(ip & 0xffffff00, 24), names.get(r), rtt, time, "q"));

@@ -26,9 +26,7 @@ public final class UnmeasuredDiagnosis {
     }
 
     public static void main(String[] args) throws Exception {
-        int size = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
-        long seed = args.length > 1 ? Long.parseLong(args[1]) : 1;
-        InProcessLearning.FirstRound round = InProcessLearning.firstRound(size, seed, "unmeasured");
+        InProcessLearning.FirstRound round = InProcessLearning.firstRound(args, "unmeasured");
         GeneratedInternet world = round.world();
         CsvGeoTable geo = round.geo();
         List<String> names = round.names();

@@ -118,18 +118,8 @@ final class DarkBlend {
      * answers ({@link Anchors#probeBlock}).
      */
     static boolean placedTogether(Anchors.Probes probes, int blockLength, double[] where) {
-        int finer = 0;
-        for (int i = 0; i < probes.count; i++) {
-            if (!probes.newFinerRow(i, blockLength)) {
-                continue;
-            }
-            GeoLocation at = probes.answer[i];
-            if (Anchors.roughKm(at.latitude(), at.longitude(), where[0], where[1]) >= Anchors.MIN_OWN_PLACE_KM) {
-                return false;
-            }
-            finer++;
-        }
-        return finer >= 3;
+        FinerRows rows = FinerRows.of(probes, blockLength, where);
+        return rows.count >= 3 && !rows.outOfTown;
     }
 
     /**
@@ -143,17 +133,27 @@ final class DarkBlend {
      * that distance, sent them towards their /16's metro.
      */
     static boolean placedSpread(Anchors.Probes probes, int blockLength, double[] where) {
-        int finer = 0;
-        boolean far = false;
-        for (int i = 0; i < probes.count; i++) {
-            if (!probes.newFinerRow(i, blockLength)) {
-                continue;
+        FinerRows rows = FinerRows.of(probes, blockLength, where);
+        return rows.count >= 3 && rows.outOfTown;
+    }
+
+    /**
+     * The source's rows finer than a block among its probes' answers: how many, and whether any
+     * lies {@link Anchors#MIN_OWN_PLACE_KM} or more from the block's place.
+     */
+    private record FinerRows(int count, boolean outOfTown) {
+        static FinerRows of(Anchors.Probes probes, int blockLength, double[] where) {
+            int count = 0;
+            boolean outOfTown = false;
+            for (int i = 0; i < probes.count; i++) {
+                if (probes.newFinerRow(i, blockLength)) {
+                    GeoLocation at = probes.answer[i];
+                    outOfTown |= Anchors.roughKm(at.latitude(), at.longitude(), where[0], where[1]) >= Anchors.MIN_OWN_PLACE_KM;
+                    count++;
+                }
             }
-            GeoLocation at = probes.answer[i];
-            far |= Anchors.roughKm(at.latitude(), at.longitude(), where[0], where[1]) >= Anchors.MIN_OWN_PLACE_KM;
-            finer++;
+            return new FinerRows(count, outOfTown);
         }
-        return finer >= 3 && far;
     }
 
     private static double[] filled(double w) {

@@ -2,13 +2,11 @@ package io.wayfinder.latency.learn;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.wayfinder.geo.CsvGeoTable;
 import io.wayfinder.geo.GeoLocation;
 import io.wayfinder.geo.GeoLocator;
 import io.wayfinder.geo.RecordingLocator;
 import io.wayfinder.net.IpPrefix;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,7 +44,7 @@ class BlockPlacesTest {
 
     @Test
     void aBlockLookedUpNowIsWhatItsProbesSay() throws IOException {
-        GeoLocator geo = geo(ROWS);
+        GeoLocator geo = Samples.geolocation(dir, ROWS);
         BlockPlaces places = BlockPlaces.after(null, geo);
         for (String block : BLOCKS) {
             assertSameAsItsProbes(places, places.find(key(block)), geo, key(block));
@@ -62,7 +60,7 @@ class BlockPlacesTest {
 
     @Test
     void aCarriedBlockCostsNoLookupAndIsWhatItsProbesSay() throws IOException {
-        GeoLocator rows = geo(ROWS);
+        GeoLocator rows = Samples.geolocation(dir, ROWS);
         RecordingLocator geo = counting(rows);
         BlockPlaces first = BlockPlaces.after(null, geo);
         for (int i : new int[] {2, 0, 3, 1}) { // not in key order: the carried ones are sorted
@@ -88,11 +86,11 @@ class BlockPlacesTest {
 
     @Test
     void anotherLocatorIsAskedAgainAndItsAnswersTaken() throws IOException {
-        BlockPlaces first = BlockPlaces.after(null, geo(ROWS));
+        BlockPlaces first = BlockPlaces.after(null, Samples.geolocation(dir, ROWS));
         first.find(key("10.1.0.0/20"));
         first.find(key("10.3.0.0/20"));
         // A reload: 10.3.0.0/20 has moved 1,000 km, 10.1's networks are all at home.
-        GeoLocator rows = geo(List.of("10.1.0.0/20," + HERE, "10.3.0.0/20," + FAR));
+        GeoLocator rows = Samples.geolocation(dir, List.of("10.1.0.0/20," + HERE, "10.3.0.0/20," + FAR));
         RecordingLocator reloaded = counting(rows);
         BlockPlaces second = BlockPlaces.after(first, reloaded);
         int moved = second.find(key("10.3.0.0/20"));
@@ -106,7 +104,7 @@ class BlockPlacesTest {
 
     @Test
     void onlyTheBlocksTheLastRebuildAskedForAreCarried() throws IOException {
-        GeoLocator rows = geo(ROWS);
+        GeoLocator rows = Samples.geolocation(dir, ROWS);
         RecordingLocator geo = counting(rows);
         BlockPlaces first = BlockPlaces.after(null, geo);
         first.find(key("10.1.0.0/20"));
@@ -155,11 +153,5 @@ class BlockPlacesTest {
 
     private static long key(String block) {
         return NetworkKeys.of(IpPrefix.parse(block));
-    }
-
-    private GeoLocator geo(List<String> rows) throws IOException {
-        Path file = Files.createTempFile(dir, "geo", ".csv");
-        Files.writeString(file, "prefix,latitude,longitude\n" + String.join("\n", rows) + "\n");
-        return CsvGeoTable.read(file);
     }
 }

@@ -3,13 +3,11 @@ package io.wayfinder.latency.learn;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import io.wayfinder.geo.CsvGeoTable;
 import io.wayfinder.geo.GeoLocator;
 import io.wayfinder.geo.RecordingLocator;
 import io.wayfinder.geo.RegionCatalogue;
 import io.wayfinder.latency.LatencyTable;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -33,7 +31,7 @@ class CarriedPlacesTableTest {
 
     @Test
     void aRebuildThatCarriesItsAnswersWritesTheTableOfOneThatLooksThemUpAgain() throws IOException {
-        GeoLocator rows = geo(rows(WEST));
+        GeoLocator rows = Samples.geolocation(dir, rows(WEST));
         Samples carrying = world();
         Samples asking = world();
         RecordingLocator geo = new RecordingLocator(rows::locate);
@@ -64,10 +62,10 @@ class CarriedPlacesTableTest {
     @Test
     void aLocatorWithOtherRowsIsAskedAgainAndItsAnswersTaken() throws IOException {
         Samples s = world();
-        s.estimator = s.learner.rebuild(s.now, LatencyTable.empty(), geo(rows(WEST)), RegionCatalogue.builtIn());
+        s.estimator = s.learner.rebuild(s.now, LatencyTable.empty(), Samples.geolocation(dir, rows(WEST)), RegionCatalogue.builtIn());
         assertThat(outOfTown(s)).isLessThan(-3.5);
         // A reload: the network west of town is placed in town now. Its row goes with the old answers.
-        RecordingLocator reloaded = new RecordingLocator(geo(rows(A))::locate);
+        RecordingLocator reloaded = new RecordingLocator(Samples.geolocation(dir, rows(A))::locate);
         s.advance(Duration.ofMinutes(5));
         s.estimator = s.learner.rebuild(s.now, LatencyTable.empty(), reloaded, RegionCatalogue.builtIn());
         assertThat(reloaded.asked).contains(Samples.net("10.1.70.0/24"));
@@ -125,11 +123,5 @@ class CarriedPlacesTableTest {
             }
         }
         return out;
-    }
-
-    private GeoLocator geo(List<String> rows) throws IOException {
-        Path file = Files.createTempFile(dir, "geo", ".csv");
-        Files.writeString(file, "prefix,latitude,longitude\n" + String.join("\n", rows) + "\n");
-        return CsvGeoTable.read(file);
     }
 }

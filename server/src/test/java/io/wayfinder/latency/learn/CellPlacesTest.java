@@ -3,15 +3,11 @@ package io.wayfinder.latency.learn;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import io.wayfinder.geo.CsvGeoTable;
-import io.wayfinder.geo.GeoLocator;
 import io.wayfinder.geo.GreatCircle;
 import io.wayfinder.geo.RegionCatalogue;
 import io.wayfinder.latency.LatencyTable;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -53,7 +49,7 @@ class CellPlacesTest {
             s.add("10.2.8.0/24", region, rtt(catalogue, EAST, region, 5), 0.3, 10);
             s.add("10.2.9.0/24", region, rtt(catalogue, METRO, region, 5), 0.3, 10);
         }
-        s.estimator = s.learner.rebuild(s.now, LatencyTable.empty(), geo(rows), catalogue);
+        s.estimator = s.learner.rebuild(s.now, LatencyTable.empty(), Samples.geolocation(dir, rows), catalogue);
 
         double outOfTown = s.table("10.2.8.0/24", UNMEASURED) - s.table("10.2.8.0/24", "westeurope");
         double inTown = s.table("10.2.9.0/24", UNMEASURED) - s.table("10.2.9.0/24", "westeurope");
@@ -78,7 +74,7 @@ class CellPlacesTest {
         assertThat(explained.borrowedFrom()).contains("distance model at its own place").contains("by its own cells");
         assertThat(s.learner.explain(Samples.net("10.2.9.0/24"), UNMEASURED).borrowedFrom()).doesNotContain("own place");
         // A second rebuild on the same samples keeps the place.
-        s.estimator = s.learner.rebuild(s.now, LatencyTable.empty(), geo(rows), catalogue);
+        s.estimator = s.learner.rebuild(s.now, LatencyTable.empty(), Samples.geolocation(dir, rows), catalogue);
         assertThat(s.table("10.2.8.0/24", UNMEASURED) - s.table("10.2.8.0/24", "westeurope")).isCloseTo(outOfTown, within(0.3));
     }
 
@@ -86,11 +82,5 @@ class CellPlacesTest {
     private static double rtt(RegionCatalogue catalogue, double[] at, String region, double lastMile) {
         var r = catalogue.find(region).orElseThrow();
         return lastMile + MS_PER_KM * GreatCircle.kilometres(at[0], at[1], r.latitude(), r.longitude());
-    }
-
-    private GeoLocator geo(List<String> rows) throws IOException {
-        Path file = Files.createTempFile(dir, "geo", ".csv");
-        Files.writeString(file, "prefix,latitude,longitude\n" + String.join("\n", new ArrayList<>(rows)) + "\n");
-        return CsvGeoTable.read(file);
     }
 }

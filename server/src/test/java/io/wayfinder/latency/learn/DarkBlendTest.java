@@ -3,12 +3,9 @@ package io.wayfinder.latency.learn;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import io.wayfinder.geo.CsvGeoTable;
-import io.wayfinder.geo.GeoLocator;
 import io.wayfinder.geo.RegionCatalogue;
 import io.wayfinder.latency.LatencyTable;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -107,7 +104,7 @@ class DarkBlendTest {
             lit(s, rows, "10.99." + third, A);
         }
         rows.add("10.99.64.0/20,38.5,-5.1");
-        s.estimator = s.learner.rebuild(s.now, LatencyTable.empty(), geo(rows), RegionCatalogue.builtIn());
+        s.estimator = s.learner.rebuild(s.now, LatencyTable.empty(), Samples.geolocation(dir, rows), RegionCatalogue.builtIn());
 
         double sixteenRow = s.table("10.99.241.0/24", "westeurope") - s.table("10.99.241.0/24", "northeurope");
         double dark = s.table("10.99.65.0/24", "westeurope") - s.table("10.99.65.0/24", "northeurope");
@@ -179,6 +176,15 @@ class DarkBlendTest {
         "'50.5 9.7, 48.5 9.7, 50.49 9.69', 20, false",
     })
     void placedSpreadNeedsThreeOfItsNetworksRowsSomeOutOfTown(String places, int sourceLength, boolean spread) {
+        Anchors.Probes probes = probes(places, sourceLength);
+        assertThat(DarkBlend.placedSpread(probes, 20, A)).isEqualTo(spread);
+    }
+
+    /**
+     * A block's probes answered by the source's rows at {@code places} ("lat lon, lat lon, ..."):
+     * each a row of its own /24 (10.1.i.0/24), or, with {@code sourceLength} 20, the block's row.
+     */
+    private static Anchors.Probes probes(String places, int sourceLength) {
         Anchors.Probes probes = new Anchors.Probes();
         String[] each = places.split(",");
         for (int i = 0; i < each.length; i++) {
@@ -188,7 +194,7 @@ class DarkBlendTest {
                     network, sourceLength);
         }
         probes.count = each.length;
-        assertThat(DarkBlend.placedSpread(probes, 20, A)).isEqualTo(spread);
+        return probes;
     }
 
     /**
@@ -204,15 +210,7 @@ class DarkBlendTest {
         "'50.5 9.7, 50.51 9.71, 50.49 9.69', 20, false",
     })
     void placedTogetherNeedsThreeOfItsNetworksRowsNearItsPlace(String places, int sourceLength, boolean together) {
-        Anchors.Probes probes = new Anchors.Probes();
-        String[] each = places.split(",");
-        for (int i = 0; i < each.length; i++) {
-            String[] latLon = each[i].trim().split(" ");
-            io.wayfinder.net.IpPrefix network = sourceLength == 20 ? Samples.net("10.1.0.0/20") : Samples.net("10.1." + i + ".0/24");
-            probes.answer[i] = new io.wayfinder.geo.GeoLocation(Double.parseDouble(latLon[0]), Double.parseDouble(latLon[1]), "",
-                    network, sourceLength);
-        }
-        probes.count = each.length;
+        Anchors.Probes probes = probes(places, sourceLength);
         assertThat(DarkBlend.placedTogether(probes, 20, A)).isEqualTo(together);
     }
 
@@ -251,7 +249,7 @@ class DarkBlendTest {
         for (int i = 1; i <= 3; i++) {
             rows.add("10.99." + (64 + i) + ".0/24," + (q[0] + 0.01 * i) + "," + q[1]);
         }
-        s.estimator = s.learner.rebuild(s.now, LatencyTable.empty(), geo(rows), RegionCatalogue.builtIn());
+        s.estimator = s.learner.rebuild(s.now, LatencyTable.empty(), Samples.geolocation(dir, rows), RegionCatalogue.builtIn());
 
         double sixteenRow = s.table("10.99.241.0/24", "westeurope") - s.table("10.99.241.0/24", "northeurope");
         double dark = s.table("10.99.64.0/24", "westeurope") - s.table("10.99.64.0/24", "northeurope");
@@ -271,11 +269,5 @@ class DarkBlendTest {
     /** A measured /20 geolocated at a place: four /24s, each with its last mile, many samples; truly at A. */
     private static void lit(Samples s, List<String> rows, String prefix, double[] place) {
         s.litBlock(rows, prefix, place, 0);
-    }
-
-    private GeoLocator geo(List<String> rows) throws IOException {
-        Path file = Files.createTempFile(dir, "geo", ".csv");
-        Files.writeString(file, "prefix,latitude,longitude\n" + String.join("\n", rows) + "\n");
-        return CsvGeoTable.read(file);
     }
 }

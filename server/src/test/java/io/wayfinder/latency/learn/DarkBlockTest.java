@@ -3,12 +3,10 @@ package io.wayfinder.latency.learn;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import io.wayfinder.geo.CsvGeoTable;
 import io.wayfinder.geo.GeoLocator;
 import io.wayfinder.geo.RegionCatalogue;
 import io.wayfinder.latency.LatencyTable;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,7 +31,7 @@ class DarkBlockTest {
 
     @Test
     void aBlockIsLocatedByItsNetworksWhenItsFirstAddressHasNoRow() throws IOException {
-        GeoLocator geo = geo(List.of("10.1.66.0/24," + B[0] + "," + B[1], "10.1.70.0/24," + B[0] + "," + B[1],
+        GeoLocator geo = Samples.geolocation(dir, List.of("10.1.66.0/24," + B[0] + "," + B[1], "10.1.70.0/24," + B[0] + "," + B[1],
                 "10.1.75.0/24," + B[0] + "," + B[1], "10.1.90.0/24,0,0", "10.1.95.0/24,0,0", "10.1.120.0/24,0,0",
                 "10.3.1.0/24,0,0", "10.3.2.0/24,0,0", "10.4.0.0/24," + A[0] + "," + A[1], "10.4.9.0/24,0,0"));
         long block = NetworkKeys.of(Samples.net("10.1.64.0/20"));
@@ -48,7 +46,7 @@ class DarkBlockTest {
         // ...unless its first address has a row, which places it, as a lookup of the block does.
         assertThat(Anchors.locateBlock(geo, NetworkKeys.of(Samples.net("10.4.0.0/20")))).containsExactly(A[0], A[1]);
         // The median of the first three found: one wrong row among three does not move it.
-        GeoLocator oneWrong = geo(List.of("10.2.1.0/24," + A[0] + "," + A[1], "10.2.2.0/24,0,0",
+        GeoLocator oneWrong = Samples.geolocation(dir, List.of("10.2.1.0/24," + A[0] + "," + A[1], "10.2.2.0/24,0,0",
                 "10.2.3.0/24," + A[0] + "," + A[1], "10.2.4.0/24,0,0", "10.2.5.0/24,0,0"));
         double[] median = Anchors.locateBlock(oneWrong, NetworkKeys.of(Samples.net("10.2.0.0/20")));
         assertThat(median[0]).isCloseTo(A[0], within(1e-6));
@@ -74,7 +72,7 @@ class DarkBlockTest {
         rows.add("10.1.66.0/24," + B[0] + "," + B[1]);
         rows.add("10.1.70.0/24," + B[0] + "," + B[1]);
         rows.add("10.1.75.0/24," + B[0] + "," + B[1]);
-        s.estimator = s.learner.rebuild(s.now, LatencyTable.empty(), geo(rows), RegionCatalogue.builtIn());
+        s.estimator = s.learner.rebuild(s.now, LatencyTable.empty(), Samples.geolocation(dir, rows), RegionCatalogue.builtIn());
 
         double placed = s.table("10.1.65.0/24", "westeurope") - s.table("10.1.65.0/24", "northeurope");
         double unplaced = s.table("10.1.241.0/24", "westeurope") - s.table("10.1.241.0/24", "northeurope");
@@ -112,7 +110,7 @@ class DarkBlockTest {
         rows.add("10.1.67.0/24," + A[0] + "," + A[1]);
         rows.add("10.1.70.0/24," + west[0] + "," + west[1]);
         rows.add("10.1.72.0/24,0,0");
-        s.estimator = s.learner.rebuild(s.now, LatencyTable.empty(), geo(rows), RegionCatalogue.builtIn());
+        s.estimator = s.learner.rebuild(s.now, LatencyTable.empty(), Samples.geolocation(dir, rows), RegionCatalogue.builtIn());
 
         double block = s.table("10.1.64.0/24", "westeurope") - s.table("10.1.64.0/24", "uaenorth");
         assertThat(block).isNotNaN();
@@ -129,7 +127,7 @@ class DarkBlockTest {
     @Test
     void probesTakeAnAnswerAsFarAsItHolds() throws IOException {
         int[] lookups = {0};
-        GeoLocator rows = geo(List.of("10.1.0.0/20," + A[0] + "," + A[1], "10.2.1.0/24," + A[0] + "," + A[1],
+        GeoLocator rows = Samples.geolocation(dir, List.of("10.1.0.0/20," + A[0] + "," + A[1], "10.2.1.0/24," + A[0] + "," + A[1],
                 "10.2.2.0/24," + B[0] + "," + B[1], "10.2.8.0/24,0,0"));
         GeoLocator counting = new GeoLocator() {
             @Override
@@ -164,11 +162,5 @@ class DarkBlockTest {
     /** A measured /20 at a place: four /24s, each with its last mile, many samples to both regions. */
     private static void lit(Samples s, List<String> rows, String prefix, double[] place) {
         s.litBlock(rows, prefix, place, place == B ? 12 : 0); // B's roads: 12 ms more to westeurope
-    }
-
-    private GeoLocator geo(List<String> rows) throws IOException {
-        Path file = Files.createTempFile(dir, "geo", ".csv");
-        Files.writeString(file, "prefix,latitude,longitude\n" + String.join("\n", rows) + "\n");
-        return CsvGeoTable.read(file);
     }
 }

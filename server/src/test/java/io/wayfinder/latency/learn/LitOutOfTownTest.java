@@ -3,13 +3,10 @@ package io.wayfinder.latency.learn;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import io.wayfinder.geo.CsvGeoTable;
-import io.wayfinder.geo.GeoLocator;
 import io.wayfinder.geo.RegionCatalogue;
 import io.wayfinder.latency.LatencyTable;
 import io.wayfinder.net.IpPrefix;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,22 +34,13 @@ class LitOutOfTownTest {
     @Test
     void anUnmeasuredNetworkOfAMeasuredBlockOutOfTownGetsTheDistanceModelAtItsOwnPlace() throws IOException {
         Samples s = new Samples(21);
-        List<String> rows = new ArrayList<>();
-        for (String a : new String[] {"10.1.0", "10.1.16", "10.1.32"}) {
-            s.litBlock(rows, a, A, 0);
-        }
-        for (int i = 0; i < 4; i++) {
-            String network = "10.1." + (64 + i) + ".0/24";
-            rows.add(network + "," + A[0] + "," + A[1]);
-            s.add(network, "westeurope", 22 + 3 * i, 1, 20);
-            s.add(network, "uaenorth", 60 + 3 * i, 1, 20);
-        }
+        List<String> rows = blockInTown(s);
         rows.add("10.1.68.0/24," + WEST[0] + "," + WEST[1]);
         s.add("10.1.68.0/24", "westeurope", 40, 1, 20);
         s.add("10.1.68.0/24", "uaenorth", 50, 1, 20);
         rows.add("10.1.70.0/24," + WEST[0] + "," + WEST[1]);
         rows.add("10.1.72.0/24,50.55,9.75");
-        s.estimator = s.learner.rebuild(s.now, LatencyTable.empty(), geo(rows), RegionCatalogue.builtIn());
+        s.estimator = s.learner.rebuild(s.now, LatencyTable.empty(), Samples.geolocation(dir, rows), RegionCatalogue.builtIn());
 
         double block = s.table("10.1.79.0/24", "westeurope") - s.table("10.1.79.0/24", "uaenorth");
         assertThat(block).isNotNaN();
@@ -73,6 +61,24 @@ class LitOutOfTownTest {
     @Test
     void aNetworkInsideAConfiguredCoarserFigureKeepsIt() throws IOException {
         Samples s = new Samples(22);
+        List<String> rows = blockInTown(s);
+        rows.add("10.1.70.0/24," + WEST[0] + "," + WEST[1]);
+        LatencyTable configured = new io.wayfinder.latency.LatencyTableBuilder()
+                .add(IpPrefix.parse("10.1.68.0/22"), "westeurope", 80, 1)
+                .add(IpPrefix.parse("10.1.68.0/22"), "uaenorth", 40, 1)
+                .build();
+        s.estimator = s.learner.rebuild(s.now, configured, Samples.geolocation(dir, rows), RegionCatalogue.builtIn());
+
+        LatencyTable t = s.estimator.table();
+        assertThat(t.lookup(IpPrefix.parse("10.1.70.0/24"))).isEqualTo(t.lookup(IpPrefix.parse("10.1.69.0/24")));
+        assertThat(s.table("10.1.70.0/24", "westeurope") - s.table("10.1.70.0/24", "uaenorth")).isGreaterThan(0);
+    }
+
+    /**
+     * Three lit /20s at A and /20 10.1.64.0's four measured /24s in town (A), each placed by a row
+     * of its own; returns the geolocation rows, for the caller to add to.
+     */
+    private static List<String> blockInTown(Samples s) {
         List<String> rows = new ArrayList<>();
         for (String a : new String[] {"10.1.0", "10.1.16", "10.1.32"}) {
             s.litBlock(rows, a, A, 0);
@@ -83,21 +89,6 @@ class LitOutOfTownTest {
             s.add(network, "westeurope", 22 + 3 * i, 1, 20);
             s.add(network, "uaenorth", 60 + 3 * i, 1, 20);
         }
-        rows.add("10.1.70.0/24," + WEST[0] + "," + WEST[1]);
-        LatencyTable configured = new io.wayfinder.latency.LatencyTableBuilder()
-                .add(IpPrefix.parse("10.1.68.0/22"), "westeurope", 80, 1)
-                .add(IpPrefix.parse("10.1.68.0/22"), "uaenorth", 40, 1)
-                .build();
-        s.estimator = s.learner.rebuild(s.now, configured, geo(rows), RegionCatalogue.builtIn());
-
-        LatencyTable t = s.estimator.table();
-        assertThat(t.lookup(IpPrefix.parse("10.1.70.0/24"))).isEqualTo(t.lookup(IpPrefix.parse("10.1.69.0/24")));
-        assertThat(s.table("10.1.70.0/24", "westeurope") - s.table("10.1.70.0/24", "uaenorth")).isGreaterThan(0);
-    }
-
-    private GeoLocator geo(List<String> rows) throws IOException {
-        Path file = Files.createTempFile(dir, "geo", ".csv");
-        Files.writeString(file, "prefix,latitude,longitude\n" + String.join("\n", rows) + "\n");
-        return CsvGeoTable.read(file);
+        return rows;
     }
 }

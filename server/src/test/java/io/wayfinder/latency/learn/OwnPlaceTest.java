@@ -3,12 +3,9 @@ package io.wayfinder.latency.learn;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import io.wayfinder.geo.CsvGeoTable;
-import io.wayfinder.geo.GeoLocator;
 import io.wayfinder.geo.RegionCatalogue;
 import io.wayfinder.latency.LatencyTable;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,7 +49,7 @@ class OwnPlaceTest {
                 s.addOne(twins[i], "westeurope", 24);
             }
         }
-        s.estimator = s.learner.rebuild(s.now, LatencyTable.empty(), geo(rows), RegionCatalogue.builtIn());
+        s.estimator = s.learner.rebuild(s.now, LatencyTable.empty(), Samples.geolocation(dir, rows), RegionCatalogue.builtIn());
 
         double inTown = s.table("10.1.4.0/24", "italynorth") - s.table("10.1.4.0/24", "westeurope");
         double outOfTown = s.table("10.1.5.0/24", "italynorth") - s.table("10.1.5.0/24", "westeurope");
@@ -70,11 +67,5 @@ class OwnPlaceTest {
         assertThat(explained.estimateMs()).isCloseTo(explained.tableMs(), within(0.1));
         // The figure it was measured to stays its own.
         assertThat(s.table("10.1.5.0/24", "westeurope")).isCloseTo(s.table("10.1.4.0/24", "westeurope"), within(0.2));
-    }
-
-    private GeoLocator geo(List<String> rows) throws IOException {
-        Path file = Files.createTempFile(dir, "geo", ".csv");
-        Files.writeString(file, "prefix,latitude,longitude\n" + String.join("\n", rows) + "\n");
-        return CsvGeoTable.read(file);
     }
 }

@@ -50,6 +50,16 @@ final class Samples {
         return IpPrefix.parse(text);
     }
 
+    /**
+     * A geolocation source of these rows ({@code prefix,latitude,longitude}), written to a CSV in
+     * {@code dir} and read back as the server reads one.
+     */
+    static GeoLocator geolocation(java.nio.file.Path dir, List<String> rows) throws java.io.IOException {
+        java.nio.file.Path file = java.nio.file.Files.createTempFile(dir, "geo", ".csv");
+        java.nio.file.Files.writeString(file, "prefix,latitude,longitude\n" + String.join("\n", rows) + "\n");
+        return io.wayfinder.geo.CsvGeoTable.read(file);
+    }
+
     /** n samples of a network to a region: the true RTT plus normal noise of sd ms, at the current time. */
     Samples add(String network, String region, double trueMs, double sd, int n) {
         List<Measurement> batch = new ArrayList<>();

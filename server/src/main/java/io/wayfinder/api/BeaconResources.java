@@ -67,6 +67,11 @@ final class BeaconResources {
     private static final JsonMapper STRICT = JsonMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
     /** A post of 64 regions with long names is under 8 KiB. */
     static final int MAX_BODY_BYTES = 16 * 1024;
+    /**
+     * What is read and dropped of a body that is too large, so that its sender gets the 413 rather
+     * than a reset: four times the limit, since a page's beacon is a few hundred bytes.
+     */
+    static final long DRAIN_BYTES = 4L * MAX_BODY_BYTES;
     /** Samples in one post: one a region, and {@code latency.rum.targets} has at most 64. */
     static final int MAX_SAMPLES = 64;
     /** How long a browser may reuse a preflight's answer (Chrome caps it at two hours). */
@@ -438,20 +443,22 @@ final class BeaconResources {
     }
 
     private String body(Context ctx) {
+        long declared = ctx.req().getContentLengthLong();
+        if (declared > MAX_BODY_BYTES && RequestBodies.awaitsContinue(ctx)) {
+            throw tooLarge();
+        }
         try (InputStream in = ctx.req().getInputStream()) {
-            if (ctx.req().getContentLengthLong() > MAX_BODY_BYTES) {
-                counters.rejected(PostRejection.BODY);
-                throw new ApiException(413, "the body is larger than " + MAX_BODY_BYTES + " bytes", List.of(),
-                        Map.of("Connection", "close"));
+            if (declared > MAX_BODY_BYTES) {
+                RequestBodies.drain(in, DRAIN_BYTES);
+                throw tooLarge();
             }
             ByteArrayOutputStream buffer = new ByteArrayOutputStream();
             byte[] chunk = new byte[4096];
             for (int n = in.read(chunk); n >= 0; n = in.read(chunk)) {
                 buffer.write(chunk, 0, n);
                 if (buffer.size() > MAX_BODY_BYTES) {
-                    counters.rejected(PostRejection.BODY);
-                    throw new ApiException(413, "the body is larger than " + MAX_BODY_BYTES + " bytes", List.of(),
-                            Map.of("Connection", "close"));
+                    RequestBodies.drain(in, DRAIN_BYTES);
+                    throw tooLarge();
                 }
             }
             return buffer.toString(StandardCharsets.UTF_8);
@@ -459,6 +466,12 @@ final class BeaconResources {
             counters.rejected(PostRejection.BODY);
             throw new ApiException(400, "the body could not be read: " + e.getMessage());
         }
+    }
+
+    private ApiException tooLarge() {
+        counters.rejected(PostRejection.BODY);
+        return new ApiException(413, "the body is larger than " + MAX_BODY_BYTES + " bytes", List.of(),
+                Map.of("Connection", "close"));
     }
 
     private static void cors(Context ctx, String origin) {

@@ -279,15 +279,7 @@ final class MeasurementStream {
          * the 413 rather than a reset; beyond that the connection is closed.
          */
         void drain() {
-            try {
-                byte[] chunk = new byte[8192];
-                long left = limit;
-                for (int n = in.read(chunk); n >= 0 && left > 0; n = in.read(chunk)) {
-                    left -= n;
-                }
-            } catch (IOException ignored) {
-                // the client went away: nothing to answer
-            }
+            RequestBodies.drain(in, limit);
         }
 
         @Override

@@ -42,17 +42,22 @@ final class RequestBodies {
                     + String.join(" or ", types));
         }
         long declared = ctx.req().getContentLengthLong();
+        if (declared > MAX_BYTES && awaitsContinue(ctx)) {
+            throw tooLarge();
+        }
         String text;
         try (InputStream in = ctx.req().getInputStream()) {
             if (declared > MAX_BYTES) {
-                throw tooLarge(in);
+                drain(in, DRAIN_BYTES);
+                throw tooLarge();
             }
             ByteArrayOutputStream buffer = new ByteArrayOutputStream();
             byte[] chunk = new byte[8192];
             for (int n = in.read(chunk); n >= 0; n = in.read(chunk)) {
                 buffer.write(chunk, 0, n);
                 if (buffer.size() > MAX_BYTES) {
-                    throw tooLarge(in);
+                    drain(in, DRAIN_BYTES);
+                    throw tooLarge();
                 }
             }
             text = buffer.toString(StandardCharsets.UTF_8);
@@ -66,23 +71,37 @@ final class RequestBodies {
         }
     }
 
+    private static ApiException tooLarge() {
+        return new ApiException(413, "the body is larger than " + MAX_BYTES + " bytes (1 MiB)", List.of(),
+                java.util.Map.of("Connection", "close"));
+    }
+
     /**
-     * 413, after reading (and dropping) what the client is still sending, up to {@link #DRAIN_BYTES}:
-     * a client that has not finished sending when the connection closes gets a reset instead of
-     * the answer. Beyond that the connection is closed.
+     * Whether the client waits for "100 Continue" before it sends its body: then it has sent none,
+     * and a body that is refused by its Content-Length is refused before it is invited (the server
+     * sends "100 Continue" at the first read of the body, so the check comes before any).
      */
-    private static ApiException tooLarge(InputStream in) {
+    static boolean awaitsContinue(Context ctx) {
+        String expect = ctx.header("Expect");
+        return expect != null && expect.strip().equalsIgnoreCase("100-continue");
+    }
+
+    /**
+     * Reads and drops what the client is still sending of a body that is refused, up to {@code limit}
+     * bytes, before the 413 closes the connection: a client that has not finished sending when the
+     * connection closes gets a reset instead of the answer. Beyond the limit the connection is closed
+     * all the same.
+     */
+    static void drain(InputStream in, long limit) {
         try {
             byte[] chunk = new byte[8192];
-            long left = DRAIN_BYTES;
+            long left = limit;
             for (int n = in.read(chunk); n >= 0 && left > 0; n = in.read(chunk)) {
                 left -= n;
             }
         } catch (IOException ignored) {
             // the client went away: nothing to answer
         }
-        return new ApiException(413, "the body is larger than " + MAX_BYTES + " bytes (1 MiB)", List.of(),
-                java.util.Map.of("Connection", "close"));
     }
 
     static List<ProfileWrites.FieldError> errors(String profile, ConfigException e) {

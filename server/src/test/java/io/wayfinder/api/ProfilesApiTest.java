@@ -185,6 +185,22 @@ class ProfilesApiTest {
     }
 
     @Test
+    void aBodyTooLargeByItsLengthIsRefusedBeforeItIsInvited() throws Exception {
+        // A client waiting for "100 Continue" gets the 413 instead, and is never invited to send
+        // the mebibyte (a raw exchange: Java 17's HttpClient hangs on a final answer, JDK-8286171).
+        try (java.net.Socket s = new java.net.Socket()) {
+            s.connect(new java.net.InetSocketAddress("127.0.0.1", api.server.apiPort()), 3000);
+            s.setSoTimeout(5000);
+            s.getOutputStream().write(("PUT /api/v1/profiles/web HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer "
+                    + ApiDeployment.WRITER + "\r\nContent-Type: application/json\r\nExpect: 100-continue\r\nContent-Length: "
+                    + (RequestBodies.MAX_BYTES + 1) + "\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            String answer = new String(s.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(answer).startsWith("HTTP/1.1 413 ").doesNotContain("100 Continue").contains("Connection: close");
+        }
+        assertThat(api.addresses("www.app.test")).as("the profile is untouched").containsExactly("192.0.2.10");
+    }
+
+    @Test
     void aPatchIsInTheAnswersWhenItsResponseComesBack() throws Exception {
         assertThat(api.addresses("www.app.test")).containsExactly("192.0.2.10");
         HttpResponse<String> r = api.write("PATCH", "/api/v1/profiles/web/endpoints/primary", "{\"endpointStatus\": \"Disabled\"}");

@@ -14,6 +14,7 @@
 #   HEAP=9g SCALE_ARGS="--http 0" SKIP_JMH=1 bench/learned/run.sh 10000000    # both rebuilds fit in 9 GB since i11-scale
 #   HEAP=9g SCALE_ARGS="--http 0 --first-only" SKIP_JMH=1 bench/learned/run.sh 10000000
 #                                                    # on a shared machine: 9 GB, no HTTP step, one rebuild
+#   LAUNCHER_DEFAULTS=0 bench/learned/run.sh 10000000  # in a JVM with its own defaults, not bin/wayfinder's
 #
 # Results (and the checkpoints, a few GB at 10M) go to bench/results/learned-<time>/ (git-ignored).
 set -euo pipefail
@@ -30,16 +31,24 @@ if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
 fi
 mvn -B -q -Dstyle.color=never -pl server dependency:build-classpath -Dmdep.outputFile="$PWD/$OUT/classpath.txt" >/dev/null
 CP="server/target/test-classes:server/target/classes:$(cat "$OUT/classpath.txt")"
+# LearnedScale runs in the JVM a server runs in: bin/wayfinder's options (LAUNCHER_DEFAULTS=0: the
+# JVM's own). With the JVM's defaults, G1's adaptive marking threshold (45% of the heap at first)
+# lies below what the learner keeps at 10 M networks, and every large array the rebuild allocates
+# starts another marking cycle on the two cores the rebuild runs on (bench/README.md, "A rebuild in
+# the server's JVM").
+source bench/lib/launcher-opts.sh
+JVM_OPTS="$(launcher_opts)"
 {
   echo "commit $(git rev-parse --short HEAD) ($(git status --porcelain | wc -l) changed paths)"
   java -version 2>&1 | head -1
+  echo "JVM options: ${JVM_OPTS:-none (the JVM's defaults)}"
   echo "cpus $(nproc), $(free -g | awk '/Mem:/ {print $2 " GiB RAM"}')"
 } | tee -a "$OUT/machine.txt"
 for n in "${SIZES[@]}"; do
   if [[ -z "${JMH_ONLY:-}" ]]; then
     load "before LearnedScale $n"
     # shellcheck disable=SC2086
-    java -Xmx"${HEAP:-14g}" -cp "$CP" io.wayfinder.quality.LearnedScale --out "$OUT" --http "${HTTP_SAMPLES:-5000000}" \
+    java $JVM_OPTS -Xmx"${HEAP:-14g}" -cp "$CP" io.wayfinder.quality.LearnedScale --out "$OUT" --http "${HTTP_SAMPLES:-5000000}" \
       ${SCALE_ARGS:-} "$n" \
       2> "$OUT/scale-$n.log" | tee "$OUT/scale-$n.txt"
     load "after LearnedScale $n"

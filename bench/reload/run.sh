@@ -181,11 +181,9 @@ PY
 }
 
 # The JVM options bin/wayfinder adds on this machine (LAUNCHER_DEFAULTS=0: none, as the launcher had
-# none before them): its lines from default_java_opts= to exec, evaluated, so that the options it
-# adds only where the kernel offers them (transparent huge pages) are the ones it would add here.
-LAUNCHER_OPTS=""
-[ "${LAUNCHER_DEFAULTS:-1}" = 0 ] || LAUNCHER_OPTS="$(sed -n '/^default_java_opts=/,/^exec /{/^exec /d;p}' bin/wayfinder \
-    | bash -c 'eval "$(cat)"; printf %s "$default_java_opts"')"
+# none before them).
+source bench/lib/launcher-opts.sh
+LAUNCHER_OPTS="$(launcher_opts)"
 
 port_free() { ! ss -Hlnu "( sport = :$1 )" | grep -q .; }
 while ! port_free "$PORT"; do PORT=$((PORT + 1)); done

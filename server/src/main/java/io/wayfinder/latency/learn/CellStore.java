@@ -263,9 +263,11 @@ final class CellStore {
     /** The network's cell for a region, added empty (weight 0) when new. */
     int cell(int network, int region) {
         int found = findCell(network, region);
-        if (found != NONE) {
-            return found;
-        }
+        return found != NONE ? found : addCell(network, region);
+    }
+
+    /** A new cell for a region the network has none for (the caller knows it has none). */
+    int addCell(int network, int region) {
         if (cells == cellNext.length) {
             resizeCells(cells + (cells >> 1) + 16);
         }

@@ -140,18 +140,32 @@ final class Fold {
         }
         store.reserve(keyRuns, cellRuns);
         long[] order = new long[n];
-        // Samples come in runs of one network (a client's batch): look the key up once a run.
+        // Samples come in runs of one network (a client's batch): look the key up once a run, and
+        // its cells once, into a table by region (walking the network's list of cells for each
+        // sample cost a first fold at 10 M networks, 13 new cells a network, 78 steps a network).
         long lastKey = 0;
         int network = CellStore.NONE;
+        int run = 0;
+        int[] cellOfRegion = new int[256]; // valid where runOfRegion holds the current run
+        int[] runOfRegion = new int[256];
         for (int i = 0; i < n; i++) {
             CpuYield.every(i);
             long key = journal.key[i];
             if (network == CellStore.NONE || key != lastKey) {
                 network = store.network(key);
                 lastKey = key;
+                run++;
+                for (int c = store.firstCell(network); c != CellStore.NONE; c = store.nextCell(c)) {
+                    runOfRegion[store.region(c)] = run;
+                    cellOfRegion[store.region(c)] = c;
+                }
             }
-            int cell = store.cell(network, journal.regionIndex(i));
-            order[i] = (long) cell << 32 | i;
+            int region = journal.regionIndex(i);
+            if (runOfRegion[region] != run) {
+                runOfRegion[region] = run;
+                cellOfRegion[region] = store.addCell(network, region);
+            }
+            order[i] = (long) cellOfRegion[region] << 32 | i;
         }
         groupByCell(order, n, store.cellCount());
         int start = 0;

@@ -34,8 +34,8 @@ CP="server/target/test-classes:server/target/classes:$(cat "$OUT/classpath.txt")
 # LearnedScale runs in the JVM a server runs in: bin/wayfinder's options (LAUNCHER_DEFAULTS=0: the
 # JVM's own). With the JVM's defaults, G1's adaptive marking threshold (45% of the heap at first)
 # lies below what the learner keeps at 10 M networks, and every large array the rebuild allocates
-# starts another marking cycle on the two cores the rebuild runs on (bench/README.md, "A rebuild in
-# the server's JVM").
+# starts another marking cycle on the two cores the rebuild runs on (bench/README.md, "Issue 11: the
+# 10 M rebuild in the server's JVM").
 source bench/lib/launcher-opts.sh
 JVM_OPTS="$(launcher_opts)"
 {

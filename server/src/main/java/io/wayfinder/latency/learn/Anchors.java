@@ -71,6 +71,9 @@ final class Anchors {
     /** Where each network is by its own row (for {@link #muRowOf}); null when no network gets a place of its own. */
     final NetworkPlaces places;
 
+    /** Where the networks placed by their cells are ({@link #withCellPlaces}); null when none. */
+    private final CellPlaces cellPlaces;
+
     private Anchors(int count, int[] ofNetwork, int[] muRowOf, float[] mu, float[][] blockMu, double[] intercept, double[] slope,
                     int[] pairs, DistanceModel global, double[] lat, double[] lon, double[] regionLat,
                     double[] regionLon, double[] regionCos, double[] meanY, NetworkPlaces places, int ownRows) {
@@ -91,6 +94,29 @@ final class Anchors {
         this.slope = slope;
         this.pairs = pairs;
         this.global = global;
+        this.cellPlaces = null;
+    }
+
+    /** {@code base} with the μ rows of the networks {@code cellPlaces} placed ({@link #withCellPlaces}). */
+    private Anchors(Anchors base, int[] muRowOf, float[] mu, CellPlaces cellPlaces) {
+        this.places = base.places;
+        this.ownRows = base.ownRows;
+        this.muRowOf = muRowOf;
+        this.regionCos = base.regionCos;
+        this.lat = base.lat;
+        this.lon = base.lon;
+        this.regionLat = base.regionLat;
+        this.regionLon = base.regionLon;
+        this.meanY = base.meanY;
+        this.count = base.count;
+        this.ofNetwork = base.ofNetwork;
+        this.mu = mu;
+        this.blockMu = base.blockMu;
+        this.intercept = base.intercept;
+        this.slope = base.slope;
+        this.pairs = base.pairs;
+        this.global = base.global;
+        this.cellPlaces = cellPlaces;
     }
 
     static Anchors of(Observations obs, List<String> regionNames, GeoLocator geo, RegionCatalogue catalogue) {
@@ -350,8 +376,8 @@ final class Anchors {
         return KM_PER_DEGREE * Math.sqrt(x * x + y * y);
     }
 
-    /** A degree of a great circle, km (the mean Earth radius's). */
-    private static final double KM_PER_DEGREE = 6371.0088 * Math.PI / 180;
+    /** A degree of a great circle, km (the mean Earth radius's): of latitude, and of longitude at the equator. */
+    static final double KM_PER_DEGREE = 6371.0088 * Math.PI / 180;
 
     /** Networks probed inside a block that has none of its own: all sixteen /24s of a /20. */
     static final int BLOCK_PROBES = 16;
@@ -486,14 +512,8 @@ final class Anchors {
                 }
             }
         });
-        Anchors placed = new Anchors(count, ofNetwork, own, out, blockMu, intercept, slope, pairs, global, lat, lon, regionLat,
-                regionLon, regionCos, meanY, places, ownRows);
-        placed.cellPlaces = cells;
-        return placed;
+        return new Anchors(this, own, out, cells);
     }
-
-    /** Where the networks placed by their cells are ({@link #withCellPlaces}); null when none. */
-    private CellPlaces cellPlaces;
 
     /**
      * For explain: where network n's distance model is evaluated, when not at its anchor's place

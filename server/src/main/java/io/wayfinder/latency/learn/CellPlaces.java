@@ -251,9 +251,9 @@ final class CellPlaces {
             float newLat = Float.NaN;
             float newLon = Float.NaN;
             if (Math.hypot(north, east) >= MIN_KM) {
-                newLat = (float) Math.max(-90, Math.min(90, anchors.lat[a] + north / KM_PER_DEGREE));
+                newLat = (float) Math.max(-90, Math.min(90, anchors.lat[a] + north / Anchors.KM_PER_DEGREE));
                 newLon = (float) (anchors.lon[a]
-                        + east / (KM_PER_DEGREE * Math.max(0.05, Math.cos(Math.toRadians(anchors.lat[a])))));
+                        + east / (Anchors.KM_PER_DEGREE * Math.max(0.05, Math.cos(Math.toRadians(anchors.lat[a])))));
                 away++;
             }
             if (!sameFloat(newLat, lat[n]) || !sameFloat(newLon, lon[n])) {
@@ -327,9 +327,6 @@ final class CellPlaces {
     double share() {
         return share;
     }
-
-    /** Kilometres in a degree of latitude (and of longitude at the equator). */
-    static final double KM_PER_DEGREE = 111.2;
 
     private static boolean sameFloat(float x, float y) {
         return Float.floatToIntBits(x) == Float.floatToIntBits(y);

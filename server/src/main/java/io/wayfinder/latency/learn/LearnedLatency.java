@@ -138,7 +138,6 @@ public final class LearnedLatency implements LatencyLearning {
     private BlockPlaces blockPlaces;
     /** Where the last rebuild's networks are by their own cells ({@link CellPlaces}): carried to the next. Guarded by {@code learning}. */
     private CellPlaces cellPlaces;
-    private double[] cellSeconds = new double[3];
 
     public LearnedLatency(LearningParameters parameters) {
         this.parameters = parameters;
@@ -383,26 +382,26 @@ public final class LearnedLatency implements LatencyLearning {
         // whose place moved are fitted again now, twice; otherwise the places enter the next rebuild's
         // fit, which fits every unit anyway: a first rebuild at 10 M networks pays for the
         // placing alone (0.4 s), not for a second table of distance-model rows and a refit.
-        long tPlace = System.nanoTime();
+        // Each round after the first places again: the blocks' figures, no longer pulled by their
+        // networks out of town, place the rest better (in process, seeds 1-3: +0.04, +0.02, +0.06
+        // point of all networks).
+        long placing = System.nanoTime();
         boolean[] moved = cellPlaces.infer(obs, model, anchors, trust.noiseVariance(), CellPlaces.PER_REBUILD);
-        long tRows = System.nanoTime();
-        long tRefit = tRows;
-        if (moved != null && cellPlaces.wholeWindow) {
+        placing = System.nanoTime() - placing;
+        long rows = 0;
+        long refit = 0;
+        for (int round = 1; moved != null && cellPlaces.wholeWindow; round++) {
+            long t = System.nanoTime();
             anchors = located.withCellPlaces(obs, cellPlaces);
-            tRefit = System.nanoTime();
+            long fit = System.nanoTime();
             model.refit(anchors.muRowOf, anchors.mu, moved, trust, SWEEPS, BorrowingModel.TOLERANCE_MS);
-            // Once more: the blocks' figures, no longer pulled by their networks out of town, place
-            // the rest better (in process, seeds 1-3: +0.04, +0.02, +0.06 point of all networks).
-            for (int round = 1; round < CellPlaces.ROUNDS; round++) {
-                moved = cellPlaces.infer(obs, model, anchors, trust.noiseVariance(), CellPlaces.PER_REBUILD);
-                if (moved == null) {
-                    break;
-                }
-                anchors = located.withCellPlaces(obs, cellPlaces);
-                model.refit(anchors.muRowOf, anchors.mu, moved, trust, SWEEPS, BorrowingModel.TOLERANCE_MS);
-            }
+            long placeAgain = System.nanoTime();
+            moved = round < CellPlaces.ROUNDS ? cellPlaces.infer(obs, model, anchors, trust.noiseVariance(), CellPlaces.PER_REBUILD)
+                    : null;
+            rows += fit - t;
+            refit += placeAgain - fit;
+            placing += System.nanoTime() - placeAgain;
         }
-        cellSeconds = new double[] {(tRows - tPlace) / 1e9, (tRefit - tRows) / 1e9, (System.nanoTime() - tRefit) / 1e9};
         long t4 = System.nanoTime();
         long cpu4 = Lanes.cpuNanos();
 
@@ -422,7 +421,7 @@ public final class LearnedLatency implements LatencyLearning {
                         + "CPU of the learning thread and the lanes: fold %.2f s, observe %.2f s, learn %.2f s, fit %.2f s, table %.2f s",
                 rebuilds, fold.merged + fold.replaced + fold.heldBack, fold.merged, fold.replaced, fold.changedCells, fold.heldBack,
                 obs.networks, obs.cells, next.table.prefixCount(), places.lookups, anchors.ownRows,
-                cellPlaces.placed, cellPlaces.away, cellPlaces.share(), cellPlaces.lastSharpness, cellSeconds[0], cellSeconds[1], cellSeconds[2], blockPlaces.lookups,
+                cellPlaces.placed, cellPlaces.away, cellPlaces.share(), cellPlaces.lastSharpness, placing / 1e9, rows / 1e9, refit / 1e9, blockPlaces.lookups,
                 blockPlaces.size(), describe(trust),
                 learned.heldOutError(), learned.heldOutCells(), learned.spikes(), (t1 - t0) / 1e9, (t2 - t1) / 1e9, (t3 - t2) / 1e9,
                 (t4 - t3) / 1e9, sweeps, model.sweepsPerCell, previous == null ? "" : ", warm", model.lastMoved, (t5 - t4) / 1e9,

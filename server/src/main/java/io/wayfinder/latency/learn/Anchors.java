@@ -76,7 +76,8 @@ final class Anchors {
 
     private Anchors(int count, int[] ofNetwork, int[] muRowOf, float[] mu, float[][] blockMu, double[] intercept, double[] slope,
                     int[] pairs, DistanceModel global, double[] lat, double[] lon, double[] regionLat,
-                    double[] regionLon, double[] regionCos, double[] meanY, NetworkPlaces places, int ownRows) {
+                    double[] regionLon, double[] regionCos, double[] meanY, NetworkPlaces places, int ownRows,
+                    CellPlaces cellPlaces) {
         this.places = places;
         this.ownRows = ownRows;
         this.muRowOf = muRowOf;
@@ -94,29 +95,14 @@ final class Anchors {
         this.slope = slope;
         this.pairs = pairs;
         this.global = global;
-        this.cellPlaces = null;
+        this.cellPlaces = cellPlaces;
     }
 
     /** {@code base} with the μ rows of the networks {@code cellPlaces} placed ({@link #withCellPlaces}). */
     private Anchors(Anchors base, int[] muRowOf, float[] mu, CellPlaces cellPlaces) {
-        this.places = base.places;
-        this.ownRows = base.ownRows;
-        this.muRowOf = muRowOf;
-        this.regionCos = base.regionCos;
-        this.lat = base.lat;
-        this.lon = base.lon;
-        this.regionLat = base.regionLat;
-        this.regionLon = base.regionLon;
-        this.meanY = base.meanY;
-        this.count = base.count;
-        this.ofNetwork = base.ofNetwork;
-        this.mu = mu;
-        this.blockMu = base.blockMu;
-        this.intercept = base.intercept;
-        this.slope = base.slope;
-        this.pairs = base.pairs;
-        this.global = base.global;
-        this.cellPlaces = cellPlaces;
+        this(base.count, base.ofNetwork, muRowOf, mu, base.blockMu, base.intercept, base.slope, base.pairs, base.global,
+                base.lat, base.lon, base.regionLat, base.regionLon, base.regionCos, base.meanY, base.places, base.ownRows,
+                cellPlaces);
     }
 
     static Anchors of(Observations obs, List<String> regionNames, GeoLocator geo, RegionCatalogue catalogue) {
@@ -287,7 +273,7 @@ final class Anchors {
         }
         ownRows = allMu.length / Math.max(1, regions) - count;
         return new Anchors(count, ofNetwork, muRowOf, allMu, blockMu, intercept, slope, pairs, global, lat, lon, regionLat,
-                regionLon, regionCos, meanY, places, ownRows);
+                regionLon, regionCos, meanY, places, ownRows, null);
     }
 
     /** The first anchor of network n and after ({@code count} past the last network): a part's anchors start there. */

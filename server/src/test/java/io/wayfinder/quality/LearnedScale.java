@@ -135,6 +135,7 @@ public final class LearnedScale {
         RegionCatalogue catalogue = RegionCatalogue.builtIn();
         long cpu = threadCpu();
         long process = processCpu();
+        long residentBefore = residentMegabytes("VmRSS");
         long t4 = System.nanoTime();
         LatencyEstimator estimator = learner.rebuild(now(), new LatencyTableBuilder().build(), geo, catalogue);
         long t5 = System.nanoTime();
@@ -145,6 +146,11 @@ public final class LearnedScale {
         System.out.printf(Locale.ROOT, "rebuild: first (every sample pending) %.1f s wall, %.1f s CPU of this thread, "
                         + "%.1f s CPU of the process; table checksum %016x%n", (t5 - t4) / 1e9, (cpu1 - cpu) / 1e9,
                 (process1 - process) / 1e9, checksum(estimator.table()));
+        // Memory the process had never touched before costs far more to fault in than memory it
+        // touched and freed (on a virtual machine whose host takes back what the guest frees,
+        // several times more): what the rebuild's own working set added to the process's peak.
+        System.out.printf(Locale.ROOT, "resident: %d MB before the rebuild, %d MB after, %d MB at the peak so far%n",
+                residentBefore, residentMegabytes("VmRSS"), residentMegabytes("VmHWM"));
         // What the first rebuild leaves behind (learner, its published state, the estimator): a
         // second rebuild needs this plus its own working set, so it says whether the second fits.
         System.out.printf(Locale.ROOT, "heap retained after the first rebuild: %.0f MB%n",
@@ -272,6 +278,20 @@ public final class LearnedScale {
 
     private static long threadCpu() {
         return ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+    }
+
+    /** A figure of /proc/self/status in MB ({@code VmRSS}: resident now; {@code VmHWM}: its peak), -1 where there is none. */
+    private static long residentMegabytes(String field) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith(field + ":")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+        return -1;
     }
 
     private static long usedAfterGc() throws InterruptedException {

@@ -1,5 +1,6 @@
 package io.wayfinder.dns.server;
 
+import io.wayfinder.time.LogThrottle;
 import java.net.InetSocketAddress;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;

@@ -58,11 +58,14 @@ import tools.jackson.databind.node.ObjectNode;
  * <p>Jetty runs on a pool of its own ({@value #MAX_THREADS} threads at most, named {@code api-*}),
  * never on the DNS event loops; an event-stream watcher holds one of them while connected. A
  * connection that moves no byte for Jetty's idle timeout (30 s) is closed, a client that stopped
- * reading its event stream included.
+ * reading its event stream included. Every error answer is counted and logged, rate-limited
+ * ({@link ApiErrors}).
  */
 public final class ApiServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
     static final String TOKEN = "wayfinder.token";
+    /** The message of an error answer, for {@link ApiErrors}' log line. */
+    private static final String ERROR_MESSAGE = "wayfinder.error";
     static final int MAX_THREADS = 48;
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
@@ -115,6 +118,10 @@ public final class ApiServer implements AutoCloseable {
             WayfinderConfig config = snapshot == null ? null : snapshot.config();
             return config == null ? null : config.api();
         });
+        ApiErrors errors = new ApiErrors(System::nanoTime);
+        if (parts.metrics() != null) {
+            ApiMetrics.register(parts.metrics(), errors);
+        }
         QueuedThreadPool pool = new QueuedThreadPool(MAX_THREADS, 2, 60_000);
         pool.setName("api");
         Javalin app = Javalin.create(cfg -> {
@@ -122,6 +129,14 @@ public final class ApiServer implements AutoCloseable {
             cfg.jetty.host = address.getAddress().getHostAddress();
             cfg.jetty.port = address.getPort();
             cfg.jetty.threadPool = pool;
+            // Jetty's own error pages, for requests that reach no route, counted with the API's.
+            cfg.jetty.modifyServer(server -> server.setErrorHandler(new UnroutedErrors(errors)));
+            cfg.requestLogger.http((ctx, millis) -> {
+                if (ctx.statusCode() >= 400) {
+                    errors.answered(ctx.statusCode(), routeOf(ctx.path(), routes), ctx.method().name() + " " + ctx.path(),
+                            ctx.req().getRemoteAddr(), ctx.attribute(ERROR_MESSAGE));
+                }
+            });
             cfg.http.maxRequestSize = RequestBodies.MAX_BYTES;
             cfg.http.compressionStrategy = CompressionStrategy.NONE;
             cfg.router.ignoreTrailingSlashes = true;
@@ -253,6 +268,16 @@ public final class ApiServer implements AutoCloseable {
                 + String.join(", ", allowed), List.of(), Map.of("Allow", String.join(", ", allowed)));
     }
 
+    /** The path pattern of the first route {@code path} fits, whatever the method; {@link ApiErrors#NO_ROUTE} when none. */
+    static String routeOf(String path, List<Route> routes) {
+        for (Route r : routes) {
+            if (matches(r.path(), path)) {
+                return r.path();
+            }
+        }
+        return ApiErrors.NO_ROUTE;
+    }
+
     /** Whether a concrete path fits a route's path, {@code {param}} matching any one segment. */
     static boolean matches(String pattern, String path) {
         String[] want = pattern.split("/", -1);
@@ -270,6 +295,7 @@ public final class ApiServer implements AutoCloseable {
 
     private static void render(Context ctx, ApiException e) {
         ctx.attribute("wayfinder.rendered", true);
+        ctx.attribute(ERROR_MESSAGE, e.getMessage());
         ObjectNode body = NODES.objectNode();
         body.put("status", e.status());
         body.put("error", reason(e.status()));

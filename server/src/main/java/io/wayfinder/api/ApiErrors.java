@@ -1,5 +1,6 @@
 package io.wayfinder.api;
 
+import io.wayfinder.net.ConnectionSlots.Refusal;
 import io.wayfinder.time.LogThrottle;
 import java.util.Comparator;
 import java.util.Map;
@@ -11,9 +12,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Every error answer of the API (4xx and 5xx): counted for the metrics, and logged at most once
- * every 10 s per status with the number left out, so that a flood of bad requests costs a counter
- * each, not a log line each. Thread-safe.
+ * Every error answer of the API (4xx and 5xx) and every connection it refused: counted for the
+ * metrics, and logged at most once every 10 s per status (per refusal reason) with the number left
+ * out, so that a flood of bad requests costs a counter each, not a log line each. Thread-safe.
  *
  * <p>Answers are counted by status and route, the route being the path pattern that matched (never
  * the path itself: the client chooses it, and one series per path would let it grow the registry
@@ -33,10 +34,16 @@ final class ApiErrors {
     private final LongSupplier nanos;
     private final Map<Series, LongAdder> answers = new ConcurrentHashMap<>();
     private final Map<Integer, LogThrottle> answerLogs = new ConcurrentHashMap<>();
+    private final LongAdder[] refused = new LongAdder[Refusal.values().length];
+    private final LogThrottle[] refusedLogs = new LogThrottle[Refusal.values().length];
 
     /** @param nanos a monotonic clock for the log's throttle (System::nanoTime) */
     ApiErrors(LongSupplier nanos) {
         this.nanos = nanos;
+        for (Refusal why : Refusal.values()) {
+            refused[why.ordinal()] = new LongAdder();
+            refusedLogs[why.ordinal()] = new LogThrottle(nanos);
+        }
     }
 
     /**
@@ -62,11 +69,27 @@ final class ApiErrors {
         }
     }
 
+    /** A connection from {@code peer} was closed as soon as accepted: {@code limit} were open. */
+    void refused(Refusal why, String peer, int limit) {
+        refused[why.ordinal()].increment();
+        long suppressed = refusedLogs[why.ordinal()].admit();
+        if (suppressed >= 0) {
+            LOG.warn("API connection from {} refused: {} {}", peer, why == Refusal.GLOBAL
+                    ? limit + " connections open, all clients together"
+                    : limit + " connections open from that address (IPv6: its /64)", LogThrottle.tail(suppressed));
+        }
+    }
+
     /** Every series answered so far, with its count. */
     Map<Series, Long> answers() {
         Map<Series, Long> out = new TreeMap<>(Comparator.comparingInt(Series::status).thenComparing(Series::route));
         answers.forEach((series, n) -> out.put(series, n.sum()));
         return out;
+    }
+
+    /** Connections refused for this reason since start. */
+    long refused(Refusal why) {
+        return refused[why.ordinal()].sum();
     }
 
     /** Client-chosen text as a log line may quote it: one line (no control characters), at most {@value #QUOTED_CHARS} characters. */

@@ -6,6 +6,7 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import io.wayfinder.net.ConnectionSlots.Refusal;
 import io.wayfinder.time.LogThrottle;
 import java.util.List;
 import java.util.Map;
@@ -15,7 +16,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
-/** Error answers, counted and logged at most once every 10 s per status, on a manual clock. */
+/** Error answers and refused connections, counted and logged at most once every 10 s per kind, on a manual clock. */
 class ApiErrorsTest {
     private final AtomicLong now = new AtomicLong();
     private final ApiErrors errors = new ApiErrors(now::get);
@@ -78,5 +79,21 @@ class ApiErrorsTest {
         String line = lines().get(0);
         assertThat(line).doesNotContain("\n").contains("GET /a?FAKE LINE").contains("...").contains("(no message)");
         assertThat(ApiErrors.quoted("y".repeat(1000))).hasSize(ApiErrors.QUOTED_CHARS + 3);
+    }
+
+    @Test
+    void refusedConnectionsAreCountedByReasonAndLoggedAsWarnings() {
+        errors.refused(Refusal.PER_ADDRESS, "192.0.2.7", 8);
+        errors.refused(Refusal.PER_ADDRESS, "192.0.2.7", 8);
+        errors.refused(Refusal.GLOBAL, "192.0.2.8", 512);
+
+        assertThat(errors.refused(Refusal.PER_ADDRESS)).isEqualTo(2);
+        assertThat(errors.refused(Refusal.GLOBAL)).isEqualTo(1);
+        assertThat(lines()).containsExactly(
+                "API connection from 192.0.2.7 refused: 8 connections open from that address (IPv6: its /64)"
+                        + " (at most one such line every 10 s)",
+                "API connection from 192.0.2.8 refused: 512 connections open, all clients together"
+                        + " (at most one such line every 10 s)");
+        assertThat(log.list).extracting(ILoggingEvent::getLevel).containsOnly(Level.WARN);
     }
 }

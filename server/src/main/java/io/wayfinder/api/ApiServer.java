@@ -62,12 +62,14 @@ import tools.jackson.databind.node.ObjectNode;
  * state of its own but the event stream's buffers.
  *
  * <p>Jetty runs on a pool of its own ({@value #MAX_THREADS} threads at most, named {@code api-*}),
- * never on the DNS event loops. A request holds one of them while it is handled, an event-stream
- * watcher while connected; so what clients may hold is bounded ({@link ApiLimits}): connections,
- * all clients together and per address ({@link ApiConnectionLimit}), and watchers
- * ({@link EventStream}). A connection that moves no byte for Jetty's idle timeout (30 s) is closed,
- * a client that stopped reading its event stream included. Every error answer and every refused
- * connection is counted and logged, rate-limited ({@link ApiErrors}).
+ * never on the DNS event loops. A request holds one of them while it is handled (its body is read
+ * blocking), an event-stream watcher while connected; so what clients may hold is bounded
+ * ({@link ApiLimits}): connections, all clients together and per address
+ * ({@link ApiConnectionLimit}), bodies, how slowly each may arrive and how many are read at once
+ * ({@link BodyReadLimit}), and watchers ({@link EventStream}). A connection that moves no byte for
+ * Jetty's idle timeout (30 s) is closed, a client that stopped reading its event stream included.
+ * Every error answer and every refused connection is counted and logged, rate-limited
+ * ({@link ApiErrors}).
  */
 public final class ApiServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
@@ -139,7 +141,8 @@ public final class ApiServer implements AutoCloseable {
         ApiConnectionLimit connectionLimit = new ApiConnectionLimit(slots, () -> trustedProxies(parts), errors);
         Javalin app = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
-            jetty(cfg.jetty, address, connectionLimit, errors);
+            jetty(cfg.jetty, address, connectionLimit, new BodyReadLimit(limits.bodyPace(), limits.maxBodyReads(),
+                    System::nanoTime), errors);
             cfg.requestLogger.http((ctx, millis) -> {
                 if (ctx.statusCode() >= 400) {
                     errors.answered(ctx.statusCode(), routeOf(ctx.path(), routes), ctx.method().name() + " " + ctx.path(),
@@ -185,11 +188,11 @@ public final class ApiServer implements AutoCloseable {
 
     /**
      * Jetty under Javalin: its own pool, one connector on {@code address} that refuses connections
-     * over the limits, and Jetty's own error pages (for requests that reach no route) counted with
-     * the API's.
+     * over the limits, the body limits around Javalin's handler, and Jetty's own error pages (for
+     * requests that reach no route) counted with the API's.
      */
     private static void jetty(JettyConfig jetty, InetSocketAddress address, ApiConnectionLimit connectionLimit,
-                              ApiErrors errors) {
+                              BodyReadLimit bodyLimit, ApiErrors errors) {
         QueuedThreadPool pool = new QueuedThreadPool(MAX_THREADS, 2, 60_000);
         pool.setName("api");
         jetty.threadPool = pool;
@@ -200,7 +203,10 @@ public final class ApiServer implements AutoCloseable {
             connector.addEventListener(connectionLimit);
             return connector;
         });
-        jetty.modifyServer(server -> server.setErrorHandler(new UnroutedErrors(errors)));
+        jetty.modifyServer(server -> {
+            server.setHandler(bodyLimit); // Javalin puts its own inside
+            server.setErrorHandler(new UnroutedErrors(errors));
+        });
     }
 
     /** Every route of the API, in one place. */
@@ -358,6 +364,7 @@ public final class ApiServer implements AutoCloseable {
             case 403 -> "Forbidden";
             case 404 -> "Not Found";
             case 405 -> "Method Not Allowed";
+            case 408 -> "Request Timeout";
             case 412 -> "Precondition Failed";
             case 413 -> "Content Too Large";
             case 415 -> "Unsupported Media Type";

@@ -10,6 +10,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,12 +25,13 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * What hostile clients can hold of the API, on a real server with small limits, the hostile
  * clients being raw sockets bound to loopback addresses of their own (127.0.0.3 and up) and the
- * well-behaved one {@link ApiDeployment}'s HttpClient (127.0.0.1): connections over an address's
- * limit or the global one are closed as soon as accepted, and meanwhile the API answers the others.
+ * well-behaved one {@link ApiDeployment}'s HttpClient (127.0.0.1): a body that trickles in is cut
+ * off with 408; bodies read at once beyond the limit get 503; connections over an address's limit
+ * or the global one are closed as soon as accepted; and meanwhile the API answers the others.
  */
 class ClientLimitsApiTest {
-    /** 6 connections, 2 an address. */
-    static final ApiLimits SMALL = new ApiLimits(6, 2);
+    /** 6 connections, 2 an address, 2 bodies at once, each cut off 1 s after its first byte unless it brings 1 KiB/s. */
+    static final ApiLimits SMALL = new ApiLimits(6, 2, 2, new BodyPace(Duration.ofSeconds(1), 1024));
     /** Generous: a close that must happen happens within this, however busy the machine. */
     static final int WAIT_MILLIS = 10_000;
 
@@ -96,6 +98,12 @@ class ClientLimitsApiTest {
         }
     }
 
+    /** The headers of a PUT of web with the writer token, announcing {@code length} bytes of body. */
+    static byte[] putHead(int length) {
+        return ("PUT /api/v1/profiles/web HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + ApiDeployment.WRITER
+                + "\r\nContent-Type: application/json\r\nContent-Length: " + length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+    }
+
     double metric(String series) throws Exception {
         String text = d.send(d.request("/metrics", null).GET().build()).body();
         Matcher m = Pattern.compile("(?m)^" + Pattern.quote(series) + " (\\S+)$").matcher(text);
@@ -104,6 +112,81 @@ class ClientLimitsApiTest {
 
     int healthzStatus() throws Exception {
         return d.send(d.request("/healthz", null).GET().build()).statusCode();
+    }
+
+    /** Sends a byte of body every 200 ms, for 20 s at most: never silent for the idle timeout, far below 1 KiB/s. */
+    static Thread trickle(Socket s) {
+        Thread t = new Thread(() -> {
+            try {
+                for (int i = 0; i < 100; i++) {
+                    s.getOutputStream().write(' ');
+                    Thread.sleep(200);
+                }
+            } catch (IOException | InterruptedException e) {
+                // cut off, or the test is over
+            }
+        });
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
+    @Test
+    void aBodyThatTricklesInIsCutOffWith408WhileOthersAreServed() throws Exception {
+        start(ApiDeployment.SETTINGS + ApiDeployment.PROFILES);
+        Socket slow = connectFrom("127.0.0.3");
+        slow.getOutputStream().write(putHead(1000));
+        Thread trickle = trickle(slow);
+        try {
+            assertThat(healthzStatus()).as("another client, meanwhile").isEqualTo(200);
+
+            String answer = response(slow.getInputStream());
+            assertThat(answer).startsWith("HTTP/1.1 408 ").contains("Connection: close").contains("the body did not arrive in time");
+            assertThat(closedUnanswered(slow)).as("and the connection closed").isTrue();
+        } finally {
+            trickle.interrupt();
+        }
+        assertThat(metric("wayfinder_api_errors_total{route=\"/api/v1/profiles/{name}\",status=\"408\"}")).isEqualTo(1);
+        assertThat(d.addresses("www.app.test")).as("nothing was written").containsExactly("192.0.2.10");
+    }
+
+    @Test
+    void aBeaconPostThatTricklesInIsCutOffWith408() throws Exception {
+        start(BeaconApiTest.config());
+        HttpResponse<String> created = d.write("POST", "/api/v1/rum/keys", "{\"name\": \"shop\", \"origins\": [\""
+                + BeaconApiTest.SITE + "\"]}");
+        String key = ApiDeployment.json(created).get("key").asString();
+        Socket slow = connectFrom("127.0.0.3");
+        slow.getOutputStream().write(("POST /rum?key=" + key + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/plain\r\n"
+                + "Origin: " + BeaconApiTest.SITE + "\r\nContent-Length: 1000\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        Thread trickle = trickle(slow);
+        try {
+            assertThat(response(slow.getInputStream())).startsWith("HTTP/1.1 408 ");
+        } finally {
+            trickle.interrupt();
+        }
+        assertThat(metric("wayfinder_api_errors_total{route=\"/rum\",status=\"408\"}")).isEqualTo(1);
+        assertThat(metric("wayfinder_rum_posts_rejected_total{reason=\"body\"}")).isEqualTo(1);
+    }
+
+    @Test
+    void bodiesBeyondTheOnesBeingReadAreAnswered503WhileOthersAreServed() throws Exception {
+        start(ApiDeployment.SETTINGS + ApiDeployment.PROFILES);
+        for (String local : List.of("127.0.0.3", "127.0.0.4")) {
+            Socket slow = connectFrom(local);
+            slow.getOutputStream().write(putHead(1000));
+            slow.getOutputStream().write('{');
+        }
+        Socket third = connectFrom("127.0.0.5");
+        // Once the two are being read (their handlers take a moment to start), a third body is refused at once.
+        await().atMost(Duration.ofMillis(WAIT_MILLIS)).pollInterval(Duration.ofMillis(20)).until(() -> {
+            third.getOutputStream().write(putHead(2));
+            third.getOutputStream().write("{}".getBytes(StandardCharsets.US_ASCII));
+            String answer = response(third.getInputStream());
+            return answer.startsWith("HTTP/1.1 503 ") && answer.contains("request bodies are being read at once");
+        });
+        assertThat(healthzStatus()).as("a request without a body, meanwhile").isEqualTo(200);
+        assertThat(metric("wayfinder_api_errors_total{route=\"/api/v1/profiles/{name}\",status=\"503\"}")).isEqualTo(1);
     }
 
     @Test

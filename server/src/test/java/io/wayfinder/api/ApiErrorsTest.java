@@ -3,39 +3,22 @@ package io.wayfinder.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import io.wayfinder.net.ConnectionSlots.Refusal;
 import io.wayfinder.time.LogThrottle;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
 
 /** Error answers and refused connections, counted and logged at most once every 10 s per kind, on a manual clock. */
 class ApiErrorsTest {
     private final AtomicLong now = new AtomicLong();
     private final ApiErrors errors = new ApiErrors(now::get);
-    private final ListAppender<ILoggingEvent> log = new ListAppender<>();
-    private final Logger logger = (Logger) LoggerFactory.getLogger(ApiErrors.class);
-
-    @BeforeEach
-    void captureLog() {
-        log.start();
-        logger.addAppender(log);
-    }
+    private final CapturedLog log = new CapturedLog(ApiErrors.class);
 
     @AfterEach
     void releaseLog() {
-        logger.detachAppender(log);
-    }
-
-    private List<String> lines() {
-        return log.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+        log.close();
     }
 
     @Test
@@ -55,13 +38,13 @@ class ApiErrorsTest {
             errors.answered(401, "/api/v1/profiles", "GET /api/v1/profiles", "192.0.2.1", "a token is required");
         }
         errors.answered(404, ApiErrors.NO_ROUTE, "GET /x", "192.0.2.1", "no such resource: /x");
-        assertThat(lines()).containsExactly(
+        assertThat(log.lines()).containsExactly(
                 "API answered 401 to GET /api/v1/profiles from 192.0.2.1: a token is required (at most one such line every 10 s)",
                 "API answered 404 to GET /x from 192.0.2.1: no such resource: /x (at most one such line every 10 s)");
 
         now.addAndGet(LogThrottle.INTERVAL_NANOS);
         errors.answered(401, "/api/v1/profiles", "GET /api/v1/profiles", "192.0.2.1", "a token is required");
-        assertThat(lines()).last().isEqualTo("API answered 401 to GET /api/v1/profiles from 192.0.2.1: a token is required"
+        assertThat(log.lines()).last().isEqualTo("API answered 401 to GET /api/v1/profiles from 192.0.2.1: a token is required"
                 + " (4 more since the last such line; at most one every 10 s)");
         assertThat(errors.answers()).containsEntry(new ApiErrors.Series(401, "/api/v1/profiles"), 6L);
     }
@@ -70,13 +53,13 @@ class ApiErrorsTest {
     void clientErrorsAreInfoServerErrorsWarn() {
         errors.answered(400, "/rum", "POST /rum", "192.0.2.1", "bad");
         errors.answered(503, "/api/v1/events", "GET /api/v1/events", "192.0.2.1", "too many event-stream clients");
-        assertThat(log.list).extracting(ILoggingEvent::getLevel).containsExactly(Level.INFO, Level.WARN);
+        assertThat(log.levels()).containsExactly(Level.INFO, Level.WARN);
     }
 
     @Test
     void whatTheClientChoseIsQuotedOnOneLineAndShort() {
         errors.answered(404, ApiErrors.NO_ROUTE, "GET /a\nFAKE LINE" + "x".repeat(300), "192.0.2.1", null);
-        String line = lines().get(0);
+        String line = log.lines().get(0);
         assertThat(line).doesNotContain("\n").contains("GET /a?FAKE LINE").contains("...").contains("(no message)");
         assertThat(ApiErrors.quoted("y".repeat(1000))).hasSize(ApiErrors.QUOTED_CHARS + 3);
     }
@@ -89,11 +72,11 @@ class ApiErrorsTest {
 
         assertThat(errors.refused(Refusal.PER_ADDRESS)).isEqualTo(2);
         assertThat(errors.refused(Refusal.GLOBAL)).isEqualTo(1);
-        assertThat(lines()).containsExactly(
+        assertThat(log.lines()).containsExactly(
                 "API connection from 192.0.2.7 refused: 8 connections open from that address (IPv6: its /64)"
                         + " (at most one such line every 10 s)",
                 "API connection from 192.0.2.8 refused: 512 connections open, all clients together"
                         + " (at most one such line every 10 s)");
-        assertThat(log.list).extracting(ILoggingEvent::getLevel).containsOnly(Level.WARN);
+        assertThat(log.levels()).containsOnly(Level.WARN);
     }
 }

@@ -2,22 +2,17 @@ package io.wayfinder.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
 
 /**
  * Every error answer of the API, from the router, the tokens, the resources and Jetty itself, is
@@ -28,20 +23,17 @@ class ErrorAnswersApiTest {
     @TempDir
     Path dir;
     ApiDeployment d;
-    private final ListAppender<ILoggingEvent> log = new ListAppender<>();
-    private final Logger logger = (Logger) LoggerFactory.getLogger(ApiErrors.class);
+    private final CapturedLog log = new CapturedLog(ApiErrors.class);
 
     @BeforeEach
     void start() throws Exception {
-        log.start();
-        logger.addAppender(log);
         d = ApiDeployment.start(dir);
     }
 
     @AfterEach
     void stop() {
         d.close();
-        logger.detachAppender(log);
+        log.close();
     }
 
     String metrics() throws Exception {
@@ -55,10 +47,6 @@ class ErrorAnswersApiTest {
 
     static String errors(int status, String route) {
         return "wayfinder_api_errors_total{route=\"" + route + "\",status=\"" + status + "\"}";
-    }
-
-    List<String> lines() {
-        return log.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
     }
 
     @Test
@@ -80,14 +68,14 @@ class ErrorAnswersApiTest {
         assertThat(value(m, errors(413, "/api/v1/profiles/{name}"))).isEqualTo(1);
         assertThat(m).as("a path the client chose is never a label").doesNotContain("/no/such");
 
-        assertThat(lines()).contains(
+        assertThat(log.lines()).contains(
                 "API answered 404 to GET /no/such/thing from 127.0.0.1: no such resource: /no/such/thing (see API reference"
                         + " in the README) (at most one such line every 10 s)",
                 "API answered 401 to GET /api/v1/profiles from 127.0.0.1: a token is required: Authorization: Bearer TOKEN"
                         + " (one of api.tokens) (at most one such line every 10 s)");
-        assertThat(lines()).as("the second 404 within 10 s: counted, not logged")
+        assertThat(log.lines()).as("the second 404 within 10 s: counted, not logged")
                 .noneMatch(l -> l.contains("/no/such/other"));
-        assertThat(lines()).anyMatch(l -> l.startsWith("API answered 405 to DELETE /healthz from 127.0.0.1: DELETE is not allowed"))
+        assertThat(log.lines()).anyMatch(l -> l.startsWith("API answered 405 to DELETE /healthz from 127.0.0.1: DELETE is not allowed"))
                 .anyMatch(l -> l.startsWith("API answered 403 to PUT /api/v1/profiles/web from 127.0.0.1: token 'dashboard' is a reader"))
                 .anyMatch(l -> l.startsWith("API answered 413 to PUT /api/v1/profiles/web from 127.0.0.1: the body is larger"));
     }
@@ -101,6 +89,6 @@ class ErrorAnswersApiTest {
             assertThat(new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII)).startsWith("HTTP/1.1 400 ");
         }
         assertThat(value(metrics(), errors(400, ApiErrors.NO_ROUTE))).isEqualTo(1);
-        assertThat(lines()).anyMatch(l -> l.startsWith("API answered 400 to a request Jetty refused from 127.0.0.1"));
+        assertThat(log.lines()).anyMatch(l -> l.startsWith("API answered 400 to a request Jetty refused from 127.0.0.1"));
     }
 }

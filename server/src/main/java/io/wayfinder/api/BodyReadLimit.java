@@ -66,11 +66,6 @@ final class BodyReadLimit extends Handler.Wrapper {
         return super.handle(paced, response, callback);
     }
 
-    /** Bodies being read now. */
-    int reading() {
-        return reading.get();
-    }
-
     /** Why a body's reads fail: it came slower than its pace. A TimeoutException, as Jetty's idle timeout is. */
     static final class TooSlow extends TimeoutException {
         TooSlow(String message) {
@@ -124,19 +119,22 @@ final class BodyReadLimit extends Handler.Wrapper {
         @Override
         public void demand(Runnable onContent) {
             start();
-            if (cutOff != null) {
-                onContent.run(); // its read returns the failure at once
+            waiting.set(onContent);
+            if (cutOff != null) { // cut off, maybe by a check that found no reader waiting: read the failure now
+                wake();
                 return;
             }
-            waiting.set(onContent);
             // The reader's own invocation type, so that Jetty wakes a blocked reader from its
             // selector rather than waiting for a free thread of the pool to do it.
-            super.demand(Invocable.from(Invocable.getInvocationType(onContent), () -> {
-                Runnable r = waiting.getAndSet(null);
-                if (r != null) {
-                    r.run();
-                }
-            }));
+            super.demand(Invocable.from(Invocable.getInvocationType(onContent), this::wake));
+        }
+
+        /** Runs the waiting reader's callback, if it has not run yet (whoever takes it runs it). */
+        private void wake() {
+            Runnable reader = waiting.getAndSet(null);
+            if (reader != null) {
+                reader.run();
+            }
         }
 
         private void start() {
@@ -173,14 +171,11 @@ final class BodyReadLimit extends Handler.Wrapper {
             cut(new TooSlow(bytes + " bytes in " + TimeUnit.NANOSECONDS.toSeconds(now - started.get())
                     + " s; a body must come at " + pace.minBytesPerSecond() + " bytes/s on average after its first "
                     + pace.grace().toSeconds() + " s"));
-            Runnable reader = waiting.getAndSet(null);
-            if (reader == null) {
-                return;
-            }
-            if (Invocable.getInvocationType(reader) == Invocable.InvocationType.NON_BLOCKING) {
-                reader.run();
+            Runnable reader = waiting.get();
+            if (reader != null && Invocable.getInvocationType(reader) != Invocable.InvocationType.NON_BLOCKING) {
+                getContext().execute(this::wake); // not on the scheduler's one thread
             } else {
-                getContext().execute(reader);
+                wake();
             }
         }
 

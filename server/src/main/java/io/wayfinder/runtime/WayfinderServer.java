@@ -94,7 +94,7 @@ public final class WayfinderServer implements AutoCloseable {
      *
      * @param metricsListenOverride where metrics are served instead of {@code metrics.listen} (also
      *                              when the file has none), or null
-     * @param apiLimits             what one client may hold of the API (tests shrink them)
+     * @param apiLimits             what clients may hold of the API (tests shrink them)
      */
     public record Options(List<ListenAddress> listenOverride, int threads, long watchIntervalMillis,
                           ListenAddress metricsListenOverride, LatencyLearningService.Learners learners,

@@ -2,6 +2,7 @@ package io.wayfinder.api;
 
 import io.javalin.Javalin;
 import io.javalin.compression.CompressionStrategy;
+import io.javalin.config.JettyConfig;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.javalin.http.HandlerType;
@@ -16,8 +17,11 @@ import io.wayfinder.control.LatencyLearningService;
 import io.wayfinder.control.ProfileWrites;
 import io.wayfinder.control.ServedConfig;
 import io.wayfinder.control.SnapshotPublisher;
+import io.wayfinder.net.ConnectionSlots;
+import io.wayfinder.net.IpPrefix;
 import io.wayfinder.profile.WayfinderConfig;
 import io.wayfinder.profile.WayfinderConfig.ApiToken;
+import io.wayfinder.profile.WayfinderConfig.RumSettings;
 import io.wayfinder.store.ProfileStore;
 import io.wayfinder.store.StoreException;
 import io.wayfinder.traffic.TrafficView;
@@ -31,6 +35,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,13 +62,20 @@ import tools.jackson.databind.node.ObjectNode;
  * state of its own but the event stream's buffers.
  *
  * <p>Jetty runs on a pool of its own ({@value #MAX_THREADS} threads at most, named {@code api-*}),
- * never on the DNS event loops; an event-stream watcher holds one of them while connected. A
- * connection that moves no byte for Jetty's idle timeout (30 s) is closed, a client that stopped
- * reading its event stream included.
+ * never on the DNS event loops. A request holds one of them while it is handled (its body is read
+ * blocking), an event-stream watcher while connected; so what clients may hold is bounded
+ * ({@link ApiLimits}): connections, all clients together and per address
+ * ({@link ApiConnectionLimit}), bodies, how slowly each may arrive and how many are read at once
+ * ({@link BodyReadLimit}), and watchers ({@link EventStream}). A connection that moves no byte for
+ * Jetty's idle timeout (30 s) is closed, a client that stopped reading its event stream included.
+ * Every error answer and every refused connection is counted and logged, rate-limited
+ * ({@link ApiErrors}).
  */
 public final class ApiServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
     static final String TOKEN = "wayfinder.token";
+    /** The message of an error answer, for {@link ApiErrors}' log line. */
+    private static final String ERROR_MESSAGE = "wayfinder.error";
     static final int MAX_THREADS = 48;
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
@@ -107,6 +120,11 @@ public final class ApiServer implements AutoCloseable {
 
     /** Starts serving on {@code address} (port 0 picks a free one) and subscribes to the publisher's events. */
     public static ApiServer start(InetSocketAddress address, Parts parts) {
+        return start(address, parts, ApiLimits.DEFAULT);
+    }
+
+    /** The same with other limits (tests shrink them). */
+    public static ApiServer start(InetSocketAddress address, Parts parts, ApiLimits limits) {
         EventStream events = new EventStream(parts.clock());
         parts.publisher().onEvent(events::publish);
         List<Route> routes = routes(parts, events);
@@ -115,13 +133,22 @@ public final class ApiServer implements AutoCloseable {
             WayfinderConfig config = snapshot == null ? null : snapshot.config();
             return config == null ? null : config.api();
         });
-        QueuedThreadPool pool = new QueuedThreadPool(MAX_THREADS, 2, 60_000);
-        pool.setName("api");
+        ApiErrors errors = new ApiErrors(System::nanoTime);
+        ConnectionSlots slots = limits.connectionSlots();
+        if (parts.metrics() != null) {
+            ApiMetrics.register(parts.metrics(), errors, slots);
+        }
+        ApiConnectionLimit connectionLimit = new ApiConnectionLimit(slots, () -> trustedProxies(parts), errors);
         Javalin app = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
-            cfg.jetty.host = address.getAddress().getHostAddress();
-            cfg.jetty.port = address.getPort();
-            cfg.jetty.threadPool = pool;
+            jetty(cfg.jetty, address, connectionLimit, new BodyReadLimit(limits.bodyPace(), limits.maxBodyReads(),
+                    System::nanoTime), errors);
+            cfg.requestLogger.http((ctx, millis) -> {
+                if (ctx.statusCode() >= 400) {
+                    errors.answered(ctx.statusCode(), routeOf(ctx.path(), routes), ctx.method().name() + " " + ctx.path(),
+                            ctx.req().getRemoteAddr(), ctx.attribute(ERROR_MESSAGE));
+                }
+            });
             cfg.http.maxRequestSize = RequestBodies.MAX_BYTES;
             cfg.http.compressionStrategy = CompressionStrategy.NONE;
             cfg.router.ignoreTrailingSlashes = true;
@@ -157,6 +184,29 @@ public final class ApiServer implements AutoCloseable {
             throw e;
         }
         return new ApiServer(app, events);
+    }
+
+    /**
+     * Jetty under Javalin: its own pool, one connector on {@code address} that refuses connections
+     * over the limits, the body limits around Javalin's handler, and Jetty's own error pages (for
+     * requests that reach no route) counted with the API's.
+     */
+    private static void jetty(JettyConfig jetty, InetSocketAddress address, ApiConnectionLimit connectionLimit,
+                              BodyReadLimit bodyLimit, ApiErrors errors) {
+        QueuedThreadPool pool = new QueuedThreadPool(MAX_THREADS, 2, 60_000);
+        pool.setName("api");
+        jetty.threadPool = pool;
+        jetty.addConnector((server, http) -> {
+            ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+            connector.setHost(address.getAddress().getHostAddress());
+            connector.setPort(address.getPort());
+            connector.addEventListener(connectionLimit);
+            return connector;
+        });
+        jetty.modifyServer(server -> {
+            server.setHandler(bodyLimit); // Javalin puts its own inside
+            server.setErrorHandler(new UnroutedErrors(errors));
+        });
     }
 
     /** Every route of the API, in one place. */
@@ -253,6 +303,23 @@ public final class ApiServer implements AutoCloseable {
                 + String.join(", ", allowed), List.of(), Map.of("Allow", String.join(", ", allowed)));
     }
 
+    /** The path pattern of the first route {@code path} fits, whatever the method; {@link ApiErrors#NO_ROUTE} when none. */
+    static String routeOf(String path, List<Route> routes) {
+        for (Route r : routes) {
+            if (matches(r.path(), path)) {
+                return r.path();
+            }
+        }
+        return ApiErrors.NO_ROUTE;
+    }
+
+    /** {@code latency.rum.trustedProxies} of the configuration being served; empty when none. */
+    private static List<IpPrefix> trustedProxies(Parts parts) {
+        var snapshot = parts.publisher().snapshot();
+        RumSettings rum = snapshot == null || snapshot.config() == null ? null : snapshot.config().latency().rum();
+        return rum == null ? List.of() : rum.trustedProxies();
+    }
+
     /** Whether a concrete path fits a route's path, {@code {param}} matching any one segment. */
     static boolean matches(String pattern, String path) {
         String[] want = pattern.split("/", -1);
@@ -270,6 +337,7 @@ public final class ApiServer implements AutoCloseable {
 
     private static void render(Context ctx, ApiException e) {
         ctx.attribute("wayfinder.rendered", true);
+        ctx.attribute(ERROR_MESSAGE, e.getMessage());
         ObjectNode body = NODES.objectNode();
         body.put("status", e.status());
         body.put("error", reason(e.status()));
@@ -296,6 +364,7 @@ public final class ApiServer implements AutoCloseable {
             case 403 -> "Forbidden";
             case 404 -> "Not Found";
             case 405 -> "Method Not Allowed";
+            case 408 -> "Request Timeout";
             case 412 -> "Precondition Failed";
             case 413 -> "Content Too Large";
             case 415 -> "Unsupported Media Type";

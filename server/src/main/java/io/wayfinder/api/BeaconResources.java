@@ -464,7 +464,7 @@ final class BeaconResources {
             return buffer.toString(StandardCharsets.UTF_8);
         } catch (IOException e) {
             counters.rejected(PostRejection.BODY);
-            throw new ApiException(400, "the body could not be read: " + e.getMessage());
+            throw RequestBodies.unreadable(e);
         }
     }
 

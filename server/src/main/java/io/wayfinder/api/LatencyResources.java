@@ -92,7 +92,7 @@ final class LatencyResources {
             try (InputStream in = ctx.req().getInputStream()) {
                 throw MeasurementStream.tooLarge(new MeasurementStream.LimitedInput(in, MeasurementStream.MAX_BYTES));
             } catch (IOException e) {
-                throw new ApiException(400, "the body could not be read: " + e.getMessage());
+                throw RequestBodies.unreadable(e);
             }
         }
         if (!batches.tryAcquire(BATCH_WAIT_SECONDS, TimeUnit.SECONDS)) {
@@ -105,7 +105,7 @@ final class LatencyResources {
             batch = MeasurementStream.read(in, media.equals(NDJSON), check, clock.millis(), source);
             taken = service.add(batch.accepted());
         } catch (IOException e) {
-            throw new ApiException(400, "the body could not be read: " + e.getMessage());
+            throw RequestBodies.unreadable(e);
         } finally {
             batches.release();
         }

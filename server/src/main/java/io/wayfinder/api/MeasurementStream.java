@@ -114,7 +114,7 @@ final class MeasurementStream {
             if (in.over()) {
                 throw tooLarge(in);
             }
-            throw new ApiException(400, "the body could not be read: " + e.getOriginalMessage());
+            throw RequestBodies.unreadable(e);
         }
         return new Batch(accepted, rejected, described);
     }

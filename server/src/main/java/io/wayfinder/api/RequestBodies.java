@@ -13,7 +13,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeoutException;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -62,7 +64,7 @@ final class RequestBodies {
             }
             text = buffer.toString(StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new ApiException(400, "the body could not be read: " + e.getMessage());
+            throw unreadable(e);
         }
         try {
             return ProfileTreeReader.parseJson(text);
@@ -71,9 +73,29 @@ final class RequestBodies {
         }
     }
 
+    /**
+     * A body that could not be read: 408 when it stopped or came too slowly (a timeout: Jetty's idle
+     * timeout, or {@link BodyReadLimit}'s pace), 503 when too many bodies were being read
+     * ({@link BodyReadLimit}), both closing the connection, since the rest of the body may still be
+     * on its way; else 400 (the client went away, or sent a broken chunk).
+     */
+    static ApiException unreadable(Exception e) {
+        Throwable t = e;
+        for (int depth = 0; t != null && depth < 8; depth++, t = t.getCause()) {
+            if (t instanceof TimeoutException) {
+                return new ApiException(408, "the body did not arrive in time: " + t.getMessage(), List.of(),
+                        Map.of("Connection", "close"));
+            }
+            if (t instanceof BodyReadLimit.Busy) {
+                return new ApiException(503, t.getMessage(), List.of(), Map.of("Connection", "close", "Retry-After", "1"));
+            }
+        }
+        return new ApiException(400, "the body could not be read: " + e.getMessage());
+    }
+
     private static ApiException tooLarge() {
         return new ApiException(413, "the body is larger than " + MAX_BYTES + " bytes (1 MiB)", List.of(),
-                java.util.Map.of("Connection", "close"));
+                Map.of("Connection", "close"));
     }
 
     /**

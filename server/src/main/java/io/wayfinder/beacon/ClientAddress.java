@@ -71,8 +71,13 @@ public final class ClientAddress {
         return hop;
     }
 
-    static boolean isTrusted(byte[] address, List<IpPrefix> trusted) {
-        IpPrefix host = IpPrefix.fromBytes(address, address.length * 8);
+    /** Whether {@code address} (4 or 16 bytes; an IPv4-mapped IPv6 address is its IPv4 address) is one of {@code trusted}. */
+    public static boolean isTrusted(byte[] address, List<IpPrefix> trusted) {
+        if (trusted.isEmpty()) {
+            return false;
+        }
+        byte[] a = unmap(address);
+        IpPrefix host = IpPrefix.fromBytes(a, a.length * 8);
         for (IpPrefix p : trusted) {
             if (p.contains(host)) {
                 return true;

@@ -14,6 +14,7 @@ import io.prometheus.metrics.model.snapshots.Unit;
 import io.wayfinder.dns.server.AnswerDurations;
 import io.wayfinder.dns.server.TcpStats;
 import io.wayfinder.dns.wire.Rcode;
+import io.wayfinder.net.ConnectionSlots;
 import io.wayfinder.routing.Endpoint;
 import io.wayfinder.routing.Profile;
 import io.wayfinder.traffic.TrafficView;
@@ -246,7 +247,7 @@ public final class MetricsEndpoint implements AutoCloseable {
                         + " (global: dns.tcp.maxConnections; per_address: dns.tcp.maxConnectionsPerAddress)")
                 .labelNames("reason")
                 .callback(cb -> {
-                    for (TcpStats.Refusal why : TcpStats.Refusal.values()) {
+                    for (ConnectionSlots.Refusal why : ConnectionSlots.Refusal.values()) {
                         cb.call(source.tcpStats().refused(why), why.label());
                     }
                 }).register(registry);

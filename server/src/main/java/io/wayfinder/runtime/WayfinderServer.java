@@ -3,6 +3,7 @@ package io.wayfinder.runtime;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.wayfinder.answer.AnswerCounts;
 import io.wayfinder.answer.QueryAnswerer;
+import io.wayfinder.api.ApiLimits;
 import io.wayfinder.api.ApiServer;
 import io.wayfinder.answer.Snapshot;
 import io.wayfinder.control.ConfigLoader;
@@ -93,21 +94,29 @@ public final class WayfinderServer implements AutoCloseable {
      *
      * @param metricsListenOverride where metrics are served instead of {@code metrics.listen} (also
      *                              when the file has none), or null
+     * @param apiLimits             what clients may hold of the API (tests shrink them)
      */
     public record Options(List<ListenAddress> listenOverride, int threads, long watchIntervalMillis,
-                          ListenAddress metricsListenOverride, LatencyLearningService.Learners learners) {
+                          ListenAddress metricsListenOverride, LatencyLearningService.Learners learners,
+                          ApiLimits apiLimits) {
         public Options(List<ListenAddress> listenOverride, int threads, long watchIntervalMillis) {
             this(listenOverride, threads, watchIntervalMillis, null);
         }
 
         public Options(List<ListenAddress> listenOverride, int threads, long watchIntervalMillis,
                        ListenAddress metricsListenOverride) {
-            this(listenOverride, threads, watchIntervalMillis, metricsListenOverride, LatencyLearningService.Learners.LEARNED);
+            this(listenOverride, threads, watchIntervalMillis, metricsListenOverride, LatencyLearningService.Learners.LEARNED,
+                    ApiLimits.DEFAULT);
         }
 
         /** The same options with another learner (tests give a small one). */
         public Options withLearners(LatencyLearningService.Learners other) {
-            return new Options(listenOverride, threads, watchIntervalMillis, metricsListenOverride, other);
+            return new Options(listenOverride, threads, watchIntervalMillis, metricsListenOverride, other, apiLimits);
+        }
+
+        /** The same options with other API limits (tests shrink them). */
+        public Options withApiLimits(ApiLimits other) {
+            return new Options(listenOverride, threads, watchIntervalMillis, metricsListenOverride, learners, other);
         }
 
         public static Options defaults() {
@@ -261,7 +270,7 @@ public final class WayfinderServer implements AutoCloseable {
             metrics = startMetrics(options.metricsListenOverride() != null ? options.metricsListenOverride()
                     : loaded.config().metricsListen(), registry);
             if (store != null) {
-                api = startApi(loaded.config(), new ApiServer.Parts(publisher, served, new ProfileWrites(served, store), store,
+                api = startApi(loaded.config(), options.apiLimits(), new ApiServer.Parts(publisher, served, new ProfileWrites(served, store), store,
                         registry, () -> publisher.snapshot() != null && !dns.addresses().isEmpty(), clock, learning,
                         traffic, new BeaconKeys(store, clock), beaconCounters));
             }
@@ -278,10 +287,10 @@ public final class WayfinderServer implements AutoCloseable {
                 dns, queriesFirst, reloads, metrics, store, api);
     }
 
-    private static ApiServer startApi(WayfinderConfig config, ApiServer.Parts parts) throws IOException {
+    private static ApiServer startApi(WayfinderConfig config, ApiLimits limits, ApiServer.Parts parts) throws IOException {
         ListenAddress listen = config.api().listen();
         try {
-            ApiServer api = ApiServer.start(listen.toSocketAddress(), parts);
+            ApiServer api = ApiServer.start(listen.toSocketAddress(), parts, limits);
             LOG.info("API on http://{}/api/v1 ({} token(s): {}); metrics also on http://{}/metrics",
                     new ListenAddress(listen.host(), api.port()), config.api().tokens().size(),
                     config.api().tokens().stream().map(t -> t.name() + " (" + t.role() + ")").toList(),

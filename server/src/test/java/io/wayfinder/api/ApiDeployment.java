@@ -122,11 +122,19 @@ public final class ApiDeployment implements AutoCloseable {
 
     /** The same with this learner (latency learning's tests give {@code FakeLearning}). */
     public static ApiDeployment start(Path dir, String config, LatencyLearningService.Learners learners) throws Exception {
+        return start(dir, config, new WayfinderServer.Options(List.of(), 1, 50).withLearners(learners));
+    }
+
+    /** The same with these limits on what clients may hold of the API. */
+    static ApiDeployment start(Path dir, String config, ApiLimits limits) throws Exception {
+        return start(dir, config, new WayfinderServer.Options(List.of(), 1, 50).withApiLimits(limits));
+    }
+
+    private static ApiDeployment start(Path dir, String config, WayfinderServer.Options options) throws Exception {
         writeDataFiles(dir);
         Path file = dir.resolve("wayfinder.yaml");
         Files.writeString(file, config);
-        WayfinderServer server = WayfinderServer.start(file, new WayfinderServer.Options(List.of(), 1, 50).withLearners(learners));
-        return new ApiDeployment(dir, file, server);
+        return new ApiDeployment(dir, file, WayfinderServer.start(file, options));
     }
 
     /** The latency and geolocation files {@link #SETTINGS} names, in {@code dir}. */

@@ -14,6 +14,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.unix.UnixChannelOption;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.wayfinder.dns.ratelimit.ResponseRateLimiter;
+import io.wayfinder.net.ConnectionSlots;
 import java.net.BindException;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
@@ -50,7 +51,7 @@ import org.slf4j.LoggerFactory;
  * same {@link QueryProcessor}; TCP stays on the event loops.
  *
  * <p>TCP connections are bounded by {@link TcpLimits}: a slot each, globally and per client
- * ({@link ConnectionLimiter}: over either limit a connection is closed as soon as it is accepted),
+ * ({@link ConnectionSlots}: over either limit a connection is closed as soon as it is accepted),
  * and per connection the deadlines and the answers it may leave waiting ({@link TcpQueryHandler}).
  *
  * <p>Each answer's time, from decode to written, goes to its event loop's recorder in
@@ -78,7 +79,7 @@ public final class DnsServer implements AutoCloseable {
     private final TcpStats tcpStats = new TcpStats();
     private final AnswerDurations durations = new AnswerDurations();
     private final TcpLimits tcpLimits;
-    private final ConnectionLimiter tcpSlots;
+    private final ConnectionSlots tcpSlots;
     private final List<Channel> channels = new ArrayList<>();
     /** The FFM UDP listeners (Java 22+), or null when Netty serves UDP. */
     private final NativeUdpListeners nativeUdp;
@@ -132,7 +133,7 @@ public final class DnsServer implements AutoCloseable {
         this.rateLimiter = rateLimiter;
         this.threads = threads;
         this.tcpLimits = tcpLimits;
-        this.tcpSlots = new ConnectionLimiter(tcpLimits.maxConnections(), tcpLimits.maxConnectionsPerAddress());
+        this.tcpSlots = new ConnectionSlots(tcpLimits.maxConnections(), tcpLimits.maxConnectionsPerAddress());
         this.hostAddresses = hostAddresses;
         // Named, so that top -H, jstack and perf sched tell the query threads from other event loops.
         this.group = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("dns-io"), transport.ioHandlerFactory());
@@ -296,8 +297,8 @@ public final class DnsServer implements AutoCloseable {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         Object slot = tcpSlots.acquire(ch.remoteAddress().getAddress());
-                        if (slot instanceof TcpStats.Refusal refusal) {
-                            tcpStats.recordRefused(refusal, ch.remoteAddress(), refusal == TcpStats.Refusal.GLOBAL
+                        if (slot instanceof ConnectionSlots.Refusal refusal) {
+                            tcpStats.recordRefused(refusal, ch.remoteAddress(), refusal == ConnectionSlots.Refusal.GLOBAL
                                     ? tcpSlots.max() : tcpSlots.maxPerClient());
                             ch.close();
                             return;

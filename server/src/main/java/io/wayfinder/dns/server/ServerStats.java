@@ -1,6 +1,7 @@
 package io.wayfinder.dns.server;
 
 import io.wayfinder.dns.wire.DnsQuery;
+import io.wayfinder.time.LogThrottle;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;

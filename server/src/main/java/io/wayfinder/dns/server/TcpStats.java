@@ -1,5 +1,7 @@
 package io.wayfinder.dns.server;
 
+import io.wayfinder.net.ConnectionSlots.Refusal;
+import io.wayfinder.time.LogThrottle;
 import java.net.InetSocketAddress;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
@@ -13,25 +15,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class TcpStats {
     private static final Logger LOG = LoggerFactory.getLogger(TcpStats.class);
-
-    /** Why a connection was refused at accept. */
-    public enum Refusal {
-        /** {@code maxConnections} were open. */
-        GLOBAL("global"),
-        /** {@code maxConnectionsPerAddress} were open from the client's address (IPv6: its /64). */
-        PER_ADDRESS("per_address");
-
-        private final String label;
-
-        Refusal(String label) {
-            this.label = label;
-        }
-
-        /** The metric label. */
-        public String label() {
-            return label;
-        }
-    }
 
     /** Why the server closed a connection (a client's own close is not counted here). */
     public enum CloseReason {

@@ -3,6 +3,7 @@ package io.wayfinder.dns.server;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.wayfinder.dns.wire.DnsQuery;
+import io.wayfinder.time.LogThrottle;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;

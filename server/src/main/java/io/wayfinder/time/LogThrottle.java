@@ -1,24 +1,38 @@
-package io.wayfinder.dns.server;
+package io.wayfinder.time;
 
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
 /**
  * At most one log line per interval for one kind of event, from any thread, with the number of
  * events that went unlogged in between, so that a flood costs a counter increment, not a log line
- * per packet.
+ * per packet or request. Lock-free: the thread whose compare-and-set moves the interval on writes
+ * the line.
  */
-final class LogThrottle {
-    static final long INTERVAL_NANOS = 10_000_000_000L;
+public final class LogThrottle {
+    public static final long INTERVAL_NANOS = 10_000_000_000L;
 
-    private final AtomicLong last = new AtomicLong(System.nanoTime() - INTERVAL_NANOS);
+    private final LongSupplier nanos;
+    private final AtomicLong last;
     private final AtomicLong suppressed = new AtomicLong();
+
+    /** On the JVM's monotonic clock. */
+    public LogThrottle() {
+        this(System::nanoTime);
+    }
+
+    /** @param nanos a monotonic clock in nanoseconds (tests give a manual one) */
+    public LogThrottle(LongSupplier nanos) {
+        this.nanos = nanos;
+        this.last = new AtomicLong(nanos.getAsLong() - INTERVAL_NANOS); // the first event is logged
+    }
 
     /**
      * @return -1 when this event must not be logged; else how many were not logged since the last
      *         line (the caller logs now)
      */
-    long admit() {
-        long now = System.nanoTime();
+    public long admit() {
+        long now = nanos.getAsLong();
         long before = last.get();
         if (now - before >= INTERVAL_NANOS && last.compareAndSet(before, now)) {
             return suppressed.getAndSet(0);
@@ -28,7 +42,7 @@ final class LogThrottle {
     }
 
     /** The tail of a throttled line: how many were left out, and how often lines come at most. */
-    static String tail(long suppressed) {
+    public static String tail(long suppressed) {
         return suppressed == 0 ? "(at most one such line every 10 s)"
                 : "(" + suppressed + " more since the last such line; at most one every 10 s)";
     }

@@ -1,0 +1,33 @@
+package io.wayfinder.api;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import java.util.List;
+import org.slf4j.LoggerFactory;
+
+/** What one class logs from its creation until it is closed (Logback's ListAppender on its logger). */
+final class CapturedLog implements AutoCloseable {
+    private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
+    private final Logger logger;
+
+    CapturedLog(Class<?> source) {
+        logger = (Logger) LoggerFactory.getLogger(source);
+        appender.start();
+        logger.addAppender(appender);
+    }
+
+    List<String> lines() {
+        return appender.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+    }
+
+    List<Level> levels() {
+        return appender.list.stream().map(ILoggingEvent::getLevel).toList();
+    }
+
+    @Override
+    public void close() {
+        logger.detachAppender(appender);
+    }
+}

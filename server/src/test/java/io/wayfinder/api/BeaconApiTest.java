@@ -260,6 +260,7 @@ class BeaconApiTest {
         }
         HttpResponse<String> over = post("192.0.2.1", SITE, samples("westeurope", "20"));
         assertThat(over.statusCode()).isEqualTo(429);
+        assertThat(over.body()).contains("\"error\":\"Too Many Requests\"");
         assertThat(Long.parseLong(over.headers().firstValue("Retry-After").orElseThrow())).isBetween(1L, 60L);
         assertThat(post("192.0.2.2", SITE, samples("westeurope", "20")).statusCode()).as("another address").isEqualTo(200);
         // IPv6: one subscriber's /64 is one bucket.

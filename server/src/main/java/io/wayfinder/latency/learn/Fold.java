@@ -145,8 +145,9 @@ final class Fold {
         if (grouped) {
             // Every cell's samples lie together already (a first fold, or a bulk import, of samples
             // that come client by client): the groups are the journal's runs of one cell, in place.
-            // No sort order to allocate (752 MB at ninety million samples, and on a machine whose
-            // fresh memory is slow to fault in, as much time again as the fold's own work).
+            // No sort order to allocate: 752 MB at ninety million samples, memory that a first
+            // rebuild faults in fresh, at 2.5-3 s a GiB on a VM that gives freed memory back to its
+            // host (bench/README.md, "Issue 11: the fold without its sort order").
             int start = 0;
             while (start < n) {
                 int cell = cellsOfRun.cellOf(start);

@@ -41,7 +41,7 @@ JVM_OPTS="$(launcher_opts)"
 {
   echo "commit $(git rev-parse --short HEAD) ($(git status --porcelain | wc -l) changed paths)"
   java -version 2>&1 | head -1
-  echo "JVM options: ${JVM_OPTS:-none (the JVM's defaults)}"
+  echo "JVM options: ${JVM_OPTS:-none, the JVM defaults}"
   echo "cpus $(nproc), $(free -g | awk '/Mem:/ {print $2 " GiB RAM"}')"
 } | tee -a "$OUT/machine.txt"
 for n in "${SIZES[@]}"; do

@@ -38,8 +38,6 @@ import java.util.function.BooleanSupplier;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
@@ -72,7 +70,6 @@ import tools.jackson.databind.node.ObjectNode;
  * ({@link ApiErrors}).
  */
 public final class ApiServer implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
     static final String TOKEN = "wayfinder.token";
     /** The message of an error answer, for {@link ApiErrors}' log line. */
     private static final String ERROR_MESSAGE = "wayfinder.error";
@@ -134,6 +131,7 @@ public final class ApiServer implements AutoCloseable {
             return config == null ? null : config.api();
         });
         ApiErrors errors = new ApiErrors(System::nanoTime);
+        FailedRequests failures = new FailedRequests(System::nanoTime);
         ConnectionSlots slots = limits.connectionSlots();
         if (parts.metrics() != null) {
             ApiMetrics.register(parts.metrics(), errors, slots);
@@ -159,11 +157,11 @@ public final class ApiServer implements AutoCloseable {
             }
             cfg.routes.exception(ApiException.class, (e, ctx) -> render(ctx, e));
             cfg.routes.exception(StoreException.class, (e, ctx) -> {
-                LOG.error("API {} {}: {}", ctx.method(), ctx.path(), e.getMessage(), e);
+                failures.storeFailed(ctx.method().name() + " " + ctx.path(), e);
                 render(ctx, new ApiException(503, "the store failed: " + e.getMessage()));
             });
             cfg.routes.exception(Exception.class, (e, ctx) -> {
-                LOG.error("API {} {} failed", ctx.method(), ctx.path(), e);
+                failures.failed(ctx.method().name() + " " + ctx.path(), e);
                 render(ctx, new ApiException(500, "internal error (logged): " + e.getClass().getSimpleName()));
             });
             cfg.routes.error(404, ctx -> {

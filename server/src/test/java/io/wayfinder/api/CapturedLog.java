@@ -22,6 +22,11 @@ final class CapturedLog implements AutoCloseable {
         return appender.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
     }
 
+    /** The exception each line carries, or null. */
+    List<ch.qos.logback.classic.spi.IThrowableProxy> throwables() {
+        return appender.list.stream().map(ILoggingEvent::getThrowableProxy).toList();
+    }
+
     List<Level> levels() {
         return appender.list.stream().map(ILoggingEvent::getLevel).toList();
     }

@@ -109,10 +109,12 @@ public final class ApiServer implements AutoCloseable {
 
     private final Javalin app;
     private final EventStream events;
+    private final HeaderDeadline headerDeadline;
 
-    private ApiServer(Javalin app, EventStream events) {
+    private ApiServer(Javalin app, EventStream events, HeaderDeadline headerDeadline) {
         this.app = app;
         this.events = events;
+        this.headerDeadline = headerDeadline;
     }
 
     /** Starts serving on {@code address} (port 0 picks a free one) and subscribes to the publisher's events. */
@@ -137,9 +139,10 @@ public final class ApiServer implements AutoCloseable {
             ApiMetrics.register(parts.metrics(), errors, slots);
         }
         ApiConnectionLimit connectionLimit = new ApiConnectionLimit(slots, () -> trustedProxies(parts), errors);
+        HeaderDeadline headerDeadline = new HeaderDeadline(limits.headerTime(), System::nanoTime, errors);
         Javalin app = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
-            jetty(cfg.jetty, address, connectionLimit, new BodyReadLimit(limits.bodyPace(), limits.maxBodyReads(),
+            jetty(cfg.jetty, address, connectionLimit, headerDeadline, new BodyReadLimit(limits.bodyPace(), limits.maxBodyReads(),
                     System::nanoTime), errors);
             cfg.requestLogger.http((ctx, millis) -> {
                 if (ctx.statusCode() >= 400) {
@@ -179,9 +182,10 @@ public final class ApiServer implements AutoCloseable {
             app.start();
         } catch (RuntimeException e) {
             events.close();
+            headerDeadline.close();
             throw e;
         }
-        return new ApiServer(app, events);
+        return new ApiServer(app, events, headerDeadline);
     }
 
     /**
@@ -190,7 +194,7 @@ public final class ApiServer implements AutoCloseable {
      * requests that reach no route) counted with the API's.
      */
     private static void jetty(JettyConfig jetty, InetSocketAddress address, ApiConnectionLimit connectionLimit,
-                              BodyReadLimit bodyLimit, ApiErrors errors) {
+                              HeaderDeadline headerDeadline, BodyReadLimit bodyLimit, ApiErrors errors) {
         QueuedThreadPool pool = new QueuedThreadPool(MAX_THREADS, 2, 60_000);
         pool.setName("api");
         jetty.threadPool = pool;
@@ -199,6 +203,7 @@ public final class ApiServer implements AutoCloseable {
             connector.setHost(address.getAddress().getHostAddress());
             connector.setPort(address.getPort());
             connector.addEventListener(connectionLimit);
+            connector.addEventListener(headerDeadline);
             return connector;
         });
         jetty.modifyServer(server -> {
@@ -399,5 +404,6 @@ public final class ApiServer implements AutoCloseable {
     public void close() {
         events.close(); // ends the streams, so that stopping does not wait for them
         app.stop();
+        headerDeadline.close();
     }
 }

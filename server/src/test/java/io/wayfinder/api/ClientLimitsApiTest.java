@@ -30,8 +30,11 @@ import org.junit.jupiter.api.io.TempDir;
  * or the global one are closed as soon as accepted; and meanwhile the API answers the others.
  */
 class ClientLimitsApiTest {
-    /** 6 connections, 2 an address, 2 bodies at once, each cut off 1 s after its first byte unless it brings 1 KiB/s. */
-    static final ApiLimits SMALL = new ApiLimits(6, 2, 2, new BodyPace(Duration.ofSeconds(1), 1024));
+    /**
+     * 6 connections, 2 an address, 2 bodies at once, each cut off 1 s after its first byte unless it
+     * brings 1 KiB/s; a request's line and headers within 2 s.
+     */
+    static final ApiLimits SMALL = new ApiLimits(6, 2, 2, new BodyPace(Duration.ofSeconds(1), 1024), Duration.ofSeconds(2));
     /** Generous: a close that must happen happens within this, however busy the machine. */
     static final int WAIT_MILLIS = 10_000;
 
@@ -116,11 +119,16 @@ class ClientLimitsApiTest {
 
     /** Sends a byte of body every 200 ms, for 20 s at most: never silent for the idle timeout, far below 1 KiB/s. */
     static Thread trickle(Socket s) {
+        return drip(s, new byte[] {' '}, 200);
+    }
+
+    /** Sends {@code unit} every {@code millis} ms, 100 times at most. */
+    static Thread drip(Socket s, byte[] unit, long millis) {
         Thread t = new Thread(() -> {
             try {
                 for (int i = 0; i < 100; i++) {
-                    s.getOutputStream().write(' ');
-                    Thread.sleep(200);
+                    s.getOutputStream().write(unit);
+                    Thread.sleep(millis);
                 }
             } catch (IOException | InterruptedException e) {
                 // cut off, or the test is over
@@ -148,6 +156,48 @@ class ClientLimitsApiTest {
         }
         assertThat(metric("wayfinder_api_errors_total{route=\"/api/v1/profiles/{name}\",status=\"408\"}")).isEqualTo(1);
         assertThat(d.addresses("www.app.test")).as("nothing was written").containsExactly("192.0.2.10");
+    }
+
+    @Test
+    void headersThatTrickleInAreAnswered408AndClosedWhileOthersAreServed() throws Exception {
+        start(ApiDeployment.SETTINGS + ApiDeployment.PROFILES);
+        Socket slow = connectFrom("127.0.0.3");
+        slow.getOutputStream().write("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ".getBytes(StandardCharsets.US_ASCII));
+        Thread trickle = trickle(slow); // a header's value, a byte every 200 ms, never ended
+        Socket lineEnds = connectFrom("127.0.0.4");
+        Thread drip = drip(lineEnds, "\r\n".getBytes(StandardCharsets.US_ASCII), 200); // before any request line
+        try {
+            assertThat(healthzStatus()).as("another client, meanwhile").isEqualTo(200);
+
+            assertThat(response(slow.getInputStream())).startsWith("HTTP/1.1 408 ").contains("Connection: close");
+            assertThat(closedUnanswered(slow)).as("and the connection closed").isTrue();
+            assertThat(response(lineEnds.getInputStream())).startsWith("HTTP/1.1 408 ");
+        } finally {
+            trickle.interrupt();
+            drip.interrupt();
+        }
+        assertThat(metric("wayfinder_api_errors_total{route=\"none\",status=\"408\"}")).isEqualTo(2);
+        assertThat(healthzStatus()).isEqualTo(200);
+    }
+
+    @Test
+    void aConnectionIsNotCutForIdlingBetweenRequestsNorForABodyThatKeepsItsPace() throws Exception {
+        start(ApiDeployment.SETTINGS + ApiDeployment.PROFILES);
+        Socket kept = connectFrom("127.0.0.3");
+        assertThat(healthz(kept)).isEqualTo("HTTP/1.1 200 OK");
+        Thread.sleep(3_000); // idle past the 2 s for headers: only the idle timeout (30 s) bounds this
+        assertThat(healthz(kept)).as("the same connection, after idling").isEqualTo("HTTP/1.1 200 OK");
+
+        // A body of 3 KiB at 1.5 KiB/s: it takes 2 s past its headers, inside its pace.
+        String profile = "{\"trafficRoutingMethod\": \"Priority\", \"endpoints\": [{\"name\": \"a\", \"target\": \"192.0.2.1\"}]}";
+        byte[] body = (profile + " ".repeat(3072 - profile.length())).getBytes(StandardCharsets.US_ASCII);
+        kept.getOutputStream().write(putHead(body.length));
+        for (int at = 0; at < body.length; at += 384) {
+            kept.getOutputStream().write(body, at, Math.min(384, body.length - at));
+            Thread.sleep(250);
+        }
+        assertThat(response(kept.getInputStream())).startsWith("HTTP/1.1 200 ");
+        assertThat(metric("wayfinder_api_errors_total{route=\"none\",status=\"408\"}")).isZero();
     }
 
     @Test

@@ -162,13 +162,27 @@ public final class CpuYield {
      * A few milliseconds, once; the instance's clock, yields and pauses are its own.
      */
     public static void primeTheCompiler() {
-        long[] nanos = {0};
         long[] answered = {0};
         boolean[] answering = {false};
-        // Half an interval a look: every other look gives way, as in a build.
-        CpuYield primer = new CpuYield(() -> nanos[0] += INTERVAL_MICROS * 500, 1, () -> { }, pause -> { });
+        CpuYield primer = new CpuYield(primingClock(), 1, () -> { }, pause -> { });
         primer.addForeground(() -> answering[0] ? ++answered[0] : answered[0]);
         primer.takeEveryBranch(on -> answering[0] = on);
+    }
+
+    /**
+     * The clock {@link #primeTheCompiler} runs on: half an interval a reading, so that every other
+     * look gives way, as in a build; and every seventh reading a stretch longer than a pause's cap
+     * (10 pausing intervals), as a large array's zeroing or a collection makes one, so that the
+     * cap is taken as well. Without those, the cap's branch (in {@code Math.min}, inlined into
+     * every loop that inlined the yield point) was never taken before the first reload, and that
+     * reload took its trap in 12 compiled loops (JFR, jdk.Deoptimization "unstable_if" at
+     * {@code Math.min} under {@link #pointNow}, 2026-12-07).
+     */
+    static LongSupplier primingClock() {
+        long[] nanos = {0};
+        long[] readings = {0};
+        long longStretch = 20 * PAUSING_INTERVAL_MICROS * 1_000;
+        return () -> nanos[0] += ++readings[0] % 7 == 0 ? longStretch : INTERVAL_MICROS * 500;
     }
 
     /**

@@ -299,6 +299,17 @@ class CpuYieldTest {
     }
 
     @Test
+    void primingTakesAPausesCapAsWellAsAPauseUnderIt() {
+        CpuYield cpu = new CpuYield(CpuYield.primingClock(), 1, yields::incrementAndGet, sleeps::add);
+        boolean[] answering = {false};
+        cpu.addForeground(() -> answering[0] ? answered.incrementAndGet() : answered.get());
+        cpu.takeEveryBranch(on -> answering[0] = on);
+        long cap = 10 * CpuYield.PAUSING_INTERVAL_MICROS * 1_000;
+        assertTrue(sleeps.contains(cap), "a stretch longer than the cap, paused for the cap: " + sleeps);
+        assertTrue(sleeps.stream().anyMatch(pause -> pause < cap), "and shorter stretches, paused for as long: " + sleeps);
+    }
+
+    @Test
     void primingTheCompilerLeavesTheServersYieldPointsAlone() {
         long watched = CpuYield.watchedAnswers();
         CpuYield.primeTheCompiler();

@@ -146,7 +146,7 @@ public final class ApiServer implements AutoCloseable {
                     System::nanoTime), errors);
             cfg.requestLogger.http((ctx, millis) -> {
                 if (ctx.statusCode() >= 400) {
-                    errors.answered(ctx.statusCode(), routeOf(ctx.path(), routes), ctx.method().name() + " " + ctx.path(),
+                    errors.answered(ctx.statusCode(), routeOf(ctx.path(), routes), requestLine(ctx),
                             ctx.req().getRemoteAddr(), ctx.attribute(ERROR_MESSAGE));
                 }
             });
@@ -160,11 +160,11 @@ public final class ApiServer implements AutoCloseable {
             }
             cfg.routes.exception(ApiException.class, (e, ctx) -> render(ctx, e));
             cfg.routes.exception(StoreException.class, (e, ctx) -> {
-                failures.storeFailed(ctx.method().name() + " " + ctx.path(), e);
+                failures.storeFailed(requestLine(ctx), e);
                 render(ctx, new ApiException(503, "the store failed: " + e.getMessage()));
             });
             cfg.routes.exception(Exception.class, (e, ctx) -> {
-                failures.failed(ctx.method().name() + " " + ctx.path(), e);
+                failures.failed(requestLine(ctx), e);
                 render(ctx, new ApiException(500, "internal error (logged): " + e.getClass().getSimpleName()));
             });
             cfg.routes.error(404, ctx -> {
@@ -314,6 +314,11 @@ public final class ApiServer implements AutoCloseable {
             }
         }
         return ApiErrors.NO_ROUTE;
+    }
+
+    /** What was asked, as a log line says it: {@code PUT /api/v1/profiles/web}. */
+    private static String requestLine(Context ctx) {
+        return ctx.method().name() + " " + ctx.path();
     }
 
     /** {@code latency.rum.trustedProxies} of the configuration being served; empty when none. */

@@ -16,10 +16,6 @@ import io.wayfinder.latency.learn.Measurement;
 import io.wayfinder.net.IpPrefix;
 import io.wayfinder.profile.WayfinderConfig.ApiToken;
 import io.wayfinder.profile.WayfinderConfig.RumSettings;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -442,36 +438,15 @@ final class BeaconResources {
         return samples;
     }
 
+    /** The post's body, at most {@link #MAX_BODY_BYTES}; one refused (too large, unreadable) is counted. */
     private String body(Context ctx) {
-        long declared = ctx.req().getContentLengthLong();
-        if (declared > MAX_BODY_BYTES && RequestBodies.awaitsContinue(ctx)) {
-            throw tooLarge();
-        }
-        try (InputStream in = ctx.req().getInputStream()) {
-            if (declared > MAX_BODY_BYTES) {
-                RequestBodies.drain(in, DRAIN_BYTES);
-                throw tooLarge();
-            }
-            ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-            byte[] chunk = new byte[4096];
-            for (int n = in.read(chunk); n >= 0; n = in.read(chunk)) {
-                buffer.write(chunk, 0, n);
-                if (buffer.size() > MAX_BODY_BYTES) {
-                    RequestBodies.drain(in, DRAIN_BYTES);
-                    throw tooLarge();
-                }
-            }
-            return buffer.toString(StandardCharsets.UTF_8);
-        } catch (IOException e) {
+        try {
+            return RequestBodies.text(ctx, MAX_BODY_BYTES, DRAIN_BYTES, () -> new ApiException(413,
+                    "the body is larger than " + MAX_BODY_BYTES + " bytes", List.of(), Map.of("Connection", "close")));
+        } catch (ApiException refused) {
             counters.rejected(PostRejection.BODY);
-            throw RequestBodies.unreadable(e);
+            throw refused;
         }
-    }
-
-    private ApiException tooLarge() {
-        counters.rejected(PostRejection.BODY);
-        return new ApiException(413, "the body is larger than " + MAX_BODY_BYTES + " bytes", List.of(),
-                Map.of("Connection", "close"));
     }
 
     private static void cors(Context ctx, String origin) {

@@ -16,6 +16,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -43,33 +44,40 @@ final class RequestBodies {
             throw new ApiException(415, (type == null ? "no Content-Type" : "Content-Type " + type) + "; send "
                     + String.join(" or ", types));
         }
-        long declared = ctx.req().getContentLengthLong();
-        if (declared > MAX_BYTES && awaitsContinue(ctx)) {
-            throw tooLarge();
-        }
-        String text;
-        try (InputStream in = ctx.req().getInputStream()) {
-            if (declared > MAX_BYTES) {
-                drain(in, DRAIN_BYTES);
-                throw tooLarge();
-            }
-            ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-            byte[] chunk = new byte[8192];
-            for (int n = in.read(chunk); n >= 0; n = in.read(chunk)) {
-                buffer.write(chunk, 0, n);
-                if (buffer.size() > MAX_BYTES) {
-                    drain(in, DRAIN_BYTES);
-                    throw tooLarge();
-                }
-            }
-            text = buffer.toString(StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw unreadable(e);
-        }
+        String text = text(ctx, MAX_BYTES, DRAIN_BYTES, RequestBodies::tooLarge);
         try {
             return ProfileTreeReader.parseJson(text);
         } catch (ConfigException e) {
             throw ApiException.badRequest(e.getMessage(), errors(null, e));
+        }
+    }
+
+    /**
+     * The body as text, at most {@code maxBytes}, by its Content-Length or as it arrives. Over that,
+     * {@code tooLarge}'s exception: before any read when the client awaits "100 Continue" (so that
+     * it is never invited to send it), else after reading and dropping up to {@code drainBytes} of
+     * what is still coming ({@link #drain}). A body that cannot be read: {@link #unreadable}.
+     */
+    static String text(Context ctx, int maxBytes, long drainBytes, Supplier<ApiException> tooLarge) {
+        long declared = ctx.req().getContentLengthLong();
+        if (declared > maxBytes && awaitsContinue(ctx)) {
+            throw tooLarge.get();
+        }
+        try (InputStream in = ctx.req().getInputStream()) {
+            ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+            boolean over = declared > maxBytes;
+            byte[] chunk = new byte[8192];
+            for (int n; !over && (n = in.read(chunk)) >= 0; ) {
+                buffer.write(chunk, 0, n);
+                over = buffer.size() > maxBytes;
+            }
+            if (over) {
+                drain(in, drainBytes);
+                throw tooLarge.get();
+            }
+            return buffer.toString(StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw unreadable(e);
         }
     }
 

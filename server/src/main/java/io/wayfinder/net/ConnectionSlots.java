@@ -54,8 +54,7 @@ public final class ConnectionSlots {
      *         or, when it must be refused, the {@link Refusal} that says why
      */
     public Object acquire(InetAddress address) {
-        if (open.incrementAndGet() > max) {
-            open.decrementAndGet();
+        if (!takeGlobal()) {
             return Refusal.GLOBAL;
         }
         Object key = key(address);
@@ -82,11 +81,16 @@ public final class ConnectionSlots {
      * @return the key to {@link #release}, or {@link Refusal#GLOBAL}
      */
     public Object acquireGlobalOnly() {
+        return takeGlobal() ? GLOBAL_ONLY : Refusal.GLOBAL;
+    }
+
+    /** Takes one of the {@link #max()} slots, if one is free. */
+    private boolean takeGlobal() {
         if (open.incrementAndGet() > max) {
             open.decrementAndGet();
-            return Refusal.GLOBAL;
+            return false;
         }
-        return GLOBAL_ONLY;
+        return true;
     }
 
     /** Gives back the slot of an {@link #acquire} or {@link #acquireGlobalOnly} that was not refused. */

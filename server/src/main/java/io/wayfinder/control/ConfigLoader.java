@@ -58,6 +58,17 @@ public final class ConfigLoader {
     }
 
     /**
+     * A reload: as {@link #load(Path, Clock, GeoLookupFailures, ProfileSource)}, keeping the served
+     * routing plan when the configuration is the same (a data file changed, nothing else).
+     *
+     * @param served the plan being served, or null
+     */
+    public static LoadedConfig reload(Path file, Clock clock, GeoLookupFailures geoFailures, ProfileSource profiles,
+                                      RoutingPlan served) throws ConfigException, IOException {
+        return complete(read(file), profiles, clock, geoFailures, served);
+    }
+
+    /**
      * A configuration file read, each value checked, not yet validated as a whole nor loaded: enough
      * to tell whether it serves its own profiles or the store's.
      *
@@ -78,6 +89,11 @@ public final class ConfigLoader {
     /** The file's settings with the source's profiles: validated whole, data files loaded, compiled. */
     public static LoadedConfig complete(FileRead read, ProfileSource profiles, Clock clock, GeoLookupFailures geoFailures)
             throws ConfigException, IOException {
+        return complete(read, profiles, clock, geoFailures, null);
+    }
+
+    private static LoadedConfig complete(FileRead read, ProfileSource profiles, Clock clock, GeoLookupFailures geoFailures,
+                                         RoutingPlan served) throws ConfigException, IOException {
         if (!read.errors().isEmpty()) {
             if (read.config().api() == null) {
                 reader().validate(read.config(), read.errors()); // the file holds the profiles: every error at once
@@ -92,9 +108,24 @@ public final class ConfigLoader {
             throw profiles.explain(e, config);
         }
         LoadedSources sources = LoadedSources.load(config, geoFailures);
-        RoutingPlan plan = RoutingPlan.compile(config);
+        RoutingPlan plan = planFor(config, served);
         return new LoadedConfig(read.file(), config, plan, ZoneData.build(plan, clock.instant().getEpochSecond()), sources,
                 read.stamps(), composed.revision());
+    }
+
+    /**
+     * The served plan when it was compiled from an equal configuration, else a new one. A plan is a
+     * function of its configuration alone (the data files feed the routing table, not the plan), and
+     * keeping it keeps what the query path holds per plan: each event loop's answer counters
+     * ({@code AnswerCounts}) go on instead of a new generation per data reload, and the event
+     * loops' compiled code never meets a plan it has not seen. Their check for a new plan is a
+     * branch taken only when the configuration changes, which the JIT compiles as a trap: at the
+     * first reload of a latency table after start-up, every event loop's compiled answer path was
+     * thrown away at it (JFR, jdk.Deoptimization "unstable_if" in QueryAnswerer.answerProfile;
+     * bench/reload, 2026-12-07).
+     */
+    static RoutingPlan planFor(WayfinderConfig config, RoutingPlan served) {
+        return served != null && served.config().equals(config) ? served : RoutingPlan.compile(config);
     }
 
     /**

@@ -110,7 +110,7 @@ public final class ConfigReloads implements AutoCloseable {
     /** The configuration loaded, or null (logged) when it cannot be. */
     private LoadedConfig load() {
         try {
-            return ConfigLoader.load(file, clock, geoFailures, profiles);
+            return ConfigLoader.reload(file, clock, geoFailures, profiles, served.current().plan());
         } catch (ConfigException e) {
             LOG.error("configuration {} rejected; still serving the previous one:\n{}", file, e.getMessage());
         } catch (Throwable e) { // IOException, a bug, or an Error: the watcher must outlive any file

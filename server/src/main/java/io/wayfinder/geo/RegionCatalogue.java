@@ -140,6 +140,21 @@ public final class RegionCatalogue {
         return names;
     }
 
+    /**
+     * Two catalogues are equal when they hold the same regions in the same order: a configuration
+     * read again from an unchanged file then equals the one served, whose routing plan a reload
+     * keeps ({@code ConfigLoader}).
+     */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof RegionCatalogue other && List.copyOf(byName.values()).equals(List.copyOf(other.byName.values()));
+    }
+
+    @Override
+    public int hashCode() {
+        return List.copyOf(byName.values()).hashCode();
+    }
+
     /** How names are compared: "East US", "eastus" and "EAST  US" are one spelling. */
     private static String key(String name) {
         return WHITE_SPACE.matcher(name).replaceAll("").toLowerCase(Locale.ROOT);

@@ -90,14 +90,27 @@ public final class AnswerDurations {
             this.tcp = tcp;
         }
 
-        /** Records one answer that took {@code nanos} from decode start to written. */
+        /**
+         * Records one answer that took {@code nanos} from decode start to written (a negative
+         * duration, which a monotonic clock never gives, counts as 0).
+         *
+         * <p>Without a branch on the duration: a loop that stopped at the answer's bucket ended at
+         * a bucket of microseconds millions of times before the JIT compiled it, so the compiler
+         * left the way past the last bound out of the event loop's compiled code, with a trap in
+         * its place. The first answer over 10 ms (one held up by a collection's pause) took the
+         * trap: the event loop's whole compiled read path thrown away and run in the interpreter
+         * until compiled again, on the first reload after start (JFR, jdk.Deoptimization
+         * "unstable_if" in this method, inlined into UdpQueryHandler.channelRead0; bench/reload,
+         * 2026-12-07). Counting the bounds below the duration takes the same steps for every answer.
+         */
         public void record(long nanos) {
+            long n = nanos & ~(nanos >> 63);
             int i = 0;
-            while (i < BOUNDS_NANOS.length && nanos > BOUNDS_NANOS[i]) { // a few steps: most answers take microseconds
-                i++;
+            for (long bound : BOUNDS_NANOS) {
+                i += (int) ((bound - n) >>> 63); // 1 while the answer took longer than the bound
             }
             LONGS.setOpaque(buckets, i, (long) LONGS.getOpaque(buckets, i) + 1);
-            LONGS.setOpaque(sum, 0, (long) LONGS.getOpaque(sum, 0) + Math.max(0, nanos));
+            LONGS.setOpaque(sum, 0, (long) LONGS.getOpaque(sum, 0) + n);
         }
     }
 }

@@ -178,6 +178,7 @@ public final class WayfinderServer implements AutoCloseable {
     public static WayfinderServer start(Path configFile, Options options)
             throws ConfigException, IOException, InterruptedException {
         CpuYield.primeTheCompiler(); // before the table's first load compiles the build's loops
+        ClassHierarchyWarmup.loadClasses(); // before the query path is compiled
         Clock clock = Clock.systemUTC();
         GeoLookupFailures geoFailures = new GeoLookupFailures(clock);
         ConfigLoader.FileRead read = ConfigLoader.read(configFile);

@@ -14,10 +14,11 @@ import java.util.concurrent.atomic.LongAdder;
  * (class hierarchy analysis) and discards the compiled code when a class that breaks it is loaded.
  * The answer path counts in {@link LongAdder}s, and while LongAdder was the only loaded subclass of
  * its base class ({@code Striped64}), the compiled event loop relied on it. The first
- * {@link DoubleAdder} came with the first value of a Prometheus counter that a reload sets
- * (and Jetty's statistics use the accumulators): at the first reload after start-up, under load,
- * every compiled copy of the UDP read path was made not entrant at once and compiled again, while
- * the reload's build ran (-XX:+LogCompilation during bench/reload: "dependency_failed
+ * {@link DoubleAdder} (Prometheus' counters use them, Jetty's statistics the accumulators) was
+ * loaded during the first reload after start-up, and under load the six compiled methods of the
+ * UDP read path that held the adder's code (Netty's fireChannelRead down to
+ * ServerStats.recordAnswer) were made not entrant at once and compiled again while the reload's
+ * build ran (-XX:+LogCompilation during bench/reload: "dependency_failed
  * abstract_with_unique_concrete_subtype Striped64 ... witness DoubleAdder", 2026-12-07; the one
  * such failure after start-up). Loaded first, the assumption is never made.
  */

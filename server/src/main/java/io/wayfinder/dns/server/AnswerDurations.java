@@ -96,12 +96,12 @@ public final class AnswerDurations {
          *
          * <p>Without a branch on the duration: a loop that stopped at the answer's bucket ended at
          * a bucket of microseconds millions of times before the JIT compiled it, so the compiler
-         * left the way past the last bound out of the event loop's compiled code, with a trap in
-         * its place. The first answer over 10 ms (one held up by a collection's pause) took the
-         * trap: the event loop's whole compiled read path thrown away and run in the interpreter
-         * until compiled again, on the first reload after start (JFR, jdk.Deoptimization
-         * "unstable_if" in this method, inlined into UdpQueryHandler.channelRead0; bench/reload,
-         * 2026-12-07). Counting the bounds below the duration takes the same steps for every answer.
+         * left the way past the last bound out of the compiled code, with a trap in its place. The
+         * first answer over 10 ms (one held up by a collection's pause) took the trap, and the
+         * event loop went on in the interpreter until the code was compiled again: on the first
+         * reload after start (JFR, jdk.Deoptimization "unstable_if" at this loop on the event
+         * loop's thread, under UdpQueryHandler.channelRead0; bench/reload, 2026-12-07). Counting
+         * the bounds below the duration takes the same steps for every answer.
          */
         public void record(long nanos) {
             long n = nanos & ~(nanos >> 63);

@@ -14,8 +14,10 @@ import java.util.concurrent.atomic.LongAdder;
  * (class hierarchy analysis) and discards the compiled code when a class that breaks it is loaded.
  * The answer path counts in {@link LongAdder}s, and while LongAdder was the only loaded subclass of
  * its base class ({@code Striped64}), the compiled event loop relied on it. The first
- * {@link DoubleAdder} (Prometheus' counters use them, Jetty's statistics the accumulators) was
- * loaded during the first reload after start-up, and under load the six compiled methods of the
+ * {@link DoubleAdder} is a Prometheus counter's: the JVM metrics' allocation counter
+ * (jvm_memory_pool_allocated_bytes_total) gets its first values from the first collection after
+ * start-up, which is the first reload's (JFR jdk.ClassLoad, on the Notification Thread; Jetty's
+ * statistics use the accumulators). Then, under load, the six compiled methods of the
  * UDP read path that held the adder's code (Netty's fireChannelRead down to
  * ServerStats.recordAnswer) were made not entrant at once and compiled again while the reload's
  * build ran (-XX:+LogCompilation during bench/reload: "dependency_failed

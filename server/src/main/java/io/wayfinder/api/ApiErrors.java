@@ -54,7 +54,7 @@ final class ApiErrors {
      * @param message what the answer said, or null
      */
     void answered(int status, String route, String request, String peer, String message) {
-        answers.computeIfAbsent(new Series(status, route), s -> new LongAdder()).increment();
+        counted(status, route);
         long suppressed = answerLogs.computeIfAbsent(status, s -> new LogThrottle(nanos)).admit();
         if (suppressed < 0) {
             return;
@@ -67,6 +67,14 @@ final class ApiErrors {
         } else {
             LOG.info(line, args);
         }
+    }
+
+    /**
+     * The API answered {@code status} for a failure already logged where it happened, with its
+     * stack trace ({@link FailedRequests}): counted, not logged a second time.
+     */
+    void counted(int status, String route) {
+        answers.computeIfAbsent(new Series(status, route), s -> new LongAdder()).increment();
     }
 
     /** A connection from {@code peer} was closed as soon as accepted: {@code limit} were open. */

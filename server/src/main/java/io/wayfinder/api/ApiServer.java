@@ -73,6 +73,8 @@ public final class ApiServer implements AutoCloseable {
     static final String TOKEN = "wayfinder.token";
     /** The message of an error answer, for {@link ApiErrors}' log line. */
     private static final String ERROR_MESSAGE = "wayfinder.error";
+    /** Set on a request whose failure {@link FailedRequests} logged: its answer is counted, not logged again. */
+    private static final String FAILURE_LOGGED = "wayfinder.failure-logged";
     static final int MAX_THREADS = 48;
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
@@ -145,9 +147,15 @@ public final class ApiServer implements AutoCloseable {
             jetty(cfg.jetty, address, connectionLimit, headerDeadline, new BodyReadLimit(limits.bodyPace(), limits.maxBodyReads(),
                     System::nanoTime), errors);
             cfg.requestLogger.http((ctx, millis) -> {
-                if (ctx.statusCode() >= 400) {
-                    errors.answered(ctx.statusCode(), routeOf(ctx.path(), routes), requestLine(ctx),
-                            ctx.req().getRemoteAddr(), ctx.attribute(ERROR_MESSAGE));
+                if (ctx.statusCode() < 400) {
+                    return;
+                }
+                String route = routeOf(ctx.path(), routes);
+                if (ctx.attribute(FAILURE_LOGGED) != null) {
+                    errors.counted(ctx.statusCode(), route);
+                } else {
+                    errors.answered(ctx.statusCode(), route, requestLine(ctx), ctx.req().getRemoteAddr(),
+                            ctx.attribute(ERROR_MESSAGE));
                 }
             });
             cfg.http.maxRequestSize = RequestBodies.MAX_BYTES;
@@ -161,10 +169,12 @@ public final class ApiServer implements AutoCloseable {
             cfg.routes.exception(ApiException.class, (e, ctx) -> render(ctx, e));
             cfg.routes.exception(StoreException.class, (e, ctx) -> {
                 failures.storeFailed(requestLine(ctx), e);
+                ctx.attribute(FAILURE_LOGGED, true);
                 render(ctx, new ApiException(503, "the store failed: " + e.getMessage()));
             });
             cfg.routes.exception(Exception.class, (e, ctx) -> {
                 failures.failed(requestLine(ctx), e);
+                ctx.attribute(FAILURE_LOGGED, true);
                 render(ctx, new ApiException(500, "internal error (logged): " + e.getClass().getSimpleName()));
             });
             cfg.routes.error(404, ctx -> {

@@ -31,12 +31,12 @@ import org.eclipse.jetty.util.Callback;
  * last at rest: leading line ends are bytes too) and while a request is being read or answered
  * (the parser past the headers: {@link BodyReadLimit} bounds the body), or when a request came
  * since the last look (one answered between two looks); otherwise a request's line and headers are
- * on their way, since the last look that found it at rest. A look is a read of
- * two fields: 512 connections cost nothing to look at.
+ * on their way, since the last look that found it at rest. A look reads the
+ * parser's state and two counters: 512 connections cost nothing to look at.
  *
  * <p>The parser is read through Jetty's {@code internal.HttpConnection}, the one class that exposes
- * it; a connection of another kind is never cut. {@code HeaderDeadlineApiTest} fails if that ever
- * stops working.
+ * it; a connection of another kind is never cut. {@code ClientLimitsApiTest}'s test of headers
+ * that trickle in fails if that ever stops working.
  */
 final class HeaderDeadline implements Connection.Listener, AutoCloseable {
     private static final byte[] TIMEOUT = ("HTTP/1.1 408 Request Timeout\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")

@@ -50,6 +50,17 @@ class ApiErrorsTest {
     }
 
     @Test
+    void aFailureLoggedWhereItHappenedIsCountedWithoutASecondLine() {
+        errors.counted(500, "/api/v1/profiles/{name}");
+        errors.counted(503, "/api/v1/profiles/{name}");
+
+        assertThat(log.lines()).isEmpty();
+        assertThat(errors.answers()).containsExactly(
+                Map.entry(new ApiErrors.Series(500, "/api/v1/profiles/{name}"), 1L),
+                Map.entry(new ApiErrors.Series(503, "/api/v1/profiles/{name}"), 1L));
+    }
+
+    @Test
     void clientErrorsAreInfoServerErrorsWarn() {
         errors.answered(400, "/rum", "POST /rum", "192.0.2.1", "bad");
         errors.answered(503, "/api/v1/events", "GET /api/v1/events", "192.0.2.1", "too many event-stream clients");

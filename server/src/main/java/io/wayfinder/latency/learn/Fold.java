@@ -142,51 +142,44 @@ final class Fold {
         int[] networkOfRun = new int[keyRuns];
         boolean grouped = findCells(journal, store, networkOfRun);
         CellsOfRun cellsOfRun = new CellsOfRun(journal, store, networkOfRun);
-        if (grouped) {
-            // Every cell's samples lie together already (a first fold, or a bulk import, of samples
-            // that come client by client): the groups are the journal's runs of one cell, in place.
-            // No sort order to allocate: 752 MB at ninety million samples, memory that a first
-            // rebuild faults in fresh, at 2.5-3 s a GiB on a VM that gives freed memory back to its
-            // host (bench/README.md, "Issue 11: the fold without its sort order").
-            int start = 0;
-            while (start < n) {
-                int cell = cellsOfRun.cellOf(start);
-                int end = start + 1;
-                while (end < n && cellsOfRun.cellOf(end) == cell) {
-                    end++;
-                }
-                int k = end - start;
-                ensureScratch(k);
-                for (int j = 0; j < k; j++) {
-                    scratchIndex[j] = start + j;
-                }
-                group(journal, k, cell, store, nowMinute, priorVariance, keep, keepLimit);
-                start = end;
+        // Every cell's samples lie together already when they came client by client (a first fold,
+        // or a bulk import): the groups are the journal's runs of one cell, in place, with no sort
+        // order to allocate (752 MB at ninety million samples, memory that a first rebuild faults in
+        // fresh, at 2.5-3 s a GiB on a VM that gives freed memory back to its host: bench/README.md,
+        // "Issue 11: the fold without its sort order"). Otherwise the samples are sorted by cell.
+        long[] order = grouped ? null : orderByCell(n, cellsOfRun, store.cellCount());
+        int start = 0;
+        while (start < n) {
+            int cell = cellAt(start, order, cellsOfRun);
+            int end = start + 1;
+            while (end < n && cellAt(end, order, cellsOfRun) == cell) {
+                end++;
             }
-        } else {
-            long[] order = new long[n];
-            for (int i = 0; i < n; i++) {
-                CpuYield.every(i);
-                order[i] = (long) cellsOfRun.cellOf(i) << 32 | i;
+            int k = end - start;
+            ensureScratch(k);
+            for (int j = 0; j < k; j++) {
+                scratchIndex[j] = order == null ? start + j : (int) order[start + j];
             }
-            groupByCell(order, n, store.cellCount());
-            int start = 0;
-            while (start < n) {
-                int cell = (int) (order[start] >>> 32);
-                int end = start + 1;
-                while (end < n && (int) (order[end] >>> 32) == cell) {
-                    end++;
-                }
-                int k = end - start;
-                ensureScratch(k);
-                for (int j = 0; j < k; j++) {
-                    scratchIndex[j] = (int) order[start + j];
-                }
-                group(journal, k, cell, store, nowMinute, priorVariance, keep, keepLimit);
-                start = end;
-            }
+            group(journal, k, cell, store, nowMinute, priorVariance, keep, keepLimit);
+            start = end;
         }
         store.trim();
+    }
+
+    /** The samples' indexes sorted by cell, each {@code cell << 32 | index}. */
+    private static long[] orderByCell(int n, CellsOfRun cellsOfRun, int cells) {
+        long[] order = new long[n];
+        for (int i = 0; i < n; i++) {
+            CpuYield.every(i);
+            order[i] = (long) cellsOfRun.cellOf(i) << 32 | i;
+        }
+        groupByCell(order, n, cells);
+        return order;
+    }
+
+    /** The cell of the sample at grouping position {@code p}: the journal's order, or {@code order}'s when sorted. */
+    private static int cellAt(int p, long[] order, CellsOfRun cellsOfRun) {
+        return order == null ? cellsOfRun.cellOf(p) : (int) (order[p] >>> 32);
     }
 
     /**

@@ -20,11 +20,11 @@ import io.netty.util.concurrent.ScheduledFuture;
 import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
 import io.prometheus.metrics.expositionformats.ExpositionFormats;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.wayfinder.time.LogThrottle;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,8 +38,8 @@ import org.slf4j.LoggerFactory;
 final class MetricsRequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final Logger LOG = LoggerFactory.getLogger(MetricsRequestHandler.class);
     private static final ExpositionFormats FORMATS = ExpositionFormats.init();
-    private static final long LOG_INTERVAL_NANOS = 10_000_000_000L;
-    private static final AtomicLong lastErrorLog = new AtomicLong(System.nanoTime() - LOG_INTERVAL_NANOS);
+    /** One for every metrics connection: a client that fails each request in a loop still writes a line every 10 s. */
+    private static final LogThrottle ERROR_LOG = new LogThrottle();
 
     private final PrometheusRegistry registry;
     private final MetricsHttpServer server;
@@ -157,10 +157,9 @@ final class MetricsRequestHandler extends SimpleChannelInboundHandler<FullHttpRe
     }
 
     private static void logError(String what, Throwable t) {
-        long now = System.nanoTime();
-        long last = lastErrorLog.get();
-        if (now - last >= LOG_INTERVAL_NANOS && lastErrorLog.compareAndSet(last, now)) {
-            LOG.warn("{} (further metrics errors are logged at most every 10 s)", what, t);
+        long suppressed = ERROR_LOG.admit();
+        if (suppressed >= 0) {
+            LOG.warn("{} {}", what, LogThrottle.tail(suppressed), t);
         }
     }
 }

@@ -12,6 +12,7 @@ import java.util.function.LongSupplier;
 public final class LogThrottle {
     public static final long INTERVAL_NANOS = 10_000_000_000L;
 
+    private final long intervalNanos;
     private final LongSupplier nanos;
     private final AtomicLong last;
     private final AtomicLong suppressed = new AtomicLong();
@@ -23,8 +24,18 @@ public final class LogThrottle {
 
     /** @param nanos a monotonic clock in nanoseconds (tests give a manual one) */
     public LogThrottle(LongSupplier nanos) {
+        this(INTERVAL_NANOS, nanos);
+    }
+
+    /**
+     * @param intervalNanos the least time between two lines (the {@link #tail} phrase says 10 s:
+     *                      a caller with another interval words its own)
+     * @param nanos         a monotonic clock in nanoseconds
+     */
+    public LogThrottle(long intervalNanos, LongSupplier nanos) {
+        this.intervalNanos = intervalNanos;
         this.nanos = nanos;
-        this.last = new AtomicLong(nanos.getAsLong() - INTERVAL_NANOS); // the first event is logged
+        this.last = new AtomicLong(nanos.getAsLong() - intervalNanos); // the first event is logged
     }
 
     /**
@@ -34,7 +45,7 @@ public final class LogThrottle {
     public long admit() {
         long now = nanos.getAsLong();
         long before = last.get();
-        if (now - before >= INTERVAL_NANOS && last.compareAndSet(before, now)) {
+        if (now - before >= intervalNanos && last.compareAndSet(before, now)) {
             return suppressed.getAndSet(0);
         }
         suppressed.incrementAndGet();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;
 import io.wayfinder.net.ConnectionSlots.Refusal;
+import io.wayfinder.testing.CapturedLog;
 import io.wayfinder.time.LogThrottle;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;

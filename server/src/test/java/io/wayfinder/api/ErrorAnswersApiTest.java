@@ -2,6 +2,7 @@ package io.wayfinder.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.wayfinder.testing.CapturedLog;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.http.HttpRequest;

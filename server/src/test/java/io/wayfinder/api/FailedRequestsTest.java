@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;
 import io.wayfinder.store.StoreException;
+import io.wayfinder.testing.CapturedLog;
 import io.wayfinder.time.LogThrottle;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;

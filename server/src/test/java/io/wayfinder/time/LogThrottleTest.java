@@ -31,6 +31,16 @@ class LogThrottleTest {
     }
 
     @Test
+    void aThrottleOfItsOwnIntervalKeepsIt() {
+        LogThrottle everyFiveSeconds = new LogThrottle(5_000_000_000L, now::get);
+        assertThat(everyFiveSeconds.admit()).isZero();
+        now.addAndGet(4_999_999_999L);
+        assertThat(everyFiveSeconds.admit()).isEqualTo(-1);
+        now.addAndGet(1);
+        assertThat(everyFiveSeconds.admit()).isEqualTo(1);
+    }
+
+    @Test
     void theTailSaysWhatWasLeftOut() {
         assertThat(LogThrottle.tail(0)).isEqualTo("(at most one such line every 10 s)");
         assertThat(LogThrottle.tail(3)).isEqualTo("(3 more since the last such line; at most one every 10 s)");

@@ -2,10 +2,10 @@ package io.wayfinder.dns.ratelimit;
 
 import io.netty.buffer.ByteBuf;
 import io.wayfinder.dns.wire.DnsQuery;
+import io.wayfinder.time.LogThrottle;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
@@ -81,8 +81,8 @@ public final class ResponseRateLimiter {
     private final LongAdder dropped = new LongAdder();
     private final LongAdder slipped = new LongAdder();
     private final LongAdder starts = new LongAdder();
-    private final AtomicLong lastStartLog;
-    private final LongAdder startsNotLogged = new LongAdder();
+    /** A line when limiting starts, at most every 5 s: a flood from forged addresses starts it for many networks. */
+    private final LogThrottle startLog;
 
     public ResponseRateLimiter(ResponseRateSettings settings) {
         this(settings, System::nanoTime, ThreadLocalRandom.current().nextLong());
@@ -93,7 +93,7 @@ public final class ResponseRateLimiter {
         this.settings = settings;
         this.nanoClock = nanoClock;
         this.seed = seed;
-        this.lastStartLog = new AtomicLong(nanoClock.getAsLong() - LOG_INTERVAL_NANOS);
+        this.startLog = new LogThrottle(LOG_INTERVAL_NANOS, nanoClock);
     }
 
     /** Applies new settings from the next response on (a configuration reload); counts are kept. */
@@ -248,13 +248,10 @@ public final class ResponseRateLimiter {
     /** One line when limiting starts for a network and kind; at most one every 5 s, the rest counted into the next. */
     private void logStart(ResponseRateSettings s, byte[] address, ResponseKind kind, DnsQuery query) {
         starts.increment();
-        long now = nanoClock.getAsLong();
-        long last = lastStartLog.get();
-        if (now - last < LOG_INTERVAL_NANOS || !lastStartLog.compareAndSet(last, now)) {
-            startsNotLogged.increment();
+        long others = startLog.admit();
+        if (others < 0) {
             return;
         }
-        long others = startsNotLogged.sumThenReset();
         String example = query == null || kind == ResponseKind.ERROR ? ""
                 : " (such as " + query.nameText() + " type " + query.qtype() + ")";
         LOG.warn("response-rate limit: {} is being sent more than {} {} responses a second{}; {}{}",

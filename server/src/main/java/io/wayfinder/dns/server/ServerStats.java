@@ -2,7 +2,6 @@ package io.wayfinder.dns.server;
 
 import io.wayfinder.dns.wire.DnsQuery;
 import io.wayfinder.time.LogThrottle;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -10,14 +9,13 @@ import org.slf4j.LoggerFactory;
 /** Counters of what the server did, cheap to bump from every event loop; and the rate-limited error log. */
 public final class ServerStats {
     private static final Logger LOG = LoggerFactory.getLogger(ServerStats.class);
-    private static final long LOG_INTERVAL_NANOS = 10_000_000_000L;
 
     private final LongAdder[] byRcode = new LongAdder[24];
     private final LongAdder dropped = new LongAdder();
     private final LongAdder failures = new LongAdder();
     private final LongAdder listenerErrors = new LongAdder();
     private final LogThrottle listenerErrorLog = new LogThrottle();
-    private final AtomicLong lastFailureLog = new AtomicLong(System.nanoTime() - LOG_INTERVAL_NANOS);
+    private final LogThrottle failureLog = new LogThrottle();
 
     public ServerStats() {
         for (int i = 0; i < byRcode.length; i++) {
@@ -40,11 +38,10 @@ public final class ServerStats {
 
     void recordFailure(RuntimeException e, DnsQuery query) {
         failures.increment(); // the SERVFAIL itself is counted by recordAnswer, if it is sent
-        long now = System.nanoTime();
-        long last = lastFailureLog.get();
-        if (now - last >= LOG_INTERVAL_NANOS && lastFailureLog.compareAndSet(last, now)) {
-            LOG.error("answering {} type {} failed (SERVFAIL sent; further failures are logged at most every 10 s)",
-                    query.nameText(), query.qtype(), e);
+        long suppressed = failureLog.admit();
+        if (suppressed >= 0) {
+            LOG.error("answering {} type {} failed (SERVFAIL sent) {}", query.nameText(), query.qtype(),
+                    LogThrottle.tail(suppressed), e);
         }
     }
 

@@ -11,6 +11,7 @@ import io.wayfinder.dns.wire.DnsQuery;
 import io.wayfinder.dns.wire.QueryDecoder;
 import io.wayfinder.dns.wire.Rcode;
 import io.wayfinder.dns.wire.ResponseWriter;
+import io.wayfinder.testing.CapturedLog;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -188,6 +189,29 @@ class ResponseRateLimiterTest {
         writer.answer().pointer(ResponseWriter.QUESTION_NAME).record(Type.A, 30, new byte[] {0, 4, (byte) 192, 0, 2, 1});
         writer.finish(Rcode.NOERROR, true, -1);
         return limiter.check(query, QueryDecoder.OK, out, 0);
+    }
+
+    @Test
+    void limitingStartsAreLoggedAtMostEveryFiveSecondsAndTheNextLineCountsTheOthers() {
+        ResponseRateLimiter limiter = limiter(5, 0);
+        try (CapturedLog log = new CapturedLog(ResponseRateLimiter.class)) {
+            for (String network : List.of("198.51.100.7", "203.0.113.7", "192.0.2.7")) {
+                send(limiter, 10, network, ResponseKind.ANSWER, WWW_A);
+            }
+            assertThat(log.lines()).hasSize(1);
+            assertThat(log.lines().get(0)).startsWith("response-rate limit: 198.51.100.0/24 is being sent more than 5 ANSWER")
+                    .doesNotContain("other network");
+
+            now += 5 * SECOND - 1;
+            send(limiter, 10, "198.18.0.7", ResponseKind.ANSWER, WWW_A);
+            assertThat(log.lines()).as("within 5 s of the last line").hasSize(1);
+
+            now += 1;
+            send(limiter, 10, "198.19.0.7", ResponseKind.ANSWER, WWW_A);
+            assertThat(log.lines()).hasSize(2);
+            assertThat(log.lines().get(1)).startsWith("response-rate limit: 198.19.0.0/24")
+                    .endsWith("; limiting also started for 3 other network(s) or kind(s) since the last such line");
+        }
     }
 
     static byte[] bytes(String address) {

@@ -1,4 +1,4 @@
-package io.wayfinder.api;
+package io.wayfinder.testing;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
@@ -8,26 +8,26 @@ import java.util.List;
 import org.slf4j.LoggerFactory;
 
 /** What one class logs from its creation until it is closed (Logback's ListAppender on its logger). */
-final class CapturedLog implements AutoCloseable {
+public final class CapturedLog implements AutoCloseable {
     private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
     private final Logger logger;
 
-    CapturedLog(Class<?> source) {
+    public CapturedLog(Class<?> source) {
         logger = (Logger) LoggerFactory.getLogger(source);
         appender.start();
         logger.addAppender(appender);
     }
 
-    List<String> lines() {
+    public List<String> lines() {
         return appender.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
     }
 
     /** The exception each line carries, or null. */
-    List<ch.qos.logback.classic.spi.IThrowableProxy> throwables() {
+    public List<ch.qos.logback.classic.spi.IThrowableProxy> throwables() {
         return appender.list.stream().map(ILoggingEvent::getThrowableProxy).toList();
     }
 
-    List<Level> levels() {
+    public List<Level> levels() {
         return appender.list.stream().map(ILoggingEvent::getLevel).toList();
     }
 

@@ -37,7 +37,7 @@ class TcpLimitsIntegrationTest {
     static final int PER_ADDRESS = 4;
     static final int GLOBAL = 8;
     static final int PENDING = 4;
-    static final String TCP = "{idleTimeout: 2s, messageTimeout: 300ms, writeTimeout: 1s, maxConnections: " + GLOBAL
+    static final String TCP = "{idleTimeout: 3s, messageTimeout: 1s, writeTimeout: 1s, maxConnections: " + GLOBAL
             + ", maxConnectionsPerAddress: " + PER_ADDRESS + ", maxPendingAnswers: " + PENDING + "}";
 
     @TempDir
@@ -210,6 +210,37 @@ class TcpLimitsIntegrationTest {
                 () -> count("wayfinder_dns_tcp_connections_closed_total{reason=\"idle\"}") > before);
     }
 
+    @Test
+    void aConnectionAcceptedWhileMoreThanHalfAreOpenIsClosedAfterTheShorterIdleTimeAndCountedApart() throws Exception {
+        double crowdedBefore = count("wayfinder_dns_tcp_connections_closed_total{reason=\"idle_crowded\"}");
+        double idleBefore = count("wayfinder_dns_tcp_connections_closed_total{reason=\"idle\"}");
+        List<Socket> first = new ArrayList<>();
+        try {
+            for (int i = 0; i < GLOBAL / 2; i++) { // half the slots: not yet crowded
+                first.add(connectFrom("127.0.0.29"));
+                assertThat(answeredOn(first.get(i), 80 + i)).isTrue();
+            }
+            try (Socket late = connectFrom("127.0.0.30")) {
+                assertThat(answeredOn(late, 90)).as("a crowded connection is answered like any other").isTrue();
+
+                assertThat(closedByServer(late)).as("closed after the crowded idle time (messageTimeout)").isTrue();
+            }
+            await().atMost(Duration.ofSeconds(5)).until(
+                    () -> count("wayfinder_dns_tcp_connections_closed_total{reason=\"idle_crowded\"}") == crowdedBefore + 1);
+            for (Socket s : first) {
+                assertThat(closedByServer(s)).isTrue();
+            }
+            await().atMost(Duration.ofSeconds(5)).until(
+                    () -> count("wayfinder_dns_tcp_connections_closed_total{reason=\"idle\"}") >= idleBefore + GLOBAL / 2);
+            assertThat(count("wayfinder_dns_tcp_connections_closed_total{reason=\"idle_crowded\"}"))
+                    .as("the connections opened before the crowd kept their own idle timeout").isEqualTo(crowdedBefore + 1);
+        } finally {
+            for (Socket s : first) {
+                s.close();
+            }
+        }
+    }
+
     /** A counter's value; 0 when the server does not export it (yet). */
     private static double count(String sample) throws IOException, InterruptedException {
         double v = deployment.metric(sample);
@@ -239,11 +270,11 @@ class TcpLimitsIntegrationTest {
     }
 
     /**
-     * Reads until the server closes the connection (end of stream, or a reset); false when 5 s pass
+     * Reads until the server closes the connection (end of stream, or a reset); false when 10 s pass
      * without that (the timeout is a bound on the test, not the behaviour under test).
      */
     private static boolean closedByServer(Socket socket) throws IOException {
-        socket.setSoTimeout(5000);
+        socket.setSoTimeout(10_000);
         InputStream in = socket.getInputStream();
         byte[] buffer = new byte[4096];
         try {

@@ -309,8 +309,9 @@ public final class DnsServer implements AutoCloseable {
                             tcpSlots.release(slot);
                             tcpStats.recordReleased();
                         });
+                        boolean crowded = tcpLimits.crowded(tcpSlots.open());
                         ch.pipeline().addLast(new TcpQueryHandler(new QueryProcessor(responders.apply(ch.eventLoop()), stats, null), stats,
-                                tcpStats, tcpLimits, durations.recorder(ch.eventLoop(), true)));
+                                tcpStats, tcpLimits, crowded, durations.recorder(ch.eventLoop(), true)));
                     }
                 });
         return b.bind(address).sync().channel();

@@ -10,7 +10,8 @@ import java.time.Duration;
  * already resolved.
  *
  * @param idleTimeout              a connection with no query under way (nothing half-read, no answer
- *                                 waiting) is closed after this long
+ *                                 waiting) is closed after this long; one accepted while more than half
+ *                                 of {@code maxConnections} were open, after {@link #crowdedIdleTimeout}
  * @param messageTimeout           once the first byte of a message has been read, the whole message
  *                                 must arrive within this, however the bytes trickle in
  * @param writeTimeout             an answer the client has not taken within this closes the connection
@@ -27,6 +28,23 @@ public record TcpLimits(Duration idleTimeout, Duration messageTimeout, Duration 
      * before the limits were configurable.
      */
     static final int UNKNOWN_LIMIT_CONNECTIONS = 1024;
+
+    /**
+     * How long a connection accepted while more than half of {@code maxConnections} were open may
+     * sit idle: no longer than a message may take ({@code messageTimeout}). NSD's rule (200 ms once
+     * half its TCP slots are taken): a resolver sends its query as soon as it has connected, so a
+     * crowded server loses nothing by closing what then waits, and clients that hold connections
+     * idle (to fill the slots, or by habit) free them for the rest in a fraction of a second. The
+     * connections opened before the crowd keep their own timeout.
+     */
+    public Duration crowdedIdleTimeout() {
+        return messageTimeout.compareTo(idleTimeout) < 0 ? messageTimeout : idleTimeout;
+    }
+
+    /** Whether a connection accepted with {@code open} connections open (itself included) gets {@link #crowdedIdleTimeout}. */
+    public boolean crowded(int open) {
+        return open > maxConnections / 2;
+    }
 
     public TcpLimits {
         requirePositive(idleTimeout, "idleTimeout");

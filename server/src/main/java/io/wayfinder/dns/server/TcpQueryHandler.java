@@ -33,7 +33,8 @@ import java.util.concurrent.TimeUnit;
  * <p><b>Deadlines</b> (one scheduled task per connection, armed at the nearest; like Netty's
  * IdleStateHandler it is not moved on every event but re-arms itself when it fires early):
  * <ul>
- *   <li>idle: nothing under way (no byte of a message read, no answer waiting) for {@code idleTimeout};</li>
+ *   <li>idle: nothing under way (no byte of a message read, no answer waiting) for {@code idleTimeout},
+ *       or for {@link TcpLimits#crowdedIdleTimeout} if the server was crowded when it was accepted;</li>
  *   <li>message: a message begun (its first byte read) and not complete within {@code messageTimeout},
  *       however its bytes trickle in: a byte a second no longer keeps a connection (slowloris);
  *       not counted while the server itself has stopped reading;</li>
@@ -51,6 +52,8 @@ final class TcpQueryHandler extends ChannelInboundHandlerAdapter {
     private final AnswerDurations.Recorder durations;
     private final int maxPending;
     private final long idleNanos;
+    /** Accepted while more than half of the connections were open: its idle time is the crowded one. */
+    private final boolean crowded;
     private final long messageNanos;
     private final long writeNanos;
     /** Write times and sizes of the pending answers, a ring of maxPending from {@link #head}. */
@@ -83,13 +86,14 @@ final class TcpQueryHandler extends ChannelInboundHandlerAdapter {
     private String closeDetail;
 
     TcpQueryHandler(QueryProcessor processor, ServerStats serverStats, TcpStats stats, TcpLimits limits,
-                    AnswerDurations.Recorder durations) {
+                    boolean crowded, AnswerDurations.Recorder durations) {
         this.processor = processor;
         this.serverStats = serverStats;
         this.stats = stats;
         this.durations = durations;
         this.maxPending = limits.maxPendingAnswers();
-        this.idleNanos = limits.idleTimeout().toNanos();
+        this.crowded = crowded;
+        this.idleNanos = (crowded ? limits.crowdedIdleTimeout() : limits.idleTimeout()).toNanos();
         this.messageNanos = limits.messageTimeout().toNanos();
         this.writeNanos = limits.writeTimeout().toNanos();
         this.writtenAt = new long[maxPending];
@@ -331,7 +335,12 @@ final class TcpQueryHandler extends ChannelInboundHandlerAdapter {
                 close(TcpStats.CloseReason.WRITE_TIMEOUT, pending + " answer(s) not taken by the client within "
                         + millis(writeNanos) + " (dns.tcp.writeTimeout)");
             } else if (idleSince >= 0 && now - idleSince >= idleNanos) {
-                close(TcpStats.CloseReason.IDLE, "idle");
+                if (crowded) {
+                    close(TcpStats.CloseReason.IDLE_CROWDED, "idle for " + millis(idleNanos) + ", accepted while more than"
+                            + " half of dns.tcp.maxConnections were open");
+                } else {
+                    close(TcpStats.CloseReason.IDLE, "idle");
+                }
             } else {
                 arm();
             }

@@ -20,6 +20,8 @@ public final class TcpStats {
     public enum CloseReason {
         /** Nothing under way for {@code idleTimeout} (RFC 7766 §6.2.3). */
         IDLE("idle"),
+        /** The same, for the shorter time of a connection accepted while the server was crowded ({@link TcpLimits#crowdedIdleTimeout}). */
+        IDLE_CROWDED("idle_crowded"),
         /** A message begun and not finished within {@code messageTimeout}. */
         MESSAGE_TIMEOUT("message_timeout"),
         /** An answer not taken by the client within {@code writeTimeout}. */

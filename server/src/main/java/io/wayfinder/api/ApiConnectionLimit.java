@@ -18,6 +18,12 @@ import org.eclipse.jetty.io.Connection;
  * ({@code latency.rum.trustedProxies}, read at each connection) counts only against the global
  * limit: it speaks for many clients.
  *
+ * <p>A connection accepted while more than half of the connections are open may idle only for
+ * {@code crowdedIdleMillis} (the time a request's line and headers may take) instead of the
+ * connector's 30 s: what DNS over TCP does when crowded ({@code TcpLimits.crowdedIdleTimeout}, NSD's
+ * rule). Clients that hold connections open and idle (browsers between beacons, or many addresses
+ * filling the slots on purpose) then give the second half back within seconds.
+ *
  * <p>Why not Jetty's {@code NetworkConnectionLimit}: at its limit it stops accepting, so the
  * connections over it wait in the kernel's backlog, unanswered, a health check's included; and it
  * has no limit per address, so one client could take every slot.
@@ -26,14 +32,19 @@ final class ApiConnectionLimit implements Connection.Listener {
     private final ConnectionSlots slots;
     private final Supplier<List<IpPrefix>> trustedProxies;
     private final ApiErrors errors;
+    private final long crowdedIdleMillis;
     /** The slot each open connection holds (refused ones hold none). */
     private final Map<Connection, Object> held = new ConcurrentHashMap<>();
 
-    /** @param trustedProxies the proxies of the configuration being served (empty when none) */
-    ApiConnectionLimit(ConnectionSlots slots, Supplier<List<IpPrefix>> trustedProxies, ApiErrors errors) {
+    /**
+     * @param trustedProxies    the proxies of the configuration being served (empty when none)
+     * @param crowdedIdleMillis how long a connection accepted while more than half are open may idle
+     */
+    ApiConnectionLimit(ConnectionSlots slots, Supplier<List<IpPrefix>> trustedProxies, ApiErrors errors, long crowdedIdleMillis) {
         this.slots = slots;
         this.trustedProxies = trustedProxies;
         this.errors = errors;
+        this.crowdedIdleMillis = crowdedIdleMillis;
     }
 
     /** Called by Jetty on a selector thread, once the connection is set up and before anything is read. */
@@ -51,6 +62,9 @@ final class ApiConnectionLimit implements Connection.Listener {
             return;
         }
         held.put(connection, slot);
+        if (slots.open() > slots.max() / 2) {
+            connection.getEndPoint().setIdleTimeout(Math.min(crowdedIdleMillis, connection.getEndPoint().getIdleTimeout()));
+        }
     }
 
     @Override

@@ -140,7 +140,8 @@ public final class ApiServer implements AutoCloseable {
         if (parts.metrics() != null) {
             ApiMetrics.register(parts.metrics(), errors, slots);
         }
-        ApiConnectionLimit connectionLimit = new ApiConnectionLimit(slots, () -> trustedProxies(parts), errors);
+        ApiConnectionLimit connectionLimit = new ApiConnectionLimit(slots, () -> trustedProxies(parts), errors,
+                limits.headerTime().toMillis());
         HeaderDeadline headerDeadline = new HeaderDeadline(limits.headerTime(), System::nanoTime, errors);
         Javalin app = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;

@@ -276,6 +276,24 @@ class ClientLimitsApiTest {
     }
 
     @Test
+    void aConnectionAcceptedWhileMoreThanHalfAreOpenIdlesOnlyAsLongAsHeadersMayTake() throws Exception {
+        start(ApiDeployment.SETTINGS + ApiDeployment.PROFILES);
+        List<Socket> first = new ArrayList<>();
+        for (int i = 0; i < SMALL.maxConnections() / 2; i++) { // half the slots: not yet crowded
+            Socket s = connectFrom("127.0.0." + (3 + i));
+            assertThat(healthz(s)).isEqualTo("HTTP/1.1 200 OK");
+            first.add(s);
+        }
+        Socket late = connectFrom("127.0.0.10");
+        assertThat(healthz(late)).as("a crowded connection is answered like any other").isEqualTo("HTTP/1.1 200 OK");
+
+        assertThat(closedUnanswered(late)).as("then closed after 2 s idle (the header time), not 30 s").isTrue();
+        for (Socket s : first) {
+            assertThat(healthz(s)).as("those opened before the crowd keep the connector's idle timeout").isEqualTo("HTTP/1.1 200 OK");
+        }
+    }
+
+    @Test
     void aTrustedProxyCountsOnlyAgainstTheGlobalLimit() throws Exception {
         start(BeaconApiTest.config()); // latency.rum.trustedProxies: [127.0.0.1]
         for (int i = 0; i < SMALL.maxConnectionsPerAddress() + 2; i++) {

@@ -22,7 +22,9 @@ import java.time.Duration;
  * @param maxBodyReads             request bodies being read at once; one more is answered 503
  * @param bodyPace                 how slowly a request body may arrive; slower is answered 408
  * @param headerTime               how long a request's line and headers may take from their first
- *                                 byte; longer is answered 408 and the connection closed
+ *                                 byte; longer is answered 408 and the connection closed. Also how
+ *                                 long a connection accepted while more than half of
+ *                                 {@code maxConnections} are open may idle ({@link ApiConnectionLimit})
  */
 public record ApiLimits(int maxConnections, int maxConnectionsPerAddress, int maxBodyReads, BodyPace bodyPace,
                         Duration headerTime) {

@@ -1,8 +1,8 @@
 package io.wayfinder.geo;
 
 import io.wayfinder.net.IpPrefix;
-import java.nio.file.Path;
 import io.wayfinder.time.LogThrottle;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;

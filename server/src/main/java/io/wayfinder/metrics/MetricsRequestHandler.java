@@ -38,7 +38,7 @@ import org.slf4j.LoggerFactory;
 final class MetricsRequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final Logger LOG = LoggerFactory.getLogger(MetricsRequestHandler.class);
     private static final ExpositionFormats FORMATS = ExpositionFormats.init();
-    /** One for every metrics connection: a client that fails each request in a loop still writes a line every 10 s. */
+    /** Shared by every metrics connection: clients failing in a loop, on any number of connections, write a line every 10 s. */
     private static final LogThrottle ERROR_LOG = new LogThrottle();
 
     private final PrometheusRegistry registry;

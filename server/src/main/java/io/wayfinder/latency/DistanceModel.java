@@ -49,12 +49,14 @@ public record DistanceModel(double msPerKm, double lastMileMs, int pairs, double
         double sumXX = 0;
         double sumXY = 0;
         double sumYY = 0;
+        GeoLocator.Found found = new GeoLocator.Found(); // the lookup without a location object per measurement
         for (LatencyTableBuilder.Measurement m : measurements) {
             Optional<Region> region = regions.find(m.region());
             if (region.isEmpty()) {
                 continue;
             }
-            GeoLocation where = GeoLocator.locateOrUnknown(geo, m.prefix());
+            geo.locate(m.prefix(), found);
+            GeoLocation where = found.location();
             if (!where.known()) {
                 continue;
             }

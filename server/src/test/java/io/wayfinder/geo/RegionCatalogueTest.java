@@ -130,6 +130,18 @@ class RegionCatalogueTest {
     }
 
     @Test
+    void everyRegionIsTheSameFoundByItsNameAsGivenAndByOtherSpellingsOfIt() {
+        RegionCatalogue extended = BUILT_IN.with(List.of(new Region("paris dc", 48.86, 2.35, "custom", "Paris")));
+        for (Region region : extended.all()) {
+            String name = region.name();
+            assertThat(extended.find(name)).as(name).containsSame(region);
+            assertThat(extended.find(name.toUpperCase(Locale.ROOT))).as(name).containsSame(region);
+            assertThat(extended.find(" " + name.replace("", " ").strip() + "\t")).as(name).containsSame(region);
+            assertThat(extended.contains(name)).as(name).isTrue();
+        }
+    }
+
+    @Test
     void unknownNameIsNotFound() {
         assertThat(BUILT_IN.find("mars-north-1")).isEmpty();
         assertThat(BUILT_IN.contains("mars-north-1")).isFalse();

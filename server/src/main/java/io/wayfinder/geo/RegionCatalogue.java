@@ -122,7 +122,7 @@ public final class RegionCatalogue {
      * A spelling that is a key already (a region's name as tables keep it: "westeurope") is found
      * as it is, since {@link #key} leaves a key unchanged; any other is normalized first. A reload's
      * distance fit looks up 200,000 measurements' regions, and the regular expression's matcher and
-     * strings for each were 80-100 MB of garbage per reload (JFR allocation samples), two or three
+     * strings for each were 80-100 MB of garbage per reload (JFR allocation samples), about two
      * young collections while queries were answered.
      */
     private Region lookup(String name) {

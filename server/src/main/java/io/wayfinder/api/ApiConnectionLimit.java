@@ -62,7 +62,7 @@ final class ApiConnectionLimit implements Connection.Listener {
             return;
         }
         held.put(connection, slot);
-        if (slots.open() > slots.max() / 2) {
+        if (slots.crowded()) {
             connection.getEndPoint().setIdleTimeout(Math.min(crowdedIdleMillis, connection.getEndPoint().getIdleTimeout()));
         }
     }

@@ -114,6 +114,14 @@ public final class ConnectionSlots {
         return open.get();
     }
 
+    /**
+     * More than half of the slots are taken: a connection accepted now may idle only briefly (NSD's
+     * rule, 200 ms once half its TCP slots are taken; DNS over TCP and the API both apply it).
+     */
+    public boolean crowded() {
+        return open.get() > max / 2;
+    }
+
     /** An Integer for an IPv4 address, a Long (the upper 64 bits) for an IPv6 /64: distinct classes never collide. */
     static Object key(InetAddress address) {
         byte[] b = address.getAddress();

@@ -23,6 +23,16 @@ class ConnectionSlotsTest {
         assertThat(slots.acquire(InetAddress.getByName("192.0.2.2"))).isNotInstanceOf(ConnectionSlots.Refusal.class);
     }
 
+    @ParameterizedTest(name = "{0} of 8 open: crowded {1}")
+    @CsvSource({"1, false", "4, false", "5, true", "8, true"})
+    void crowdedWhenMoreThanHalfTheSlotsAreTaken(int open, boolean crowded) throws UnknownHostException {
+        ConnectionSlots slots = new ConnectionSlots(8, 8);
+        for (int i = 0; i < open; i++) {
+            slots.acquire(InetAddress.getByName("192.0.2.1"));
+        }
+        assertThat(slots.crowded()).isEqualTo(crowded);
+    }
+
     @Test
     void aReleasedSlotCanBeTakenAgain() throws UnknownHostException {
         ConnectionSlots slots = new ConnectionSlots(100, 1);

@@ -309,7 +309,7 @@ public final class DnsServer implements AutoCloseable {
                             tcpSlots.release(slot);
                             tcpStats.recordReleased();
                         });
-                        boolean crowded = tcpLimits.crowded(tcpSlots.open());
+                        boolean crowded = tcpSlots.crowded(); // after its own slot was taken
                         ch.pipeline().addLast(new TcpQueryHandler(new QueryProcessor(responders.apply(ch.eventLoop()), stats, null), stats,
                                 tcpStats, tcpLimits, crowded, durations.recorder(ch.eventLoop(), true)));
                     }

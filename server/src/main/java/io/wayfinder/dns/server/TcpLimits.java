@@ -41,11 +41,6 @@ public record TcpLimits(Duration idleTimeout, Duration messageTimeout, Duration 
         return messageTimeout.compareTo(idleTimeout) < 0 ? messageTimeout : idleTimeout;
     }
 
-    /** Whether a connection accepted with {@code open} connections open (itself included) gets {@link #crowdedIdleTimeout}. */
-    public boolean crowded(int open) {
-        return open > maxConnections / 2;
-    }
-
     public TcpLimits {
         requirePositive(idleTimeout, "idleTimeout");
         requirePositive(messageTimeout, "messageTimeout");

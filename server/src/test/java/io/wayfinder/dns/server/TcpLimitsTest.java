@@ -41,12 +41,6 @@ class TcpLimitsTest {
         assertThat(limits.describe()).startsWith("300 connections, 16 per address");
     }
 
-    @ParameterizedTest(name = "{0} of 8 open: crowded {1}")
-    @CsvSource({"1, false", "4, false", "5, true", "8, true"})
-    void aConnectionIsCrowdedWhenMoreThanHalfTheConnectionsAreOpen(int open, boolean crowded) {
-        assertThat(TcpLimits.of(S, S, S, 8, 8, 32).crowded(open)).isEqualTo(crowded);
-    }
-
     @Test
     void aCrowdedConnectionMayIdleAsLongAsAMessageMayTakeAndNeverLongerThanTheIdleTimeout() {
         Duration idle = Duration.ofSeconds(10);

@@ -12,12 +12,14 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The HTTP server behind {@code /metrics}: one Netty event loop of its own (never the DNS loops), so
@@ -29,6 +31,7 @@ import java.util.concurrent.TimeUnit;
  *   <li>At most {@link #MAX_CONNECTIONS} connections: a new one beyond that closes the one that has
  *       waited longest without a request, so idle connections can never lock a scraper out.</li>
  *   <li>Requests are small: a request line of 4 KiB, headers of 8 KiB, a body of 4 KiB.</li>
+ *   <li>What fails is logged (rate-limited) and counted in {@code wayfinder_metrics_http_failures_total}.</li>
  * </ul>
  *
  * <p>The connection bookkeeping ({@link #waiting}) is confined to the one event-loop thread, which
@@ -41,7 +44,24 @@ final class MetricsHttpServer implements AutoCloseable {
     /** Prometheus scrapes every 15-60 s and keeps the connection; an idle one reconnects, which is cheap. */
     static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
 
+    /** What went wrong with a request or connection, the label of {@code wayfinder_metrics_http_failures_total}. */
+    enum Failure {
+        /** Writing the metrics failed (a collector threw): answered 500. */
+        SCRAPE("scrape"),
+        /** A request Netty could not parse: answered 400, and the connection closed. */
+        BAD_REQUEST("bad_request"),
+        /** A connection failed otherwise than by the client going away. */
+        CONNECTION("connection");
+
+        final String label;
+
+        Failure(String label) {
+            this.label = label;
+        }
+    }
+
     private final EventLoopGroup group;
+    private final LongAdder[] failures = new LongAdder[Failure.values().length];
     /** Set once bound, before start returns. */
     private volatile Channel server;
     /** Open connections waiting for a request, the longest-waiting first. */
@@ -50,6 +70,9 @@ final class MetricsHttpServer implements AutoCloseable {
 
     private MetricsHttpServer(EventLoopGroup group) {
         this.group = group;
+        for (int i = 0; i < failures.length; i++) {
+            failures[i] = new LongAdder();
+        }
     }
 
     static MetricsHttpServer start(InetSocketAddress address, PrometheusRegistry registry) throws IOException {
@@ -61,6 +84,7 @@ final class MetricsHttpServer implements AutoCloseable {
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("metrics-http", true),
                 NioIoHandler.newFactory());
         MetricsHttpServer self = new MetricsHttpServer(group);
+        self.registerFailures(registry);
         ServerBootstrap b = new ServerBootstrap()
                 .group(group)
                 .channel(NioServerSocketChannel.class)
@@ -86,6 +110,27 @@ final class MetricsHttpServer implements AutoCloseable {
             }
             throw e instanceof IOException io ? io : new IOException(e.getMessage(), e);
         }
+    }
+
+    /** Counts the failures this server meets in the registry it serves (once per registry). */
+    private void registerFailures(PrometheusRegistry registry) {
+        CounterWithCallback.builder().name("wayfinder_metrics_http_failures_total")
+                .help("Requests to /metrics that failed (scrape: a collector threw, answered 500; bad_request:"
+                        + " unparsable, answered 400) and metrics connections that failed")
+                .labelNames("reason")
+                .callback(cb -> {
+                    for (Failure f : Failure.values()) {
+                        cb.call(failures[f.ordinal()].sum(), f.label);
+                    }
+                }).register(registry);
+    }
+
+    void failed(Failure failure) {
+        failures[failure.ordinal()].increment();
+    }
+
+    long failures(Failure failure) {
+        return failures[failure.ordinal()].sum();
     }
 
     private void opened(Channel ch) {

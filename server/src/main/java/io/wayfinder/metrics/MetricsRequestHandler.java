@@ -6,6 +6,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.PrematureChannelClosureException;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -72,7 +73,14 @@ final class MetricsRequestHandler extends SimpleChannelInboundHandler<FullHttpRe
             requestTimer = null;
         }
         server.busy(ctx.channel());
+        if (request.decoderResult().cause() instanceof PrematureChannelClosureException) {
+            ctx.close(); // closed before a whole request (a port check does so): the client went away
+            return;
+        }
         if (!request.decoderResult().isSuccess()) {
+            server.failed(MetricsHttpServer.Failure.BAD_REQUEST);
+            logError("metrics request from " + ctx.channel().remoteAddress() + " could not be parsed: "
+                    + request.decoderResult().cause(), null);
             respond(ctx, request, text(HttpResponseStatus.BAD_REQUEST, "bad request\n"), false);
             return;
         }
@@ -104,6 +112,7 @@ final class MetricsRequestHandler extends SimpleChannelInboundHandler<FullHttpRe
             writer.write(out, registry.scrape());
         } catch (IOException | RuntimeException e) {
             body.release();
+            server.failed(MetricsHttpServer.Failure.SCRAPE);
             logError("scraping the metrics failed", e);
             return text(HttpResponseStatus.INTERNAL_SERVER_ERROR, "scraping the metrics failed: " + e + "\n");
         }
@@ -142,6 +151,7 @@ final class MetricsRequestHandler extends SimpleChannelInboundHandler<FullHttpRe
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (!(cause instanceof IOException)) { // a reset or broken pipe: the scraper went away
+            server.failed(MetricsHttpServer.Failure.CONNECTION);
             logError("metrics connection from " + ctx.channel().remoteAddress() + " failed", cause);
         }
         ctx.close();
@@ -156,6 +166,7 @@ final class MetricsRequestHandler extends SimpleChannelInboundHandler<FullHttpRe
         ctx.fireChannelInactive();
     }
 
+    /** @param t the failure's exception, whose stack is logged, or null */
     private static void logError(String what, Throwable t) {
         long suppressed = ERROR_LOG.admit();
         if (suppressed >= 0) {

@@ -112,7 +112,7 @@ final class MetricsHttpServer implements AutoCloseable {
         }
     }
 
-    /** Counts the failures this server meets in the registry it serves (once per registry). */
+    /** Counts this server's failures in the registry it serves (a registry has one metrics server). */
     private void registerFailures(PrometheusRegistry registry) {
         CounterWithCallback.builder().name("wayfinder_metrics_http_failures_total")
                 .help("Requests to /metrics that failed (scrape: a collector threw, answered 500; bad_request:"

@@ -84,8 +84,9 @@ public final class ConfigReloads implements AutoCloseable {
     public synchronized boolean reload() {
         Map<Path, FileStamp> before = watcher == null ? Map.of() : watcher.stampNow();
         long started = System.nanoTime();
-        // Beside the query threads: the build gives way to them (on a small machine, half a core).
-        LoadedConfig next = CpuYield.inBackground(this::load);
+        // Beside the query threads: the build gives way to them (on a small machine, a quarter of a
+        // core while queries come: a reload has no deadline, and the query p99 pays for its share).
+        LoadedConfig next = CpuYield.inBackground(CpuYield.Share.QUARTER, this::load);
         long loaded = System.nanoTime();
         boolean applied = next != null && apply(next);
         if (applied) {

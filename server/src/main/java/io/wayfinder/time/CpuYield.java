@@ -13,9 +13,10 @@ import java.util.function.Supplier;
  * Yield points for long CPU-bound work that runs beside the query threads (a latency table's
  * build on a reload): called every so many iterations of a loop, they give the processor away
  * about every {@value #INTERVAL_MICROS} µs of the calling thread's work, so that a query thread
- * waiting for the same core gets it within about that time; and on a machine of one to three cores
- * they also pause the work for as long as it worked, so that the build takes at most half a core,
- * and while queries come they do so every {@value #PAUSING_INTERVAL_MICROS} µs of work.
+ * waiting for the same core gets it within about that time; and on a machine of one to three cores,
+ * while queries come, they also pause the work every {@value #PAUSING_INTERVAL_MICROS} µs of it, so
+ * that it takes at most its {@link Share} of a core: half for a learner's rebuild, a quarter for a
+ * configuration reload.
  * Only inside {@link #inBackground}: the same code at start-up, before anything is served, or in a
  * test, runs at full speed.
  *
@@ -28,7 +29,7 @@ import java.util.function.Supplier;
  * core. A lower priority does not change that (the same wait was seen with the build thread at
  * {@code SCHED_IDLE}), but a new pick does, and {@link Thread#yield} is one.
  *
- * <h2>Why half a core on small machines, while queries come</h2>
+ * <h2>Why half a core or less on small machines, while queries come</h2>
  * With two cores, a build that takes one leaves the other to the query threads, the JIT compiler,
  * the collector's threads and everything else on the machine, and their waits for it showed in the
  * query p99 during a reload (bench/reload with SCHED=1). A reload that takes twice as long
@@ -36,11 +37,14 @@ import java.util.function.Supplier;
  * cores on, the build keeps its whole core. The pauses are taken only while the server answers
  * queries ({@link #giveWayTo}: a count that rose within the last {@value #ACTIVE_MILLIS} ms):
  * with nobody to give way to, a pause is time lost, and a learner's rebuild of ten million
- * networks, which runs every minute on both cores, would take half as long again.
+ * networks, which runs every minute on both cores, would take half as long again. A configuration
+ * reload, which has no deadline, takes a quarter ({@link Share#QUARTER}): on the 2-core test
+ * machine any work beside the query thread cost it, whatever its priority (bench/README.md,
+ * "Eleventh look"), and less of it cost less.
  *
  * <p>Work split over several threads ({@link #asCaller}) passes the caller's mode on: each
- * thread keeps its own time, and with {@code k} threads in background work each pauses
- * {@code 2k - 1} times as long as it worked, so that together they still take half a core (a
+ * thread keeps its own time and the caller's share, and with {@code k} threads in background work
+ * at half a core each pauses {@code 2k - 1} times as long as it worked, so that together they still take half a core (a
  * learner's rebuild runs on two: at half a core each it left the query thread one core to share
  * with the load: p99 during a rebuild was 10-11x idle in bench/reload's LEARN mode, 4.6-5.9x so).
  *
@@ -62,7 +66,7 @@ public final class CpuYield {
     static final long PAUSING_INTERVAL_MICROS = 50;
     /** A power of two: how often {@link #every} looks at the clock. */
     static final int ITERATIONS_PER_LOOK = 256;
-    /** Below this many processors the work pauses as long as it ran at each yield point. */
+    /** Below this many processors the work pauses at each yield point while queries come (see {@link Share}). */
     static final int SMALL_MACHINE_PROCESSORS = 4;
     /** The pauses are taken while the foreground's count rose within this many ms. */
     static final long ACTIVE_MILLIS = 10;
@@ -94,7 +98,7 @@ public final class CpuYield {
     /**
      * Per thread: [0] when it gives way next, by {@link #nanoClock}; [1] when it last resumed;
      * [2] how many {@link #inBackground} calls it is in; [3] the foreground's count it last saw;
-     * [4] when that count last rose.
+     * [4] when that count last rose; [5] the share's n ({@link Share}).
      */
     private final ThreadLocal<long[]> state;
 
@@ -105,16 +109,45 @@ public final class CpuYield {
         this.sleeper = sleeper;
         this.state = ThreadLocal.withInitial(() -> {
             long now = nanoClock.getAsLong();
-            return new long[] {now + intervalNanos, now, 0, 0, now - activeNanos};
+            return new long[] {now + intervalNanos, now, 0, 0, now - activeNanos, Share.HALF.parts};
         });
     }
 
     /**
-     * Runs {@code work} on this thread as background work: the yield points it passes give the
-     * processor away as the class comment says.
+     * How much of a core background work may take on a small machine while queries come: each
+     * thread pauses {@code n k - 1} times as long as it worked, for {@code k} threads in background
+     * work and a share of {@code 1/n}.
+     */
+    public enum Share {
+        /** Half a core: a learner's rebuild, which must finish within its interval. */
+        HALF(2),
+        /**
+         * A quarter of a core: a configuration reload, which nobody waits for. Against half, in five
+         * alternated pairs of bench/reload (1 M prefixes): a reload took 15.9-21.8 s instead of
+         * 10.3-13.3 s; the first reload after start-up was within 2x of idle p99 in 2 of 5 (1.4-8.7x,
+         * median 2.3x) instead of none (3.3-6.6x), the second in 5 of 5 (1.2-1.5x) instead of 2 (1.3-5.3x)
+         * (bench/README.md, "Thirteenth look").
+         */
+        QUARTER(4);
+
+        final int parts;
+
+        Share(int parts) {
+            this.parts = parts;
+        }
+    }
+
+    /**
+     * Runs {@code work} on this thread as background work, at {@link Share#HALF}: the yield points
+     * it passes give the processor away as the class comment says.
      */
     public static <T> T inBackground(Supplier<T> work) {
-        return SYSTEM.background(work);
+        return inBackground(Share.HALF, work);
+    }
+
+    /** {@link #inBackground(Supplier)} at this share (the outermost call's share holds for nested ones). */
+    public static <T> T inBackground(Share share, Supplier<T> work) {
+        return SYSTEM.background(share.parts, work);
     }
 
     /**
@@ -221,18 +254,26 @@ public final class CpuYield {
     }
 
     Runnable sameModeAsCaller(Runnable work) {
-        if (state.get()[2] == 0) {
+        long[] caller = state.get();
+        if (caller[2] == 0) {
             return work;
         }
-        return () -> background(() -> {
+        int parts = (int) caller[5];
+        return () -> background(parts, () -> {
             work.run();
             return null;
         });
     }
 
     <T> T background(Supplier<T> work) {
+        return background(Share.HALF.parts, work);
+    }
+
+    /** @param parts the share's {@code n}: a thread's stretches of work take 1/n of a core (see {@link Share}) */
+    <T> T background(int parts, Supplier<T> work) {
         long[] s = state.get();
         if (s[2]++ == 0) {
+            s[5] = parts;
             anyInBackground = threadsInBackground.incrementAndGet();
             long now = nanoClock.getAsLong();
             s[0] = now + intervalNanos;
@@ -285,10 +326,10 @@ public final class CpuYield {
         if (now - s[0] >= 0) {
             long next;
             if (halfCore && foregroundActive(s, now)) {
-                // As long as it ran since it last resumed (times 2k - 1 for k threads: see the class
-                // comment): a long stretch without a point (a sort's last merge) is paid back at
-                // once, capped at ten short stretches so that one pause stays short.
-                long share = 2L * Math.max(1, threadsInBackground.get()) - 1;
+                // As long as it ran since it last resumed, times n k - 1 for k threads at a share of
+                // 1/n (see Share): a long stretch without a point (a sort's last merge) is paid back
+                // at once, capped at ten short stretches' worth so that one pause stays short.
+                long share = s[5] * Math.max(1, threadsInBackground.get()) - 1;
                 sleeper.accept(share * Math.min(now - s[1], 10 * pausingIntervalNanos));
                 next = pausingIntervalNanos;
             } else {

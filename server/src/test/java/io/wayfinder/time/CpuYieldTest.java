@@ -170,6 +170,38 @@ class CpuYieldTest {
     }
 
     @Test
+    void aQuarterShareIsAPauseThreeTimesAsLongAsTheWorkAndItsPoolThreadsKeepIt() throws Exception {
+        CpuYield cpu = onProcessors(2);
+        cpu.background(CpuYield.Share.QUARTER.parts, () -> {
+            now.addAndGet(INTERVAL);
+            answered.incrementAndGet();
+            cpu.pointNow();
+            assertEquals(List.of(3 * INTERVAL), sleeps, "a quarter of a core: three times the work");
+            Runnable part = cpu.sameModeAsCaller(() -> {
+                now.addAndGet(INTERVAL);
+                answered.incrementAndGet();
+                cpu.pointNow();
+            });
+            Thread lane = new Thread(part);
+            lane.start();
+            try {
+                lane.join();
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            }
+            assertEquals(List.of(3 * INTERVAL, 7 * INTERVAL), sleeps,
+                    "a lane of a quarter's work, beside its caller: two threads at an eighth each");
+            return null;
+        });
+        inBackground(cpu, () -> {
+            now.addAndGet(INTERVAL);
+            answered.incrementAndGet();
+            cpu.pointNow();
+        });
+        assertEquals(INTERVAL, sleeps.get(2), "the next work at half a core again");
+    }
+
+    @Test
     void withNoQueriesToGiveWayToItOnlyYields() {
         CpuYield cpu = onProcessors(2);
         inBackground(cpu, () -> {

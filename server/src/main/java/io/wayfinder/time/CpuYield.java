@@ -44,9 +44,10 @@ import java.util.function.Supplier;
  *
  * <p>Work split over several threads ({@link #asCaller}) passes the caller's mode on: each
  * thread keeps its own time and the caller's share, and with {@code k} threads in background work
- * at half a core each pauses {@code 2k - 1} times as long as it worked, so that together they still take half a core (a
- * learner's rebuild runs on two: at half a core each it left the query thread one core to share
- * with the load: p99 during a rebuild was 10-11x idle in bench/reload's LEARN mode, 4.6-5.9x so).
+ * at half a core each pauses {@code 2k - 1} times as long as it worked, so that together they
+ * still take half a core (a learner's rebuild runs on two: at half a core each it left the query
+ * thread one core to share with the load: p99 during a rebuild was 10-11x idle in bench/reload's
+ * LEARN mode, 4.6-5.9x so).
  *
  * <p>A call costs one {@code System.nanoTime()} and a thread-local read; a yield a system call.
  * Per thread, so that two build lanes keep their own time.

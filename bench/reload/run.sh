@@ -23,7 +23,7 @@
 # the answers' latency without the load generator's own waits for a core.
 # PREHEAT (1: read the next table once at the start of each idle window, so that the reload finds it
 # in the page cache: on a machine that pages out files left alone for a minute, as this VM's DAMON
-# does, a long WARMUP leaves the tables partly on disk; bench/README "Twelfth look").
+# does, a long WARMUP leaves the tables partly on disk; it made no difference: bench/README "Twelfth look").
 # The tables are generated once per size into bench/results/reload-data-<PREFIXES>/ (two tables with
 # the same prefixes and other figures, as bench/dnsperf/run.sh generates them). The server runs with
 # -Xlog:gc into the results, so the pauses during the reload can be read next to the latencies, and
@@ -291,7 +291,7 @@ sched_stop() { # file label: read once the load has stopped, so that perf's own 
 }
 for k in $(seq "$RELOADS"); do
     if [ "${PREHEAT:-0}" = 1 ] && [ "$LEARN" = 0 ]; then
-        # the next table read once, so that the reload finds it in the page cache (see "Eleventh look")
+        # the next table read once, so that the reload finds it in the page cache (see "Twelfth look")
         cat "$TMP/table-$((k % 2 + 1)).csv" > /dev/null
     fi
     if [ "${SCHED:-0}" = 1 ]; then

@@ -123,10 +123,10 @@ public final class CpuYield {
         /** Half a core: a learner's rebuild, which must finish within its interval. */
         HALF(2),
         /**
-         * A quarter of a core: a configuration reload, which nobody waits for. Against half, in five
-         * alternated pairs of bench/reload (1 M prefixes): a reload took 15.9-21.8 s instead of
-         * 10.3-13.3 s; the first reload after start-up was within 2x of idle p99 in 2 of 5 (1.4-8.7x,
-         * median 2.3x) instead of none (3.3-6.6x), the second in 5 of 5 (1.2-1.5x) instead of 2 (1.3-5.3x)
+         * A quarter of a core: a configuration reload, which nobody waits for. Against half, in eight
+         * alternated pairs of bench/reload (1 M prefixes): a reload took 13-22 s instead of 8-14 s; the
+         * first reload after start-up was within 2x of idle p99 in 5 of 8 (median 1.8x) instead of
+         * none (median 3.9x), the second in 8 of 8 (1.2-1.6x) instead of 5 (1.3-5.3x)
          * (bench/README.md, "Thirteenth look").
          */
         QUARTER(4);

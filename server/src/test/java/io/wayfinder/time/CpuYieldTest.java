@@ -170,7 +170,7 @@ class CpuYieldTest {
     }
 
     @Test
-    void aQuarterShareIsAPauseThreeTimesAsLongAsTheWorkAndItsPoolThreadsKeepIt() throws Exception {
+    void aQuarterShareIsAPauseThreeTimesAsLongAsTheWorkAndItsPoolThreadsKeepIt() {
         CpuYield cpu = onProcessors(2);
         cpu.background(CpuYield.Share.QUARTER.parts, () -> {
             now.addAndGet(INTERVAL);
@@ -182,13 +182,7 @@ class CpuYieldTest {
                 answered.incrementAndGet();
                 cpu.pointNow();
             });
-            Thread lane = new Thread(part);
-            lane.start();
-            try {
-                lane.join();
-            } catch (InterruptedException e) {
-                throw new AssertionError(e);
-            }
+            runOnAnotherThread(part);
             assertEquals(List.of(3 * INTERVAL, 7 * INTERVAL), sleeps,
                     "a lane of a quarter's work, beside its caller: two threads at an eighth each");
             return null;
